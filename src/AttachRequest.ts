@@ -1,0 +1,59 @@
+/**
+ * The attach request (SPEC §5): which plans to attach to which customer, at which instant, with
+ * which options.
+ *
+ * @example
+ * import type { AttachRequest } from "attach-planner"
+ * const request: AttachRequest = { customerId: "cus_1", at: "2025-01-16T00:00:00Z", plans: [{ planId: "premium" }] }
+ */
+import * as Schema from "effect/Schema"
+import { FreeTrialSchema } from "./Catalog.ts"
+import { CurrencyCode, DecimalAmount, Id, Instant, NonNegativeNumber, PositiveInt, NonNegativeInt } from "./internal/schemaKit.ts"
+
+const FeatureQuantity = Schema.Struct({ featureId: Id, quantity: NonNegativeNumber })
+
+/** Schema of one plan of a request. */
+export const RequestedPlanSchema = Schema.Struct({
+  planId: Id,
+  version: Schema.optionalKey(PositiveInt),
+  entityId: Schema.optionalKey(Schema.String),
+  featureQuantities: Schema.optionalKey(Schema.Array(FeatureQuantity))
+})
+
+/** Schema of the attach request (SPEC §5). */
+export const AttachRequestSchema = Schema.Struct({
+  customerId: Id,
+  at: Instant,
+  plans: Schema.Array(RequestedPlanSchema).check(
+    Schema.makeFilter((a: ReadonlyArray<unknown>) => a.length >= 1, { expected: "at least one plan" })
+  ),
+  entityId: Schema.optionalKey(Schema.String),
+  currency: Schema.optionalKey(CurrencyCode),
+  freeTrial: Schema.optionalKey(Schema.NullOr(FreeTrialSchema)),
+  discounts: Schema.optionalKey(Schema.Array(Schema.Union([
+    Schema.Struct({ discountId: Id }),
+    Schema.Struct({ promotionCode: Id })
+  ]))),
+  prorationBehavior: Schema.optionalKey(Schema.Literals(["prorate_immediately", "none"])),
+  planSchedule: Schema.optionalKey(Schema.Literals(["immediate", "end_of_cycle"])),
+  billingCycleAnchor: Schema.optionalKey(Schema.Literal("now")),
+  redirectMode: Schema.optionalKey(Schema.Literals(["always", "if_required", "never"])),
+  invoiceMode: Schema.optionalKey(Schema.Struct({
+    enabled: Schema.Literal(true),
+    finalize: Schema.optionalKey(Schema.Boolean),
+    enablePlanImmediately: Schema.optionalKey(Schema.Boolean),
+    netTermsDays: Schema.optionalKey(NonNegativeInt)
+  })),
+  newBillingSubscription: Schema.optionalKey(Schema.Boolean),
+  customLineItems: Schema.optionalKey(Schema.Array(Schema.Struct({
+    amount: Schema.Union([Schema.String, Schema.Number]),
+    description: Schema.String
+  }))),
+  successUrl: Schema.optionalKey(Schema.String),
+  checkoutSessionParams: Schema.optionalKey(Schema.Record(Schema.String, Schema.Unknown))
+})
+
+/** An attach request, as in documents. */
+export type AttachRequest = typeof AttachRequestSchema.Type
+/** One plan of an attach request. */
+export type RequestedPlan = typeof RequestedPlanSchema.Type

@@ -1,0 +1,226 @@
+/**
+ * The catalog (SPEC §3): features, plans with their prices and items, and discounts — the
+ * JSON shape accepted on input (`CatalogInput`) and the decoded, validated model the planner
+ * works on (`Catalog`).
+ *
+ * @example
+ * import { decodeCatalog } from "attach-planner"
+ * const result = decodeCatalog({ defaultCurrency: "usd", features: [], plans: [{ id: "pro", price: { amount: "20", interval: "month" } }] })
+ */
+import * as Schema from "effect/Schema"
+import type { Interval } from "./Interval.ts"
+import type * as Rational from "./Rational.ts"
+import {
+  CurrencyCode, DecimalAmount, Id, IntervalUnitSchema, NonNegativeNumber, PositiveInt, PriceIntervalSchema
+} from "./internal/schemaKit.ts"
+
+const Decimal = DecimalAmount
+const Display = Schema.Struct({ singular: Schema.String, plural: Schema.String })
+
+/** Schema of a feature on input. */
+export const FeatureSchema = Schema.Struct({
+  id: Id,
+  name: Schema.optionalKey(Schema.String),
+  type: Schema.Literals(["boolean", "metered"]),
+  consumable: Schema.optionalKey(Schema.Boolean),
+  display: Schema.optionalKey(Display)
+})
+
+const CurrencyAmounts = Schema.Record(Schema.String, Decimal)
+
+/** Schema of a plan's base price on input. */
+export const BasePriceSchema = Schema.Struct({
+  amount: Decimal,
+  interval: PriceIntervalSchema,
+  intervalCount: Schema.optionalKey(PositiveInt),
+  currencies: Schema.optionalKey(CurrencyAmounts)
+})
+
+/** Schema of a price tier on input. */
+export const TierSchema = Schema.Struct({
+  upTo: Schema.Union([NonNegativeNumber, Schema.Literal("inf")]),
+  amount: Decimal,
+  flatAmount: Schema.optionalKey(Decimal)
+})
+
+/** Schema of a plan item's price on input. */
+export const ItemPriceSchema = Schema.Struct({
+  amount: Schema.optionalKey(Decimal),
+  tiers: Schema.optionalKey(Schema.Array(TierSchema)),
+  tierBehavior: Schema.optionalKey(Schema.Literals(["graduated", "volume"])),
+  interval: PriceIntervalSchema,
+  intervalCount: Schema.optionalKey(PositiveInt),
+  billingUnits: Schema.optionalKey(PositiveInt),
+  billingMethod: Schema.Literals(["prepaid", "usage_based"]),
+  maxPurchase: Schema.optionalKey(NonNegativeNumber),
+  currencies: Schema.optionalKey(CurrencyAmounts)
+})
+
+/** Schema of a plan item on input. */
+export const PlanItemSchema = Schema.Struct({
+  featureId: Id,
+  included: Schema.optionalKey(Schema.Union([NonNegativeNumber, Schema.Literal("unlimited")])),
+  reset: Schema.optionalKey(Schema.Struct({ interval: IntervalUnitSchema, intervalCount: Schema.optionalKey(PositiveInt) })),
+  price: Schema.optionalKey(ItemPriceSchema),
+  proration: Schema.optionalKey(Schema.Struct({
+    onIncrease: Schema.optionalKey(Schema.Literals(["prorate", "charge_full", "next_cycle"])),
+    onDecrease: Schema.optionalKey(Schema.Literals(["prorate", "none", "next_cycle"]))
+  }))
+})
+
+/** Schema of a free trial on input. */
+export const FreeTrialSchema = Schema.Struct({
+  length: PositiveInt,
+  unit: Schema.Literals(["day", "month", "year"]),
+  cardRequired: Schema.optionalKey(Schema.Boolean)
+})
+
+/** Schema of a plan on input. */
+export const PlanSchema = Schema.Struct({
+  id: Id,
+  name: Schema.optionalKey(Schema.String),
+  group: Schema.optionalKey(Schema.String),
+  addOn: Schema.optionalKey(Schema.Boolean),
+  autoEnable: Schema.optionalKey(Schema.Boolean),
+  version: Schema.optionalKey(PositiveInt),
+  price: Schema.optionalKey(BasePriceSchema),
+  items: Schema.optionalKey(Schema.Array(PlanItemSchema)),
+  freeTrial: Schema.optionalKey(FreeTrialSchema)
+})
+
+/** Schema of a discount on input. */
+export const DiscountSchema = Schema.Struct({
+  id: Id,
+  name: Schema.optionalKey(Schema.String),
+  percentOff: Schema.optionalKey(Decimal),
+  amountOff: Schema.optionalKey(Decimal),
+  duration: Schema.Union([
+    Schema.Literals(["once", "forever"]),
+    Schema.Struct({ months: PositiveInt })
+  ]),
+  appliesTo: Schema.optionalKey(Schema.Array(Id)),
+  promotionCodes: Schema.optionalKey(Schema.Array(Id))
+})
+
+/** Schema of a whole catalog on input (SPEC §3). */
+export const CatalogSchema = Schema.Struct({
+  defaultCurrency: CurrencyCode,
+  features: Schema.Array(FeatureSchema),
+  plans: Schema.Array(PlanSchema),
+  discounts: Schema.optionalKey(Schema.Array(DiscountSchema))
+})
+
+/** A catalog as JSON, before decoding. */
+export type CatalogInput = typeof CatalogSchema.Encoded
+
+// ---------------------------------------------------------------------------------------------
+// The decoded model
+// ---------------------------------------------------------------------------------------------
+
+/** A price interval: a recurring {@link Interval} or `"one_off"`. */
+export type PriceInterval = Interval | "one_off"
+
+/** A feature of the catalog. */
+export interface Feature {
+  readonly id: string
+  readonly name: string
+  readonly type: "boolean" | "metered"
+  readonly consumable: boolean
+  readonly display: { readonly singular: string; readonly plural: string } | undefined
+}
+
+/** An exact amount in major units of the catalog's default currency, with per-currency overrides. */
+export interface PriceAmount {
+  readonly amount: Rational.Rational
+  readonly currencies: ReadonlyMap<string, Rational.Rational>
+}
+
+/** A plan's base price. */
+export interface BasePrice extends PriceAmount {
+  readonly interval: PriceInterval
+}
+
+/** A tier of a tiered price; `upTo` counts billable units (after the included allowance). */
+export interface Tier {
+  readonly upTo: number | "inf"
+  readonly amount: Rational.Rational
+  readonly flatAmount: Rational.Rational
+}
+
+/** The price of a plan item. */
+export interface ItemPrice {
+  readonly amount: PriceAmount | undefined
+  readonly tiers: ReadonlyArray<Tier> | undefined
+  readonly tierBehavior: "graduated" | "volume"
+  readonly interval: PriceInterval
+  readonly billingUnits: number
+  readonly billingMethod: "prepaid" | "usage_based"
+  readonly maxPurchase: number | undefined
+}
+
+/** A plan item: a feature with its allowance, reset and price. */
+export interface PlanItem {
+  readonly featureId: string
+  readonly feature: Feature
+  readonly included: number | "unlimited"
+  readonly reset: Interval | undefined
+  readonly price: ItemPrice | undefined
+  readonly proration: {
+    readonly onIncrease: "prorate" | "charge_full" | "next_cycle"
+    readonly onDecrease: "prorate" | "none" | "next_cycle"
+  }
+}
+
+/** A free trial. */
+export interface FreeTrial {
+  readonly length: number
+  readonly unit: "day" | "month" | "year"
+  readonly cardRequired: boolean
+}
+
+/** A plan (one version of it). */
+export interface Plan {
+  readonly id: string
+  readonly name: string
+  readonly group: string
+  readonly addOn: boolean
+  readonly autoEnable: boolean
+  readonly version: number
+  readonly price: BasePrice | undefined
+  readonly items: ReadonlyArray<PlanItem>
+  readonly freeTrial: FreeTrial | undefined
+}
+
+/** A discount of the catalog. */
+export interface Discount {
+  readonly id: string
+  readonly name: string
+  readonly percentOff: Rational.Rational | undefined
+  readonly amountOff: Rational.Rational | undefined
+  readonly duration: "once" | "forever" | { readonly months: number }
+  readonly appliesTo: ReadonlyArray<string> | undefined
+  readonly promotionCodes: ReadonlyArray<string>
+}
+
+/** A decoded, validated catalog with its look-up indexes. */
+export interface Catalog {
+  readonly defaultCurrency: string
+  readonly features: ReadonlyArray<Feature>
+  readonly plans: ReadonlyArray<Plan>
+  readonly discounts: ReadonlyArray<Discount>
+  /** Plans by id, each list sorted by ascending version. */
+  readonly plansById: ReadonlyMap<string, ReadonlyArray<Plan>>
+  readonly discountsById: ReadonlyMap<string, Discount>
+  readonly discountsByCode: ReadonlyMap<string, Discount>
+}
+
+/**
+ * Finds a plan by id: the requested version, or the highest one.
+ *
+ * @example findPlan(catalog, "pro") // the highest version of "pro", or undefined
+ */
+export const findPlan = (catalog: Catalog, id: string, version?: number): Plan | undefined => {
+  const versions = catalog.plansById.get(id)
+  if (versions === undefined) return undefined
+  return version === undefined ? versions[versions.length - 1] : versions.find((p) => p.version === version)
+}

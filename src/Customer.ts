@@ -1,0 +1,65 @@
+/**
+ * Customer state (SPEC §4): the subscriptions, balances and history the planner starts from,
+ * and the state it returns in `customerAfter`. The same JSON shape is used on input and output.
+ *
+ * @example
+ * import type { Customer } from "attach-planner"
+ * const customer: Customer = { id: "cus_1", hasPaymentMethod: true, subscriptions: [] }
+ */
+import * as Schema from "effect/Schema"
+import { Id, Instant, NonNegativeInt, NonNegativeNumber, PositiveInt, CurrencyCode } from "./internal/schemaKit.ts"
+
+/** Schema of a discount applied to a customer or subscription. */
+export const AppliedDiscountSchema = Schema.Struct({ discountId: Id, appliedAt: Instant })
+
+const FeatureQuantity = Schema.Struct({ featureId: Id, quantity: NonNegativeNumber })
+const Usage = Schema.Struct({ featureId: Id, used: NonNegativeNumber })
+
+/** The statuses of a subscription. */
+export const SubscriptionStatus = Schema.Literals(["active", "trialing", "past_due", "scheduled", "expired"])
+
+/** Schema of a subscription (one plan held by a customer or entity). */
+export const SubscriptionSchema = Schema.Struct({
+  id: Id,
+  planId: Id,
+  version: Schema.optionalKey(PositiveInt),
+  entityId: Schema.optionalKey(Schema.NullOr(Schema.String)),
+  status: SubscriptionStatus,
+  billingAnchor: Instant,
+  startedAt: Instant,
+  startsAt: Schema.optionalKey(Instant),
+  trialEndsAt: Schema.optionalKey(Instant),
+  cancelAtPeriodEnd: Schema.optionalKey(Schema.Boolean),
+  endsAt: Schema.optionalKey(Instant),
+  featureQuantities: Schema.optionalKey(Schema.Array(FeatureQuantity)),
+  usage: Schema.optionalKey(Schema.Array(Usage)),
+  providerSubscriptionId: Schema.optionalKey(Schema.String),
+  discounts: Schema.optionalKey(Schema.Array(AppliedDiscountSchema))
+})
+
+/** Schema of a customer's state (SPEC §4). */
+export const CustomerSchema = Schema.Struct({
+  id: Id,
+  currency: Schema.optionalKey(CurrencyCode),
+  hasPaymentMethod: Schema.optionalKey(Schema.Boolean),
+  fingerprint: Schema.optionalKey(Schema.String),
+  creditBalance: Schema.optionalKey(NonNegativeInt),
+  trialsUsed: Schema.optionalKey(Schema.Array(Id)),
+  subscriptions: Schema.optionalKey(Schema.Array(SubscriptionSchema)),
+  discounts: Schema.optionalKey(Schema.Array(AppliedDiscountSchema))
+})
+
+/** A customer's state, as in documents. */
+export type Customer = typeof CustomerSchema.Type
+/** A subscription, as in documents. */
+export type Subscription = typeof SubscriptionSchema.Type
+/** A discount applied to a customer or a subscription, as in documents. */
+export type AppliedDiscount = typeof AppliedDiscountSchema.Type
+
+/**
+ * Whether a subscription is current (`active`, `trialing` or `past_due`).
+ *
+ * @example isCurrent({ status: "trialing" }) // true
+ */
+export const isCurrent = (sub: Pick<Subscription, "status">): boolean =>
+  sub.status === "active" || sub.status === "trialing" || sub.status === "past_due"

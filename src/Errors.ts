@@ -1,0 +1,89 @@
+/**
+ * The typed failures of the engine (SPEC §12). Each has a stable `_tag`, a message a person can
+ * act on, and details; none is ever thrown across the public API.
+ *
+ * @example
+ * import { UnknownPlan, errorDocument } from "attach-planner"
+ * errorDocument(new UnknownPlan({ planId: "platinum", message: "No plan \"platinum\" in the catalog" }))
+ * // { error: { _tag: "UnknownPlan", message: "No plan \"platinum\" in the catalog", planId: "platinum" } }
+ */
+import * as Data from "effect/Data"
+
+/** One problem found while decoding a document: where, and what. */
+export interface DecodeIssue {
+  readonly path: string
+  readonly message: string
+}
+
+/** A document that does not match SPEC §3–§5; `path` names the first bad field. */
+export class DecodeError extends Data.TaggedError("DecodeError")<{
+  readonly message: string
+  readonly path: string
+  readonly issues: ReadonlyArray<DecodeIssue>
+}> {}
+
+/** A requested plan (or version) that the catalog does not have. */
+export class UnknownPlan extends Data.TaggedError("UnknownPlan")<{
+  readonly message: string
+  readonly planId: string
+  readonly version?: number
+}> {}
+
+/** A feature id that the catalog does not have. */
+export class UnknownFeature extends Data.TaggedError("UnknownFeature")<{
+  readonly message: string
+  readonly featureId: string
+}> {}
+
+/** A discount id or promotion code that the catalog does not have. */
+export class UnknownDiscount extends Data.TaggedError("UnknownDiscount")<{
+  readonly message: string
+  readonly discountId?: string
+  readonly promotionCode?: string
+}> {}
+
+/** A plan with no price in the customer's currency. */
+export class CurrencyMismatch extends Data.TaggedError("CurrencyMismatch")<{
+  readonly message: string
+  readonly planId: string
+  readonly currency: string
+}> {}
+
+/** The reason codes of {@link InvalidRequest}. */
+export type InvalidRequestReason =
+  | "customer_mismatch"
+  | "two_main_plans_in_group"
+  | "multi_plan_must_be_immediate"
+  | "proration_none_would_skip_charge"
+  | "quantity_above_max_purchase"
+  | "quantity_for_unpriced_feature"
+  | "amount_out_of_range"
+  | "unknown_subscription_plan"
+  | "invalid_custom_line"
+
+/** A well-formed request that cannot be carried out; `reason` is a stable code. */
+export class InvalidRequest extends Data.TaggedError("InvalidRequest")<{
+  readonly message: string
+  readonly reason: InvalidRequestReason
+}> {}
+
+/** Every error a preview can end with. */
+export type AttachError = DecodeError | UnknownPlan | UnknownFeature | UnknownDiscount | CurrencyMismatch | InvalidRequest
+
+/** The error document of SPEC §13. */
+export interface ErrorDocument {
+  readonly error: { readonly _tag: string; readonly message: string; readonly [detail: string]: unknown }
+}
+
+/**
+ * Turns a tagged error into the error document `{ error: { _tag, message, ...details } }`.
+ *
+ * @example errorDocument(new InvalidRequest({ reason: "customer_mismatch", message: "…" })).error._tag // "InvalidRequest"
+ */
+export const errorDocument = (error: { readonly _tag: string; readonly message: string }): ErrorDocument => {
+  const details: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(error)) {
+    if (key !== "_tag" && key !== "message" && key !== "stack" && value !== undefined) details[key] = value
+  }
+  return { error: { _tag: error._tag, message: error.message, ...details } }
+}

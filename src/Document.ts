@@ -26,7 +26,7 @@ export interface AttachInput {
   readonly request: AttachRequest
 }
 
-const options = { errors: "all", onExcessProperty: "error" } as const
+const options = { errors: "all", onExcessProperty: "error", reportInput: true } as const
 
 const decodeCatalogShape = Schema.decodeUnknownResult(CatalogSchema)
 const decodeCustomerShape = Schema.decodeUnknownResult(CustomerSchema)

@@ -45,8 +45,11 @@ export const lengthInMonths = (interval: Interval): Rational.Rational => {
   return Rational.make(BigInt((DAYS[interval.unit] ?? 1) * interval.count * 12), 365n)
 }
 
+/** Midnight UTC of a calendar date; unlike `Date.UTC`, years 0–99 are not moved to 1900–1999. */
+const utcMidnight = (year: number, monthIndex: number, day: number): number => new Date(0).setUTCFullYear(year, monthIndex, day)
+
 const daysInMonth = (year: number, monthIndex: number): number =>
-  new Date(Date.UTC(year, monthIndex + 1, 0)).getUTCDate()
+  new Date(utcMidnight(year, monthIndex + 1, 0)).getUTCDate()
 
 /**
  * Adds `months` calendar months to an instant, keeping its day-of-month and time of day and
@@ -62,8 +65,8 @@ export const addMonths = (instant: number, months: number): number => {
   const year = Math.floor(totalMonth / 12)
   const month = totalMonth - year * 12
   const day = Math.min(d.getUTCDate(), daysInMonth(year, month))
-  const timeOfDay = instant - Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())
-  return Date.UTC(year, month, day) + timeOfDay
+  const timeOfDay = instant - utcMidnight(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())
+  return utcMidnight(year, month, day) + timeOfDay
 }
 
 /**

@@ -30,8 +30,10 @@ export const normalizeCurrency = (code: string): Currency => code.toLowerCase()
  *
  * @example Money.exponentOf("kwd") // 3
  */
-export const exponentOf = (currency: Currency): 0 | 2 | 3 =>
-  ZERO_DECIMAL.has(currency) ? 0 : THREE_DECIMAL.has(currency) ? 3 : 2
+export const exponentOf = (currency: Currency): 0 | 2 | 3 => {
+  const code = normalizeCurrency(currency)
+  return ZERO_DECIMAL.has(code) ? 0 : THREE_DECIMAL.has(code) ? 3 : 2
+}
 
 const scaleCache = new Map<Currency, Rational.Rational>()
 
@@ -69,7 +71,7 @@ export const formatMinor = (minor: bigint | number, currency: Currency): string 
   const scale = 10n ** BigInt(exponent)
   const whole = (abs / scale).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",")
   const frac = exponent === 0 ? "" : "." + (abs % scale).toString().padStart(exponent, "0")
-  const symbol = SYMBOLS[currency]
+  const symbol = Object.hasOwn(SYMBOLS, normalizeCurrency(currency)) ? SYMBOLS[normalizeCurrency(currency)] : undefined
   const body = symbol === undefined ? `${whole}${frac} ${currency.toUpperCase()}` : `${symbol}${whole}${frac}`
   return value < 0n ? `-${body}` : body
 }

@@ -31,9 +31,20 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]
 /** Parses an ISO-8601 instant (UTC or with an offset) into epoch milliseconds. */
 export const parseInstant = (s: string): number => Date.parse(s)
 
+/** Whether the calendar fields exist: `Date.parse` silently rolls "2025-02-30" over to March 2. */
+const isRealDateTime = (s: string): boolean => {
+  const year = Number(s.slice(0, 4))
+  const month = Number(s.slice(5, 7))
+  const day = Number(s.slice(8, 10))
+  const hour = s.length > 10 ? Number(s.slice(11, 13)) : 0
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+  const daysInMonth = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23
+}
+
 /** An ISO-8601 instant string. */
 export const Instant = Schema.String.check(
-  Schema.makeFilter((s: string) => ISO_INSTANT.test(s) && !Number.isNaN(Date.parse(s)), {
+  Schema.makeFilter((s: string) => ISO_INSTANT.test(s) && isRealDateTime(s) && !Number.isNaN(Date.parse(s)), {
     expected: "an ISO-8601 instant such as 2025-01-16T00:00:00Z"
   })
 )

@@ -1,0 +1,108 @@
+/**
+ * Discounts (SPEC §8.8): which discounts are active for an invoice, and how they come off its
+ * lines — percent-off first (in order, each on the running amount, rounded per line), then
+ * amount-off split across eligible lines by largest remainder in minor units; no line below zero.
+ *
+ * @example
+ * import { Discounts } from "attach-planner"
+ * Discounts.splitByLargestRemainder(100n, [1n, 1n, 1n]) // [34n, 33n, 33n]
+ */
+import type { Catalog, Discount } from "./Catalog.ts"
+import { addMonths } from "./Interval.ts"
+import type { DraftLine } from "./internal/draft.ts"
+import { lineTotal } from "./internal/draft.ts"
+import * as Money from "./Money.ts"
+import * as Rational from "./Rational.ts"
+
+/** A discount in force for a customer: when it was applied, and whether this attach applies it. */
+export interface ActiveDiscount {
+  readonly discount: Discount
+  readonly appliedAt: number
+  readonly newlyApplied: boolean
+}
+
+/**
+ * Whether a discount applies to an invoice starting at `invoiceStart`. `once` applies to the
+ * first invoice after it is applied: today's, or the next one when today's has nothing to
+ * discount (`firstInvoice`).
+ *
+ * @example appliesToInvoice({ discount: { duration: { months: 3 } }, appliedAt: jan1 }, apr1, false) // false
+ */
+export const appliesToInvoice = (d: ActiveDiscount, invoiceStart: number, firstInvoice: boolean): boolean => {
+  const duration = d.discount.duration
+  if (duration === "forever") return true
+  if (duration === "once") return d.newlyApplied && firstInvoice
+  return invoiceStart < addMonths(d.appliedAt, duration.months)
+}
+
+/**
+ * Splits `amount` minor units across weights in proportion: floor each share, then hand the
+ * remaining units to the largest remainders (ties: earlier first). The shares sum to `amount`.
+ *
+ * @example splitByLargestRemainder(1000n, [2000n, 1000n]) // [667n, 333n]
+ */
+export const splitByLargestRemainder = (amount: bigint, weights: ReadonlyArray<bigint>): Array<bigint> => {
+  const sum = weights.reduce((a, b) => a + b, 0n)
+  if (sum <= 0n) return weights.map(() => 0n)
+  const shares = weights.map((w) => (amount * w) / sum)
+  const remainders = weights.map((w, i) => ({ i, r: (amount * w) % sum }))
+  let left = amount - shares.reduce((a, b) => a + b, 0n)
+  remainders.sort((a, b) => (b.r > a.r ? 1 : b.r < a.r ? -1 : a.i - b.i))
+  for (const { i } of remainders) {
+    if (left <= 0n) break
+    shares[i] = (shares[i] ?? 0n) + 1n
+    left--
+  }
+  return shares
+}
+
+const eligible = (line: DraftLine, discount: Discount): boolean =>
+  discount.appliesTo === undefined || (line.planId !== null && discount.appliesTo.includes(line.planId))
+
+/** Whether a credit line may be discounted: only by a discount applied before its period began. */
+const creditEligible = (line: DraftLine, d: ActiveDiscount): boolean =>
+  line.kind === "credit" && line.creditedFrom !== undefined && !d.newlyApplied && d.appliedAt <= line.creditedFrom
+
+const withDiscount = (line: DraftLine, discountId: string, amount: bigint): DraftLine =>
+  amount === 0n ? line : { ...line, discounts: [...line.discounts, { discountId, amount }] }
+
+/**
+ * Applies active discounts to the lines of one invoice: percent-off discounts first, in order,
+ * then amount-off discounts (in the catalog's default currency; other currencies skip them).
+ * A discount listed twice counts once.
+ *
+ * @example applyDiscounts(lines, [launch20], "usd", catalog)[0].discounts // [{ discountId: "LAUNCH20", amount: 400n }]
+ */
+export const applyDiscounts = (
+  lines: ReadonlyArray<DraftLine>,
+  discounts: ReadonlyArray<ActiveDiscount>,
+  currency: string,
+  catalog: Catalog
+): Array<DraftLine> => {
+  const seen = new Set<string>()
+  const unique = discounts.filter((d) => !seen.has(d.discount.id) && seen.add(d.discount.id) !== undefined)
+  let out = [...lines]
+  for (const d of unique) {
+    const pct = d.discount.percentOff
+    if (pct === undefined) continue
+    out = out.map((line) => {
+      const chargeable = line.kind === "charge" && eligible(line, d.discount)
+      if (!chargeable && !(creditEligible(line, d) && eligible(line, d.discount))) return line
+      const off = Rational.roundHalfAwayFromZero(Rational.div(Rational.mul(Rational.fromBigInt(lineTotal(line)), pct), Rational.fromInt(100)))
+      return withDiscount(line, d.discount.id, off)
+    })
+  }
+  for (const d of unique) {
+    const amountOff = d.discount.amountOff
+    if (amountOff === undefined || currency !== catalog.defaultCurrency) continue
+    const idx = out.flatMap((line, i) => (line.kind === "charge" && eligible(line, d.discount) && lineTotal(line) > 0n ? [i] : []))
+    const weights = idx.map((i) => lineTotal(out[i] as DraftLine))
+    const available = weights.reduce((a, b) => a + b, 0n)
+    const wanted = Money.toMinor(amountOff, currency)
+    const shares = splitByLargestRemainder(wanted < available ? wanted : available, weights)
+    idx.forEach((lineIndex, k) => {
+      out[lineIndex] = withDiscount(out[lineIndex] as DraftLine, d.discount.id, shares[k] ?? 0n)
+    })
+  }
+  return out
+}

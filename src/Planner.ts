@@ -1,0 +1,545 @@
+/**
+ * The planner: one pure function of `(catalog, customer state, request)` that returns the full
+ * preview document of an attach (SPEC §6–§10). It reads no clock, does no I/O and uses no
+ * randomness: the same input gives the same output.
+ *
+ * @example
+ * import { decodeAttachDocument, planAttach } from "attach-planner"
+ * import * as Result from "effect/Result"
+ * const input = decodeAttachDocument(document)
+ * const preview = Result.isSuccess(input) ? planAttach(input.success) : input
+ */
+import * as Result from "effect/Result"
+import type { AttachRequest, RequestedPlan } from "./AttachRequest.ts"
+import { type Catalog, type FreeTrial, type Plan, findPlan } from "./Catalog.ts"
+import * as Checkout from "./Checkout.ts"
+import { type Customer, type Subscription, isCurrent } from "./Customer.ts"
+import { type ActiveDiscount, appliesToInvoice, applyDiscounts } from "./Discounts.ts"
+import type { AttachInput } from "./Document.ts"
+import {
+  type AttachError, CurrencyMismatch, InvalidRequest, UnknownDiscount, UnknownFeature, UnknownPlan
+} from "./Errors.ts"
+import { addLength, toIso } from "./Interval.ts"
+import { planActions } from "./internal/actions.ts"
+import { type DraftLine, sortLines } from "./internal/draft.ts"
+import { finalizeLines, sumLines } from "./internal/finalize.ts"
+import {
+  type PriceContext, heldOf, incomingCharges, outgoingArrears, outgoingCredits, quantitiesOf
+} from "./internal/lines.ts"
+import { nextCycleOf } from "./internal/nextCycle.ts"
+import { quantityChangeLines } from "./internal/quantityChange.ts"
+import {
+  type Entry, billingKey, currentPeriodEnd, isTrialingAt, newSubscriptionId
+} from "./internal/working.ts"
+import * as Money from "./Money.ts"
+import type { AttachPreview, Change, Scenario, Timing } from "./Preview.ts"
+import { isFree, isOneOff, isRecurring, pricedIn } from "./Pricing.ts"
+import { type Held, classify, isMainPlan, scopeOf } from "./Scenario.ts"
+import { parseDecimal } from "./internal/schemaKit.ts"
+
+/** A failure raised inside the planner and returned, never thrown, by {@link planAttach}. */
+class PlanFailure {
+  constructor(readonly error: AttachError) {}
+}
+const fail = (error: AttachError): never => {
+  throw new PlanFailure(error)
+}
+
+/** Everything the steps of one attach share. */
+interface Ctx extends PriceContext {
+  readonly request: AttachRequest
+  readonly customer: Customer
+  readonly at: number
+}
+
+/** What the steps accumulate. */
+interface Acc {
+  readonly entries: Array<Entry>
+  readonly lines: Array<DraftLine>
+  readonly changes: Array<Change>
+  readonly touched: Array<string>
+  readonly releasedSchedules: Array<Subscription>
+  readonly startedTrials: Array<{ readonly planId: string; readonly trial: FreeTrial }>
+  readonly newKeys: Set<string>
+  readonly newSubscriptionIds: Array<string>
+  oneOff: boolean
+  paidRecurring: boolean
+  cardlessTrialOnly: boolean
+  trialEndsAt: number | null
+  quantityNextCycle: boolean
+}
+
+/**
+ * Plans an attach on a decoded document: the preview document, or a tagged error.
+ *
+ * @example
+ * planAttach({ catalog, customer, request }) // Result<AttachPreview, AttachError>
+ */
+export const planAttach = (input: AttachInput): Result.Result<AttachPreview, AttachError> => {
+  try {
+    return Result.succeed(plan(input))
+  } catch (e) {
+    if (e instanceof PlanFailure) return Result.fail(e.error)
+    throw e
+  }
+}
+
+const plan = ({ catalog, customer, request }: AttachInput): AttachPreview => {
+  if (request.customerId !== customer.id) {
+    fail(new InvalidRequest({ reason: "customer_mismatch", message: `The request is for customer "${request.customerId}" but the document holds customer "${customer.id}"` }))
+  }
+  const currency = Money.normalizeCurrency(request.currency ?? customer.currency ?? catalog.defaultCurrency)
+  const ctx: Ctx = { catalog, currency, request, customer, at: Date.parse(request.at) }
+  const plans = request.plans.map((rp) => resolvePlan(ctx, rp))
+  checkMultiPlan(ctx, plans)
+  const acc: Acc = {
+    entries: resolveEntries(ctx),
+    lines: [],
+    changes: [],
+    touched: [],
+    releasedSchedules: [],
+    startedTrials: [],
+    newKeys: new Set(),
+    newSubscriptionIds: [],
+    oneOff: false,
+    paidRecurring: false,
+    cardlessTrialOnly: true,
+    trialEndsAt: null,
+    quantityNextCycle: false
+  }
+  const hadPaidSubscription = acc.entries.some((e) => e.plan !== undefined && isCurrent(e.sub) && isRecurring(e.plan))
+  const requestDiscounts = resolveRequestDiscounts(ctx)
+  plans.forEach(({ requested, plan }) => attachOne(ctx, acc, requested, plan))
+
+  const immediate = acc.changes.some((c) => c.timing === "immediate")
+  const computed = sortLines(acc.lines)
+  const custom = request.customLineItems !== undefined && immediate ? customLines(ctx) : undefined
+  const todayLines = custom ?? computed
+  const touchedKey = acc.touched[0]
+  const discounts = activeDiscounts(ctx, acc, requestDiscounts, touchedKey)
+  const todayDiscounted = applyDiscounts(todayLines, discounts.filter((d) => appliesToInvoice(d, ctx.at, true)), currency, catalog)
+  const lines = finalizeLines(todayDiscounted, currency) ?? outOfRange()
+  const totals = sumLines(todayDiscounted)
+  const balance = BigInt(customer.creditBalance ?? 0)
+  const creditApplied = totals.total > 0n ? (balance < totals.total ? balance : totals.total) : 0n
+  const amountDue = totals.total - creditApplied
+  const balanceAfter = balance - creditApplied + (totals.total < 0n ? -totals.total : 0n)
+
+  recordDiscounts(ctx, acc, requestDiscounts)
+  const nextCycle = touchedKey === undefined
+    ? null
+    : nextCycleOf(ctx, acc.entries, touchedKey, discounts, todayLines.length === 0) ?? null
+  const checkout = Checkout.decide({
+    redirectMode: request.redirectMode ?? "if_required",
+    invoiceMode: request.invoiceMode?.enabled === true,
+    anyImmediate: immediate,
+    hasPaymentMethod: customer.hasPaymentMethod === true,
+    oneOff: acc.oneOff,
+    paidRecurring: acc.paidRecurring,
+    hadPaidSubscription,
+    cardlessTrial: acc.paidRecurring && acc.cardlessTrialOnly,
+    startsBillingSubscription: acc.newKeys.size > 0
+  })
+  const customerAfter = customerAfterOf(ctx, acc, balanceAfter)
+  const preview: Omit<AttachPreview, "actions"> = {
+    customerId: customer.id,
+    currency,
+    scenario: acc.changes[0]?.scenario ?? "active",
+    changes: acc.changes,
+    lines,
+    subtotal: Number(totals.subtotal),
+    discountTotal: Number(totals.discountTotal),
+    total: Number(totals.total),
+    creditApplied: Number(creditApplied),
+    amountDue: Number(amountDue),
+    trialEndsAt: acc.trialEndsAt === null ? null : toIso(acc.trialEndsAt),
+    nextCycle,
+    checkout,
+    customerAfter
+  }
+  return { ...preview, actions: planActions(ctx, preview, { releasedSchedules: acc.releasedSchedules, newKeys: acc.newKeys, customerBefore: customer }) }
+}
+
+const outOfRange = (): never =>
+  fail(new InvalidRequest({ reason: "amount_out_of_range", message: "An amount of this attach is too large to be represented exactly in minor units" }))
+
+// ---------------------------------------------------------------------------------------------
+// Resolution and validation
+// ---------------------------------------------------------------------------------------------
+
+interface Resolved {
+  readonly requested: RequestedPlan
+  readonly plan: Plan
+}
+
+const resolvePlan = (ctx: Ctx, requested: RequestedPlan): Resolved => {
+  const plan = findPlan(ctx.catalog, requested.planId, requested.version)
+  if (plan === undefined) {
+    const which = requested.version === undefined ? `"${requested.planId}"` : `"${requested.planId}" version ${requested.version}`
+    return fail(new UnknownPlan({
+      planId: requested.planId,
+      ...(requested.version === undefined ? {} : { version: requested.version }),
+      message: `No plan ${which} in the catalog`
+    }))
+  }
+  if (!pricedIn(plan, ctx.currency, ctx.catalog)) {
+    fail(new CurrencyMismatch({ planId: plan.id, currency: ctx.currency, message: `Plan "${plan.id}" has no price in ${ctx.currency.toUpperCase()}` }))
+  }
+  for (const q of requested.featureQuantities ?? []) {
+    if (!ctx.catalog.features.some((f) => f.id === q.featureId)) {
+      fail(new UnknownFeature({ featureId: q.featureId, message: `No feature "${q.featureId}" in the catalog` }))
+    }
+    const item = plan.items.find((i) => i.featureId === q.featureId)
+    if (item?.price === undefined) {
+      fail(new InvalidRequest({ reason: "quantity_for_unpriced_feature", message: `Plan "${plan.id}" has no priced item for feature "${q.featureId}"` }))
+    }
+    const max = item?.price?.maxPurchase
+    const included = item?.included ?? 0
+    if (max !== undefined && included !== "unlimited" && q.quantity - included > max) {
+      fail(new InvalidRequest({ reason: "quantity_above_max_purchase", message: `At most ${max} units of "${q.featureId}" above the ${included} included can be bought on plan "${plan.id}"; ${q.quantity - included} were requested` }))
+    }
+  }
+  return { requested, plan }
+}
+
+const scopeFor = (ctx: Ctx, requested: RequestedPlan): string | null => requested.entityId ?? ctx.request.entityId ?? null
+
+const checkMultiPlan = (ctx: Ctx, plans: ReadonlyArray<Resolved>): void => {
+  if (plans.length < 2) return
+  const seen = new Set<string>()
+  for (const { requested, plan } of plans) {
+    if (!isMainPlan(plan)) continue
+    const key = `${plan.group}\u0000${scopeFor(ctx, requested) ?? ""}`
+    if (seen.has(key)) {
+      fail(new InvalidRequest({ reason: "two_main_plans_in_group", message: `Two main plans of group "${plan.group}" for the same ${scopeFor(ctx, requested) === null ? "customer" : `entity "${scopeFor(ctx, requested)}"`} in one request` }))
+    }
+    seen.add(key)
+  }
+  if (ctx.request.planSchedule === "end_of_cycle") {
+    fail(new InvalidRequest({ reason: "multi_plan_must_be_immediate", message: "A request with several plans takes effect immediately; planSchedule end_of_cycle is not allowed" }))
+  }
+}
+
+const resolveEntries = (ctx: Ctx): Array<Entry> =>
+  (ctx.customer.subscriptions ?? []).map((sub) => {
+    const plan = findPlan(ctx.catalog, sub.planId, sub.version)
+    if (plan === undefined && sub.status !== "expired") {
+      fail(new UnknownPlan({ planId: sub.planId, ...(sub.version === undefined ? {} : { version: sub.version }), message: `Subscription "${sub.id}" holds plan "${sub.planId}"${sub.version === undefined ? "" : ` version ${sub.version}`}, which is not in the catalog` }))
+    }
+    return { sub, plan }
+  })
+
+const resolveRequestDiscounts = (ctx: Ctx): Array<ActiveDiscount> =>
+  (ctx.request.discounts ?? []).map((ref) => {
+    const discount = "discountId" in ref ? ctx.catalog.discountsById.get(ref.discountId) : ctx.catalog.discountsByCode.get(ref.promotionCode)
+    if (discount === undefined) {
+      return fail("discountId" in ref
+        ? new UnknownDiscount({ discountId: ref.discountId, message: `No discount "${ref.discountId}" in the catalog` })
+        : new UnknownDiscount({ promotionCode: ref.promotionCode, message: `No discount has the promotion code "${ref.promotionCode}"` }))
+    }
+    if (discount.amountOff !== undefined && ctx.currency !== ctx.catalog.defaultCurrency) {
+      fail(new CurrencyMismatch({ planId: discount.appliesTo?.[0] ?? "", currency: ctx.currency, message: `Discount "${discount.id}" is an amount in ${ctx.catalog.defaultCurrency.toUpperCase()} and cannot apply to an invoice in ${ctx.currency.toUpperCase()}` }))
+    }
+    return { discount, appliedAt: ctx.at, newlyApplied: true }
+  })
+
+// ---------------------------------------------------------------------------------------------
+// One requested plan
+// ---------------------------------------------------------------------------------------------
+
+const held = (acc: Acc): Array<Held> =>
+  acc.entries.flatMap((e) => (e.plan === undefined || e.sub.status === "expired" ? [] : [{ sub: e.sub, plan: e.plan }]))
+
+const requestedQuantities = (requested: RequestedPlan): Map<string, number> =>
+  new Map((requested.featureQuantities ?? []).map((q) => [q.featureId, q.quantity]))
+
+const quantitiesDiffer = (requested: RequestedPlan) => (current: Held): boolean => {
+  const have = quantitiesOf(current.sub)
+  return (requested.featureQuantities ?? []).some((q) => (have.get(q.featureId) ?? 0) !== q.quantity)
+}
+
+const baseTiming = (scenario: Scenario): Timing =>
+  scenario === "downgrade" || scenario === "cancel" ? "end_of_cycle" : scenario === "active" || scenario === "scheduled" ? "none" : "immediate"
+
+const timingFor = (ctx: Ctx, scenario: Scenario): Timing => {
+  const timing = baseTiming(scenario)
+  const override = ctx.request.planSchedule
+  if (override === undefined || timing === "none" || scenario === "renew" || scenario === "update_prepaid_quantity") return timing
+  return override
+}
+
+const attachOne = (ctx: Ctx, acc: Acc, requested: RequestedPlan, plan: Plan): void => {
+  const scope = scopeFor(ctx, requested)
+  const c = classify(plan, scope, held(acc), quantitiesDiffer(requested), ctx.currency, ctx.catalog)
+  const change = (scenario: Scenario, timing: Timing, effectiveAt: number, replaces: string | null): void => {
+    acc.changes.push({ planId: plan.id, scenario, timing, replaces, entityId: scope, effectiveAt: toIso(effectiveAt) })
+  }
+  switch (c.scenario) {
+    case "active": {
+      const current = c.current as Held
+      acc.touched.push(billingKey(current.sub))
+      return change("active", "none", ctx.at, null)
+    }
+    case "scheduled": {
+      const scheduled = c.scheduled as Held
+      acc.touched.push(billingKey(scheduled.sub))
+      return change("scheduled", "none", Date.parse(scheduled.sub.startsAt ?? scheduled.sub.startedAt), null)
+    }
+    case "renew": {
+      const current = c.current as Held
+      replaceEntry(acc, current.sub, withoutCancel(current.sub))
+      if (c.scheduled !== undefined) releaseSchedule(ctx, acc, c.scheduled.sub)
+      acc.touched.push(billingKey(current.sub))
+      return change("renew", "immediate", ctx.at, null)
+    }
+    case "update_prepaid_quantity": {
+      const current = c.current as Held
+      const { lines, nextCycleOnly } = quantityChangeLines(ctx, current, requestedQuantities(requested))
+      acc.lines.push(...lines)
+      acc.quantityNextCycle ||= nextCycleOnly
+      replaceEntry(acc, current.sub, { ...current.sub, featureQuantities: mergeQuantities(current.sub, requestedQuantities(requested)) })
+      acc.touched.push(billingKey(current.sub))
+      return change("update_prepaid_quantity", "immediate", ctx.at, null)
+    }
+    default:
+      break
+  }
+  const timing = timingFor(ctx, c.scenario)
+  const replaced = c.scenario === "new" && !(c.current !== undefined && isFree(c.current.plan) && isFree(plan) && isMainPlan(plan))
+    ? undefined
+    : c.current
+  if (c.scheduled !== undefined && isMainPlan(plan)) releaseSchedule(ctx, acc, c.scheduled.sub)
+  if (timing === "end_of_cycle" && replaced !== undefined) {
+    scheduleSwitch(ctx, acc, requested, plan, replaced, scope)
+    return change(c.scenario, "end_of_cycle", currentPeriodEnd(replaced.sub, replaced.plan, ctx.at), replaced.plan.id)
+  }
+  startNow(ctx, acc, requested, plan, replaced, scope, c.scenario)
+  change(c.scenario, "immediate", ctx.at, replaced?.plan.id ?? null)
+}
+
+const withoutCancel = (sub: Subscription): Subscription => {
+  const { cancelAtPeriodEnd: _c, endsAt: _e, ...rest } = sub
+  return rest
+}
+
+const replaceEntry = (acc: Acc, before: Subscription, after: Subscription): void => {
+  const i = acc.entries.findIndex((e) => e.sub === before)
+  const entry = acc.entries[i]
+  if (entry !== undefined) entry.sub = after
+}
+
+const releaseSchedule = (ctx: Ctx, acc: Acc, scheduled: Subscription): void => {
+  acc.releasedSchedules.push(scheduled)
+  replaceEntry(acc, scheduled, { ...scheduled, status: "expired", endsAt: toIso(ctx.at) })
+  // The plan it was to replace no longer cancels at period end because of it.
+  for (const e of acc.entries) {
+    if (e.sub.cancelAtPeriodEnd === true && e.sub.endsAt === scheduled.startsAt && scopeOf(e.sub) === scopeOf(scheduled) && isCurrent(e.sub)) {
+      e.sub = withoutCancel(e.sub)
+    }
+  }
+}
+
+const mergeQuantities = (sub: Subscription, wanted: ReadonlyMap<string, number>): Array<{ featureId: string; quantity: number }> => {
+  const merged = quantitiesOf(sub)
+  for (const [featureId, quantity] of wanted) merged.set(featureId, quantity)
+  return [...merged].map(([featureId, quantity]) => ({ featureId, quantity }))
+}
+
+/** Quantities for an incoming plan: requested, else inherited from the replaced plan. */
+const incomingQuantities = (plan: Plan, requested: RequestedPlan, replaced: Held | undefined): Map<string, number> => {
+  const wanted = requestedQuantities(requested)
+  if (replaced === undefined) return wanted
+  const before = quantitiesOf(replaced.sub)
+  for (const item of plan.items) {
+    if (wanted.has(item.featureId) || item.price?.billingMethod !== "prepaid") continue
+    const had = before.get(item.featureId)
+    if (had !== undefined) wanted.set(item.featureId, had)
+  }
+  return wanted
+}
+
+const trialFor = (ctx: Ctx, acc: Acc, plan: Plan, scenario: Scenario): FreeTrial | undefined => {
+  if (scenario === "downgrade" || scenario === "cancel" || !isRecurring(plan)) return undefined
+  const trial = ctx.request.freeTrial === null ? undefined : ctx.request.freeTrial === undefined ? plan.freeTrial : {
+    length: ctx.request.freeTrial.length,
+    unit: ctx.request.freeTrial.unit,
+    cardRequired: ctx.request.freeTrial.cardRequired !== false
+  }
+  if (trial === undefined) return undefined
+  const used = (ctx.customer.trialsUsed ?? []).includes(plan.id) ||
+    acc.entries.some((e) => e.sub.planId === plan.id && e.sub.trialEndsAt !== undefined) ||
+    acc.startedTrials.some((t) => t.planId === plan.id)
+  return used ? undefined : trial
+}
+
+/** The subscription a new recurring plan joins (SPEC §7): same scope first, then main plans. */
+const joinTarget = (acc: Acc, scope: string | null): Held | undefined => {
+  const candidates = held(acc).filter((h) => isCurrent(h.sub) && isRecurring(h.plan))
+  const rank = (h: Held): number => (scopeOf(h.sub) === scope ? 0 : 2) + (isMainPlan(h.plan) ? 0 : 1)
+  return candidates.reduce<Held | undefined>((best, h) => (best === undefined || rank(h) < rank(best) ? h : best), undefined)
+}
+
+const startNow = (
+  ctx: Ctx, acc: Acc, requested: RequestedPlan, plan: Plan, replaced: Held | undefined, scope: string | null, scenario: Scenario
+): void => {
+  const at = ctx.at
+  const oneOff = isOneOff(plan)
+  const trial = oneOff ? undefined : trialFor(ctx, acc, plan, scenario)
+  const endingTrial = replaced !== undefined && isTrialingAt(replaced.sub, at)
+  const noProration = ctx.request.prorationBehavior === "none" && replaced !== undefined
+  if (noProration && (isFree(replaced.plan) && !isFree(plan) || endingTrial)) {
+    fail(new InvalidRequest({ reason: "proration_none_would_skip_charge", message: `prorationBehavior "none" would skip a charge that cannot be deferred (${endingTrial ? "ending a trial" : "moving from a free to a paid plan"})` }))
+  }
+  if (replaced !== undefined) {
+    if (!endingTrial) acc.lines.push(...outgoingArrears(replaced.sub, replaced.plan, at, ctx))
+    if (!endingTrial && !noProration) acc.lines.push(...outgoingCredits(replaced.sub, replaced.plan, at, ctx))
+  }
+  const target = oneOff || trial !== undefined || endingTrial || ctx.request.billingCycleAnchor === "now" || ctx.request.newBillingSubscription === true
+    ? undefined
+    : joinTarget(acc, scope)
+  const anchor = trial !== undefined ? addLength(at, trial.length, trial.unit) : target !== undefined ? Date.parse(target.sub.billingAnchor) : at
+  const quantities = incomingQuantities(plan, requested, replaced)
+  const carried = replaced === undefined ? new Map<string, number>() : carriedUsage(replaced, plan)
+  if (!noProration) {
+    acc.lines.push(...incomingCharges(plan, quantities, carried, anchor, at, ctx, { recurring: trial === undefined }))
+  }
+  if (replaced !== undefined) replaceEntry(acc, replaced.sub, { ...replaced.sub, status: "expired", endsAt: toIso(at) })
+  const sub = newSubscription(ctx, acc, plan, scope, {
+    status: trial !== undefined ? "trialing" : "active",
+    anchor,
+    startedAt: at,
+    quantities,
+    carried,
+    providerSubscriptionId: target?.sub.providerSubscriptionId
+  })
+  if (trial !== undefined) {
+    acc.startedTrials.push({ planId: plan.id, trial })
+    acc.trialEndsAt = anchor
+  }
+  if (oneOff) {
+    acc.oneOff = true
+    return
+  }
+  if (isFree(plan)) return
+  acc.paidRecurring = true
+  if (trial === undefined || trial.cardRequired) acc.cardlessTrialOnly = false
+  const key = billingKey(sub)
+  if (target === undefined) acc.newKeys.add(key)
+  acc.touched.push(key)
+}
+
+/** Non-consumable usage (seats held) carries into the incoming plan; consumable usage was billed. */
+const carriedUsage = (replaced: Held, plan: Plan): Map<string, number> => {
+  const held = heldOf(replaced.sub)
+  const out = new Map<string, number>()
+  for (const item of plan.items) {
+    const used = held.get(item.featureId)
+    if (used !== undefined && !item.feature.consumable) out.set(item.featureId, used)
+  }
+  return out
+}
+
+interface NewSub {
+  readonly status: Subscription["status"]
+  readonly anchor: number
+  readonly startedAt: number
+  readonly startsAt?: number
+  readonly quantities: ReadonlyMap<string, number>
+  readonly carried: ReadonlyMap<string, number>
+  readonly providerSubscriptionId: string | undefined
+}
+
+const newSubscription = (ctx: Ctx, acc: Acc, plan: Plan, scope: string | null, s: NewSub): Subscription => {
+  const taken = new Set(acc.entries.map((e) => e.sub.id))
+  const id = newSubscriptionId(plan.id, s.startsAt ?? ctx.at, taken)
+  const sub: Subscription = {
+    id,
+    planId: plan.id,
+    version: plan.version,
+    ...(scope === null ? {} : { entityId: scope }),
+    status: s.status,
+    billingAnchor: toIso(s.anchor),
+    startedAt: toIso(s.startedAt),
+    ...(s.startsAt === undefined ? {} : { startsAt: toIso(s.startsAt) }),
+    ...(s.status === "trialing" ? { trialEndsAt: toIso(s.anchor) } : {}),
+    ...(s.quantities.size === 0 ? {} : { featureQuantities: [...s.quantities].map(([featureId, quantity]) => ({ featureId, quantity })) }),
+    ...(s.carried.size === 0 ? {} : { usage: [...s.carried].map(([featureId, used]) => ({ featureId, used })) }),
+    ...(s.providerSubscriptionId === undefined ? {} : { providerSubscriptionId: s.providerSubscriptionId })
+  }
+  acc.entries.push({ sub, plan })
+  acc.newSubscriptionIds.push(id)
+  return sub
+}
+
+const scheduleSwitch = (ctx: Ctx, acc: Acc, requested: RequestedPlan, plan: Plan, replaced: Held, scope: string | null): void => {
+  const effectiveAt = currentPeriodEnd(replaced.sub, replaced.plan, ctx.at)
+  replaceEntry(acc, replaced.sub, { ...replaced.sub, cancelAtPeriodEnd: true, endsAt: toIso(effectiveAt) })
+  const sub = newSubscription(ctx, acc, plan, scope, {
+    status: "scheduled",
+    anchor: Date.parse(replaced.sub.billingAnchor),
+    startedAt: effectiveAt,
+    startsAt: effectiveAt,
+    quantities: incomingQuantities(plan, requested, replaced),
+    carried: carriedUsage(replaced, plan),
+    providerSubscriptionId: replaced.sub.providerSubscriptionId
+  })
+  acc.touched.push(billingKey(sub))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Discounts, custom lines, customer after
+// ---------------------------------------------------------------------------------------------
+
+const activeDiscounts = (ctx: Ctx, acc: Acc, fromRequest: ReadonlyArray<ActiveDiscount>, touchedKey: string | undefined): Array<ActiveDiscount> => {
+  const existing = [
+    ...(ctx.customer.discounts ?? []),
+    ...acc.entries.filter((e) => touchedKey !== undefined && billingKey(e.sub) === touchedKey).flatMap((e) => e.sub.discounts ?? [])
+  ]
+  const out: Array<ActiveDiscount> = []
+  for (const applied of existing) {
+    const discount = ctx.catalog.discountsById.get(applied.discountId)
+    if (discount !== undefined) out.push({ discount, appliedAt: Date.parse(applied.appliedAt), newlyApplied: false })
+  }
+  for (const d of fromRequest) if (!out.some((o) => o.discount.id === d.discount.id)) out.push(d)
+  return out
+}
+
+const recordDiscounts = (ctx: Ctx, acc: Acc, fromRequest: ReadonlyArray<ActiveDiscount>): void => {
+  if (fromRequest.length === 0) return
+  const applied = fromRequest.map((d) => ({ discountId: d.discount.id, appliedAt: toIso(ctx.at) }))
+  for (const e of acc.entries) {
+    if (!acc.newSubscriptionIds.includes(e.sub.id)) continue
+    const have = e.sub.discounts ?? []
+    e.sub = { ...e.sub, discounts: [...have, ...applied.filter((a) => !have.some((h) => h.discountId === a.discountId))] }
+  }
+}
+
+const customLines = (ctx: Ctx): Array<DraftLine> =>
+  (ctx.request.customLineItems ?? []).map((item, i) => {
+    const amount = parseDecimal(item.amount)
+    if (amount === undefined) {
+      return fail(new InvalidRequest({ reason: "invalid_custom_line", message: `request.customLineItems[${i}].amount: expected a decimal, got ${JSON.stringify(item.amount)}` }))
+    }
+    return {
+      kind: "custom" as const,
+      planId: null,
+      featureId: null,
+      description: item.description,
+      quantity: 1,
+      period: null,
+      amount: Money.toMinor(amount, ctx.currency),
+      discounts: []
+    }
+  })
+
+const customerAfterOf = (ctx: Ctx, acc: Acc, balanceAfter: bigint): Customer => {
+  const { subscriptions: _s, creditBalance: _b, trialsUsed: _t, ...rest } = ctx.customer
+  const trialsUsed = [...(ctx.customer.trialsUsed ?? [])]
+  for (const t of acc.startedTrials) if (!trialsUsed.includes(t.planId)) trialsUsed.push(t.planId)
+  return {
+    ...rest,
+    ...(balanceAfter === 0n && ctx.customer.creditBalance === undefined ? {} : { creditBalance: Number(balanceAfter) }),
+    ...(trialsUsed.length === 0 ? {} : { trialsUsed }),
+    subscriptions: acc.entries.map((e) => e.sub)
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Scenarios (SPEC §6): what attaching a plan means for a customer — new, upgrade, downgrade,
+ * cancel, renew, active, scheduled or a prepaid quantity update — and the upgrade test.
+ *
+ * @example
+ * import { Scenario } from "attach-planner"
+ * Scenario.isUpgrade(pro, premium, "usd", catalog) // true: $50/month ≥ $20/month
+ */
+import type { Catalog, Plan } from "./Catalog.ts"
+import type { Subscription } from "./Customer.ts"
+import { isCurrent } from "./Customer.ts"
+import type { Scenario } from "./Preview.ts"
+import { allArrears, isFree, isOneOff, longestInterval, monthlyTotal } from "./Pricing.ts"
+import * as Rational from "./Rational.ts"
+
+/** A subscription together with the catalog plan it holds. */
+export interface Held {
+  readonly sub: Subscription
+  readonly plan: Plan
+}
+
+/**
+ * `isUpgrade(current, next)`, the first rule that fires: free → paid is an upgrade; paid → free
+ * a downgrade; all-arrears on both sides an upgrade; a strictly longer longest interval an
+ * upgrade; otherwise compare monthly-normalised in-advance totals (ties are upgrades).
+ *
+ * @example isUpgrade(premium, pro, "usd", catalog) // false
+ */
+export const isUpgrade = (current: Plan, next: Plan, currency: string, catalog: Catalog): boolean => {
+  const currentFree = isFree(current)
+  const nextFree = isFree(next)
+  if (currentFree && !nextFree) return true
+  if (!currentFree && nextFree) return false
+  if (allArrears(current) && allArrears(next)) return true
+  if (Rational.compare(longestInterval(next), longestInterval(current)) > 0) return true
+  return Rational.compare(monthlyTotal(current, currency, catalog), monthlyTotal(next, currency, catalog)) <= 0
+}
+
+/** Whether a plan can be the main plan of a group: not an add-on, not one-off. */
+export const isMainPlan = (plan: Plan): boolean => !plan.addOn && !isOneOff(plan)
+
+/** The scope of a subscription: its entity, or `null` for the customer. */
+export const scopeOf = (sub: Subscription): string | null => sub.entityId ?? null
+
+/** What the scenario rules found for one requested plan. */
+export interface Classification {
+  readonly scenario: Scenario
+  /** The current main plan of the group and scope, if any. */
+  readonly current: Held | undefined
+  /** The pending scheduled main plan of the group and scope, if any. */
+  readonly scheduled: Held | undefined
+}
+
+/**
+ * Applies the scenario rules of SPEC §6 to one plan in one scope. `quantitiesDiffer` says
+ * whether the request asks for other prepaid quantities than the current plan holds.
+ *
+ * @example classify(premium, null, held, false, "usd", catalog).scenario // "upgrade"
+ */
+export const classify = (
+  plan: Plan,
+  scope: string | null,
+  held: ReadonlyArray<Held>,
+  quantitiesDiffer: (current: Held) => boolean,
+  currency: string,
+  catalog: Catalog
+): Classification => {
+  const inGroup = held.filter((h) => scopeOf(h.sub) === scope && isMainPlan(h.plan) && h.plan.group === plan.group)
+  const current = inGroup.find((h) => isCurrent(h.sub))
+  const scheduled = inGroup.find((h) => h.sub.status === "scheduled")
+  const result = (scenario: Scenario): Classification => ({ scenario, current, scheduled })
+  if (isOneOff(plan) || plan.addOn || current === undefined) return result("new")
+  if (current.plan.id === plan.id && current.plan.version === plan.version) {
+    if (current.sub.cancelAtPeriodEnd === true) return result("renew")
+    return result(quantitiesDiffer(current) ? "update_prepaid_quantity" : "active")
+  }
+  if (scheduled !== undefined && scheduled.plan.id === plan.id && scheduled.plan.version === plan.version) return result("scheduled")
+  if (isFree(current.plan) && isFree(plan)) return result("new")
+  if (isUpgrade(current.plan, plan, currency, catalog)) return result("upgrade")
+  return result(isFree(plan) ? "cancel" : "downgrade")
+}

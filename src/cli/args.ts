@@ -1,0 +1,116 @@
+/**
+ * Argument parsing of the command line (SPEC §14): turns `process.argv.slice(2)` into a
+ * {@link Command}, or a usage error. Pure; no I/O.
+ *
+ * @example
+ * parseArgs(["preview", "doc.json", "--format", "table"])
+ * // { _tag: "PreviewFile", file: "doc.json", format: "table", catalog: undefined }
+ */
+
+/** How a single preview is printed. */
+export type OutputFormat = "json" | "table"
+
+/** A parsed command line. */
+export type Command =
+  | { readonly _tag: "Help" }
+  | { readonly _tag: "PreviewFile"; readonly file: string; readonly format: OutputFormat; readonly catalog: string | undefined }
+  | { readonly _tag: "PreviewJsonl"; readonly catalog: string | undefined }
+  | { readonly _tag: "UsageError"; readonly message: string }
+
+/** The usage text printed by `help` and on a usage error. */
+export const USAGE = `Usage: attach-planner <command> [options]
+
+Commands:
+  preview FILE                     Preview the attach document in FILE ({ catalog, customer, request });
+                                   prints the preview document as JSON. FILE "-" reads standard input.
+  preview --jsonl                  Read attach documents from standard input, one JSON per line, and
+                                   write one preview or error document per line, in order.
+  preview --catalog CATALOG --jsonl
+                                   Same, where each line is { customer, request } and the catalog is
+                                   read from CATALOG and decoded once.
+  preview --catalog CATALOG FILE   Preview FILE ({ customer, request }) against CATALOG.
+  help                             Show this text.
+
+Options:
+  --format json|table              Output of a single preview (default json). "table" prints a
+                                   readable invoice. Not available with --jsonl.
+
+Exit codes: 0 success (with --jsonl: even when some lines failed), 1 bad input (an error
+document is printed on standard output), 2 usage error.
+`
+
+const usageError = (message: string): Command => ({ _tag: "UsageError", message })
+
+const parsePreview = (args: ReadonlyArray<string>): Command => {
+  let file: string | undefined
+  let format: OutputFormat | undefined
+  let catalog: string | undefined
+  let jsonl = false
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? ""
+    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1
+    const name = eq >= 0 ? arg.slice(0, eq) : arg
+    const inlineValue = eq >= 0 ? arg.slice(eq + 1) : undefined
+    const takeValue = (): string | undefined => {
+      if (inlineValue !== undefined) return inlineValue
+      const next = args[i + 1]
+      if (next === undefined || (next.startsWith("--") && next.length > 2)) return undefined
+      i++
+      return next
+    }
+    switch (name) {
+      case "--jsonl":
+        if (inlineValue !== undefined) return usageError("--jsonl takes no value")
+        jsonl = true
+        break
+      case "--format": {
+        const value = takeValue()
+        if (value !== "json" && value !== "table") return usageError(`--format expects "json" or "table", got ${value === undefined ? "nothing" : JSON.stringify(value)}`)
+        format = value
+        break
+      }
+      case "--catalog": {
+        const value = takeValue()
+        if (value === undefined || value === "") return usageError("--catalog expects a file name")
+        catalog = value
+        break
+      }
+      case "--help":
+      case "-h":
+        return { _tag: "Help" }
+      default:
+        if (arg.startsWith("-") && arg !== "-") return usageError(`unknown option ${JSON.stringify(arg)}`)
+        if (file !== undefined) return usageError(`preview takes one FILE, got ${JSON.stringify(file)} and ${JSON.stringify(arg)}`)
+        file = arg
+    }
+  }
+  if (jsonl) {
+    if (file !== undefined) return usageError("preview --jsonl reads standard input; it takes no FILE")
+    if (format === "table") return usageError("--format table is not available with --jsonl")
+    return { _tag: "PreviewJsonl", catalog }
+  }
+  if (file === undefined) return usageError("preview needs a FILE (or --jsonl to read standard input)")
+  return { _tag: "PreviewFile", file, format: format ?? "json", catalog }
+}
+
+/**
+ * Parses the arguments after the program name.
+ *
+ * @example parseArgs(["preview", "--jsonl"]) // { _tag: "PreviewJsonl", catalog: undefined }
+ * @example parseArgs([]) // { _tag: "UsageError", message: "no command given" }
+ */
+export const parseArgs = (argv: ReadonlyArray<string>): Command => {
+  const [command, ...rest] = argv
+  switch (command) {
+    case undefined:
+      return usageError("no command given")
+    case "help":
+    case "--help":
+    case "-h":
+      return { _tag: "Help" }
+    case "preview":
+      return parsePreview(rest)
+    default:
+      return usageError(`unknown command ${JSON.stringify(command)}`)
+  }
+}

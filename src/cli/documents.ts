@@ -1,0 +1,140 @@
+/**
+ * The document plumbing of the command line: reading files, parsing JSON, and turning one parsed
+ * document into a preview or error document. Nothing here throws: every failure — an unreadable
+ * file, invalid JSON, a bad document, even an unexpected defect of the engine — becomes an error
+ * document `{ error: { _tag, message, … } }` (SPEC §13).
+ *
+ * @example
+ * const previewer = catalogPreviewer(catalog)
+ * const out = previewParsed(previewer, JSON.parse(line)) // AttachPreview | ErrorDocument
+ */
+import { readFile } from "node:fs/promises"
+import * as Result from "effect/Result"
+import type { Catalog } from "../Catalog.ts"
+import { decodeCatalog, decodeCustomerAndRequest } from "../Document.ts"
+import { DecodeError, type ErrorDocument, errorDocument } from "../Errors.ts"
+import { previewDocument } from "../index.ts"
+import { planAttach } from "../Planner.ts"
+import type { AttachPreview } from "../Preview.ts"
+
+/** What the CLI prints for one input: a preview, or an error document. */
+export type Output = AttachPreview | ErrorDocument
+
+/** Turns one parsed JSON document into its output. */
+export type Previewer = (document: unknown) => Output
+
+/** A value or the error document explaining why there is none. */
+export type Loaded<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly error: ErrorDocument }
+
+const MAX_MESSAGE = 300
+
+const clip = (s: string): string => (s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE)}…` : s)
+
+const messageOf = (cause: unknown): string => clip(cause instanceof Error ? cause.message : String(cause))
+
+/**
+ * An error document for a whole input that could not be read or parsed (path `(document)`).
+ *
+ * @example documentError("invalid JSON: Unexpected end of JSON input").error._tag // "DecodeError"
+ */
+export const documentError = (message: string): ErrorDocument =>
+  errorDocument(new DecodeError({ message, path: "(document)", issues: [{ path: "(document)", message }] }))
+
+/** Whether an output is an error document. */
+export const isErrorDocument = (output: Output): output is ErrorDocument => "error" in output
+
+/**
+ * Parses JSON text (a leading byte-order mark is ignored); `where` prefixes the error message.
+ *
+ * @example parseJson('{"a":1}', "doc.json") // { ok: true, value: { a: 1 } }
+ */
+export const parseJson = (text: string, where: string): Loaded<unknown> => {
+  try {
+    return { ok: true, value: JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown }
+  } catch (cause) {
+    return { ok: false, error: documentError(`${where}: invalid JSON: ${messageOf(cause)}`) }
+  }
+}
+
+/**
+ * Reads a UTF-8 text file; `-` reads standard input to its end.
+ *
+ * @example await readText("examples/new.json")
+ */
+export const readText = async (file: string): Promise<Loaded<string>> => {
+  try {
+    if (file === "-") {
+      const chunks: Array<Buffer> = []
+      for await (const chunk of process.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer))
+      return { ok: true, value: Buffer.concat(chunks).toString("utf8") }
+    }
+    return { ok: true, value: await readFile(file, "utf8") }
+  } catch (cause) {
+    return { ok: false, error: documentError(`cannot read ${file === "-" ? "standard input" : file}: ${messageOf(cause)}`) }
+  }
+}
+
+/**
+ * Reads and parses a JSON file.
+ *
+ * @example await readJsonFile("examples/new.json")
+ */
+export const readJsonFile = async (file: string): Promise<Loaded<unknown>> => {
+  const text = await readText(file)
+  return text.ok ? parseJson(text.value, file === "-" ? "standard input" : file) : text
+}
+
+/**
+ * Reads and decodes a catalog file (just the catalog, SPEC §3) once.
+ *
+ * @example await loadCatalog("examples/catalog.json")
+ */
+export const loadCatalog = async (file: string): Promise<Loaded<Catalog>> => {
+  const json = await readJsonFile(file)
+  if (!json.ok) return json
+  const catalog = decodeCatalog(json.value)
+  return Result.isSuccess(catalog) ? { ok: true, value: catalog.success } : { ok: false, error: errorDocument(catalog.failure) }
+}
+
+/** The previewer of whole attach documents `{ catalog, customer, request }`. */
+export const documentPreviewer: Previewer = previewDocument
+
+/**
+ * The previewer of `{ customer, request }` documents against an already decoded catalog.
+ *
+ * @example catalogPreviewer(catalog)({ customer, request })
+ */
+export const catalogPreviewer = (catalog: Catalog): Previewer => (document) => {
+  const input = decodeCustomerAndRequest(catalog, document)
+  if (Result.isFailure(input)) return errorDocument(input.failure)
+  const preview = planAttach(input.success)
+  return Result.isSuccess(preview) ? preview.success : errorDocument(preview.failure)
+}
+
+/**
+ * Runs a previewer, turning an unexpected exception (a defect of the engine) into an error
+ * document with `_tag: "Defect"` so that one document never stops a stream.
+ *
+ * @example previewParsed(documentPreviewer, { catalog, customer, request })
+ */
+export const previewParsed = (previewer: Previewer, document: unknown): Output => {
+  try {
+    return previewer(document)
+  } catch (cause) {
+    return { error: { _tag: "Defect", message: `internal error while previewing: ${messageOf(cause)}` } }
+  }
+}
+
+/**
+ * Serialises an output as compact JSON (one line); a value that cannot be serialised becomes a
+ * `Defect` error document instead of an exception.
+ *
+ * @example toJsonLine({ error: { _tag: "UnknownPlan", message: "…" } })
+ */
+export const toJson = (output: Output, indent?: number): string => {
+  try {
+    return JSON.stringify(output, undefined, indent)
+  } catch (cause) {
+    return JSON.stringify({ error: { _tag: "Defect", message: `internal error while serialising the preview: ${messageOf(cause)}` } }, undefined, indent)
+  }
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+/**
+ * The command line (SPEC §14): `preview FILE [--format json|table]`, `preview --jsonl`,
+ * `preview --catalog CATALOG.json --jsonl`, `help`. Exit codes: 0 success, 1 bad input (the
+ * error document is on stdout), 2 usage error.
+ *
+ * @example
+ * // npm run --silent cli -- preview examples/upgrade.json --format table
+ */
+import { type Command, parseArgs, USAGE } from "./args.ts"
+import { catalogPreviewer, documentPreviewer, isErrorDocument, loadCatalog, type Previewer, previewParsed, readJsonFile, toJson } from "./documents.ts"
+import { runJsonl } from "./jsonl.ts"
+import { formatPreviewTable } from "./table.ts"
+
+/** Writes to stdout and resolves once the text is handed to the OS (or the pipe is gone). */
+const print = (text: string): Promise<void> =>
+  new Promise((resolve) => {
+    process.stdout.write(text, () => resolve())
+  })
+
+const previewerFor = async (catalogFile: string | undefined): Promise<{ readonly previewer: Previewer } | { readonly error: string }> => {
+  if (catalogFile === undefined) return { previewer: documentPreviewer }
+  const catalog = await loadCatalog(catalogFile)
+  return catalog.ok ? { previewer: catalogPreviewer(catalog.value) } : { error: toJson(catalog.error, 2) }
+}
+
+const run = async (command: Command): Promise<number> => {
+  switch (command._tag) {
+    case "Help":
+      process.stderr.write(USAGE)
+      return 0
+    case "UsageError":
+      process.stderr.write(`attach-planner: ${command.message}\n\n${USAGE}`)
+      return 2
+    case "PreviewJsonl": {
+      const chosen = await previewerFor(command.catalog)
+      if ("error" in chosen) {
+        await print(chosen.error + "\n")
+        return 1
+      }
+      await runJsonl(process.stdin, process.stdout, chosen.previewer)
+      return 0
+    }
+    case "PreviewFile": {
+      const chosen = await previewerFor(command.catalog)
+      if ("error" in chosen) {
+        await print(chosen.error + "\n")
+        return 1
+      }
+      const json = await readJsonFile(command.file)
+      const output = json.ok ? previewParsed(chosen.previewer, json.value) : json.error
+      if (isErrorDocument(output)) {
+        await print(toJson(output, 2) + "\n")
+        return 1
+      }
+      await print(command.format === "table" ? formatPreviewTable(output) : toJson(output, 2) + "\n")
+      return 0
+    }
+  }
+}
+
+// A reader that goes away (`… | head`) is not an error of ours: stop quietly.
+// (runJsonl notices the failed output and stops reading.)
+process.stdout.on("error", () => {})
+
+run(parseArgs(process.argv.slice(2))).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (cause: unknown) => {
+    process.stdout.write(toJson({ error: { _tag: "Defect", message: `internal error: ${cause instanceof Error ? cause.message : String(cause)}` } }) + "\n")
+    process.exitCode = 1
+  }
+)

@@ -1,0 +1,44 @@
+import type { Feature, Plan } from "../Catalog.ts"
+import type { Period } from "../Interval.ts"
+import * as Money from "../Money.ts"
+import type * as Rational from "../Rational.ts"
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+const day = (t: number, withYear: boolean): string => {
+  const d = new Date(t)
+  const text = `${MONTHS[d.getUTCMonth()] ?? ""} ${d.getUTCDate()}`
+  return withYear ? `${text}, ${d.getUTCFullYear()}` : text
+}
+
+/** "Jan 16 – Feb 1, 2025", or "Dec 16, 2024 – Jan 1, 2025" across years. */
+export const periodText = (p: Period): string => {
+  const sameYear = new Date(p.start).getUTCFullYear() === new Date(p.end).getUTCFullYear()
+  return `${day(p.start, !sameYear)} – ${day(p.end, true)}`
+}
+
+/** "1 seat" / "3 seats", from the feature's display names (or its name). */
+export const unitsText = (feature: Feature, n: number): string => {
+  const singular = feature.display?.singular ?? feature.name.toLowerCase()
+  const plural = feature.display?.plural ?? (singular.endsWith("s") ? singular : `${singular}s`)
+  return `${n} ${n === 1 ? singular : plural}`
+}
+
+const withPeriod = (text: string, period: Period | null): string => (period === null ? text : `${text} (${periodText(period)})`)
+
+export const describeBaseCharge = (plan: Plan, period: Period | null): string => withPeriod(plan.name, period)
+
+export const describeItemCharge = (plan: Plan, feature: Feature, units: number, period: Period | null): string =>
+  withPeriod(`${plan.name} – ${unitsText(feature, units)}`, period)
+
+export const describeCredit = (plan: Plan, feature: Feature | undefined, units: number, period: Period): string =>
+  withPeriod(`Unused time on ${plan.name}${feature === undefined ? "" : ` – ${unitsText(feature, units)}`}`, period)
+
+export const describeArrears = (feature: Feature, units: number, unitPrice: Rational.Rational | undefined, currency: string): string => {
+  const name = feature.display?.plural ?? feature.name
+  const capitalised = name.charAt(0).toUpperCase() + name.slice(1)
+  if (unitPrice === undefined) return `${capitalised} overage: ${unitsText(feature, units)}`
+  const minor = Money.toMinor(unitPrice, currency)
+  const exact = unitPrice.n * 10n ** BigInt(Money.exponentOf(currency)) % unitPrice.d === 0n
+  return `${capitalised} overage: ${units} × ${exact ? Money.formatMinor(minor, currency) : `${Money.formatMinor(minor, currency)} (rounded)`}`
+}

@@ -1,0 +1,23 @@
+import type { Period } from "../Interval.ts"
+
+/** A line while the plan is built: money in exact minor units (bigint), instants in ms. */
+export interface DraftLine {
+  readonly kind: "charge" | "credit" | "arrears" | "custom"
+  readonly planId: string | null
+  readonly featureId: string | null
+  readonly description: string
+  readonly quantity: number
+  readonly period: Period | null
+  readonly amount: bigint
+  readonly discounts: ReadonlyArray<{ readonly discountId: string; readonly amount: bigint }>
+  /** For a credit: the start of the billing period it refunds. */
+  readonly creditedFrom?: number
+}
+
+const ORDER: Record<DraftLine["kind"], number> = { arrears: 0, credit: 1, charge: 2, custom: 3 }
+
+/** Arrears first, then credits, then charges, then custom lines; stable within a kind. */
+export const sortLines = (lines: ReadonlyArray<DraftLine>): Array<DraftLine> =>
+  lines.map((line, i) => ({ line, i })).sort((a, b) => ORDER[a.line.kind] - ORDER[b.line.kind] || a.i - b.i).map((x) => x.line)
+
+export const lineTotal = (line: DraftLine): bigint => line.discounts.reduce((t, d) => t - d.amount, line.amount)

@@ -1,0 +1,37 @@
+import type { Line } from "../Preview.ts"
+import { toIso } from "../Interval.ts"
+import { type DraftLine, lineTotal } from "./draft.ts"
+
+const safe = (n: bigint): boolean => n <= BigInt(Number.MAX_SAFE_INTEGER) && n >= -BigInt(Number.MAX_SAFE_INTEGER)
+
+/** Turns draft lines into document lines; undefined when an amount exceeds a safe integer. */
+export const finalizeLines = (lines: ReadonlyArray<DraftLine>, _currency: string): Array<Line> | undefined => {
+  const out: Array<Line> = []
+  for (const l of lines) {
+    const total = lineTotal(l)
+    if (!safe(l.amount) || !safe(total)) return undefined
+    out.push({
+      kind: l.kind,
+      planId: l.planId,
+      featureId: l.featureId,
+      description: l.description,
+      quantity: l.quantity,
+      period: l.period === null ? null : { start: toIso(l.period.start), end: toIso(l.period.end) },
+      amount: Number(l.amount),
+      discounts: l.discounts.map((d) => ({ discountId: d.discountId, amount: Number(d.amount) })),
+      total: Number(total)
+    })
+  }
+  return out
+}
+
+/** Subtotal (Σ amount), discount total (Σ discounts) and total (Σ line totals), exactly. */
+export const sumLines = (lines: ReadonlyArray<DraftLine>): { subtotal: bigint; discountTotal: bigint; total: bigint } => {
+  let subtotal = 0n
+  let total = 0n
+  for (const l of lines) {
+    subtotal += l.amount
+    total += lineTotal(l)
+  }
+  return { subtotal, discountTotal: subtotal - total, total }
+}

@@ -1,0 +1,140 @@
+import type { Catalog, Plan } from "../Catalog.ts"
+import type { Subscription } from "../Customer.ts"
+import type { Period } from "../Interval.ts"
+import { periodAt } from "../Interval.ts"
+import * as Money from "../Money.ts"
+import { type PlanPrice, amountIn, billableUnits, billingKind, packsFor, planPrices, recurringInterval, tierPrice } from "../Pricing.ts"
+import { chargeForRemainingTime, creditForUnusedTime } from "../Proration.ts"
+import type * as Rational from "../Rational.ts"
+import { describeArrears, describeBaseCharge, describeCredit, describeItemCharge } from "./describe.ts"
+import type { DraftLine } from "./draft.ts"
+
+/** Pricing context of one attach. */
+export interface PriceContext {
+  readonly catalog: Catalog
+  readonly currency: string
+}
+
+export const quantityOf = (sub: Pick<Subscription, "featureQuantities">, featureId: string): number | undefined =>
+  sub.featureQuantities?.find((q) => q.featureId === featureId)?.quantity
+
+export const usedOf = (sub: Pick<Subscription, "usage">, featureId: string): number =>
+  sub.usage?.find((u) => u.featureId === featureId)?.used ?? 0
+
+/** The units a price bills for a holder: 1 for a base price, billable units for items. */
+export const billedUnits = (p: PlanPrice, quantities: ReadonlyMap<string, number>, held: ReadonlyMap<string, number>): number => {
+  if (p.kind === "base") return 1
+  const kind = billingKind(p)
+  if (kind === "prepaid") return billableUnits(quantities.get(p.item.featureId) ?? 0, p.item.included)
+  if (kind === "allocated") return billableUnits(held.get(p.item.featureId) ?? 0, p.item.included)
+  return 0
+}
+
+/** The full-period price of an in-advance price for its billed units, exact, in major units. */
+export const fullPrice = (p: PlanPrice, units: number, ctx: PriceContext): Rational.Rational => {
+  if (p.kind === "base") return amountIn(p.price, ctx.currency, ctx.catalog) ?? p.price.amount
+  return tierPrice(p.price, units, ctx.currency, ctx.catalog)
+}
+
+/** The units shown on an item line: whole packs times the pack size. */
+export const packedUnits = (p: PlanPrice, units: number): number =>
+  p.kind === "base" ? 1 : Number(packsFor(units, p.price.billingUnits)) * p.price.billingUnits
+
+const draft = (fields: Omit<DraftLine, "discounts">): DraftLine => ({ ...fields, discounts: [] })
+
+/** The in-advance charge of one price of an incoming plan from `at` to its period end. */
+export const chargeLine = (
+  p: PlanPrice, units: number, anchor: number, at: number, ctx: PriceContext, fullPeriod = false
+): DraftLine | undefined => {
+  const interval = recurringInterval(p.price.interval)
+  const price = fullPrice(p, units, ctx)
+  const period: Period | null = interval === undefined ? null : periodAt(anchor, interval, at)
+  const exact = period === null || fullPeriod ? price : chargeForRemainingTime(price, period, at)
+  const amount = Money.toMinor(exact, ctx.currency)
+  if (amount === 0n) return undefined
+  const shown = period === null ? null : { start: Math.max(period.start, at), end: period.end }
+  return draft({
+    kind: "charge",
+    planId: p.plan.id,
+    featureId: p.kind === "base" ? null : p.item.featureId,
+    description: p.kind === "base" ? describeBaseCharge(p.plan, shown) : describeItemCharge(p.plan, p.item.feature, packedUnits(p, units), shown),
+    quantity: packedUnits(p, units),
+    period: shown,
+    amount
+  })
+}
+
+/** The charges of an incoming plan: every in-advance price, prorated from `at` on `anchor`. */
+export const incomingCharges = (
+  plan: Plan, quantities: ReadonlyMap<string, number>, held: ReadonlyMap<string, number>,
+  anchor: number, at: number, ctx: PriceContext, options: { readonly recurring: boolean; readonly fullPeriod?: boolean }
+): Array<DraftLine> => {
+  const out: Array<DraftLine> = []
+  for (const p of planPrices(plan)) {
+    if (billingKind(p) === "arrears") continue
+    if (!options.recurring && p.price.interval !== "one_off") continue
+    const line = chargeLine(p, billedUnits(p, quantities, held), anchor, at, ctx, options.fullPeriod === true)
+    if (line !== undefined) out.push(line)
+  }
+  return out
+}
+
+/** Credits for the unused time of every recurring in-advance price of an outgoing subscription. */
+export const outgoingCredits = (sub: Subscription, plan: Plan, at: number, ctx: PriceContext): Array<DraftLine> => {
+  const anchor = Date.parse(sub.billingAnchor)
+  const quantities = quantitiesOf(sub)
+  const held = heldOf(sub)
+  const out: Array<DraftLine> = []
+  for (const p of planPrices(plan)) {
+    const interval = recurringInterval(p.price.interval)
+    if (interval === undefined || billingKind(p) === "arrears") continue
+    const units = billedUnits(p, quantities, held)
+    const period = periodAt(anchor, interval, at)
+    const amount = Money.toMinor(creditForUnusedTime(fullPrice(p, units, ctx), period, at), ctx.currency)
+    if (amount === 0n) continue
+    const shown = { start: at, end: period.end }
+    out.push(draft({
+      kind: "credit",
+      planId: plan.id,
+      featureId: p.kind === "base" ? null : p.item.featureId,
+      description: describeCredit(plan, p.kind === "base" ? undefined : p.item.feature, packedUnits(p, units), shown),
+      quantity: packedUnits(p, units),
+      period: shown,
+      amount,
+      creditedFrom: period.start
+    }))
+  }
+  return out
+}
+
+/** Consumable usage above the allowance on an outgoing subscription, billed now at its price. */
+export const outgoingArrears = (sub: Subscription, plan: Plan, at: number, ctx: PriceContext): Array<DraftLine> => {
+  const anchor = Date.parse(sub.billingAnchor)
+  const out: Array<DraftLine> = []
+  for (const p of planPrices(plan)) {
+    if (p.kind !== "item" || billingKind(p) !== "arrears") continue
+    const interval = recurringInterval(p.price.interval)
+    if (interval === undefined) continue
+    const overage = billableUnits(usedOf(sub, p.item.featureId), p.item.included)
+    const amount = Money.toMinor(tierPrice(p.price, overage, ctx.currency, ctx.catalog), ctx.currency)
+    if (amount === 0n) continue
+    const period = periodAt(anchor, interval, at)
+    const unitPrice = p.price.amount !== undefined && p.price.billingUnits === 1 ? amountIn(p.price.amount, ctx.currency, ctx.catalog) : undefined
+    out.push(draft({
+      kind: "arrears",
+      planId: plan.id,
+      featureId: p.item.featureId,
+      description: describeArrears(p.item.feature, overage, unitPrice, ctx.currency),
+      quantity: overage,
+      period: { start: period.start, end: at },
+      amount
+    }))
+  }
+  return out
+}
+
+export const quantitiesOf = (sub: Pick<Subscription, "featureQuantities">): Map<string, number> =>
+  new Map((sub.featureQuantities ?? []).map((q) => [q.featureId, q.quantity]))
+
+export const heldOf = (sub: Pick<Subscription, "usage">): Map<string, number> =>
+  new Map((sub.usage ?? []).map((u) => [u.featureId, u.used]))

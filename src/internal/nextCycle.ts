@@ -1,0 +1,87 @@
+import { isCurrent } from "../Customer.ts"
+import { type ActiveDiscount, appliesToInvoice, applyDiscounts } from "../Discounts.ts"
+import { periodAt, toIso } from "../Interval.ts"
+import type { NextCycle, UsageLine } from "../Preview.ts"
+import { billableUnits, billingKind, planPrices, recurringInterval } from "../Pricing.ts"
+import type { DraftLine } from "./draft.ts"
+import { finalizeLines, sumLines } from "./finalize.ts"
+import { type PriceContext, billedUnits, chargeLine, heldOf, quantitiesOf, usedOf } from "./lines.ts"
+import { type Entry, billingKey } from "./working.ts"
+
+/** The instant of the next invoice: the earliest renewal, trial end or scheduled change after `at`. */
+const nextInvoiceAt = (members: ReadonlyArray<Entry>, at: number): number | undefined => {
+  let next = Number.POSITIVE_INFINITY
+  for (const { sub, plan } of members) {
+    if (plan === undefined) continue
+    if (sub.status === "scheduled") {
+      if (sub.startsAt !== undefined) next = Math.min(next, Date.parse(sub.startsAt))
+      continue
+    }
+    if (sub.endsAt !== undefined && sub.cancelAtPeriodEnd === true) next = Math.min(next, Date.parse(sub.endsAt))
+    const anchor = Date.parse(sub.billingAnchor)
+    for (const p of planPrices(plan)) {
+      const interval = recurringInterval(p.price.interval)
+      if (interval !== undefined) next = Math.min(next, periodAt(anchor, interval, at).end)
+    }
+  }
+  return Number.isFinite(next) && next > at ? next : undefined
+}
+
+const activeAt = (e: Entry, t: number): boolean => {
+  if (e.sub.status === "scheduled") return e.sub.startsAt !== undefined && Date.parse(e.sub.startsAt) <= t
+  if (!isCurrent(e.sub)) return false
+  return !(e.sub.endsAt !== undefined && Date.parse(e.sub.endsAt) <= t)
+}
+
+/**
+ * The next invoice (SPEC §9) of the billing subscription `key` after the attach: in-advance
+ * prices of the plans active then whose period starts exactly then, at full period; consumable
+ * items as usage lines; discounts still active then. Undefined when nothing is billed any more.
+ */
+export const nextCycleOf = (
+  ctx: PriceContext & { readonly at: number },
+  entries: ReadonlyArray<Entry>,
+  key: string,
+  discounts: ReadonlyArray<ActiveDiscount>,
+  todayEmpty: boolean
+): NextCycle | undefined => {
+  const members = entries.filter((e) => e.plan !== undefined && billingKey(e.sub) === key && (isCurrent(e.sub) || e.sub.status === "scheduled"))
+  const startsAt = nextInvoiceAt(members, ctx.at)
+  if (startsAt === undefined) return undefined
+  const lines: Array<DraftLine> = []
+  const usageLines: Array<UsageLine> = []
+  for (const e of members) {
+    if (e.plan === undefined || !activeAt(e, startsAt)) continue
+    const anchor = Date.parse(e.sub.billingAnchor)
+    const quantities = quantitiesOf(e.sub)
+    const held = heldOf(e.sub)
+    for (const p of planPrices(e.plan)) {
+      const interval = recurringInterval(p.price.interval)
+      if (interval === undefined) continue
+      if (billingKind(p) === "arrears") {
+        if (p.kind !== "item") continue
+        const known = e.sub.status !== "scheduled" && e.sub.usage?.some((u) => u.featureId === p.item.featureId) === true
+        usageLines.push({
+          planId: e.plan.id,
+          featureId: p.item.featureId,
+          ...(known ? { overage: billableUnits(usedOf(e.sub, p.item.featureId), p.item.included) } : {})
+        })
+        continue
+      }
+      if (periodAt(anchor, interval, startsAt).start !== startsAt) continue
+      const line = chargeLine(p, billedUnits(p, quantities, held), anchor, startsAt, ctx, true)
+      if (line !== undefined) lines.push(line)
+    }
+  }
+  if (lines.length === 0 && usageLines.length === 0) return undefined
+  const discounted = applyDiscounts(lines, discounts.filter((d) => appliesToInvoice(d, startsAt, todayEmpty)), ctx.currency, ctx.catalog)
+  const totals = sumLines(discounted)
+  return {
+    startsAt: toIso(startsAt),
+    lines: finalizeLines(discounted, ctx.currency) ?? [],
+    subtotal: Number(totals.subtotal),
+    discountTotal: Number(totals.discountTotal),
+    total: Number(totals.total),
+    usageLines
+  }
+}

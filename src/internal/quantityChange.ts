@@ -1,0 +1,60 @@
+import { periodAt } from "../Interval.ts"
+import * as Money from "../Money.ts"
+import { billableUnits, billingKind, planPrices, recurringInterval } from "../Pricing.ts"
+import { remainingFraction } from "../Proration.ts"
+import * as Rational from "../Rational.ts"
+import type { Held } from "../Scenario.ts"
+import { describeItemCharge, periodText, unitsText } from "./describe.ts"
+import type { DraftLine } from "./draft.ts"
+import { type PriceContext, fullPrice, packedUnits, quantitiesOf } from "./lines.ts"
+
+/**
+ * Lines for a change of prepaid quantities on the current plan (SPEC §8.6): the difference of the
+ * full-period prices, prorated, charged in full, or deferred to the next cycle per the item's
+ * proration settings.
+ */
+export const quantityChangeLines = (
+  ctx: PriceContext & { readonly at: number }, current: Held, wanted: ReadonlyMap<string, number>
+): { lines: Array<DraftLine>; nextCycleOnly: boolean } => {
+  const have = quantitiesOf(current.sub)
+  const anchor = Date.parse(current.sub.billingAnchor)
+  const lines: Array<DraftLine> = []
+  let nextCycleOnly = false
+  for (const p of planPrices(current.plan)) {
+    if (p.kind !== "item" || billingKind(p) !== "prepaid") continue
+    const next = wanted.get(p.item.featureId)
+    if (next === undefined) continue
+    const before = have.get(p.item.featureId) ?? 0
+    if (next === before) continue
+    const oldUnits = billableUnits(before, p.item.included)
+    const newUnits = billableUnits(next, p.item.included)
+    const delta = Rational.sub(fullPrice(p, newUnits, ctx), fullPrice(p, oldUnits, ctx))
+    const increase = next > before
+    const behaviour = increase ? p.item.proration.onIncrease : p.item.proration.onDecrease
+    if (behaviour === "next_cycle" || behaviour === "none") {
+      nextCycleOnly = true
+      continue
+    }
+    const interval = recurringInterval(p.price.interval)
+    const period = interval === undefined ? null : periodAt(anchor, interval, ctx.at)
+    const exact = period === null || behaviour === "charge_full" ? delta : Rational.mul(delta, remainingFraction(period, ctx.at))
+    const amount = Money.toMinor(exact, ctx.currency)
+    if (amount === 0n) continue
+    const shown = period === null ? null : { start: ctx.at, end: period.end }
+    const change = `${unitsText(p.item.feature, packedUnits(p, oldUnits))} → ${packedUnits(p, newUnits)}`
+    lines.push({
+      kind: amount > 0n ? "charge" : "credit",
+      planId: current.plan.id,
+      featureId: p.item.featureId,
+      description: amount > 0n
+        ? describeItemCharge(current.plan, p.item.feature, packedUnits(p, newUnits) - packedUnits(p, oldUnits), shown)
+        : `Unused ${current.plan.name} – ${change}${shown === null ? "" : ` (${periodText(shown)})`}`,
+      quantity: Math.abs(packedUnits(p, newUnits) - packedUnits(p, oldUnits)),
+      period: shown,
+      amount,
+      discounts: [],
+      ...(amount < 0n && period !== null ? { creditedFrom: period.start } : {})
+    })
+  }
+  return { lines, nextCycleOnly }
+}

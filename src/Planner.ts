@@ -29,7 +29,7 @@ import {
 import { nextCycleOf } from "./internal/nextCycle.ts"
 import { quantityChangeLines } from "./internal/quantityChange.ts"
 import {
-  type Entry, billingKey, currentPeriodEnd, isTrialingAt, newSubscriptionId
+  type Entry, billingKey, currentPeriodEnd, customerFingerprint, isTrialingAt, newSubscriptionId
 } from "./internal/working.ts"
 import * as Money from "./Money.ts"
 import type { AttachPreview, Change, Scenario, Timing } from "./Preview.ts"
@@ -141,7 +141,7 @@ const plan = ({ catalog, customer, request }: AttachInput): AttachPreview => {
     startsBillingSubscription: acc.newKeys.size > 0
   })
   const customerAfter = customerAfterOf(ctx, acc, balanceAfter)
-  const preview: Omit<AttachPreview, "actions"> = {
+  const preview: Omit<AttachPreview, "actions" | "basedOn"> = {
     customerId: customer.id,
     currency,
     scenario: acc.changes[0]?.scenario ?? "active",
@@ -157,7 +157,8 @@ const plan = ({ catalog, customer, request }: AttachInput): AttachPreview => {
     checkout,
     customerAfter
   }
-  return { ...preview, actions: planActions(ctx, preview, { releasedSchedules: acc.releasedSchedules, newKeys: acc.newKeys, customerBefore: customer }) }
+  const actions = planActions(ctx, preview, { releasedSchedules: acc.releasedSchedules, newKeys: acc.newKeys, customerBefore: customer })
+  return { ...preview, actions, basedOn: customerFingerprint(customer) }
 }
 
 const outOfRange = (): never =>

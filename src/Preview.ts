@@ -94,4 +94,9 @@ export interface AttachPreview {
   readonly checkout: Checkout
   readonly actions: ReadonlyArray<Action>
   readonly customerAfter: Customer
+  /**
+   * A fingerprint of the customer state this plan was computed from; executing the plan against
+   * a customer whose fingerprint differs fails with `StalePlan`.
+   */
+  readonly basedOn: string
 }

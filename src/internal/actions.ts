@@ -23,7 +23,7 @@ export const requestKey = (request: AttachRequest): string =>
  * The provider-neutral actions that carry out a preview, in execution order (SPEC §11), each
  * with a deterministic idempotency key derived from the request and its position.
  */
-export const planActions = (ctx: ActionCtx, p: Omit<AttachPreview, "actions">, facts: ActionFacts): Array<Action> => {
+export const planActions = (ctx: ActionCtx, p: Omit<AttachPreview, "actions" | "basedOn">, facts: ActionFacts): Array<Action> => {
   const drafts: Array<Draft> = []
   const after = p.customerAfter.subscriptions ?? []
   const before = new Map((facts.customerBefore.subscriptions ?? []).map((s) => [s.id, s]))

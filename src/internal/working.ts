@@ -42,12 +42,31 @@ export const newSubscriptionId = (planId: string, at: number, taken: ReadonlySet
   return id
 }
 
-/** A stable 64-bit FNV-1a hash, hex, for idempotency keys and fingerprints. */
+/** A stable 64-bit hash (two FNV-1a 32-bit lanes), hex, for idempotency keys and fingerprints. */
 export const fnv1a64 = (text: string): string => {
-  let h = 0xcbf29ce484222325n
+  let a = 0x811c9dc5
+  let b = 0x01000193 ^ 0x5bd1e995
   for (let i = 0; i < text.length; i++) {
-    h ^= BigInt(text.charCodeAt(i))
-    h = (h * 0x100000001b3n) & 0xffffffffffffffffn
+    const c = text.charCodeAt(i)
+    a = Math.imul(a ^ c, 0x01000193)
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15)
   }
-  return h.toString(16).padStart(16, "0")
+  return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0")
 }
+
+const canonical = (value: unknown): string => {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`
+  }
+  return JSON.stringify(value) ?? "null"
+}
+
+/**
+ * A fingerprint of a customer's state: the same state (whatever its key order) gives the same
+ * fingerprint, and any change to it gives another.
+ *
+ * @example customerFingerprint({ id: "cus_1" }) === customerFingerprint({ id: "cus_1" }) // true
+ */
+export const customerFingerprint = (customer: unknown): string => `cf_${fnv1a64(canonical(customer))}`

@@ -264,6 +264,7 @@ const baseTiming = (scenario: Scenario): Timing =>
 
 const timingFor = (ctx: Ctx, scenario: Scenario): Timing => {
   const timing = baseTiming(scenario)
+  if (ctx.request.plans.length > 1 && timing === "end_of_cycle") return "immediate"
   const override = ctx.request.planSchedule
   if (override === undefined || timing === "none" || scenario === "renew" || scenario === "update_prepaid_quantity") return timing
   return override
@@ -387,17 +388,17 @@ const startNow = (
   const oneOff = isOneOff(plan)
   const trial = oneOff ? undefined : trialFor(ctx, acc, plan, scenario)
   const endingTrial = replaced !== undefined && isTrialingAt(replaced.sub, at)
-  const noProration = ctx.request.prorationBehavior === "none" && replaced !== undefined
-  if (noProration && (isFree(replaced.plan) && !isFree(plan) || endingTrial)) {
+  const target = oneOff || trial !== undefined || endingTrial || ctx.request.billingCycleAnchor === "now" || ctx.request.newBillingSubscription === true
+    ? undefined
+    : joinTarget(acc, scope)
+  const noProration = ctx.request.prorationBehavior === "none" && !oneOff && (replaced !== undefined || target !== undefined)
+  if (noProration && (replaced !== undefined && isFree(replaced.plan) && !isFree(plan) || endingTrial)) {
     fail(new InvalidRequest({ reason: "proration_none_would_skip_charge", message: `prorationBehavior "none" would skip a charge that cannot be deferred (${endingTrial ? "ending a trial" : "moving from a free to a paid plan"})` }))
   }
   if (replaced !== undefined) {
     if (!endingTrial) acc.lines.push(...outgoingArrears(replaced.sub, replaced.plan, at, ctx))
     if (!endingTrial && !noProration) acc.lines.push(...outgoingCredits(replaced.sub, replaced.plan, at, ctx))
   }
-  const target = oneOff || trial !== undefined || endingTrial || ctx.request.billingCycleAnchor === "now" || ctx.request.newBillingSubscription === true
-    ? undefined
-    : joinTarget(acc, scope)
   const anchor = trial !== undefined ? addLength(at, trial.length, trial.unit) : target !== undefined ? Date.parse(target.sub.billingAnchor) : at
   const quantities = incomingQuantities(plan, requested, replaced)
   const carried = replaced === undefined ? new Map<string, number>() : carriedUsage(replaced, plan)

@@ -8,7 +8,7 @@
  */
 import * as Schema from "effect/Schema"
 import { FreeTrialSchema } from "./Catalog.ts"
-import { CurrencyCode, DecimalAmount, Id, Instant, NonNegativeNumber, PositiveInt, NonNegativeInt } from "./internal/schemaKit.ts"
+import { CurrencyCode, Id, Instant, NonNegativeNumber, PositiveInt, NonNegativeInt } from "./internal/schemaKit.ts"
 
 const FeatureQuantity = Schema.Struct({ featureId: Id, quantity: NonNegativeNumber })
 

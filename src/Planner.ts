@@ -11,7 +11,7 @@
  */
 import * as Result from "effect/Result"
 import type { AttachRequest, RequestedPlan } from "./AttachRequest.ts"
-import { type Catalog, type FreeTrial, type Plan, findPlan } from "./Catalog.ts"
+import { type FreeTrial, type Plan, findPlan } from "./Catalog.ts"
 import * as Checkout from "./Checkout.ts"
 import { type Customer, type Subscription, isCurrent } from "./Customer.ts"
 import { type ActiveDiscount, appliesToInvoice, applyDiscounts } from "./Discounts.ts"
@@ -19,7 +19,7 @@ import type { AttachInput } from "./Document.ts"
 import {
   type AttachError, CurrencyMismatch, InvalidRequest, UnknownDiscount, UnknownFeature, UnknownPlan
 } from "./Errors.ts"
-import { addLength, toIso } from "./Interval.ts"
+import { addLength } from "./Interval.ts"
 import { planActions } from "./internal/actions.ts"
 import { type DraftLine, sortLines } from "./internal/draft.ts"
 import { finalizeLines, sumLines } from "./internal/finalize.ts"
@@ -36,6 +36,7 @@ import type { AttachPreview, Change, Scenario, Timing } from "./Preview.ts"
 import { isFree, isOneOff, isRecurring, pricedIn } from "./Pricing.ts"
 import { type Held, classify, isMainPlan, scopeOf } from "./Scenario.ts"
 import { parseDecimal } from "./internal/schemaKit.ts"
+import { iso, ms } from "./internal/instants.ts"
 
 /** A failure raised inside the planner and returned, never thrown, by {@link planAttach}. */
 class PlanFailure {
@@ -89,7 +90,7 @@ const plan = ({ catalog, customer, request }: AttachInput): AttachPreview => {
     fail(new InvalidRequest({ reason: "customer_mismatch", message: `The request is for customer "${request.customerId}" but the document holds customer "${customer.id}"` }))
   }
   const currency = Money.normalizeCurrency(request.currency ?? customer.currency ?? catalog.defaultCurrency)
-  const ctx: Ctx = { catalog, currency, request, customer, at: Date.parse(request.at) }
+  const ctx: Ctx = { catalog, currency, request, customer, at: ms(request.at) }
   const plans = request.plans.map((rp) => resolvePlan(ctx, rp))
   checkMultiPlan(ctx, plans)
   const acc: Acc = {
@@ -152,7 +153,7 @@ const plan = ({ catalog, customer, request }: AttachInput): AttachPreview => {
     total: Number(totals.total),
     creditApplied: Number(creditApplied),
     amountDue: Number(amountDue),
-    trialEndsAt: acc.trialEndsAt === null ? null : toIso(acc.trialEndsAt),
+    trialEndsAt: acc.trialEndsAt === null ? null : iso(acc.trialEndsAt),
     nextCycle,
     checkout,
     customerAfter
@@ -274,7 +275,7 @@ const attachOne = (ctx: Ctx, acc: Acc, requested: RequestedPlan, plan: Plan): vo
   const scope = scopeFor(ctx, requested)
   const c = classify(plan, scope, held(acc), quantitiesDiffer(requested), ctx.currency, ctx.catalog)
   const change = (scenario: Scenario, timing: Timing, effectiveAt: number, replaces: string | null): void => {
-    acc.changes.push({ planId: plan.id, scenario, timing, replaces, entityId: scope, effectiveAt: toIso(effectiveAt) })
+    acc.changes.push({ planId: plan.id, scenario, timing, replaces, entityId: scope, effectiveAt: iso(effectiveAt) })
   }
   switch (c.scenario) {
     case "active": {
@@ -285,7 +286,7 @@ const attachOne = (ctx: Ctx, acc: Acc, requested: RequestedPlan, plan: Plan): vo
     case "scheduled": {
       const scheduled = c.scheduled as Held
       acc.touched.push(billingKey(scheduled.sub))
-      return change("scheduled", "none", Date.parse(scheduled.sub.startsAt ?? scheduled.sub.startedAt), null)
+      return change("scheduled", "none", ms(scheduled.sub.startsAt ?? scheduled.sub.startedAt), null)
     }
     case "renew": {
       const current = c.current as Held
@@ -332,7 +333,7 @@ const replaceEntry = (acc: Acc, before: Subscription, after: Subscription): void
 
 const releaseSchedule = (ctx: Ctx, acc: Acc, scheduled: Subscription): void => {
   acc.releasedSchedules.push(scheduled)
-  replaceEntry(acc, scheduled, { ...scheduled, status: "expired", endsAt: toIso(ctx.at) })
+  replaceEntry(acc, scheduled, { ...scheduled, status: "expired", endsAt: iso(ctx.at) })
   // The plan it was to replace no longer cancels at period end because of it.
   for (const e of acc.entries) {
     if (e.sub.cancelAtPeriodEnd === true && e.sub.endsAt === scheduled.startsAt && scopeOf(e.sub) === scopeOf(scheduled) && isCurrent(e.sub)) {
@@ -399,13 +400,13 @@ const startNow = (
     if (!endingTrial) acc.lines.push(...outgoingArrears(replaced.sub, replaced.plan, at, ctx))
     if (!endingTrial && !noProration) acc.lines.push(...outgoingCredits(replaced.sub, replaced.plan, at, ctx))
   }
-  const anchor = trial !== undefined ? addLength(at, trial.length, trial.unit) : target !== undefined ? Date.parse(target.sub.billingAnchor) : at
+  const anchor = trial !== undefined ? addLength(at, trial.length, trial.unit) : target !== undefined ? ms(target.sub.billingAnchor) : at
   const quantities = incomingQuantities(plan, requested, replaced)
   const carried = replaced === undefined ? new Map<string, number>() : carriedUsage(replaced, plan)
   if (!noProration) {
     acc.lines.push(...incomingCharges(plan, quantities, carried, anchor, at, ctx, { recurring: trial === undefined }))
   }
-  if (replaced !== undefined) replaceEntry(acc, replaced.sub, { ...replaced.sub, status: "expired", endsAt: toIso(at) })
+  if (replaced !== undefined) replaceEntry(acc, replaced.sub, { ...replaced.sub, status: "expired", endsAt: iso(at) })
   const sub = newSubscription(ctx, acc, plan, scope, {
     status: trial !== undefined ? "trialing" : "active",
     anchor,
@@ -460,10 +461,10 @@ const newSubscription = (ctx: Ctx, acc: Acc, plan: Plan, scope: string | null, s
     version: plan.version,
     ...(scope === null ? {} : { entityId: scope }),
     status: s.status,
-    billingAnchor: toIso(s.anchor),
-    startedAt: toIso(s.startedAt),
-    ...(s.startsAt === undefined ? {} : { startsAt: toIso(s.startsAt) }),
-    ...(s.status === "trialing" ? { trialEndsAt: toIso(s.anchor) } : {}),
+    billingAnchor: iso(s.anchor),
+    startedAt: iso(s.startedAt),
+    ...(s.startsAt === undefined ? {} : { startsAt: iso(s.startsAt) }),
+    ...(s.status === "trialing" ? { trialEndsAt: iso(s.anchor) } : {}),
     ...(s.quantities.size === 0 ? {} : { featureQuantities: [...s.quantities].map(([featureId, quantity]) => ({ featureId, quantity })) }),
     ...(s.carried.size === 0 ? {} : { usage: [...s.carried].map(([featureId, used]) => ({ featureId, used })) }),
     ...(s.providerSubscriptionId === undefined ? {} : { providerSubscriptionId: s.providerSubscriptionId })
@@ -475,10 +476,10 @@ const newSubscription = (ctx: Ctx, acc: Acc, plan: Plan, scope: string | null, s
 
 const scheduleSwitch = (ctx: Ctx, acc: Acc, requested: RequestedPlan, plan: Plan, replaced: Held, scope: string | null): void => {
   const effectiveAt = currentPeriodEnd(replaced.sub, replaced.plan, ctx.at)
-  replaceEntry(acc, replaced.sub, { ...replaced.sub, cancelAtPeriodEnd: true, endsAt: toIso(effectiveAt) })
+  replaceEntry(acc, replaced.sub, { ...replaced.sub, cancelAtPeriodEnd: true, endsAt: iso(effectiveAt) })
   const sub = newSubscription(ctx, acc, plan, scope, {
     status: "scheduled",
-    anchor: Date.parse(replaced.sub.billingAnchor),
+    anchor: ms(replaced.sub.billingAnchor),
     startedAt: effectiveAt,
     startsAt: effectiveAt,
     quantities: incomingQuantities(plan, requested, replaced),
@@ -500,7 +501,7 @@ const activeDiscounts = (ctx: Ctx, acc: Acc, fromRequest: ReadonlyArray<ActiveDi
   const out: Array<ActiveDiscount> = []
   for (const applied of existing) {
     const discount = ctx.catalog.discountsById.get(applied.discountId)
-    if (discount !== undefined) out.push({ discount, appliedAt: Date.parse(applied.appliedAt), newlyApplied: false })
+    if (discount !== undefined) out.push({ discount, appliedAt: ms(applied.appliedAt), newlyApplied: false })
   }
   for (const d of fromRequest) if (!out.some((o) => o.discount.id === d.discount.id)) out.push(d)
   return out
@@ -508,7 +509,7 @@ const activeDiscounts = (ctx: Ctx, acc: Acc, fromRequest: ReadonlyArray<ActiveDi
 
 const recordDiscounts = (ctx: Ctx, acc: Acc, fromRequest: ReadonlyArray<ActiveDiscount>): void => {
   if (fromRequest.length === 0) return
-  const applied = fromRequest.map((d) => ({ discountId: d.discount.id, appliedAt: toIso(ctx.at) }))
+  const applied = fromRequest.map((d) => ({ discountId: d.discount.id, appliedAt: iso(ctx.at) }))
   for (const e of acc.entries) {
     if (!acc.newSubscriptionIds.includes(e.sub.id)) continue
     const have = e.sub.discounts ?? []

@@ -1,6 +1,7 @@
 import type { Line } from "../Preview.ts"
-import { toIso } from "../Interval.ts"
+
 import { type DraftLine, lineTotal } from "./draft.ts"
+import { iso } from "./instants.ts"
 
 const safe = (n: bigint): boolean => n <= BigInt(Number.MAX_SAFE_INTEGER) && n >= -BigInt(Number.MAX_SAFE_INTEGER)
 
@@ -16,7 +17,7 @@ export const finalizeLines = (lines: ReadonlyArray<DraftLine>, _currency: string
       featureId: l.featureId,
       description: l.description,
       quantity: l.quantity,
-      period: l.period === null ? null : { start: toIso(l.period.start), end: toIso(l.period.end) },
+      period: l.period === null ? null : { start: iso(l.period.start), end: iso(l.period.end) },
       amount: Number(l.amount),
       discounts: l.discounts.map((d) => ({ discountId: d.discountId, amount: Number(d.amount) })),
       total: Number(total)

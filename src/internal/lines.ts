@@ -8,6 +8,7 @@ import { chargeForRemainingTime, creditForUnusedTime } from "../Proration.ts"
 import type * as Rational from "../Rational.ts"
 import { describeArrears, describeBaseCharge, describeCredit, describeItemCharge } from "./describe.ts"
 import type { DraftLine } from "./draft.ts"
+import { ms } from "./instants.ts"
 
 /** Pricing context of one attach. */
 export interface PriceContext {
@@ -81,7 +82,7 @@ export const incomingCharges = (
 
 /** Credits for the unused time of every recurring in-advance price of an outgoing subscription. */
 export const outgoingCredits = (sub: Subscription, plan: Plan, at: number, ctx: PriceContext): Array<DraftLine> => {
-  const anchor = Date.parse(sub.billingAnchor)
+  const anchor = ms(sub.billingAnchor)
   const quantities = quantitiesOf(sub)
   const held = heldOf(sub)
   const out: Array<DraftLine> = []
@@ -109,7 +110,7 @@ export const outgoingCredits = (sub: Subscription, plan: Plan, at: number, ctx: 
 
 /** Consumable usage above the allowance on an outgoing subscription, billed now at its price. */
 export const outgoingArrears = (sub: Subscription, plan: Plan, at: number, ctx: PriceContext): Array<DraftLine> => {
-  const anchor = Date.parse(sub.billingAnchor)
+  const anchor = ms(sub.billingAnchor)
   const out: Array<DraftLine> = []
   for (const p of planPrices(plan)) {
     if (p.kind !== "item" || billingKind(p) !== "arrears") continue

@@ -1,12 +1,13 @@
 import { isCurrent } from "../Customer.ts"
 import { type ActiveDiscount, appliesToInvoice, applyDiscounts } from "../Discounts.ts"
-import { periodAt, toIso } from "../Interval.ts"
+import { periodAt } from "../Interval.ts"
 import type { NextCycle, UsageLine } from "../Preview.ts"
 import { billableUnits, billingKind, planPrices, recurringInterval } from "../Pricing.ts"
 import type { DraftLine } from "./draft.ts"
 import { finalizeLines, sumLines } from "./finalize.ts"
 import { type PriceContext, billedUnits, chargeLine, heldOf, quantitiesOf, usedOf } from "./lines.ts"
 import { type Entry, billingKey } from "./working.ts"
+import { iso, ms } from "./instants.ts"
 
 /** The instant of the next invoice: the earliest renewal, trial end or scheduled change after `at`. */
 const nextInvoiceAt = (members: ReadonlyArray<Entry>, at: number): number | undefined => {
@@ -14,11 +15,11 @@ const nextInvoiceAt = (members: ReadonlyArray<Entry>, at: number): number | unde
   for (const { sub, plan } of members) {
     if (plan === undefined) continue
     if (sub.status === "scheduled") {
-      if (sub.startsAt !== undefined) next = Math.min(next, Date.parse(sub.startsAt))
+      if (sub.startsAt !== undefined) next = Math.min(next, ms(sub.startsAt))
       continue
     }
-    if (sub.endsAt !== undefined && sub.cancelAtPeriodEnd === true) next = Math.min(next, Date.parse(sub.endsAt))
-    const anchor = Date.parse(sub.billingAnchor)
+    if (sub.endsAt !== undefined && sub.cancelAtPeriodEnd === true) next = Math.min(next, ms(sub.endsAt))
+    const anchor = ms(sub.billingAnchor)
     for (const p of planPrices(plan)) {
       const interval = recurringInterval(p.price.interval)
       if (interval !== undefined) next = Math.min(next, periodAt(anchor, interval, at).end)
@@ -28,9 +29,9 @@ const nextInvoiceAt = (members: ReadonlyArray<Entry>, at: number): number | unde
 }
 
 const activeAt = (e: Entry, t: number): boolean => {
-  if (e.sub.status === "scheduled") return e.sub.startsAt !== undefined && Date.parse(e.sub.startsAt) <= t
+  if (e.sub.status === "scheduled") return e.sub.startsAt !== undefined && ms(e.sub.startsAt) <= t
   if (!isCurrent(e.sub)) return false
-  return !(e.sub.endsAt !== undefined && Date.parse(e.sub.endsAt) <= t)
+  return !(e.sub.endsAt !== undefined && ms(e.sub.endsAt) <= t)
 }
 
 /**
@@ -52,7 +53,7 @@ export const nextCycleOf = (
   const usageLines: Array<UsageLine> = []
   for (const e of members) {
     if (e.plan === undefined || !activeAt(e, startsAt)) continue
-    const anchor = Date.parse(e.sub.billingAnchor)
+    const anchor = ms(e.sub.billingAnchor)
     const quantities = quantitiesOf(e.sub)
     const held = heldOf(e.sub)
     for (const p of planPrices(e.plan)) {
@@ -77,7 +78,7 @@ export const nextCycleOf = (
   const discounted = applyDiscounts(lines, discounts.filter((d) => appliesToInvoice(d, startsAt, todayEmpty)), ctx.currency, ctx.catalog)
   const totals = sumLines(discounted)
   return {
-    startsAt: toIso(startsAt),
+    startsAt: iso(startsAt),
     lines: finalizeLines(discounted, ctx.currency) ?? [],
     subtotal: Number(totals.subtotal),
     discountTotal: Number(totals.discountTotal),

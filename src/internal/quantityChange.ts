@@ -7,6 +7,7 @@ import type { Held } from "../Scenario.ts"
 import { describeItemCharge, periodText, unitsText } from "./describe.ts"
 import type { DraftLine } from "./draft.ts"
 import { type PriceContext, fullPrice, packedUnits, quantitiesOf } from "./lines.ts"
+import { ms } from "./instants.ts"
 
 /**
  * Lines for a change of prepaid quantities on the current plan (SPEC §8.6): the difference of the
@@ -17,7 +18,7 @@ export const quantityChangeLines = (
   ctx: PriceContext & { readonly at: number }, current: Held, wanted: ReadonlyMap<string, number>
 ): { lines: Array<DraftLine>; nextCycleOnly: boolean } => {
   const have = quantitiesOf(current.sub)
-  const anchor = Date.parse(current.sub.billingAnchor)
+  const anchor = ms(current.sub.billingAnchor)
   const lines: Array<DraftLine> = []
   let nextCycleOnly = false
   for (const p of planPrices(current.plan)) {

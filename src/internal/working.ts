@@ -3,6 +3,7 @@ import type { Subscription } from "../Customer.ts"
 import { isCurrent } from "../Customer.ts"
 import { periodAt } from "../Interval.ts"
 import { planPrices, recurringInterval } from "../Pricing.ts"
+import { ms } from "./instants.ts"
 
 /** A subscription of the customer as the attach goes, with its catalog plan. */
 export interface Entry {
@@ -12,15 +13,15 @@ export interface Entry {
 
 /** Which billing subscription a plan instance belongs to: the provider's id, or its anchor. */
 export const billingKey = (sub: Subscription): string =>
-  sub.providerSubscriptionId ?? `anchor:${Date.parse(sub.billingAnchor)}`
+  sub.providerSubscriptionId ?? `anchor:${ms(sub.billingAnchor)}`
 
 /**
  * The end of the current period of a subscription at `at`: the trial end while trialing, else
  * the earliest next boundary of its recurring prices (`at` when it has none).
  */
 export const currentPeriodEnd = (sub: Subscription, plan: Plan, at: number): number => {
-  if (sub.trialEndsAt !== undefined && Date.parse(sub.trialEndsAt) > at) return Date.parse(sub.trialEndsAt)
-  const anchor = Date.parse(sub.billingAnchor)
+  if (sub.trialEndsAt !== undefined && ms(sub.trialEndsAt) > at) return ms(sub.trialEndsAt)
+  const anchor = ms(sub.billingAnchor)
   let end = Number.POSITIVE_INFINITY
   for (const p of planPrices(plan)) {
     const interval = recurringInterval(p.price.interval)
@@ -31,7 +32,7 @@ export const currentPeriodEnd = (sub: Subscription, plan: Plan, at: number): num
 
 /** Whether a subscription is trialing at `at` (so it has paid nothing for the period). */
 export const isTrialingAt = (sub: Subscription, at: number): boolean =>
-  sub.status === "trialing" || (sub.trialEndsAt !== undefined && Date.parse(sub.trialEndsAt) > at && isCurrent(sub))
+  sub.status === "trialing" || (sub.trialEndsAt !== undefined && ms(sub.trialEndsAt) > at && isCurrent(sub))
 
 /** A deterministic subscription id for a plan attached at an instant, unique among `taken`. */
 export const newSubscriptionId = (planId: string, at: number, taken: ReadonlySet<string>): string => {

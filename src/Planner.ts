@@ -123,7 +123,7 @@ const plan = ({ catalog, customer, request }: AttachInput): AttachPreview => {
   const totals = sumLines(todayDiscounted)
   const balance = BigInt(customer.creditBalance ?? 0)
   const creditApplied = totals.total > 0n ? (balance < totals.total ? balance : totals.total) : 0n
-  const amountDue = totals.total - creditApplied
+  const amountDue = totals.total > 0n ? totals.total - creditApplied : 0n
   const balanceAfter = balance - creditApplied + (totals.total < 0n ? -totals.total : 0n)
 
   recordDiscounts(ctx, acc, requestDiscounts)
@@ -290,7 +290,7 @@ const attachOne = (ctx: Ctx, acc: Acc, requested: RequestedPlan, plan: Plan): vo
     }
     case "renew": {
       const current = c.current as Held
-      replaceEntry(acc, current.sub, withoutCancel(current.sub))
+      updateEntry(acc, current.sub, withoutCancel)
       if (c.scheduled !== undefined) releaseSchedule(ctx, acc, c.scheduled.sub)
       acc.touched.push(billingKey(current.sub))
       return change("renew", "immediate", ctx.at, null)
@@ -300,7 +300,7 @@ const attachOne = (ctx: Ctx, acc: Acc, requested: RequestedPlan, plan: Plan): vo
       const { lines, nextCycleOnly } = quantityChangeLines(ctx, current, requestedQuantities(requested))
       acc.lines.push(...lines)
       acc.quantityNextCycle ||= nextCycleOnly
-      replaceEntry(acc, current.sub, { ...current.sub, featureQuantities: mergeQuantities(current.sub, requestedQuantities(requested)) })
+      updateEntry(acc, current.sub, (sub) => ({ ...sub, featureQuantities: mergeQuantities(sub, requestedQuantities(requested)) }))
       acc.touched.push(billingKey(current.sub))
       return change("update_prepaid_quantity", "immediate", ctx.at, null)
     }
@@ -325,18 +325,18 @@ const withoutCancel = (sub: Subscription): Subscription => {
   return rest
 }
 
-const replaceEntry = (acc: Acc, before: Subscription, after: Subscription): void => {
-  const i = acc.entries.findIndex((e) => e.sub === before)
-  const entry = acc.entries[i]
-  if (entry !== undefined) entry.sub = after
+/** Updates a subscription of the working state, found by id (earlier steps may have replaced its object). */
+const updateEntry = (acc: Acc, which: Subscription, update: (current: Subscription) => Subscription): void => {
+  const entry = acc.entries.find((e) => e.sub.id === which.id && e.sub.planId === which.planId)
+  if (entry !== undefined) entry.sub = update(entry.sub)
 }
 
 const releaseSchedule = (ctx: Ctx, acc: Acc, scheduled: Subscription): void => {
   acc.releasedSchedules.push(scheduled)
-  replaceEntry(acc, scheduled, { ...scheduled, status: "expired", endsAt: iso(ctx.at) })
+  updateEntry(acc, scheduled, (sub) => ({ ...sub, status: "expired", endsAt: iso(ctx.at) }))
   // The plan it was to replace no longer cancels at period end because of it.
   for (const e of acc.entries) {
-    if (e.sub.cancelAtPeriodEnd === true && e.sub.endsAt === scheduled.startsAt && scopeOf(e.sub) === scopeOf(scheduled) && isCurrent(e.sub)) {
+    if (e.sub.cancelAtPeriodEnd === true && e.sub.endsAt !== undefined && scheduled.startsAt !== undefined && ms(e.sub.endsAt) === ms(scheduled.startsAt) && scopeOf(e.sub) === scopeOf(scheduled) && isCurrent(e.sub)) {
       e.sub = withoutCancel(e.sub)
     }
   }
@@ -406,7 +406,7 @@ const startNow = (
   if (!noProration) {
     acc.lines.push(...incomingCharges(plan, quantities, carried, anchor, at, ctx, { recurring: trial === undefined }))
   }
-  if (replaced !== undefined) replaceEntry(acc, replaced.sub, { ...replaced.sub, status: "expired", endsAt: iso(at) })
+  if (replaced !== undefined) updateEntry(acc, replaced.sub, (sub) => ({ ...withoutCancel(sub), status: "expired", endsAt: iso(at) }))
   const sub = newSubscription(ctx, acc, plan, scope, {
     status: trial !== undefined ? "trialing" : "active",
     anchor,
@@ -476,7 +476,7 @@ const newSubscription = (ctx: Ctx, acc: Acc, plan: Plan, scope: string | null, s
 
 const scheduleSwitch = (ctx: Ctx, acc: Acc, requested: RequestedPlan, plan: Plan, replaced: Held, scope: string | null): void => {
   const effectiveAt = currentPeriodEnd(replaced.sub, replaced.plan, ctx.at)
-  replaceEntry(acc, replaced.sub, { ...replaced.sub, cancelAtPeriodEnd: true, endsAt: iso(effectiveAt) })
+  updateEntry(acc, replaced.sub, (sub) => ({ ...sub, cancelAtPeriodEnd: true, endsAt: iso(effectiveAt) }))
   const sub = newSubscription(ctx, acc, plan, scope, {
     status: "scheduled",
     anchor: ms(replaced.sub.billingAnchor),

@@ -518,13 +518,7 @@ describe("scenario rules of SPEC §6", () => {
       expect(subAfter(p, "lite")).toMatchObject({ status: "scheduled", startsAt: "2025-02-01T00:00:00.000Z" })
     })
 
-    // ENGINE BUG (SPEC §6 timing: "the new plan is scheduled from the current period's end, the old
-    // one cancels then"; "A pending scheduled main in the group is replaced by any new attach").
-    // Planner.attachOne calls releaseSchedule, which swaps premium's entry for an uncancelled copy;
-    // scheduleSwitch then calls replaceEntry with the stale `c.current.sub` object, whose identity no
-    // longer matches, so premium is left active with no cancelAtPeriodEnd. Premium and lite are then
-    // both billed on Feb 1 (nextCycle 5000 + 1000 = 6000). Only when the input endsAt string differs
-    // from the scheduled startsAt string (e.g. "…00Z" vs "…00.000Z") does it come out right.
+    // Regression: SPEC §6 / §8.9 (fixed in the planner).
     it("another downgrade: the current plan still cancels at the period end and only the new plan renews", () => {
       const p = preview(doc(cat, pending, request(JAN16, "lite")))
       expect(subAfter(p, "premium")).toMatchObject({ cancelAtPeriodEnd: true, endsAt: "2025-02-01T00:00:00.000Z" })
@@ -541,9 +535,7 @@ describe("scenario rules of SPEC §6", () => {
       expect(subAfter(p, "pro")).toMatchObject({ status: "expired" })
     })
 
-    // ENGINE BUG (same stale reference as above, SPEC §6/§8.3: the replaced plan ends at the switch).
-    // startNow's replaceEntry(acc, replaced.sub, expired) misses the entry releaseSchedule replaced:
-    // premium stays "active" in customerAfter and the next cycle bills premium 5000 + ultra 10000.
+    // Regression: SPEC §6 / §8.9 (fixed in the planner).
     it("an upgrade from a plan with a pending schedule ends the old plan; the next cycle bills only the new one", () => {
       const p = preview(doc(catalog([monthly("pro", "20"), monthly("premium", "50"), monthly("ultra", "100")]), pending, request(JAN16, "ultra")))
       expect(subAfter(p, "premium")).toMatchObject({ status: "expired", endsAt: "2025-01-16T00:00:00.000Z" })
@@ -678,9 +670,7 @@ describe("totals and customer credit (SPEC §8.9)", () => {
     expect(p.customerAfter.creditBalance).toBe(2049)
   })
 
-  // ENGINE BUG (SPEC §8.9): "amountDue = max(0, total − creditBalance) for a positive total, else 0".
-  // src/Planner.ts computes `amountDue = totals.total - creditApplied`, which is −1549 here: a
-  // negative amount due, while the same 1549 is also credited to customerAfter.creditBalance.
+  // Regression: SPEC §6 / §8.9 (fixed in the planner).
   it("a negative total has amountDue 0 (no balance, and with a balance of 500)", () => {
     // total −1549 < 0 → amountDue 0
     expect(forcedDowngrade().amountDue).toBe(0)

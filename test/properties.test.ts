@@ -158,8 +158,7 @@ describe("totals add up (SPEC §8.9)", () => {
     for (const [k, n] of Object.entries(seen)) expect(n, k).toBeGreaterThan(10)
   })
 
-  // ENGINE BUG (SPEC §8.9: "amountDue = max(0, total − creditBalance) for a positive total, else 0"):
-  // src/Planner.ts sets amountDue = total − creditApplied, which is negative whenever total < 0.
+  // Regression: SPEC §6 / §8.9 (fixed in the planner).
   it("amountDue is never negative and never above the total", () => {
     fc.assert(fc.property(switchArb, (g) => {
       const p = preview(switchDoc(g))

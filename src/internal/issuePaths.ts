@@ -1,14 +1,21 @@
 import type * as SchemaIssue from "effect/SchemaIssue"
 import type { DecodeIssue } from "../Errors.ts"
 
+const TOO_BIG = Symbol("too big")
+
+/** A short preview of a rejected value; bounded work even for huge or shared-reference inputs. */
 const describe = (value: unknown): string => {
   if (value === undefined) return "nothing"
+  let budget = 100
   try {
-    const json = JSON.stringify(value)
+    const json = JSON.stringify(value, (_key, v: unknown) => {
+      if (--budget < 0) throw TOO_BIG
+      return v
+    })
     if (json === undefined) return typeof value
     return json.length > 60 ? json.slice(0, 57) + "..." : json
-  } catch {
-    return typeof value
+  } catch (e) {
+    return e === TOO_BIG ? (Array.isArray(value) ? "a large array" : "a large object") : typeof value
   }
 }
 

@@ -45,11 +45,38 @@ export const lengthInMonths = (interval: Interval): Rational.Rational => {
   return Rational.make(BigInt((DAYS[interval.unit] ?? 1) * interval.count * 12), 365n)
 }
 
-/** Midnight UTC of a calendar date; unlike `Date.UTC`, years 0–99 are not moved to 1900–1999. */
-const utcMidnight = (year: number, monthIndex: number, day: number): number => new Date(0).setUTCFullYear(year, monthIndex, day)
+// Calendar arithmetic on day numbers (proleptic Gregorian, days since 1970-01-01), after Howard
+// Hinnant's civil-date algorithms: exact for every year, and no Date objects on the hot path.
 
-const daysInMonth = (year: number, monthIndex: number): number =>
-  new Date(utcMidnight(year, monthIndex + 1, 0)).getUTCDate()
+interface Civil {
+  readonly year: number
+  readonly month: number // 1–12
+  readonly day: number
+}
+
+const civilFromDays = (days: number): Civil => {
+  const z = days + 719_468
+  const era = Math.floor(z / 146_097)
+  const doe = z - era * 146_097
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365)
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
+  const mp = Math.floor((5 * doy + 2) / 153)
+  const month = mp < 10 ? mp + 3 : mp - 9
+  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day: doy - Math.floor((153 * mp + 2) / 5) + 1 }
+}
+
+const daysFromCivil = (year: number, month: number, day: number): number => {
+  const y = month <= 2 ? year - 1 : year
+  const era = Math.floor(y / 400)
+  const yoe = y - era * 400
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1
+  return era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+const daysInMonth = (year: number, month: number): number =>
+  month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : MONTH_DAYS[month - 1] ?? 31
 
 /**
  * Adds `months` calendar months to an instant, keeping its day-of-month and time of day and
@@ -60,13 +87,13 @@ const daysInMonth = (year: number, monthIndex: number): number =>
  * // "2025-02-28T10:00:00.000Z"
  */
 export const addMonths = (instant: number, months: number): number => {
-  const d = new Date(instant)
-  const totalMonth = d.getUTCFullYear() * 12 + d.getUTCMonth() + months
-  const year = Math.floor(totalMonth / 12)
-  const month = totalMonth - year * 12
-  const day = Math.min(d.getUTCDate(), daysInMonth(year, month))
-  const timeOfDay = instant - utcMidnight(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())
-  return utcMidnight(year, month, day) + timeOfDay
+  const days = Math.floor(instant / DAY_MS)
+  const timeOfDay = instant - days * DAY_MS
+  const c = civilFromDays(days)
+  const total = c.year * 12 + (c.month - 1) + months
+  const year = Math.floor(total / 12)
+  const month = total - year * 12 + 1
+  return daysFromCivil(year, month, Math.min(c.day, daysInMonth(year, month))) * DAY_MS + timeOfDay
 }
 
 /**
@@ -86,9 +113,9 @@ const estimateIndex = (anchor: number, interval: Interval, t: number): number =>
   if (months === undefined) {
     return Math.floor((t - anchor) / ((DAYS[interval.unit] ?? 1) * interval.count * DAY_MS))
   }
-  const a = new Date(anchor)
-  const b = new Date(t)
-  const monthDiff = (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + (b.getUTCMonth() - a.getUTCMonth())
+  const a = civilFromDays(Math.floor(anchor / DAY_MS))
+  const b = civilFromDays(Math.floor(t / DAY_MS))
+  const monthDiff = (b.year - a.year) * 12 + (b.month - a.month)
   return Math.floor(monthDiff / (months * interval.count))
 }
 

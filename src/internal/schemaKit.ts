@@ -19,12 +19,10 @@ export const parseDecimal = (input: string | number): Rational.Rational | undefi
 }
 
 /** A non-negative decimal amount in major units, as a JSON string (preferred) or number. */
-export const DecimalAmount = Schema.Union([Schema.String, Schema.Number]).check(
-  Schema.makeFilter((s: string | number) => {
-    const r = parseDecimal(s)
-    return r !== undefined && r.n >= 0n
-  }, { expected: "a non-negative decimal (at most 12 decimal places, below 1e15)" })
-).annotate({ expected: "a decimal" })
+export const DecimalAmount = Schema.Union([Schema.String, Schema.Number]).annotate({ expected: "a decimal" }).check(
+  Schema.makeFilter((s: string | number) => parseDecimal(s) !== undefined, { expected: "a decimal" }),
+  Schema.makeFilter((s: string | number) => (parseDecimal(s)?.n ?? 0n) >= 0n, { expected: "a non-negative amount" })
+)
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/
 

@@ -297,9 +297,12 @@ const attachOne = (ctx: Ctx, acc: Acc, requested: RequestedPlan, plan: Plan): vo
     }
     case "update_prepaid_quantity": {
       const current = c.current as Held
-      const { lines, nextCycleOnly } = quantityChangeLines(ctx, current, requestedQuantities(requested))
-      acc.lines.push(...lines)
-      acc.quantityNextCycle ||= nextCycleOnly
+      // While trialing nothing was paid for the period: the new quantity simply renews at the trial end.
+      if (!isTrialingAt(current.sub, ctx.at)) {
+        const { lines, nextCycleOnly } = quantityChangeLines(ctx, current, requestedQuantities(requested))
+        acc.lines.push(...lines)
+        acc.quantityNextCycle ||= nextCycleOnly
+      }
       updateEntry(acc, current.sub, (sub) => ({ ...sub, featureQuantities: mergeQuantities(sub, requestedQuantities(requested)) }))
       acc.touched.push(billingKey(current.sub))
       return change("update_prepaid_quantity", "immediate", ctx.at, null)
@@ -403,8 +406,10 @@ const startNow = (
   const anchor = trial !== undefined ? addLength(at, trial.length, trial.unit) : target !== undefined ? ms(target.sub.billingAnchor) : at
   const quantities = incomingQuantities(plan, requested, replaced)
   const carried = replaced === undefined ? new Map<string, number>() : carriedUsage(replaced, plan)
+  // A plan joining a trialing subscription joins its trial: its recurring prices start at the trial end.
+  const joinsTrial = target !== undefined && isTrialingAt(target.sub, at)
   if (!noProration) {
-    acc.lines.push(...incomingCharges(plan, quantities, carried, anchor, at, ctx, { recurring: trial === undefined }))
+    acc.lines.push(...incomingCharges(plan, quantities, carried, anchor, at, ctx, { recurring: trial === undefined && !joinsTrial }))
   }
   if (replaced !== undefined) updateEntry(acc, replaced.sub, (sub) => ({ ...withoutCancel(sub), status: "expired", endsAt: iso(at) }))
   const sub = newSubscription(ctx, acc, plan, scope, {
@@ -413,7 +418,8 @@ const startNow = (
     startedAt: at,
     quantities,
     carried,
-    providerSubscriptionId: target?.sub.providerSubscriptionId
+    providerSubscriptionId: target?.sub.providerSubscriptionId,
+    discounts: replaced?.sub.discounts
   })
   if (trial !== undefined) {
     acc.startedTrials.push({ planId: plan.id, trial })
@@ -450,6 +456,8 @@ interface NewSub {
   readonly quantities: ReadonlyMap<string, number>
   readonly carried: ReadonlyMap<string, number>
   readonly providerSubscriptionId: string | undefined
+  /** Discounts of the replaced subscription, which stay with the plan that replaces it. */
+  readonly discounts?: Subscription["discounts"] | undefined
 }
 
 const newSubscription = (ctx: Ctx, acc: Acc, plan: Plan, scope: string | null, s: NewSub): Subscription => {
@@ -467,7 +475,8 @@ const newSubscription = (ctx: Ctx, acc: Acc, plan: Plan, scope: string | null, s
     ...(s.status === "trialing" ? { trialEndsAt: iso(s.anchor) } : {}),
     ...(s.quantities.size === 0 ? {} : { featureQuantities: [...s.quantities].map(([featureId, quantity]) => ({ featureId, quantity })) }),
     ...(s.carried.size === 0 ? {} : { usage: [...s.carried].map(([featureId, used]) => ({ featureId, used })) }),
-    ...(s.providerSubscriptionId === undefined ? {} : { providerSubscriptionId: s.providerSubscriptionId })
+    ...(s.providerSubscriptionId === undefined ? {} : { providerSubscriptionId: s.providerSubscriptionId }),
+    ...(s.discounts === undefined || s.discounts.length === 0 ? {} : { discounts: s.discounts })
   }
   acc.entries.push({ sub, plan })
   acc.newSubscriptionIds.push(id)
@@ -484,7 +493,8 @@ const scheduleSwitch = (ctx: Ctx, acc: Acc, requested: RequestedPlan, plan: Plan
     startsAt: effectiveAt,
     quantities: incomingQuantities(plan, requested, replaced),
     carried: carriedUsage(replaced, plan),
-    providerSubscriptionId: replaced.sub.providerSubscriptionId
+    providerSubscriptionId: replaced.sub.providerSubscriptionId,
+    discounts: replaced.sub.discounts
   })
   acc.touched.push(billingKey(sub))
 }

@@ -72,3 +72,18 @@ export const previewDocument = (document: unknown): AttachPreview | ErrorDocumen
   const r = previewAttachSync(document)
   return Result.isSuccess(r) ? r.success : errorDocument(r.failure)
 }
+
+// Execution ----------------------------------------------------------------------------------
+// Carrying out a plan through an injected payment port (SPEC §11): the port, the embedded
+// sandbox provider, and the executor. See docs/adapters.md.
+export {
+  type ActionOf, AuthenticationRequired, CardDeclined, type CheckoutSession, fromPromises, isPaymentFailure, type PaymentFailure,
+  PaymentMethodRequired, type PaymentPort, PaymentProvider, type PayInvoiceRequest, type Phase, type PromisePort, type ProviderAction,
+  ProviderActionSchema, type ProviderError, type ProviderInvoice, type ProviderItem, ProviderRejected, type ProviderSubscription,
+  ProviderUnavailable, type Request as ProviderRequest
+} from "./Provider.ts"
+export * as Sandbox from "./Sandbox.ts"
+export {
+  type ActionRef, type ExecuteError, type ExecuteResult, type InvoiceSummary, PaymentProviderError, type RequiredAction, StalePlan,
+  executeAttach, executeAttachPromise
+} from "./Execute.ts"

@@ -2,12 +2,13 @@
 /**
  * The command line (SPEC §14): `preview FILE [--format json|table]`, `preview --jsonl`,
  * `preview --catalog CATALOG.json --jsonl`, `help`. Exit codes: 0 success, 1 bad input (the
- * error document is on stdout), 2 usage error.
+ * error document is on stdout), 2 usage error. `attach FILE --state STATE.json` is in ./attach.ts.
  *
  * @example
  * // npm run --silent cli -- preview examples/upgrade.json --format table
  */
 import { type Command, parseArgs, USAGE } from "./args.ts"
+import { runAttach } from "./attach.ts"
 import { catalogPreviewer, documentPreviewer, isErrorDocument, loadCatalog, type Previewer, previewParsed, readJsonFile, toJson } from "./documents.ts"
 import { runJsonl } from "./jsonl.ts"
 import { formatPreviewTable } from "./table.ts"
@@ -63,7 +64,8 @@ const run = async (command: Command): Promise<number> => {
 // (runJsonl notices the failed output and stops reading.)
 process.stdout.on("error", () => {})
 
-run(parseArgs(process.argv.slice(2))).then(
+const argv = process.argv.slice(2)
+;(argv[0] === "attach" ? runAttach(argv.slice(1), print) : run(parseArgs(argv))).then(
   (code) => {
     process.exitCode = code
   },

@@ -1,100 +1,260 @@
+/**
+ * The provider actions of a plan (SPEC §11), derived from the customer's state before and after
+ * the attach: each billing subscription is projected onto what the provider holds (its items, a
+ * cancellation at period end, a pending phase), and the actions are the difference, followed by
+ * the invoice of the planned lines. Pure; no I/O.
+ *
+ * @example
+ * planActions({ request, catalog }, preview, { customerBefore }) // [{ type: "updateSubscription", … }, { type: "createInvoice", … }, …]
+ */
 import type { AttachRequest } from "../AttachRequest.ts"
-import type { Customer, Subscription } from "../Customer.ts"
-import type { Action, AttachPreview } from "../Preview.ts"
-import { fnv1a64 } from "./working.ts"
+import { type Catalog, findPlan } from "../Catalog.ts"
+import { type Customer, type Subscription, isCurrent } from "../Customer.ts"
+import type { AttachPreview } from "../Preview.ts"
+import { isRecurring } from "../Pricing.ts"
+import type { Phase, ProviderAction, ProviderItem } from "../Provider.ts"
+import { iso, ms } from "./instants.ts"
+import { billingKey, fnv1a64 } from "./working.ts"
 
 interface ActionCtx {
   readonly request: AttachRequest
+  readonly catalog: Catalog
 }
 
 interface ActionFacts {
-  readonly releasedSchedules: ReadonlyArray<Subscription>
-  readonly newKeys: ReadonlySet<string>
   readonly customerBefore: Customer
+  /** Accepted for the planner's call; the actions are derived from the states before and after. */
+  readonly releasedSchedules?: ReadonlyArray<Subscription>
+  readonly newKeys?: ReadonlySet<string>
 }
 
-type Draft = { readonly type: string; readonly [field: string]: unknown }
+/**
+ * One billing subscription of a customer as the provider holds it: its paid recurring plans now
+ * (`items`), and the change pending at the end of the period — a cancellation (`cancelAt`, when
+ * nothing continues) or a new set of items (`phase`).
+ *
+ * @example billingView(customer, catalog)[0] // { key: "sub_1", providerId: "sub_1", items: [proItem], cancelAt: null, phase: null, … }
+ */
+export interface BillingSubscription {
+  readonly key: string
+  /** The provider's id: the members' `providerSubscriptionId`, else the first member's id. */
+  readonly providerId: string
+  /** Ids of every plan instance (any status) of this billing subscription. */
+  readonly members: ReadonlyArray<string>
+  readonly items: ReadonlyArray<ProviderItem>
+  readonly billingAnchor: string
+  readonly trialEndsAt: string | null
+  readonly cancelAt: string | null
+  readonly phase: Phase | null
+}
 
-/** A deterministic prefix for the idempotency keys of one request. */
-export const requestKey = (request: AttachRequest): string =>
-  fnv1a64(JSON.stringify([request.customerId, request.at, request.plans, request.entityId ?? null, request.discounts ?? null, request.planSchedule ?? null]))
+const itemKey = (items: ReadonlyArray<ProviderItem>): string =>
+  items.map((i) => `${i.planId}\u0000${i.version}\u0000${i.entityId}\u0000${i.quantities.map((q) => `${q.featureId}=${q.quantity}`).join(",")}`).sort().join("\u0001")
+const sameItems = (a: ReadonlyArray<ProviderItem>, b: ReadonlyArray<ProviderItem>): boolean => itemKey(a) === itemKey(b)
+const samePhase = (a: Phase | null, b: Phase | null): boolean =>
+  a === null || b === null ? a === b : a.at === b.at && sameItems(a.items, b.items)
+
+/**
+ * The billing subscriptions of a customer, in the order their first plan instance is listed.
+ * Only paid recurring plans are provider items (free plans and one-off purchases are not).
+ *
+ * @example billingView(customer, catalog)[0]?.items // [{ planId: "pro", version: 1, entityId: null, quantities: [] }]
+ */
+export const billingView = (customer: Customer, catalog: Catalog): Array<BillingSubscription> => {
+  const groups = new Map<string, Array<Subscription>>()
+  for (const sub of customer.subscriptions ?? []) {
+    const key = billingKey(sub)
+    const group = groups.get(key)
+    if (group === undefined) groups.set(key, [sub])
+    else group.push(sub)
+  }
+  const out: Array<BillingSubscription> = []
+  for (const [key, members] of groups) out.push(billingSubscription(key, members, catalog))
+  return out
+}
+
+interface Held {
+  readonly sub: Subscription
+  readonly item: ProviderItem
+}
+
+const itemOf = (sub: Subscription, catalog: Catalog): ProviderItem | undefined => {
+  const plan = findPlan(catalog, sub.planId, sub.version)
+  if (plan === undefined || !isRecurring(plan)) return undefined
+  const quantities = sub.featureQuantities === undefined ? [] : [...sub.featureQuantities].sort((a, b) => (a.featureId < b.featureId ? -1 : 1))
+  return { planId: plan.id, version: plan.version, entityId: sub.entityId ?? null, quantities }
+}
+
+/** When a current plan instance ends because it cancels at period end. */
+const cancelsAt = (s: Subscription): number => (s.cancelAtPeriodEnd === true && s.endsAt !== undefined ? ms(s.endsAt) : Infinity)
+
+const billingSubscription = (key: string, members: ReadonlyArray<Subscription>, catalog: Catalog): BillingSubscription => {
+  const current: Array<Held> = []
+  const scheduled: Array<Held> = []
+  let change = Infinity
+  for (const sub of members) {
+    const item = itemOf(sub, catalog)
+    if (item === undefined) continue
+    if (isCurrent(sub)) {
+      current.push({ sub, item })
+      change = Math.min(change, cancelsAt(sub))
+    } else if (sub.status === "scheduled" && sub.startsAt !== undefined) {
+      scheduled.push({ sub, item })
+      change = Math.min(change, ms(sub.startsAt))
+    }
+  }
+  const items = current.map((m) => m.item)
+  let cancelAt: string | null = null
+  let phase: Phase | null = null
+  if (change !== Infinity) {
+    const then = [
+      ...current.filter((m) => cancelsAt(m.sub) > change),
+      ...scheduled.filter((m) => ms(m.sub.startsAt ?? "") <= change)
+    ].map((m) => m.item)
+    if (then.length === 0) cancelAt = iso(change)
+    else if (!sameItems(then, items)) phase = { at: iso(change), items: then }
+  }
+  const first = members[0] as Subscription
+  const trialing = current.find((m) => m.sub.status === "trialing" && m.sub.trialEndsAt !== undefined)
+  return {
+    key,
+    providerId: members.find((s) => s.providerSubscriptionId !== undefined)?.providerSubscriptionId ?? first.id,
+    members: members.map((s) => s.id),
+    items,
+    billingAnchor: iso(ms((current[0] ?? scheduled[0])?.sub.billingAnchor ?? first.billingAnchor)),
+    trialEndsAt: trialing?.sub.trialEndsAt === undefined ? null : iso(ms(trialing.sub.trialEndsAt)),
+    cancelAt,
+    phase
+  }
+}
+
+type Draft = ProviderAction extends infer A ? (A extends ProviderAction ? Omit<A, "idempotencyKey"> : never) : never
+
+/** The subscription actions: `early` ones run before the invoice is paid, `late` ones after. */
+const subscriptionDrafts = (
+  before: ReadonlyArray<BillingSubscription>, after: ReadonlyArray<BillingSubscription>, p: Omit<AttachPreview, "actions" | "basedOn">, ctx: ActionCtx
+): { early: Array<Draft>; late: Array<Draft>; created: Array<BillingSubscription> } => {
+  const early: Array<Draft> = []
+  const late: Array<Draft> = []
+  const created: Array<BillingSubscription> = []
+  const invoiceMode = ctx.request.invoiceMode?.enabled === true
+  const keys = [...new Set([...before.map((b) => b.key), ...after.map((a) => a.key)])]
+  for (const key of keys) {
+    const b = before.find((s) => s.key === key && s.items.length > 0)
+    const a = after.find((s) => s.key === key && s.items.length > 0)
+    if (b === undefined) {
+      if (a === undefined) continue
+      created.push(a)
+      early.push({
+        type: "createSubscription",
+        customerId: p.customerId,
+        currency: p.currency,
+        ref: a.key,
+        planIds: a.items.map((i) => i.planId),
+        subscriptionIds: a.members,
+        items: a.items,
+        startsAt: iso(ms(ctx.request.at)),
+        billingAnchor: a.billingAnchor,
+        trialEndsAt: a.trialEndsAt,
+        collection: invoiceMode ? "send_invoice" : "charge_automatically",
+        netTermsDays: invoiceMode ? ctx.request.invoiceMode?.netTermsDays ?? 30 : null
+      })
+      continue
+    }
+    const target = { subscriptionId: b.providerId, subscriptionIds: after.find((s) => s.key === key)?.members ?? b.members }
+    if (a === undefined) {
+      late.push({ type: "cancelSubscription", ...target, atPeriodEnd: false, at: iso(ms(ctx.request.at)) })
+      continue
+    }
+    if (b.phase !== null && !samePhase(b.phase, a.phase)) early.push({ type: "releaseSchedule", ...target, at: b.phase.at, items: b.phase.items })
+    if (!sameItems(b.items, a.items)) early.push({ type: "updateSubscription", ...target, items: a.items, previousItems: b.items, prorationBehavior: "none" })
+    if (b.cancelAt !== null && b.cancelAt !== a.cancelAt) early.push({ type: "uncancelSubscription", ...target, at: b.cancelAt })
+    if (a.cancelAt !== null && b.cancelAt !== a.cancelAt) early.push({ type: "cancelSubscription", ...target, atPeriodEnd: true, at: a.cancelAt })
+    if (a.phase !== null && !samePhase(b.phase, a.phase)) early.push({ type: "scheduleChange", ...target, at: a.phase.at, items: a.phase.items })
+  }
+  return { early, late, created }
+}
+
+/**
+ * A deterministic prefix for the idempotency keys of one plan: a hash of the whole request
+ * (customer, plans, instant and every option). The same request planned against another state
+ * gets the same keys: a plan only runs against the state it was computed from (`basedOn`), and a
+ * provider refuses a key reused with other parameters.
+ *
+ * @example requestKey(request) // "3f9c…"
+ */
+export const requestKey = (request: AttachRequest): string => fnv1a64(JSON.stringify(request))
 
 /**
  * The provider-neutral actions that carry out a preview, in execution order (SPEC §11), each
- * with a deterministic idempotency key derived from the request and its position.
+ * with a deterministic idempotency key `ap_<request hash>_<index>_<type>`.
+ *
+ * Order: the checkout (and the wait for it), then the subscription changes that can be undone
+ * (release a schedule, create, update, uncancel, cancel at period end, schedule), the invoice of
+ * the planned lines and its payment, and last the immediate cancellations, which cannot be undone.
+ * With `invoiceMode` (and not `enablePlanImmediately`) the invoice is sent first and the changes
+ * wait until it is paid.
+ *
+ * @example planActions({ request, catalog }, preview, { customerBefore }).map((a) => a.type) // ["updateSubscription", "createInvoice", "payInvoice"]
  */
-export const planActions = (ctx: ActionCtx, p: Omit<AttachPreview, "actions" | "basedOn">, facts: ActionFacts): Array<Action> => {
-  const drafts: Array<Draft> = []
-  const after = p.customerAfter.subscriptions ?? []
-  const before = new Map((facts.customerBefore.subscriptions ?? []).map((s) => [s.id, s]))
-  const created = after.filter((s) => !before.has(s.id))
-  const immediate = p.changes.filter((c) => c.timing === "immediate")
-  const invoiceMode = ctx.request.invoiceMode
-  const invoice = (): void => {
-    if (p.lines.length === 0) return
-    drafts.push({
-      type: "createInvoice",
-      currency: p.currency,
-      lines: p.lines,
-      total: p.total,
-      collection: invoiceMode?.enabled === true ? "send_invoice" : "charge_automatically",
-      finalize: invoiceMode?.enabled === true ? invoiceMode.finalize !== false : true,
-      ...(invoiceMode?.enabled === true ? { netTermsDays: invoiceMode.netTermsDays ?? 30 } : {})
-    })
-    if (invoiceMode?.enabled !== true && p.amountDue > 0) drafts.push({ type: "payInvoice", amount: p.amountDue, creditApplied: p.creditApplied })
+export const planActions = (ctx: ActionCtx, p: Omit<AttachPreview, "actions" | "basedOn">, facts: ActionFacts): Array<ProviderAction> => {
+  const before = billingView(facts.customerBefore, ctx.catalog)
+  const after = billingView(p.customerAfter, ctx.catalog)
+  const { early, late, created } = subscriptionDrafts(before, after, p, ctx)
+  const invoiceMode = ctx.request.invoiceMode?.enabled === true ? ctx.request.invoiceMode : undefined
+  const invoice: Array<Draft> = p.lines.length === 0 ? [] : [{
+    type: "createInvoice",
+    customerId: p.customerId,
+    currency: p.currency,
+    description: `Attach ${p.changes.map((c) => c.planId).join(", ")}`,
+    lines: p.lines,
+    subtotal: p.subtotal,
+    discountTotal: p.discountTotal,
+    total: p.total,
+    creditApplied: p.creditApplied,
+    amountDue: p.amountDue,
+    collection: invoiceMode === undefined ? "charge_automatically" : "send_invoice",
+    finalize: invoiceMode === undefined ? true : invoiceMode.finalize !== false,
+    netTermsDays: invoiceMode === undefined ? null : invoiceMode.netTermsDays ?? 30
+  }]
+  if (invoice.length > 0 && invoiceMode === undefined && p.amountDue > 0) {
+    invoice.push({ type: "payInvoice", invoice: "", amount: p.amountDue, creditApplied: p.creditApplied })
   }
-
-  if (p.checkout === "provider_checkout") {
-    drafts.push({
-      type: "createCheckoutSession",
-      mode: created.some((s) => s.status !== "scheduled" && s.billingAnchor !== undefined && p.nextCycle !== null) ? "subscription" : "payment",
-      customerId: p.customerId,
-      currency: p.currency,
-      lines: p.lines,
-      planIds: immediate.map((c) => c.planId),
-      trialEndsAt: p.trialEndsAt,
-      ...(ctx.request.successUrl === undefined ? {} : { successUrl: ctx.request.successUrl }),
-      ...(ctx.request.checkoutSessionParams === undefined ? {} : { params: ctx.request.checkoutSessionParams })
-    })
-    return keyed(ctx.request, drafts)
-  }
-
-  for (const s of facts.releasedSchedules) drafts.push({ type: "releaseSchedule", subscriptionId: s.providerSubscriptionId ?? s.id, planId: s.planId })
-  const newBilling = created.filter((s) => s.status !== "scheduled" && facts.newKeys.has(s.providerSubscriptionId ?? `anchor:${Date.parse(s.billingAnchor)}`))
-  if (newBilling.length > 0) {
-    const first = newBilling[0] as Subscription
-    drafts.push({
-      type: "createSubscription",
-      customerId: p.customerId,
-      currency: p.currency,
-      subscriptionIds: newBilling.map((s) => s.id),
-      planIds: newBilling.map((s) => s.planId),
-      billingAnchor: first.billingAnchor,
-      trialEndsAt: first.trialEndsAt ?? null,
-      featureQuantities: newBilling.flatMap((s) => s.featureQuantities ?? [])
-    })
-  }
-  for (const c of p.changes) {
-    const target = after.find((s) => s.planId === c.planId && !before.has(s.id))
-    const replaced = c.replaces === null ? undefined : [...before.values()].find((s) => s.planId === c.replaces && (s.entityId ?? null) === c.entityId)
-    const subscriptionId = replaced?.providerSubscriptionId ?? target?.providerSubscriptionId ?? replaced?.id ?? target?.id ?? null
-    if (c.timing === "immediate" && (c.scenario === "upgrade" || (c.scenario === "new" && target !== undefined && !newBilling.includes(target) && target.status !== "scheduled" && p.nextCycle !== null))) {
-      drafts.push({ type: "updateSubscription", subscriptionId, addPlanId: c.planId, removePlanId: c.replaces, prorationBehavior: ctx.request.prorationBehavior ?? "prorate_immediately" })
-    } else if (c.scenario === "renew") {
-      drafts.push({ type: "updateSubscription", subscriptionId: [...before.values()].find((s) => s.planId === c.planId)?.providerSubscriptionId ?? null, cancelAtPeriodEnd: false })
-    } else if (c.scenario === "update_prepaid_quantity") {
-      const sub = after.find((s) => s.planId === c.planId && (s.entityId ?? null) === c.entityId)
-      drafts.push({ type: "updateSubscription", subscriptionId: sub?.providerSubscriptionId ?? sub?.id ?? null, featureQuantities: sub?.featureQuantities ?? [] })
-    } else if (c.timing === "end_of_cycle") {
-      if (c.scenario === "cancel") drafts.push({ type: "cancelSubscription", subscriptionId, planId: c.replaces, atPeriodEnd: true, at: c.effectiveAt })
-      drafts.push({ type: "scheduleChange", subscriptionId, fromPlanId: c.replaces, toPlanId: c.planId, at: c.effectiveAt })
-    }
-  }
-  invoice()
-  return keyed(ctx.request, drafts)
+  const gated = invoice.length > 0 && invoiceMode !== undefined && invoiceMode.enablePlanImmediately !== true
+  const checkout: Array<Draft> = p.checkout !== "provider_checkout" ? [] : [{
+    type: "createCheckoutSession",
+    customerId: p.customerId,
+    currency: p.currency,
+    mode: created.length > 0 ? "subscription" : "payment",
+    items: created.flatMap((s) => s.items),
+    lines: p.lines,
+    amountDue: p.amountDue,
+    trialEndsAt: p.trialEndsAt,
+    successUrl: ctx.request.successUrl ?? null,
+    params: ctx.request.checkoutSessionParams ?? {}
+  }, { type: "awaitCheckout", session: "" }]
+  const drafts = gated
+    ? [...checkout, ...invoice, { type: "awaitInvoicePaid", invoice: "" } as const, ...early, ...late]
+    : [...checkout, ...early, ...invoice, ...late]
+  return keyed(requestKey(ctx.request), drafts)
 }
 
-const keyed = (request: AttachRequest, drafts: ReadonlyArray<Draft>): Array<Action> => {
-  const prefix = requestKey(request)
-  return drafts.map((d, i) => ({ ...d, idempotencyKey: `ap_${prefix}_${i}_${d.type}` }))
+const keyed = (prefix: string, drafts: ReadonlyArray<Draft>): Array<ProviderAction> => {
+  const keyOf = (type: string): string => {
+    const i = drafts.findIndex((d) => d.type === type)
+    return `ap_${prefix}_${i}_${type}`
+  }
+  return drafts.map((d, i): ProviderAction => {
+    const idempotencyKey = `ap_${prefix}_${i}_${d.type}`
+    switch (d.type) {
+      case "awaitCheckout":
+        return { ...d, idempotencyKey, session: keyOf("createCheckoutSession") }
+      case "awaitInvoicePaid":
+      case "payInvoice":
+        return { ...d, idempotencyKey, invoice: keyOf("createInvoice") }
+      default:
+        // The draft is a fresh object of this module: give it its key in place.
+        return Object.assign(d, { idempotencyKey })
+    }
+  })
 }

@@ -1,0 +1,275 @@
+/**
+ * The payment port (SPEC §11): the provider-neutral actions a plan lists, and the
+ * {@link PaymentProvider} service that carries them out. A host application provides the port as
+ * a `Layer` — the embedded sandbox (`Sandbox.layer()`), or an adapter for a real provider (see
+ * docs/adapters.md).
+ *
+ * Every operation takes the action's fields (references to earlier results resolved to provider
+ * ids) including its `idempotencyKey`, and fails only with a tagged {@link ProviderError}.
+ *
+ * @example
+ * import { PaymentProvider } from "attach-planner"
+ * import * as Layer from "effect/Layer"
+ * const MyProvider = Layer.succeed(PaymentProvider, myAdapter) // myAdapter: PaymentPort
+ */
+import * as Context from "effect/Context"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+
+// ---------------------------------------------------------------------------------------------
+// Vocabulary
+// ---------------------------------------------------------------------------------------------
+
+/** Schema of a plan held on a provider subscription, with its prepaid quantities. @example Schema.decodeUnknownSync(ProviderItemSchema)(json) */
+export const ProviderItemSchema = Schema.Struct({
+  planId: Schema.String,
+  version: Schema.NullOr(Schema.Number),
+  entityId: Schema.NullOr(Schema.String),
+  quantities: Schema.Array(Schema.Struct({ featureId: Schema.String, quantity: Schema.Number }))
+})
+/**
+ * A plan held on a provider subscription. An adapter maps `planId`/`version` to its provider's
+ * price(s) and `quantities` to item quantities.
+ *
+ * @example const item: ProviderItem = { planId: "pro", version: 1, entityId: null, quantities: [] }
+ */
+export type ProviderItem = typeof ProviderItemSchema.Type
+
+/** Schema of a pending change of a subscription's items at an instant. @example Schema.decodeUnknownSync(PhaseSchema)(json) */
+export const PhaseSchema = Schema.Struct({ at: Schema.String, items: Schema.Array(ProviderItemSchema) })
+/**
+ * A pending change (a schedule's next phase): from `at` on, the subscription holds `items`.
+ *
+ * @example const phase: Phase = { at: "2025-02-01T00:00:00.000Z", items: [proItem] }
+ */
+export type Phase = typeof PhaseSchema.Type
+
+/** Schema of an invoice line of the preview document (SPEC §8). @example Schema.decodeUnknownSync(LineSchema)(preview.lines[0]) */
+export const LineSchema = Schema.Struct({
+  kind: Schema.Literals(["charge", "credit", "arrears", "custom"]),
+  planId: Schema.NullOr(Schema.String),
+  featureId: Schema.NullOr(Schema.String),
+  description: Schema.String,
+  quantity: Schema.Number,
+  period: Schema.NullOr(Schema.Struct({ start: Schema.String, end: Schema.String })),
+  amount: Schema.Int,
+  discounts: Schema.Array(Schema.Struct({ discountId: Schema.String, amount: Schema.Int })),
+  total: Schema.Int
+})
+
+const Collection = Schema.Literals(["charge_automatically", "send_invoice"])
+const Key = { idempotencyKey: Schema.String }
+const Target = { subscriptionId: Schema.String, subscriptionIds: Schema.Array(Schema.String), compensates: Schema.optionalKey(Schema.String) }
+
+const CreateCheckoutSession = Schema.Struct({
+  type: Schema.Literal("createCheckoutSession"), ...Key,
+  customerId: Schema.String, currency: Schema.String, mode: Schema.Literals(["subscription", "payment"]),
+  items: Schema.Array(ProviderItemSchema), lines: Schema.Array(LineSchema), amountDue: Schema.Int,
+  trialEndsAt: Schema.NullOr(Schema.String), successUrl: Schema.NullOr(Schema.String),
+  params: Schema.Record(Schema.String, Schema.Unknown)
+})
+const AwaitCheckout = Schema.Struct({ type: Schema.Literal("awaitCheckout"), ...Key, session: Schema.String })
+const CreateSubscription = Schema.Struct({
+  type: Schema.Literal("createSubscription"), ...Key,
+  customerId: Schema.String, currency: Schema.String, ref: Schema.String,
+  planIds: Schema.Array(Schema.String), subscriptionIds: Schema.Array(Schema.String), items: Schema.Array(ProviderItemSchema),
+  startsAt: Schema.String, billingAnchor: Schema.String, trialEndsAt: Schema.NullOr(Schema.String),
+  collection: Collection, netTermsDays: Schema.NullOr(Schema.Int)
+})
+const UpdateSubscription = Schema.Struct({
+  type: Schema.Literal("updateSubscription"), ...Key, ...Target,
+  items: Schema.Array(ProviderItemSchema), previousItems: Schema.Array(ProviderItemSchema), prorationBehavior: Schema.Literal("none")
+})
+const CancelSubscription = Schema.Struct({ type: Schema.Literal("cancelSubscription"), ...Key, ...Target, atPeriodEnd: Schema.Boolean, at: Schema.String })
+const UncancelSubscription = Schema.Struct({ type: Schema.Literal("uncancelSubscription"), ...Key, ...Target, at: Schema.String })
+const ScheduleChange = Schema.Struct({ type: Schema.Literal("scheduleChange"), ...Key, ...Target, at: Schema.String, items: Schema.Array(ProviderItemSchema) })
+const ReleaseSchedule = Schema.Struct({ type: Schema.Literal("releaseSchedule"), ...Key, ...Target, at: Schema.String, items: Schema.Array(ProviderItemSchema) })
+const CreateInvoice = Schema.Struct({
+  type: Schema.Literal("createInvoice"), ...Key,
+  customerId: Schema.String, currency: Schema.String, description: Schema.String, lines: Schema.Array(LineSchema),
+  subtotal: Schema.Int, discountTotal: Schema.Int, total: Schema.Int, creditApplied: Schema.Int, amountDue: Schema.Int,
+  collection: Collection, finalize: Schema.Boolean, netTermsDays: Schema.NullOr(Schema.Int)
+})
+const AwaitInvoicePaid = Schema.Struct({ type: Schema.Literal("awaitInvoicePaid"), ...Key, invoice: Schema.String })
+const PayInvoice = Schema.Struct({ type: Schema.Literal("payInvoice"), ...Key, invoice: Schema.String, amount: Schema.Int, creditApplied: Schema.Int })
+
+/**
+ * Schema of one provider action. `awaitCheckout` and `awaitInvoicePaid` are the points where
+ * execution waits for the customer (a checkout, an invoice paid on net terms); `session` and
+ * `invoice` name the idempotency key of the action that created the session or invoice.
+ *
+ * @example Schema.decodeUnknownResult(Schema.Array(ProviderActionSchema))(preview.actions)
+ */
+export const ProviderActionSchema = Schema.Union([
+  CreateCheckoutSession, AwaitCheckout, CreateSubscription, UpdateSubscription, CancelSubscription,
+  UncancelSubscription, ScheduleChange, ReleaseSchedule, CreateInvoice, AwaitInvoicePaid, PayInvoice
+])
+
+/**
+ * One provider-neutral action of a plan (SPEC §11), discriminated by `type`.
+ *
+ * @example
+ * const pay: ProviderAction = { type: "payInvoice", idempotencyKey: "ap_…_2_payInvoice", invoice: "ap_…_1_createInvoice", amount: 2049, creditApplied: 0 }
+ */
+export type ProviderAction = typeof ProviderActionSchema.Type
+/** The action of one `type`. @example type Pay = ActionOf<"payInvoice"> */
+export type ActionOf<T extends ProviderAction["type"]> = Extract<ProviderAction, { readonly type: T }>
+
+// ---------------------------------------------------------------------------------------------
+// Requests and responses of the port
+// ---------------------------------------------------------------------------------------------
+
+/** What an operation receives: its action without `type`. @example type R = Request<"createInvoice"> */
+export type Request<T extends ProviderAction["type"]> = Omit<ActionOf<T>, "type">
+/** `payInvoice` receives the provider's invoice id in place of the key that created it. @example const r: PayInvoiceRequest = { idempotencyKey: "k", invoiceId: "in_1", amount: 2049, creditApplied: 0 } */
+export type PayInvoiceRequest = Omit<ActionOf<"payInvoice">, "type" | "invoice"> & { readonly invoiceId: string }
+
+/** Schema of a checkout session. @example Schema.decodeUnknownSync(CheckoutSessionSchema)(json) */
+export const CheckoutSessionSchema = Schema.Struct({ id: Schema.String, url: Schema.String, status: Schema.Literals(["open", "complete"]) })
+/** A checkout session; `url` is where the customer goes. @example session.status === "complete" */
+export type CheckoutSession = typeof CheckoutSessionSchema.Type
+
+/** Schema of a provider subscription as the port reports it. @example Schema.decodeUnknownSync(ProviderSubscriptionSchema)(json) */
+export const ProviderSubscriptionSchema = Schema.Struct({
+  id: Schema.String,
+  status: Schema.Literals(["active", "trialing", "canceled"]),
+  items: Schema.Array(ProviderItemSchema),
+  cancelAt: Schema.NullOr(Schema.String),
+  phase: Schema.NullOr(PhaseSchema)
+})
+/** A provider subscription as the port reports it. @example sub.cancelAt // null */
+export type ProviderSubscription = typeof ProviderSubscriptionSchema.Type
+
+/** Schema of a provider invoice as the port reports it. @example Schema.decodeUnknownSync(ProviderInvoiceSchema)(json) */
+export const ProviderInvoiceSchema = Schema.Struct({
+  id: Schema.String,
+  status: Schema.Literals(["draft", "open", "paid", "void"]),
+  currency: Schema.String,
+  total: Schema.Int,
+  amountDue: Schema.Int,
+  hostedUrl: Schema.NullOr(Schema.String)
+})
+/** A provider invoice as the port reports it (money in minor units). @example invoice.status === "paid" */
+export type ProviderInvoice = typeof ProviderInvoiceSchema.Type
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------
+
+/** The card was declined. @example new CardDeclined({ message: "Your card was declined", declineCode: "card_declined", invoiceId: "in_1" }) */
+export class CardDeclined extends Data.TaggedError("CardDeclined")<{
+  readonly message: string
+  readonly declineCode: string
+  readonly invoiceId: string | null
+}> {}
+
+/** The payment needs the customer to authenticate (3-D Secure). @example new AuthenticationRequired({ message: "…", invoiceId: "in_1" }) */
+export class AuthenticationRequired extends Data.TaggedError("AuthenticationRequired")<{
+  readonly message: string
+  readonly invoiceId: string | null
+}> {}
+
+/** The customer has no payment method to charge. @example new PaymentMethodRequired({ message: "…", invoiceId: "in_1" }) */
+export class PaymentMethodRequired extends Data.TaggedError("PaymentMethodRequired")<{
+  readonly message: string
+  readonly invoiceId: string | null
+}> {}
+
+/** The provider could not be reached or failed; the same call may be retried with the same key. @example new ProviderUnavailable({ message: "timeout" }) */
+export class ProviderUnavailable extends Data.TaggedError("ProviderUnavailable")<{
+  readonly message: string
+}> {}
+
+/** The provider refused the request (bad id, key reused with other parameters, …); `code` is stable. @example new ProviderRejected({ message: "…", code: "resource_missing" }) */
+export class ProviderRejected extends Data.TaggedError("ProviderRejected")<{
+  readonly message: string
+  readonly code: string
+}> {}
+
+/** A failed payment: the customer must act. @example isPaymentFailure(e) */
+export type PaymentFailure = CardDeclined | AuthenticationRequired | PaymentMethodRequired
+
+/** Every failure of the port. @example const e: ProviderError = new ProviderUnavailable({ message: "timeout" }) */
+export type ProviderError = PaymentFailure | ProviderUnavailable | ProviderRejected
+
+/**
+ * Whether a port failure is a failed payment (rather than a provider failure).
+ *
+ * @example isPaymentFailure(new CardDeclined({ message: "", declineCode: "card_declined", invoiceId: null })) // true
+ */
+export const isPaymentFailure = (e: ProviderError): e is PaymentFailure =>
+  e._tag === "CardDeclined" || e._tag === "AuthenticationRequired" || e._tag === "PaymentMethodRequired"
+
+// ---------------------------------------------------------------------------------------------
+// The port
+// ---------------------------------------------------------------------------------------------
+
+type Op<R, A> = (request: R) => Effect.Effect<A, ProviderError>
+
+/**
+ * The operations of a payment provider, one per action type (plus two reads the executor uses at
+ * the `await…` actions). Contract (docs/adapters.md): the same `idempotencyKey` returns the first
+ * successful result and never acts twice; a call that failed may be retried with its key; a
+ * compensating call (`compensates` set) restores a state stated in full and frees the key it names.
+ *
+ * @example
+ * const port: PaymentPort = { createSubscription: (r) => Effect.succeed({ id: "sub_1", status: "active", items: r.items, cancelAt: null, phase: null }), … }
+ */
+export interface PaymentPort {
+  readonly createCheckoutSession: Op<Request<"createCheckoutSession">, CheckoutSession>
+  readonly retrieveCheckoutSession: Op<string, CheckoutSession>
+  readonly createSubscription: Op<Request<"createSubscription">, ProviderSubscription>
+  readonly updateSubscription: Op<Request<"updateSubscription">, ProviderSubscription>
+  readonly cancelSubscription: Op<Request<"cancelSubscription">, ProviderSubscription>
+  readonly uncancelSubscription: Op<Request<"uncancelSubscription">, ProviderSubscription>
+  readonly scheduleChange: Op<Request<"scheduleChange">, ProviderSubscription>
+  readonly releaseSchedule: Op<Request<"releaseSchedule">, ProviderSubscription>
+  readonly createInvoice: Op<Request<"createInvoice">, ProviderInvoice>
+  readonly payInvoice: Op<PayInvoiceRequest, ProviderInvoice>
+  readonly retrieveInvoice: Op<string, ProviderInvoice>
+}
+
+/**
+ * The payment provider service. Provide it with a `Layer` (`Sandbox.layer()` for the embedded
+ * sandbox, or `Layer.succeed(PaymentProvider, adapter)`).
+ *
+ * @example
+ * const program = Effect.gen(function* () { const provider = yield* PaymentProvider; return yield* provider.retrieveInvoice("in_1") })
+ */
+export class PaymentProvider extends Context.Service<PaymentProvider, PaymentPort>()("attach-planner/PaymentProvider") {}
+
+/** The port written with Promises, for adapters that do not use Effect. @example const p: Partial<PromisePort> = { retrieveInvoice: async (id) => lookUp(id) } */
+export type PromisePort = {
+  readonly [K in keyof PaymentPort]: (request: Parameters<PaymentPort[K]>[0]) => Promise<Effect.Success<ReturnType<PaymentPort[K]>>>
+}
+
+const toProviderError = (cause: unknown): ProviderError =>
+  cause instanceof CardDeclined || cause instanceof AuthenticationRequired || cause instanceof PaymentMethodRequired ||
+    cause instanceof ProviderUnavailable || cause instanceof ProviderRejected
+    ? cause
+    : new ProviderUnavailable({ message: cause instanceof Error ? cause.message : String(cause) })
+
+const lift = <R, A>(f: (request: R) => Promise<A>): Op<R, A> => (request) =>
+  Effect.tryPromise({ try: () => f(request), catch: toProviderError })
+
+/**
+ * Builds the port from Promise-returning functions. A rejection with one of the port's tagged
+ * errors passes through; any other rejection becomes {@link ProviderUnavailable} (retryable).
+ *
+ * @example
+ * const MyProvider = Layer.succeed(PaymentProvider, fromPromises({ createInvoice: async (r) => …, … }))
+ */
+export const fromPromises = (p: PromisePort): PaymentPort => ({
+  createCheckoutSession: lift(p.createCheckoutSession),
+  retrieveCheckoutSession: lift(p.retrieveCheckoutSession),
+  createSubscription: lift(p.createSubscription),
+  updateSubscription: lift(p.updateSubscription),
+  cancelSubscription: lift(p.cancelSubscription),
+  uncancelSubscription: lift(p.uncancelSubscription),
+  scheduleChange: lift(p.scheduleChange),
+  releaseSchedule: lift(p.releaseSchedule),
+  createInvoice: lift(p.createInvoice),
+  payInvoice: lift(p.payInvoice),
+  retrieveInvoice: lift(p.retrieveInvoice)
+})

@@ -1,0 +1,228 @@
+/**
+ * `attach FILE --state STATE.json` (issue #4): plans the attach document in FILE and executes it
+ * against the sandbox provider whose state is kept in STATE.json, together with the state of
+ * every customer it has seen, so a customer can be walked through new → upgrade → downgrade
+ * from the shell:
+ *
+ * - STATE.json is `{ "provider": <sandbox state>, "customers": { "<id>": <customer state> } }`;
+ *   it is created when missing and rewritten after every run.
+ * - A customer already in STATE.json is planned from its stored state: FILE's `customer` is then
+ *   ignored (and may be left out). A new customer is taken from FILE and seeded into the sandbox
+ *   (its balance, a `pm_card_visa` card when `hasPaymentMethod`, its paid subscriptions).
+ * - `--payment-method TOKEN` gives the customer a test card first (`pm_card_visa`,
+ *   `pm_card_declined`, `pm_card_insufficient_funds`, `pm_card_3ds`).
+ * - `--complete-checkout TOKEN` / `--pay-invoice TOKEN`: when the execution stops at a checkout or
+ *   an open invoice, the customer completes it with that card and the same plan runs again.
+ *
+ * Prints the outcome as JSON (default) or `--format table`. Exit 0 when the plan was executed
+ * (applied or waiting for the customer), 1 with an error document, 2 on a usage error.
+ *
+ * @example
+ * // npm run --silent cli -- attach examples/new.json --state /tmp/sandbox.json --format table
+ */
+import { readFile, rename, writeFile } from "node:fs/promises"
+import * as Effect from "effect/Effect"
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
+import { type Customer, CustomerSchema } from "../Customer.ts"
+import { decodeAttachDocument } from "../Document.ts"
+import { type ErrorDocument, errorDocument } from "../Errors.ts"
+import { type ExecuteResult, executeAttach } from "../Execute.ts"
+import { formatMinor } from "../Money.ts"
+import { planAttach } from "../Planner.ts"
+import type { AttachPreview } from "../Preview.ts"
+import { PaymentProvider } from "../Provider.ts"
+import * as Sandbox from "../Sandbox.ts"
+import { documentError, readJsonFile, toJson } from "./documents.ts"
+
+/** The usage text of `attach`. @example process.stderr.write(ATTACH_USAGE) */
+export const ATTACH_USAGE = `Usage: attach-planner attach FILE --state STATE.json [options]
+
+Plans the attach document in FILE and executes it against the sandbox provider kept in
+STATE.json (created when missing), which also stores every customer's state: a customer already
+in STATE.json is planned from its stored state, not from FILE's "customer".
+
+Options:
+  --state STATE.json           The sandbox and customer states (required).
+  --format json|table          Output (default json).
+  --payment-method TOKEN       Give the customer this test card first: pm_card_visa,
+                               pm_card_declined, pm_card_insufficient_funds, pm_card_3ds.
+  --complete-checkout TOKEN    If the execution stops at a checkout, complete it with TOKEN
+                               and execute the plan again.
+  --pay-invoice TOKEN          If the execution stops at an open (or draft) invoice, pay it on
+                               its hosted page with TOKEN and execute the plan again.
+
+Exit codes: 0 executed (applied, or waiting for the customer), 1 error document, 2 usage error.
+`
+
+/** The options of `attach`. @example { file: "doc.json", state: "s.json", format: "table", paymentMethod: undefined, completeCheckout: undefined, payInvoice: undefined } */
+export interface AttachOptions {
+  readonly file: string
+  readonly state: string
+  readonly format: "json" | "table"
+  readonly paymentMethod: string | undefined
+  readonly completeCheckout: string | undefined
+  readonly payInvoice: string | undefined
+}
+
+/**
+ * Parses the arguments after `attach`; a string is a usage error.
+ *
+ * @example parseAttachArgs(["doc.json", "--state", "s.json"]) // { file: "doc.json", state: "s.json", format: "json", … }
+ */
+export const parseAttachArgs = (args: ReadonlyArray<string>): AttachOptions | string => {
+  const values = new Map<string, string>()
+  let file: string | undefined
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? ""
+    if (!arg.startsWith("--")) {
+      if (file !== undefined) return `attach takes one FILE, got ${JSON.stringify(file)} and ${JSON.stringify(arg)}`
+      file = arg
+      continue
+    }
+    const [name, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined]
+    if (!["--state", "--format", "--payment-method", "--complete-checkout", "--pay-invoice"].includes(name)) return `unknown option ${JSON.stringify(arg)}`
+    const value = inline ?? args[++i]
+    if (value === undefined || value === "") return `${name} expects a value`
+    values.set(name, value)
+  }
+  const format = values.get("--format") ?? "json"
+  if (file === undefined) return "attach needs a FILE"
+  if (format !== "json" && format !== "table") return `--format expects "json" or "table", got ${JSON.stringify(format)}`
+  const state = values.get("--state")
+  if (state === undefined) return "attach needs --state STATE.json"
+  return { file, state, format, paymentMethod: values.get("--payment-method"), completeCheckout: values.get("--complete-checkout"), payInvoice: values.get("--pay-invoice") }
+}
+
+interface StateFile {
+  readonly provider: Sandbox.SandboxState
+  readonly customers: Readonly<Record<string, Customer>>
+}
+
+const decodeCustomers = Schema.decodeUnknownResult(Schema.Record(Schema.String, CustomerSchema))
+
+const loadState = async (path: string): Promise<StateFile | ErrorDocument> => {
+  try {
+    await readFile(path)
+  } catch {
+    return { provider: Sandbox.emptyState, customers: {} }
+  }
+  const json = await readJsonFile(path)
+  if (!json.ok) return json.error
+  const raw = typeof json.value === "object" && json.value !== null ? (json.value as Record<string, unknown>) : {}
+  const provider = Sandbox.decodeState(raw["provider"])
+  if (Result.isFailure(provider)) return errorDocument(provider.failure)
+  const customers = decodeCustomers(raw["customers"] ?? {}, { onExcessProperty: "error" })
+  if (Result.isFailure(customers)) return documentError(`${path}: customers: ${customers.failure.message}`)
+  return { provider: provider.success, customers: customers.success }
+}
+
+const saveState = async (path: string, state: StateFile): Promise<ErrorDocument | undefined> => {
+  try {
+    await writeFile(`${path}.tmp`, JSON.stringify(state, undefined, 2) + "\n")
+    await rename(`${path}.tmp`, path)
+    return undefined
+  } catch (cause) {
+    return documentError(`cannot write ${path}: ${cause instanceof Error ? cause.message : String(cause)}`)
+  }
+}
+
+/** The attach document with the stored customer in place of the document's. */
+const withStoredCustomer = (document: unknown, customers: StateFile["customers"]): unknown => {
+  if (typeof document !== "object" || document === null) return document
+  const doc = document as Record<string, unknown>
+  const request = doc["request"]
+  const id = typeof request === "object" && request !== null ? (request as Record<string, unknown>)["customerId"] : undefined
+  const stored = typeof id === "string" ? customers[id] : undefined
+  return stored === undefined ? doc : { ...doc, customer: stored }
+}
+
+/** The printed outcome: the execution result with the plan's headline numbers. @example output.scenario // "upgrade" */
+export type AttachOutput = { readonly customerId: string; readonly scenario: string; readonly total: number; readonly amountDue: number } & ExecuteResult
+
+/**
+ * The outcome as a few readable lines.
+ *
+ * @example formatAttachTable(output) // "Customer   cus_1\nScenario   upgrade\nOutcome    applied\n…"
+ */
+export const formatAttachTable = (o: AttachOutput, currency: string): string => {
+  const rows: Array<[string, string]> = [
+    ["Customer", o.customerId],
+    ["Scenario", o.scenario],
+    ["Outcome", o.applied ? "applied" : `not applied — ${o.requiredAction?.code ?? "waiting"}`],
+    ["Due today", formatMinor(o.amountDue, currency)]
+  ]
+  if (o.invoice !== undefined) rows.push(["Invoice", `${o.invoice.id}  ${o.invoice.status}  ${formatMinor(o.invoice.total, currency)}`])
+  if (o.requiredAction !== undefined) rows.push(["Reason", o.requiredAction.reason])
+  if (o.paymentUrl !== null) rows.push(["Pay at", o.paymentUrl])
+  rows.push(["Actions", o.completed.length === 0 ? "—" : o.completed.map((a) => a.type).join(", ")])
+  for (const s of o.customer.subscriptions ?? []) {
+    if (s.status === "expired") continue
+    const extra = [s.cancelAtPeriodEnd === true ? `cancels ${s.endsAt ?? ""}` : "", s.startsAt === undefined ? "" : `starts ${s.startsAt}`].filter((x) => x !== "").join(", ")
+    rows.push(["Plan", `${s.planId}  ${s.status}${extra === "" ? "" : `  (${extra})`}  ${s.providerSubscriptionId ?? ""}`.trimEnd()])
+  }
+  const width = Math.max(...rows.map(([k]) => k.length)) + 2
+  return rows.map(([k, v]) => `${k.padEnd(width)}${v}`).join("\n") + "\n"
+}
+
+const execute = (preview: AttachPreview, customer: Customer, sandbox: Sandbox.SandboxOps, options: AttachOptions) =>
+  Effect.gen(function* () {
+    const first = yield* executeAttach(preview, customer)
+    const invoice = first.invoice
+    if (first.requiredAction?.code === "payment_method_required" && first.invoice === undefined && options.completeCheckout !== undefined) {
+      yield* sandbox.completeCheckout(first.paymentUrl ?? "", options.completeCheckout)
+      return yield* executeAttach(preview, customer)
+    }
+    if (first.requiredAction !== undefined && invoice !== undefined && options.payInvoice !== undefined) {
+      if (invoice.status === "draft") yield* sandbox.finalizeInvoice(invoice.id)
+      yield* sandbox.payInvoiceHosted(invoice.id, options.payInvoice)
+      return yield* executeAttach(preview, customer)
+    }
+    return first
+  })
+
+/**
+ * Runs `attach` with the arguments after the command name; prints the outcome or an error
+ * document and resolves with the exit code. Never throws.
+ *
+ * @example process.exitCode = await runAttach(["doc.json", "--state", "s.json"])
+ */
+export const runAttach = async (args: ReadonlyArray<string>, out: (text: string) => Promise<void>): Promise<number> => {
+  const options = parseAttachArgs(args)
+  if (typeof options === "string") {
+    process.stderr.write(`attach-planner: ${options}\n\n${ATTACH_USAGE}`)
+    return 2
+  }
+  const fail = async (error: ErrorDocument): Promise<number> => {
+    await out(toJson(error, 2) + "\n")
+    return 1
+  }
+  const state = await loadState(options.state)
+  if ("error" in state) return fail(state)
+  const json = await readJsonFile(options.file)
+  if (!json.ok) return fail(json.error)
+  const input = decodeAttachDocument(withStoredCustomer(json.value, state.customers))
+  if (Result.isFailure(input)) return fail(errorDocument(input.failure))
+  const sandbox = Sandbox.make(state.provider)
+  let customer = input.success.customer
+  await Effect.runPromise(sandbox.seedCustomer(customer, input.success.catalog))
+  if (options.paymentMethod !== undefined) {
+    const attached = await Effect.runPromise(Effect.result(sandbox.attachPaymentMethod(customer.id, options.paymentMethod)))
+    if (Result.isFailure(attached)) return fail(errorDocument(attached.failure))
+    customer = { ...customer, hasPaymentMethod: true }
+  }
+  const preview = planAttach({ ...input.success, customer })
+  if (Result.isFailure(preview)) return fail(errorDocument(preview.failure))
+  const outcome = await Effect.runPromise(Effect.result(Effect.provideService(execute(preview.success, customer, sandbox, options), PaymentProvider, sandbox.port)))
+  const stored = Result.isSuccess(outcome) ? outcome.success.customer : customer
+  const saved = await saveState(options.state, {
+    provider: await Effect.runPromise(sandbox.state),
+    customers: { ...state.customers, [customer.id]: stored }
+  })
+  if (saved !== undefined) return fail(saved)
+  if (Result.isFailure(outcome)) return fail(errorDocument(outcome.failure))
+  const p = preview.success
+  const output: AttachOutput = { customerId: p.customerId, scenario: p.scenario, total: p.total, amountDue: p.amountDue, ...outcome.success }
+  await out(options.format === "table" ? formatAttachTable(output, p.currency) : JSON.stringify(output, undefined, 2) + "\n")
+  return 0
+}

@@ -158,7 +158,7 @@ const plan = ({ catalog, customer, request }: AttachInput): AttachPreview => {
     checkout,
     customerAfter
   }
-  const actions = planActions(ctx, preview, { releasedSchedules: acc.releasedSchedules, newKeys: acc.newKeys, customerBefore: customer })
+  const actions = planActions(ctx, preview, { customerBefore: customer })
   return { ...preview, actions, basedOn: customerFingerprint(customer) }
 }
 

@@ -29,6 +29,8 @@ Commands:
                                    Same, where each line is { customer, request } and the catalog is
                                    read from CATALOG and decoded once.
   preview --catalog CATALOG FILE   Preview FILE ({ customer, request }) against CATALOG.
+  attach FILE --state STATE.json   Plan FILE and execute it against the sandbox provider kept in
+                                   STATE.json (see "attach-planner attach --help").
   help                             Show this text.
 
 Options:

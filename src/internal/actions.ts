@@ -23,9 +23,6 @@ interface ActionCtx {
 
 interface ActionFacts {
   readonly customerBefore: Customer
-  /** Accepted for the planner's call; the actions are derived from the states before and after. */
-  readonly releasedSchedules?: ReadonlyArray<Subscription>
-  readonly newKeys?: ReadonlySet<string>
 }
 
 /**

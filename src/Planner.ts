@@ -59,7 +59,6 @@ interface Acc {
   readonly lines: Array<DraftLine>
   readonly changes: Array<Change>
   readonly touched: Array<string>
-  readonly releasedSchedules: Array<Subscription>
   readonly startedTrials: Array<{ readonly planId: string; readonly trial: FreeTrial }>
   readonly newKeys: Set<string>
   readonly newSubscriptionIds: Array<string>
@@ -67,7 +66,6 @@ interface Acc {
   paidRecurring: boolean
   cardlessTrialOnly: boolean
   trialEndsAt: number | null
-  quantityNextCycle: boolean
 }
 
 /**
@@ -98,15 +96,13 @@ const plan = ({ catalog, customer, request }: AttachInput): AttachPreview => {
     lines: [],
     changes: [],
     touched: [],
-    releasedSchedules: [],
     startedTrials: [],
     newKeys: new Set(),
     newSubscriptionIds: [],
     oneOff: false,
     paidRecurring: false,
     cardlessTrialOnly: true,
-    trialEndsAt: null,
-    quantityNextCycle: false
+    trialEndsAt: null
   }
   const hadPaidSubscription = acc.entries.some((e) => e.plan !== undefined && isCurrent(e.sub) && isRecurring(e.plan))
   const requestDiscounts = resolveRequestDiscounts(ctx)
@@ -299,9 +295,7 @@ const attachOne = (ctx: Ctx, acc: Acc, requested: RequestedPlan, plan: Plan): vo
       const current = c.current as Held
       // While trialing nothing was paid for the period: the new quantity simply renews at the trial end.
       if (!isTrialingAt(current.sub, ctx.at)) {
-        const { lines, nextCycleOnly } = quantityChangeLines(ctx, current, requestedQuantities(requested))
-        acc.lines.push(...lines)
-        acc.quantityNextCycle ||= nextCycleOnly
+        acc.lines.push(...quantityChangeLines(ctx, current, requestedQuantities(requested)))
       }
       updateEntry(acc, current.sub, (sub) => ({ ...sub, featureQuantities: mergeQuantities(sub, requestedQuantities(requested)) }))
       acc.touched.push(billingKey(current.sub))
@@ -335,7 +329,6 @@ const updateEntry = (acc: Acc, which: Subscription, update: (current: Subscripti
 }
 
 const releaseSchedule = (ctx: Ctx, acc: Acc, scheduled: Subscription): void => {
-  acc.releasedSchedules.push(scheduled)
   updateEntry(acc, scheduled, (sub) => ({ ...sub, status: "expired", endsAt: iso(ctx.at) }))
   // The plan it was to replace no longer cancels at period end because of it.
   for (const e of acc.entries) {

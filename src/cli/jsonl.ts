@@ -8,7 +8,6 @@
  * const stats = await runJsonl(process.stdin, process.stdout, documentPreviewer)
  * // { lines: 3, failed: 1, aborted: false }
  */
-import { once } from "node:events"
 import type { Readable, Writable } from "node:stream"
 import { createInterface } from "node:readline"
 import { isErrorDocument, parseJson, type Previewer, previewParsed, toJson } from "./documents.ts"

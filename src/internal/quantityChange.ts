@@ -16,11 +16,10 @@ import { ms } from "./instants.ts"
  */
 export const quantityChangeLines = (
   ctx: PriceContext & { readonly at: number }, current: Held, wanted: ReadonlyMap<string, number>
-): { lines: Array<DraftLine>; nextCycleOnly: boolean } => {
+): Array<DraftLine> => {
   const have = quantitiesOf(current.sub)
   const anchor = ms(current.sub.billingAnchor)
   const lines: Array<DraftLine> = []
-  let nextCycleOnly = false
   for (const p of planPrices(current.plan)) {
     if (p.kind !== "item" || billingKind(p) !== "prepaid") continue
     const next = wanted.get(p.item.featureId)
@@ -32,10 +31,7 @@ export const quantityChangeLines = (
     const delta = Rational.sub(fullPrice(p, newUnits, ctx), fullPrice(p, oldUnits, ctx))
     const increase = next > before
     const behaviour = increase ? p.item.proration.onIncrease : p.item.proration.onDecrease
-    if (behaviour === "next_cycle" || behaviour === "none") {
-      nextCycleOnly = true
-      continue
-    }
+    if (behaviour === "next_cycle" || behaviour === "none") continue
     const interval = recurringInterval(p.price.interval)
     const period = interval === undefined ? null : periodAt(anchor, interval, ctx.at)
     const exact = period === null || behaviour === "charge_full" ? delta : Rational.mul(delta, remainingFraction(period, ctx.at))
@@ -57,5 +53,5 @@ export const quantityChangeLines = (
       ...(amount < 0n && period !== null ? { creditedFrom: period.start } : {})
     })
   }
-  return { lines, nextCycleOnly }
+  return lines
 }

@@ -1,0 +1,179 @@
+/**
+ * Upgrade then immediate downgrade back at the same instant nets to zero (issue #5; SPEC §6,
+ * §8.1, §8.3, §8.4, §8.8). A customer holds plan A mid-period; attaching B (an upgrade) credits
+ * A's unused time and charges B over the same periods; attaching A again over the returned
+ * `customerAfter` at the same instant with `planSchedule: "immediate"` (the SPEC §6 override that
+ * makes the downgrade happen now, prorated) credits B and charges A over those periods again.
+ * Every line of the second invoice is the negation of one of the first, so the two totals cancel
+ * (±2 minor units of rounding, though symmetric half-away-from-zero rounding makes it exactly 0).
+ * Runs use a fixed seed; fast-check prints it with the shrunk counterexample on a failure.
+ *
+ * What the generator leaves out, because the SPEC makes the round trip legitimately not net:
+ * - arrears (§8.4): consumable usage is billed at the first switch and does not carry over
+ *   (decisions.md rule 10). Usage *is* generated; the arrears lines of the first preview are
+ *   subtracted, and the second preview must have none.
+ * - discounts requested in either request: applied at `at`, they reduce charges but not credits
+ *   of a period that started before (§8.8). Amount-off discounts reduce charges only (rule 15) and
+ *   stop at zero. `once` discounts apply to one invoice. Only percent-off discounts applied to the
+ *   held subscription before its period (forever or for some months) are generated; they follow
+ *   the replacement (rule 25) and reduce both charges and credits.
+ * - an item on one plan only: seats held and prepaid quantities carry over only to a plan with
+ *   that feature (rules 10, 11), so a round trip through a plan without it drops them. Both plans
+ *   have seats, storage, both or neither (prices independent).
+ * - one-off prices (charged, never credited: §8.3) and trials (§8.5: a trial drops the charge).
+ * - both plans free: a switch between free plans is `new` with nothing billed; counted and
+ *   skipped at run time, and at least 90 % of the cases must be checked.
+ */
+import fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import type { AttachPreview } from "../src/Preview.ts"
+import { type PlanShape, DAY, anchorAndAtArb, decimalOf, isFreeShape, iso, planDoc, planPartsArb, tenThousandthsArb, zeroed } from "./support/arbitraries.ts"
+import { type Obj, catalog, customer, doc, preview, request, sub } from "./support/doc.ts"
+
+const RUNS = { seed: 42, numRuns: 200 } as const
+const sum = (xs: ReadonlyArray<number>): number => xs.reduce((a, b) => a + b, 0)
+
+const percentDiscountArb = fc.record({
+  percent: fc.integer({ min: 1, max: 10_000 }).map((n) => (n / 100).toFixed(2)),
+  duration: fc.oneof(fc.constant<"forever">("forever"), fc.integer({ min: 1, max: 24 }).map((months) => ({ months }))),
+  appliesTo: fc.option(fc.subarray(["p", "q", "extra"]), { nil: undefined }),
+  /** applied with the subscription (often: a credit of its first period is then discounted too) or before */
+  daysBeforeAnchor: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 400 }))
+})
+
+/** Two plans `p` and `q` of one group, the customer's state on one of them, and an instant. */
+const roundTripArb = fc.record({
+  p: planPartsArb,
+  q: planPartsArb,
+  pBase: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+  qBase: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+  pMessages: fc.boolean(),
+  qMessages: fc.boolean(),
+  seats: fc.boolean(),
+  storage: fc.boolean(),
+  /** one plan in ten is free (every amount 0) */
+  pFree: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
+  group: fc.constantFrom("", "main"),
+  times: anchorAndAtArb,
+  storageQuantity: fc.integer({ min: 0, max: 400 }),
+  seatsUsed: fc.integer({ min: 0, max: 20 }),
+  messagesUsed: fc.integer({ min: 0, max: 500 }),
+  discounts: fc.array(percentDiscountArb, { maxLength: 2 }),
+  /** a held paid add-on, on its own anchor up to 60 days before the instant */
+  addOn: fc.option(fc.record({ amount: tenThousandthsArb.filter((n) => n > 0), daysBefore: fc.integer({ min: 0, max: 60 }) }), { nil: undefined }),
+  creditBalance: fc.integer({ min: 0, max: 100_000 })
+})
+type RoundTrip = typeof roundTripArb extends fc.Arbitrary<infer A> ? A : never
+
+const shapes = (g: RoundTrip): { p: PlanShape; q: PlanShape } => {
+  const p: PlanShape = { parts: g.p, base: g.pBase, seats: g.seats, storage: g.storage, messages: g.pMessages }
+  const q: PlanShape = { parts: g.q, base: g.qBase, seats: g.seats, storage: g.storage, messages: g.qMessages }
+  return { p: g.pFree ? zeroed(p) : p, q }
+}
+
+/**
+ * KNOWN DEFECT (the `it.fails` below): an immediate cancel (paid → free) credits the unused time
+ * without the held subscription's percent-off discount. Until it is fixed, a round trip through a
+ * free plan runs without discounts; everything else about it is still checked.
+ */
+const avoidingKnownDefect = (g: RoundTrip): RoundTrip => {
+  const { p, q } = shapes(g)
+  return isFreeShape(p) || isFreeShape(q) ? { ...g, discounts: [] } : g
+}
+
+const catalogOf = (g: RoundTrip): Obj => {
+  const { p, q } = shapes(g)
+  return catalog([
+    planDoc("p", p, { group: g.group }),
+    planDoc("q", q, { group: g.group }),
+    ...(g.addOn === undefined ? [] : [{ id: "extra", addOn: true, price: { amount: decimalOf(g.addOn.amount), interval: "month" } }])
+  ], { discounts: g.discounts.map((d, i) => ({ id: `PCT${i}`, percentOff: d.percent, duration: d.duration, ...(d.appliesTo === undefined ? {} : { appliesTo: d.appliesTo.filter((id) => id !== "extra" || g.addOn !== undefined) }) })) })
+}
+
+/** The customer holding `held` since `anchor`, with usage, quantities and pre-applied discounts. */
+const customerOn = (g: RoundTrip, held: string): Obj => customer([
+  sub(held, iso(g.times.anchor), {
+    featureQuantities: [{ featureId: "storage", quantity: g.storageQuantity }],
+    usage: [{ featureId: "seats", used: g.seatsUsed }, { featureId: "messages", used: g.messagesUsed }],
+    discounts: g.discounts.map((d, i) => ({ discountId: `PCT${i}`, appliedAt: iso(g.times.anchor - d.daysBeforeAnchor * DAY) }))
+  }),
+  ...(g.addOn === undefined ? [] : [sub("extra", iso(g.times.at - g.addOn.daysBefore * DAY))])
+], { creditBalance: g.creditBalance })
+
+interface RoundTripResult {
+  readonly upgrade: AttachPreview
+  readonly back: AttachPreview
+}
+
+/**
+ * Attaches the other plan as an upgrade (holding `p` or `q`, whichever makes it one), then attaches
+ * the held plan back over `customerAfter` at the same instant, immediately. `undefined` when
+ * neither direction is an upgrade (both plans free).
+ */
+const roundTrip = (g: RoundTrip): RoundTripResult | undefined => {
+  const cat = catalogOf(g)
+  const at = iso(g.times.at)
+  for (const [a, b] of [["p", "q"], ["q", "p"]] as const) {
+    const upgrade = preview(doc(cat, customerOn(g, a), request(at, b)))
+    if (upgrade.scenario !== "upgrade") continue
+    const back = preview(doc(cat, upgrade.customerAfter, request(at, a, { planSchedule: "immediate" })))
+    return { upgrade, back }
+  }
+  return undefined
+}
+
+const arrearsOf = (p: AttachPreview): number => sum(p.lines.filter((l) => l.kind === "arrears").map((l) => l.total))
+
+describe("upgrade then immediate downgrade back nets to zero (SPEC §6, §8.3, §8.8)", () => {
+  it("the two totals, without the first switch's arrears, cancel to 0 ± 2", () => {
+    const seen = { cases: 0, checked: 0, nonZero: 0, credits: 0, discounted: 0, reverseDowngrade: 0, withoutCredit: 0 }
+    fc.assert(fc.property(roundTripArb, (generated) => {
+      seen.cases++
+      const g = avoidingKnownDefect(generated)
+      const { p, q } = shapes(g)
+      const r = roundTrip(g)
+      if (r === undefined) {
+        // neither direction is an upgrade only when both plans are free (SPEC §6 rule 6: `new`)
+        expect(isFreeShape(p) && isFreeShape(q)).toBe(true)
+        return
+      }
+      seen.checked++
+      const { upgrade, back } = r
+      expect(back.changes[0]?.timing).toBe("immediate")
+      expect(["upgrade", "downgrade", "cancel"]).toContain(back.scenario)
+      // usage does not carry over: no arrears the second time
+      expect(back.lines.filter((l) => l.kind === "arrears")).toEqual([])
+      const there = upgrade.total - arrearsOf(upgrade)
+      expect(Math.abs(there + back.total), `upgrade ${there} (+ arrears ${arrearsOf(upgrade)}), back ${back.total}`).toBeLessThanOrEqual(2)
+      if (there !== 0) seen.nonZero++
+      if (upgrade.lines.some((l) => l.kind === "credit") && back.lines.some((l) => l.kind === "credit")) seen.credits++
+      if ([...upgrade.lines, ...back.lines].some((l) => l.discounts.length > 0)) seen.discounted++
+      if (back.scenario !== "upgrade") seen.reverseDowngrade++
+      // from a free or arrears-only plan: nothing to credit, the charge alone is refunded
+      if (!upgrade.lines.some((l) => l.kind === "credit")) seen.withoutCredit++
+    }), RUNS)
+    // the exclusions do not make the property vacuous
+    expect(seen.checked / seen.cases, JSON.stringify(seen)).toBeGreaterThanOrEqual(0.9)
+    expect(seen.nonZero / seen.checked, JSON.stringify(seen)).toBeGreaterThanOrEqual(0.8)
+    expect(seen.credits / seen.checked, JSON.stringify(seen)).toBeGreaterThanOrEqual(0.5)
+    for (const k of ["discounted", "reverseDowngrade", "withoutCredit"] as const) expect(seen[k], `${k}: ${JSON.stringify(seen)}`).toBeGreaterThanOrEqual(10)
+  })
+
+  /**
+   * KNOWN DEFECT, found by the property above (shrunk): holding `p` ($31/month, anchored Jan 1,
+   * a 50 % forever discount applied Jan 1) and cancelling immediately on Jan 16 (attaching the
+   * free `q` with `planSchedule: "immediate"`). The customer paid 3100 − 1550 = 1550 for January;
+   * the unused 16/31 of it is 3100 × 16/31 = 1600 before the discount, 1600 − 800 = 800 after it
+   * (an immediate downgrade to a paid plan does discount that credit: −1600 + 800). The engine
+   * credits −1600, refunding more than the customer paid for the whole month.
+   */
+  it.fails("KNOWN DEFECT: an immediate cancel credits the unused time net of the held plan's discount (−800, not −1600)", () => {
+    const jan1 = "2025-01-01T00:00:00.000Z"
+    const cat = catalog([{ id: "p", price: { amount: "31", interval: "month" } }, { id: "q" }], { discounts: [{ id: "HALF", percentOff: "50", duration: "forever" }] })
+    const held = customer([sub("p", jan1, { discounts: [{ discountId: "HALF", appliedAt: jan1 }] })])
+    const p = preview(doc(cat, held, request("2025-01-16T00:00:00.000Z", "q", { planSchedule: "immediate" })))
+    expect(p.scenario).toBe("cancel")
+    expect(p.lines.map((l) => [l.kind, l.planId, l.amount, l.total])).toEqual([["credit", "p", -1600, -800]])
+    expect(p.total).toBe(-800)
+  })
+})

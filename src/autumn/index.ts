@@ -1,0 +1,23 @@
+/**
+ * Autumn compatibility: import Autumn's product catalog (v1 products or v2 plans) into this
+ * library's catalog. Rules: docs/autumn-catalog.md.
+ *
+ * @example
+ * import { Autumn } from "attach-planner"
+ * Autumn.isAutumnCatalog({ list: [] }) // true
+ */
+export { autumnCatalogDocument, type CatalogInputDocument, type ImportOptions, importAutumnCatalog, isAutumnCatalog } from "./Products.ts"
+
+// The Autumn-compatible API (issue #6 parts 2–5; docs/autumn-compat.md): operations over the
+// customer store and payment ports, Autumn's wire shapes, and a fetch handler at Autumn's paths.
+export { AutumnApiError, customerNotFound, errorBody, fromExecuteError, fromPlanError, invalidInputs } from "./ApiError.ts"
+export { CustomerChanged, CustomerExists, CustomerStore, type CustomerStoreOps, layerMemory, makeMemoryStore } from "./CustomerStore.ts"
+export { AUTUMN_ROUTES, type AutumnHandler, type AutumnHandlerOptions, makeAutumnHandler } from "./Handler.ts"
+export { attach, type AutumnOptions, checkout, defaultNewCustomer, multiAttach, previewAttach, previewMultiAttach, resume } from "./Operations.ts"
+export {
+  type AttachCall, AttachBodySchema, CheckoutBodySchema, type CustomerData, CustomerDataSchema, decodeAttachBody, decodeCheckoutBody,
+  decodeMultiAttachBody, MultiAttachBodySchema, type RequestInput
+} from "./Requests.ts"
+export type { AttachResponse, CheckoutResponse, PreviewLineItem, PreviewResponse, Product, ProductItem, ProductProperties } from "./Responses.ts"
+export { checkoutResponse, attachResponse, minorToMajor, previewResponse, productProperties, toMillis, toWireAmount } from "./Responses.ts"
+export { sandboxCustomers, TEST_PAYMENT_METHOD_FIELD } from "./SandboxCustomers.ts"

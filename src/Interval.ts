@@ -47,14 +47,13 @@ export const lengthInMonths = (interval: Interval): Rational.Rational => {
 
 // Calendar arithmetic on day numbers (proleptic Gregorian, days since 1970-01-01), after Howard
 // Hinnant's civil-date algorithms: exact for every year, and no Date objects on the hot path.
+// `civilFromDays` writes its result to the three variables below instead of allocating.
 
-interface Civil {
-  readonly year: number
-  readonly month: number // 1–12
-  readonly day: number
-}
+let civilYear = 0
+let civilMonth = 0 // 1–12
+let civilDay = 0
 
-const civilFromDays = (days: number): Civil => {
+const civilFromDays = (days: number): void => {
   const z = days + 719_468
   const era = Math.floor(z / 146_097)
   const doe = z - era * 146_097
@@ -62,7 +61,9 @@ const civilFromDays = (days: number): Civil => {
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
   const mp = Math.floor((5 * doy + 2) / 153)
   const month = mp < 10 ? mp + 3 : mp - 9
-  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day: doy - Math.floor((153 * mp + 2) / 5) + 1 }
+  civilYear = yoe + era * 400 + (month <= 2 ? 1 : 0)
+  civilMonth = month
+  civilDay = doy - Math.floor((153 * mp + 2) / 5) + 1
 }
 
 const daysFromCivil = (year: number, month: number, day: number): number => {
@@ -78,6 +79,14 @@ const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 const daysInMonth = (year: number, month: number): number =>
   month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : MONTH_DAYS[month - 1] ?? 31
 
+/** The instant `months` calendar months after the civil date `monthIndex` (year × 12 + month − 1), day `day`, time `timeOfDay`. */
+const shiftMonths = (monthIndex: number, day: number, timeOfDay: number, months: number): number => {
+  const total = monthIndex + months
+  const year = Math.floor(total / 12)
+  const month = total - year * 12 + 1
+  return daysFromCivil(year, month, Math.min(day, daysInMonth(year, month))) * DAY_MS + timeOfDay
+}
+
 /**
  * Adds `months` calendar months to an instant, keeping its day-of-month and time of day and
  * clamping to the target month's last day.
@@ -88,12 +97,8 @@ const daysInMonth = (year: number, month: number): number =>
  */
 export const addMonths = (instant: number, months: number): number => {
   const days = Math.floor(instant / DAY_MS)
-  const timeOfDay = instant - days * DAY_MS
-  const c = civilFromDays(days)
-  const total = c.year * 12 + (c.month - 1) + months
-  const year = Math.floor(total / 12)
-  const month = total - year * 12 + 1
-  return daysFromCivil(year, month, Math.min(c.day, daysInMonth(year, month))) * DAY_MS + timeOfDay
+  civilFromDays(days)
+  return shiftMonths(civilYear * 12 + (civilMonth - 1), civilDay, instant - days * DAY_MS, months)
 }
 
 /**
@@ -107,17 +112,14 @@ export const boundary = (anchor: number, interval: Interval, k: number): number 
   return anchor + k * (DAYS[interval.unit] ?? 1) * interval.count * DAY_MS
 }
 
-/** Estimates the index of the period containing `t`, exact for day-based intervals. */
-const estimateIndex = (anchor: number, interval: Interval, t: number): number => {
-  const months = MONTHS[interval.unit]
-  if (months === undefined) {
-    return Math.floor((t - anchor) / ((DAYS[interval.unit] ?? 1) * interval.count * DAY_MS))
-  }
-  const a = civilFromDays(Math.floor(anchor / DAY_MS))
-  const b = civilFromDays(Math.floor(t / DAY_MS))
-  const monthDiff = (b.year - a.year) * 12 + (b.month - a.month)
-  return Math.floor(monthDiff / (months * interval.count))
-}
+/** The last periods computed: the same period is asked for by several lines of one attach. */
+const MEMO = 8
+const memoAnchor = new Float64Array(MEMO).fill(Number.NaN)
+const memoT = new Float64Array(MEMO)
+const memoCount = new Float64Array(MEMO)
+const memoUnit: Array<IntervalUnit | undefined> = new Array<IntervalUnit | undefined>(MEMO).fill(undefined)
+const memoPeriod: Array<Period> = new Array<Period>(MEMO).fill({ start: 0, end: 0 })
+let memoNext = 0
 
 /**
  * The period `[start, end)` containing `t`: start is the greatest boundary ≤ t and end the
@@ -129,10 +131,46 @@ const estimateIndex = (anchor: number, interval: Interval, t: number): number =>
  * new Date(p.start).toISOString() // "2025-02-01T00:00:00.000Z"
  */
 export const periodAt = (anchor: number, interval: Interval, t: number): Period => {
-  let k = estimateIndex(anchor, interval, t)
-  while (boundary(anchor, interval, k) > t) k--
-  while (boundary(anchor, interval, k + 1) <= t) k++
-  return { start: boundary(anchor, interval, k), end: boundary(anchor, interval, k + 1) }
+  for (let i = 0; i < MEMO; i++) {
+    if (memoAnchor[i] === anchor && memoT[i] === t && memoUnit[i] === interval.unit && memoCount[i] === interval.count) return memoPeriod[i] as Period
+  }
+  const period = computePeriod(anchor, interval, t)
+  memoAnchor[memoNext] = anchor
+  memoT[memoNext] = t
+  memoUnit[memoNext] = interval.unit
+  memoCount[memoNext] = interval.count
+  memoPeriod[memoNext] = period
+  memoNext = (memoNext + 1) % MEMO
+  return period
+}
+
+const computePeriod = (anchor: number, interval: Interval, t: number): Period => {
+  const months = MONTHS[interval.unit]
+  if (months === undefined) {
+    const length = (DAYS[interval.unit] ?? 1) * interval.count * DAY_MS
+    let k = Math.floor((t - anchor) / length)
+    while (anchor + k * length > t) k--
+    while (anchor + (k + 1) * length <= t) k++
+    return { start: anchor + k * length, end: anchor + (k + 1) * length }
+  }
+  // Month-based: boundary k is `addMonths(anchor, k × step)`, with the anchor's civil date computed once.
+  const step = months * interval.count
+  const anchorDays = Math.floor(anchor / DAY_MS)
+  const timeOfDay = anchor - anchorDays * DAY_MS
+  civilFromDays(anchorDays)
+  const monthIndex = civilYear * 12 + (civilMonth - 1)
+  const day = civilDay
+  civilFromDays(Math.floor(t / DAY_MS))
+  let k = Math.floor((civilYear * 12 + (civilMonth - 1) - monthIndex) / step)
+  let start = shiftMonths(monthIndex, day, timeOfDay, k * step)
+  while (start > t) start = shiftMonths(monthIndex, day, timeOfDay, --k * step)
+  let end = shiftMonths(monthIndex, day, timeOfDay, (k + 1) * step)
+  while (end <= t) {
+    start = end
+    k++
+    end = shiftMonths(monthIndex, day, timeOfDay, (k + 1) * step)
+  }
+  return { start, end }
 }
 
 /**

@@ -454,8 +454,7 @@ interface NewSub {
 }
 
 const newSubscription = (ctx: Ctx, acc: Acc, plan: Plan, scope: string | null, s: NewSub): Subscription => {
-  const taken = new Set(acc.entries.map((e) => e.sub.id))
-  const id = newSubscriptionId(plan.id, s.startsAt ?? ctx.at, taken)
+  const id = newSubscriptionId(plan.id, s.startsAt ?? ctx.at, { has: (candidate) => acc.entries.some((e) => e.sub.id === candidate) })
   const sub: Subscription = {
     id,
     planId: plan.id,

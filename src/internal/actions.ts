@@ -58,6 +58,13 @@ const samePhase = (a: Phase | null, b: Phase | null): boolean =>
  * @example billingView(customer, catalog)[0]?.items // [{ planId: "pro", version: 1, entityId: null, quantities: [] }]
  */
 export const billingView = (customer: Customer, catalog: Catalog): Array<BillingSubscription> => {
+  const out: Array<BillingSubscription> = []
+  for (const [key, members] of billingGroups(customer)) out.push(billingSubscription(key, members, catalog))
+  return out
+}
+
+/** The plan instances of a customer grouped by billing subscription, in order of first listing. */
+const billingGroups = (customer: Customer): Map<string, Array<Subscription>> => {
   const groups = new Map<string, Array<Subscription>>()
   for (const sub of customer.subscriptions ?? []) {
     const key = billingKey(sub)
@@ -65,9 +72,40 @@ export const billingView = (customer: Customer, catalog: Catalog): Array<Billing
     if (group === undefined) groups.set(key, [sub])
     else group.push(sub)
   }
-  const out: Array<BillingSubscription> = []
-  for (const [key, members] of groups) out.push(billingSubscription(key, members, catalog))
+  return groups
+}
+
+const sameMembers = (a: ReadonlyArray<Subscription>, b: ReadonlyArray<Subscription>): boolean =>
+  a.length === b.length && a.every((sub, i) => sub === b[i])
+
+/**
+ * The billing subscriptions the attach changed, before and after, in order of first listing
+ * (before, then new ones). A billing subscription whose plan instances are the very same objects
+ * before and after projects to the same view, so it cannot produce an action and is skipped.
+ */
+const changedViews = (before: Customer, after: Customer, catalog: Catalog): Array<ViewPair> => {
+  const groupsBefore = billingGroups(before)
+  const groupsAfter = billingGroups(after)
+  const out: Array<ViewPair> = []
+  const visit = (key: string): void => {
+    const b = groupsBefore.get(key)
+    const a = groupsAfter.get(key)
+    if (b !== undefined && a !== undefined && sameMembers(b, a)) return
+    out.push({
+      key,
+      before: b === undefined ? undefined : billingSubscription(key, b, catalog),
+      after: a === undefined ? undefined : billingSubscription(key, a, catalog)
+    })
+  }
+  for (const key of groupsBefore.keys()) visit(key)
+  for (const key of groupsAfter.keys()) if (!groupsBefore.has(key)) visit(key)
   return out
+}
+
+interface ViewPair {
+  readonly key: string
+  readonly before: BillingSubscription | undefined
+  readonly after: BillingSubscription | undefined
 }
 
 interface Held {
@@ -129,16 +167,15 @@ type Draft = ProviderAction extends infer A ? (A extends ProviderAction ? Omit<A
 
 /** The subscription actions: `early` ones run before the invoice is paid, `late` ones after. */
 const subscriptionDrafts = (
-  before: ReadonlyArray<BillingSubscription>, after: ReadonlyArray<BillingSubscription>, p: Omit<AttachPreview, "actions" | "basedOn">, ctx: ActionCtx
+  views: ReadonlyArray<ViewPair>, p: Omit<AttachPreview, "actions" | "basedOn">, ctx: ActionCtx
 ): { early: Array<Draft>; late: Array<Draft>; created: Array<BillingSubscription> } => {
   const early: Array<Draft> = []
   const late: Array<Draft> = []
   const created: Array<BillingSubscription> = []
   const invoiceMode = ctx.request.invoiceMode?.enabled === true
-  const keys = [...new Set([...before.map((b) => b.key), ...after.map((a) => a.key)])]
-  for (const key of keys) {
-    const b = before.find((s) => s.key === key && s.items.length > 0)
-    const a = after.find((s) => s.key === key && s.items.length > 0)
+  for (const view of views) {
+    const b = view.before !== undefined && view.before.items.length > 0 ? view.before : undefined
+    const a = view.after !== undefined && view.after.items.length > 0 ? view.after : undefined
     if (b === undefined) {
       if (a === undefined) continue
       created.push(a)
@@ -158,7 +195,7 @@ const subscriptionDrafts = (
       })
       continue
     }
-    const target = { subscriptionId: b.providerId, subscriptionIds: after.find((s) => s.key === key)?.members ?? b.members }
+    const target = { subscriptionId: b.providerId, subscriptionIds: view.after?.members ?? b.members }
     if (a === undefined) {
       late.push({ type: "cancelSubscription", ...target, atPeriodEnd: false, at: iso(ms(ctx.request.at)) })
       continue
@@ -195,9 +232,7 @@ export const requestKey = (request: AttachRequest): string => fnv1a64(JSON.strin
  * @example planActions({ request, catalog }, preview, { customerBefore }).map((a) => a.type) // ["updateSubscription", "createInvoice", "payInvoice"]
  */
 export const planActions = (ctx: ActionCtx, p: Omit<AttachPreview, "actions" | "basedOn">, facts: ActionFacts): Array<ProviderAction> => {
-  const before = billingView(facts.customerBefore, ctx.catalog)
-  const after = billingView(p.customerAfter, ctx.catalog)
-  const { early, late, created } = subscriptionDrafts(before, after, p, ctx)
+  const { early, late, created } = subscriptionDrafts(changedViews(facts.customerBefore, p.customerAfter, ctx.catalog), p, ctx)
   const invoiceMode = ctx.request.invoiceMode?.enabled === true ? ctx.request.invoiceMode : undefined
   const invoice: Array<Draft> = p.lines.length === 0 ? [] : [{
     type: "createInvoice",

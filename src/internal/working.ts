@@ -3,7 +3,7 @@ import type { Subscription } from "../Customer.ts"
 import { isCurrent } from "../Customer.ts"
 import { periodAt } from "../Interval.ts"
 import { planPrices, recurringInterval } from "../Pricing.ts"
-import { ms } from "./instants.ts"
+import { iso, ms } from "./instants.ts"
 
 /** A subscription of the customer as the attach goes, with its catalog plan. */
 export interface Entry {
@@ -34,10 +34,22 @@ export const currentPeriodEnd = (sub: Subscription, plan: Plan, at: number): num
 export const isTrialingAt = (sub: Subscription, at: number): boolean =>
   sub.status === "trialing" || (sub.trialEndsAt !== undefined && ms(sub.trialEndsAt) > at && isCurrent(sub))
 
+const stamps = new Map<number, string>()
+
+/** `20250116T000000Z` for an instant: its ISO form without separators and milliseconds. */
+const stampOf = (at: number): string => {
+  let stamp = stamps.get(at)
+  if (stamp === undefined) {
+    stamp = iso(at).replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")
+    if (stamps.size >= 20_000) stamps.clear()
+    stamps.set(at, stamp)
+  }
+  return stamp
+}
+
 /** A deterministic subscription id for a plan attached at an instant, unique among `taken`. */
-export const newSubscriptionId = (planId: string, at: number, taken: ReadonlySet<string>): string => {
-  const stamp = new Date(at).toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")
-  const base = `sub_${planId}_${stamp}`
+export const newSubscriptionId = (planId: string, at: number, taken: { has(id: string): boolean }): string => {
+  const base = `sub_${planId}_${stampOf(at)}`
   let id = base
   for (let i = 2; taken.has(id); i++) id = `${base}_${i}`
   return id
@@ -45,23 +57,107 @@ export const newSubscriptionId = (planId: string, at: number, taken: ReadonlySet
 
 /** A stable 64-bit hash (two FNV-1a 32-bit lanes), hex, for idempotency keys and fingerprints. */
 export const fnv1a64 = (text: string): string => {
-  let a = 0x811c9dc5
-  let b = 0x01000193 ^ 0x5bd1e995
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    a = Math.imul(a ^ c, 0x01000193)
-    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15)
-  }
-  return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0")
+  const h = new Fnv64()
+  h.text(text)
+  return h.hex()
 }
 
-const canonical = (value: unknown): string => {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`
+/**
+ * The two FNV-1a lanes of {@link fnv1a64}, fed piece by piece: hashing the pieces of a text in
+ * order gives the hash of the whole text, without building it.
+ */
+class Fnv64 {
+  a = 0x811c9dc5
+  b = 0x01000193 ^ 0x5bd1e995
+
+  char(c: number): void {
+    this.a = Math.imul(this.a ^ c, 0x01000193)
+    this.b = Math.imul(this.b ^ c, 0x5bd1e995) ^ (this.b >>> 15)
   }
-  return JSON.stringify(value) ?? "null"
+
+  text(text: string): void {
+    let a = this.a
+    let b = this.b
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i)
+      a = Math.imul(a ^ c, 0x01000193)
+      b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15)
+    }
+    this.a = a
+    this.b = b
+  }
+
+  /** A string as JSON (`JSON.stringify(text)`): quoted, escaped only when it needs escaping. */
+  jsonString(text: string): void {
+    if (needsEscape(text)) return this.text(JSON.stringify(text))
+    this.char(QUOTE)
+    this.text(text)
+    this.char(QUOTE)
+  }
+
+  hex(): string {
+    return (this.a >>> 0).toString(16).padStart(8, "0") + (this.b >>> 0).toString(16).padStart(8, "0")
+  }
+}
+
+const QUOTE = 0x22
+
+/** Whether `JSON.stringify` escapes anything in a string: quotes, backslashes, controls, surrogates. */
+const needsEscape = (text: string): boolean => {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 0x20 || c === QUOTE || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return true
+  }
+  return false
+}
+
+const byCodeUnits = (keys: Array<string>): Array<string> => {
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i] as string
+    let j = i - 1
+    if ((keys[j] as string) < key) continue
+    while (j >= 0 && (keys[j] as string) > key) {
+      keys[j + 1] = keys[j] as string
+      j--
+    }
+    keys[j + 1] = key
+  }
+  return keys
+}
+
+/**
+ * Feeds the canonical JSON of a value to the hash: objects with their keys sorted (by UTF-16 code
+ * units) and `undefined` members left out, arrays in order, leaves as `JSON.stringify` writes them.
+ * The text itself is never built.
+ */
+const feedCanonical = (h: Fnv64, value: unknown): void => {
+  if (typeof value === "string") return h.jsonString(value)
+  if (typeof value === "number") return h.text(Number.isFinite(value) ? String(value) : "null")
+  if (Array.isArray(value)) {
+    h.char(0x5b) // [
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) h.char(0x2c) // ,
+      feedCanonical(h, value[i])
+    }
+    return h.char(0x5d) // ]
+  }
+  if (value !== null && typeof value === "object") {
+    const record = value as Record<string, unknown>
+    const keys = byCodeUnits(Object.keys(record))
+    h.char(0x7b) // {
+    let first = true
+    for (const key of keys) {
+      const v = record[key]
+      if (v === undefined) continue
+      if (!first) h.char(0x2c)
+      first = false
+      h.jsonString(key)
+      h.char(0x3a) // :
+      feedCanonical(h, v)
+    }
+    return h.char(0x7d) // }
+  }
+  h.text(JSON.stringify(value) ?? "null")
 }
 
 /**
@@ -70,4 +166,8 @@ const canonical = (value: unknown): string => {
  *
  * @example customerFingerprint({ id: "cus_1" }) === customerFingerprint({ id: "cus_1" }) // true
  */
-export const customerFingerprint = (customer: unknown): string => `cf_${fnv1a64(canonical(customer))}`
+export const customerFingerprint = (customer: unknown): string => {
+  const h = new Fnv64()
+  feedCanonical(h, customer)
+  return `cf_${h.hex()}`
+}

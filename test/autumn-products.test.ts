@@ -284,6 +284,9 @@ describe("decode errors name the Autumn field", () => {
     expect(importError(withItem(1, { config: { on_increase: "prorate_next_cycle" } })).path).toBe("products[0].items[1].config.on_increase")
     const trial = { ...(TEAM_V2 as Record<string, unknown>), free_trial: { duration_length: 7, duration_type: "day", card_required: true, on_end: "revert" } }
     expect(importError(trial).path).toBe("products[0].free_trial.on_end")
+    // A price on a flag: messages declared boolean by the features list.
+    expect(importError(CHECKOUT_PRO, { features: [{ id: "messages", type: "boolean" }] }).message)
+      .toBe('products[0].items[1].price: feature "messages" is a boolean feature (a flag) and cannot be priced')
   })
 
   it("a bad features list names its entry", () => {

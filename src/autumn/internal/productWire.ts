@@ -250,3 +250,13 @@ export const itemInput = (
   ...(price !== undefined ? { price } : {}),
   ...(proration !== undefined ? { proration } : {})
 })
+
+/**
+ * The item of a boolean feature: just its id (Autumn's `included_usage: "inf"` on a flag means
+ * "enabled"). A price on a flag has nothing to count, so it is reported rather than dropped.
+ */
+export const flagItem = (featureId: string, priced: boolean, path: string, conv: Conversion): PlanItemInput | undefined => {
+  if (!priced) return { featureId }
+  conv.issues.push({ path, message: `feature "${featureId}" is a boolean feature (a flag) and cannot be priced` })
+  return undefined
+}

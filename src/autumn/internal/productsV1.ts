@@ -10,7 +10,7 @@
 import * as Schema from "effect/Schema"
 import type { FeatureHint, PlanInput, PlanItemInput, Conversion } from "./productWire.ts"
 import {
-  AutumnAmount, AutumnCount, AutumnFeatureSchema, AutumnInterval, AutumnPositiveInt, decimalString, hintFromFeature,
+  AutumnAmount, AutumnCount, AutumnFeatureSchema, AutumnInterval, AutumnPositiveInt, decimalString, flagItem, hintFromFeature,
   intervalUnit, itemInput, nullable, OnDecrease, OnIncrease, planInput, prorationOf, record
 } from "./productWire.ts"
 
@@ -202,7 +202,7 @@ const planItem = (item: V1Item, path: string, features: ReadonlyMap<string, Feat
     return undefined
   }
   const feature = features.get(featureId)
-  if (feature !== undefined && !feature.metered) return { featureId }
+  if (feature !== undefined && !feature.metered) return flagItem(featureId, kindOf(item) === "priced_feature", `${path}.${item.tiers !== undefined && item.tiers !== null ? "tiers" : "price"}`, conv)
   const consumable = feature?.consumable === true
   const included = item.included_usage === "inf" ? "unlimited" : item.included_usage ?? undefined
   const resetUnit = resetOf(item, consumable, path, conv)

@@ -11,7 +11,7 @@ import * as Schema from "effect/Schema"
 import type { Conversion, FeatureHint, PlanInput, PlanItemInput } from "./productWire.ts"
 import {
   AdditionalCurrencies, AutumnAmount, AutumnCount, AutumnFeatureSchema, AutumnInterval, AutumnPositiveInt, currenciesOf,
-  decimalString, hintFromFeature, intervalUnit, itemInput, nullable, OnDecrease, OnIncrease, planInput, prorationOf, record
+  decimalString, flagItem, hintFromFeature, intervalUnit, itemInput, nullable, OnDecrease, OnIncrease, planInput, prorationOf, record
 } from "./productWire.ts"
 
 const Ignored = Schema.optionalKey(Schema.Unknown)
@@ -181,7 +181,7 @@ const planItem = (item: V2Item, path: string, features: ReadonlyMap<string, Feat
     return undefined
   }
   const feature = features.get(item.feature_id)
-  if (feature !== undefined && !feature.metered) return { featureId: item.feature_id }
+  if (feature !== undefined && !feature.metered) return flagItem(item.feature_id, hasPrice(item), `${path}.price`, conv)
   const included = item.unlimited === true ? "unlimited" : item.included ?? undefined
   const reset = resetOf(item, path, conv)
   const price = item.price === undefined || item.price === null ? undefined : itemPrice(item.price, `${path}.price`, included, conv)

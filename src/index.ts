@@ -87,6 +87,7 @@ export {
   ProviderUnavailable, type Request as ProviderRequest
 } from "./Provider.ts"
 export * as Sandbox from "./Sandbox.ts"
+export * as Autumn from "./autumn/index.ts"
 export {
   type ActionRef, type ExecuteError, type ExecuteResult, type InvoiceSummary, PaymentProviderError, type RequiredAction, StalePlan,
   executeAttach, executeAttachPromise

@@ -31,6 +31,10 @@ Commands:
   preview --catalog CATALOG FILE   Preview FILE ({ customer, request }) against CATALOG.
   attach FILE --state STATE.json   Plan FILE and execute it against the sandbox provider kept in
                                    STATE.json (see "attach-planner attach --help").
+  serve --catalog FILE --port N --key KEY
+                                   Serve Autumn's API (checkout, billing.attach, …) over FILE with the
+                                   sandbox provider and in-memory customers; KEY may come from
+                                   ATTACH_PLANNER_KEY (see "attach-planner serve --help").
   help                             Show this text.
 
 Options:

@@ -2,7 +2,8 @@
 /**
  * The command line (SPEC §14): `preview FILE [--format json|table]`, `preview --jsonl`,
  * `preview --catalog CATALOG.json --jsonl`, `help`. Exit codes: 0 success, 1 bad input (the
- * error document is on stdout), 2 usage error. `attach FILE --state STATE.json` is in ./attach.ts.
+ * error document is on stdout), 2 usage error. `attach FILE --state STATE.json` is in ./attach.ts,
+ * `serve --catalog FILE --port N --key KEY` (Autumn's API for local development) in ./serve.ts.
  *
  * @example
  * // npm run --silent cli -- preview examples/upgrade.json --format table
@@ -11,6 +12,7 @@ import { type Command, parseArgs, USAGE } from "./args.ts"
 import { runAttach } from "./attach.ts"
 import { catalogPreviewer, documentPreviewer, isErrorDocument, loadCatalog, type Previewer, previewParsed, readJsonFile, toJson } from "./documents.ts"
 import { runJsonl } from "./jsonl.ts"
+import { runServe, SERVE_USAGE } from "./serve.ts"
 import { formatPreviewTable } from "./table.ts"
 
 /** Writes to stdout and resolves once the text is handed to the OS (or the pipe is gone). */
@@ -65,7 +67,14 @@ const run = async (command: Command): Promise<number> => {
 process.stdout.on("error", () => {})
 
 const argv = process.argv.slice(2)
-;(argv[0] === "attach" ? runAttach(argv.slice(1), print) : run(parseArgs(argv))).then(
+const serve = (args: ReadonlyArray<string>): Promise<number> => {
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stderr.write(SERVE_USAGE)
+    return Promise.resolve(0)
+  }
+  return runServe(args, print)
+}
+;(argv[0] === "attach" ? runAttach(argv.slice(1), print) : argv[0] === "serve" ? serve(argv.slice(1)) : run(parseArgs(argv))).then(
   (code) => {
     process.exitCode = code
   },

@@ -1,0 +1,229 @@
+/**
+ * The operations of the Autumn-compatible API, as Effects over the {@link CustomerStore} and the
+ * `PaymentProvider` port: each takes the JSON body Autumn's clients send and returns the body
+ * they expect, or an {@link AutumnApiError}. Previews only plan (`planAttach`), never call the
+ * provider; attaches plan and execute (`executeAttach`) and store the customer's new state.
+ *
+ * A plan that stopped half-way — at a checkout the customer has not completed, at an unpaid
+ * invoice, or at a provider failure — is kept as the customer's pending plan and executed again
+ * (same plan, same idempotency keys, nothing done twice) before the customer's next attach or
+ * checkout: a completed checkout then takes effect, a provider failure is completed. These
+ * operations do not lock: the caller runs one at a time per customer (the fetch handler does).
+ *
+ * @example
+ * const program = Autumn.attach(options, { customer_id: "cus_1", plan_id: "premium" })
+ * const body = await Effect.runPromise(program.pipe(
+ *   Effect.provideService(Autumn.CustomerStore, Autumn.makeMemoryStore()),
+ *   Effect.provideService(PaymentProvider, Sandbox.make().port)))
+ */
+import * as Effect from "effect/Effect"
+import * as Result from "effect/Result"
+import type { Catalog } from "../Catalog.ts"
+import type { Customer } from "../Customer.ts"
+import { decodeCustomerAndRequest } from "../Document.ts"
+import { type ExecuteResult, executeAttach } from "../Execute.ts"
+import { planAttach } from "../Planner.ts"
+import type { AttachPreview } from "../Preview.ts"
+import type { PaymentProvider } from "../Provider.ts"
+import { AutumnApiError, customerNotFound, fromExecuteError, fromPlanError } from "./ApiError.ts"
+import { CustomerStore } from "./CustomerStore.ts"
+import { type AttachCall, type CustomerData, decodeAttachBody, decodeCheckoutBody, decodeMultiAttachBody } from "./Requests.ts"
+import { type AttachResponse, attachResponse, type CheckoutResponse, checkoutResponse, type PreviewResponse, previewResponse } from "./Responses.ts"
+
+/**
+ * What the operations need besides the two services.
+ *
+ * - `catalog`: the plans clients attach (`plan_id` / `product_id` are its plan ids).
+ * - `now`: the clock, as an ISO instant (default: the system clock).
+ * - `newCustomer`: the state of a customer created from `customer_data` (default: no payment
+ *   method; `currency` and `fingerprint` taken from `customer_data`).
+ * - `onCustomerCreated`: runs before a new customer is stored (e.g. gives it a test card in the
+ *   sandbox, see `sandboxCustomers`); not run by previews.
+ *
+ * @example const options: AutumnOptions = { catalog, now: () => "2025-01-16T00:00:00Z" }
+ */
+export interface AutumnOptions {
+  readonly catalog: Catalog
+  readonly now?: () => string
+  readonly newCustomer?: (customerId: string, data: CustomerData) => Customer
+  readonly onCustomerCreated?: (customer: Customer, data: CustomerData) => Effect.Effect<void, AutumnApiError>
+}
+
+type Services = CustomerStore | PaymentProvider
+
+/**
+ * The default state of a customer created from `customer_data`.
+ *
+ * @example defaultNewCustomer("cus_1", { currency: "EUR" }) // { id: "cus_1", hasPaymentMethod: false, currency: "eur" }
+ */
+export const defaultNewCustomer = (customerId: string, data: CustomerData): Customer => ({
+  id: customerId,
+  hasPaymentMethod: false,
+  ...(typeof data.currency === "string" ? { currency: data.currency.toLowerCase() } : {}),
+  ...(typeof data.fingerprint === "string" ? { fingerprint: data.fingerprint } : {})
+})
+
+interface Found {
+  readonly customer: Customer
+  readonly data: CustomerData | undefined
+}
+
+/** The stored customer, or the one `customer_data` would create (not stored yet: `data` set). */
+const findCustomer = (options: AutumnOptions, call: AttachCall): Effect.Effect<Found, AutumnApiError, CustomerStore> =>
+  Effect.gen(function* () {
+    const store = yield* CustomerStore
+    const stored = yield* store.get(call.customerId)
+    if (stored !== undefined) return { customer: stored, data: undefined }
+    if (call.customerData === undefined) return yield* customerNotFound(call.customerId)
+    return { customer: (options.newCustomer ?? defaultNewCustomer)(call.customerId, call.customerData), data: call.customerData }
+  })
+
+const SNAKE = (path: string): string => path.replace(/^request\.?/, "").replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+
+/** Plans the call for the customer at the server's clock; errors in Autumn's terms. */
+const planFor = (options: AutumnOptions, customer: Customer, call: AttachCall): Result.Result<AttachPreview, AutumnApiError> => {
+  const at = (options.now ?? (() => new Date().toISOString()))()
+  const input = decodeCustomerAndRequest(options.catalog, { customer, request: { ...call.request, at } })
+  if (Result.isFailure(input)) {
+    const e = input.failure
+    return Result.fail(new AutumnApiError({ status: 400, code: "invalid_inputs", message: `${SNAKE(e.path)}: ${e.message.slice(e.message.indexOf(":") + 1).trim()}` }))
+  }
+  return Result.mapError(planAttach(input.success), fromPlanError)
+}
+
+interface Resumed {
+  readonly customer: Customer
+  readonly result: ExecuteResult | undefined
+}
+
+/**
+ * Executes the customer's pending plan again, if there is one: its result is stored when it
+ * took effect; when the customer still has not acted it is dropped (the request at hand replaces
+ * it); a provider failure keeps it and fails (503: retry later).
+ */
+const resumeFor = (customer: Customer): Effect.Effect<Resumed, AutumnApiError, Services> =>
+  Effect.gen(function* () {
+    const store = yield* CustomerStore
+    const pending = yield* store.getPending(customer.id)
+    if (pending === undefined) return { customer, result: undefined }
+    const outcome = yield* Effect.result(executeAttach(pending, customer))
+    if (Result.isFailure(outcome) && outcome.failure._tag === "PaymentProviderError") return yield* fromExecuteError(outcome.failure)
+    yield* store.setPending(customer.id, undefined)
+    if (Result.isFailure(outcome)) return { customer, result: undefined }
+    if (!outcome.success.applied) return { customer, result: outcome.success }
+    yield* store.put(outcome.success.customer).pipe(Effect.mapError((e) => new AutumnApiError({ status: 409, code: "customer_state_changed", message: e.message })))
+    return { customer: outcome.success.customer, result: outcome.success }
+  })
+
+const resumePending = (customer: Customer): Effect.Effect<Customer, AutumnApiError, Services> =>
+  Effect.map(resumeFor(customer), (r) => r.customer)
+
+interface Run {
+  readonly customer: Customer
+  readonly plan: AttachPreview
+  readonly result: ExecuteResult | undefined
+}
+
+/**
+ * Plans the call and, when `shouldExecute(plan)`, creates the customer if new, executes the plan
+ * and stores the outcome. A new customer is created even when the plan is not executed.
+ */
+const run = (options: AutumnOptions, call: AttachCall, shouldExecute: (plan: AttachPreview) => boolean): Effect.Effect<Run, AutumnApiError, Services> =>
+  Effect.gen(function* () {
+    const store = yield* CustomerStore
+    const found = yield* findCustomer(options, call)
+    const customer = found.data === undefined ? yield* resumePending(found.customer) : found.customer
+    const plan = yield* Effect.fromResult(planFor(options, customer, call))
+    if (found.data !== undefined) {
+      if (options.onCustomerCreated !== undefined) yield* options.onCustomerCreated(customer, found.data)
+      yield* store.create(customer).pipe(Effect.mapError((e) => new AutumnApiError({ status: 409, code: "customer_already_exists", message: e.message })))
+    }
+    if (!shouldExecute(plan)) return { customer, plan, result: undefined }
+    const outcome = yield* Effect.result(executeAttach(plan, customer))
+    if (Result.isFailure(outcome)) {
+      // A provider failure half-way: keep the plan, so that the next request completes it first.
+      if (outcome.failure._tag === "PaymentProviderError") yield* store.setPending(customer.id, plan)
+      return yield* fromExecuteError(outcome.failure)
+    }
+    const result = outcome.success
+    yield* store.put(result.customer, { ifFingerprint: plan.basedOn }).pipe(
+      Effect.mapError((e) => new AutumnApiError({ status: 409, code: "customer_state_changed", message: e.message }))
+    )
+    if (!result.applied && result.requiredAction !== undefined) yield* store.setPending(customer.id, plan)
+    return { customer, plan, result }
+  })
+
+const preview = (options: AutumnOptions, call: AttachCall): Effect.Effect<PreviewResponse, AutumnApiError, CustomerStore> =>
+  Effect.gen(function* () {
+    const { customer } = yield* findCustomer(options, call)
+    const plan = yield* Effect.fromResult(planFor(options, customer, call))
+    return previewResponse(options.catalog, customer, call.request, plan)
+  })
+
+const execute = (options: AutumnOptions, call: AttachCall): Effect.Effect<AttachResponse, AutumnApiError, Services> =>
+  Effect.flatMap(run(options, call, () => true), ({ result }) =>
+    result === undefined ? Effect.die("an executed run has a result") : Effect.succeed(attachResponse(call.customerId, call.entityId, result)))
+
+/**
+ * `POST /v1/billing.attach`: attaches one plan and executes it.
+ *
+ * @example Autumn.attach(options, { customer_id: "cus_1", plan_id: "premium" }) // Effect<AttachResponse, AutumnApiError, …>
+ */
+export const attach = (options: AutumnOptions, body: unknown): Effect.Effect<AttachResponse, AutumnApiError, Services> =>
+  Effect.flatMap(Effect.fromResult(decodeAttachBody(body)), (call) => execute(options, call))
+
+/**
+ * `POST /v1/billing.multi_attach`: attaches several plans at once (e.g. a plan and an add-on).
+ *
+ * @example Autumn.multiAttach(options, { customer_id: "cus_1", plans: [{ plan_id: "pro" }, { plan_id: "seats" }] })
+ */
+export const multiAttach = (options: AutumnOptions, body: unknown): Effect.Effect<AttachResponse, AutumnApiError, Services> =>
+  Effect.flatMap(Effect.fromResult(decodeMultiAttachBody(body)), (call) => execute(options, call))
+
+/**
+ * `POST /v1/billing.preview_attach`: what `billing.attach` would do; no provider call, nothing stored.
+ *
+ * @example Autumn.previewAttach(options, { customer_id: "cus_1", plan_id: "premium" }) // Effect<PreviewResponse, …>
+ */
+export const previewAttach = (options: AutumnOptions, body: unknown): Effect.Effect<PreviewResponse, AutumnApiError, CustomerStore> =>
+  Effect.flatMap(Effect.fromResult(decodeAttachBody(body)), (call) => preview(options, call))
+
+/**
+ * `POST /v1/billing.preview_multi_attach`: what `billing.multi_attach` would do.
+ *
+ * @example Autumn.previewMultiAttach(options, { customer_id: "cus_1", plans: [{ plan_id: "pro" }] })
+ */
+export const previewMultiAttach = (options: AutumnOptions, body: unknown): Effect.Effect<PreviewResponse, AutumnApiError, CustomerStore> =>
+  Effect.flatMap(Effect.fromResult(decodeMultiAttachBody(body)), (call) => preview(options, call))
+
+/**
+ * `POST /v1/checkout` (legacy): when the customer must pay through the provider's checkout (no
+ * card, a card-required trial, `force_checkout`), the plan is executed up to the checkout
+ * session and `url` is where the customer goes; once they complete it, the plan takes effect at
+ * their next attach or checkout. Otherwise nothing is executed: the response previews what an
+ * attach will charge (Autumn's clients then confirm with an attach).
+ *
+ * @example Autumn.checkout(options, { customer_id: "cus_1", product_id: "pro", customer_data: { name: "Ada" } })
+ */
+export const checkout = (options: AutumnOptions, body: unknown): Effect.Effect<CheckoutResponse, AutumnApiError, Services> =>
+  Effect.gen(function* () {
+    const call = yield* Effect.fromResult(decodeCheckoutBody(body, options.catalog))
+    const { plan, result } = yield* run(options, call, (p) => p.checkout === "provider_checkout")
+    return checkoutResponse(options.catalog, call.request, plan, result?.paymentUrl ?? null)
+  })
+
+/**
+ * Executes the customer's pending plan again now — what a provider's webhook calls when the
+ * customer completed a checkout or paid an invoice (attaches and checkouts do it first anyway).
+ * Answers like an attach; without a pending plan, `payment_url: null` and no invoice.
+ *
+ * @example Autumn.resume(options, "cus_1") // after the sandbox's completeCheckout
+ */
+export const resume = (customerId: string): Effect.Effect<AttachResponse, AutumnApiError, Services> =>
+  Effect.gen(function* () {
+    const store = yield* CustomerStore
+    const customer = yield* store.get(customerId)
+    if (customer === undefined) return yield* customerNotFound(customerId)
+    const { result } = yield* resumeFor(customer)
+    return result === undefined ? { customer_id: customerId, payment_url: null } : attachResponse(customerId, undefined, result)
+  })

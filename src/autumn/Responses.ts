@@ -1,0 +1,373 @@
+/**
+ * The response bodies of Autumn's API, built from a preview (SPEC §13) and an execution result
+ * (SPEC §11). Autumn speaks major units as JSON numbers and instants as epoch milliseconds; this
+ * library keeps integer minor units and ISO strings. {@link toWireAmount} is the one place where
+ * an exact amount becomes a float, through its exact decimal string (1549 cents → "15.49" → 15.49).
+ *
+ * @example
+ * import { Autumn } from "attach-planner"
+ * Autumn.minorToMajor(1549, "usd") // 15.49
+ * Autumn.minorToMajor(1548, "jpy") // 1548
+ */
+import { type Catalog, findPlan, type Plan, type PlanItem, type PriceInterval } from "../Catalog.ts"
+import type { Customer } from "../Customer.ts"
+import type { ExecuteResult } from "../Execute.ts"
+import { exponentOf } from "../Money.ts"
+import type { AttachPreview, Change, Line, NextCycle, Scenario } from "../Preview.ts"
+import * as Rational from "../Rational.ts"
+import type { RequestInput } from "./Requests.ts"
+
+// ---------------------------------------------------------------------------------------------
+// Amounts and instants on the wire
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * An exact amount in major units as the JSON number Autumn sends: the number whose shortest
+ * decimal form is the amount's exact decimal expansion. Amounts of this library are decimals
+ * (prices have at most 12 decimal places; totals are whole minor units), so the expansion ends;
+ * a rational that does not end in base 10 is cut at 12 places.
+ *
+ * @example toWireAmount(Rational.make(1549n, 100n)) // 15.49
+ */
+export const toWireAmount = (major: Rational.Rational): number => {
+  let places = 0
+  let scale = 1n
+  while (scale % major.d !== 0n && places < 12) {
+    places++
+    scale *= 10n
+  }
+  const scaled = (major.n * scale) / major.d // exact unless cut at 12 places (truncated toward zero)
+  const digits = (scaled < 0n ? -scaled : scaled).toString().padStart(places + 1, "0")
+  const text = places === 0 ? digits : `${digits.slice(0, -places)}.${digits.slice(-places)}`
+  return Number(scaled < 0n ? `-${text}` : text)
+}
+
+/**
+ * Integer minor units of `currency` as Autumn's major-unit number.
+ *
+ * @example minorToMajor(-1032, "usd") // -10.32
+ */
+export const minorToMajor = (minor: number | bigint, currency: string): number =>
+  toWireAmount(Rational.make(BigInt(minor), 10n ** BigInt(exponentOf(currency))))
+
+/** An ISO instant as epoch milliseconds. @example toMillis("2025-02-01T00:00:00Z") // 1738368000000 */
+export const toMillis = (instant: string): number => Date.parse(instant)
+
+// ---------------------------------------------------------------------------------------------
+// billing.attach / billing.multi_attach
+// ---------------------------------------------------------------------------------------------
+
+/** The body of `billing.attach` and `billing.multi_attach`. @example { customer_id: "cus_1", payment_url: null, invoice: { status: "paid", … } } */
+export interface AttachResponse {
+  readonly customer_id: string
+  readonly entity_id?: string
+  readonly invoice?: {
+    readonly status: string | null
+    readonly stripe_id: string
+    readonly total: number
+    readonly currency: string
+    readonly hosted_invoice_url: string | null
+  }
+  readonly payment_url: string | null
+  readonly required_action?: { readonly code: string; readonly reason: string }
+}
+
+/**
+ * The attach response of an execution. `invoice.stripe_id` is the payment provider's invoice id.
+ *
+ * @example attachResponse("cus_1", undefined, result).invoice?.total // 15.49
+ */
+export const attachResponse = (customerId: string, entityId: string | undefined, result: ExecuteResult): AttachResponse => ({
+  customer_id: customerId,
+  ...(entityId === undefined ? {} : { entity_id: entityId }),
+  ...(result.invoice === undefined ? {} : {
+    invoice: {
+      status: result.invoice.status,
+      stripe_id: result.invoice.id,
+      total: minorToMajor(result.invoice.total, result.invoice.currency),
+      currency: result.invoice.currency,
+      hosted_invoice_url: result.invoice.hostedUrl
+    }
+  }),
+  payment_url: result.paymentUrl,
+  ...(result.requiredAction === undefined ? {} : { required_action: { code: result.requiredAction.code, reason: result.requiredAction.reason } })
+})
+
+// ---------------------------------------------------------------------------------------------
+// billing.preview_attach / billing.preview_multi_attach
+// ---------------------------------------------------------------------------------------------
+
+interface Period {
+  readonly start: number
+  readonly end: number
+}
+
+/** One line of a preview response. */
+export interface PreviewLineItem {
+  readonly display_name: string
+  readonly description: string
+  readonly subtotal: number
+  readonly total: number
+  readonly discounts: ReadonlyArray<{ readonly amount_off: number; readonly reward_id: string; readonly reward_name?: string }>
+  readonly plan_id: string
+  readonly feature_id: string | null
+  readonly period?: Period
+  readonly quantity: number
+}
+
+interface PlanChange {
+  readonly plan_id: string
+  readonly feature_quantities: ReadonlyArray<{ readonly feature_id: string; readonly quantity: number }>
+  readonly effective_at: number | null
+  readonly canceled_at: number | null
+  readonly expires_at: number | null
+}
+
+/** The body of `billing.preview_attach` and `billing.preview_multi_attach`. */
+export interface PreviewResponse {
+  readonly customer_id: string
+  readonly line_items: ReadonlyArray<PreviewLineItem>
+  readonly subtotal: number
+  readonly total: number
+  readonly currency: string
+  readonly next_cycle?: {
+    readonly starts_at: number
+    readonly subtotal: number
+    readonly total: number
+    readonly line_items: ReadonlyArray<PreviewLineItem>
+    readonly usage_line_items: ReadonlyArray<{ readonly display_name: string; readonly plan_id: string; readonly feature_id: string | null }>
+  }
+  readonly incoming: ReadonlyArray<PlanChange>
+  readonly outgoing: ReadonlyArray<PlanChange>
+  readonly redirect_to_checkout: boolean
+  readonly checkout_type: "stripe_checkout" | null
+  readonly invoice_credits?: { readonly balance: number; readonly applied: number; readonly currency: string }
+}
+
+const planName = (catalog: Catalog, planId: string | null): string => (planId === null ? "" : findPlan(catalog, planId)?.name ?? planId)
+
+const lineItem = (catalog: Catalog, currency: string, fallbackPlanId: string) => (l: Line): PreviewLineItem => ({
+  display_name: l.featureId === null ? planName(catalog, l.planId ?? fallbackPlanId) : catalog.features.find((f) => f.id === l.featureId)?.name ?? l.featureId,
+  description: l.description,
+  subtotal: minorToMajor(l.amount, currency),
+  total: minorToMajor(l.total, currency),
+  discounts: l.discounts.map((d) => {
+    const name = catalog.discountsById.get(d.discountId)?.name
+    return { amount_off: minorToMajor(d.amount, currency), reward_id: d.discountId, ...(name === undefined ? {} : { reward_name: name }) }
+  }),
+  // A custom line belongs to no plan; Autumn's clients require a plan id: the first requested plan's.
+  plan_id: l.planId ?? fallbackPlanId,
+  feature_id: l.featureId,
+  ...(l.period === null ? {} : { period: { start: toMillis(l.period.start), end: toMillis(l.period.end) } }),
+  quantity: l.quantity
+})
+
+const nextCycle = (catalog: Catalog, currency: string, fallbackPlanId: string, n: NextCycle): NonNullable<PreviewResponse["next_cycle"]> => ({
+  starts_at: toMillis(n.startsAt),
+  subtotal: minorToMajor(n.subtotal, currency),
+  total: minorToMajor(n.total, currency),
+  line_items: n.lines.map(lineItem(catalog, currency, fallbackPlanId)),
+  usage_line_items: n.usageLines.map((u) => ({
+    display_name: catalog.features.find((f) => f.id === u.featureId)?.name ?? u.featureId, plan_id: u.planId, feature_id: u.featureId
+  }))
+})
+
+const requestedQuantities = (request: RequestInput, planId: string) =>
+  (request.plans.find((p) => p.planId === planId)?.featureQuantities ?? []).map((q) => ({ feature_id: q.featureId, quantity: q.quantity }))
+
+const incoming = (request: RequestInput) => (c: Change): PlanChange => ({
+  plan_id: c.planId, feature_quantities: requestedQuantities(request, c.planId),
+  effective_at: toMillis(c.effectiveAt), canceled_at: null, expires_at: null
+})
+
+const outgoing = (c: Change): Array<PlanChange> => c.replaces === null ? [] : [{
+  plan_id: c.replaces, feature_quantities: [], effective_at: null, canceled_at: toMillis(c.effectiveAt), expires_at: toMillis(c.effectiveAt)
+}]
+
+/**
+ * The preview response of a plan. `total` is after discounts and before the customer's credit
+ * balance, which `invoice_credits` reports when some of it is applied.
+ *
+ * @example previewResponse(catalog, customer, request, preview).total // 15.49
+ */
+export const previewResponse = (catalog: Catalog, customer: Customer, request: RequestInput, p: AttachPreview): PreviewResponse => {
+  const first = request.plans[0]?.planId ?? ""
+  return {
+    customer_id: p.customerId,
+    line_items: p.lines.map(lineItem(catalog, p.currency, first)),
+    subtotal: minorToMajor(p.subtotal, p.currency),
+    total: minorToMajor(p.total, p.currency),
+    currency: p.currency,
+    ...(p.nextCycle === null ? {} : { next_cycle: nextCycle(catalog, p.currency, first, p.nextCycle) }),
+    incoming: p.changes.map(incoming(request)),
+    outgoing: p.changes.flatMap(outgoing),
+    redirect_to_checkout: p.checkout === "provider_checkout",
+    checkout_type: p.checkout === "provider_checkout" ? "stripe_checkout" : null,
+    ...(p.creditApplied === 0 ? {} : {
+      invoice_credits: { balance: minorToMajor(customer.creditBalance ?? 0, p.currency), applied: minorToMajor(p.creditApplied, p.currency), currency: p.currency }
+    })
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// checkout (legacy)
+// ---------------------------------------------------------------------------------------------
+
+/** A product item as the legacy API shows it. */
+export interface ProductItem {
+  readonly type: "price" | "priced_feature" | "feature"
+  readonly feature_id: string | null
+  readonly included_usage?: number | "inf"
+  readonly interval: string | null
+  readonly interval_count?: number
+  readonly usage_model?: "prepaid" | "pay_per_use"
+  readonly price?: number
+  readonly tiers?: ReadonlyArray<{ readonly to: number | "inf"; readonly amount: number }>
+  readonly billing_units?: number
+}
+
+/** The properties of a product (legacy API). */
+export interface ProductProperties {
+  readonly is_free: boolean
+  readonly is_one_off: boolean
+  readonly interval_group: string
+  readonly has_trial: boolean
+  readonly updateable: boolean
+}
+
+/** A product as the legacy API shows it, with the scenario of this checkout. */
+export interface Product {
+  readonly id: string
+  readonly name: string
+  readonly created_at: number
+  readonly env: "sandbox" | "live"
+  readonly is_add_on: boolean
+  readonly is_default: boolean
+  readonly group: string
+  readonly version: number
+  readonly items: ReadonlyArray<ProductItem>
+  readonly free_trial: { readonly duration: string; readonly length: number; readonly unique_fingerprint: boolean; readonly trial_available: boolean } | null
+  readonly scenario?: Scenario | "active"
+  readonly base_variant_id: string | null
+  readonly properties: ProductProperties
+}
+
+/** The body of the legacy `checkout`. */
+export interface CheckoutResponse {
+  readonly url?: string
+  readonly customer_id: string
+  readonly has_prorations: boolean
+  readonly lines: ReadonlyArray<{ readonly description: string; readonly amount: number; readonly item: ProductItem | null }>
+  readonly total: number
+  readonly currency: string
+  readonly options: ReadonlyArray<{ readonly feature_id: string; readonly quantity: number }>
+  readonly product: Product
+  readonly current_product: Product | null
+  readonly free_trial: boolean
+  readonly next_cycle?: { readonly starts_at: number; readonly total: number }
+}
+
+const intervalName = (i: PriceInterval): string | null => (i === "one_off" ? null : i.unit)
+
+const amountOf = (amount: { readonly amount: Rational.Rational; readonly currencies: ReadonlyMap<string, Rational.Rational> }, currency: string, catalog: Catalog): number =>
+  toWireAmount(currency === catalog.defaultCurrency ? amount.amount : amount.currencies.get(currency) ?? amount.amount)
+
+const productItem = (catalog: Catalog, currency: string) => (item: PlanItem): ProductItem => {
+  const included = item.included === "unlimited" ? "inf" as const : item.included
+  const price = item.price
+  if (price === undefined) {
+    return { type: "feature", feature_id: item.featureId, included_usage: included, interval: item.reset === undefined ? null : item.reset.unit }
+  }
+  return {
+    type: "priced_feature", feature_id: item.featureId, included_usage: included, interval: intervalName(price.interval),
+    usage_model: price.billingMethod === "prepaid" ? "prepaid" : "pay_per_use", billing_units: price.billingUnits,
+    ...(price.amount === undefined ? {} : { price: amountOf(price.amount, currency, catalog) }),
+    ...(price.tiers === undefined ? {} : { tiers: price.tiers.map((t) => ({ to: t.upTo, amount: toWireAmount(t.amount) })) })
+  }
+}
+
+const prices = (plan: Plan): Array<PriceInterval> => [
+  ...(plan.price === undefined ? [] : [plan.price.interval]),
+  ...plan.items.flatMap((i) => (i.price === undefined ? [] : [i.price.interval]))
+]
+
+/**
+ * The properties of a product: free (no price at all), one-off (every price one-off), its
+ * interval group (the interval of its first recurring price), whether this checkout starts a
+ * trial, and whether it has prepaid quantities the customer can update.
+ *
+ * @example productProperties(pro, false) // { is_free: false, is_one_off: false, interval_group: "month", has_trial: false, updateable: false }
+ */
+export const productProperties = (plan: Plan, hasTrial: boolean): ProductProperties => {
+  const all = prices(plan)
+  const recurring = all.find((i): i is Exclude<PriceInterval, "one_off"> => i !== "one_off")
+  return {
+    is_free: all.length === 0,
+    is_one_off: all.length > 0 && recurring === undefined,
+    interval_group: recurring === undefined ? (all.length > 0 ? "one_off" : "") : recurring.unit,
+    has_trial: hasTrial,
+    updateable: plan.items.some((i) => i.price?.billingMethod === "prepaid")
+  }
+}
+
+const productOf = (catalog: Catalog, currency: string, plan: Plan, scenario: Scenario | undefined, hasTrial: boolean): Product => ({
+  id: plan.id,
+  name: plan.name,
+  created_at: 0,
+  env: "sandbox",
+  is_add_on: plan.addOn,
+  is_default: plan.autoEnable,
+  group: plan.group,
+  version: plan.version,
+  items: [
+    ...(plan.price === undefined ? [] : [{
+      type: "price" as const, feature_id: null, interval: intervalName(plan.price.interval), price: amountOf(plan.price, currency, catalog),
+      ...(plan.price.interval !== "one_off" && plan.price.interval.count !== 1 ? { interval_count: plan.price.interval.count } : {})
+    }]),
+    ...plan.items.map(productItem(catalog, currency))
+  ],
+  free_trial: plan.freeTrial === undefined ? null : { duration: plan.freeTrial.unit, length: plan.freeTrial.length, unique_fingerprint: false, trial_available: hasTrial },
+  // Autumn has no scenario for a quantity change of the plan held: it is the plan "active" again.
+  ...(scenario === undefined ? {} : { scenario: scenario === "update_prepaid_quantity" ? "active" : scenario }),
+  base_variant_id: null,
+  properties: productProperties(plan, hasTrial)
+})
+
+const lineProductItem = (catalog: Catalog, currency: string, l: Line): ProductItem | null => {
+  const plan = l.planId === null ? undefined : findPlan(catalog, l.planId)
+  if (plan === undefined) return null
+  const item = l.featureId === null ? undefined : plan.items.find((i) => i.featureId === l.featureId)
+  if (item !== undefined) return productItem(catalog, currency)(item)
+  return plan.price === undefined ? null : { type: "price", feature_id: null, interval: intervalName(plan.price.interval), price: amountOf(plan.price, currency, catalog) }
+}
+
+/**
+ * The legacy checkout response of a plan; `url` is the checkout session's when the customer must
+ * pay through the provider's checkout (then the plan was executed up to it). `product` is the
+ * first requested plan, `current_product` the plan it replaces.
+ *
+ * @example checkoutResponse(catalog, request, preview, "https://…/checkout/cs_1").url
+ */
+export const checkoutResponse = (catalog: Catalog, request: RequestInput, p: AttachPreview, url: string | null): CheckoutResponse => {
+  const first = p.changes[0]
+  const plan = findPlan(catalog, first?.planId ?? request.plans[0]?.planId ?? "", request.plans[0]?.version)
+  const replaced = first?.replaces === null || first?.replaces === undefined ? undefined : findPlan(catalog, first.replaces)
+  const hasTrial = p.trialEndsAt !== null
+  const empty: Product = {
+    id: request.plans[0]?.planId ?? "", name: "", created_at: 0, env: "sandbox", is_add_on: false, is_default: false, group: "", version: 1, items: [],
+    free_trial: null, base_variant_id: null, properties: { is_free: true, is_one_off: false, interval_group: "", has_trial: false, updateable: false }
+  }
+  return {
+    ...(url === null ? {} : { url }),
+    customer_id: p.customerId,
+    has_prorations: p.lines.some((l) => l.kind === "credit"),
+    lines: p.lines.map((l) => ({ description: l.description, amount: minorToMajor(l.total, p.currency), item: lineProductItem(catalog, p.currency, l) })),
+    total: minorToMajor(p.total, p.currency),
+    currency: p.currency,
+    options: request.plans.flatMap((rp) => (rp.featureQuantities ?? []).map((q) => ({ feature_id: q.featureId, quantity: q.quantity }))),
+    product: plan === undefined ? empty : productOf(catalog, p.currency, plan, first?.scenario, hasTrial),
+    current_product: replaced === undefined ? null : productOf(catalog, p.currency, replaced, undefined, false),
+    free_trial: hasTrial,
+    ...(p.nextCycle === null ? {} : { next_cycle: { starts_at: toMillis(p.nextCycle.startsAt), total: minorToMajor(p.nextCycle.total, p.currency) } })
+  }
+}

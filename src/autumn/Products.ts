@@ -22,7 +22,11 @@ import { type V1Product, V1ProductSchema, v1Hints, v1Plan } from "./internal/pro
 import { type V2Plan, V2PlanSchema, v2Hints, v2Plan } from "./internal/productsV2.ts"
 import { AutumnFeatureSchema, type Conversion, type FeatureHint, hintFromFeature, isRecord, type PathRecord, snakePath } from "./internal/productWire.ts"
 
-/** Options of the import. */
+/**
+ * Options of the import.
+ *
+ * @example const options: ImportOptions = { defaultCurrency: "eur", features: { list: autumnFeatures } }
+ */
 export interface ImportOptions {
   /** The catalog currency (Autumn products carry none); default `"usd"`. */
   readonly defaultCurrency?: string
@@ -30,7 +34,11 @@ export interface ImportOptions {
   readonly features?: unknown
 }
 
-/** The catalog input document (SPEC §3, camelCase JSON) an import produces. */
+/**
+ * The catalog input document (SPEC §3, camelCase JSON) an import produces.
+ *
+ * @example const doc: CatalogInputDocument = { defaultCurrency: "usd", features: [], plans: [{ id: "pro", price: { amount: "20", interval: "month" } }] }
+ */
 export type CatalogInputDocument = CatalogInput
 
 const decodeOptions = { errors: "all", onExcessProperty: "error", reportInput: true } as const

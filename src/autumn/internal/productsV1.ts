@@ -145,7 +145,7 @@ const PLAN_RENAMES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^\.freeTrial\.unit/, ".free_trial.duration"]
 ]
 
-/** A v1 product as a plan of the catalog input document, or undefined after reporting issues. */
+/** A v1 product as a plan of the catalog input document; problems go to `conv.issues`. */
 export const v1Plan = (product: V1Product, at: string, generated: string, features: ReadonlyMap<string, FeatureHint>, conv: Conversion): PlanInput => {
   record(conv, generated, at, PLAN_RENAMES)
   const items: Array<PlanItemInput> = []

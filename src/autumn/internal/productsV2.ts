@@ -128,7 +128,7 @@ const PLAN_RENAMES: ReadonlyArray<readonly [RegExp, string]> = [
   ...TIER_RENAMES
 ]
 
-/** A v2 plan as a plan of the catalog input document. */
+/** A v2 plan as a plan of the catalog input document; problems go to `conv.issues`. */
 export const v2Plan = (plan: V2Plan, at: string, generated: string, features: ReadonlyMap<string, FeatureHint>, conv: Conversion): PlanInput => {
   record(conv, generated, at, PLAN_RENAMES)
   const items: Array<PlanItemInput> = []

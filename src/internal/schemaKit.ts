@@ -29,23 +29,53 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]
 /** Parses an ISO-8601 instant (UTC or with an offset) into epoch milliseconds. */
 export const parseInstant = (s: string): number => Date.parse(s)
 
-/** Whether the calendar fields exist: `Date.parse` silently rolls "2025-02-30" over to March 2. */
+/**
+ * Whether the calendar fields exist: `Date.parse` silently rolls "2025-02-30" over to March 2.
+ * Runs after {@link ISO_INSTANT} matched, so the digits are where it reads them.
+ */
 const isRealDateTime = (s: string): boolean => {
-  const year = Number(s.slice(0, 4))
-  const month = Number(s.slice(5, 7))
-  const day = Number(s.slice(8, 10))
-  const hour = s.length > 10 ? Number(s.slice(11, 13)) : 0
+  const digit = (i: number): number => s.charCodeAt(i) - 48
+  const year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3)
+  const month = digit(5) * 10 + digit(6)
+  const day = digit(8) * 10 + digit(9)
+  const hour = s.length > 10 ? digit(11) * 10 + digit(12) : 0
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
-  const daysInMonth = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31
+  const daysInMonth = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23
+}
+
+// A document often repeats an instant (a subscription's billingAnchor and startedAt).
+let lastInstant = ""
+
+/** Whether a string is an ISO-8601 instant with real calendar fields (the check of {@link Instant}). */
+export const isInstant = (s: string): boolean => {
+  if (s === lastInstant) return true
+  const ok = ISO_INSTANT.test(s) && isRealDateTime(s) && !Number.isNaN(Date.parse(s))
+  if (ok) lastInstant = s
+  return ok
 }
 
 /** An ISO-8601 instant string. */
 export const Instant = Schema.String.check(
-  Schema.makeFilter((s: string) => ISO_INSTANT.test(s) && isRealDateTime(s) && !Number.isNaN(Date.parse(s)), {
+  Schema.makeFilter(isInstant, {
     expected: "an ISO-8601 instant such as 2025-01-16T00:00:00Z"
   })
 )
+
+// The predicates below are what the hand-written fast path (`internal/fastDecode.ts`) accepts for
+// the schemas that follow them: each accepts exactly the values its schema accepts (the string
+// ones are the schemas' own filters), so a fast decode never succeeds where Schema would fail.
+
+/** Whether a value is a safe integer ≥ 1 (the check of {@link PositiveInt}). */
+export const isPositiveInt = (u: unknown): u is number => typeof u === "number" && Number.isSafeInteger(u) && u >= 1
+/** Whether a value is a safe integer ≥ 0 (the check of {@link NonNegativeInt}). */
+export const isNonNegativeInt = (u: unknown): u is number => typeof u === "number" && Number.isSafeInteger(u) && u >= 0
+/** Whether a value is a finite number from 0 to 1e15 (the check of {@link NonNegativeNumber}). */
+export const isNonNegativeNumber = (u: unknown): u is number => typeof u === "number" && Number.isFinite(u) && u >= 0 && u <= 1e15
+/** Whether a value is a non-empty id of at most 512 characters (the check of {@link Id}). */
+export const isId = (u: unknown): u is string => typeof u === "string" && u.length > 0 && u.length <= 512
+/** Whether a string is a 3-letter currency code (the check of {@link CurrencyCode}). */
+export const isCurrencyCode = (s: string): boolean => /^[A-Za-z]{3}$/.test(s)
 
 /** A whole number ≥ 1. */
 export const PositiveInt = Schema.Int.check(Schema.makeFilter((n: number) => n >= 1, { expected: "an integer ≥ 1" }))
@@ -54,10 +84,10 @@ export const NonNegativeInt = Schema.Int.check(Schema.makeFilter((n: number) => 
 /** A finite number ≥ 0. */
 export const NonNegativeNumber = Schema.Finite.check(Schema.makeFilter((n: number) => n >= 0 && n <= 1e15, { expected: "a number ≥ 0 (at most 1e15)" }))
 /** A non-empty identifier. */
-export const Id = Schema.String.check(Schema.makeFilter((s: string) => s.length > 0 && s.length <= 512, { expected: "a non-empty id (at most 512 characters)" }))
+export const Id = Schema.String.check(Schema.makeFilter(isId, { expected: "a non-empty id (at most 512 characters)" }))
 
 export const IntervalUnitSchema = Schema.Literals(["day", "week", "month", "quarter", "semi_annual", "year"])
 export const PriceIntervalSchema = Schema.Literals(["day", "week", "month", "quarter", "semi_annual", "year", "one_off"])
 export const CurrencyCode = Schema.String.check(
-  Schema.makeFilter((s: string) => /^[A-Za-z]{3}$/.test(s), { expected: "a 3-letter ISO 4217 currency code" })
+  Schema.makeFilter(isCurrencyCode, { expected: "a 3-letter ISO 4217 currency code" })
 )

@@ -1,0 +1,52 @@
+/**
+ * `serve`: the CLI runs the Autumn-compatible handler on Node's HTTP server over an Autumn
+ * product file (the `pro` product of Autumn's checkout documentation: $20 a month), with the key
+ * from ATTACH_PLANNER_KEY, and stops cleanly on SIGTERM.
+ */
+import { once } from "node:events"
+import { describe, expect, it } from "vitest"
+import { parseServeArgs } from "../src/cli/serve.ts"
+import { spawnCli } from "./support/runCli.ts"
+
+describe("serve arguments", () => {
+  it("takes the key from --key, else from ATTACH_PLANNER_KEY", () => {
+    expect(parseServeArgs(["--catalog", "c.json", "--port", "8787", "--key", "k1"], { ATTACH_PLANNER_KEY: "k2" }))
+      .toEqual({ catalog: "c.json", port: 8787, key: "k1", host: "127.0.0.1" })
+    expect(parseServeArgs(["--catalog=c.json", "--port=0"], { ATTACH_PLANNER_KEY: "k2" })).toMatchObject({ port: 0, key: "k2" })
+  })
+
+  it.each([
+    [["--port", "1"], {}, "serve needs --catalog FILE"],
+    [["--catalog", "c.json"], {}, "serve needs --port N"],
+    [["--catalog", "c.json", "--port", "x"], {}, '--port expects a port number 0–65535, got "x"'],
+    [["--catalog", "c.json", "--port", "1"], {}, "serve needs --key KEY (or the ATTACH_PLANNER_KEY environment variable)"],
+    [["--catalog", "c.json", "--port", "1", "--verbose"], { ATTACH_PLANNER_KEY: "k" }, 'unknown option "--verbose"']
+  ])("%j is a usage error", (args, env, message) => {
+    expect(parseServeArgs(args, env)).toBe(message)
+  })
+})
+
+describe("serve over an Autumn product file", () => {
+  it("answers Autumn's API with the key from the environment, then stops on SIGTERM", async () => {
+    process.env["ATTACH_PLANNER_KEY"] = "am_sk_cli"
+    const child = spawnCli(["serve", "--catalog", "test/fixtures/autumn/checkout-pro-v1.json", "--port", "0"])
+    delete process.env["ATTACH_PLANNER_KEY"]
+    try {
+      const [chunk] = (await once(child.stdout, "data")) as [Buffer]
+      const url = chunk.toString().trim()
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+      const post = (path: string, body: unknown, key = "am_sk_cli") =>
+        fetch(`${url}${path}`, { method: "POST", headers: { authorization: `Bearer ${key}` }, body: JSON.stringify(body) })
+      expect((await post("/v1/billing.preview_attach", { customer_id: "c1", plan_id: "pro" }, "wrong")).status).toBe(401)
+      // A new customer with the sandbox's test card: pro is $20.00 a month, paid at once.
+      const attached = await post("/v1/billing.attach", { customer_id: "c1", plan_id: "pro", customer_data: { metadata: { test_payment_method: "pm_card_visa" } } })
+      expect(await attached.json()).toMatchObject({ customer_id: "c1", invoice: { status: "paid", total: 20, currency: "usd" }, payment_url: null })
+      const sandbox = (await (await post("/v1/sandbox.state", {})).json()) as { readonly charges: ReadonlyArray<{ readonly amount: number }> }
+      expect(sandbox.charges.map((c) => c.amount)).toEqual([2000])
+    } finally {
+      child.kill("SIGTERM")
+    }
+    const [code] = (await once(child, "exit")) as [number | null]
+    expect(code).toBe(0)
+  })
+})

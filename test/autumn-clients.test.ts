@@ -147,3 +147,17 @@ describe("a plan with a seats add-on in one multi-attach (cus_bob)", () => {
     expect(subs.map((s) => s.items.map((i) => [i.planId, i.quantities]))).toEqual([[["pro", []], ["seats", [{ featureId: "seats", quantity: 5 }]]]])
   })
 })
+
+describe("errors as the clients see them", () => {
+  it("1.x: an unknown plan rejects with the status and Autumn's error body", async () => {
+    const error = await v1.billing.attach({ customerId: "cus_ada", planId: "platinum" }).then(() => undefined, (e: unknown) => e)
+    expect(error).toMatchObject({ name: "AutumnDefaultError", statusCode: 404 })
+    expect(JSON.parse((error as { readonly body: string }).body)).toMatchObject({ code: "product_not_found" })
+  })
+
+  it("0.x: an unknown customer without customer_data is { data: null, error } with the code", async () => {
+    const { data, error } = await v0.checkout({ customer_id: "cus_ghost", product_id: "pro" })
+    expect(data).toBeNull()
+    expect(error).toMatchObject({ code: "customer_not_found" })
+  })
+})

@@ -1,7 +1,9 @@
 /**
  * Decoding of the attach document `{ catalog, customer, request }` (SPEC §13) at the boundary:
  * structure with `effect/Schema`, then every cross-field rule of SPEC §3. A bad document gives a
- * {@link DecodeError} naming the path of the first bad field; nothing is half-decoded.
+ * {@link DecodeError} naming the path of the first bad field; nothing is half-decoded. Valid
+ * customers and requests take a hand-written fast path (`internal/fastDecode.ts`) with the same
+ * answers. The encoders turn a decoded document back into JSON.
  *
  * @example
  * import { decodeAttachDocument } from "attach-planner"
@@ -13,12 +15,13 @@
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import { type AttachRequest, AttachRequestSchema } from "./AttachRequest.ts"
-import { type Catalog, CatalogSchema } from "./Catalog.ts"
+import { type Catalog, CatalogSchema, type Discount, type Feature, type ItemPrice, type Plan, type PlanItem, type PriceInterval, type Tier } from "./Catalog.ts"
 import { type Customer, CustomerSchema } from "./Customer.ts"
 import { DecodeError, type DecodeIssue } from "./Errors.ts"
 import { fastCustomer, fastRequest, NOT_FAST } from "./internal/fastDecode.ts"
 import { issueLeaves } from "./internal/issuePaths.ts"
 import { normalizeCatalog } from "./internal/normalizeCatalog.ts"
+import * as Rational from "./Rational.ts"
 
 /** A decoded attach document: the catalog model, the customer's state and the request. */
 export interface AttachInput {
@@ -123,3 +126,123 @@ export const decodeAttachDocument = (input: unknown): Result.Result<AttachInput,
   if (Result.isFailure(catalog)) return Result.fail(catalog.failure)
   return decodeCustomerAndRequest(catalog.success, input)
 }
+
+// ---------------------------------------------------------------------------------------------
+// Encoding: the decoded model back to the JSON input shape of SPEC §13
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * An exact decimal in canonical form: no exponent, no trailing zeros, no "+", e.g. "20", "0.5".
+ * Every amount a catalog decodes to has a terminating decimal form of at most 12 places; a
+ * rational without one (never the result of decoding) is written with 40 places, truncated.
+ */
+const decimalString = (r: Rational.Rational): string => {
+  const sign = r.n < 0n ? "-" : ""
+  const n = r.n < 0n ? -r.n : r.n
+  let places = 0
+  let scale = 1n
+  while ((n * scale) % r.d !== 0n && places < 40) {
+    scale *= 10n
+    places++
+  }
+  const digits = ((n * scale) / r.d).toString()
+  if (places === 0) return sign + digits
+  const padded = digits.padStart(places + 1, "0")
+  const fraction = padded.slice(-places).replace(/0+$/, "")
+  return `${sign}${padded.slice(0, -places)}${fraction === "" ? "" : `.${fraction}`}`
+}
+
+type Json = Record<string, unknown>
+
+const intervalFields = (interval: PriceInterval): Json =>
+  interval === "one_off" ? { interval } : interval.count === 1 ? { interval: interval.unit } : { interval: interval.unit, intervalCount: interval.count }
+
+const currencyFields = (currencies: ReadonlyMap<string, Rational.Rational>): Json =>
+  currencies.size === 0 ? {} : { currencies: Object.fromEntries([...currencies].map(([code, v]) => [code, decimalString(v)])) }
+
+const encodeFeature = (f: Feature): Json => ({
+  id: f.id,
+  name: f.name,
+  type: f.type,
+  ...(f.consumable ? { consumable: true } : {}),
+  ...(f.display === undefined ? {} : { display: { singular: f.display.singular, plural: f.display.plural } })
+})
+
+const encodeTier = (t: Tier): Json => ({
+  upTo: t.upTo,
+  amount: decimalString(t.amount),
+  ...(Rational.isZero(t.flatAmount) ? {} : { flatAmount: decimalString(t.flatAmount) })
+})
+
+const encodeItemPrice = (p: ItemPrice): Json => ({
+  ...(p.amount === undefined ? {} : { amount: decimalString(p.amount.amount) }),
+  ...(p.tiers === undefined ? {} : { tiers: p.tiers.map(encodeTier) }),
+  tierBehavior: p.tierBehavior,
+  ...intervalFields(p.interval),
+  billingUnits: p.billingUnits,
+  billingMethod: p.billingMethod,
+  ...(p.maxPurchase === undefined ? {} : { maxPurchase: p.maxPurchase }),
+  ...(p.amount === undefined ? {} : currencyFields(p.amount.currencies))
+})
+
+const encodeItem = (item: PlanItem): Json => ({
+  featureId: item.featureId,
+  included: item.included,
+  ...(item.reset === undefined ? {} : { reset: item.reset.count === 1 ? { interval: item.reset.unit } : { interval: item.reset.unit, intervalCount: item.reset.count } }),
+  ...(item.price === undefined ? {} : { price: encodeItemPrice(item.price) }),
+  proration: { onIncrease: item.proration.onIncrease, onDecrease: item.proration.onDecrease }
+})
+
+const encodePlan = (p: Plan): Json => ({
+  id: p.id,
+  name: p.name,
+  group: p.group,
+  addOn: p.addOn,
+  autoEnable: p.autoEnable,
+  version: p.version,
+  ...(p.price === undefined ? {} : { price: { amount: decimalString(p.price.amount), ...intervalFields(p.price.interval), ...currencyFields(p.price.currencies) } }),
+  items: p.items.map(encodeItem),
+  ...(p.freeTrial === undefined ? {} : { freeTrial: { length: p.freeTrial.length, unit: p.freeTrial.unit, cardRequired: p.freeTrial.cardRequired } })
+})
+
+const encodeDiscount = (d: Discount): Json => ({
+  id: d.id,
+  name: d.name,
+  ...(d.percentOff === undefined ? {} : { percentOff: decimalString(d.percentOff) }),
+  ...(d.amountOff === undefined ? {} : { amountOff: decimalString(d.amountOff) }),
+  duration: typeof d.duration === "string" ? d.duration : { months: d.duration.months },
+  ...(d.appliesTo === undefined ? {} : { appliesTo: [...d.appliesTo] }),
+  promotionCodes: [...d.promotionCodes]
+})
+
+/**
+ * Encodes a decoded catalog back to its JSON input shape (SPEC §3): decimals as canonical
+ * strings, defaults written out, optional fields left out when absent, so that
+ * `decodeCatalog(encodeCatalog(c))` deep-equals `c`.
+ *
+ * @example
+ * const c = decodeCatalog({ defaultCurrency: "USD", features: [], plans: [{ id: "pro", price: { amount: "20.50", interval: "month" } }] })
+ * Result.isSuccess(c) && encodeCatalog(c.success)
+ * // { defaultCurrency: "usd", features: [], plans: [{ id: "pro", name: "pro", group: "", addOn: false, autoEnable: false, version: 1, price: { amount: "20.5", interval: "month" }, items: [] }], discounts: [] }
+ */
+export const encodeCatalog = (catalog: Catalog): unknown => ({
+  defaultCurrency: catalog.defaultCurrency,
+  features: catalog.features.map(encodeFeature),
+  plans: catalog.plans.map(encodePlan),
+  discounts: catalog.discounts.map(encodeDiscount)
+})
+
+/**
+ * Encodes a decoded attach document back to its JSON input shape (SPEC §13), such that
+ * `decodeAttachDocument(encodeAttachDocument(x))` deep-equals `x`. The customer and request are
+ * already in their JSON shape and are returned as they are.
+ *
+ * @example
+ * const x = decodeAttachDocument(JSON.parse(text))
+ * Result.isSuccess(x) && JSON.stringify(encodeAttachDocument(x.success)) // a document that decodes to x
+ */
+export const encodeAttachDocument = (input: AttachInput): unknown => ({
+  catalog: encodeCatalog(input.catalog),
+  customer: input.customer,
+  request: input.request
+})

@@ -30,6 +30,7 @@ export { CustomerSchema, isCurrent } from "./Customer.ts"
 export type { AttachRequest, RequestedPlan } from "./AttachRequest.ts"
 export { AttachRequestSchema } from "./AttachRequest.ts"
 export { type AttachInput, decodeAttachDocument, decodeCatalog, decodeCustomerAndRequest } from "./Document.ts"
+export { encodeAttachDocument, encodeCatalog } from "./Document.ts"
 export * from "./Errors.ts"
 export { planAttach } from "./Planner.ts"
 

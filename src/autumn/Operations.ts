@@ -217,7 +217,7 @@ export const checkout = (options: AutumnOptions, body: unknown): Effect.Effect<C
  * customer completed a checkout or paid an invoice (attaches and checkouts do it first anyway).
  * Answers like an attach; without a pending plan, `payment_url: null` and no invoice.
  *
- * @example Autumn.resume(options, "cus_1") // after the sandbox's completeCheckout
+ * @example Autumn.resume("cus_1") // after the sandbox's completeCheckout; needs CustomerStore and PaymentProvider
  */
 export const resume = (customerId: string): Effect.Effect<AttachResponse, AutumnApiError, Services> =>
   Effect.gen(function* () {

@@ -45,7 +45,7 @@ const AttachDiscount = Schema.Struct({ reward_id: opt(Str), promotion_code: opt(
 
 const CustomLineItem = Schema.Struct({ amount: Num, description: Str })
 
-/** Schema of `customer_data`: how to create a customer the server does not know yet. */
+/** Schema of `customer_data`: how to create a customer the server does not know yet. @example Schema.decodeUnknownSync(CustomerDataSchema)({ name: "Ada", currency: "usd" }) */
 export const CustomerDataSchema = Schema.Struct({
   name: opt(Schema.NullOr(Str)),
   email: opt(Schema.NullOr(Str)),
@@ -91,7 +91,7 @@ const common = {
   starts_at: Unsupported
 }
 
-/** Schema of the body of `billing.attach` and `billing.preview_attach`. */
+/** Schema of the body of `billing.attach` and `billing.preview_attach`. @example Schema.decodeUnknownSync(AttachBodySchema)({ customer_id: "cus_1", plan_id: "pro" }) */
 export const AttachBodySchema = Schema.Struct({
   ...common,
   plan_id: Str,
@@ -120,14 +120,14 @@ const MultiAttachPlan = Schema.Struct({
   subscription_id: Unsupported
 })
 
-/** Schema of the body of `billing.multi_attach` and `billing.preview_multi_attach`. */
+/** Schema of the body of `billing.multi_attach` and `billing.preview_multi_attach`. @example Schema.decodeUnknownSync(MultiAttachBodySchema)({ customer_id: "cus_1", plans: [{ plan_id: "pro" }] }) */
 export const MultiAttachBodySchema = Schema.Struct({
   ...common,
   plans: Schema.Array(MultiAttachPlan),
   billing_behavior: opt(ProrationBehavior)
 })
 
-/** Schema of the body of the legacy `checkout` (`POST /v1/checkout`). */
+/** Schema of the body of the legacy `checkout` (`POST /v1/checkout`). @example Schema.decodeUnknownSync(CheckoutBodySchema)({ customer_id: "cus_1", product_id: "pro" }) */
 export const CheckoutBodySchema = Schema.Struct({
   customer_id: Str,
   product_id: opt(Str),
@@ -148,7 +148,7 @@ type AttachBody = typeof AttachBodySchema.Type
 type MultiAttachBody = typeof MultiAttachBodySchema.Type
 type CheckoutBody = typeof CheckoutBodySchema.Type
 
-/** The attach request in its JSON input shape, without `at` (the server's clock sets it). */
+/** The attach request in its JSON input shape, without `at` (the server's clock sets it). @example const r: RequestInput = { customerId: "cus_1", plans: [{ planId: "pro" }] } */
 export type RequestInput = Omit<typeof AttachRequestSchema.Encoded, "at">
 
 /**

@@ -102,7 +102,7 @@ interface Period {
   readonly end: number
 }
 
-/** One line of a preview response. */
+/** One line of a preview response. @example { display_name: "Premium", description: "Premium (Jan 16 – Feb 1, 2025)", subtotal: 25.81, total: 25.81, discounts: [], plan_id: "premium", feature_id: null, quantity: 1 } */
 export interface PreviewLineItem {
   readonly display_name: string
   readonly description: string
@@ -123,7 +123,7 @@ interface PlanChange {
   readonly expires_at: number | null
 }
 
-/** The body of `billing.preview_attach` and `billing.preview_multi_attach`. */
+/** The body of `billing.preview_attach` and `billing.preview_multi_attach`. @example preview.total // 15.49 */
 export interface PreviewResponse {
   readonly customer_id: string
   readonly line_items: ReadonlyArray<PreviewLineItem>
@@ -213,7 +213,7 @@ export const previewResponse = (catalog: Catalog, customer: Customer, request: R
 // checkout (legacy)
 // ---------------------------------------------------------------------------------------------
 
-/** A product item as the legacy API shows it. */
+/** A product item as the legacy API shows it. @example { type: "priced_feature", feature_id: "messages", included_usage: 100, interval: "month", usage_model: "pay_per_use", price: 0.1, billing_units: 1 } */
 export interface ProductItem {
   readonly type: "price" | "priced_feature" | "feature"
   readonly feature_id: string | null
@@ -226,7 +226,7 @@ export interface ProductItem {
   readonly billing_units?: number
 }
 
-/** The properties of a product (legacy API). */
+/** The properties of a product (legacy API). @example { is_free: false, is_one_off: false, interval_group: "month", has_trial: false, updateable: false } */
 export interface ProductProperties {
   readonly is_free: boolean
   readonly is_one_off: boolean
@@ -235,7 +235,7 @@ export interface ProductProperties {
   readonly updateable: boolean
 }
 
-/** A product as the legacy API shows it, with the scenario of this checkout. */
+/** A product as the legacy API shows it, with the scenario of this checkout. @example checkout.product.scenario // "upgrade" */
 export interface Product {
   readonly id: string
   readonly name: string
@@ -252,7 +252,7 @@ export interface Product {
   readonly properties: ProductProperties
 }
 
-/** The body of the legacy `checkout`. */
+/** The body of the legacy `checkout`. @example checkout.url // the provider checkout, when the customer must pay there */
 export interface CheckoutResponse {
   readonly url?: string
   readonly customer_id: string

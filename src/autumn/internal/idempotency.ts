@@ -9,13 +9,13 @@
  * const outcome = keys.claim("k1", fingerprint)   // { kind: "first", settle } | { kind: "replay", response } | { kind: "conflict" }
  */
 
-/** A response as stored for replay. */
+/** A response as stored for replay. @example { status: 200, body: { customer_id: "cus_1", payment_url: null } } */
 export interface StoredResponse {
   readonly status: number
   readonly body: unknown
 }
 
-/** What a request with an idempotency key does. */
+/** What a request with an idempotency key does. @example claim.kind === "replay" && (await claim.response).status */
 export type Claim =
   | { readonly kind: "first"; readonly settle: (response: StoredResponse) => void }
   | { readonly kind: "replay"; readonly response: Promise<StoredResponse> }

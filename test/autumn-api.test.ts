@@ -265,6 +265,35 @@ describe("execution outcomes", () => {
   })
 })
 
+describe("discounts and credit balance on the wire", () => {
+  it("preview and attach of pro with the LAUNCH code and a $5.00 credit balance", async () => {
+    const s = setup()
+    const customer: Customer = { id: "cus_1", hasPaymentMethod: true, creditBalance: 500 }
+    await Effect.runPromise(s.sandbox.seedCustomer(customer, catalog))
+    await Effect.runPromise(s.customers.create(customer))
+    const body = { customer_id: "cus_1", plan_id: "pro", discounts: [{ promotion_code: "LAUNCH" }] }
+    // pro $20.00, 20% off → −$4.00 → $16.00; the $5.00 balance pays part of it → $11.00 charged.
+    const preview = await post(s, "/v1/billing.preview_attach", body)
+    expect(preview.body).toMatchObject({
+      line_items: [{ plan_id: "pro", subtotal: 20, total: 16, discounts: [{ amount_off: 4, reward_id: "launch", reward_name: "Launch" }] }],
+      subtotal: 20, total: 16, invoice_credits: { balance: 5, applied: 5, currency: "usd" }
+    })
+    const attached = await post(s, "/v1/billing.attach", body)
+    expect(attached.body).toMatchObject({ invoice: { status: "paid", total: 16 } })
+    expect((await state(s)).charges.map((c) => c.amount)).toEqual([1100])
+  })
+
+  it("the legacy checkout's reward is a discount id or a promotion code", async () => {
+    const s = setup()
+    await withCard(s, "cus_1")
+    for (const reward of ["launch", "LAUNCH"]) {
+      const r = await post(s, "/v1/checkout", { customer_id: "cus_1", product_id: "pro", reward })
+      expect(r.body).toMatchObject({ total: 16, lines: [{ amount: 16 }] }) // $20.00 − 20%
+    }
+    expect(await post(s, "/v1/checkout", { customer_id: "cus_1", product_id: "pro", reward: "NOPE" })).toMatchObject({ status: 404, body: { code: "reward_not_found" } })
+  })
+})
+
 describe("the in-memory customer store", () => {
   it("refuses to create a customer twice and a put over a state that changed", async () => {
     const store = makeMemoryStore([{ id: "cus_1" }])

@@ -4,6 +4,7 @@
  * - `pro`: $20 a month, 100 messages included then $0.10 per message (pay per use)
  * - `premium`: $50 a month, 1,000 messages included then $0.05 per message
  * - `seats`: an add-on, $10 per seat a month, prepaid
+ * - discount `launch`: 20% off, forever, promotion code `LAUNCH`
  */
 import * as Result from "effect/Result"
 import type { Catalog } from "../../src/Catalog.ts"
@@ -29,7 +30,8 @@ export const AUTUMN_TEST_CATALOG = {
       id: "seats", name: "Seats", addOn: true,
       items: [{ featureId: "seats", price: { amount: "10", interval: "month", billingMethod: "prepaid" } }]
     }
-  ]
+  ],
+  discounts: [{ id: "launch", name: "Launch", percentOff: "20", duration: "forever", promotionCodes: ["LAUNCH"] }]
 }
 
 /** The decoded test catalog. */

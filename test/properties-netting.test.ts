@@ -27,7 +27,7 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import type { AttachPreview } from "../src/Preview.ts"
-import { type PlanShape, DAY, anchorAndAtArb, decimalOf, isFreeShape, iso, planDoc, planPartsArb, tenThousandthsArb, zeroed } from "./support/arbitraries.ts"
+import { type PlanParts, type PlanShape, DAY, anchorAndAtArb, decimalOf, isFreeShape, iso, planDoc, planPartsArb, tenThousandthsArb, zeroed } from "./support/arbitraries.ts"
 import { type Obj, catalog, customer, doc, preview, request, sub } from "./support/doc.ts"
 
 const RUNS = { seed: 42, numRuns: 200 } as const
@@ -157,6 +157,53 @@ describe("upgrade then immediate downgrade back nets to zero (SPEC §6, §8.3, �
     expect(seen.nonZero / seen.checked, JSON.stringify(seen)).toBeGreaterThanOrEqual(0.8)
     expect(seen.credits / seen.checked, JSON.stringify(seen)).toBeGreaterThanOrEqual(0.5)
     for (const k of ["discounted", "reverseDowngrade", "withoutCredit"] as const) expect(seen[k], `${k}: ${JSON.stringify(seen)}`).toBeGreaterThanOrEqual(10)
+  })
+
+  /**
+   * `test/properties.test.ts` checks that a same-price version switch totals 0 ± 1, which also
+   * holds when no line is produced at all. Here every priced part is switched (base, seats held,
+   * prepaid storage, on their own intervals), each credit must meet a charge of the same feature
+   * with the opposite amount (±1), and most cases must produce lines.
+   */
+  it("charge + credit of the same prices at the same instant cancel line by line (±1), with lines present", () => {
+    const arb = fc.record({
+      parts: planPartsArb,
+      base: fc.boolean(),
+      times: anchorAndAtArb,
+      storageQuantity: fc.integer({ min: 0, max: 400 }),
+      seatsUsed: fc.integer({ min: 0, max: 20 }),
+      discount: fc.option(percentDiscountArb, { nil: undefined })
+    })
+    const shapeOf = (g: { parts: PlanParts; base: boolean }): PlanShape => ({ parts: g.parts, base: g.base, seats: true, storage: true, messages: false })
+    let withLines = 0
+    // a free plan's versions are both free: a switch between them is `new` (SPEC §6 rule 6)
+    fc.assert(fc.property(arb.filter((g) => !isFreeShape(shapeOf(g))), (g) => {
+      const shape = shapeOf(g)
+      const cat = catalog([planDoc("pro", shape, { version: 1 }), planDoc("pro", shape, { version: 2 })], {
+        discounts: g.discount === undefined ? [] : [{ id: "PCT", percentOff: g.discount.percent, duration: "forever" }]
+      })
+      const held = customer([sub("pro", iso(g.times.anchor), {
+        version: 1,
+        featureQuantities: [{ featureId: "storage", quantity: g.storageQuantity }],
+        usage: [{ featureId: "seats", used: g.seatsUsed }],
+        ...(g.discount === undefined ? {} : { discounts: [{ discountId: "PCT", appliedAt: iso(g.times.anchor) }] })
+      })])
+      const p = preview(doc(cat, held, request(iso(g.times.at), [{ planId: "pro", version: 2 }])))
+      expect(p.scenario).toBe("upgrade") // a tie (SPEC §6 rule 5)
+      const credits = p.lines.filter((l) => l.kind === "credit")
+      const charges = p.lines.filter((l) => l.kind === "charge")
+      expect(credits.length + charges.length).toBe(p.lines.length)
+      for (const credit of credits) {
+        const charge = charges.find((c) => c.featureId === credit.featureId)
+        // a line rounds to 0 and is dropped only when its exact amount is below half a minor unit
+        expect(Math.abs(credit.amount + (charge?.amount ?? 0)), `${credit.featureId ?? "base"}`).toBeLessThanOrEqual(1)
+        expect(Math.abs(credit.total + (charge?.total ?? 0)), `${credit.featureId ?? "base"} after discounts`).toBeLessThanOrEqual(1)
+      }
+      for (const charge of charges) expect(credits.some((c) => c.featureId === charge.featureId), `${charge.featureId ?? "base"} charged without a credit`).toBe(true)
+      expect(Math.abs(p.total)).toBeLessThanOrEqual(1)
+      if (credits.length > 0) withLines++
+    }), RUNS)
+    expect(withLines / RUNS.numRuns).toBeGreaterThanOrEqual(0.8)
   })
 
   /**

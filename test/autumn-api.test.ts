@@ -257,6 +257,8 @@ describe("execution outcomes", () => {
   it("a pending checkout takes effect through resume (the provider's webhook)", async () => {
     const s = setup()
     const r = await post(s, "/v1/checkout", { customer_id: "cus_new", product_id: "pro", customer_data: { name: "New" } })
+    // A webhook that comes before the customer completed the checkout leaves the plan pending.
+    expect(await s.handler.resume("cus_new")).toMatchObject({ status: 200, body: { required_action: { code: "payment_method_required" }, payment_url: r.body["url"] } })
     await Effect.runPromise(s.sandbox.completeCheckout(String(r.body["url"]), "pm_card_visa"))
     const resumed = await s.handler.resume("cus_new")
     expect(resumed).toMatchObject({ status: 200, body: { customer_id: "cus_new", invoice: { status: "paid", total: 20 } } })

@@ -98,16 +98,18 @@ interface Resumed {
 
 /**
  * Executes the customer's pending plan again, if there is one: its result is stored when it
- * took effect; when the customer still has not acted it is dropped (the request at hand replaces
- * it); a provider failure keeps it and fails (503: retry later).
+ * took effect; when the customer still has not acted it is kept if `keepWaiting` (a webhook that
+ * came early), else dropped (the request at hand replaces it); a provider failure keeps it and
+ * fails (503: retry later).
  */
-const resumeFor = (customer: Customer): Effect.Effect<Resumed, AutumnApiError, Services> =>
+const resumeFor = (customer: Customer, keepWaiting: boolean): Effect.Effect<Resumed, AutumnApiError, Services> =>
   Effect.gen(function* () {
     const store = yield* CustomerStore
     const pending = yield* store.getPending(customer.id)
     if (pending === undefined) return { customer, result: undefined }
     const outcome = yield* Effect.result(executeAttach(pending, customer))
     if (Result.isFailure(outcome) && outcome.failure._tag === "PaymentProviderError") return yield* fromExecuteError(outcome.failure)
+    if (keepWaiting && Result.isSuccess(outcome) && !outcome.success.applied) return { customer, result: outcome.success }
     yield* store.setPending(customer.id, undefined)
     if (Result.isFailure(outcome)) return { customer, result: undefined }
     if (!outcome.success.applied) return { customer, result: outcome.success }
@@ -116,7 +118,7 @@ const resumeFor = (customer: Customer): Effect.Effect<Resumed, AutumnApiError, S
   })
 
 const resumePending = (customer: Customer): Effect.Effect<Customer, AutumnApiError, Services> =>
-  Effect.map(resumeFor(customer), (r) => r.customer)
+  Effect.map(resumeFor(customer, false), (r) => r.customer)
 
 interface Run {
   readonly customer: Customer
@@ -215,7 +217,8 @@ export const checkout = (options: AutumnOptions, body: unknown): Effect.Effect<C
 /**
  * Executes the customer's pending plan again now — what a provider's webhook calls when the
  * customer completed a checkout or paid an invoice (attaches and checkouts do it first anyway).
- * Answers like an attach; without a pending plan, `payment_url: null` and no invoice.
+ * Answers like an attach; without a pending plan, `payment_url: null` and no invoice. A plan
+ * whose customer still has not acted stays pending (its `required_action` is in the answer).
  *
  * @example Autumn.resume("cus_1") // after the sandbox's completeCheckout; needs CustomerStore and PaymentProvider
  */
@@ -224,6 +227,6 @@ export const resume = (customerId: string): Effect.Effect<AttachResponse, Autumn
     const store = yield* CustomerStore
     const customer = yield* store.get(customerId)
     if (customer === undefined) return yield* customerNotFound(customerId)
-    const { result } = yield* resumeFor(customer)
+    const { result } = yield* resumeFor(customer, true)
     return result === undefined ? { customer_id: customerId, payment_url: null } : attachResponse(customerId, undefined, result)
   })

@@ -79,6 +79,7 @@ export const applyDiscounts = (
   currency: string,
   catalog: Catalog
 ): Array<DraftLine> => {
+  if (discounts.length === 0) return lines.slice()
   const seen = new Set<string>()
   const unique = discounts.filter((d) => !seen.has(d.discount.id) && seen.add(d.discount.id) !== undefined)
   let out = [...lines]

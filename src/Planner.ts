@@ -155,7 +155,25 @@ const plan = ({ catalog, customer, request }: AttachInput): AttachPreview => {
     customerAfter
   }
   const actions = planActions(ctx, preview, { customerBefore: customer })
-  return { ...preview, actions, basedOn: customerFingerprint(customer) }
+  // One literal in the document's key order, rather than a spread of `preview`.
+  return {
+    customerId: preview.customerId,
+    currency,
+    scenario: preview.scenario,
+    changes: preview.changes,
+    lines,
+    subtotal: preview.subtotal,
+    discountTotal: preview.discountTotal,
+    total: preview.total,
+    creditApplied: preview.creditApplied,
+    amountDue: preview.amountDue,
+    trialEndsAt: preview.trialEndsAt,
+    nextCycle,
+    checkout,
+    customerAfter,
+    actions,
+    basedOn: customerFingerprint(customer)
+  }
 }
 
 const outOfRange = (): never =>
@@ -538,13 +556,18 @@ const customLines = (ctx: Ctx): Array<DraftLine> =>
   })
 
 const customerAfterOf = (ctx: Ctx, acc: Acc, balanceAfter: bigint): Customer => {
-  const { subscriptions: _s, creditBalance: _b, trialsUsed: _t, ...rest } = ctx.customer
-  const trialsUsed = [...(ctx.customer.trialsUsed ?? [])]
-  for (const t of acc.startedTrials) if (!trialsUsed.includes(t.planId)) trialsUsed.push(t.planId)
-  return {
-    ...rest,
-    ...(balanceAfter === 0n && ctx.customer.creditBalance === undefined ? {} : { creditBalance: Number(balanceAfter) }),
-    ...(trialsUsed.length === 0 ? {} : { trialsUsed }),
-    subscriptions: acc.entries.map((e) => e.sub)
+  const before = ctx.customer
+  // The customer's own fields in their order, then the three this attach may change.
+  const after: Record<string, unknown> = {}
+  for (const key of Object.keys(before)) {
+    if (key !== "subscriptions" && key !== "creditBalance" && key !== "trialsUsed") after[key] = before[key as keyof Customer]
   }
+  if (!(balanceAfter === 0n && before.creditBalance === undefined)) after["creditBalance"] = Number(balanceAfter)
+  const trialsUsed = before.trialsUsed === undefined ? [] : before.trialsUsed.slice()
+  for (const t of acc.startedTrials) if (!trialsUsed.includes(t.planId)) trialsUsed.push(t.planId)
+  if (trialsUsed.length > 0) after["trialsUsed"] = trialsUsed
+  const subscriptions: Array<Subscription> = []
+  for (const e of acc.entries) subscriptions.push(e.sub)
+  after["subscriptions"] = subscriptions
+  return after as Customer
 }

@@ -26,11 +26,28 @@ export type BillingKind = "base" | "prepaid" | "allocated" | "arrears"
  *
  * @example planPrices(pro).length // 2 for a base price and one priced item
  */
-export const planPrices = (plan: Plan): ReadonlyArray<PlanPrice> => {
-  const out: Array<PlanPrice> = []
-  if (plan.price !== undefined) out.push({ kind: "base", plan, price: plan.price })
-  for (const item of plan.items) if (item.price !== undefined) out.push({ kind: "item", plan, item, price: item.price })
-  return out
+export const planPrices = (plan: Plan): ReadonlyArray<PlanPrice> => factsOf(plan).prices
+
+/** What the planner asks of a plan again and again, computed once per (immutable) catalog plan. */
+interface PlanFacts {
+  readonly prices: ReadonlyArray<PlanPrice>
+  readonly free: boolean
+  readonly oneOff: boolean
+}
+
+const facts = new WeakMap<Plan, PlanFacts>()
+
+const factsOf = (plan: Plan): PlanFacts => {
+  let f = facts.get(plan)
+  if (f === undefined) {
+    const prices: Array<PlanPrice> = []
+    if (plan.price !== undefined) prices.push({ kind: "base", plan, price: plan.price })
+    for (const item of plan.items) if (item.price !== undefined) prices.push({ kind: "item", plan, item, price: item.price })
+    const free = !prices.some(priceIsNonZero)
+    f = { prices, free, oneOff: !free && prices.every((p) => p.price.interval === "one_off") }
+    facts.set(plan, f)
+  }
+  return f
 }
 
 /**
@@ -59,14 +76,16 @@ const priceIsNonZero = (p: PlanPrice): boolean => {
 }
 
 /** A plan is free when none of its prices has a non-zero amount. @example isFree(freePlan) // true */
-export const isFree = (plan: Plan): boolean => !planPrices(plan).some(priceIsNonZero)
+export const isFree = (plan: Plan): boolean => factsOf(plan).free
 
 /** One-off: not free and every price is `one_off`. @example isOneOff(creditsPack) // true */
-export const isOneOff = (plan: Plan): boolean =>
-  !isFree(plan) && planPrices(plan).every((p) => p.price.interval === "one_off")
+export const isOneOff = (plan: Plan): boolean => factsOf(plan).oneOff
 
 /** Recurring: neither free nor one-off. @example isRecurring(pro) // true */
-export const isRecurring = (plan: Plan): boolean => !isFree(plan) && !isOneOff(plan)
+export const isRecurring = (plan: Plan): boolean => {
+  const f = factsOf(plan)
+  return !f.free && !f.oneOff
+}
 
 /**
  * The amount of a price in a currency: the catalog amount in the default currency, or its

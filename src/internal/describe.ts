@@ -5,16 +5,29 @@ import type * as Rational from "../Rational.ts"
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-const day = (t: number, withYear: boolean): string => {
-  const d = new Date(t)
-  const text = `${MONTHS[d.getUTCMonth()] ?? ""} ${d.getUTCDate()}`
-  return withYear ? `${text}, ${d.getUTCFullYear()}` : text
+/** "Jan 16" and the year of an instant, cached: the same boundaries recur across lines and customers. */
+interface DayText {
+  readonly text: string
+  readonly year: number
+}
+const days = new Map<number, DayText>()
+
+const dayOf = (t: number): DayText => {
+  let d = days.get(t)
+  if (d === undefined) {
+    const date = new Date(t)
+    d = { text: `${MONTHS[date.getUTCMonth()] ?? ""} ${date.getUTCDate()}`, year: date.getUTCFullYear() }
+    if (days.size >= 20_000) days.clear()
+    days.set(t, d)
+  }
+  return d
 }
 
 /** "Jan 16 – Feb 1, 2025", or "Dec 16, 2024 – Jan 1, 2025" across years. */
 export const periodText = (p: Period): string => {
-  const sameYear = new Date(p.start).getUTCFullYear() === new Date(p.end).getUTCFullYear()
-  return `${day(p.start, !sameYear)} – ${day(p.end, true)}`
+  const start = dayOf(p.start)
+  const end = dayOf(p.end)
+  return start.year === end.year ? `${start.text} – ${end.text}, ${end.year}` : `${start.text}, ${start.year} – ${end.text}, ${end.year}`
 }
 
 /** "1 seat" / "3 seats", from the feature's display names (or its name). */

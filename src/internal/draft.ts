@@ -17,7 +17,15 @@ export interface DraftLine {
 const ORDER: Record<DraftLine["kind"], number> = { arrears: 0, credit: 1, charge: 2, custom: 3 }
 
 /** Arrears first, then credits, then charges, then custom lines; stable within a kind. */
-export const sortLines = (lines: ReadonlyArray<DraftLine>): Array<DraftLine> =>
-  lines.map((line, i) => ({ line, i })).sort((a, b) => ORDER[a.line.kind] - ORDER[b.line.kind] || a.i - b.i).map((x) => x.line)
+export const sortLines = (lines: ReadonlyArray<DraftLine>): Array<DraftLine> => {
+  let sorted = true
+  for (let i = 1; i < lines.length && sorted; i++) sorted = ORDER[(lines[i - 1] as DraftLine).kind] <= ORDER[(lines[i] as DraftLine).kind]
+  if (sorted) return lines.slice()
+  return lines.map((line, i) => ({ line, i })).sort((a, b) => ORDER[a.line.kind] - ORDER[b.line.kind] || a.i - b.i).map((x) => x.line)
+}
 
-export const lineTotal = (line: DraftLine): bigint => line.discounts.reduce((t, d) => t - d.amount, line.amount)
+export const lineTotal = (line: DraftLine): bigint => {
+  let total = line.amount
+  for (const d of line.discounts) total -= d.amount
+  return total
+}

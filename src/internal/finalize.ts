@@ -3,7 +3,8 @@ import type { Line } from "../Preview.ts"
 import { type DraftLine, lineTotal } from "./draft.ts"
 import { iso } from "./instants.ts"
 
-const safe = (n: bigint): boolean => n <= BigInt(Number.MAX_SAFE_INTEGER) && n >= -BigInt(Number.MAX_SAFE_INTEGER)
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
+const safe = (n: bigint): boolean => n <= MAX_SAFE && n >= -MAX_SAFE
 
 /** Turns draft lines into document lines; undefined when an amount exceeds a safe integer. */
 export const finalizeLines = (lines: ReadonlyArray<DraftLine>, _currency: string): Array<Line> | undefined => {
@@ -19,7 +20,7 @@ export const finalizeLines = (lines: ReadonlyArray<DraftLine>, _currency: string
       quantity: l.quantity,
       period: l.period === null ? null : { start: iso(l.period.start), end: iso(l.period.end) },
       amount: Number(l.amount),
-      discounts: l.discounts.map((d) => ({ discountId: d.discountId, amount: Number(d.amount) })),
+      discounts: l.discounts.length === 0 ? [] : l.discounts.map((d) => ({ discountId: d.discountId, amount: Number(d.amount) })),
       total: Number(total)
     })
   }

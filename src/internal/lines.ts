@@ -41,7 +41,12 @@ export const fullPrice = (p: PlanPrice, units: number, ctx: PriceContext): Ratio
 export const packedUnits = (p: PlanPrice, units: number): number =>
   p.kind === "base" ? 1 : Number(packsFor(units, p.price.billingUnits)) * p.price.billingUnits
 
-const draft = (fields: Omit<DraftLine, "discounts">): DraftLine => ({ ...fields, discounts: [] })
+const NO_DISCOUNTS: DraftLine["discounts"] = []
+
+/** A draft line without discounts, built in one literal (no spread). */
+const draft = (
+  kind: DraftLine["kind"], planId: string, featureId: string | null, description: string, quantity: number, period: Period | null, amount: bigint
+): DraftLine => ({ kind, planId, featureId, description, quantity, period, amount, discounts: NO_DISCOUNTS })
 
 /** The in-advance charge of one price of an incoming plan from `at` to its period end. */
 export const chargeLine = (
@@ -54,15 +59,16 @@ export const chargeLine = (
   const amount = Money.toMinor(exact, ctx.currency)
   if (amount === 0n) return undefined
   const shown = period === null ? null : { start: Math.max(period.start, at), end: period.end }
-  return draft({
-    kind: "charge",
-    planId: p.plan.id,
-    featureId: p.kind === "base" ? null : p.item.featureId,
-    description: p.kind === "base" ? describeBaseCharge(p.plan, shown) : describeItemCharge(p.plan, p.item.feature, packedUnits(p, units), shown),
-    quantity: packedUnits(p, units),
-    period: shown,
+  const quantity = packedUnits(p, units)
+  return draft(
+    "charge",
+    p.plan.id,
+    p.kind === "base" ? null : p.item.featureId,
+    p.kind === "base" ? describeBaseCharge(p.plan, shown) : describeItemCharge(p.plan, p.item.feature, quantity, shown),
+    quantity,
+    shown,
     amount
-  })
+  )
 }
 
 /** The charges of an incoming plan: every in-advance price, prorated from `at` on `anchor`. */
@@ -94,16 +100,18 @@ export const outgoingCredits = (sub: Subscription, plan: Plan, at: number, ctx: 
     const amount = Money.toMinor(creditForUnusedTime(fullPrice(p, units, ctx), period, at), ctx.currency)
     if (amount === 0n) continue
     const shown = { start: at, end: period.end }
-    out.push(draft({
+    const quantity = packedUnits(p, units)
+    out.push({
       kind: "credit",
       planId: plan.id,
       featureId: p.kind === "base" ? null : p.item.featureId,
-      description: describeCredit(plan, p.kind === "base" ? undefined : p.item.feature, packedUnits(p, units), shown),
-      quantity: packedUnits(p, units),
+      description: describeCredit(plan, p.kind === "base" ? undefined : p.item.feature, quantity, shown),
+      quantity,
       period: shown,
       amount,
+      discounts: NO_DISCOUNTS,
       creditedFrom: period.start
-    }))
+    })
   }
   return out
 }
@@ -121,21 +129,19 @@ export const outgoingArrears = (sub: Subscription, plan: Plan, at: number, ctx: 
     if (amount === 0n) continue
     const period = periodAt(anchor, interval, at)
     const unitPrice = p.price.amount !== undefined && p.price.billingUnits === 1 ? amountIn(p.price.amount, ctx.currency, ctx.catalog) : undefined
-    out.push(draft({
-      kind: "arrears",
-      planId: plan.id,
-      featureId: p.item.featureId,
-      description: describeArrears(p.item.feature, overage, unitPrice, ctx.currency),
-      quantity: overage,
-      period: { start: period.start, end: at },
-      amount
-    }))
+    out.push(draft("arrears", plan.id, p.item.featureId, describeArrears(p.item.feature, overage, unitPrice, ctx.currency), overage, { start: period.start, end: at }, amount))
   }
   return out
 }
 
-export const quantitiesOf = (sub: Pick<Subscription, "featureQuantities">): Map<string, number> =>
-  new Map((sub.featureQuantities ?? []).map((q) => [q.featureId, q.quantity]))
+export const quantitiesOf = (sub: Pick<Subscription, "featureQuantities">): Map<string, number> => {
+  const out = new Map<string, number>()
+  for (const q of sub.featureQuantities ?? []) out.set(q.featureId, q.quantity)
+  return out
+}
 
-export const heldOf = (sub: Pick<Subscription, "usage">): Map<string, number> =>
-  new Map((sub.usage ?? []).map((u) => [u.featureId, u.used]))
+export const heldOf = (sub: Pick<Subscription, "usage">): Map<string, number> => {
+  const out = new Map<string, number>()
+  for (const u of sub.usage ?? []) out.set(u.featureId, u.used)
+  return out
+}

@@ -96,11 +96,16 @@ class Fnv64 {
   }
 
   hex(): string {
-    return (this.a >>> 0).toString(16).padStart(8, "0") + (this.b >>> 0).toString(16).padStart(8, "0")
+    return hex32(this.a) + hex32(this.b)
   }
 }
 
 const QUOTE = 0x22
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"))
+
+/** Eight lower-case hex digits of a 32-bit value (`(x >>> 0).toString(16).padStart(8, "0")`). */
+const hex32 = (x: number): string =>
+  (HEX_BYTE[(x >>> 24) & 0xff] as string) + (HEX_BYTE[(x >>> 16) & 0xff] as string) + (HEX_BYTE[(x >>> 8) & 0xff] as string) + (HEX_BYTE[x & 0xff] as string)
 
 /** Whether `JSON.stringify` escapes anything in a string: quotes, backslashes, controls, surrogates. */
 const needsEscape = (text: string): boolean => {

@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest"
 import { previewDocument } from "../src/index.ts"
 import type { AttachPreview, Line } from "../src/Preview.ts"
 import { attachDocumentArb, plannedDocumentArb } from "./support/arbitraries.ts"
+import { catalog, customer, doc, preview, request } from "./support/doc.ts"
 
 /**
  * Shrinking these documents is slow (every candidate plans several previews); a run that fails
@@ -87,5 +88,25 @@ describe("determinism (SPEC §1)", () => {
       if (!first.startsWith("{\"error\"")) previews++
     }), { ...RUNS, numRuns: 100 })
     expect(previews).toBeGreaterThanOrEqual(40)
+  })
+})
+
+describe("monotonicity of prepaid quantities: where it does not hold (SPEC §8.2)", () => {
+  /**
+   * `test/properties.test.ts` checks "more prepaid quantity never costs less" on flat and
+   * graduated prices only, and rightly: a volume price charges every unit at the rate of the tier
+   * the quantity falls in, so crossing into a cheaper tier costs less. Tiers ≤ 100 @ $0.10, then
+   * @ $0.05: 100 units = 100 × 0.10 = $10.00; 101 units = 101 × 0.05 = $5.05 (a new subscription,
+   * full period).
+   */
+  it("volume tiers: 101 units cost less than 100 (1000 → 505)", () => {
+    const cat = catalog([{
+      id: "storagePlan",
+      items: [{ featureId: "storage", price: { tiers: [{ upTo: 100, amount: "0.10" }, { upTo: "inf", amount: "0.05" }], tierBehavior: "volume", interval: "month", billingMethod: "prepaid" } }]
+    }])
+    const costOf = (quantity: number): number =>
+      preview(doc(cat, customer([]), request("2025-01-16T00:00:00Z", [{ planId: "storagePlan", featureQuantities: [{ featureId: "storage", quantity }] }]))).total
+    expect(costOf(100)).toBe(1000)
+    expect(costOf(101)).toBe(505)
   })
 })

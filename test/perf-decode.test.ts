@@ -127,6 +127,29 @@ describe("fast decoding agrees with Schema", () => {
     expect(fastValid).toBeGreaterThan(50)
   })
 
+  it("returns a parsed value as it is when its keys are in schema order, else a copy in schema order", () => {
+    const ordered = schemaCustomer(rich.customer, options)
+    const parsed: unknown = JSON.parse(JSON.stringify(Result.isSuccess(ordered) ? ordered.success : null))
+    expect(fastCustomer(parsed, true)).toBe(parsed)
+    // rich.customer has a subscription with `entityId` after `status`: copied, in schema order.
+    expect(fastCustomer(rich.customer, true)).not.toBe(rich.customer)
+    expect(JSON.stringify(fastCustomer(rich.customer, true))).toBe(JSON.stringify(parsed))
+    expect(fastCustomer(parsed, false)).not.toBe(parsed)
+    // Keys reversed at every level: Schema's output has them back in declaration order.
+    const reversed = (v: Json): Json =>
+      Array.isArray(v) ? v.map(reversed) : v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reversed(x)])) : v
+    for (const base of bases) {
+      const customer = reversed(base.customer)
+      const request = reversed(base.request)
+      const c = fastCustomer(customer, true)
+      const r = fastRequest(request, true)
+      expect(c).not.toBe(NOT_FAST)
+      expect(r).not.toBe(NOT_FAST)
+      expectAgrees(c, schemaCustomer(customer, options))
+      expectAgrees(r, schemaRequest(request, options))
+    }
+  })
+
   it("gives up on symbol keys, non-enumerable extra keys and foreign prototypes (values not from JSON)", () => {
     const base = { id: "cus_1", hasPaymentMethod: true }
     const withSymbol = Object.assign({ [Symbol("tag")]: 1 }, base)

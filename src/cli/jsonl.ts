@@ -100,17 +100,20 @@ export const lineSplitter = (): { readonly push: (chunk: string | Buffer) => Arr
 }
 
 /**
- * Output lines are written together, one `write` per batch rather than per line (a `write` to a
- * file or pipe is a system call), in batches of at most this many lines or characters. The line
- * cap keeps reading paced by a slow reader.
+ * Output lines are written together, one `write` per batch rather than per line, UTF-8 encoded
+ * straight into a fresh 64 KiB buffer: per-line writes pay a system call and a small buffer each,
+ * and one large string would pay for an extra copy. A batch holds at most `BATCH_LINES` lines so
+ * that a slow reader still paces the reading.
  */
 const BATCH_LINES = 32
-const BATCH_CHARACTERS = 64 * 1024
+const BATCH_BYTES = 64 * 1024
+/** A UTF-16 code unit takes at most 3 bytes in UTF-8. */
+const MAX_BYTES_PER_UNIT = 3
 
 /**
  * Previews every line of `input` onto `output`. Never rejects: an input stream error ends the
  * run (the lines read so far are answered); an output error (e.g. EPIPE) aborts it. Lines are
- * answered one input chunk at a time, and their output lines written together.
+ * answered one input chunk at a time, and their output lines written in batches.
  *
  * @example await runJsonl(Readable.from(["{}\n"]), process.stdout, documentPreviewer)
  */
@@ -127,35 +130,45 @@ export const runJsonl = async (input: Readable, output: Writable, previewer: Pre
   input.on("error", onInputError)
   const split = lineSplitter()
   let lineNumber = 0
-  let batch = ""
+  let batch = Buffer.allocUnsafe(BATCH_BYTES)
+  let used = 0
   let batchLines = 0
-  const answer = (line: string): void => {
-    lineNumber++
-    const result = previewLine(previewer, lineNumber === 1 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line, lineNumber)
-    if (result === undefined) return
-    lines++
-    if (result.failed) failed++
-    batch += result.json + "\n"
-    batchLines++
-  }
-  /** Writes the batch; false when the run must stop (the output failed or went away). */
-  const flush = async (): Promise<boolean> => {
+  /** Writes one chunk; false when the run must stop (the output failed or went away). */
+  const send = async (chunk: Buffer | string): Promise<boolean> => {
     if (broken || output.destroyed) return false
-    if (batch === "") return true
-    const chunk = batch
-    batch = ""
-    batchLines = 0
     if (!output.write(chunk) && !(await drained(output))) {
       broken = true
       return false
     }
     return true
   }
-  /** Answers lines, flushing whenever the batch is full; false when the run must stop. */
+  const flush = async (): Promise<boolean> => {
+    if (used === 0) return !(broken || output.destroyed)
+    const chunk = batch.subarray(0, used)
+    batch = Buffer.allocUnsafe(BATCH_BYTES)
+    used = 0
+    batchLines = 0
+    return send(chunk)
+  }
+  /** Queues one output line, flushing first when it might not fit; false when the run must stop. */
+  const emit = async (json: string): Promise<boolean> => {
+    const room = MAX_BYTES_PER_UNIT * json.length + 1
+    if (used + room > BATCH_BYTES && !(await flush())) return false
+    if (room > BATCH_BYTES) return send(`${json}\n`)
+    used += batch.write(json, used)
+    batch[used++] = 0x0a
+    batchLines++
+    return batchLines < BATCH_LINES || flush()
+  }
+  /** Answers lines, then writes what is queued; false when the run must stop. */
   const answerAll = async (complete: ReadonlyArray<string>): Promise<boolean> => {
     for (const line of complete) {
-      answer(line)
-      if ((batchLines >= BATCH_LINES || batch.length >= BATCH_CHARACTERS) && !(await flush())) return false
+      lineNumber++
+      const result = previewLine(previewer, lineNumber === 1 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line, lineNumber)
+      if (result === undefined) continue
+      lines++
+      if (result.failed) failed++
+      if (!(await emit(result.json))) return false
     }
     return flush()
   }

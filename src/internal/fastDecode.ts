@@ -1,6 +1,6 @@
 /**
  * A hand-written decoder for the common, valid shape of a customer and a request. It mirrors
- * `CustomerSchema` and `AttachRequestSchema` (same accepted values, same output: new objects with
+ * `CustomerSchema` and `AttachRequestSchema` (same accepted values, same output: objects with
  * the keys in schema order, optional keys only when present) but gives up — returns
  * {@link NOT_FAST} — on anything it is not sure of: a bad value, an unknown key, a symbol key, an
  * object with another prototype, a request with `checkoutSessionParams`. The caller then runs
@@ -40,17 +40,6 @@ const literals = (values: ReadonlyArray<string | boolean>): Decoder => {
 
 const nullOr = (decode: Decoder): Decoder => (u) => (u === null ? null : decode(u))
 
-const array = (decode: Decoder, minLength = 0): Decoder => (u) => {
-  if (!Array.isArray(u) || u.length < minLength) return NOT_FAST
-  const out: Array<unknown> = []
-  for (let i = 0; i < u.length; i++) {
-    const v = decode(u[i])
-    if (v === NOT_FAST) return NOT_FAST
-    out.push(v)
-  }
-  return out
-}
-
 /** A field of a struct: its name, its decoder and whether it may be absent. */
 type Field = readonly [name: string, decode: Decoder, optional?: "optional"]
 
@@ -61,35 +50,64 @@ const isPlainObject = (u: unknown): u is Record<string, unknown> => {
 }
 
 /**
- * How a struct lists the keys it must know: `Reflect.ownKeys` for any value (symbol and
- * non-enumerable keys then give up too), or the much cheaper `Object.keys` for values straight
- * from `JSON.parse`, which have neither.
+ * How the decoders treat their input:
+ * - any value: keys listed with `Reflect.ownKeys` (so symbol and non-enumerable keys give up
+ *   too), and the output is always a fresh copy, like Schema's;
+ * - a value straight from `JSON.parse`, which nobody else holds: keys listed with the much
+ *   cheaper `Object.keys`, and an object or array whose every value decodes to itself, with the
+ *   keys already in schema order, is returned as it is instead of copied.
  */
-type KeyLister = (o: object) => ReadonlyArray<string | symbol>
+interface Mode {
+  readonly listKeys: (o: object) => ReadonlyArray<string | symbol>
+  readonly reuse: boolean
+}
+
+const array = (mode: Mode, decode: Decoder, minLength = 0): Decoder => (u) => {
+  if (!Array.isArray(u) || u.length < minLength) return NOT_FAST
+  let out: Array<unknown> | undefined = mode.reuse ? undefined : []
+  for (let i = 0; i < u.length; i++) {
+    const raw: unknown = u[i]
+    const v = decode(raw)
+    if (v === NOT_FAST) return NOT_FAST
+    if (out === undefined && v !== raw) out = u.slice(0, i)
+    out?.push(v)
+  }
+  return out ?? u
+}
 
 /**
  * A struct with `onExcessProperty: "error"`: every listed key must be a field, every required
  * field present. The output has the fields in declaration order, like Schema's.
  */
-const struct = (listKeys: KeyLister, fields: ReadonlyArray<Field>): Decoder => {
+const struct = (mode: Mode, fields: ReadonlyArray<Field>): Decoder => {
   const indexOf = new Map(fields.map(([name], i) => [name, i]))
   const required = fields.filter((f) => f[2] === undefined).length
+  const fresh = (): Array<unknown> => new Array<unknown>(fields.length).fill(NOT_FAST)
   return (u) => {
     if (!isPlainObject(u)) return NOT_FAST
-    const keys = listKeys(u)
-    const values: Array<unknown> = new Array<unknown>(fields.length).fill(NOT_FAST)
+    const keys = mode.listKeys(u)
+    // The decoded values by field index; only needed once the input cannot be reused as it is.
+    let values = mode.reuse ? undefined : fresh()
     let present = 0
+    let last = -1
     for (let k = 0; k < keys.length; k++) {
       const key = keys[k]
       const i = typeof key === "string" ? indexOf.get(key) : undefined
       if (i === undefined) return NOT_FAST
       const field = fields[i] as Field
-      const v = field[1](u[key as string])
+      const raw = u[key as string]
+      const v = field[1](raw)
       if (v === NOT_FAST) return NOT_FAST
-      values[i] = v
+      if (values === undefined && (v !== raw || i < last)) {
+        values = fresh()
+        for (let j = 0; j < k; j++) values[indexOf.get(keys[j] as string) as number] = u[keys[j] as string]
+      }
+      if (values !== undefined) values[i] = v
+      last = i
       if (field[2] === undefined) present++
     }
     if (present !== required) return NOT_FAST
+    if (values === undefined) return u
     const out: Record<string, unknown> = {}
     for (let i = 0; i < fields.length; i++) {
       const v = values[i]
@@ -110,14 +128,14 @@ const firstOf = (members: ReadonlyArray<Decoder>): Decoder => (u) => {
 
 const never: Decoder = () => NOT_FAST
 
-/** The customer and request decoders, listing keys with `keys`. */
-const decoders = (keys: KeyLister): { readonly customer: Decoder; readonly request: Decoder } => {
+/** The customer and request decoders of a {@link Mode}. */
+const decoders = (mode: Mode): { readonly customer: Decoder; readonly request: Decoder } => {
   // Mirrors src/Customer.ts; keep the field order of the schemas.
-  const featureQuantity = struct(keys, [["featureId", id], ["quantity", nonNegativeNumber]])
-  const usage = struct(keys, [["featureId", id], ["used", nonNegativeNumber]])
-  const appliedDiscount = struct(keys, [["discountId", id], ["appliedAt", instant]])
+  const featureQuantity = struct(mode, [["featureId", id], ["quantity", nonNegativeNumber]])
+  const usage = struct(mode, [["featureId", id], ["used", nonNegativeNumber]])
+  const appliedDiscount = struct(mode, [["discountId", id], ["appliedAt", instant]])
 
-  const subscription = struct(keys, [
+  const subscription = struct(mode, [
     ["id", id],
     ["planId", id],
     ["version", positiveInt, "optional"],
@@ -129,57 +147,57 @@ const decoders = (keys: KeyLister): { readonly customer: Decoder; readonly reque
     ["trialEndsAt", instant, "optional"],
     ["cancelAtPeriodEnd", boolean, "optional"],
     ["endsAt", instant, "optional"],
-    ["featureQuantities", array(featureQuantity), "optional"],
-    ["usage", array(usage), "optional"],
+    ["featureQuantities", array(mode, featureQuantity), "optional"],
+    ["usage", array(mode, usage), "optional"],
     ["providerSubscriptionId", anyString, "optional"],
-    ["discounts", array(appliedDiscount), "optional"]
+    ["discounts", array(mode, appliedDiscount), "optional"]
   ])
 
-  const customer = struct(keys, [
+  const customer = struct(mode, [
     ["id", id],
     ["currency", currency, "optional"],
     ["hasPaymentMethod", boolean, "optional"],
     ["fingerprint", anyString, "optional"],
     ["creditBalance", nonNegativeInt, "optional"],
-    ["trialsUsed", array(id), "optional"],
-    ["subscriptions", array(subscription), "optional"],
-    ["discounts", array(appliedDiscount), "optional"]
+    ["trialsUsed", array(mode, id), "optional"],
+    ["subscriptions", array(mode, subscription), "optional"],
+    ["discounts", array(mode, appliedDiscount), "optional"]
   ])
 
   // Mirrors src/AttachRequest.ts (and FreeTrialSchema of src/Catalog.ts).
-  const requestedPlan = struct(keys, [
+  const requestedPlan = struct(mode, [
     ["planId", id],
     ["version", positiveInt, "optional"],
     ["entityId", anyString, "optional"],
-    ["featureQuantities", array(featureQuantity), "optional"]
+    ["featureQuantities", array(mode, featureQuantity), "optional"]
   ])
 
-  const freeTrial = struct(keys, [
+  const freeTrial = struct(mode, [
     ["length", positiveInt],
     ["unit", literals(["day", "month", "year"])],
     ["cardRequired", boolean, "optional"]
   ])
 
-  const request = struct(keys, [
+  const request = struct(mode, [
     ["customerId", id],
     ["at", instant],
-    ["plans", array(requestedPlan, 1)],
+    ["plans", array(mode, requestedPlan, 1)],
     ["entityId", anyString, "optional"],
     ["currency", currency, "optional"],
     ["freeTrial", nullOr(freeTrial), "optional"],
-    ["discounts", array(firstOf([struct(keys, [["discountId", id]]), struct(keys, [["promotionCode", id]])])), "optional"],
+    ["discounts", array(mode, firstOf([struct(mode, [["discountId", id]]), struct(mode, [["promotionCode", id]])])), "optional"],
     ["prorationBehavior", literals(["prorate_immediately", "none"]), "optional"],
     ["planSchedule", literals(["immediate", "end_of_cycle"]), "optional"],
     ["billingCycleAnchor", literals(["now"]), "optional"],
     ["redirectMode", literals(["always", "if_required", "never"]), "optional"],
-    ["invoiceMode", struct(keys, [
+    ["invoiceMode", struct(mode, [
       ["enabled", literals([true])],
       ["finalize", boolean, "optional"],
       ["enablePlanImmediately", boolean, "optional"],
       ["netTermsDays", nonNegativeInt, "optional"]
     ]), "optional"],
     ["newBillingSubscription", boolean, "optional"],
-    ["customLineItems", array(struct(keys, [["amount", stringOrFiniteNumber], ["description", anyString]])), "optional"],
+    ["customLineItems", array(mode, struct(mode, [["amount", stringOrFiniteNumber], ["description", anyString]])), "optional"],
     ["successUrl", anyString, "optional"],
     // A record of unknown values: rare, and Schema's copy rules for odd keys are not worth mirroring.
     ["checkoutSessionParams", never, "optional"]
@@ -187,8 +205,8 @@ const decoders = (keys: KeyLister): { readonly customer: Decoder; readonly reque
   return { customer, request }
 }
 
-const anyValue = decoders(Reflect.ownKeys)
-const jsonValue = decoders(Object.keys)
+const anyValue = decoders({ listKeys: Reflect.ownKeys, reuse: false })
+const jsonValue = decoders({ listKeys: Object.keys, reuse: true })
 
 /**
  * Decodes a customer on the fast path, or gives up with {@link NOT_FAST}. `fromJson` promises

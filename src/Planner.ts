@@ -13,7 +13,7 @@ import * as Result from "effect/Result"
 import type { AttachRequest, RequestedPlan } from "./AttachRequest.ts"
 import { type FreeTrial, type Plan, findPlan } from "./Catalog.ts"
 import * as Checkout from "./Checkout.ts"
-import { type Customer, type Subscription, isCurrent } from "./Customer.ts"
+import { type AppliedDiscount, type Customer, type Subscription, isCurrent } from "./Customer.ts"
 import { type ActiveDiscount, appliesToInvoice, applyDiscounts } from "./Discounts.ts"
 import type { AttachInput } from "./Document.ts"
 import {
@@ -263,8 +263,11 @@ const resolveRequestDiscounts = (ctx: Ctx): Array<ActiveDiscount> =>
 // One requested plan
 // ---------------------------------------------------------------------------------------------
 
-const held = (acc: Acc): Array<Held> =>
-  acc.entries.flatMap((e) => (e.plan === undefined || e.sub.status === "expired" ? [] : [{ sub: e.sub, plan: e.plan }]))
+const held = (acc: Acc): Array<Held> => {
+  const out: Array<Held> = []
+  for (const e of acc.entries) if (e.plan !== undefined && e.sub.status !== "expired") out.push({ sub: e.sub, plan: e.plan })
+  return out
+}
 
 const requestedQuantities = (requested: RequestedPlan): Map<string, number> =>
   new Map((requested.featureQuantities ?? []).map((q) => [q.featureId, q.quantity]))
@@ -473,24 +476,27 @@ interface NewSub {
 
 const newSubscription = (ctx: Ctx, acc: Acc, plan: Plan, scope: string | null, s: NewSub): Subscription => {
   const id = newSubscriptionId(plan.id, s.startsAt ?? ctx.at, { has: (candidate) => acc.entries.some((e) => e.sub.id === candidate) })
-  const sub: Subscription = {
-    id,
-    planId: plan.id,
-    version: plan.version,
-    ...(scope === null ? {} : { entityId: scope }),
-    status: s.status,
-    billingAnchor: iso(s.anchor),
-    startedAt: iso(s.startedAt),
-    ...(s.startsAt === undefined ? {} : { startsAt: iso(s.startsAt) }),
-    ...(s.status === "trialing" ? { trialEndsAt: iso(s.anchor) } : {}),
-    ...(s.quantities.size === 0 ? {} : { featureQuantities: [...s.quantities].map(([featureId, quantity]) => ({ featureId, quantity })) }),
-    ...(s.carried.size === 0 ? {} : { usage: [...s.carried].map(([featureId, used]) => ({ featureId, used })) }),
-    ...(s.providerSubscriptionId === undefined ? {} : { providerSubscriptionId: s.providerSubscriptionId }),
-    ...(s.discounts === undefined || s.discounts.length === 0 ? {} : { discounts: s.discounts })
-  }
-  acc.entries.push({ sub, plan })
+  // Built field by field in the document's key order (conditional spreads are slow).
+  const sub: Record<string, unknown> = { id, planId: plan.id, version: plan.version }
+  if (scope !== null) sub["entityId"] = scope
+  sub["status"] = s.status
+  sub["billingAnchor"] = iso(s.anchor)
+  sub["startedAt"] = iso(s.startedAt)
+  if (s.startsAt !== undefined) sub["startsAt"] = iso(s.startsAt)
+  if (s.status === "trialing") sub["trialEndsAt"] = iso(s.anchor)
+  if (s.quantities.size > 0) sub["featureQuantities"] = pairs(s.quantities, (featureId, quantity) => ({ featureId, quantity }))
+  if (s.carried.size > 0) sub["usage"] = pairs(s.carried, (featureId, used) => ({ featureId, used }))
+  if (s.providerSubscriptionId !== undefined) sub["providerSubscriptionId"] = s.providerSubscriptionId
+  if (s.discounts !== undefined && s.discounts.length > 0) sub["discounts"] = s.discounts
+  acc.entries.push({ sub: sub as unknown as Subscription, plan })
   acc.newSubscriptionIds.push(id)
-  return sub
+  return sub as unknown as Subscription
+}
+
+const pairs = <A>(map: ReadonlyMap<string, number>, f: (featureId: string, n: number) => A): Array<A> => {
+  const out: Array<A> = []
+  for (const [featureId, n] of map) out.push(f(featureId, n))
+  return out
 }
 
 const scheduleSwitch = (ctx: Ctx, acc: Acc, requested: RequestedPlan, plan: Plan, replaced: Held, scope: string | null): void => {
@@ -514,14 +520,16 @@ const scheduleSwitch = (ctx: Ctx, acc: Acc, requested: RequestedPlan, plan: Plan
 // ---------------------------------------------------------------------------------------------
 
 const activeDiscounts = (ctx: Ctx, acc: Acc, fromRequest: ReadonlyArray<ActiveDiscount>, touchedKey: string | undefined): Array<ActiveDiscount> => {
-  const existing = [
-    ...(ctx.customer.discounts ?? []),
-    ...acc.entries.filter((e) => touchedKey !== undefined && billingKey(e.sub) === touchedKey).flatMap((e) => e.sub.discounts ?? [])
-  ]
   const out: Array<ActiveDiscount> = []
-  for (const applied of existing) {
+  const add = (applied: AppliedDiscount): void => {
     const discount = ctx.catalog.discountsById.get(applied.discountId)
     if (discount !== undefined) out.push({ discount, appliedAt: ms(applied.appliedAt), newlyApplied: false })
+  }
+  for (const applied of ctx.customer.discounts ?? []) add(applied)
+  if (touchedKey !== undefined) {
+    for (const e of acc.entries) {
+      if (e.sub.discounts !== undefined && billingKey(e.sub) === touchedKey) for (const applied of e.sub.discounts) add(applied)
+    }
   }
   for (const d of fromRequest) if (!out.some((o) => o.discount.id === d.discount.id)) out.push(d)
   return out

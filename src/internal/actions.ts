@@ -14,7 +14,7 @@ import type { AttachPreview } from "../Preview.ts"
 import { isRecurring } from "../Pricing.ts"
 import type { Phase, ProviderAction, ProviderItem } from "../Provider.ts"
 import { iso, ms } from "./instants.ts"
-import { billingKey, fnv1a64 } from "./working.ts"
+import { billingKey, jsonHash } from "./working.ts"
 
 interface ActionCtx {
   readonly request: AttachRequest
@@ -217,7 +217,7 @@ const subscriptionDrafts = (
  *
  * @example requestKey(request) // "3f9c…"
  */
-export const requestKey = (request: AttachRequest): string => fnv1a64(JSON.stringify(request))
+export const requestKey = (request: AttachRequest): string => jsonHash(request)
 
 /**
  * The provider-neutral actions that carry out a preview, in execution order (SPEC §11), each
@@ -276,17 +276,15 @@ const keyed = (prefix: string, drafts: ReadonlyArray<Draft>): Array<ProviderActi
     const i = drafts.findIndex((d) => d.type === type)
     return `ap_${prefix}_${i}_${type}`
   }
-  return drafts.map((d, i): ProviderAction => {
-    const idempotencyKey = `ap_${prefix}_${i}_${d.type}`
-    switch (d.type) {
-      case "awaitCheckout":
-        return { ...d, idempotencyKey, session: keyOf("createCheckoutSession") }
-      case "awaitInvoicePaid":
-      case "payInvoice":
-        return { ...d, idempotencyKey, invoice: keyOf("createInvoice") }
-      default:
-        // The draft is a fresh object of this module: give it its key in place.
-        return Object.assign(d, { idempotencyKey })
-    }
-  })
+  const out: Array<ProviderAction> = []
+  for (let i = 0; i < drafts.length; i++) {
+    // Every draft is a fresh object of this module: it gets its references and key in place
+    // (`idempotencyKey` last, as the documents list it).
+    const d = drafts[i] as Draft & { idempotencyKey?: string; session?: string; invoice?: string }
+    if (d.type === "awaitCheckout") d.session = keyOf("createCheckoutSession")
+    else if (d.type === "awaitInvoicePaid" || d.type === "payInvoice") d.invoice = keyOf("createInvoice")
+    d.idempotencyKey = `ap_${prefix}_${i}_${d.type}`
+    out.push(d as ProviderAction)
+  }
+  return out
 }

@@ -9,6 +9,8 @@ import { type PriceContext, billedUnits, chargeLine, heldOf, quantitiesOf, usedO
 import { type Entry, billingKey } from "./working.ts"
 import { iso, ms } from "./instants.ts"
 
+const NONE: ReadonlyMap<string, number> = new Map()
+
 /** The instant of the next invoice: the earliest renewal, trial end or scheduled change after `at`. */
 const nextInvoiceAt = (members: ReadonlyArray<Entry>, at: number): number | undefined => {
   let next = Number.POSITIVE_INFINITY
@@ -46,7 +48,10 @@ export const nextCycleOf = (
   discounts: ReadonlyArray<ActiveDiscount>,
   todayEmpty: boolean
 ): NextCycle | undefined => {
-  const members = entries.filter((e) => e.plan !== undefined && billingKey(e.sub) === key && (isCurrent(e.sub) || e.sub.status === "scheduled"))
+  const members: Array<Entry> = []
+  for (const e of entries) {
+    if (e.plan !== undefined && (isCurrent(e.sub) || e.sub.status === "scheduled") && billingKey(e.sub) === key) members.push(e)
+  }
   const startsAt = nextInvoiceAt(members, ctx.at)
   if (startsAt === undefined) return undefined
   const lines: Array<DraftLine> = []
@@ -54,8 +59,8 @@ export const nextCycleOf = (
   for (const e of members) {
     if (e.plan === undefined || !activeAt(e, startsAt)) continue
     const anchor = ms(e.sub.billingAnchor)
-    const quantities = quantitiesOf(e.sub)
-    const held = heldOf(e.sub)
+    let quantities: ReadonlyMap<string, number> | undefined
+    let held: ReadonlyMap<string, number> | undefined
     for (const p of planPrices(e.plan)) {
       const interval = recurringInterval(p.price.interval)
       if (interval === undefined) continue
@@ -70,7 +75,11 @@ export const nextCycleOf = (
         continue
       }
       if (periodAt(anchor, interval, startsAt).start !== startsAt) continue
-      const line = chargeLine(p, billedUnits(p, quantities, held), anchor, startsAt, ctx, true)
+      if (p.kind === "item") {
+        quantities ??= quantitiesOf(e.sub)
+        held ??= heldOf(e.sub)
+      }
+      const line = chargeLine(p, p.kind === "base" ? 1 : billedUnits(p, quantities ?? NONE, held ?? NONE), anchor, startsAt, ctx, true)
       if (line !== undefined) lines.push(line)
     }
   }

@@ -12,8 +12,20 @@ export interface Entry {
 }
 
 /** Which billing subscription a plan instance belongs to: the provider's id, or its anchor. */
-export const billingKey = (sub: Subscription): string =>
-  sub.providerSubscriptionId ?? `anchor:${ms(sub.billingAnchor)}`
+export const billingKey = (sub: Subscription): string => sub.providerSubscriptionId ?? anchorKey(sub.billingAnchor)
+
+const anchorKeys = new Map<string, string>()
+
+/** `anchor:<epoch ms>` of a billing anchor, cached by its text (the same anchors recur). */
+const anchorKey = (anchor: string): string => {
+  let key = anchorKeys.get(anchor)
+  if (key === undefined) {
+    key = `anchor:${ms(anchor)}`
+    if (anchorKeys.size >= 20_000) anchorKeys.clear()
+    anchorKeys.set(anchor, key)
+  }
+  return key
+}
 
 /**
  * The end of the current period of a subscription at `at`: the trial end while trialing, else
@@ -163,6 +175,70 @@ const feedCanonical = (h: Fnv64, value: unknown): void => {
     return h.char(0x7d) // }
   }
   h.text(JSON.stringify(value) ?? "null")
+}
+
+/**
+ * `fnv1a64(JSON.stringify(value))` for plain JSON data (plain objects and arrays, strings, finite
+ * or non-finite numbers, booleans, null), walking the value instead of building the text.
+ * Anything `JSON.stringify` treats specially (`toJSON`, class instances, bigint) falls back to it.
+ *
+ * @example jsonHash({ a: [1, "x"] }) === fnv1a64('{"a":[1,"x"]}') // true
+ */
+export const jsonHash = (value: unknown): string => {
+  const h = new Fnv64()
+  return feedJson(h, value) ? h.hex() : fnv1a64(JSON.stringify(value))
+}
+
+/** Whether `JSON.stringify` leaves a member out (an array writes `null` in its place). */
+const omitted = (v: unknown): boolean => v === undefined || typeof v === "function" || typeof v === "symbol"
+
+/** Feeds `JSON.stringify(value)` to the hash; false (with the hash unusable) when the value is not plain data. */
+const feedJson = (h: Fnv64, value: unknown): boolean => {
+  if (typeof value === "string") {
+    h.jsonString(value)
+    return true
+  }
+  if (typeof value === "number") {
+    h.text(Number.isFinite(value) ? String(value) : "null")
+    return true
+  }
+  if (typeof value === "boolean") {
+    h.text(value ? "true" : "false")
+    return true
+  }
+  if (value === null) {
+    h.text("null")
+    return true
+  }
+  if (typeof value !== "object" || typeof (value as { toJSON?: unknown }).toJSON === "function") return false
+  const proto: unknown = Object.getPrototypeOf(value)
+  if (Array.isArray(value)) {
+    if (proto !== Array.prototype) return false
+    h.char(0x5b)
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) h.char(0x2c)
+      const v: unknown = value[i]
+      if (omitted(v)) h.text("null")
+      else if (!feedJson(h, v)) return false
+    }
+    h.char(0x5d)
+    return true
+  }
+  if (proto !== Object.prototype && proto !== null) return false
+  const record = value as Record<string, unknown>
+  h.char(0x7b)
+  let first = true
+  for (const key of Object.keys(record)) {
+    const v = record[key]
+    if (omitted(v)) continue
+    if (!first) h.char(0x2c)
+    first = false
+    h.jsonString(key)
+    h.char(0x3a)
+    if (!feedJson(h, v)) return false
+  }
+  h.char(0x7d)
+  return true
 }
 
 /**

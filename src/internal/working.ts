@@ -101,10 +101,23 @@ class Fnv64 {
 
   /** A string as JSON (`JSON.stringify(text)`): quoted, escaped only when it needs escaping. */
   jsonString(text: string): void {
-    if (needsEscape(text)) return this.text(JSON.stringify(text))
-    this.char(QUOTE)
-    this.text(text)
-    this.char(QUOTE)
+    const a0 = this.a
+    const b0 = this.b
+    let a = Math.imul(a0 ^ QUOTE, 0x01000193)
+    let b = Math.imul(b0 ^ QUOTE, 0x5bd1e995) ^ (b0 >>> 15)
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i)
+      if (c < 0x20 || c === QUOTE || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) {
+        // Something to escape: start this string again from its JSON text.
+        this.a = a0
+        this.b = b0
+        return this.text(JSON.stringify(text))
+      }
+      a = Math.imul(a ^ c, 0x01000193)
+      b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15)
+    }
+    this.a = Math.imul(a ^ QUOTE, 0x01000193)
+    this.b = Math.imul(b ^ QUOTE, 0x5bd1e995) ^ (b >>> 15)
   }
 
   hex(): string {
@@ -118,15 +131,6 @@ const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2
 /** Eight lower-case hex digits of a 32-bit value (`(x >>> 0).toString(16).padStart(8, "0")`). */
 const hex32 = (x: number): string =>
   (HEX_BYTE[(x >>> 24) & 0xff] as string) + (HEX_BYTE[(x >>> 16) & 0xff] as string) + (HEX_BYTE[(x >>> 8) & 0xff] as string) + (HEX_BYTE[x & 0xff] as string)
-
-/** Whether `JSON.stringify` escapes anything in a string: quotes, backslashes, controls, surrogates. */
-const needsEscape = (text: string): boolean => {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (c < 0x20 || c === QUOTE || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return true
-  }
-  return false
-}
 
 const byCodeUnits = (keys: Array<string>): Array<string> => {
   for (let i = 1; i < keys.length; i++) {

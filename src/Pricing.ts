@@ -33,6 +33,8 @@ interface PlanFacts {
   readonly prices: ReadonlyArray<PlanPrice>
   readonly free: boolean
   readonly oneOff: boolean
+  /** {@link monthlyTotal} by currency (and the catalog's default currency), filled on demand. */
+  monthly?: Map<string, Rational.Rational>
 }
 
 const facts = new WeakMap<Plan, PlanFacts>()
@@ -196,11 +198,17 @@ const comparisonRate = (p: PlanPrice, currency: string, catalog: Catalog): Ratio
  * @example monthlyTotal(annualPlan240, "usd", catalog) // 20/1
  */
 export const monthlyTotal = (plan: Plan, currency: string, catalog: Catalog): Rational.Rational => {
-  let total = Rational.zero
-  for (const p of planPrices(plan)) {
-    const interval = recurringInterval(p.price.interval)
-    if (interval === undefined || billingKind(p) === "arrears") continue
-    total = Rational.add(total, Rational.div(comparisonRate(p, currency, catalog), lengthInMonths(interval)))
+  const f = factsOf(plan)
+  const key = currency === catalog.defaultCurrency ? currency : `${currency}\u0000${catalog.defaultCurrency}`
+  let total = f.monthly?.get(key)
+  if (total === undefined) {
+    total = Rational.zero
+    for (const p of planPrices(plan)) {
+      const interval = recurringInterval(p.price.interval)
+      if (interval === undefined || billingKind(p) === "arrears") continue
+      total = Rational.add(total, Rational.div(comparisonRate(p, currency, catalog), lengthInMonths(interval)))
+    }
+    ;(f.monthly ??= new Map()).set(key, total)
   }
   return total
 }

@@ -116,7 +116,8 @@ interface Held {
 const itemOf = (sub: Subscription, catalog: Catalog): ProviderItem | undefined => {
   const plan = findPlan(catalog, sub.planId, sub.version)
   if (plan === undefined || !isRecurring(plan)) return undefined
-  const quantities = sub.featureQuantities === undefined ? [] : [...sub.featureQuantities].sort((a, b) => (a.featureId < b.featureId ? -1 : 1))
+  const fq = sub.featureQuantities
+  const quantities = fq === undefined ? [] : fq.length < 2 ? fq.slice() : [...fq].sort((a, b) => (a.featureId < b.featureId ? -1 : 1))
   return { planId: plan.id, version: plan.version, entityId: sub.entityId ?? null, quantities }
 }
 
@@ -138,23 +139,29 @@ const billingSubscription = (key: string, members: ReadonlyArray<Subscription>, 
       change = Math.min(change, ms(sub.startsAt))
     }
   }
-  const items = current.map((m) => m.item)
+  const items: Array<ProviderItem> = []
+  for (const m of current) items.push(m.item)
   let cancelAt: string | null = null
   let phase: Phase | null = null
   if (change !== Infinity) {
-    const then = [
-      ...current.filter((m) => cancelsAt(m.sub) > change),
-      ...scheduled.filter((m) => ms(m.sub.startsAt ?? "") <= change)
-    ].map((m) => m.item)
+    const then: Array<ProviderItem> = []
+    for (const m of current) if (cancelsAt(m.sub) > change) then.push(m.item)
+    for (const m of scheduled) if (ms(m.sub.startsAt ?? "") <= change) then.push(m.item)
     if (then.length === 0) cancelAt = iso(change)
     else if (!sameItems(then, items)) phase = { at: iso(change), items: then }
   }
   const first = members[0] as Subscription
   const trialing = current.find((m) => m.sub.status === "trialing" && m.sub.trialEndsAt !== undefined)
+  let providerId: string | undefined
+  const ids: Array<string> = []
+  for (const s of members) {
+    providerId ??= s.providerSubscriptionId
+    ids.push(s.id)
+  }
   return {
     key,
-    providerId: members.find((s) => s.providerSubscriptionId !== undefined)?.providerSubscriptionId ?? first.id,
-    members: members.map((s) => s.id),
+    providerId: providerId ?? first.id,
+    members: ids,
     items,
     billingAnchor: iso(ms((current[0] ?? scheduled[0])?.sub.billingAnchor ?? first.billingAnchor)),
     trialEndsAt: trialing?.sub.trialEndsAt === undefined ? null : iso(ms(trialing.sub.trialEndsAt)),
@@ -265,9 +272,13 @@ export const planActions = (ctx: ActionCtx, p: Omit<AttachPreview, "actions" | "
     successUrl: ctx.request.successUrl ?? null,
     params: ctx.request.checkoutSessionParams ?? {}
   }, { type: "awaitCheckout", session: "" }]
-  const drafts = gated
-    ? [...checkout, ...invoice, { type: "awaitInvoicePaid", invoice: "" } as const, ...early, ...late]
-    : [...checkout, ...early, ...invoice, ...late]
+  const drafts: Array<Draft> = checkout
+  if (gated) {
+    drafts.push(...invoice, { type: "awaitInvoicePaid", invoice: "" }, ...early)
+  } else {
+    drafts.push(...early, ...invoice)
+  }
+  drafts.push(...late)
   return keyed(requestKey(ctx.request), drafts)
 }
 

@@ -29,7 +29,7 @@ import {
 import { nextCycleOf } from "./internal/nextCycle.ts"
 import { quantityChangeLines } from "./internal/quantityChange.ts"
 import {
-  type Entry, billingKey, currentPeriodEnd, customerFingerprint, isTrialingAt, newSubscriptionId
+  type Entry, billingKey, currentPeriodEnd, customerFingerprint, isTrialingAt, newSubscriptionId, patched
 } from "./internal/working.ts"
 import * as Money from "./Money.ts"
 import type { AttachPreview, Change, Scenario, Timing } from "./Preview.ts"
@@ -318,7 +318,7 @@ const attachOne = (ctx: Ctx, acc: Acc, requested: RequestedPlan, plan: Plan): vo
       if (!isTrialingAt(current.sub, ctx.at)) {
         acc.lines.push(...quantityChangeLines(ctx, current, requestedQuantities(requested)))
       }
-      updateEntry(acc, current.sub, (sub) => ({ ...sub, featureQuantities: mergeQuantities(sub, requestedQuantities(requested)) }))
+      updateEntry(acc, current.sub, (sub) => patched(sub, { featureQuantities: mergeQuantities(sub, requestedQuantities(requested)) }))
       acc.touched.push(billingKey(current.sub))
       return change("update_prepaid_quantity", "immediate", ctx.at, null)
     }
@@ -338,10 +338,8 @@ const attachOne = (ctx: Ctx, acc: Acc, requested: RequestedPlan, plan: Plan): vo
   change(c.scenario, "immediate", ctx.at, replaced?.plan.id ?? null)
 }
 
-const withoutCancel = (sub: Subscription): Subscription => {
-  const { cancelAtPeriodEnd: _c, endsAt: _e, ...rest } = sub
-  return rest
-}
+const CANCEL: ReadonlyArray<keyof Subscription> = ["cancelAtPeriodEnd", "endsAt"]
+const withoutCancel = (sub: Subscription): Subscription => patched(sub, {}, CANCEL)
 
 /** Updates a subscription of the working state, found by id (earlier steps may have replaced its object). */
 const updateEntry = (acc: Acc, which: Subscription, update: (current: Subscription) => Subscription): void => {
@@ -350,7 +348,7 @@ const updateEntry = (acc: Acc, which: Subscription, update: (current: Subscripti
 }
 
 const releaseSchedule = (ctx: Ctx, acc: Acc, scheduled: Subscription): void => {
-  updateEntry(acc, scheduled, (sub) => ({ ...sub, status: "expired", endsAt: iso(ctx.at) }))
+  updateEntry(acc, scheduled, (sub) => patched(sub, { status: "expired", endsAt: iso(ctx.at) }))
   // The plan it was to replace no longer cancels at period end because of it.
   for (const e of acc.entries) {
     if (e.sub.cancelAtPeriodEnd === true && e.sub.endsAt !== undefined && scheduled.startsAt !== undefined && ms(e.sub.endsAt) === ms(scheduled.startsAt) && scopeOf(e.sub) === scopeOf(scheduled) && isCurrent(e.sub)) {
@@ -425,7 +423,7 @@ const startNow = (
   if (!noProration) {
     acc.lines.push(...incomingCharges(plan, quantities, carried, anchor, at, ctx, { recurring: trial === undefined && !joinsTrial }))
   }
-  if (replaced !== undefined) updateEntry(acc, replaced.sub, (sub) => ({ ...withoutCancel(sub), status: "expired", endsAt: iso(at) }))
+  if (replaced !== undefined) updateEntry(acc, replaced.sub, (sub) => patched(sub, { status: "expired", endsAt: iso(at) }, CANCEL))
   const sub = newSubscription(ctx, acc, plan, scope, {
     status: trial !== undefined ? "trialing" : "active",
     anchor,
@@ -501,7 +499,7 @@ const pairs = <A>(map: ReadonlyMap<string, number>, f: (featureId: string, n: nu
 
 const scheduleSwitch = (ctx: Ctx, acc: Acc, requested: RequestedPlan, plan: Plan, replaced: Held, scope: string | null): void => {
   const effectiveAt = currentPeriodEnd(replaced.sub, replaced.plan, ctx.at)
-  updateEntry(acc, replaced.sub, (sub) => ({ ...sub, cancelAtPeriodEnd: true, endsAt: iso(effectiveAt) }))
+  updateEntry(acc, replaced.sub, (sub) => patched(sub, { cancelAtPeriodEnd: true, endsAt: iso(effectiveAt) }))
   const sub = newSubscription(ctx, acc, plan, scope, {
     status: "scheduled",
     anchor: ms(replaced.sub.billingAnchor),
@@ -541,7 +539,7 @@ const recordDiscounts = (ctx: Ctx, acc: Acc, fromRequest: ReadonlyArray<ActiveDi
   for (const e of acc.entries) {
     if (!acc.newSubscriptionIds.includes(e.sub.id)) continue
     const have = e.sub.discounts ?? []
-    e.sub = { ...e.sub, discounts: [...have, ...applied.filter((a) => !have.some((h) => h.discountId === a.discountId))] }
+    e.sub = patched(e.sub, { discounts: [...have, ...applied.filter((a) => !have.some((h) => h.discountId === a.discountId))] })
   }
 }
 

@@ -27,6 +27,28 @@ const anchorKey = (anchor: string): string => {
   return key
 }
 
+/** Fields a planned change sets on a subscription. */
+export type SubscriptionPatch = { readonly [K in keyof Subscription]?: Subscription[K] }
+
+/**
+ * `{ ...withoutKeys(sub, drop), ...patch }` built by a loop: the same keys in the same order (the
+ * subscription's own keys in place, new ones appended in patch order), several times faster than
+ * an object spread of a decoded subscription.
+ *
+ * @example patched(sub, { status: "expired", endsAt: "2025-01-16T00:00:00.000Z" }, ["cancelAtPeriodEnd", "endsAt"])
+ */
+export const patched = (sub: Subscription, patch: SubscriptionPatch, drop: ReadonlyArray<keyof Subscription> = []): Subscription => {
+  const out: Record<string, unknown> = {}
+  const source = sub as Record<string, unknown>
+  const changes = patch as Record<string, unknown>
+  for (const key of Object.keys(source)) {
+    if (drop.includes(key as keyof Subscription)) continue
+    out[key] = Object.hasOwn(changes, key) ? changes[key] : source[key]
+  }
+  for (const key of Object.keys(changes)) if (!Object.hasOwn(out, key)) out[key] = changes[key]
+  return out as unknown as Subscription
+}
+
 /**
  * The end of the current period of a subscription at `at`: the trial end while trialing, else
  * the earliest next boundary of its recurring prices (`at` when it has none).

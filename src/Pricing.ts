@@ -130,8 +130,26 @@ export const billableUnits = (units: number, included: number | "unlimited"): nu
  *
  * @example packsFor(701, 100) // 8
  */
-export const packsFor = (units: number, billingUnits: number): bigint =>
-  Rational.ceil(Rational.div(Rational.make(...decimalUnits(units)), Rational.fromInt(billingUnits)))
+export const packsFor = (units: number, billingUnits: number): bigint => {
+  if (Number.isInteger(units) && Math.abs(units) <= SMALL && Number.isInteger(billingUnits) && billingUnits > 0 && billingUnits <= SMALL) {
+    // Small whole numbers: the same ceiling in exact integer arithmetic on numbers.
+    let q = Math.floor(units / billingUnits)
+    let r = units - q * billingUnits
+    while (r < 0) {
+      q--
+      r += billingUnits
+    }
+    while (r >= billingUnits) {
+      q++
+      r -= billingUnits
+    }
+    return BigInt(r === 0 ? q : q + 1)
+  }
+  return Rational.ceil(Rational.div(Rational.make(...decimalUnits(units)), Rational.fromInt(billingUnits)))
+}
+
+/** Below 2^31, products and differences of two such integers are exact in a double. */
+const SMALL = 2 ** 31
 
 const decimalUnits = (units: number): [bigint, bigint] => {
   if (Number.isInteger(units)) return [BigInt(units), 1n]

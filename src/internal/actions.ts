@@ -202,16 +202,17 @@ const subscriptionDrafts = (
       })
       continue
     }
-    const target = { subscriptionId: b.providerId, subscriptionIds: view.after?.members ?? b.members }
+    const subscriptionId = b.providerId
+    const subscriptionIds = view.after?.members ?? b.members
     if (a === undefined) {
-      late.push({ type: "cancelSubscription", ...target, atPeriodEnd: false, at: iso(ms(ctx.request.at)) })
+      late.push({ type: "cancelSubscription", subscriptionId, subscriptionIds, atPeriodEnd: false, at: iso(ms(ctx.request.at)) })
       continue
     }
-    if (b.phase !== null && !samePhase(b.phase, a.phase)) early.push({ type: "releaseSchedule", ...target, at: b.phase.at, items: b.phase.items })
-    if (!sameItems(b.items, a.items)) early.push({ type: "updateSubscription", ...target, items: a.items, previousItems: b.items, prorationBehavior: "none" })
-    if (b.cancelAt !== null && b.cancelAt !== a.cancelAt) early.push({ type: "uncancelSubscription", ...target, at: b.cancelAt })
-    if (a.cancelAt !== null && b.cancelAt !== a.cancelAt) early.push({ type: "cancelSubscription", ...target, atPeriodEnd: true, at: a.cancelAt })
-    if (a.phase !== null && !samePhase(b.phase, a.phase)) early.push({ type: "scheduleChange", ...target, at: a.phase.at, items: a.phase.items })
+    if (b.phase !== null && !samePhase(b.phase, a.phase)) early.push({ type: "releaseSchedule", subscriptionId, subscriptionIds, at: b.phase.at, items: b.phase.items })
+    if (!sameItems(b.items, a.items)) early.push({ type: "updateSubscription", subscriptionId, subscriptionIds, items: a.items, previousItems: b.items, prorationBehavior: "none" })
+    if (b.cancelAt !== null && b.cancelAt !== a.cancelAt) early.push({ type: "uncancelSubscription", subscriptionId, subscriptionIds, at: b.cancelAt })
+    if (a.cancelAt !== null && b.cancelAt !== a.cancelAt) early.push({ type: "cancelSubscription", subscriptionId, subscriptionIds, atPeriodEnd: true, at: a.cancelAt })
+    if (a.phase !== null && !samePhase(b.phase, a.phase)) early.push({ type: "scheduleChange", subscriptionId, subscriptionIds, at: a.phase.at, items: a.phase.items })
   }
   return { early, late, created }
 }

@@ -67,11 +67,9 @@ export const nextCycleOf = (
       if (billingKind(p) === "arrears") {
         if (p.kind !== "item") continue
         const known = e.sub.status !== "scheduled" && e.sub.usage?.some((u) => u.featureId === p.item.featureId) === true
-        usageLines.push({
-          planId: e.plan.id,
-          featureId: p.item.featureId,
-          ...(known ? { overage: billableUnits(usedOf(e.sub, p.item.featureId), p.item.included) } : {})
-        })
+        usageLines.push(known
+          ? { planId: e.plan.id, featureId: p.item.featureId, overage: billableUnits(usedOf(e.sub, p.item.featureId), p.item.included) }
+          : { planId: e.plan.id, featureId: p.item.featureId })
         continue
       }
       if (periodAt(anchor, interval, startsAt).start !== startsAt) continue

@@ -39,7 +39,7 @@ export const quantityChangeLines = (
     if (amount === 0n) continue
     const shown = period === null ? null : { start: ctx.at, end: period.end }
     const change = `${unitsText(p.item.feature, packedUnits(p, oldUnits))} → ${packedUnits(p, newUnits)}`
-    lines.push({
+    const line: DraftLine = {
       kind: amount > 0n ? "charge" : "credit",
       planId: current.plan.id,
       featureId: p.item.featureId,
@@ -49,9 +49,9 @@ export const quantityChangeLines = (
       quantity: Math.abs(packedUnits(p, newUnits) - packedUnits(p, oldUnits)),
       period: shown,
       amount,
-      discounts: [],
-      ...(amount < 0n && period !== null ? { creditedFrom: period.start } : {})
-    })
+      discounts: []
+    }
+    lines.push(amount < 0n && period !== null ? { ...line, creditedFrom: period.start } : line)
   }
   return lines
 }

@@ -60,7 +60,8 @@ interface Acc {
   readonly changes: Array<Change>
   readonly touched: Array<string>
   readonly startedTrials: Array<{ readonly planId: string; readonly trial: FreeTrial }>
-  readonly newKeys: Set<string>
+  /** Whether a new billing subscription starts. */
+  startsBillingSubscription: boolean
   readonly newSubscriptionIds: Array<string>
   oneOff: boolean
   paidRecurring: boolean
@@ -97,7 +98,7 @@ const plan = ({ catalog, customer, request }: AttachInput): AttachPreview => {
     changes: [],
     touched: [],
     startedTrials: [],
-    newKeys: new Set(),
+    startsBillingSubscription: false,
     newSubscriptionIds: [],
     oneOff: false,
     paidRecurring: false,
@@ -106,7 +107,7 @@ const plan = ({ catalog, customer, request }: AttachInput): AttachPreview => {
   }
   const hadPaidSubscription = acc.entries.some((e) => e.plan !== undefined && isCurrent(e.sub) && isRecurring(e.plan))
   const requestDiscounts = resolveRequestDiscounts(ctx)
-  plans.forEach(({ requested, plan }) => attachOne(ctx, acc, requested, plan))
+  for (const { requested, plan } of plans) attachOne(ctx, acc, requested, plan)
 
   const immediate = acc.changes.some((c) => c.timing === "immediate")
   const computed = sortLines(acc.lines)
@@ -114,7 +115,7 @@ const plan = ({ catalog, customer, request }: AttachInput): AttachPreview => {
   const todayLines = custom ?? computed
   const touchedKey = acc.touched[0]
   const discounts = activeDiscounts(ctx, acc, requestDiscounts, touchedKey)
-  const todayDiscounted = applyDiscounts(todayLines, discounts.filter((d) => appliesToInvoice(d, ctx.at, true)), currency, catalog)
+  const todayDiscounted = applyDiscounts(todayLines, discounts.length === 0 ? discounts : discounts.filter((d) => appliesToInvoice(d, ctx.at, true)), currency, catalog)
   const lines = finalizeLines(todayDiscounted, currency) ?? outOfRange()
   const totals = sumLines(todayDiscounted)
   const balance = BigInt(customer.creditBalance ?? 0)
@@ -135,7 +136,7 @@ const plan = ({ catalog, customer, request }: AttachInput): AttachPreview => {
     paidRecurring: acc.paidRecurring,
     hadPaidSubscription,
     cardlessTrial: acc.paidRecurring && acc.cardlessTrialOnly,
-    startsBillingSubscription: acc.newKeys.size > 0
+    startsBillingSubscription: acc.startsBillingSubscription
   })
   const customerAfter = customerAfterOf(ctx, acc, balanceAfter)
   const preview: Omit<AttachPreview, "actions" | "basedOn"> = {
@@ -445,7 +446,7 @@ const startNow = (
   acc.paidRecurring = true
   if (trial === undefined || trial.cardRequired) acc.cardlessTrialOnly = false
   const key = billingKey(sub)
-  if (target === undefined) acc.newKeys.add(key)
+  if (target === undefined) acc.startsBillingSubscription = true
   acc.touched.push(key)
 }
 

@@ -51,7 +51,25 @@ export const describeArrears = (feature: Feature, units: number, unitPrice: Rati
   const name = feature.display?.plural ?? feature.name
   const capitalised = name.charAt(0).toUpperCase() + name.slice(1)
   if (unitPrice === undefined) return `${capitalised} overage: ${unitsText(feature, units)}`
-  const minor = Money.toMinor(unitPrice, currency)
-  const exact = unitPrice.n * 10n ** BigInt(Money.exponentOf(currency)) % unitPrice.d === 0n
-  return `${capitalised} overage: ${units} × ${exact ? Money.formatMinor(minor, currency) : `${Money.formatMinor(minor, currency)} (rounded)`}`
+  return `${capitalised} overage: ${units} × ${unitPriceText(unitPrice, currency)}`
+}
+
+/** Formatted unit prices by catalog amount (a stable object of the decoded catalog) and currency. */
+const unitPrices = new WeakMap<Rational.Rational, Map<string, string>>()
+
+/** "$0.10", or "$0.01 (rounded)" when the unit price has more digits than the currency. */
+const unitPriceText = (unitPrice: Rational.Rational, currency: string): string => {
+  let byCurrency = unitPrices.get(unitPrice)
+  if (byCurrency === undefined) {
+    byCurrency = new Map()
+    unitPrices.set(unitPrice, byCurrency)
+  }
+  let text = byCurrency.get(currency)
+  if (text === undefined) {
+    const minor = Money.toMinor(unitPrice, currency)
+    const exact = unitPrice.n * 10n ** BigInt(Money.exponentOf(currency)) % unitPrice.d === 0n
+    text = exact ? Money.formatMinor(minor, currency) : `${Money.formatMinor(minor, currency)} (rounded)`
+    byCurrency.set(currency, text)
+  }
+  return text
 }

@@ -82,7 +82,7 @@ export const nextCycleOf = (
     }
   }
   if (lines.length === 0 && usageLines.length === 0) return undefined
-  const discounted = applyDiscounts(lines, discounts.filter((d) => appliesToInvoice(d, startsAt, todayEmpty)), ctx.currency, ctx.catalog)
+  const discounted = applyDiscounts(lines, discounts.length === 0 ? discounts : discounts.filter((d) => appliesToInvoice(d, startsAt, todayEmpty)), ctx.currency, ctx.catalog)
   const totals = sumLines(discounted)
   return {
     startsAt: iso(startsAt),

@@ -10,7 +10,7 @@
 import type { AttachRequest } from "../AttachRequest.ts"
 import { type Catalog, findPlan } from "../Catalog.ts"
 import { type Customer, type Subscription, isCurrent } from "../Customer.ts"
-import type { AttachPreview } from "../Preview.ts"
+import type { AttachPreview, Change } from "../Preview.ts"
 import { isRecurring } from "../Pricing.ts"
 import type { Phase, ProviderAction, ProviderItem } from "../Provider.ts"
 import { iso, ms } from "./instants.ts"
@@ -246,7 +246,7 @@ export const planActions = (ctx: ActionCtx, p: Omit<AttachPreview, "actions" | "
     type: "createInvoice",
     customerId: p.customerId,
     currency: p.currency,
-    description: `Attach ${p.changes.map((c) => c.planId).join(", ")}`,
+    description: attachDescription(p.changes),
     lines: p.lines,
     subtotal: p.subtotal,
     discountTotal: p.discountTotal,
@@ -275,12 +275,26 @@ export const planActions = (ctx: ActionCtx, p: Omit<AttachPreview, "actions" | "
   }, { type: "awaitCheckout", session: "" }]
   const drafts: Array<Draft> = checkout
   if (gated) {
-    drafts.push(...invoice, { type: "awaitInvoicePaid", invoice: "" }, ...early)
+    append(drafts, invoice)
+    drafts.push({ type: "awaitInvoicePaid", invoice: "" })
+    append(drafts, early)
   } else {
-    drafts.push(...early, ...invoice)
+    append(drafts, early)
+    append(drafts, invoice)
   }
-  drafts.push(...late)
+  append(drafts, late)
   return keyed(requestKey(ctx.request), drafts)
+}
+
+const append = (to: Array<Draft>, from: ReadonlyArray<Draft>): void => {
+  for (const d of from) to.push(d)
+}
+
+/** "Attach pro, seats": the plans of the changes, in order. */
+const attachDescription = (changes: AttachPreview["changes"]): string => {
+  let text = "Attach "
+  for (let i = 0; i < changes.length; i++) text += i === 0 ? (changes[i] as Change).planId : `, ${(changes[i] as Change).planId}`
+  return text
 }
 
 const keyed = (prefix: string, drafts: ReadonlyArray<Draft>): Array<ProviderAction> => {

@@ -41,11 +41,12 @@ export const patched = (sub: Subscription, patch: SubscriptionPatch, drop: Reado
   const out: Record<string, unknown> = {}
   const source = sub as Record<string, unknown>
   const changes = patch as Record<string, unknown>
+  const changed = Object.keys(changes)
   for (const key of Object.keys(source)) {
-    if (drop.includes(key as keyof Subscription)) continue
-    out[key] = Object.hasOwn(changes, key) ? changes[key] : source[key]
+    if (drop.length > 0 && drop.includes(key as keyof Subscription)) continue
+    out[key] = changed.includes(key) ? changes[key] : source[key]
   }
-  for (const key of Object.keys(changes)) if (!Object.hasOwn(out, key)) out[key] = changes[key]
+  for (const key of changed) if (!Object.hasOwn(out, key)) out[key] = changes[key]
   return out as unknown as Subscription
 }
 

@@ -134,7 +134,13 @@ describe("fast decoding agrees with Schema", () => {
     // rich.customer has a subscription with `entityId` after `status`: copied, in schema order.
     expect(fastCustomer(rich.customer, true)).not.toBe(rich.customer)
     expect(JSON.stringify(fastCustomer(rich.customer, true))).toBe(JSON.stringify(parsed))
-    expect(fastCustomer(parsed, false)).not.toBe(parsed)
+    // Any other value is copied at every level, like Schema does: the caller may change it later.
+    const copy = fastCustomer(parsed, false) as { subscriptions: ReadonlyArray<unknown> }
+    const original = parsed as { subscriptions: ReadonlyArray<unknown> }
+    expect(copy).not.toBe(parsed)
+    expect(copy.subscriptions).not.toBe(original.subscriptions)
+    expect(copy.subscriptions[0]).not.toBe(original.subscriptions[0])
+    expect(copy).toStrictEqual(parsed)
     // Keys reversed at every level: Schema's output has them back in declaration order.
     const reversed = (v: Json): Json =>
       Array.isArray(v) ? v.map(reversed) : v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reversed(x)])) : v

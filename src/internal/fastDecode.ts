@@ -64,7 +64,7 @@ interface Mode {
 
 const array = (mode: Mode, decode: Decoder, minLength = 0): Decoder => (u) => {
   if (!Array.isArray(u) || u.length < minLength) return NOT_FAST
-  let out: Array<unknown> | undefined = mode.reuse ? undefined : []
+  let out: Array<unknown> | undefined
   for (let i = 0; i < u.length; i++) {
     const raw: unknown = u[i]
     const v = decode(raw)
@@ -72,7 +72,7 @@ const array = (mode: Mode, decode: Decoder, minLength = 0): Decoder => (u) => {
     if (out === undefined && v !== raw) out = u.slice(0, i)
     out?.push(v)
   }
-  return out ?? u
+  return out ?? (mode.reuse ? u : u.slice())
 }
 
 /**
@@ -86,8 +86,8 @@ const struct = (mode: Mode, fields: ReadonlyArray<Field>): Decoder => {
   return (u) => {
     if (!isPlainObject(u)) return NOT_FAST
     const keys = mode.listKeys(u)
-    // The decoded values by field index; only needed once the input cannot be reused as it is.
-    let values = mode.reuse ? undefined : fresh()
+    // The decoded values by field index; only needed once the input cannot be copied as it is.
+    let values: Array<unknown> | undefined
     let present = 0
     let last = -1
     for (let k = 0; k < keys.length; k++) {
@@ -107,7 +107,13 @@ const struct = (mode: Mode, fields: ReadonlyArray<Field>): Decoder => {
       if (field[2] === undefined) present++
     }
     if (present !== required) return NOT_FAST
-    if (values === undefined) return u
+    if (values === undefined) {
+      if (mode.reuse) return u
+      // In schema order with every value itself: a spread copies it, unless a field is not enumerable.
+      if (Object.keys(u).length === keys.length) return { ...u }
+      values = fresh()
+      for (const key of keys) values[indexOf.get(key as string) as number] = u[key as string]
+    }
     const out: Record<string, unknown> = {}
     for (let i = 0; i < fields.length; i++) {
       const v = values[i]

@@ -390,14 +390,14 @@ const validToken = (token: string): Outcome<string> =>
  * @example const sandbox = Sandbox.make(); await executeAttachPromise(plan, customer, sandbox.port)
  */
 export const make = (initial: SandboxState = emptyState): SandboxOps => {
-  // The state is only ever changed through a fresh draft: a copy, changed by one operation, kept.
-  let current = structuredClone(initial) as State
+  // Operations change the state in place (a failed one keeps what it recorded, e.g. a declined
+  // attempt); what they return is copied, so a caller never holds a row a later operation changes.
+  // Copying the result rather than the whole state keeps each call independent of the state's size.
+  const current = structuredClone(initial) as State
   const run = <A, E>(f: (s: State) => Result.Result<A, E>): Effect.Effect<A, E> =>
     Effect.suspend(() => {
-      const draft = structuredClone(current)
-      const result = f(draft)
-      current = draft
-      return Effect.fromResult(result)
+      const result = f(current)
+      return Result.isSuccess(result) ? Effect.succeed(structuredClone(result.success)) : Effect.fromResult(result)
     })
   const port: PaymentPort = {
     createCheckoutSession: (r) => run((s) => core.createCheckoutSession(s, r)),

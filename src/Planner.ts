@@ -289,29 +289,31 @@ const timingFor = (ctx: Ctx, scenario: Scenario): Timing => {
   return override
 }
 
+/** Records the change of one requested plan (module-level, not a closure per attach). */
+const recordChange = (acc: Acc, plan: Plan, scope: string | null, scenario: Scenario, timing: Timing, effectiveAt: number, replaces: string | null): void => {
+  acc.changes.push({ planId: plan.id, scenario, timing, replaces, entityId: scope, effectiveAt: iso(effectiveAt) })
+}
+
 const attachOne = (ctx: Ctx, acc: Acc, requested: RequestedPlan, plan: Plan): void => {
   const scope = scopeFor(ctx, requested)
   const c = classify(plan, scope, held(acc), quantitiesDiffer(requested), ctx.currency, ctx.catalog)
-  const change = (scenario: Scenario, timing: Timing, effectiveAt: number, replaces: string | null): void => {
-    acc.changes.push({ planId: plan.id, scenario, timing, replaces, entityId: scope, effectiveAt: iso(effectiveAt) })
-  }
   switch (c.scenario) {
     case "active": {
       const current = c.current as Held
       acc.touched.push(billingKey(current.sub))
-      return change("active", "none", ctx.at, null)
+      return recordChange(acc, plan, scope, "active", "none", ctx.at, null)
     }
     case "scheduled": {
       const scheduled = c.scheduled as Held
       acc.touched.push(billingKey(scheduled.sub))
-      return change("scheduled", "none", ms(scheduled.sub.startsAt ?? scheduled.sub.startedAt), null)
+      return recordChange(acc, plan, scope, "scheduled", "none", ms(scheduled.sub.startsAt ?? scheduled.sub.startedAt), null)
     }
     case "renew": {
       const current = c.current as Held
       updateEntry(acc, current.sub, withoutCancel)
       if (c.scheduled !== undefined) releaseSchedule(ctx, acc, c.scheduled.sub)
       acc.touched.push(billingKey(current.sub))
-      return change("renew", "immediate", ctx.at, null)
+      return recordChange(acc, plan, scope, "renew", "immediate", ctx.at, null)
     }
     case "update_prepaid_quantity": {
       const current = c.current as Held
@@ -321,7 +323,7 @@ const attachOne = (ctx: Ctx, acc: Acc, requested: RequestedPlan, plan: Plan): vo
       }
       updateEntry(acc, current.sub, (sub) => patched(sub, { featureQuantities: mergeQuantities(sub, requestedQuantities(requested)) }))
       acc.touched.push(billingKey(current.sub))
-      return change("update_prepaid_quantity", "immediate", ctx.at, null)
+      return recordChange(acc, plan, scope, "update_prepaid_quantity", "immediate", ctx.at, null)
     }
     default:
       break
@@ -333,10 +335,10 @@ const attachOne = (ctx: Ctx, acc: Acc, requested: RequestedPlan, plan: Plan): vo
   if (c.scheduled !== undefined && isMainPlan(plan)) releaseSchedule(ctx, acc, c.scheduled.sub)
   if (timing === "end_of_cycle" && replaced !== undefined) {
     scheduleSwitch(ctx, acc, requested, plan, replaced, scope)
-    return change(c.scenario, "end_of_cycle", currentPeriodEnd(replaced.sub, replaced.plan, ctx.at), replaced.plan.id)
+    return recordChange(acc, plan, scope, c.scenario, "end_of_cycle", currentPeriodEnd(replaced.sub, replaced.plan, ctx.at), replaced.plan.id)
   }
   startNow(ctx, acc, requested, plan, replaced, scope, c.scenario)
-  change(c.scenario, "immediate", ctx.at, replaced?.plan.id ?? null)
+  recordChange(acc, plan, scope, c.scenario, "immediate", ctx.at, replaced?.plan.id ?? null)
 }
 
 const CANCEL: ReadonlyArray<keyof Subscription> = ["cancelAtPeriodEnd", "endsAt"]
@@ -393,10 +395,14 @@ const trialFor = (ctx: Ctx, acc: Acc, plan: Plan, scenario: Scenario): FreeTrial
 
 /** The subscription a new recurring plan joins (SPEC §7): same scope first, then main plans. */
 const joinTarget = (acc: Acc, scope: string | null): Held | undefined => {
-  const candidates = held(acc).filter((h) => isCurrent(h.sub) && isRecurring(h.plan))
-  const rank = (h: Held): number => (scopeOf(h.sub) === scope ? 0 : 2) + (isMainPlan(h.plan) ? 0 : 1)
-  return candidates.reduce<Held | undefined>((best, h) => (best === undefined || rank(h) < rank(best) ? h : best), undefined)
+  let best: Held | undefined
+  for (const h of held(acc)) {
+    if (isCurrent(h.sub) && isRecurring(h.plan) && (best === undefined || joinRank(h, scope) < joinRank(best, scope))) best = h
+  }
+  return best
 }
+
+const joinRank = (h: Held, scope: string | null): number => (scopeOf(h.sub) === scope ? 0 : 2) + (isMainPlan(h.plan) ? 0 : 1)
 
 const startNow = (
   ctx: Ctx, acc: Acc, requested: RequestedPlan, plan: Plan, replaced: Held | undefined, scope: string | null, scenario: Scenario
@@ -474,7 +480,7 @@ interface NewSub {
 }
 
 const newSubscription = (ctx: Ctx, acc: Acc, plan: Plan, scope: string | null, s: NewSub): Subscription => {
-  const id = newSubscriptionId(plan.id, s.startsAt ?? ctx.at, { has: (candidate) => acc.entries.some((e) => e.sub.id === candidate) })
+  const id = newSubscriptionId(plan.id, s.startsAt ?? ctx.at, (candidate) => acc.entries.some((e) => e.sub.id === candidate))
   // Built field by field in the document's key order (conditional spreads are slow).
   const sub: Record<string, unknown> = { id, planId: plan.id, version: plan.version }
   if (scope !== null) sub["entityId"] = scope
@@ -520,18 +526,19 @@ const scheduleSwitch = (ctx: Ctx, acc: Acc, requested: RequestedPlan, plan: Plan
 
 const activeDiscounts = (ctx: Ctx, acc: Acc, fromRequest: ReadonlyArray<ActiveDiscount>, touchedKey: string | undefined): Array<ActiveDiscount> => {
   const out: Array<ActiveDiscount> = []
-  const add = (applied: AppliedDiscount): void => {
-    const discount = ctx.catalog.discountsById.get(applied.discountId)
-    if (discount !== undefined) out.push({ discount, appliedAt: ms(applied.appliedAt), newlyApplied: false })
-  }
-  for (const applied of ctx.customer.discounts ?? []) add(applied)
+  addApplied(ctx, out, ctx.customer.discounts)
   if (touchedKey !== undefined) {
-    for (const e of acc.entries) {
-      if (e.sub.discounts !== undefined && billingKey(e.sub) === touchedKey) for (const applied of e.sub.discounts) add(applied)
-    }
+    for (const e of acc.entries) if (e.sub.discounts !== undefined && billingKey(e.sub) === touchedKey) addApplied(ctx, out, e.sub.discounts)
   }
   for (const d of fromRequest) if (!out.some((o) => o.discount.id === d.discount.id)) out.push(d)
   return out
+}
+
+const addApplied = (ctx: Ctx, out: Array<ActiveDiscount>, applied: ReadonlyArray<AppliedDiscount> | undefined): void => {
+  for (const a of applied ?? []) {
+    const discount = ctx.catalog.discountsById.get(a.discountId)
+    if (discount !== undefined) out.push({ discount, appliedAt: ms(a.appliedAt), newlyApplied: false })
+  }
 }
 
 const recordDiscounts = (ctx: Ctx, acc: Acc, fromRequest: ReadonlyArray<ActiveDiscount>): void => {

@@ -68,14 +68,19 @@ export const classify = (
   const inGroup = held.filter((h) => scopeOf(h.sub) === scope && isMainPlan(h.plan) && h.plan.group === plan.group)
   const current = inGroup.find((h) => isCurrent(h.sub))
   const scheduled = inGroup.find((h) => h.sub.status === "scheduled")
-  const result = (scenario: Scenario): Classification => ({ scenario, current, scheduled })
-  if (isOneOff(plan) || plan.addOn || current === undefined) return result("new")
+  return { scenario: scenarioOf(plan, current, scheduled, quantitiesDiffer, currency, catalog), current, scheduled }
+}
+
+const scenarioOf = (
+  plan: Plan, current: Held | undefined, scheduled: Held | undefined, quantitiesDiffer: (current: Held) => boolean, currency: string, catalog: Catalog
+): Scenario => {
+  if (isOneOff(plan) || plan.addOn || current === undefined) return "new"
   if (current.plan.id === plan.id && current.plan.version === plan.version) {
-    if (current.sub.cancelAtPeriodEnd === true) return result("renew")
-    return result(quantitiesDiffer(current) ? "update_prepaid_quantity" : "active")
+    if (current.sub.cancelAtPeriodEnd === true) return "renew"
+    return quantitiesDiffer(current) ? "update_prepaid_quantity" : "active"
   }
-  if (scheduled !== undefined && scheduled.plan.id === plan.id && scheduled.plan.version === plan.version) return result("scheduled")
-  if (isFree(current.plan) && isFree(plan)) return result("new")
-  if (isUpgrade(current.plan, plan, currency, catalog)) return result("upgrade")
-  return result(isFree(plan) ? "cancel" : "downgrade")
+  if (scheduled !== undefined && scheduled.plan.id === plan.id && scheduled.plan.version === plan.version) return "scheduled"
+  if (isFree(current.plan) && isFree(plan)) return "new"
+  if (isUpgrade(current.plan, plan, currency, catalog)) return "upgrade"
+  return isFree(plan) ? "cancel" : "downgrade"
 }

@@ -76,7 +76,8 @@ describe("jsonHash", () => {
 describe("newSubscriptionId", () => {
   it("stamps the instant without separators and numbers a taken id", () => {
     const at = Date.parse("2025-01-16T10:20:30.456Z")
-    expect(newSubscriptionId("pro", at, new Set())).toBe("sub_pro_20250116T102030Z")
-    expect(newSubscriptionId("pro", at, new Set(["sub_pro_20250116T102030Z", "sub_pro_20250116T102030Z_2"]))).toBe("sub_pro_20250116T102030Z_3")
+    const taken = new Set(["sub_pro_20250116T102030Z", "sub_pro_20250116T102030Z_2"])
+    expect(newSubscriptionId("pro", at, () => false)).toBe("sub_pro_20250116T102030Z")
+    expect(newSubscriptionId("pro", at, (id) => taken.has(id))).toBe("sub_pro_20250116T102030Z_3")
   })
 })

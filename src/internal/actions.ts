@@ -87,19 +87,22 @@ const changedViews = (before: Customer, after: Customer, catalog: Catalog): Arra
   const groupsBefore = billingGroups(before)
   const groupsAfter = billingGroups(after)
   const out: Array<ViewPair> = []
-  const visit = (key: string): void => {
-    const b = groupsBefore.get(key)
-    const a = groupsAfter.get(key)
-    if (b !== undefined && a !== undefined && sameMembers(b, a)) return
-    out.push({
-      key,
-      before: b === undefined ? undefined : billingSubscription(key, b, catalog),
-      after: a === undefined ? undefined : billingSubscription(key, a, catalog)
-    })
-  }
-  for (const key of groupsBefore.keys()) visit(key)
-  for (const key of groupsAfter.keys()) if (!groupsBefore.has(key)) visit(key)
+  for (const key of groupsBefore.keys()) visitView(out, key, groupsBefore, groupsAfter, catalog)
+  for (const key of groupsAfter.keys()) if (!groupsBefore.has(key)) visitView(out, key, groupsBefore, groupsAfter, catalog)
   return out
+}
+
+const visitView = (
+  out: Array<ViewPair>, key: string, groupsBefore: ReadonlyMap<string, ReadonlyArray<Subscription>>, groupsAfter: ReadonlyMap<string, ReadonlyArray<Subscription>>, catalog: Catalog
+): void => {
+  const b = groupsBefore.get(key)
+  const a = groupsAfter.get(key)
+  if (b !== undefined && a !== undefined && sameMembers(b, a)) return
+  out.push({
+    key,
+    before: b === undefined ? undefined : billingSubscription(key, b, catalog),
+    after: a === undefined ? undefined : billingSubscription(key, a, catalog)
+  })
 }
 
 interface ViewPair {
@@ -297,18 +300,20 @@ const attachDescription = (changes: AttachPreview["changes"]): string => {
   return text
 }
 
+/** The idempotency key of the first draft of a type (what an `await…`/`pay…` action refers to). */
+const keyOf = (prefix: string, drafts: ReadonlyArray<Draft>, type: string): string => {
+  const i = drafts.findIndex((d) => d.type === type)
+  return `ap_${prefix}_${i}_${type}`
+}
+
 const keyed = (prefix: string, drafts: ReadonlyArray<Draft>): Array<ProviderAction> => {
-  const keyOf = (type: string): string => {
-    const i = drafts.findIndex((d) => d.type === type)
-    return `ap_${prefix}_${i}_${type}`
-  }
   const out: Array<ProviderAction> = []
   for (let i = 0; i < drafts.length; i++) {
     // Every draft is a fresh object of this module: it gets its references and key in place
     // (`idempotencyKey` last, as the documents list it).
     const d = drafts[i] as Draft & { idempotencyKey?: string; session?: string; invoice?: string }
-    if (d.type === "awaitCheckout") d.session = keyOf("createCheckoutSession")
-    else if (d.type === "awaitInvoicePaid" || d.type === "payInvoice") d.invoice = keyOf("createInvoice")
+    if (d.type === "awaitCheckout") d.session = keyOf(prefix, drafts, "createCheckoutSession")
+    else if (d.type === "awaitInvoicePaid" || d.type === "payInvoice") d.invoice = keyOf(prefix, drafts, "createInvoice")
     d.idempotencyKey = `ap_${prefix}_${i}_${d.type}`
     out.push(d as ProviderAction)
   }

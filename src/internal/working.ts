@@ -82,11 +82,11 @@ const stampOf = (at: number): string => {
   return stamp
 }
 
-/** A deterministic subscription id for a plan attached at an instant, unique among `taken`. */
-export const newSubscriptionId = (planId: string, at: number, taken: { has(id: string): boolean }): string => {
+/** A deterministic subscription id for a plan attached at an instant, not `isTaken`. */
+export const newSubscriptionId = (planId: string, at: number, isTaken: (id: string) => boolean): string => {
   const base = `sub_${planId}_${stampOf(at)}`
   let id = base
-  for (let i = 2; taken.has(id); i++) id = `${base}_${i}`
+  for (let i = 2; isTaken(id); i++) id = `${base}_${i}`
   return id
 }
 

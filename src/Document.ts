@@ -17,7 +17,7 @@ import * as Schema from "effect/Schema"
 import { type AttachRequest, AttachRequestSchema } from "./AttachRequest.ts"
 import { type Catalog, CatalogSchema, type Discount, type Feature, type ItemPrice, type Plan, type PlanItem, type PriceInterval, type Tier } from "./Catalog.ts"
 import { type Customer, CustomerSchema } from "./Customer.ts"
-import { DecodeError, type DecodeIssue } from "./Errors.ts"
+import { type DecodeError, type DecodeIssue, decodeErrorOf } from "./Errors.ts"
 import { fastCustomer, fastRequest, NOT_FAST } from "./internal/fastDecode.ts"
 import { issueLeaves } from "./internal/issuePaths.ts"
 import { normalizeCatalog } from "./internal/normalizeCatalog.ts"
@@ -35,12 +35,6 @@ const options = { errors: "all", onExcessProperty: "error", reportInput: true } 
 const decodeCatalogShape = Schema.decodeUnknownResult(CatalogSchema)
 const decodeCustomerShape = Schema.decodeUnknownResult(CustomerSchema)
 const decodeRequestShape = Schema.decodeUnknownResult(AttachRequestSchema)
-
-const toDecodeError = (issues: ReadonlyArray<DecodeIssue>): DecodeError => {
-  const first = issues[0] ?? { path: "(document)", message: "is not valid" }
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : ""
-  return new DecodeError({ message: `${first.path}: ${first.message}${more}`, path: first.path, issues })
-}
 
 const prefixed = (prefix: string, leaves: ReadonlyArray<DecodeIssue>): Array<DecodeIssue> =>
   leaves.map((l) => ({ path: l.path === "(document)" ? prefix : l.path.startsWith("[") ? `${prefix}${l.path}` : `${prefix}.${l.path}`, message: l.message }))
@@ -62,9 +56,9 @@ const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "obj
 export const decodeCatalog = (input: unknown, prefix = "catalog"): Result.Result<Catalog, DecodeError> => {
   const issues: Array<DecodeIssue> = []
   const raw = decodeWith(decodeCatalogShape, input, prefix, issues)
-  if (raw === undefined) return Result.fail(toDecodeError(issues))
+  if (raw === undefined) return Result.fail(decodeErrorOf(issues))
   const catalog = normalizeCatalog(raw, prefix, issues)
-  return issues.length > 0 ? Result.fail(toDecodeError(issues)) : Result.succeed(catalog)
+  return issues.length > 0 ? Result.fail(decodeErrorOf(issues)) : Result.succeed(catalog)
 }
 
 /**
@@ -104,13 +98,13 @@ const fastCustomerAndRequest = (catalog: Catalog, input: unknown, fromJson: bool
 /** Decodes with Schema: slower, and the only source of error messages. */
 const decodeCustomerAndRequestWithSchema = (catalog: Catalog, input: unknown): Result.Result<AttachInput, DecodeError> => {
   const issues: Array<DecodeIssue> = []
-  if (!isRecord(input)) return Result.fail(toDecodeError([{ path: "(document)", message: `expected an object with customer and request, got ${typeof input}` }]))
+  if (!isRecord(input)) return Result.fail(decodeErrorOf([{ path: "(document)", message: `expected an object with customer and request, got ${typeof input}` }]))
   for (const key of Object.keys(input)) {
     if (key !== "customer" && key !== "request" && key !== "catalog") issues.push({ path: key, message: "is not a field of this document (check its spelling)" })
   }
   const customer = decodeWith(decodeCustomerShape, input["customer"], "customer", issues)
   const request = decodeWith(decodeRequestShape, input["request"], "request", issues)
-  if (customer === undefined || request === undefined || issues.length > 0) return Result.fail(toDecodeError(issues))
+  if (customer === undefined || request === undefined || issues.length > 0) return Result.fail(decodeErrorOf(issues))
   return Result.succeed({ catalog, customer, request })
 }
 
@@ -120,8 +114,8 @@ const decodeCustomerAndRequestWithSchema = (catalog: Catalog, input: unknown): R
  * @example decodeAttachDocument(JSON.parse(text)) // Result<AttachInput, DecodeError>
  */
 export const decodeAttachDocument = (input: unknown): Result.Result<AttachInput, DecodeError> => {
-  if (!isRecord(input)) return Result.fail(toDecodeError([{ path: "(document)", message: `expected an object with catalog, customer and request, got ${input === null ? "null" : Array.isArray(input) ? "an array" : typeof input}` }]))
-  if (!("catalog" in input)) return Result.fail(toDecodeError([{ path: "catalog", message: "is required but missing" }]))
+  if (!isRecord(input)) return Result.fail(decodeErrorOf([{ path: "(document)", message: `expected an object with catalog, customer and request, got ${input === null ? "null" : Array.isArray(input) ? "an array" : typeof input}` }]))
+  if (!("catalog" in input)) return Result.fail(decodeErrorOf([{ path: "catalog", message: "is required but missing" }]))
   const catalog = decodeCatalog(input["catalog"])
   if (Result.isFailure(catalog)) return Result.fail(catalog.failure)
   return decodeCustomerAndRequest(catalog.success, input)

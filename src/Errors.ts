@@ -22,6 +22,18 @@ export class DecodeError extends Data.TaggedError("DecodeError")<{
   readonly issues: ReadonlyArray<DecodeIssue>
 }> {}
 
+/**
+ * The {@link DecodeError} for a list of issues: its message and path are the first issue's, with
+ * a count of the others.
+ *
+ * @example decodeErrorOf([{ path: "catalog.plans[0].id", message: "is missing" }]).message // "catalog.plans[0].id: is missing"
+ */
+export const decodeErrorOf = (issues: ReadonlyArray<DecodeIssue>): DecodeError => {
+  const first = issues[0] ?? { path: "(document)", message: "is not valid" }
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : ""
+  return new DecodeError({ message: `${first.path}: ${first.message}${more}`, path: first.path, issues })
+}
+
 /** A requested plan (or version) that the catalog does not have. */
 export class UnknownPlan extends Data.TaggedError("UnknownPlan")<{
   readonly message: string

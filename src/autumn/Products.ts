@@ -15,7 +15,7 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import type { Catalog, CatalogInput } from "../Catalog.ts"
 import { decodeCatalog } from "../Document.ts"
-import { DecodeError, type DecodeIssue } from "../Errors.ts"
+import { type DecodeError, type DecodeIssue, decodeErrorOf } from "../Errors.ts"
 import { issueLeaves } from "../internal/issuePaths.ts"
 import { featureInputs, resolveFeatures } from "./internal/productFeatures.ts"
 import { type V1Product, V1ProductSchema, v1Hints, v1Plan } from "./internal/productsV1.ts"
@@ -47,12 +47,6 @@ const decodeV2 = Schema.decodeUnknownResult(V2PlanSchema)
 const decodeFeature = Schema.decodeUnknownResult(AutumnFeatureSchema)
 
 type Decoded = { readonly version: 1; readonly product: V1Product } | { readonly version: 2; readonly product: V2Plan }
-
-const toDecodeError = (issues: ReadonlyArray<DecodeIssue>): DecodeError => {
-  const first = issues[0] ?? { path: "(document)", message: "is not valid" }
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : ""
-  return new DecodeError({ message: `${first.path}: ${first.message}${more}`, path: first.path, issues })
-}
 
 const kindOf = (u: unknown): string => (u === null ? "null" : Array.isArray(u) ? "an array" : typeof u)
 
@@ -133,11 +127,11 @@ const convert = (input: unknown, options: ImportOptions): Result.Result<Converte
   const issues: Array<DecodeIssue> = []
   const unwrapped = unwrap(input)
   if (unwrapped === undefined) {
-    return Result.fail(toDecodeError([{ path: "(document)", message: `expected an Autumn product, an array of products, or { list: [...] }, got ${kindOf(input)}` }]))
+    return Result.fail(decodeErrorOf([{ path: "(document)", message: `expected an Autumn product, an array of products, or { list: [...] }, got ${kindOf(input)}` }]))
   }
   const decoded = unwrapped.products.map((p, i) => decodeProduct(p, i, issues))
   const listed = listedFeatures(options.features ?? unwrapped.features, issues)
-  if (issues.length > 0) return Result.fail(toDecodeError(issues))
+  if (issues.length > 0) return Result.fail(decodeErrorOf(issues))
 
   const present = decoded.filter((d): d is Decoded => d !== undefined)
   const hints = present.flatMap((d, i) => (d.version === 1 ? v1Hints(d.product, `products[${i}]`) : v2Hints(d.product, `products[${i}]`)))
@@ -149,11 +143,11 @@ const convert = (input: unknown, options: ImportOptions): Result.Result<Converte
       : v2Plan(d.product, `products[${i}]`, `catalog.plans[${i}]`, features, conv)
   )
   const document: CatalogInputDocument = { defaultCurrency: options.defaultCurrency ?? "usd", features: featureInputs(features, conv), plans }
-  if (issues.length > 0) return Result.fail(toDecodeError(issues))
+  if (issues.length > 0) return Result.fail(decodeErrorOf(issues))
 
   const catalog = decodeCatalog(document, "catalog")
   if (Result.isFailure(catalog)) {
-    return Result.fail(toDecodeError(catalog.failure.issues.map((i) => ({ path: autumnPath(i.path, conv.records), message: i.message }))))
+    return Result.fail(decodeErrorOf(catalog.failure.issues.map((i) => ({ path: autumnPath(i.path, conv.records), message: i.message }))))
   }
   return Result.succeed({ document, catalog: catalog.success })
 }

@@ -11,6 +11,7 @@
  * new Date(Interval.boundary(anchor, { unit: "month", count: 1 }, 1)).toISOString()
  * // "2024-02-29T00:00:00.000Z"
  */
+import { DAY_MS, civil, civilFromDays, daysFromCivil, daysInMonth } from "./internal/civil.ts"
 import * as Rational from "./Rational.ts"
 
 /** A recurring interval unit of SPEC §2.2. */
@@ -28,7 +29,6 @@ export interface Period {
   readonly end: number
 }
 
-const DAY_MS = 86_400_000
 
 const MONTHS: Partial<Record<IntervalUnit, number>> = { month: 1, quarter: 3, semi_annual: 6, year: 12 }
 const DAYS: Partial<Record<IntervalUnit, number>> = { day: 1, week: 7 }
@@ -44,40 +44,6 @@ export const lengthInMonths = (interval: Interval): Rational.Rational => {
   if (months !== undefined) return Rational.fromInt(months * interval.count)
   return Rational.make(BigInt((DAYS[interval.unit] ?? 1) * interval.count * 12), 365n)
 }
-
-// Calendar arithmetic on day numbers (proleptic Gregorian, days since 1970-01-01), after Howard
-// Hinnant's civil-date algorithms: exact for every year, and no Date objects on the hot path.
-// `civilFromDays` writes its result to the three variables below instead of allocating.
-
-let civilYear = 0
-let civilMonth = 0 // 1–12
-let civilDay = 0
-
-const civilFromDays = (days: number): void => {
-  const z = days + 719_468
-  const era = Math.floor(z / 146_097)
-  const doe = z - era * 146_097
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365)
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
-  const mp = Math.floor((5 * doy + 2) / 153)
-  const month = mp < 10 ? mp + 3 : mp - 9
-  civilYear = yoe + era * 400 + (month <= 2 ? 1 : 0)
-  civilMonth = month
-  civilDay = doy - Math.floor((153 * mp + 2) / 5) + 1
-}
-
-const daysFromCivil = (year: number, month: number, day: number): number => {
-  const y = month <= 2 ? year - 1 : year
-  const era = Math.floor(y / 400)
-  const yoe = y - era * 400
-  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1
-  return era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468
-}
-
-const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-
-const daysInMonth = (year: number, month: number): number =>
-  month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : MONTH_DAYS[month - 1] ?? 31
 
 /** The instant `months` calendar months after the civil date `monthIndex` (year × 12 + month − 1), day `day`, time `timeOfDay`. */
 const shiftMonths = (monthIndex: number, day: number, timeOfDay: number, months: number): number => {
@@ -98,7 +64,7 @@ const shiftMonths = (monthIndex: number, day: number, timeOfDay: number, months:
 export const addMonths = (instant: number, months: number): number => {
   const days = Math.floor(instant / DAY_MS)
   civilFromDays(days)
-  return shiftMonths(civilYear * 12 + (civilMonth - 1), civilDay, instant - days * DAY_MS, months)
+  return shiftMonths(civil.year * 12 + (civil.month - 1), civil.day, instant - days * DAY_MS, months)
 }
 
 /**
@@ -158,10 +124,10 @@ const computePeriod = (anchor: number, interval: Interval, t: number): Period =>
   const anchorDays = Math.floor(anchor / DAY_MS)
   const timeOfDay = anchor - anchorDays * DAY_MS
   civilFromDays(anchorDays)
-  const monthIndex = civilYear * 12 + (civilMonth - 1)
-  const day = civilDay
+  const monthIndex = civil.year * 12 + (civil.month - 1)
+  const day = civil.day
   civilFromDays(Math.floor(t / DAY_MS))
-  let k = Math.floor((civilYear * 12 + (civilMonth - 1) - monthIndex) / step)
+  let k = Math.floor((civil.year * 12 + (civil.month - 1) - monthIndex) / step)
   let start = shiftMonths(monthIndex, day, timeOfDay, k * step)
   while (start > t) start = shiftMonths(monthIndex, day, timeOfDay, --k * step)
   let end = shiftMonths(monthIndex, day, timeOfDay, (k + 1) * step)

@@ -547,7 +547,9 @@ const recordDiscounts = (ctx: Ctx, acc: Acc, fromRequest: ReadonlyArray<ActiveDi
   for (const e of acc.entries) {
     if (!acc.newSubscriptionIds.includes(e.sub.id)) continue
     const have = e.sub.discounts ?? []
-    e.sub = patched(e.sub, { discounts: [...have, ...applied.filter((a) => !have.some((h) => h.discountId === a.discountId))] })
+    // A subscription this attach created is a fresh object of the planner: setting the field in
+    // place gives the key order of a spread (in place when present, else last).
+    ;(e.sub as { discounts?: Subscription["discounts"] }).discounts = [...have, ...applied.filter((a) => !have.some((h) => h.discountId === a.discountId))]
   }
 }
 

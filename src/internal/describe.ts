@@ -1,25 +1,30 @@
 import type { Feature, Plan } from "../Catalog.ts"
 import type { Period } from "../Interval.ts"
 import * as Money from "../Money.ts"
+import { DAY_MS, civil, civilFromDays } from "./civil.ts"
 import type * as Rational from "../Rational.ts"
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-/** "Jan 16" and the year of an instant, cached: the same boundaries recur across lines and customers. */
+/** "Jan 16" and the UTC year of an instant. */
 interface DayText {
   readonly text: string
   readonly year: number
 }
-const days = new Map<number, DayText>()
 
+const SLOTS = 1024
+const dayAt = new Float64Array(SLOTS).fill(Number.NaN)
+const dayTexts: Array<DayText> = new Array<DayText>(SLOTS).fill({ text: "", year: 0 })
+
+/** The day text of an instant, from a small direct-mapped cache (the same boundaries recur). */
 const dayOf = (t: number): DayText => {
-  let d = days.get(t)
-  if (d === undefined) {
-    const date = new Date(t)
-    d = { text: `${MONTHS[date.getUTCMonth()] ?? ""} ${date.getUTCDate()}`, year: date.getUTCFullYear() }
-    if (days.size >= 20_000) days.clear()
-    days.set(t, d)
-  }
+  const days = Math.floor(t / DAY_MS)
+  const slot = days & (SLOTS - 1)
+  if (dayAt[slot] === t) return dayTexts[slot] as DayText
+  civilFromDays(days)
+  const d = { text: `${MONTHS[civil.month - 1] ?? ""} ${civil.day}`, year: civil.year }
+  dayAt[slot] = t
+  dayTexts[slot] = d
   return d
 }
 

@@ -69,17 +69,14 @@ export const currentPeriodEnd = (sub: Subscription, plan: Plan, at: number): num
 export const isTrialingAt = (sub: Subscription, at: number): boolean =>
   sub.status === "trialing" || (sub.trialEndsAt !== undefined && ms(sub.trialEndsAt) > at && isCurrent(sub))
 
-const stamps = new Map<number, string>()
-
 /** `20250116T000000Z` for an instant: its ISO form without separators and milliseconds. */
 const stampOf = (at: number): string => {
-  let stamp = stamps.get(at)
-  if (stamp === undefined) {
-    stamp = iso(at).replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")
-    if (stamps.size >= 20_000) stamps.clear()
-    stamps.set(at, stamp)
+  const text = iso(at)
+  const first = text.charCodeAt(0)
+  if (text.length === 24 && first >= 0x30 && first <= 0x39) {
+    return `${text.slice(0, 4)}${text.slice(5, 7)}${text.slice(8, 13)}${text.slice(14, 16)}${text.slice(17, 19)}Z`
   }
-  return stamp
+  return text.replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")
 }
 
 /** A deterministic subscription id for a plan attached at an instant, not `isTaken`. */

@@ -139,7 +139,8 @@ const plan = ({ catalog, customer, request }: AttachInput): AttachPreview => {
     startsBillingSubscription: acc.startsBillingSubscription
   })
   const customerAfter = customerAfterOf(ctx, acc, balanceAfter)
-  const preview: Omit<AttachPreview, "actions" | "basedOn"> = {
+  // Built once, in the document's key order; the actions and fingerprint fill their places last.
+  const preview: { -readonly [K in keyof AttachPreview]: AttachPreview[K] } = {
     customerId: customer.id,
     currency,
     scenario: acc.changes[0]?.scenario ?? "active",
@@ -153,29 +154,16 @@ const plan = ({ catalog, customer, request }: AttachInput): AttachPreview => {
     trialEndsAt: acc.trialEndsAt === null ? null : iso(acc.trialEndsAt),
     nextCycle,
     checkout,
-    customerAfter
-  }
-  const actions = planActions(ctx, preview, { customerBefore: customer })
-  // One literal in the document's key order, rather than a spread of `preview`.
-  return {
-    customerId: preview.customerId,
-    currency,
-    scenario: preview.scenario,
-    changes: preview.changes,
-    lines,
-    subtotal: preview.subtotal,
-    discountTotal: preview.discountTotal,
-    total: preview.total,
-    creditApplied: preview.creditApplied,
-    amountDue: preview.amountDue,
-    trialEndsAt: preview.trialEndsAt,
-    nextCycle,
-    checkout,
     customerAfter,
-    actions,
-    basedOn: customerFingerprint(customer)
+    actions: NO_ACTIONS,
+    basedOn: ""
   }
+  preview.actions = planActions(ctx, preview, { customerBefore: customer })
+  preview.basedOn = customerFingerprint(customer)
+  return preview
 }
+
+const NO_ACTIONS: AttachPreview["actions"] = []
 
 const outOfRange = (): never =>
   fail(new InvalidRequest({ reason: "amount_out_of_range", message: "An amount of this attach is too large to be represented exactly in minor units" }))

@@ -81,3 +81,13 @@ describe("newSubscriptionId", () => {
     expect(newSubscriptionId("pro", at, (id) => taken.has(id))).toBe("sub_pro_20250116T102030Z_3")
   })
 })
+
+describe("jsonHash with an own toJSON", () => {
+  it("falls back when a nested plain object or array has its own toJSON function", () => {
+    const list = Object.assign([1, 2], { toJSON: () => "list" })
+    const value = { a: 1, inner: { b: 2, toJSON: () => ({ replaced: true }) }, list }
+    expect(jsonHash(value)).toBe(fnv1a64(JSON.stringify(value)))
+    const data = { toJSON: "not a function", n: 1 }
+    expect(jsonHash(data)).toBe(fnv1a64(JSON.stringify(data)))
+  })
+})

@@ -210,13 +210,19 @@ const feedCanonical = (h: Fnv64, value: unknown): void => {
  */
 export const jsonHash = (value: unknown): string => {
   const h = new Fnv64()
-  return feedJson(h, value) ? h.hex() : fnv1a64(JSON.stringify(value))
+  // A plain object's `toJSON` can only be its own key or inherited from Object.prototype.
+  const plainObjects = !("toJSON" in Object.prototype)
+  return plainObjects && feedJson(h, value) ? h.hex() : fnv1a64(JSON.stringify(value))
 }
 
 /** Whether `JSON.stringify` leaves a member out (an array writes `null` in its place). */
 const omitted = (v: unknown): boolean => v === undefined || typeof v === "function" || typeof v === "symbol"
 
-/** Feeds `JSON.stringify(value)` to the hash; false (with the hash unusable) when the value is not plain data. */
+/**
+ * Feeds `JSON.stringify(value)` to the hash; false (with the hash unusable) when the value is not
+ * plain data. Objects are plain when their prototype is Object.prototype (checked free of `toJSON`
+ * by the caller) or null, so only an own `toJSON` key can make `JSON.stringify` call one.
+ */
 const feedJson = (h: Fnv64, value: unknown): boolean => {
   if (typeof value === "string") {
     h.jsonString(value)
@@ -234,10 +240,10 @@ const feedJson = (h: Fnv64, value: unknown): boolean => {
     h.text("null")
     return true
   }
-  if (typeof value !== "object" || typeof (value as { toJSON?: unknown }).toJSON === "function") return false
+  if (typeof value !== "object") return false
   const proto: unknown = Object.getPrototypeOf(value)
   if (Array.isArray(value)) {
-    if (proto !== Array.prototype) return false
+    if (proto !== Array.prototype || typeof (value as { toJSON?: unknown }).toJSON === "function") return false
     h.char(0x5b)
     for (let i = 0; i < value.length; i++) {
       if (i > 0) h.char(0x2c)
@@ -254,7 +260,10 @@ const feedJson = (h: Fnv64, value: unknown): boolean => {
   let first = true
   for (const key of Object.keys(record)) {
     const v = record[key]
-    if (omitted(v)) continue
+    if (omitted(v)) {
+      if (key === "toJSON" && typeof v === "function") return false
+      continue
+    }
     if (!first) h.char(0x2c)
     first = false
     h.jsonString(key)

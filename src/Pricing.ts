@@ -35,6 +35,8 @@ interface PlanFacts {
   readonly oneOff: boolean
   /** {@link monthlyTotal} by currency (and the catalog's default currency), filled on demand. */
   monthly?: Map<string, Rational.Rational>
+  /** {@link pricedIn} by currency (and the catalog's default currency), filled on demand. */
+  pricedIn?: Map<string, boolean>
 }
 
 const facts = new WeakMap<Plan, PlanFacts>()
@@ -109,13 +111,25 @@ export const amountIn = (a: PriceAmount, currency: string, catalog: Catalog): Ra
  *
  * @example pricedIn(pro, "eur", catalog) // false without an eur amount
  */
-export const pricedIn = (plan: Plan, currency: string, catalog: Catalog): boolean =>
-  planPrices(plan).every((p) => {
-    if (!priceIsNonZero(p)) return true
-    if (p.kind === "base") return amountIn(p.price, currency, catalog) !== undefined
-    if (p.price.amount !== undefined) return amountIn(p.price.amount, currency, catalog) !== undefined
-    return currency === catalog.defaultCurrency
-  })
+export const pricedIn = (plan: Plan, currency: string, catalog: Catalog): boolean => {
+  const f = factsOf(plan)
+  const key = currencyKey(currency, catalog)
+  let priced = f.pricedIn?.get(key)
+  if (priced === undefined) {
+    priced = planPrices(plan).every((p) => {
+      if (!priceIsNonZero(p)) return true
+      if (p.kind === "base") return amountIn(p.price, currency, catalog) !== undefined
+      if (p.price.amount !== undefined) return amountIn(p.price.amount, currency, catalog) !== undefined
+      return currency === catalog.defaultCurrency
+    })
+    ;(f.pricedIn ??= new Map()).set(key, priced)
+  }
+  return priced
+}
+
+/** A cache key for what depends on the invoice currency and the catalog's default currency. */
+const currencyKey = (currency: string, catalog: Catalog): string =>
+  currency === catalog.defaultCurrency ? currency : `${currency}\u0000${catalog.defaultCurrency}`
 
 /**
  * Billable units after the included allowance: `max(0, units − included)`; 0 when unlimited.
@@ -217,7 +231,7 @@ const comparisonRate = (p: PlanPrice, currency: string, catalog: Catalog): Ratio
  */
 export const monthlyTotal = (plan: Plan, currency: string, catalog: Catalog): Rational.Rational => {
   const f = factsOf(plan)
-  const key = currency === catalog.defaultCurrency ? currency : `${currency}\u0000${catalog.defaultCurrency}`
+  const key = currencyKey(currency, catalog)
   let total = f.monthly?.get(key)
   if (total === undefined) {
     total = Rational.zero

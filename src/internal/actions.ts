@@ -47,7 +47,24 @@ export interface BillingSubscription {
 
 const itemKey = (items: ReadonlyArray<ProviderItem>): string =>
   items.map((i) => `${i.planId}\u0000${i.version}\u0000${i.entityId}\u0000${i.quantities.map((q) => `${q.featureId}=${q.quantity}`).join(",")}`).sort().join("\u0001")
-const sameItems = (a: ReadonlyArray<ProviderItem>, b: ReadonlyArray<ProviderItem>): boolean => itemKey(a) === itemKey(b)
+/** Items listed the same way (field by field) certainly have the same key; others are compared by key. */
+const sameItems = (a: ReadonlyArray<ProviderItem>, b: ReadonlyArray<ProviderItem>): boolean =>
+  sameInOrder(a, b) || itemKey(a) === itemKey(b)
+
+const sameInOrder = (a: ReadonlyArray<ProviderItem>, b: ReadonlyArray<ProviderItem>): boolean => {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as ProviderItem
+    const y = b[i] as ProviderItem
+    if (x.planId !== y.planId || x.version !== y.version || x.entityId !== y.entityId || x.quantities.length !== y.quantities.length) return false
+    for (let j = 0; j < x.quantities.length; j++) {
+      const p = x.quantities[j] as ProviderItem["quantities"][number]
+      const q = y.quantities[j] as ProviderItem["quantities"][number]
+      if (p.featureId !== q.featureId || p.quantity !== q.quantity) return false
+    }
+  }
+  return true
+}
 const samePhase = (a: Phase | null, b: Phase | null): boolean =>
   a === null || b === null ? a === b : a.at === b.at && sameItems(a.items, b.items)
 

@@ -59,6 +59,8 @@ interface Acc {
   readonly lines: Array<DraftLine>
   readonly changes: Array<Change>
   readonly touched: Array<string>
+  /** Billing subscriptions of plans ended now (their credits are on today's invoice). */
+  readonly ended: Array<string>
   readonly startedTrials: Array<{ readonly planId: string; readonly trial: FreeTrial }>
   /** Whether a new billing subscription starts. */
   startsBillingSubscription: boolean
@@ -97,6 +99,7 @@ const plan = ({ catalog, customer, request }: AttachInput): AttachPreview => {
     lines: [],
     changes: [],
     touched: [],
+    ended: [],
     startedTrials: [],
     startsBillingSubscription: false,
     newSubscriptionIds: [],
@@ -114,7 +117,9 @@ const plan = ({ catalog, customer, request }: AttachInput): AttachPreview => {
   const custom = request.customLineItems !== undefined && immediate ? customLines(ctx) : undefined
   const todayLines = custom ?? computed
   const touchedKey = acc.touched[0]
-  const discounts = activeDiscounts(ctx, acc, requestDiscounts, touchedKey)
+  // Today's invoice is that of the subscription the attach bills, or, when it bills none (a switch
+  // to a free plan), that of the subscription it ends, whose discounts still apply to its credits.
+  const discounts = activeDiscounts(ctx, acc, requestDiscounts, touchedKey ?? acc.ended[0])
   const todayDiscounted = applyDiscounts(todayLines, discounts.length === 0 ? discounts : discounts.filter((d) => appliesToInvoice(d, ctx.at, true)), currency, catalog)
   const lines = finalizeLines(todayDiscounted, currency) ?? outOfRange()
   const totals = sumLines(todayDiscounted)
@@ -418,7 +423,10 @@ const startNow = (
   if (!noProration) {
     acc.lines.push(...incomingCharges(plan, quantities, carried, anchor, at, ctx, { recurring: trial === undefined && !joinsTrial }))
   }
-  if (replaced !== undefined) updateEntry(acc, replaced.sub, (sub) => patched(sub, { status: "expired", endsAt: iso(at) }, CANCEL))
+  if (replaced !== undefined) {
+    updateEntry(acc, replaced.sub, (sub) => patched(sub, { status: "expired", endsAt: iso(at) }, CANCEL))
+    acc.ended.push(billingKey(replaced.sub))
+  }
   const sub = newSubscription(ctx, acc, plan, scope, {
     status: trial !== undefined ? "trialing" : "active",
     anchor,
@@ -512,11 +520,11 @@ const scheduleSwitch = (ctx: Ctx, acc: Acc, requested: RequestedPlan, plan: Plan
 // Discounts, custom lines, customer after
 // ---------------------------------------------------------------------------------------------
 
-const activeDiscounts = (ctx: Ctx, acc: Acc, fromRequest: ReadonlyArray<ActiveDiscount>, touchedKey: string | undefined): Array<ActiveDiscount> => {
+const activeDiscounts = (ctx: Ctx, acc: Acc, fromRequest: ReadonlyArray<ActiveDiscount>, invoiceKey: string | undefined): Array<ActiveDiscount> => {
   const out: Array<ActiveDiscount> = []
   addApplied(ctx, out, ctx.customer.discounts)
-  if (touchedKey !== undefined) {
-    for (const e of acc.entries) if (e.sub.discounts !== undefined && billingKey(e.sub) === touchedKey) addApplied(ctx, out, e.sub.discounts)
+  if (invoiceKey !== undefined) {
+    for (const e of acc.entries) if (e.sub.discounts !== undefined && billingKey(e.sub) === invoiceKey) addApplied(ctx, out, e.sub.discounts)
   }
   for (const d of fromRequest) if (!out.some((o) => o.discount.id === d.discount.id)) out.push(d)
   return out

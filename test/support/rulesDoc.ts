@@ -14,9 +14,11 @@
  */
 import { previewDocument } from "../../src/index.ts"
 import type { AttachPreview, Line } from "../../src/Preview.ts"
+import { customer as cus, monthly, type Obj, plan as priced, request as req, sub } from "./doc.ts"
 
-/** A JSON object of the input document (loosely typed: the engine decodes it). */
-export type Obj = Readonly<Record<string, unknown>>
+// The plan, subscription, customer and request builders are the planner tests' (./doc.ts); this
+// module adds its own features, fixed instants and the plan shapes only the rule tests use.
+export { cus, monthly, type Obj, priced, req, sub }
 
 export const JAN1 = "2025-01-01T00:00:00.000Z"
 export const JAN16 = "2025-01-16T00:00:00.000Z"
@@ -44,17 +46,6 @@ export const FEATURES: ReadonlyArray<Obj> = [
 
 const titled = (id: string): string => id.charAt(0).toUpperCase() + id.slice(1)
 
-/** A plan with a base price of `amount` every `interval`, plus any extra fields. */
-export const priced = (id: string, amount: string, interval: string, extra: Obj = {}): Obj => ({
-  id,
-  name: titled(id),
-  price: { amount, interval },
-  ...extra
-})
-
-/** A monthly plan. */
-export const monthly = (id: string, amount: string, extra: Obj = {}): Obj => priced(id, amount, "month", extra)
-
 /** A monthly add-on. */
 export const addOn = (id: string, amount: string, extra: Obj = {}): Obj => priced(id, amount, "month", { addOn: true, ...extra })
 
@@ -71,32 +62,6 @@ export const free = (id = "free", extra: Obj = {}): Obj => ({
 
 /** A catalog in usd with {@link FEATURES}. */
 export const cat = (plans: ReadonlyArray<Obj>, extra: Obj = {}): Obj => ({ defaultCurrency: "usd", features: FEATURES, plans, ...extra })
-
-/** An active subscription anchored and started at `anchor` (id `sub_<planId>_old`). */
-export const sub = (planId: string, anchor: string, extra: Obj = {}): Obj => ({
-  id: `sub_${planId}_old`,
-  planId,
-  status: "active",
-  billingAnchor: anchor,
-  startedAt: anchor,
-  ...extra
-})
-
-/** Customer `cus_1`, with a card on file unless overridden. */
-export const cus = (subscriptions: ReadonlyArray<Obj>, extra: Obj = {}): Obj => ({
-  id: "cus_1",
-  hasPaymentMethod: true,
-  subscriptions,
-  ...extra
-})
-
-/** A request for `cus_1` at `at`: one plan id, or a list of requested plans. */
-export const req = (at: string, plans: string | ReadonlyArray<Obj>, extra: Obj = {}): Obj => ({
-  customerId: "cus_1",
-  at,
-  plans: typeof plans === "string" ? [{ planId: plans }] : plans,
-  ...extra
-})
 
 /** The attach document. */
 export const doc = (catalog: Obj, customer: Obj, request: Obj): Obj => ({ catalog, customer, request })

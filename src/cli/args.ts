@@ -14,7 +14,14 @@ export type OutputFormat = "json" | "table"
 export type Command =
   | { readonly _tag: "Help" }
   | { readonly _tag: "PreviewFile"; readonly file: string; readonly format: OutputFormat; readonly catalog: string | undefined }
-  | { readonly _tag: "PreviewJsonl"; readonly catalog: string | undefined }
+  | {
+      readonly _tag: "PreviewJsonl"
+      readonly catalog: string | undefined
+      /** Worker threads (`--jobs`); absent means `auto`. */
+      readonly jobs?: number | "auto"
+      /** Lines answered before workers start (hidden `--parallel-after`, for tests: the run then waits for the workers); absent means the default. */
+      readonly parallelAfter?: number
+    }
   | { readonly _tag: "UsageError"; readonly message: string }
 
 /** The usage text printed by `help` and on a usage error. */
@@ -40,9 +47,13 @@ Commands:
 Options:
   --format json|table              Output of a single preview (default json). "table" prints a
                                    readable invoice. Not available with --jsonl.
+  --jobs N|auto                    With --jsonl: answer lines on N worker threads once the input
+                                   has passed 2,000 lines (output order unchanged). auto (default):
+                                   the number of cores, at most 4; 1: no workers.
 
 Exit codes: 0 success (with --jsonl: even when some lines failed), 1 bad input (an error
-document is printed on standard output), 2 usage error.
+document is printed on standard output) or, with --jsonl, a failed worker thread (the message is
+on standard error, after the lines answered before it), 2 usage error.
 `
 
 const usageError = (message: string): Command => ({ _tag: "UsageError", message })
@@ -52,6 +63,8 @@ const parsePreview = (args: ReadonlyArray<string>): Command => {
   let format: OutputFormat | undefined
   let catalog: string | undefined
   let jsonl = false
+  let jobs: number | "auto" | undefined
+  let parallelAfter: number | undefined
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? ""
     const eq = arg.startsWith("--") ? arg.indexOf("=") : -1
@@ -81,6 +94,19 @@ const parsePreview = (args: ReadonlyArray<string>): Command => {
         catalog = value
         break
       }
+      case "--jobs": {
+        const value = takeValue()
+        const n = value === undefined || !/^[1-9][0-9]{0,2}$/.test(value) ? undefined : Number(value)
+        if (value !== "auto" && n === undefined) return usageError(`--jobs expects a number from 1 to 999 or "auto", got ${value === undefined ? "nothing" : JSON.stringify(value)}`)
+        jobs = n ?? "auto"
+        break
+      }
+      case "--parallel-after": {
+        const value = takeValue()
+        if (value === undefined || !/^[0-9]{1,9}$/.test(value)) return usageError(`--parallel-after expects a number of lines, got ${value === undefined ? "nothing" : JSON.stringify(value)}`)
+        parallelAfter = Number(value)
+        break
+      }
       case "--help":
       case "-h":
         return { _tag: "Help" }
@@ -93,8 +119,9 @@ const parsePreview = (args: ReadonlyArray<string>): Command => {
   if (jsonl) {
     if (file !== undefined) return usageError("preview --jsonl reads standard input; it takes no FILE")
     if (format === "table") return usageError("--format table is not available with --jsonl")
-    return { _tag: "PreviewJsonl", catalog }
+    return { _tag: "PreviewJsonl", catalog, ...(jobs === undefined ? {} : { jobs }), ...(parallelAfter === undefined ? {} : { parallelAfter }) }
   }
+  if (jobs !== undefined || parallelAfter !== undefined) return usageError(`${jobs !== undefined ? "--jobs" : "--parallel-after"} is only available with --jsonl`)
   if (file === undefined) return usageError("preview needs a FILE (or --jsonl to read standard input)")
   return { _tag: "PreviewFile", file, format: format ?? "json", catalog }
 }

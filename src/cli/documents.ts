@@ -85,15 +85,26 @@ export const readJsonFile = async (file: string): Promise<Loaded<unknown>> => {
 }
 
 /**
+ * Reads and decodes a catalog file (just the catalog, SPEC §3) once; `json` is the parsed file,
+ * which worker threads decode again on their side.
+ *
+ * @example await loadCatalogSource("examples/catalog.json") // { ok: true, value: { catalog, json } }
+ */
+export const loadCatalogSource = async (file: string): Promise<Loaded<{ readonly catalog: Catalog; readonly json: unknown }>> => {
+  const json = await readJsonFile(file)
+  if (!json.ok) return json
+  const catalog = decodeCatalog(json.value)
+  return Result.isSuccess(catalog) ? { ok: true, value: { catalog: catalog.success, json: json.value } } : { ok: false, error: errorDocument(catalog.failure) }
+}
+
+/**
  * Reads and decodes a catalog file (just the catalog, SPEC §3) once.
  *
  * @example await loadCatalog("examples/catalog.json")
  */
 export const loadCatalog = async (file: string): Promise<Loaded<Catalog>> => {
-  const json = await readJsonFile(file)
-  if (!json.ok) return json
-  const catalog = decodeCatalog(json.value)
-  return Result.isSuccess(catalog) ? { ok: true, value: catalog.success } : { ok: false, error: errorDocument(catalog.failure) }
+  const loaded = await loadCatalogSource(file)
+  return loaded.ok ? { ok: true, value: loaded.value.catalog } : loaded
 }
 
 /** The previewer of whole attach documents `{ catalog, customer, request }`. */

@@ -11,12 +11,17 @@
 import type { Readable, Writable } from "node:stream"
 import { StringDecoder } from "node:string_decoder"
 import { isErrorDocument, parseJson, type Previewer, previewParsed, toJson } from "./documents.ts"
+import { type BatchAnswer, startPool, type WorkerPool, type WorkerSource } from "./jsonlPool.ts"
 
 /** What a run did. `aborted` is true when the output went away (a closed pipe) before the end. */
 export interface JsonlStats {
   readonly lines: number
   readonly failed: number
   readonly aborted: boolean
+  /** Set when workers were started: how many, how many batches they answered, and the most batches in flight at once (never above `maxInFlight`). */
+  readonly parallel?: { readonly workers: number; readonly batches: number; readonly peakInFlight: number; readonly maxInFlight: number }
+  /** Set when a worker failed: the run stopped after writing the answers before the failed batch. */
+  readonly failure?: string
 }
 
 /**
@@ -111,13 +116,75 @@ const BATCH_BYTES = 64 * 1024
 const MAX_BYTES_PER_UNIT = 3
 
 /**
+ * Answers a batch of lines (joined by `\n`, the first numbered `first`) in one string: the output
+ * line of each non-blank line followed by `\n`, exactly as {@link runJsonl} writes them. A worker
+ * of a parallel run calls this on each batch.
+ *
+ * @example answerBatch(documentPreviewer, "\nnot json", 4) // { text: '{"error":…"line 5: invalid JSON: …"…}\n', lines: 1, failed: 1 }
+ */
+export const answerBatch = (previewer: Previewer, text: string, first: number): { readonly text: string; readonly lines: number; readonly failed: number } => {
+  let out = ""
+  let lines = 0
+  let failed = 0
+  let lineNumber = first
+  let start = 0
+  for (;;) {
+    const end = text.indexOf("\n", start)
+    const line = end === -1 ? text.slice(start) : text.slice(start, end)
+    const result = previewLine(previewer, lineNumber === 1 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line, lineNumber)
+    if (result !== undefined) {
+      lines++
+      if (result.failed) failed++
+      out += result.json + "\n"
+    }
+    if (end === -1) break
+    start = end + 1
+    lineNumber++
+  }
+  return { text: out, lines, failed }
+}
+
+/** How a run may use worker threads. Without `source` (or with `jobs` 1) every line is answered in this thread. */
+export interface JsonlOptions {
+  /** Threads that plan once the stream has shown itself long: this one and `jobs − 1` workers (1: no workers). */
+  readonly jobs?: number
+  /** Lines answered in this thread before workers are started (default {@link PARALLEL_AFTER}). */
+  readonly parallelAfter?: number
+  /** What the workers preview against; it must describe the same previewer as `previewer`. */
+  readonly source?: WorkerSource
+  /** Once the workers are starting, wait for them instead of answering lines here meanwhile (tests: makes the split deterministic). */
+  readonly waitForWorkers?: boolean
+  /** Batches in flight at most, per worker (default {@link IN_FLIGHT_PER_WORKER}). */
+  readonly inFlightPerWorker?: number
+}
+
+/**
+ * Workers start after this many lines: a short input never pays their start-up (about 0.1–0.3 s
+ * of CPU each), and a long one has answered these lines in this thread while they started.
+ */
+export const PARALLEL_AFTER = 2000
+/** Batches handed to a worker and not yet answered: one to work on, one queued behind it. */
+export const IN_FLIGHT_PER_WORKER = 2
+/** A batch holds at most this many lines, or this many UTF-16 code units (a huge line goes alone). */
+const WORKER_BATCH_LINES = 256
+const WORKER_BATCH_CHARS = 256 * 1024
+
+/**
  * Previews every line of `input` onto `output`. Never rejects: an input stream error ends the
  * run (the lines read so far are answered); an output error (e.g. EPIPE) aborts it. Lines are
  * answered one input chunk at a time, and their output lines written in batches.
  *
+ * With `options.jobs` above 1 and a `source`, the first `parallelAfter` lines are answered here
+ * while `jobs − 1` worker threads start; then each input chunk is cut into batches, each handed
+ * to the least busy worker, or answered here when every worker already has `inFlightPerWorker`
+ * batches; the answers are written in input order. At most `2 × (jobs − 1) × inFlightPerWorker`
+ * batches wait to be written: no more is read until the oldest answer is written (and the output
+ * has drained), so memory stays bounded whatever the input length. A failing worker stops the
+ * run: the answers before its batch are written and `failure` says why.
+ *
  * @example await runJsonl(Readable.from(["{}\n"]), process.stdout, documentPreviewer)
  */
-export const runJsonl = async (input: Readable, output: Writable, previewer: Previewer): Promise<JsonlStats> => {
+export const runJsonl = async (input: Readable, output: Writable, previewer: Previewer, options: JsonlOptions = {}): Promise<JsonlStats> => {
   let lines = 0
   let failed = 0
   let broken = false
@@ -134,7 +201,7 @@ export const runJsonl = async (input: Readable, output: Writable, previewer: Pre
   let used = 0
   let batchLines = 0
   /** Writes one chunk; false when the run must stop (the output failed or went away). */
-  const send = async (chunk: Buffer | string): Promise<boolean> => {
+  const send = async (chunk: Uint8Array | string): Promise<boolean> => {
     if (broken || output.destroyed) return false
     if (!output.write(chunk) && !(await drained(output))) {
       broken = true
@@ -172,19 +239,113 @@ export const runJsonl = async (input: Readable, output: Writable, previewer: Pre
     }
     return flush()
   }
+
+  const jobs = options.source === undefined ? 1 : Math.max(1, Math.floor(options.jobs ?? 1))
+  const parallelAfter = options.parallelAfter ?? PARALLEL_AFTER
+  const perWorker = Math.max(1, options.inFlightPerWorker ?? IN_FLIGHT_PER_WORKER)
+  /** Batches handed out and not yet written, at most: the workers' share plus as many answered here. */
+  const maxInFlight = 2 * (jobs - 1) * perWorker
+  let pool: WorkerPool | undefined
+  let failure: string | undefined
+  let batches = 0
+  let peakInFlight = 0
+  /** Answers of batches not yet written, oldest first. */
+  const inFlight: Array<{ readonly answer: Promise<BatchAnswer>; settled: boolean }> = []
+  /** Writes the oldest answer; false when the run must stop. */
+  const writeOldest = async (): Promise<boolean> => {
+    const oldest = inFlight.shift()
+    if (oldest === undefined) return true
+    let answer: BatchAnswer
+    try {
+      answer = await oldest.answer
+    } catch (cause) {
+      failure = cause instanceof Error ? cause.message : String(cause)
+      return false
+    }
+    lines += answer.lines
+    failed += answer.failed
+    return send(answer.bytes)
+  }
+  /**
+   * Hands one batch to a worker when one has room, else answers it here: this thread plans too,
+   * whenever the workers are busy, so no core idles and no second copy of the warmed-up code is
+   * needed for its share.
+   */
+  const submit = async (parallel: WorkerPool, first: number, text: string): Promise<boolean> => {
+    while (inFlight.length >= maxInFlight) if (!(await writeOldest())) return false
+    let entry: { readonly answer: Promise<BatchAnswer>; settled: boolean }
+    if (parallel.pending() < parallel.size * perWorker) {
+      const sent = { answer: parallel.submit(first, text), settled: false }
+      sent.answer.then(
+        () => (sent.settled = true),
+        () => (sent.settled = true)
+      )
+      entry = sent
+    } else {
+      const answer = answerBatch(previewer, text, first)
+      entry = { answer: Promise.resolve({ bytes: Buffer.from(answer.text, "utf8"), lines: answer.lines, failed: answer.failed }), settled: true }
+    }
+    inFlight.push(entry)
+    batches++
+    if (inFlight.length > peakInFlight) peakInFlight = inFlight.length
+    return true
+  }
+  /** Cuts lines into batches, hands them out, then writes the answers that are already in. */
+  const dispatch = async (parallel: WorkerPool, complete: ReadonlyArray<string>): Promise<boolean> => {
+    let i = 0
+    while (i < complete.length) {
+      const first = lineNumber + 1
+      let chars = 0
+      let j = i
+      while (j < complete.length && j - i < WORKER_BATCH_LINES && (j === i || chars + (complete[j]?.length ?? 0) <= WORKER_BATCH_CHARS)) {
+        chars += (complete[j]?.length ?? 0) + 1
+        j++
+      }
+      const text = j === i + 1 ? (complete[i] ?? "") : complete.slice(i, j).join("\n")
+      lineNumber += j - i
+      i = j
+      if (!(await submit(parallel, first, text))) return false
+      while (inFlight[0]?.settled === true) if (!(await writeOldest())) return false
+    }
+    return true
+  }
+  /** Answers one chunk's lines in this thread or through the workers, starting them when due. */
+  const answerChunk = async (complete: ReadonlyArray<string>): Promise<boolean> => {
+    const broke = pool?.failure()
+    if (broke !== undefined) {
+      failure = broke.message
+      return false
+    }
+    if (pool !== undefined && !pool.isReady() && options.waitForWorkers === true) {
+      try {
+        await pool.ready
+      } catch (cause) {
+        failure = cause instanceof Error ? cause.message : String(cause)
+        return false
+      }
+    }
+    if (pool !== undefined && pool.isReady()) return dispatch(pool, complete)
+    const going = await answerAll(complete)
+    if (going && pool === undefined && jobs > 1 && options.source !== undefined && lineNumber >= parallelAfter) pool = startPool(jobs - 1, options.source)
+    return going
+  }
+
   try {
     let going = true
     for await (const chunk of input as AsyncIterable<string | Buffer>) {
-      going = await answerAll(split.push(chunk))
+      going = await answerChunk(split.push(chunk))
       if (!going) break
     }
-    if (going) await answerAll(split.end())
+    if (going) going = await answerChunk(split.end())
+    while (going && inFlight.length > 0) going = await writeOldest()
   } catch {
     // A failing input stream: stop here, keeping what was written.
   } finally {
     input.off("error", onInputError)
     output.off("error", onOutputError)
+    if (pool !== undefined) await pool.close()
   }
-  if (broken) input.destroy()
-  return { lines, failed, aborted: broken }
+  if (broken || failure !== undefined) input.destroy()
+  const parallel = pool === undefined ? {} : { parallel: { workers: pool.size, batches, peakInFlight, maxInFlight } }
+  return { lines, failed, aborted: broken, ...parallel, ...(failure === undefined ? {} : { failure }) }
 }

@@ -10,8 +10,9 @@
  */
 import { type Command, parseArgs, USAGE } from "./args.ts"
 import { runAttach } from "./attach.ts"
-import { catalogPreviewer, documentPreviewer, isErrorDocument, loadCatalog, type Previewer, previewParsed, readJsonFile, toJson } from "./documents.ts"
+import { catalogPreviewer, documentPreviewer, isErrorDocument, loadCatalogSource, type Previewer, previewParsed, readJsonFile, toJson } from "./documents.ts"
 import { runJsonl } from "./jsonl.ts"
+import { autoJobs, type WorkerSource } from "./jsonlPool.ts"
 import { runServe, SERVE_USAGE } from "./serve.ts"
 import { formatPreviewTable } from "./table.ts"
 
@@ -21,10 +22,13 @@ const print = (text: string): Promise<void> =>
     process.stdout.write(text, () => resolve())
   })
 
-const previewerFor = async (catalogFile: string | undefined): Promise<{ readonly previewer: Previewer } | { readonly error: string }> => {
-  if (catalogFile === undefined) return { previewer: documentPreviewer }
-  const catalog = await loadCatalog(catalogFile)
-  return catalog.ok ? { previewer: catalogPreviewer(catalog.value) } : { error: toJson(catalog.error, 2) }
+/** The previewer of a command, and what worker threads need to build the same one. */
+const previewerFor = async (catalogFile: string | undefined): Promise<{ readonly previewer: Previewer; readonly source: WorkerSource } | { readonly error: string }> => {
+  if (catalogFile === undefined) return { previewer: documentPreviewer, source: { hasCatalog: false } }
+  const loaded = await loadCatalogSource(catalogFile)
+  return loaded.ok
+    ? { previewer: catalogPreviewer(loaded.value.catalog), source: { hasCatalog: true, catalog: loaded.value.json } }
+    : { error: toJson(loaded.error, 2) }
 }
 
 const run = async (command: Command): Promise<number> => {
@@ -41,8 +45,12 @@ const run = async (command: Command): Promise<number> => {
         await print(chosen.error + "\n")
         return 1
       }
-      await runJsonl(process.stdin, process.stdout, chosen.previewer)
-      return 0
+      const jobs = command.jobs === undefined || command.jobs === "auto" ? autoJobs() : command.jobs
+      const options = { jobs, source: chosen.source, ...(command.parallelAfter === undefined ? {} : { parallelAfter: command.parallelAfter, waitForWorkers: true }) }
+      const stats = await runJsonl(process.stdin, process.stdout, chosen.previewer, options)
+      if (stats.failure === undefined) return 0
+      process.stderr.write(`attach-planner: a --jsonl worker thread failed after ${stats.lines} output lines: ${stats.failure}\n`)
+      return 1
     }
     case "PreviewFile": {
       const chosen = await previewerFor(command.catalog)

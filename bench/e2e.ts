@@ -232,6 +232,8 @@ export const runE2e = async (options: {
   readonly sampleSize: number
   /** When set, each size also runs once with `--max-old-space-size=<cappedHeapMb>`. */
   readonly cappedHeapMb: number | undefined
+  /** Extra CLI options of the timed runs (e.g. `--jobs 1`). */
+  readonly cliOptions?: ReadonlyArray<string>
   readonly log: (s: string) => void
 }): Promise<E2eResult> => {
   const cli = resolveCli(options.rebuild)
@@ -243,7 +245,7 @@ export const runE2e = async (options: {
     writeFileSync(previewFile, sample.representative)
     const empty = join(dir, "empty.jsonl")
     writeFileSync(empty, "")
-    const cliArgs = (): Array<string> => [...cli.argv, "preview", "--catalog", exampleCatalogPath, "--jsonl"]
+    const cliArgs = (): Array<string> => [...cli.argv, "preview", "--catalog", exampleCatalogPath, "--jsonl", ...(options.cliOptions ?? [])]
     const startup = ok(await runChild(cliArgs(), empty), "the CLI")
     const sizes: Array<SizeResult> = []
     for (const documents of options.sizes) {

@@ -41,12 +41,13 @@ const USAGE = `usage: npm run bench -- [options]
   --only=LIST           sections to run, comma-separated: core,stages,scaling,e2e,profile
                         (default: core,stages,scaling,e2e, plus profile with --profile)
   --seed=N              seed of the generated end-to-end stream (default 20250116)
+  --jobs=N              pass --jobs N to the CLI in the end-to-end runs (default: none, i.e. auto)
   --json=FILE           also write every number as JSON to FILE
 `
 const argv = process.argv.slice(2)
 const flag = (name: string): boolean => argv.includes(`--${name}`)
 const value = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
-const known = ["--quick", "--build", "--profile", "--only=", "--seed=", "--json=", "--help"]
+const known = ["--quick", "--build", "--profile", "--only=", "--seed=", "--jobs=", "--json=", "--help"]
 const unknown = argv.filter((a) => !known.some((k) => (k.endsWith("=") ? a.startsWith(k) : a === k)))
 if (flag("help") || unknown.length > 0) {
   if (unknown.length > 0) process.stderr.write(`bench: unknown option ${unknown.join(" ")}\n`)
@@ -163,10 +164,13 @@ if (sections.has("scaling")) {
 
 if (sections.has("e2e")) {
   log("end to end…")
-  e2e = await runE2e({ rebuild, seed, sizes: config.e2eSizes, reps: config.e2eReps, sampleSize: config.sampleLines, cappedHeapMb: CAPPED_HEAP_MB, log })
+  const jobs = value("jobs")
+  const cliOptions = jobs === undefined ? [] : ["--jobs", jobs]
+  e2e = await runE2e({ rebuild, seed, sizes: config.e2eSizes, reps: config.e2eReps, sampleSize: config.sampleLines, cappedHeapMb: CAPPED_HEAP_MB, cliOptions, log })
   const r = e2e
   out()
-  out(`4. End to end: ${r.cli.description} preview --catalog examples/catalog.json --jsonl, stdin from a temp file, stdout to /dev/null`)
+  out(`4. End to end: ${r.cli.description} preview --catalog examples/catalog.json --jsonl${cliOptions.map((o) => ` ${o}`).join("")}, stdin from a temp file, stdout to /dev/null`)
+  out(`   ${jobs === undefined ? "--jobs auto" : `--jobs ${jobs}`}: ${availableParallelism()} cores available; with more than one job, workers start after the first 2,000 lines`)
   out(`   stream: generated (seed ${seed}) ${LINE_MIX.map((m) => `${m.kind} ${Math.round(m.share * 100)} %`).join(", ")}; CLI and floor alternate, median wall time of ${config.e2eReps(0)} run${config.e2eReps(0) === 1 ? "" : "s"} each`)
   out(`   sanity pass on the first ${int(r.sample.lines)} lines: 0 error documents; scenarios ${Object.entries(r.sample.scenarios).map(([k, v]) => `${k} ${v}`).join(", ")}; mean preview ${int(r.sample.meanBytes)} bytes`)
   out(`   floor: bench/floor.mjs — readline + JSON.parse of each line + JSON.stringify of one ${int(r.sample.representative.length)}-byte preview per line`)

@@ -9,7 +9,7 @@ import { Readable, Writable } from "node:stream"
 import { describe, expect, it } from "vitest"
 import { decodeCatalog } from "../src/Document.ts"
 import { catalogPreviewer } from "../src/cli/documents.ts"
-import { runJsonl } from "../src/cli/jsonl.ts"
+import { OWN_AHEAD, runJsonl } from "../src/cli/jsonl.ts"
 import { FAULT_ENV } from "../src/cli/jsonlPool.ts"
 import { root, spawnCli } from "./support/runCli.ts"
 
@@ -135,7 +135,7 @@ describe("runJsonl with workers, in process", () => {
     expect(parallel?.workers).toBe(1)
     expect(parallel?.batches).toBeGreaterThan(10)
     expect(parallel?.peakInFlight).toBeLessThanOrEqual(parallel?.maxInFlight ?? 0)
-    expect(parallel?.maxInFlight).toBe(4)
+    expect(parallel?.maxInFlight).toBe(2 + OWN_AHEAD)
     // Read-ahead is bounded by the batches in flight and the streams' small buffers, not by the input.
     expect(mostAhead).toBeLessThan(200)
   }, 30_000)

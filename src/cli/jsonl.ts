@@ -165,6 +165,12 @@ export interface JsonlOptions {
 export const PARALLEL_AFTER = 2000
 /** Batches handed to a worker and not yet answered: one to work on, one queued behind it. */
 export const IN_FLIGHT_PER_WORKER = 2
+/**
+ * Batches this thread may answer ahead of the oldest unanswered one. A worker that has just
+ * started runs cold code for its first batches, several times slower; with too few, this thread
+ * would wait for it. 16 batches are at most a few megabytes of output.
+ */
+export const OWN_AHEAD = 16
 /** A batch holds at most this many lines, or this many UTF-16 code units (a huge line goes alone). */
 const WORKER_BATCH_LINES = 256
 const WORKER_BATCH_CHARS = 256 * 1024
@@ -243,8 +249,11 @@ export const runJsonl = async (input: Readable, output: Writable, previewer: Pre
   const jobs = options.source === undefined ? 1 : Math.max(1, Math.floor(options.jobs ?? 1))
   const parallelAfter = options.parallelAfter ?? PARALLEL_AFTER
   const perWorker = Math.max(1, options.inFlightPerWorker ?? IN_FLIGHT_PER_WORKER)
-  /** Batches handed out and not yet written, at most: the workers' share plus as many answered here. */
-  const maxInFlight = 2 * (jobs - 1) * perWorker
+  /**
+   * Batches handed out and not yet written, at most: the workers' share plus {@link OWN_AHEAD}
+   * answered here, so that this thread keeps planning while the oldest batch is with a worker.
+   */
+  const maxInFlight = (jobs - 1) * perWorker + OWN_AHEAD
   let pool: WorkerPool | undefined
   let failure: string | undefined
   let batches = 0

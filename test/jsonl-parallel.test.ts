@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs"
 import { Readable, Writable } from "node:stream"
 import { describe, expect, it } from "vitest"
 import { decodeCatalog } from "../src/Document.ts"
+import { parseArgs } from "../src/cli/args.ts"
 import { catalogPreviewer } from "../src/cli/documents.ts"
 import { OWN_AHEAD, runJsonl } from "../src/cli/jsonl.ts"
 import { FAULT_ENV } from "../src/cli/jsonlPool.ts"
@@ -139,4 +140,16 @@ describe("runJsonl with workers, in process", () => {
     // Read-ahead is bounded by the batches in flight and the streams' small buffers, not by the input.
     expect(mostAhead).toBeLessThan(200)
   }, 30_000)
+})
+
+describe("--jobs on the command line", () => {
+  it("takes a number or auto, with --jsonl only", () => {
+    expect(parseArgs(["preview", "--jsonl", "--jobs", "3"])).toEqual({ _tag: "PreviewJsonl", catalog: undefined, jobs: 3 })
+    expect(parseArgs(["preview", "--jsonl", "--jobs=auto", "--catalog", "c.json"])).toEqual({ _tag: "PreviewJsonl", catalog: "c.json", jobs: "auto" })
+    expect(parseArgs(["preview", "--jsonl", "--parallel-after", "0"])).toEqual({ _tag: "PreviewJsonl", catalog: undefined, parallelAfter: 0 })
+    expect(parseArgs(["preview", "--jsonl"])).not.toHaveProperty("jobs")
+    for (const bad of ["0", "-1", "two", "1.5", ""]) expect(parseArgs(["preview", "--jsonl", `--jobs=${bad}`])).toMatchObject({ _tag: "UsageError" })
+    expect(parseArgs(["preview", "--jsonl", "--jobs"])).toMatchObject({ _tag: "UsageError" })
+    expect(parseArgs(["preview", "doc.json", "--jobs", "2"])).toEqual({ _tag: "UsageError", message: "--jobs is only available with --jsonl" })
+  })
 })

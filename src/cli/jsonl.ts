@@ -171,6 +171,13 @@ export const IN_FLIGHT_PER_WORKER = 2
  * would wait for it. 16 batches are at most a few megabytes of output.
  */
 export const OWN_AHEAD = 16
+/**
+ * A worker first answers (and throws away) up to this many of the lines answered here, at most
+ * this many UTF-16 units: a worker's first batches would otherwise run unoptimised code several
+ * times slower, and this thread would wait for them. It does so while this thread goes on alone.
+ */
+const WARM_UP_LINES = 1500
+const WARM_UP_CHARS = 1024 * 1024
 /** A batch holds at most this many lines, or this many UTF-16 code units (a huge line goes alone). */
 const WORKER_BATCH_LINES = 256
 const WORKER_BATCH_CHARS = 256 * 1024
@@ -233,9 +240,16 @@ export const runJsonl = async (input: Readable, output: Writable, previewer: Pre
     batchLines++
     return batchLines < BATCH_LINES || flush()
   }
+  /** Lines the workers answer (and throw away) while they start, taken from the lines answered here. */
+  const warmUp: Array<string> = []
+  let warmUpChars = 0
   /** Answers lines, then writes what is queued; false when the run must stop. */
   const answerAll = async (complete: ReadonlyArray<string>): Promise<boolean> => {
     for (const line of complete) {
+      if (warmUp.length < WARM_UP_LINES && warmUpChars + line.length <= WARM_UP_CHARS && pool === undefined && jobs > 1) {
+        warmUp.push(line)
+        warmUpChars += line.length + 1
+      }
       lineNumber++
       const result = previewLine(previewer, lineNumber === 1 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line, lineNumber)
       if (result === undefined) continue
@@ -335,7 +349,7 @@ export const runJsonl = async (input: Readable, output: Writable, previewer: Pre
     }
     if (pool !== undefined && pool.isReady()) return dispatch(pool, complete)
     const going = await answerAll(complete)
-    if (going && pool === undefined && jobs > 1 && options.source !== undefined && lineNumber >= parallelAfter) pool = startPool(jobs - 1, options.source)
+    if (going && pool === undefined && jobs > 1 && options.source !== undefined && lineNumber >= parallelAfter) pool = startPool(jobs - 1, options.source, warmUp.splice(0).join("\n"))
     return going
   }
 

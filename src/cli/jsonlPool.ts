@@ -18,8 +18,12 @@ import { Worker } from "node:worker_threads"
 /** What each worker previews against: whole documents, or `{ customer, request }` lines and a catalog. */
 export type WorkerSource = { readonly hasCatalog: false } | { readonly hasCatalog: true; readonly catalog: unknown }
 
-/** The worker's start-up data: the source, and a fault to inject (tests only). */
-export type WorkerSetup = WorkerSource & { readonly fault: string | undefined }
+/**
+ * The worker's start-up data: the source; lines (joined by `\n`) to answer and throw away before
+ * reporting ready, so that its first real batches run optimised code; and a fault to inject
+ * (tests only).
+ */
+export type WorkerSetup = WorkerSource & { readonly warmUp: string; readonly fault: string | undefined }
 
 /** One batch of lines for a worker. */
 export interface BatchRequest {
@@ -45,7 +49,7 @@ export type BatchAnswer = Omit<BatchResponse, "id">
 /** A running pool. */
 export interface WorkerPool {
   readonly size: number
-  /** Resolves when every worker has started (decoded its catalog); rejects if one failed first. */
+  /** Resolves when every worker has started (decoded its catalog, answered the warm-up lines); rejects if one failed first. */
   readonly ready: Promise<void>
   /** Whether {@link ready} has resolved. */
   readonly isReady: () => boolean
@@ -114,10 +118,10 @@ interface Pending {
 /**
  * Starts `size` workers previewing against `source`.
  *
- * @example const pool = startPool(2, { hasCatalog: false })
+ * @example const pool = startPool(2, { hasCatalog: false }, sampleLines.join("\n"))
  */
-export const startPool = (size: number, source: WorkerSource): WorkerPool => {
-  const setup: WorkerSetup = { ...source, fault: process.env[FAULT_ENV] }
+export const startPool = (size: number, source: WorkerSource, warmUp = ""): WorkerPool => {
+  const setup: WorkerSetup = { ...source, warmUp, fault: process.env[FAULT_ENV] }
   const pending = new Map<number, Pending>()
   let failure: Error | undefined
   let closing = false

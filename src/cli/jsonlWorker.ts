@@ -36,6 +36,7 @@ const port = parentPort
 if (port !== null) {
   const setup = workerData as WorkerSetup
   const previewer = previewerOf(setup)
+  if (setup.warmUp !== "") answerBatch(previewer, setup.warmUp, 2)
   port.on("message", (request: BatchRequest) => {
     const response = answer(previewer, setup, request)
     port.postMessage(response, [response.bytes.buffer as ArrayBuffer])

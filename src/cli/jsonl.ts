@@ -187,12 +187,13 @@ const WORKER_BATCH_CHARS = 256 * 1024
  * run (the lines read so far are answered); an output error (e.g. EPIPE) aborts it. Lines are
  * answered one input chunk at a time, and their output lines written in batches.
  *
- * With `options.jobs` above 1 and a `source`, the first `parallelAfter` lines are answered here
- * while `jobs − 1` worker threads start; then each input chunk is cut into batches, each handed
- * to the least busy worker, or answered here when every worker already has `inFlightPerWorker`
- * batches; the answers are written in input order. At most `2 × (jobs − 1) × inFlightPerWorker`
- * batches wait to be written: no more is read until the oldest answer is written (and the output
- * has drained), so memory stays bounded whatever the input length. A failing worker stops the
+ * With `options.jobs` above 1 and a `source`, the first `parallelAfter` lines are answered here;
+ * then `jobs − 1` worker threads start (and warm up) while this thread goes on; then each input
+ * chunk is cut into batches, each handed to the least busy worker, or answered here when every
+ * worker already has `inFlightPerWorker` batches; the answers are written in input order. At most
+ * `(jobs − 1) × inFlightPerWorker + OWN_AHEAD` batches wait to be written: no more is read until
+ * the oldest answer is written (and the output has drained), so memory stays bounded whatever the
+ * input length. A failing worker stops the
  * run: the answers before its batch are written and `failure` says why.
  *
  * @example await runJsonl(Readable.from(["{}\n"]), process.stdout, documentPreviewer)

@@ -47,9 +47,10 @@ Commands:
 Options:
   --format json|table              Output of a single preview (default json). "table" prints a
                                    readable invoice. Not available with --jsonl.
-  --jobs N|auto                    With --jsonl: answer lines on N worker threads once the input
-                                   has passed 2,000 lines (output order unchanged). auto (default):
-                                   the number of cores, at most 4; 1: no workers.
+  --jobs N|auto                    With --jsonl: plan on N threads (this one and N - 1 worker
+                                   threads) once the input has passed 2,000 lines; the output is
+                                   the same, in order. auto (default): the number of cores, at
+                                   most 4; 1: one thread, no workers.
 
 Exit codes: 0 success (with --jsonl: even when some lines failed), 1 bad input (an error
 document is printed on standard output) or, with --jsonl, a failed worker thread (the message is

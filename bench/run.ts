@@ -29,6 +29,7 @@ import { type E2eResult, resolveCli, rssMethod, runE2e } from "./e2e.ts"
 import { coreScenarios, exampleCatalog, LINE_MIX, scaledCatalog, scaledUpgrade } from "./fixtures.ts"
 import type { LoopOptions } from "./measure.ts"
 import { type Column, fixed, formatTable, int, mib } from "./table.ts"
+import { PARALLEL_AFTER } from "../src/cli/jsonl.ts"
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -78,7 +79,9 @@ const config = quick
       stages: { warmupMs: 500, roundMs: 200, rounds: 5 },
       stageLines: 2_000,
       scaling: { warmupMs: 500, roundMs: 300, rounds: 5 },
-      e2eSizes: [10_000, 100_000],
+      // Both sizes are past the CLI's PARALLEL_AFTER (10,000 lines), so the memory criterion compares
+      // the same mode (this thread plus workers) at 5× the documents.
+      e2eSizes: [20_000, 100_000],
       e2eReps: (_: number) => 3,
       sampleLines: 1_000,
       profileSeconds: 5
@@ -170,7 +173,7 @@ if (sections.has("e2e")) {
   const r = e2e
   out()
   out(`4. End to end: ${r.cli.description} preview --catalog examples/catalog.json --jsonl${cliOptions.map((o) => ` ${o}`).join("")}, stdin from a temp file, stdout to /dev/null`)
-  out(`   ${jobs === undefined ? "--jobs auto" : `--jobs ${jobs}`}: ${availableParallelism()} cores available; with more than one job, workers start after the first 2,000 lines`)
+  out(`   ${jobs === undefined ? "--jobs auto" : `--jobs ${jobs}`}: ${availableParallelism()} cores available; with more than one job, workers start after the first ${int(PARALLEL_AFTER)} lines`)
   out(`   stream: generated (seed ${seed}) ${LINE_MIX.map((m) => `${m.kind} ${Math.round(m.share * 100)} %`).join(", ")}; CLI and floor alternate, median wall time of ${config.e2eReps(0)} run${config.e2eReps(0) === 1 ? "" : "s"} each`)
   out(`   sanity pass on the first ${int(r.sample.lines)} lines: 0 error documents; scenarios ${Object.entries(r.sample.scenarios).map(([k, v]) => `${k} ${v}`).join(", ")}; mean preview ${int(r.sample.meanBytes)} bytes`)
   out(`   floor: bench/floor.mjs — readline + JSON.parse of each line + JSON.stringify of one ${int(r.sample.representative.length)}-byte preview per line`)

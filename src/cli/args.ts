@@ -48,7 +48,7 @@ Options:
   --format json|table              Output of a single preview (default json). "table" prints a
                                    readable invoice. Not available with --jsonl.
   --jobs N|auto                    With --jsonl: plan on N threads (this one and N - 1 worker
-                                   threads) once the input has passed 2,000 lines; the output is
+                                   threads) once the input has passed 10,000 lines; the output is
                                    the same, in order. auto (default): the number of cores, at
                                    most 4; 1: one thread, no workers.
 

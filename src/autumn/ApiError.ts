@@ -64,6 +64,14 @@ export const fromPlanError = (e: AttachError): AutumnApiError => {
 }
 
 /**
+ * The customer's stored state is not the one the request was planned from (409: send it again).
+ *
+ * @example customerStateChanged("the store holds another state").code // "customer_state_changed"
+ */
+export const customerStateChanged = (message: string): AutumnApiError =>
+  new AutumnApiError({ status: 409, code: "customer_state_changed", message })
+
+/**
  * Maps an executor error to an Autumn error. A provider that could not be reached is a 503 (the
  * same request may be retried: every provider call carries its idempotency key); a provider that
  * refused is a 502; a plan computed from another state is a 409 (send the request again).
@@ -73,7 +81,7 @@ export const fromPlanError = (e: AttachError): AutumnApiError => {
 export const fromExecuteError = (e: ExecuteError): AutumnApiError => {
   switch (e._tag) {
     case "StalePlan":
-      return new AutumnApiError({ status: 409, code: "customer_state_changed", message: e.message })
+      return customerStateChanged(e.message)
     case "DecodeError":
       return new AutumnApiError({ status: 500, code: "internal_error", message: e.message })
     case "PaymentProviderError":

@@ -25,7 +25,7 @@ import { type ExecuteResult, executeAttach } from "../Execute.ts"
 import { planAttach } from "../Planner.ts"
 import type { AttachPreview } from "../Preview.ts"
 import type { PaymentProvider } from "../Provider.ts"
-import { AutumnApiError, customerNotFound, fromExecuteError, fromPlanError } from "./ApiError.ts"
+import { AutumnApiError, customerNotFound, customerStateChanged, fromExecuteError, fromPlanError } from "./ApiError.ts"
 import { CustomerStore } from "./CustomerStore.ts"
 import { type AttachCall, type CustomerData, decodeAttachBody, decodeCheckoutBody, decodeMultiAttachBody } from "./Requests.ts"
 import { type AttachResponse, attachResponse, type CheckoutResponse, checkoutResponse, type PreviewResponse, previewResponse } from "./Responses.ts"
@@ -113,7 +113,7 @@ const resumeFor = (customer: Customer, keepWaiting: boolean): Effect.Effect<Resu
     yield* store.setPending(customer.id, undefined)
     if (Result.isFailure(outcome)) return { customer, result: undefined }
     if (!outcome.success.applied) return { customer, result: outcome.success }
-    yield* store.put(outcome.success.customer).pipe(Effect.mapError((e) => new AutumnApiError({ status: 409, code: "customer_state_changed", message: e.message })))
+    yield* store.put(outcome.success.customer).pipe(Effect.mapError((e) => customerStateChanged(e.message)))
     return { customer: outcome.success.customer, result: outcome.success }
   })
 
@@ -149,7 +149,7 @@ const run = (options: AutumnOptions, call: AttachCall, shouldExecute: (plan: Att
     }
     const result = outcome.success
     yield* store.put(result.customer, { ifFingerprint: plan.basedOn }).pipe(
-      Effect.mapError((e) => new AutumnApiError({ status: 409, code: "customer_state_changed", message: e.message }))
+      Effect.mapError((e) => customerStateChanged(e.message))
     )
     if (!result.applied && result.requiredAction !== undefined) yield* store.setPending(customer.id, plan)
     return { customer, plan, result }

@@ -24,6 +24,30 @@ export class CustomerExists extends Data.TaggedError("CustomerExists")<{ readonl
 export class CustomerChanged extends Data.TaggedError("CustomerChanged")<{ readonly customerId: string; readonly message: string }> {}
 
 /**
+ * What Autumn keeps about a customer beside its billing state: the properties `customer_data`
+ * sets and the customer routes return. `createdAt` is epoch milliseconds.
+ *
+ * @example const profile: CustomerProfile = { name: "Ada", email: null, fingerprint: null, metadata: {}, createdAt: 1735689600000 }
+ */
+export interface CustomerProfile {
+  readonly name: string | null
+  readonly email: string | null
+  readonly fingerprint: string | null
+  readonly metadata: Readonly<Record<string, unknown>>
+  readonly createdAt: number
+}
+
+/**
+ * A page of customers, in the order they were created (then by id).
+ *
+ * @example const page: CustomerPage = { list: [], total: 0 }
+ */
+export interface CustomerPage {
+  readonly list: ReadonlyArray<{ readonly customer: Customer; readonly profile: CustomerProfile | undefined }>
+  readonly total: number
+}
+
+/**
  * The operations of a customer store. `put` with `ifFingerprint` is a compare-and-set on the
  * fingerprint of the stored state (the `basedOn` of the plan that was executed).
  *
@@ -32,11 +56,18 @@ export class CustomerChanged extends Data.TaggedError("CustomerChanged")<{ reado
  */
 export interface CustomerStoreOps {
   readonly get: (customerId: string) => Effect.Effect<Customer | undefined>
-  readonly create: (customer: Customer) => Effect.Effect<Customer, CustomerExists>
+  /** Stores a new customer, with its profile; fails if the id exists (nothing is written then). */
+  readonly create: (customer: Customer, profile?: CustomerProfile) => Effect.Effect<Customer, CustomerExists>
   readonly put: (customer: Customer, options?: { readonly ifFingerprint?: string }) => Effect.Effect<void, CustomerChanged>
   /** The plan the customer is in the middle of (it stopped at a checkout or an unpaid invoice). */
   readonly getPending: (customerId: string) => Effect.Effect<AttachPreview | undefined>
   readonly setPending: (customerId: string, plan: AttachPreview | undefined) => Effect.Effect<void>
+  /** The customer's profile (`undefined` for an unknown customer or one stored without). */
+  readonly getProfile: (customerId: string) => Effect.Effect<CustomerProfile | undefined>
+  /** Replaces the profile of a stored customer (no effect for an unknown one). */
+  readonly putProfile: (customerId: string, profile: CustomerProfile) => Effect.Effect<void>
+  /** Customers in creation order, `offset` skipped, at most `limit`. */
+  readonly list: (page: { readonly offset: number; readonly limit: number }) => Effect.Effect<CustomerPage>
 }
 
 /**
@@ -55,12 +86,14 @@ export class CustomerStore extends Context.Service<CustomerStore, CustomerStoreO
 export const makeMemoryStore = (initial: ReadonlyArray<Customer> = []): CustomerStoreOps => {
   const customers = new Map<string, Customer>(initial.map((c) => [c.id, c]))
   const pending = new Map<string, AttachPreview>()
+  const profiles = new Map<string, CustomerProfile>()
   return {
     get: (id) => Effect.sync(() => customers.get(id)),
-    create: (customer) =>
+    create: (customer, profile) =>
       Effect.suspend(() => {
         if (customers.has(customer.id)) return Effect.fail(new CustomerExists({ customerId: customer.id, message: `Customer ${customer.id} exists` }))
         customers.set(customer.id, customer)
+        if (profile !== undefined) profiles.set(customer.id, profile)
         return Effect.succeed(customer)
       }),
     put: (customer, options) =>
@@ -77,6 +110,18 @@ export const makeMemoryStore = (initial: ReadonlyArray<Customer> = []): Customer
       Effect.sync(() => {
         if (plan === undefined) pending.delete(id)
         else pending.set(id, plan)
+      }),
+    getProfile: (id) => Effect.sync(() => profiles.get(id)),
+    putProfile: (id, profile) =>
+      Effect.sync(() => {
+        if (customers.has(id)) profiles.set(id, profile)
+      }),
+    list: ({ offset, limit }) =>
+      Effect.sync(() => {
+        // A Map iterates in insertion order, which is creation order here.
+        const all = [...customers.values()]
+        const list = all.slice(offset, offset + limit).map((customer) => ({ customer, profile: profiles.get(customer.id) }))
+        return { list, total: all.length }
       })
   }
 }

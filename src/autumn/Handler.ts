@@ -27,7 +27,8 @@ import { type AutumnApiError, errorBody } from "./ApiError.ts"
 import { CustomerStore, type CustomerStoreOps } from "./CustomerStore.ts"
 import { makeIdempotencyKeys, type StoredResponse } from "./internal/idempotency.ts"
 import { makeKeyedLock } from "./internal/keyedLock.ts"
-import { attach, type AutumnOptions, checkout, multiAttach, previewAttach, previewMultiAttach, resume } from "./Operations.ts"
+import { type AutumnOptions, resume } from "./Operations.ts"
+import { type Operation, resolveRoute, routeCustomerId } from "./Routes.ts"
 
 /**
  * The handler's options: the operations' options, the API keys it accepts, and the two ports.
@@ -40,17 +41,6 @@ export interface AutumnHandlerOptions extends AutumnOptions {
   readonly customers: CustomerStoreOps
   readonly provider: PaymentPort
   readonly basePath?: string
-}
-
-type Operation = (options: AutumnOptions, body: unknown) => Effect.Effect<unknown, AutumnApiError, CustomerStore | PaymentProvider>
-
-/** The routes, by path. @example Object.keys(AUTUMN_ROUTES) // ["/v1/checkout", "/v1/billing.attach", …] */
-export const AUTUMN_ROUTES: Readonly<Record<string, Operation>> = {
-  "/v1/checkout": checkout,
-  "/v1/billing.attach": attach,
-  "/v1/billing.preview_attach": previewAttach,
-  "/v1/billing.multi_attach": multiAttach,
-  "/v1/billing.preview_multi_attach": previewMultiAttach
 }
 
 const json = (r: StoredResponse, headers: Record<string, string> = {}): Response =>
@@ -119,22 +109,27 @@ export const makeAutumnHandler = (options: AutumnHandlerOptions): AutumnHandler 
       (cause: unknown): StoredResponse => failure(500, "internal_error", `internal error: ${cause instanceof Error ? cause.message : String(cause)}`)
     )
 
-  const runOperation = (operation: Operation, body: unknown): Promise<StoredResponse> => runEffect(operation(options, body))
+  const runOperation = (operation: Operation, body: unknown, params: Readonly<Record<string, string>>): Promise<StoredResponse> =>
+    runEffect(operation(options, body, params))
 
   const handle = async (request: Request): Promise<Response> => {
     const keyIndex = authenticate(request, options.keys)
     if (typeof keyIndex !== "number") return json(keyIndex)
     const path = new URL(request.url).pathname.replace(/\/+$/, "")
-    const operation = path.startsWith(base) ? AUTUMN_ROUTES[path.slice(base.length)] : undefined
-    if (operation === undefined) return json(failure(404, "not_found", `No route ${path}`))
-    if (request.method !== "POST") return json(failure(405, "method_not_allowed", `${path} takes POST`), { allow: "POST" })
-    const body = await parseBody(request)
-    if (!body.ok) return json(body.response)
-    const raw = body.value
-    const customerId = typeof raw === "object" && raw !== null && typeof (raw as Record<string, unknown>)["customer_id"] === "string"
-      ? (raw as Record<string, string>)["customer_id"] ?? ""
-      : ""
-    const execute = (): Promise<StoredResponse> => lock(customerId, () => runOperation(operation, raw))
+    const route = path.startsWith(base) ? resolveRoute(request.method, path.slice(base.length)) : undefined
+    if (route === undefined) return json(failure(404, "not_found", `No route ${path}`))
+    const operation = route.operation
+    if (operation === undefined) {
+      return json(failure(405, "method_not_allowed", `${path} takes ${route.methods.join(", ")}`), { allow: route.methods.join(", ") })
+    }
+    let raw: unknown = undefined
+    if (request.method !== "GET") {
+      const body = await parseBody(request)
+      if (!body.ok) return json(body.response)
+      raw = body.value
+    }
+    const customerId = routeCustomerId(route.params, raw)
+    const execute = (): Promise<StoredResponse> => lock(customerId, () => runOperation(operation, raw, route.params))
     const key = request.headers.get("idempotency-key")
     if (key === null || key === "") return json(await execute())
     const claim = idempotency.claim(`${keyIndex}:${key}`, customerFingerprint({ path, body: raw }))

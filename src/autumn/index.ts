@@ -11,8 +11,11 @@ export { autumnCatalogDocument, type CatalogInputDocument, type ImportOptions, i
 // The Autumn-compatible API (issue #6 parts 2–5; docs/autumn-compat.md): operations over the
 // customer store and payment ports, Autumn's wire shapes, and a fetch handler at Autumn's paths.
 export { AutumnApiError, customerNotFound, errorBody, fromExecuteError, fromPlanError, invalidInputs } from "./ApiError.ts"
-export { CustomerChanged, CustomerExists, CustomerStore, type CustomerStoreOps, layerMemory, makeMemoryStore } from "./CustomerStore.ts"
-export { AUTUMN_ROUTES, type AutumnHandler, type AutumnHandlerOptions, makeAutumnHandler } from "./Handler.ts"
+export {
+  CustomerChanged, CustomerExists, type CustomerPage, type CustomerProfile, CustomerStore, type CustomerStoreOps, layerMemory, makeMemoryStore
+} from "./CustomerStore.ts"
+export { type AutumnHandler, type AutumnHandlerOptions, makeAutumnHandler } from "./Handler.ts"
+export { AUTUMN_ROUTES, type Operation, resolveRoute, type ResolvedRoute, routeCustomerId } from "./Routes.ts"
 export { attach, type AutumnOptions, checkout, defaultNewCustomer, multiAttach, previewAttach, previewMultiAttach, resume } from "./Operations.ts"
 export {
   type AttachCall, AttachBodySchema, CheckoutBodySchema, type CustomerData, CustomerDataSchema, decodeAttachBody, decodeCheckoutBody,

@@ -121,9 +121,13 @@ describe("bad requests", () => {
     expect(r).toMatchObject({ status: 400, body: { code: "invalid_inputs" } })
   })
 
-  it("an unknown customer without customer_data: 404 customer_not_found", async () => {
-    const r = await post(setup(), "/v1/billing.preview_attach", { customer_id: "cus_ghost", plan_id: "pro" })
-    expect(r).toMatchObject({ status: 404, body: { code: "customer_not_found" } })
+  it("an unknown customer without customer_data is previewed as a new customer; nothing is stored", async () => {
+    const s = setup()
+    const r = await post(s, "/v1/billing.preview_attach", { customer_id: "cus_ghost", plan_id: "pro" })
+    // pro for a new customer: $20.00 for the first month.
+    expect(r).toMatchObject({ status: 200, body: { customer_id: "cus_ghost", total: 20 } })
+    expect(await Effect.runPromise(s.customers.get("cus_ghost"))).toBeUndefined()
+    expect((await state(s)).log).toEqual([])
   })
 
   it("an unknown plan: 404 product_not_found; an unknown feature: 404 feature_not_found", async () => {
@@ -143,7 +147,7 @@ describe("bad requests", () => {
 })
 
 describe("one customer at a time", () => {
-  it("two concurrent attaches of pro: the second waits, finds pro active, and charges nothing", async () => {
+  it("two concurrent attaches of pro: the second waits, finds pro attached, is refused with 409, and charges nothing", async () => {
     const s = setup({ wrap: withLatency })
     await withCard(s, "cus_1")
     // Each request plans at its own instant (the clock ticks), so without the lock both would plan
@@ -152,9 +156,9 @@ describe("one customer at a time", () => {
       post(s, "/v1/billing.attach", { customer_id: "cus_1", plan_id: "pro" }),
       post(s, "/v1/billing.attach", { customer_id: "cus_1", plan_id: "pro" })
     ])
-    expect([a.status, b.status]).toEqual([200, 200])
+    expect([a.status, b.status]).toEqual([200, 409])
+    expect(b.body["code"]).toBe("plan_already_attached")
     expect((await state(s)).charges.map((c) => c.amount)).toEqual([2000])
-    expect([a.body["invoice"] === undefined, b.body["invoice"] === undefined]).toEqual([false, true])
     expect((await Effect.runPromise(s.customers.get("cus_1")))?.subscriptions?.map((x) => x.planId)).toEqual(["pro"])
   })
 

@@ -155,9 +155,9 @@ describe("errors as the clients see them", () => {
     expect(JSON.parse((error as { readonly body: string }).body)).toMatchObject({ code: "product_not_found" })
   })
 
-  it("0.x: an unknown customer without customer_data is { data: null, error } with the code", async () => {
-    const { data, error } = await v0.checkout({ customer_id: "cus_ghost", product_id: "pro" })
+  it("0.x: an unknown product is { data: null, error } with the code", async () => {
+    const { data, error } = await v0.checkout({ customer_id: "cus_ghost", product_id: "platinum" })
     expect(data).toBeNull()
-    expect(error).toMatchObject({ code: "customer_not_found" })
+    expect(error).toMatchObject({ code: "product_not_found" })
   })
 })

@@ -26,7 +26,8 @@ import { planAttach } from "../Planner.ts"
 import type { AttachPreview } from "../Preview.ts"
 import type { PaymentProvider } from "../Provider.ts"
 import { AutumnApiError, customerNotFound, customerStateChanged, fromExecuteError, fromPlanError } from "./ApiError.ts"
-import { CustomerStore } from "./CustomerStore.ts"
+import { type CustomerProfile, CustomerStore } from "./CustomerStore.ts"
+import { refuseHeldPlans } from "./internal/heldPlans.ts"
 import { type AttachCall, type CustomerData, decodeAttachBody, decodeCheckoutBody, decodeMultiAttachBody } from "./Requests.ts"
 import { type AttachResponse, attachResponse, type CheckoutResponse, checkoutResponse, type PreviewResponse, previewResponse } from "./Responses.ts"
 
@@ -65,24 +66,44 @@ export const defaultNewCustomer = (customerId: string, data: CustomerData): Cust
 
 interface Found {
   readonly customer: Customer
-  readonly data: CustomerData | undefined
+  /** Set for a customer the store does not hold yet: what creating it stores beside its state. */
+  readonly created: { readonly data: CustomerData; readonly profile: CustomerProfile } | undefined
 }
 
-/** The stored customer, or the one `customer_data` would create (not stored yet: `data` set). */
+const clockOf = (options: AutumnOptions): string => (options.now ?? (() => new Date().toISOString()))()
+
+/**
+ * The profile `customer_data` gives a new customer, created at `at` (ISO).
+ *
+ * @example profileFromData({ name: "Ada" }, "2025-01-01T00:00:00Z") // { name: "Ada", email: null, fingerprint: null, metadata: {}, createdAt: 1735689600000 }
+ */
+export const profileFromData = (data: CustomerData, at: string): CustomerProfile => ({
+  name: data.name ?? null,
+  email: data.email ?? null,
+  fingerprint: data.fingerprint ?? null,
+  metadata: data.metadata ?? {},
+  createdAt: Date.parse(at)
+})
+
+/**
+ * The stored customer, or — as Autumn does for an unknown `customer_id` — the new customer the
+ * call creates (not stored yet: `created` set), from `customer_data` when the call sends it.
+ */
 const findCustomer = (options: AutumnOptions, call: AttachCall): Effect.Effect<Found, AutumnApiError, CustomerStore> =>
   Effect.gen(function* () {
     const store = yield* CustomerStore
     const stored = yield* store.get(call.customerId)
-    if (stored !== undefined) return { customer: stored, data: undefined }
-    if (call.customerData === undefined) return yield* customerNotFound(call.customerId)
-    return { customer: (options.newCustomer ?? defaultNewCustomer)(call.customerId, call.customerData), data: call.customerData }
+    if (stored !== undefined) return { customer: stored, created: undefined }
+    const data = call.customerData ?? {}
+    const customer = (options.newCustomer ?? defaultNewCustomer)(call.customerId, data)
+    return { customer, created: { data, profile: profileFromData(data, clockOf(options)) } }
   })
 
 const SNAKE = (path: string): string => path.replace(/^request\.?/, "").replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
 
 /** Plans the call for the customer at the server's clock; errors in Autumn's terms. */
 const planFor = (options: AutumnOptions, customer: Customer, call: AttachCall): Result.Result<AttachPreview, AutumnApiError> => {
-  const at = (options.now ?? (() => new Date().toISOString()))()
+  const at = clockOf(options)
   const input = decodeCustomerAndRequest(options.catalog, { customer, request: { ...call.request, at } })
   if (Result.isFailure(input)) {
     const e = input.failure
@@ -94,6 +115,8 @@ const planFor = (options: AutumnOptions, customer: Customer, call: AttachCall): 
 interface Resumed {
   readonly customer: Customer
   readonly result: ExecuteResult | undefined
+  /** The pending plan that ran, when there was one. */
+  readonly plan?: AttachPreview
 }
 
 /**
@@ -109,16 +132,14 @@ const resumeFor = (customer: Customer, keepWaiting: boolean): Effect.Effect<Resu
     if (pending === undefined) return { customer, result: undefined }
     const outcome = yield* Effect.result(executeAttach(pending, customer))
     if (Result.isFailure(outcome) && outcome.failure._tag === "PaymentProviderError") return yield* fromExecuteError(outcome.failure)
-    if (keepWaiting && Result.isSuccess(outcome) && !outcome.success.applied) return { customer, result: outcome.success }
+    if (keepWaiting && Result.isSuccess(outcome) && !outcome.success.applied) return { customer, result: outcome.success, plan: pending }
     yield* store.setPending(customer.id, undefined)
     if (Result.isFailure(outcome)) return { customer, result: undefined }
-    if (!outcome.success.applied) return { customer, result: outcome.success }
+    if (!outcome.success.applied) return { customer, result: outcome.success, plan: pending }
     yield* store.put(outcome.success.customer).pipe(Effect.mapError((e) => customerStateChanged(e.message)))
-    return { customer: outcome.success.customer, result: outcome.success }
+    return { customer: outcome.success.customer, result: outcome.success, plan: pending }
   })
 
-const resumePending = (customer: Customer): Effect.Effect<Customer, AutumnApiError, Services> =>
-  Effect.map(resumeFor(customer, false), (r) => r.customer)
 
 interface Run {
   readonly customer: Customer
@@ -126,31 +147,61 @@ interface Run {
   readonly result: ExecuteResult | undefined
 }
 
+/** How a call runs: whether its plan is executed, and whether a plan already held is refused. */
+interface RunMode {
+  readonly shouldExecute: (plan: AttachPreview) => boolean
+  readonly refuseHeld: boolean
+}
+
+/** Whether a pending plan attached the plans this call asks for (a retry of the same attach). */
+const sameCall = (plan: AttachPreview, call: AttachCall): boolean => {
+  const wanted = call.request.plans.map((p) => p.planId).sort().join(",")
+  const attached = plan.changes.map((c) => c.planId).sort().join(",")
+  return wanted === attached
+}
+
+/** Stores a customer the call created, in the state the call left it. */
+const storeCreated = (customer: Customer, created: NonNullable<Found["created"]>): Effect.Effect<void, AutumnApiError, CustomerStore> =>
+  Effect.flatMap(CustomerStore, (store) => store.create(customer, created.profile)).pipe(
+    Effect.mapError((e) => new AutumnApiError({ status: 409, code: "customer_already_exists", message: e.message })),
+    Effect.asVoid
+  )
+
 /**
- * Plans the call and, when `shouldExecute(plan)`, creates the customer if new, executes the plan
- * and stores the outcome. A new customer is created even when the plan is not executed.
+ * Plans the call and, when `mode.shouldExecute(plan)`, executes it and stores the outcome. A
+ * customer the call creates is stored only when the call succeeds — in the state the execution
+ * left it (a paid attach, or one waiting at a checkout or an unpaid invoice); an error stores
+ * nothing, so a failed attach leaves no customer behind.
  */
-const run = (options: AutumnOptions, call: AttachCall, shouldExecute: (plan: AttachPreview) => boolean): Effect.Effect<Run, AutumnApiError, Services> =>
+const run = (options: AutumnOptions, call: AttachCall, mode: RunMode): Effect.Effect<Run, AutumnApiError, Services> =>
   Effect.gen(function* () {
     const store = yield* CustomerStore
     const found = yield* findCustomer(options, call)
-    const customer = found.data === undefined ? yield* resumePending(found.customer) : found.customer
-    const plan = yield* Effect.fromResult(planFor(options, customer, call))
-    if (found.data !== undefined) {
-      if (options.onCustomerCreated !== undefined) yield* options.onCustomerCreated(customer, found.data)
-      yield* store.create(customer).pipe(Effect.mapError((e) => new AutumnApiError({ status: 409, code: "customer_already_exists", message: e.message })))
+    const resumed: Resumed = found.created === undefined ? yield* resumeFor(found.customer, false) : { customer: found.customer, result: undefined }
+    const customer = resumed.customer
+    if (mode.refuseHeld) {
+      // A retry of an attach whose pending plan just completed answers with that plan's outcome.
+      if (resumed.plan !== undefined && resumed.result?.applied === true && sameCall(resumed.plan, call)) {
+        return { customer, plan: resumed.plan, result: resumed.result }
+      }
+      yield* refuseHeldPlans(options.catalog, customer, call.request)
     }
-    if (!shouldExecute(plan)) return { customer, plan, result: undefined }
+    const plan = yield* Effect.fromResult(planFor(options, customer, call))
+    const created = found.created
+    if (!mode.shouldExecute(plan)) {
+      if (created !== undefined) yield* storeCreated(customer, created)
+      return { customer, plan, result: undefined }
+    }
+    if (created !== undefined && options.onCustomerCreated !== undefined) yield* options.onCustomerCreated(customer, created.data)
     const outcome = yield* Effect.result(executeAttach(plan, customer))
     if (Result.isFailure(outcome)) {
       // A provider failure half-way: keep the plan, so that the next request completes it first.
-      if (outcome.failure._tag === "PaymentProviderError") yield* store.setPending(customer.id, plan)
+      if (outcome.failure._tag === "PaymentProviderError" && created === undefined) yield* store.setPending(customer.id, plan)
       return yield* fromExecuteError(outcome.failure)
     }
     const result = outcome.success
-    yield* store.put(result.customer, { ifFingerprint: plan.basedOn }).pipe(
-      Effect.mapError((e) => customerStateChanged(e.message))
-    )
+    if (created !== undefined) yield* storeCreated(result.customer, created)
+    else yield* store.put(result.customer, { ifFingerprint: plan.basedOn }).pipe(Effect.mapError((e) => customerStateChanged(e.message)))
     if (!result.applied && result.requiredAction !== undefined) yield* store.setPending(customer.id, plan)
     return { customer, plan, result }
   })
@@ -163,7 +214,7 @@ const preview = (options: AutumnOptions, call: AttachCall): Effect.Effect<Previe
   })
 
 const execute = (options: AutumnOptions, call: AttachCall): Effect.Effect<AttachResponse, AutumnApiError, Services> =>
-  Effect.flatMap(run(options, call, () => true), ({ result }) =>
+  Effect.flatMap(run(options, call, { shouldExecute: () => true, refuseHeld: true }), ({ result }) =>
     result === undefined ? Effect.die("an executed run has a result") : Effect.succeed(attachResponse(call.customerId, call.entityId, result)))
 
 /**
@@ -210,7 +261,7 @@ export const previewMultiAttach = (options: AutumnOptions, body: unknown): Effec
 export const checkout = (options: AutumnOptions, body: unknown): Effect.Effect<CheckoutResponse, AutumnApiError, Services> =>
   Effect.gen(function* () {
     const call = yield* Effect.fromResult(decodeCheckoutBody(body, options.catalog))
-    const { plan, result } = yield* run(options, call, (p) => p.checkout === "provider_checkout")
+    const { plan, result } = yield* run(options, call, { shouldExecute: (p) => p.checkout === "provider_checkout", refuseHeld: false })
     return checkoutResponse(options.catalog, call.request, plan, result?.paymentUrl ?? null)
   })
 

@@ -227,7 +227,7 @@ describe("execution outcomes", () => {
     await withCard(s, "cus_1", "pm_card_declined")
     const r = await post(s, "/v1/billing.attach", { customer_id: "cus_1", plan_id: "pro" })
     expect(r.status).toBe(200)
-    expect(r.body).toMatchObject({ required_action: { code: "payment_failed" }, invoice: { status: "open", total: 20 } })
+    expect(r.body).toMatchObject({ required_action: { code: "payment_failed" }, invoice: { status: "open", total: 2000 } })
     expect(r.body["payment_url"]).toMatch(/\/invoices\/in_sbx_/)
     expect((await state(s)).charges).toEqual([])
     expect((await Effect.runPromise(s.customers.get("cus_1")))?.subscriptions ?? []).toEqual([])
@@ -265,7 +265,7 @@ describe("execution outcomes", () => {
     expect(await s.handler.resume("cus_new")).toMatchObject({ status: 200, body: { required_action: { code: "payment_method_required" }, payment_url: r.body["url"] } })
     await Effect.runPromise(s.sandbox.completeCheckout(String(r.body["url"]), "pm_card_visa"))
     const resumed = await s.handler.resume("cus_new")
-    expect(resumed).toMatchObject({ status: 200, body: { customer_id: "cus_new", invoice: { status: "paid", total: 20 } } })
+    expect(resumed).toMatchObject({ status: 200, body: { customer_id: "cus_new", invoice: { status: "paid", total: 2000 } } })
     expect(await s.handler.resume("cus_new")).toEqual({ status: 200, body: { customer_id: "cus_new", payment_url: null } })
     expect((await state(s)).charges.map((c) => c.amount)).toEqual([2000])
   })
@@ -285,7 +285,7 @@ describe("discounts and credit balance on the wire", () => {
       subtotal: 20, total: 16, invoice_credits: { balance: 5, applied: 5, currency: "usd" }
     })
     const attached = await post(s, "/v1/billing.attach", body)
-    expect(attached.body).toMatchObject({ invoice: { status: "paid", total: 16 } })
+    expect(attached.body).toMatchObject({ invoice: { status: "paid", total: 1600 } })
     expect((await state(s)).charges.map((c) => c.amount)).toEqual([1100])
   })
 

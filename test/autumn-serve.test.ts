@@ -40,7 +40,7 @@ describe("serve over an Autumn product file", () => {
       expect((await post("/v1/billing.preview_attach", { customer_id: "c1", plan_id: "pro" }, "wrong")).status).toBe(401)
       // A new customer with the sandbox's test card: pro is $20.00 a month, paid at once.
       const attached = await post("/v1/billing.attach", { customer_id: "c1", plan_id: "pro", customer_data: { metadata: { test_payment_method: "pm_card_visa" } } })
-      expect(await attached.json()).toMatchObject({ customer_id: "c1", invoice: { status: "paid", total: 20, currency: "usd" }, payment_url: null })
+      expect(await attached.json()).toMatchObject({ customer_id: "c1", invoice: { status: "paid", total: 2000, currency: "usd" }, payment_url: null })
       const sandbox = (await (await post("/v1/sandbox.state", {})).json()) as { readonly charges: ReadonlyArray<{ readonly amount: number }> }
       expect(sandbox.charges.map((c) => c.amount)).toEqual([2000])
     } finally {

@@ -38,6 +38,7 @@ import { type AttachResponse, attachResponse, type CheckoutResponse, checkoutRes
  * - `now`: the clock, as an ISO instant (default: the system clock).
  * - `newCustomer`: the state of a customer created from `customer_data` (default: no payment
  *   method; `currency` and `fingerprint` taken from `customer_data`).
+ * - `env`: the environment products and customers show (`"sandbox"` or `"live"`).
  * - `onCustomerCreated`: runs before a new customer is stored (e.g. gives it a test card in the
  *   sandbox, see `sandboxCustomers`); not run by previews.
  *
@@ -45,6 +46,8 @@ import { type AttachResponse, attachResponse, type CheckoutResponse, checkoutRes
  */
 export interface AutumnOptions {
   readonly catalog: Catalog
+  /** The environment products and customers report (`env`); default `"sandbox"`. */
+  readonly env?: "sandbox" | "live"
   readonly now?: () => string
   readonly newCustomer?: (customerId: string, data: CustomerData) => Customer
   readonly onCustomerCreated?: (customer: Customer, data: CustomerData) => Effect.Effect<void, AutumnApiError>
@@ -262,7 +265,7 @@ export const checkout = (options: AutumnOptions, body: unknown): Effect.Effect<C
   Effect.gen(function* () {
     const call = yield* Effect.fromResult(decodeCheckoutBody(body, options.catalog))
     const { plan, result } = yield* run(options, call, { shouldExecute: (p) => p.checkout === "provider_checkout", refuseHeld: false })
-    return checkoutResponse(options.catalog, call.request, plan, result?.paymentUrl ?? null)
+    return checkoutResponse(options.catalog, call.request, plan, result?.paymentUrl ?? null, options.env ?? "sandbox")
   })
 
 /**

@@ -18,6 +18,7 @@ import { decodeCatalog } from "../Document.ts"
 import { type DecodeError, type DecodeIssue, decodeErrorOf } from "../Errors.ts"
 import { issueLeaves } from "../internal/issuePaths.ts"
 import { featureInputs, resolveFeatures } from "./internal/productFeatures.ts"
+import { rememberProducts } from "./internal/productInfo.ts"
 import { type V1Product, V1ProductSchema, v1Hints, v1Plan } from "./internal/productsV1.ts"
 import { type V2Plan, V2PlanSchema, v2Hints, v2Plan } from "./internal/productsV2.ts"
 import { AutumnFeatureSchema, type Conversion, type FeatureHint, hintFromFeature, isRecord, type PathRecord, snakePath } from "./internal/productWire.ts"
@@ -149,6 +150,7 @@ const convert = (input: unknown, options: ImportOptions): Result.Result<Converte
   if (Result.isFailure(catalog)) {
     return Result.fail(decodeErrorOf(catalog.failure.issues.map((i) => ({ path: autumnPath(i.path, conv.records), message: i.message }))))
   }
+  rememberProducts(catalog.success, unwrapped.products)
   return Result.succeed({ document, catalog: catalog.success })
 }
 

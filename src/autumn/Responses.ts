@@ -9,12 +9,14 @@
  * Autumn.minorToMajor(1549, "usd") // 15.49
  * Autumn.minorToMajor(1548, "jpy") // 1548
  */
-import { type Catalog, findPlan, type Plan, type PlanItem, type PriceInterval } from "../Catalog.ts"
+import { type Catalog, findPlan } from "../Catalog.ts"
 import type { Customer } from "../Customer.ts"
 import type { ExecuteResult } from "../Execute.ts"
 import { exponentOf } from "../Money.ts"
-import type { AttachPreview, Change, Line, NextCycle, Scenario } from "../Preview.ts"
+import type { AttachPreview, Change, Line, NextCycle } from "../Preview.ts"
 import * as Rational from "../Rational.ts"
+import { productInfoOf } from "./internal/productInfo.ts"
+import { basePriceItem, type Product, type ProductItem, productItem, productView, type ViewContext } from "./ProductView.ts"
 import type { RequestInput } from "./Requests.ts"
 
 // ---------------------------------------------------------------------------------------------
@@ -64,6 +66,7 @@ export interface AttachResponse {
   readonly invoice?: {
     readonly status: string | null
     readonly stripe_id: string
+    /** In minor units (cents), as Autumn's billing responses give it. */
     readonly total: number
     readonly currency: string
     readonly hosted_invoice_url: string | null
@@ -75,7 +78,7 @@ export interface AttachResponse {
 /**
  * The attach response of an execution. `invoice.stripe_id` is the payment provider's invoice id.
  *
- * @example attachResponse("cus_1", undefined, result).invoice?.total // 15.49
+ * @example attachResponse("cus_1", undefined, result).invoice?.total // 1549
  */
 export const attachResponse = (customerId: string, entityId: string | undefined, result: ExecuteResult): AttachResponse => ({
   customer_id: customerId,
@@ -84,7 +87,7 @@ export const attachResponse = (customerId: string, entityId: string | undefined,
     invoice: {
       status: result.invoice.status,
       stripe_id: result.invoice.id,
-      total: minorToMajor(result.invoice.total, result.invoice.currency),
+      total: result.invoice.total,
       currency: result.invoice.currency,
       hosted_invoice_url: result.invoice.hostedUrl
     }
@@ -213,45 +216,6 @@ export const previewResponse = (catalog: Catalog, customer: Customer, request: R
 // checkout (legacy)
 // ---------------------------------------------------------------------------------------------
 
-/** A product item as the legacy API shows it. @example { type: "priced_feature", feature_id: "messages", included_usage: 100, interval: "month", usage_model: "pay_per_use", price: 0.1, billing_units: 1 } */
-export interface ProductItem {
-  readonly type: "price" | "priced_feature" | "feature"
-  readonly feature_id: string | null
-  readonly included_usage?: number | "inf"
-  readonly interval: string | null
-  readonly interval_count?: number
-  readonly usage_model?: "prepaid" | "pay_per_use"
-  readonly price?: number
-  readonly tiers?: ReadonlyArray<{ readonly to: number | "inf"; readonly amount: number }>
-  readonly billing_units?: number
-}
-
-/** The properties of a product (legacy API). @example { is_free: false, is_one_off: false, interval_group: "month", has_trial: false, updateable: false } */
-export interface ProductProperties {
-  readonly is_free: boolean
-  readonly is_one_off: boolean
-  readonly interval_group: string
-  readonly has_trial: boolean
-  readonly updateable: boolean
-}
-
-/** A product as the legacy API shows it, with the scenario of this checkout. @example checkout.product.scenario // "upgrade" */
-export interface Product {
-  readonly id: string
-  readonly name: string
-  readonly created_at: number
-  readonly env: "sandbox" | "live"
-  readonly is_add_on: boolean
-  readonly is_default: boolean
-  readonly group: string
-  readonly version: number
-  readonly items: ReadonlyArray<ProductItem>
-  readonly free_trial: { readonly duration: string; readonly length: number; readonly unique_fingerprint: boolean; readonly trial_available: boolean } | null
-  readonly scenario?: Scenario | "active"
-  readonly base_variant_id: string | null
-  readonly properties: ProductProperties
-}
-
 /** The body of the legacy `checkout`. @example checkout.url // the provider checkout, when the customer must pay there */
 export interface CheckoutResponse {
   readonly url?: string
@@ -267,78 +231,12 @@ export interface CheckoutResponse {
   readonly next_cycle?: { readonly starts_at: number; readonly total: number }
 }
 
-const intervalName = (i: PriceInterval): string | null => (i === "one_off" ? null : i.unit)
-
-const amountOf = (amount: { readonly amount: Rational.Rational; readonly currencies: ReadonlyMap<string, Rational.Rational> }, currency: string, catalog: Catalog): number =>
-  toWireAmount(currency === catalog.defaultCurrency ? amount.amount : amount.currencies.get(currency) ?? amount.amount)
-
-const productItem = (catalog: Catalog, currency: string) => (item: PlanItem): ProductItem => {
-  const included = item.included === "unlimited" ? "inf" as const : item.included
-  const price = item.price
-  if (price === undefined) {
-    return { type: "feature", feature_id: item.featureId, included_usage: included, interval: item.reset === undefined ? null : item.reset.unit }
-  }
-  return {
-    type: "priced_feature", feature_id: item.featureId, included_usage: included, interval: intervalName(price.interval),
-    usage_model: price.billingMethod === "prepaid" ? "prepaid" : "pay_per_use", billing_units: price.billingUnits,
-    ...(price.amount === undefined ? {} : { price: amountOf(price.amount, currency, catalog) }),
-    ...(price.tiers === undefined ? {} : { tiers: price.tiers.map((t) => ({ to: t.upTo, amount: toWireAmount(t.amount) })) })
-  }
-}
-
-const prices = (plan: Plan): Array<PriceInterval> => [
-  ...(plan.price === undefined ? [] : [plan.price.interval]),
-  ...plan.items.flatMap((i) => (i.price === undefined ? [] : [i.price.interval]))
-]
-
-/**
- * The properties of a product: free (no price at all), one-off (every price one-off), its
- * interval group (the interval of its first recurring price), whether this checkout starts a
- * trial, and whether it has prepaid quantities the customer can update.
- *
- * @example productProperties(pro, false) // { is_free: false, is_one_off: false, interval_group: "month", has_trial: false, updateable: false }
- */
-export const productProperties = (plan: Plan, hasTrial: boolean): ProductProperties => {
-  const all = prices(plan)
-  const recurring = all.find((i): i is Exclude<PriceInterval, "one_off"> => i !== "one_off")
-  return {
-    is_free: all.length === 0,
-    is_one_off: all.length > 0 && recurring === undefined,
-    interval_group: recurring === undefined ? (all.length > 0 ? "one_off" : "") : recurring.unit,
-    has_trial: hasTrial,
-    updateable: plan.items.some((i) => i.price?.billingMethod === "prepaid")
-  }
-}
-
-const productOf = (catalog: Catalog, currency: string, plan: Plan, scenario: Scenario | undefined, hasTrial: boolean): Product => ({
-  id: plan.id,
-  name: plan.name,
-  created_at: 0,
-  env: "sandbox",
-  is_add_on: plan.addOn,
-  is_default: plan.autoEnable,
-  group: plan.group,
-  version: plan.version,
-  items: [
-    ...(plan.price === undefined ? [] : [{
-      type: "price" as const, feature_id: null, interval: intervalName(plan.price.interval), price: amountOf(plan.price, currency, catalog),
-      ...(plan.price.interval !== "one_off" && plan.price.interval.count !== 1 ? { interval_count: plan.price.interval.count } : {})
-    }]),
-    ...plan.items.map(productItem(catalog, currency))
-  ],
-  free_trial: plan.freeTrial === undefined ? null : { duration: plan.freeTrial.unit, length: plan.freeTrial.length, unique_fingerprint: false, trial_available: hasTrial },
-  // Autumn has no scenario for a quantity change of the plan held: it is the plan "active" again.
-  ...(scenario === undefined ? {} : { scenario: scenario === "update_prepaid_quantity" ? "active" : scenario }),
-  base_variant_id: null,
-  properties: productProperties(plan, hasTrial)
-})
-
-const lineProductItem = (catalog: Catalog, currency: string, l: Line): ProductItem | null => {
-  const plan = l.planId === null ? undefined : findPlan(catalog, l.planId)
+const lineProductItem = (at: ViewContext, l: Line): ProductItem | null => {
+  const plan = l.planId === null ? undefined : findPlan(at.catalog, l.planId)
   if (plan === undefined) return null
   const item = l.featureId === null ? undefined : plan.items.find((i) => i.featureId === l.featureId)
-  if (item !== undefined) return productItem(catalog, currency)(item)
-  return plan.price === undefined ? null : { type: "price", feature_id: null, interval: intervalName(plan.price.interval), price: amountOf(plan.price, currency, catalog) }
+  if (item !== undefined) return productItem(at, productInfoOf(at.catalog, plan.id, plan.version))(item)
+  return basePriceItem(at, plan) ?? null
 }
 
 /**
@@ -348,25 +246,29 @@ const lineProductItem = (catalog: Catalog, currency: string, l: Line): ProductIt
  *
  * @example checkoutResponse(catalog, request, preview, "https://…/checkout/cs_1").url
  */
-export const checkoutResponse = (catalog: Catalog, request: RequestInput, p: AttachPreview, url: string | null): CheckoutResponse => {
+export const checkoutResponse = (
+  catalog: Catalog, request: RequestInput, p: AttachPreview, url: string | null, env: "sandbox" | "live" = "sandbox"
+): CheckoutResponse => {
+  const at: ViewContext = { catalog, env, currency: p.currency }
   const first = p.changes[0]
   const plan = findPlan(catalog, first?.planId ?? request.plans[0]?.planId ?? "", request.plans[0]?.version)
   const replaced = first?.replaces === null || first?.replaces === undefined ? undefined : findPlan(catalog, first.replaces)
   const hasTrial = p.trialEndsAt !== null
   const empty: Product = {
-    id: request.plans[0]?.planId ?? "", name: "", created_at: 0, env: "sandbox", is_add_on: false, is_default: false, group: "", version: 1, items: [],
+    id: request.plans[0]?.planId ?? "", name: "", group: null, env, is_add_on: false, is_default: false, version: 1, created_at: 0, items: [],
     free_trial: null, base_variant_id: null, properties: { is_free: true, is_one_off: false, interval_group: "", has_trial: false, updateable: false }
   }
   return {
     ...(url === null ? {} : { url }),
     customer_id: p.customerId,
     has_prorations: p.lines.some((l) => l.kind === "credit"),
-    lines: p.lines.map((l) => ({ description: l.description, amount: minorToMajor(l.total, p.currency), item: lineProductItem(catalog, p.currency, l) })),
+    // With a checkout url the provider's checkout page shows the lines: Autumn answers none.
+    lines: url !== null ? [] : p.lines.map((l) => ({ description: l.description, amount: minorToMajor(l.total, p.currency), item: lineProductItem(at, l) })),
     total: minorToMajor(p.total, p.currency),
     currency: p.currency,
     options: request.plans.flatMap((rp) => (rp.featureQuantities ?? []).map((q) => ({ feature_id: q.featureId, quantity: q.quantity }))),
-    product: plan === undefined ? empty : productOf(catalog, p.currency, plan, first?.scenario, hasTrial),
-    current_product: replaced === undefined ? null : productOf(catalog, p.currency, replaced, undefined, false),
+    product: plan === undefined ? empty : productView(at, plan, { scenario: first?.scenario, hasTrial }),
+    current_product: replaced === undefined ? null : productView(at, replaced, { scenario: undefined, hasTrial: false }),
     free_trial: hasTrial,
     ...(p.nextCycle === null ? {} : { next_cycle: { starts_at: toMillis(p.nextCycle.startsAt), total: minorToMajor(p.nextCycle.total, p.currency) } })
   }

@@ -21,6 +21,10 @@ export {
   type AttachCall, AttachBodySchema, CheckoutBodySchema, type CustomerData, CustomerDataSchema, decodeAttachBody, decodeCheckoutBody,
   decodeMultiAttachBody, MultiAttachBodySchema, type RequestInput
 } from "./Requests.ts"
-export type { AttachResponse, CheckoutResponse, PreviewLineItem, PreviewResponse, Product, ProductItem, ProductProperties } from "./Responses.ts"
-export { checkoutResponse, attachResponse, minorToMajor, previewResponse, productProperties, toMillis, toWireAmount } from "./Responses.ts"
+export type { AttachResponse, CheckoutResponse, PreviewLineItem, PreviewResponse } from "./Responses.ts"
+export { checkoutResponse, attachResponse, minorToMajor, previewResponse, toMillis, toWireAmount } from "./Responses.ts"
+export {
+  type AutumnFeatureType, basePriceItem, featureType, featureView, type FeatureView, type FreeTrialView, type Product, type ProductItem,
+  productItem, type ProductProperties, productProperties, productView, type ViewContext
+} from "./ProductView.ts"
 export { sandboxCustomers, TEST_PAYMENT_METHOD_FIELD } from "./SandboxCustomers.ts"

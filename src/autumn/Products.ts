@@ -19,6 +19,7 @@ import { type DecodeError, type DecodeIssue, decodeErrorOf } from "../Errors.ts"
 import { issueLeaves } from "../internal/issuePaths.ts"
 import { featureInputs, resolveFeatures } from "./internal/productFeatures.ts"
 import { rememberProducts } from "./internal/productInfo.ts"
+import { importRewards } from "./internal/rewards.ts"
 import { type V1Product, V1ProductSchema, v1Hints, v1Plan } from "./internal/productsV1.ts"
 import { type V2Plan, V2PlanSchema, v2Hints, v2Plan } from "./internal/productsV2.ts"
 import { AutumnFeatureSchema, type Conversion, type FeatureHint, hintFromFeature, isRecord, type PathRecord, snakePath } from "./internal/productWire.ts"
@@ -33,6 +34,8 @@ export interface ImportOptions {
   readonly defaultCurrency?: string
   /** Autumn's features list (an array or `{ list }`), for feature names and types. */
   readonly features?: unknown
+  /** Autumn's rewards (an array or `{ list }`), imported as the catalog's discounts. */
+  readonly rewards?: unknown
 }
 
 /**
@@ -52,13 +55,17 @@ type Decoded = { readonly version: 1; readonly product: V1Product } | { readonly
 const kindOf = (u: unknown): string => (u === null ? "null" : Array.isArray(u) ? "an array" : typeof u)
 
 /** The products of the accepted wrappers: one product, an array, `{ list }` or `{ products, features? }`. */
-const unwrap = (input: unknown): { readonly products: ReadonlyArray<unknown>; readonly features: unknown } | undefined => {
-  if (Array.isArray(input)) return { products: input, features: undefined }
+const WRAPPER_KEYS = ["products", "features", "rewards"]
+
+const unwrap = (input: unknown): { readonly products: ReadonlyArray<unknown>; readonly features: unknown; readonly rewards: unknown } | undefined => {
+  if (Array.isArray(input)) return { products: input, features: undefined, rewards: undefined }
   if (!isRecord(input)) return undefined
   const keys = Object.keys(input)
-  if (Array.isArray(input["list"]) && keys.every((k) => k === "list")) return { products: input["list"], features: undefined }
-  if (Array.isArray(input["products"]) && keys.every((k) => k === "products" || k === "features")) return { products: input["products"], features: input["features"] }
-  return { products: [input], features: undefined }
+  if (Array.isArray(input["list"]) && keys.every((k) => k === "list")) return { products: input["list"], features: undefined, rewards: undefined }
+  if (Array.isArray(input["products"]) && keys.every((k) => WRAPPER_KEYS.includes(k))) {
+    return { products: input["products"], features: input["features"], rewards: input["rewards"] }
+  }
+  return { products: [input], features: undefined, rewards: undefined }
 }
 
 const V2_MARKERS = ["add_on", "auto_enable", "price", "description"]
@@ -132,6 +139,7 @@ const convert = (input: unknown, options: ImportOptions): Result.Result<Converte
   }
   const decoded = unwrapped.products.map((p, i) => decodeProduct(p, i, issues))
   const listed = listedFeatures(options.features ?? unwrapped.features, issues)
+  const discounts = importRewards(options.rewards ?? unwrapped.rewards, issues)
   if (issues.length > 0) return Result.fail(decodeErrorOf(issues))
 
   const present = decoded.filter((d): d is Decoded => d !== undefined)
@@ -143,7 +151,10 @@ const convert = (input: unknown, options: ImportOptions): Result.Result<Converte
       ? v1Plan(d.product, `products[${i}]`, `catalog.plans[${i}]`, features, conv)
       : v2Plan(d.product, `products[${i}]`, `catalog.plans[${i}]`, features, conv)
   )
-  const document: CatalogInputDocument = { defaultCurrency: options.defaultCurrency ?? "usd", features: featureInputs(features, conv), plans }
+  discounts.forEach((_, i) => conv.records.push({ generated: `catalog.discounts[${i}]`, autumn: `rewards[${i}]`, renames: REWARD_RENAMES }))
+  const document: CatalogInputDocument = {
+    defaultCurrency: options.defaultCurrency ?? "usd", features: featureInputs(features, conv), plans, ...(discounts.length === 0 ? {} : { discounts })
+  }
   if (issues.length > 0) return Result.fail(decodeErrorOf(issues))
 
   const catalog = decodeCatalog(document, "catalog")
@@ -174,6 +185,12 @@ export const importAutumnCatalog = (products: unknown, options: ImportOptions = 
 export const autumnCatalogDocument = (products: unknown, options: ImportOptions = {}): Result.Result<CatalogInputDocument, DecodeError> =>
   Result.map(convert(products, options), (c) => c.document)
 
+/** Second-pass discount fields as the reward fields they came from. */
+const REWARD_RENAMES: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^\.percentOff/, ".discount_config.discount_value"], [/^\.amountOff/, ".discount_config.discount_value"],
+  [/^\.appliesTo/, ".discount_config.product_ids"], [/^\.promotionCodes/, ".promo_codes"]
+]
+
 const PRODUCT_MARKERS = ["is_add_on", "is_default", "add_on", "auto_enable", "free_trial", "base_variant_id", "created_at"]
 
 const looksLikeProduct = (u: unknown): boolean => {
@@ -195,6 +212,6 @@ export const isAutumnCatalog = (json: unknown): boolean => {
   if (!isRecord(json)) return false
   const keys = Object.keys(json)
   if (Array.isArray(json["list"]) && keys.every((k) => k === "list")) return json["list"].every(looksLikeProduct)
-  if (Array.isArray(json["products"]) && keys.every((k) => k === "products" || k === "features")) return json["products"].every(looksLikeProduct)
+  if (Array.isArray(json["products"]) && keys.every((k) => WRAPPER_KEYS.includes(k))) return json["products"].every(looksLikeProduct)
   return looksLikeProduct(json)
 }

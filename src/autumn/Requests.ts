@@ -168,7 +168,12 @@ type Decoded<A> = Result.Result<A, AutumnApiError>
 
 const decodeOptions = { errors: "all", onExcessProperty: "error" } as const
 
-const decodeWith = <S extends Schema.Codec<unknown, unknown>>(schema: S, json: unknown): Decoded<S["Type"]> => {
+/**
+ * Decodes a request body with a schema; a bad field is a 400 naming its snake_case path.
+ *
+ * @example decodeWith(CheckoutBodySchema, { customer_id: 1 }) // Result.fail(invalid_inputs "customer_id: …")
+ */
+export const decodeWith = <S extends Schema.Codec<unknown, unknown>>(schema: S, json: unknown): Decoded<S["Type"]> => {
   const r = Schema.decodeUnknownResult(schema as Schema.Codec<S["Type"], unknown>)(json, decodeOptions)
   if (Result.isSuccess(r)) return Result.succeed(r.success)
   const first = issueLeaves(r.failure.issue)[0] ?? { path: "(body)", message: "is not valid" }
@@ -176,8 +181,8 @@ const decodeWith = <S extends Schema.Codec<unknown, unknown>>(schema: S, json: u
   return Result.fail(invalidInputs(path, first.message.replace("of this document", "of this request")))
 }
 
-/** The first unsupported field present at the given paths, as a 400. */
-const rejectUnsupported = (fields: ReadonlyArray<readonly [string, unknown]>): AutumnApiError | undefined => {
+/** The first unsupported field present at the given paths, as a 400. @example rejectUnsupported([["customize", undefined]]) // undefined */
+export const rejectUnsupported = (fields: ReadonlyArray<readonly [string, unknown]>): AutumnApiError | undefined => {
   const found = fields.find(([, value]) => value !== undefined)
   return found === undefined ? undefined : invalidInputs(found[0], "is not supported by this server (see docs/autumn-compat.md)")
 }

@@ -4,7 +4,7 @@
  * rules are in docs/pricing-table.md.
  *
  * @example
- * import { Pricing } from "attach-planner"
+ * import { entryOf } from "attach-planner"
  * // entryOf(plan, planAttach(input), held) → { planId: "premium", action: "upgrade", amountDueToday: 1549, … }
  */
 import * as Result from "effect/Result"

@@ -30,6 +30,7 @@ import { coreScenarios, exampleCatalog, LINE_MIX, scaledCatalog, scaledUpgrade }
 import type { LoopOptions } from "./measure.ts"
 import { type Column, fixed, formatTable, int, mib } from "./table.ts"
 import { PARALLEL_AFTER } from "../src/cli/jsonl.ts"
+import { type PricingResult, runPricingTable } from "./pricingTable.ts" // issue #16
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -39,8 +40,8 @@ const USAGE = `usage: npm run bench -- [options]
   --quick               smaller counts (about 30 s instead of about 3 min)
   --build               rebuild dist/ (npx tsc -p tsconfig.build.json) before the end-to-end runs
   --profile             also CPU-profile planAttach on dist/ (rebuilds dist/ first) and print the top functions
-  --only=LIST           sections to run, comma-separated: core,stages,scaling,e2e,profile
-                        (default: core,stages,scaling,e2e, plus profile with --profile)
+  --only=LIST           sections to run, comma-separated: core,stages,scaling,e2e,pricing,profile
+                        (default: core,stages,scaling,e2e,pricing, plus profile with --profile)
   --seed=N              seed of the generated end-to-end stream (default 20250116)
   --jobs=N              pass --jobs N to the CLI in the end-to-end runs (default: none, i.e. auto)
   --json=FILE           also write every number as JSON to FILE
@@ -56,7 +57,7 @@ if (flag("help") || unknown.length > 0) {
   process.exit(unknown.length > 0 ? 2 : 0)
 }
 const quick = flag("quick")
-const sections = new Set((value("only") ?? "core,stages,scaling,e2e").split(","))
+const sections = new Set((value("only") ?? "core,stages,scaling,e2e,pricing").split(","))
 if (flag("profile")) sections.add("profile")
 const seed = Number(value("seed") ?? "20250116")
 const jsonOut = value("json")
@@ -205,6 +206,20 @@ if (sections.has("e2e")) {
   ))
 }
 
+// Pricing table (issue #16) ----------------------------------------------------------------
+let pricing: PricingResult | undefined
+if (sections.has("pricing")) {
+  log("pricing table…")
+  pricing = runPricingTable(config.scaling)
+  out()
+  out(`P. Pricing table (issue #16): the mid-cycle upgrade's customer, catalogs of section 3 (${loopNote(config.scaling)})`)
+  out(formatTable(
+    [{ title: "what" }, { title: "plans", right: true }, { title: "µs/call", right: true }, { title: "µs/plan", right: true }, { title: "rounds min–max µs", right: true }],
+    pricing.rows.map((r) => [r.label, int(r.plans), fixed(r.timing.medianUs, 1), fixed(r.timing.medianUs / r.plans, 1), `${fixed(r.timing.minUs, 1)}–${fixed(r.timing.maxUs, 1)}`])
+  ))
+}
+// ---------------------------------------------------------------------------------------------
+
 // ---------------------------------------------------------------------------------------------
 // Targets
 // ---------------------------------------------------------------------------------------------
@@ -259,9 +274,19 @@ if (scaling !== undefined) {
     verdicts.push({ target: `1,000-plan catalog ≤ 1.5× a 10-plan one (${subs} sub${subs === 1 ? "" : "s"})`, measured: `${fixed(small.timing.medianUs, 1)} → ${fixed(big.timing.medianUs, 1)} µs`, met: ratio <= 1.5, factor: `${fixed(ratio, 2)}×` })
   }
 }
+if (pricing !== undefined) { // issue #16
+  const p = pricing
+  verdicts.push({ target: "pricing table of 10 plans < 10× one preview (planAttach of the upgrade)", measured: `${fixed(p.tableOverUpgrade, 2)}× (${fixed(p.tableOverMeanPlan, 2)}× the sum of its 10 plans' previews)`, met: p.tableOverUpgrade < 10, factor: `${fixed(p.tableOverUpgrade, 2)}×` })
+  verdicts.push({ target: "pricing table of 10 plans as a document < 10× one preview document", measured: `${fixed(p.documentTableOverDocument, 2)}×`, met: p.documentTableOverDocument < 10, factor: `${fixed(p.documentTableOverDocument, 2)}×` })
+  const [small, , big] = p.perPlanUs
+  if (small !== undefined && big !== undefined) {
+    const ratio = big.us / small.us
+    verdicts.push({ target: "pricing table linear: µs per plan at 1,000 plans ≤ 1.5× at 10", measured: `${fixed(small.us, 1)} → ${fixed(big.us, 1)} µs/plan`, met: ratio <= 1.5, factor: `${fixed(ratio, 2)}×` })
+  }
+}
 if (verdicts.length > 0) {
   out()
-  out("5. Targets (issue #5)")
+  out("5. Targets (issue #5; pricing table: issue #16)")
   out(formatTable([{ title: "target" }, { title: "measured" }, { title: "met?" }, { title: "factor" }], verdicts.map((v) => [v.target, v.measured, v.met ? "met" : "NOT MET", v.factor])))
 }
 
@@ -333,6 +358,7 @@ if (jsonOut !== undefined) {
     core,
     stages,
     scaling,
+    pricing,
     e2e: e2e === undefined ? undefined : { ...e2e, sample: { ...e2e.sample }, startup: strip(e2e.startup), sizes: e2e.sizes.map((s) => ({ ...s, cli: s.cli.map(strip), floor: s.floor.map(strip) })) },
     verdicts,
     profiles: profiles.map((p) => ({ ...p, summary: { ...p.summary, functions: p.summary.functions.slice(0, 60) } }))

@@ -93,3 +93,12 @@ export {
   type ActionRef, type ExecuteError, type ExecuteResult, type InvoiceSummary, PaymentProviderError, type RequiredAction, StalePlan,
   executeAttach, executeAttachPromise
 } from "./Execute.ts"
+
+// Pricing table (issue #16) ------------------------------------------------------------------
+// Every plan's scenario, trial, price and call to action for one customer, in one call.
+export {
+  type AutumnAttachAction, type AutumnCustomerEligibility, billingInterval, callToAction, type CallToAction, customerEligibility,
+  decodePricingDocument, decodePricingRequest, entryOf, type HeldPlan, heldPlans, listedPlans, type PlanKind, planPricingTable,
+  type PricingTable, type PricingTableEntry, type PricingTableInput, previewPricingTable, previewPricingTablePromise,
+  previewPricingTableSync, type RecurringAmount, type UnavailableReason
+} from "./PricingTable.ts"

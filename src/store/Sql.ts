@@ -1,0 +1,136 @@
+/**
+ * The two SQL databases the store runs on, behind one small interface: PGlite (PostgreSQL
+ * compiled to WebAssembly, in a directory — one process at a time) and a PostgreSQL server
+ * through `pg` (any number of processes). Both speak the same SQL, so one set of migrations and
+ * one store implementation serve both.
+ *
+ * @example
+ * const sql = await openPostgres("postgres://app@127.0.0.1:5432/billing")
+ * const rows = await sql.query<{ n: number }>("SELECT 1 AS n", [])
+ */
+import { PGlite } from "@electric-sql/pglite"
+import pg from "pg"
+
+/** A parameter of a query. @example const p: SqlValue = "cus_1" */
+export type SqlValue = string | number | null
+
+/** Something that runs queries: the database, or one of its connections. @example await q.query("SELECT 1", []) */
+export interface Queryable {
+  readonly query: <R>(text: string, params: ReadonlyArray<SqlValue>) => Promise<{ readonly rows: ReadonlyArray<R>; readonly count: number }>
+}
+
+/**
+ * A database: queries, transactions, and `exclusive` — a task run while holding an advisory lock
+ * `(space, key)` across every process on the database, waiting at most `waitMs` (then `false`).
+ *
+ * @example const held = await sql.exclusive(1, "cus_1", 5000, async () => { … })
+ */
+export interface SqlDatabase extends Queryable {
+  readonly kind: "pglite" | "postgres"
+  readonly transaction: <A>(task: (tx: Queryable) => Promise<A>) => Promise<A>
+  readonly exclusive: <A>(space: number, key: string, waitMs: number, task: () => Promise<A>) => Promise<{ readonly held: true; readonly value: A } | { readonly held: false }>
+  readonly close: () => Promise<void>
+}
+
+/**
+ * Opens (creating if needed) a PGlite database in `dir`. PGlite is one process's database: the
+ * store's directory lock (`openStore`) keeps a second process out. Advisory locks are not needed
+ * within one process (the store locks in memory first), so `exclusive` only runs the task.
+ *
+ * @example const sql = await openPglite("./.attach-planner/db")
+ */
+export const openPglite = async (dir: string | undefined): Promise<SqlDatabase> => {
+  const db = dir === undefined ? await PGlite.create() : await PGlite.create(dir)
+  const wrap = (q: { query: <R>(text: string, params?: Array<unknown>) => Promise<{ rows: Array<R>; affectedRows?: number }> }): Queryable => ({
+    query: async <R>(text: string, params: ReadonlyArray<SqlValue>) => {
+      const r = await q.query<R>(text, [...params])
+      return { rows: r.rows, count: r.affectedRows ?? r.rows.length }
+    }
+  })
+  const root = wrap(db)
+  return {
+    kind: "pglite",
+    query: root.query,
+    transaction: (task) => db.transaction((tx) => task(wrap(tx))),
+    exclusive: async (_space, _key, _waitMs, task) => ({ held: true, value: await task() }),
+    close: () => db.close()
+  }
+}
+
+const LOCK_NOT_AVAILABLE = "55P03"
+
+const isLockTimeout = (cause: unknown): boolean =>
+  typeof cause === "object" && cause !== null && (cause as { readonly code?: unknown }).code === LOCK_NOT_AVAILABLE
+
+/**
+ * Connects to a PostgreSQL server. Queries share a pool of `poolSize` connections; locks are held
+ * on connections of their own (`lockPoolSize`), so a task holding a lock never waits for one of
+ * its own queries' connections. A connection that cannot be had within the wait counts as a lock
+ * not obtained.
+ *
+ * @example const sql = await openPostgres(process.env.DATABASE_URL ?? "")
+ */
+export const openPostgres = async (url: string, options: { readonly poolSize?: number; readonly lockPoolSize?: number } = {}): Promise<SqlDatabase> => {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 8 })
+  const locks = new pg.Pool({ connectionString: url, max: options.lockPoolSize ?? 16 })
+  // An idle connection the server dropped is replaced on the next checkout; the error is not fatal.
+  pool.on("error", () => {})
+  locks.on("error", () => {})
+  const wrap = (q: pg.Pool | pg.PoolClient): Queryable => ({
+    query: async <R>(text: string, params: ReadonlyArray<SqlValue>) => {
+      const r = await q.query(text, [...params])
+      return { rows: r.rows as Array<R>, count: r.rowCount ?? r.rows.length }
+    }
+  })
+  await pool.query("SELECT 1")
+  const root = wrap(pool)
+  return {
+    kind: "postgres",
+    query: root.query,
+    transaction: async (task) => {
+      const client = await pool.connect()
+      try {
+        await client.query("BEGIN")
+        const value = await task(wrap(client))
+        await client.query("COMMIT")
+        return value
+      } catch (cause) {
+        await client.query("ROLLBACK").catch(() => {})
+        throw cause
+      } finally {
+        client.release()
+      }
+    },
+    exclusive: async (space, key, waitMs, task) => {
+      const started = Date.now()
+      const connecting = locks.connect()
+      const client = await Promise.race([connecting, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), waitMs).unref())])
+      if (client === undefined) {
+        connecting.then((late) => late.release(), () => {})
+        return { held: false }
+      }
+      const left = Math.max(1, waitMs - (Date.now() - started))
+      let broken = false
+      try {
+        await client.query(`SET lock_timeout = ${Math.ceil(left)}`)
+        await client.query("SELECT pg_advisory_lock($1, hashtext($2))", [space, key])
+      } catch (cause) {
+        client.release()
+        if (isLockTimeout(cause)) return { held: false }
+        throw cause
+      }
+      try {
+        return { held: true, value: await task() }
+      } finally {
+        await client.query("SELECT pg_advisory_unlock($1, hashtext($2))", [space, key]).catch(() => {
+          broken = true
+        })
+        // A connection whose unlock failed may still hold the lock: close it, the server frees it.
+        client.release(broken)
+      }
+    },
+    close: async () => {
+      await Promise.all([pool.end(), locks.end()])
+    }
+  }
+}

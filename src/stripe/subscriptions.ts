@@ -1,0 +1,169 @@
+/**
+ * The subscription operations of the port on Stripe. Every change goes with
+ * `proration_behavior: "none"` (the plan's invoice carries the money); a new subscription's
+ * billing cycle is anchored at the end of its first period (which the plan's invoice bills), or
+ * at the trial's end. Changes read the subscription first and do nothing when it already holds
+ * the target state, so a retry, a replay or a compensation stated in full is harmless; their
+ * Stripe idempotency keys are the action's key plus the subscription's revision (`ap_rev`), so a
+ * change undone by a compensation is made again when the plan is executed again.
+ *
+ * @example const port = subscriptionOps(ctx); await port.scheduleChange(request)
+ */
+import type Stripe from "stripe"
+import * as Interval from "../Interval.ts"
+import { type ProviderSubscription, ProviderRejected, type Request } from "../Provider.ts"
+import { stripeCall } from "./errors.ts"
+import { intervalOf, stripeInterval } from "./prices.ts"
+import { type StripeContext, idOf, isoOf, itemsOf, phaseOf, revOf, sameItems, samePhase, seconds, stripeItems } from "./context.ts"
+
+const GENERATIONS = 8
+
+const view = (sub: Stripe.Subscription, schedule: Stripe.SubscriptionSchedule | null): ProviderSubscription => ({
+  id: sub.id,
+  status: sub.status === "trialing" ? "trialing" : sub.status === "canceled" || sub.status === "incomplete_expired" ? "canceled" : "active",
+  items: itemsOf(sub),
+  cancelAt: sub.cancel_at === null ? null : isoOf(sub.cancel_at),
+  phase: phaseOf(schedule)
+})
+
+const scheduleOf = (sub: Stripe.Subscription): Stripe.SubscriptionSchedule | null =>
+  sub.schedule === null || typeof sub.schedule === "string" ? null : sub.schedule
+
+const retrieve = (ctx: StripeContext, id: string): Promise<Stripe.Subscription> =>
+  stripeCall(() => ctx.stripe.subscriptions.retrieve(id, { expand: ["schedule"] }), null)
+
+const live = async (ctx: StripeContext, id: string): Promise<Stripe.Subscription> => {
+  const sub = await retrieve(ctx, id)
+  if (sub.status === "canceled" || sub.status === "incomplete_expired") throw new ProviderRejected({ code: "subscription_canceled", message: `Subscription ${id} is canceled` })
+  return sub
+}
+
+/** The end of the first period from `startsAt`, on the cycle of `billingAnchor`. */
+const firstPeriodEnd = (ctx: StripeContext, r: Request<"createSubscription">): number => {
+  const interval = intervalOf(ctx.catalog, r.items)
+  if (interval === undefined) throw new ProviderRejected({ code: "price_missing", message: `No recurring price among ${r.planIds.join(", ")}` })
+  return Interval.periodAt(Date.parse(r.billingAnchor), interval, Date.parse(r.startsAt)).end
+}
+
+const createParams = async (ctx: StripeContext, r: Request<"createSubscription">): Promise<Stripe.SubscriptionCreateParams> => ({
+  customer: await ctx.customerOf(r.customerId),
+  currency: r.currency,
+  items: await stripeItems(ctx, r.items, r.currency),
+  proration_behavior: "none",
+  collection_method: r.collection,
+  ...(r.collection === "send_invoice" ? { days_until_due: r.netTermsDays ?? 30 } : {}),
+  ...(r.trialEndsAt !== null
+    ? { trial_end: seconds(r.trialEndsAt), trial_settings: { end_behavior: { missing_payment_method: "create_invoice" } } }
+    : { billing_cycle_anchor: Math.floor(firstPeriodEnd(ctx, r) / 1000) }),
+  off_session: true,
+  metadata: { ap_items: JSON.stringify(r.items), ap_key: r.idempotencyKey, ap_ref: r.ref, ap_rev: "0" }
+})
+
+/** The `items` update from what a subscription holds to the target prices: kept prices change quantity, others are added or deleted. */
+const itemChanges = (current: ReadonlyArray<Stripe.SubscriptionItem>, target: ReadonlyArray<{ price: string; quantity: number }>): Array<Stripe.SubscriptionUpdateParams.Item> => {
+  const kept = new Set<string>()
+  const out: Array<Stripe.SubscriptionUpdateParams.Item> = []
+  for (const t of target) {
+    const same = current.find((c) => c.price.id === t.price && !kept.has(c.id))
+    if (same === undefined) out.push(t)
+    else {
+      kept.add(same.id)
+      out.push({ id: same.id, quantity: t.quantity })
+    }
+  }
+  for (const c of current) if (!kept.has(c.id)) out.push({ id: c.id, deleted: true })
+  return out
+}
+
+const update = (ctx: StripeContext, sub: Stripe.Subscription, key: string, params: Stripe.SubscriptionUpdateParams): Promise<Stripe.Subscription> => {
+  const rev = revOf(sub)
+  return stripeCall(() => ctx.stripe.subscriptions.update(sub.id, {
+    ...params, expand: ["schedule"], metadata: { ...params.metadata, ap_rev: String(rev + 1) }
+  }, { idempotencyKey: `${key}@${rev}` }), null)
+}
+
+const schedulePhases = async (ctx: StripeContext, sub: Stripe.Subscription, schedule: Stripe.SubscriptionSchedule, r: Request<"scheduleChange">): Promise<Array<Stripe.SubscriptionScheduleUpdateParams.Phase>> => {
+  const current = schedule.phases[0]
+  const interval = intervalOf(ctx.catalog, r.items)
+  if (current === undefined || interval === undefined) throw new ProviderRejected({ code: "schedule_invalid", message: `Cannot schedule ${r.items.map((i) => i.planId).join(", ")} on ${sub.id}` })
+  return [
+    { items: current.items.map((i) => ({ price: idOf(i.price), quantity: i.quantity ?? 1 })), start_date: current.start_date, end_date: seconds(r.at), proration_behavior: "none" },
+    { items: await stripeItems(ctx, r.items, sub.currency), duration: stripeInterval(interval), proration_behavior: "none" }
+  ]
+}
+
+/**
+ * The subscription operations over Stripe.
+ *
+ * @example const ops = subscriptionOps(ctx); const sub = await ops.createSubscription(request)
+ */
+export const subscriptionOps = (ctx: StripeContext) => ({
+  createSubscription: async (r: Request<"createSubscription">): Promise<ProviderSubscription> => {
+    const params = await createParams(ctx, r)
+    // A subscription canceled by a compensation answers its key for 24 h: the next generation creates it again.
+    for (let generation = 0; generation < GENERATIONS; generation++) {
+      const key = generation === 0 ? r.idempotencyKey : `${r.idempotencyKey}~${generation}`
+      const sub = await stripeCall(() => ctx.stripe.subscriptions.create({ ...params, expand: ["schedule"] }, { idempotencyKey: key }), null)
+      const now = await retrieve(ctx, sub.id)
+      if (now.status !== "canceled") return view(now, scheduleOf(now))
+    }
+    throw new ProviderRejected({ code: "subscription_canceled", message: `${r.idempotencyKey} was canceled ${GENERATIONS} times` })
+  },
+  updateSubscription: async (r: Request<"updateSubscription">): Promise<ProviderSubscription> => {
+    const sub = await live(ctx, r.subscriptionId)
+    const holds = itemsOf(sub)
+    if (sameItems(holds, r.items)) return view(sub, scheduleOf(sub))
+    if (!sameItems(holds, r.previousItems)) throw new ProviderRejected({ code: "state_mismatch", message: `Subscription ${sub.id} does not hold the items this change starts from` })
+    const target = await stripeItems(ctx, r.items, sub.currency)
+    const updated = await update(ctx, sub, r.idempotencyKey, {
+      items: itemChanges(sub.items.data, target), proration_behavior: "none", metadata: { ap_items: JSON.stringify(r.items) }
+    })
+    return view(updated, scheduleOf(updated))
+  },
+  cancelSubscription: async (r: Request<"cancelSubscription">): Promise<ProviderSubscription> => {
+    const sub = await retrieve(ctx, r.subscriptionId)
+    if (sub.status === "canceled" || (r.atPeriodEnd && sub.cancel_at_period_end)) return view(sub, scheduleOf(sub))
+    if (r.atPeriodEnd) {
+      const updated = await update(ctx, sub, r.idempotencyKey, { cancel_at_period_end: true, proration_behavior: "none" })
+      return view(updated, scheduleOf(updated))
+    }
+    const canceled = await stripeCall(() => ctx.stripe.subscriptions.cancel(sub.id, { prorate: false, invoice_now: false }, { idempotencyKey: r.idempotencyKey }), null)
+    return view(canceled, null)
+  },
+  uncancelSubscription: async (r: Request<"uncancelSubscription">): Promise<ProviderSubscription> => {
+    const sub = await live(ctx, r.subscriptionId)
+    if (!sub.cancel_at_period_end) return view(sub, scheduleOf(sub))
+    const updated = await update(ctx, sub, r.idempotencyKey, { cancel_at_period_end: false, proration_behavior: "none" })
+    return view(updated, scheduleOf(updated))
+  },
+  scheduleChange: async (r: Request<"scheduleChange">): Promise<ProviderSubscription> => {
+    const sub = await live(ctx, r.subscriptionId)
+    const phase = { at: r.at, items: r.items }
+    const existing = scheduleOf(sub)
+    const pending = phaseOf(existing)
+    if (pending !== null) {
+      if (samePhase(pending, phase)) return view(sub, existing)
+      throw new ProviderRejected({ code: "schedule_exists", message: `Subscription ${sub.id} already has a pending change; release it first` })
+    }
+    const rev = revOf(sub)
+    // A schedule without a phase of ours is this change's own, made before a failure: carry on with it.
+    const created = existing !== null && existing.status !== "released" && existing.status !== "canceled"
+      ? existing
+      : await stripeCall(() => ctx.stripe.subscriptionSchedules.create({ from_subscription: sub.id }, { idempotencyKey: `${r.idempotencyKey}:from@${rev}` }), null)
+    const phases = await schedulePhases(ctx, sub, created, r)
+    const schedule = await stripeCall(() => ctx.stripe.subscriptionSchedules.update(created.id, {
+      end_behavior: "release", phases, metadata: { ap_phase: JSON.stringify(phase), ap_key: r.idempotencyKey }
+    }, { idempotencyKey: `${r.idempotencyKey}:phases@${rev}` }), null)
+    return view(sub, schedule)
+  },
+  releaseSchedule: async (r: Request<"releaseSchedule">): Promise<ProviderSubscription> => {
+    const sub = await live(ctx, r.subscriptionId)
+    const schedule = scheduleOf(sub)
+    if (schedule === null || phaseOf(schedule) === null) return view(sub, null)
+    const rev = revOf(sub)
+    await stripeCall(() => ctx.stripe.subscriptionSchedules.release(schedule.id, { preserve_cancel_date: true }, { idempotencyKey: `${r.idempotencyKey}@${rev}` }), null)
+    // A new revision, so that a schedule made again after this release gets new keys.
+    const bumped = await update(ctx, sub, `${r.idempotencyKey}:released`, {})
+    return view(bumped, null)
+  }
+})

@@ -1,0 +1,150 @@
+/**
+ * Stripe webhooks: a fetch handler `(Request) => Promise<Response>` that verifies Stripe's
+ * signature through the SDK (a bad signature is 400 and nothing runs) and completes the host's
+ * pending plans — executions that stopped at a checkout, an invoice on net terms, or a payment
+ * that needed the customer — by executing the same plan again when Stripe says the customer acted
+ * (`checkout.session.completed`, `invoice.paid`).
+ *
+ * Exactly once: a plan is settled by its store's compare-and-set, so a duplicate or concurrent
+ * delivery executes (idempotently) but never settles twice; an event id seen before is answered
+ * without work. Out of order: an event only names the plan — the execution reads Stripe's current
+ * state — so a late `invoice.payment_failed` after `invoice.paid`, or a `checkout.session.completed`
+ * after the plan completed, changes nothing.
+ *
+ * @example
+ * import { makeStripeWebhookHandler, makeMemoryPendingPlans } from "attach-planner/stripe"
+ * const pending = makeMemoryPendingPlans()
+ * const handler = makeStripeWebhookHandler({ stripe, webhookSecret, port, pending, onApplied: (p, r) => store.save(r.customer) })
+ */
+import type Stripe from "stripe"
+import type { Customer } from "../Customer.ts"
+import { type ExecuteResult, executeAttachPromise } from "../Execute.ts"
+import type { AttachPreview } from "../Preview.ts"
+import type { PaymentPort } from "../Provider.ts"
+
+/** A plan waiting for the customer, with the customer state it was planned from. @example { plan, customer } */
+export interface PendingPlan {
+  readonly plan: AttachPreview
+  readonly customer: Customer
+}
+
+/**
+ * Where the host keeps pending plans (a table in production; {@link makeMemoryPendingPlans} in
+ * memory). `settle` must be a compare-and-set: true for the first caller only.
+ *
+ * @example const pending: PendingPlans = makeMemoryPendingPlans()
+ */
+export interface PendingPlans {
+  readonly add: (pending: PendingPlan) => Promise<void>
+  /** The pending plan one of whose actions has this idempotency key. */
+  readonly find: (actionKey: string) => Promise<PendingPlan | undefined>
+  /** Removes the plan; true when this call removed it. */
+  readonly settle: (pending: PendingPlan) => Promise<boolean>
+  /** Whether an event id was handled before. */
+  readonly seen: (eventId: string) => Promise<boolean>
+  readonly remember: (eventId: string) => Promise<void>
+}
+
+/** The identity of a plan: its first action's key (each key names the plan's whole request). @example planKey(plan) */
+export const planKey = (plan: AttachPreview): string => plan.actions[0]?.idempotencyKey ?? plan.basedOn
+
+/**
+ * Pending plans in memory, for one process.
+ *
+ * @example const pending = makeMemoryPendingPlans(); await pending.add({ plan, customer })
+ */
+export const makeMemoryPendingPlans = (): PendingPlans => {
+  const plans = new Map<string, PendingPlan>()
+  const events = new Set<string>()
+  return {
+    add: async (p) => void plans.set(planKey(p.plan), p),
+    find: async (key) => [...plans.values()].find((p) => p.plan.actions.some((a) => a.idempotencyKey === key)),
+    settle: async (p) => plans.delete(planKey(p.plan)),
+    seen: async (id) => events.has(id),
+    remember: async (id) => void events.add(id)
+  }
+}
+
+/**
+ * The handler's configuration: the client (for signature checks), the endpoint's signing secret,
+ * the Stripe port plans are executed through, the pending plans, and what to do when a plan is
+ * applied (store `result.customer`) or a subscription changed on Stripe's side.
+ *
+ * @example const options: WebhookOptions = { stripe, webhookSecret: "whsec_…", port, pending, onApplied: async () => {} }
+ */
+export interface WebhookOptions {
+  readonly stripe: Stripe
+  readonly webhookSecret: string
+  readonly port: PaymentPort
+  readonly pending: PendingPlans
+  readonly onApplied: (pending: PendingPlan, result: ExecuteResult) => Promise<void>
+  readonly onPaymentFailed?: (pending: PendingPlan, event: Stripe.Event) => Promise<void>
+  readonly onSubscriptionChanged?: (subscription: Stripe.Subscription, event: Stripe.Event) => Promise<void>
+}
+
+const json = (status: number, body: unknown): Response => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } })
+
+/** The key of the plan action that made the event's object (`metadata.ap_key`), if any. */
+const actionKeyOf = (event: Stripe.Event): string | undefined => {
+  const object = event.data.object as { readonly metadata?: Record<string, string> | null }
+  return object.metadata?.["ap_key"] ?? undefined
+}
+
+const complete = async (o: WebhookOptions, key: string): Promise<boolean> => {
+  const pending = await o.pending.find(key)
+  if (pending === undefined) return false
+  const result = await executeAttachPromise(pending.plan, pending.customer, o.port)
+  if (!result.applied) return false
+  if (!(await o.pending.settle(pending))) return false
+  await o.onApplied(pending, result)
+  return true
+}
+
+const dispatch = async (o: WebhookOptions, event: Stripe.Event): Promise<boolean> => {
+  const key = actionKeyOf(event)
+  switch (event.type) {
+    case "checkout.session.completed":
+    case "invoice.paid":
+      return key === undefined ? false : complete(o, key)
+    case "invoice.payment_failed":
+    case "invoice.payment_action_required": {
+      const pending = key === undefined ? undefined : await o.pending.find(key)
+      if (pending !== undefined) await o.onPaymentFailed?.(pending, event)
+      return false
+    }
+    case "customer.subscription.updated":
+    case "customer.subscription.deleted":
+      await o.onSubscriptionChanged?.(event.data.object, event)
+      return false
+    default:
+      return false
+  }
+}
+
+/**
+ * The webhook endpoint: 400 on a missing or bad signature (nothing runs), 200 when handled (or
+ * seen before), 500 when completing a plan failed (Stripe delivers the event again).
+ *
+ * @example server.on("/webhooks/stripe", makeStripeWebhookHandler({ stripe, webhookSecret, port, pending, onApplied }))
+ */
+export const makeStripeWebhookHandler = (o: WebhookOptions): ((request: Request) => Promise<Response>) => async (request) => {
+  if (request.method !== "POST") return json(405, { error: "POST only" })
+  const signature = request.headers.get("stripe-signature")
+  const body = await request.text()
+  let event: Stripe.Event
+  try {
+    if (signature === null) throw new Error("no Stripe-Signature header")
+    event = await o.stripe.webhooks.constructEventAsync(body, signature, o.webhookSecret)
+  } catch (e) {
+    return json(400, { error: `Webhook signature verification failed: ${e instanceof Error ? e.message : String(e)}` })
+  }
+  if (await o.pending.seen(event.id)) return json(200, { received: true, duplicate: true })
+  try {
+    const applied = await dispatch(o, event)
+    await o.pending.remember(event.id)
+    return json(200, { received: true, applied })
+  } catch (e) {
+    const tag = typeof e === "object" && e !== null && "_tag" in e ? String(e._tag) : "Error"
+    return json(500, { error: `${tag}: ${e instanceof Error ? e.message : String(e)}` })
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * Rolls a customer's state forward in time: at each instant something is due (a renewal, a
+ * trial end, a scheduled change, a cancellation) it runs the transitions, then bills every
+ * billing subscription due then with the planner's own next-cycle invoice (`nextCycleOf`), so a
+ * renewal line is computed, described and discounted exactly as a preview's `nextCycle` line.
+ * Pure: no clock, no I/O.
+ *
+ * @example
+ * rollForward({ catalog, currency: "usd", customer, from: Date.parse(at), cycles: 3, … })
+ */
+import * as Result from "effect/Result"
+import { type Catalog, findPlan } from "../Catalog.ts"
+import { type Customer, type Subscription, isCurrent } from "../Customer.ts"
+import type { ActiveDiscount } from "../Discounts.ts"
+import { UnknownPlan } from "../Errors.ts"
+import { iso, ms } from "../internal/instants.ts"
+import { nextCycleOf } from "../internal/nextCycle.ts"
+import { type Entry, billingKey } from "../internal/working.ts"
+import type { TimelineEvent, TimelineInvoice, TrialEndWithoutCard } from "./Timeline.ts"
+import { type RollState, allowanceResets, applyTransitions, discountExpiries, nextTransition, resetUsage } from "./transitions.ts"
+
+/** What to roll forward, and how far: `cycles` invoices per billing subscription, or up to `until` (inclusive). */
+export interface RollInput {
+  readonly catalog: Catalog
+  readonly currency: string
+  readonly customer: Customer
+  readonly hasPaymentMethod: boolean
+  readonly from: number
+  readonly cycles: number | undefined
+  readonly until: number | undefined
+  readonly entityId: string | undefined
+  readonly trialEndWithoutCard: TrialEndWithoutCard
+  /** Discounts applied at this instant count as newly applied (a `once` discount of the attach). */
+  readonly newlyAppliedAt: number | undefined
+  /** Whether the invoice at `from` was empty for a billing subscription (a `once` discount then goes to its first renewal). */
+  readonly firstInvoiceEmpty: (key: string, members: ReadonlyArray<Entry>) => boolean
+}
+
+/** The invoices and events from `from` on, and the state at the last instant reached. */
+export interface RollOutput {
+  readonly invoices: Array<TimelineInvoice>
+  readonly events: Array<TimelineEvent>
+  readonly customer: Customer
+  readonly reached: number
+}
+
+const MAX_STEPS = 10_000
+
+/**
+ * Rolls the state forward; fails with `UnknownPlan` when a live subscription's plan is not in the catalog.
+ *
+ * @example Result.map(rollForward(input), (out) => out.invoices.length)
+ */
+export const rollForward = (input: RollInput): Result.Result<RollOutput, UnknownPlan> => {
+  const entries: Array<Entry> = []
+  for (const sub of input.customer.subscriptions ?? []) {
+    if (input.entityId !== undefined && sub.entityId !== input.entityId) continue
+    const plan = findPlan(input.catalog, sub.planId, sub.version)
+    if (plan === undefined && sub.status !== "expired") {
+      return Result.fail(new UnknownPlan({ planId: sub.planId, ...(sub.version === undefined ? {} : { version: sub.version }), message: `Subscription "${sub.id}" holds plan "${sub.planId}", which is not in the catalog` }))
+    }
+    entries.push({ sub, plan })
+  }
+  const s: RollState = {
+    entries, balance: BigInt(input.customer.creditBalance ?? 0), hasPaymentMethod: input.hasPaymentMethod, trialEndWithoutCard: input.trialEndWithoutCard, events: []
+  }
+  const invoices: Array<TimelineInvoice> = []
+  const counts = new Map<string, number>()
+  const firstEmpty = new Map<string, boolean>()
+  for (const key of keysOf(s)) firstEmpty.set(key, input.firstInvoiceEmpty(key, s.entries.filter((e) => billingKey(e.sub) === key)))
+  let t = input.from
+  for (let step = 0; step < MAX_STEPS; step++) {
+    const next = nextInstant(input, s, t, counts)
+    if (next === undefined || (input.until !== undefined && next > input.until)) break
+    allowanceResets(s, t, next)
+    const checkout = applyTransitions(s, next)
+    for (const key of keysOf(s)) {
+      const count = counts.get(key) ?? 0
+      if (input.cycles !== undefined && count >= input.cycles) continue
+      const first = count === 0 && firstEmpty.get(key) === true
+      const invoice = invoiceAt(input, s, key, next, first, checkout.has(key))
+      if (invoice === undefined) continue
+      invoices.push(invoice)
+      counts.set(key, count + 1)
+      resetUsage(s, key)
+    }
+    t = next
+  }
+  const reached = input.until ?? t
+  discountExpiries(s, input.customer, input.catalog, input.from, reached)
+  return Result.succeed({ invoices, events: s.events, customer: customerOf(input.customer, s), reached })
+}
+
+/** Billing subscriptions with a current or scheduled plan, in order of first listing. */
+const keysOf = (s: RollState): Array<string> => {
+  const keys: Array<string> = []
+  for (const { sub, plan } of s.entries) {
+    if (plan === undefined || !(isCurrent(sub) || sub.status === "scheduled")) continue
+    const key = billingKey(sub)
+    if (!keys.includes(key)) keys.push(key)
+  }
+  return keys
+}
+
+/** The next instant after `t` at which a billing subscription that still has cycles to go is invoiced or changes. */
+const nextInstant = (input: RollInput, s: RollState, t: number, counts: ReadonlyMap<string, number>): number | undefined => {
+  let next = Number.POSITIVE_INFINITY
+  for (const key of keysOf(s)) {
+    if (input.cycles !== undefined && (counts.get(key) ?? 0) >= input.cycles) continue
+    const renewal = nextCycleOf({ catalog: input.catalog, currency: input.currency, at: t }, s.entries, key, NO_DISCOUNTS, false)
+    if (renewal !== undefined) next = Math.min(next, ms(renewal.startsAt))
+    const change = nextTransition(s, key, t)
+    if (change !== undefined) next = Math.min(next, change)
+  }
+  return Number.isFinite(next) ? next : undefined
+}
+
+const NO_DISCOUNTS: ReadonlyArray<ActiveDiscount> = []
+
+/** The discounts in force on a billing subscription: the customer's, then those of its plans. */
+const discountsOf = (input: RollInput, s: RollState, key: string): Array<ActiveDiscount> => {
+  const out: Array<ActiveDiscount> = []
+  const add = (applied: Subscription["discounts"]): void => {
+    for (const a of applied ?? []) {
+      const discount = input.catalog.discountsById.get(a.discountId)
+      const appliedAt = ms(a.appliedAt)
+      if (discount !== undefined && !out.some((o) => o.discount.id === discount.id)) out.push({ discount, appliedAt, newlyApplied: appliedAt === input.newlyAppliedAt })
+    }
+  }
+  add(input.customer.discounts)
+  for (const e of s.entries) if (e.sub.discounts !== undefined && billingKey(e.sub) === key) add(e.sub.discounts)
+  return out
+}
+
+/** The invoice of billing subscription `key` at `t`, if it is due then. */
+const invoiceAt = (input: RollInput, s: RollState, key: string, t: number, first: boolean, checkout: boolean): TimelineInvoice | undefined => {
+  const cycle = nextCycleOf({ catalog: input.catalog, currency: input.currency, at: t - 1 }, s.entries, key, discountsOf(input, s, key), first)
+  if (cycle === undefined || ms(cycle.startsAt) !== t) return undefined
+  const total = BigInt(cycle.total)
+  const creditApplied = total > 0n ? (s.balance < total ? s.balance : total) : 0n
+  s.balance += total < 0n ? -total : -creditApplied
+  const entity = entityOfKey(s, key, t)
+  if (creditApplied > 0n) s.events.push({ at: iso(t), type: "credit_applied", entityId: entity, amount: Number(creditApplied), balanceAfter: Number(s.balance) })
+  return {
+    at: iso(t),
+    kind: "renewal",
+    currency: input.currency,
+    entityId: entity,
+    billingSubscription: key,
+    lines: cycle.lines,
+    subtotal: cycle.subtotal,
+    discountTotal: cycle.discountTotal,
+    total: cycle.total,
+    creditApplied: Number(creditApplied),
+    amountDue: Number(total > 0n ? total - creditApplied : 0n),
+    usageLines: cycle.usageLines,
+    collection: checkout ? "checkout" : "charge_automatically"
+  }
+}
+
+/** The entity of a billing subscription's current plans, when they all belong to one. */
+const entityOfKey = (s: RollState, key: string, t: number): string | null => {
+  let entity: string | null | undefined
+  for (const { sub } of s.entries) {
+    if (billingKey(sub) !== key || !isCurrent(sub) || (sub.endsAt !== undefined && ms(sub.endsAt) <= t && sub.cancelAtPeriodEnd === true)) continue
+    const e = sub.entityId ?? null
+    if (entity === undefined) entity = e
+    else if (entity !== e) return null
+  }
+  return entity ?? null
+}
+
+const customerOf = (before: Customer, s: RollState): Customer => {
+  const kept = (before.subscriptions ?? []).filter((sub) => !s.entries.some((e) => e.sub.id === sub.id && e.sub.planId === sub.planId))
+  const balance = Number(s.balance)
+  const after: Record<string, unknown> = {}
+  for (const key of Object.keys(before)) if (key !== "subscriptions" && key !== "creditBalance") after[key] = before[key as keyof Customer]
+  if (!(balance === 0 && before.creditBalance === undefined)) after["creditBalance"] = balance
+  after["subscriptions"] = [...s.entries.map((e) => e.sub), ...kept]
+  return after as Customer
+}

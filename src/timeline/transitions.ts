@@ -1,0 +1,137 @@
+/**
+ * What happens to a customer's subscriptions when the clock passes an instant: trials end,
+ * scheduled plans start, cancellations at period end take effect, allowances reset. Each change
+ * is recorded as a timeline event. Works on the planner's working entries, in place.
+ *
+ * @example applyTransitions(state, Date.parse("2025-02-01T00:00:00Z"))
+ */
+import { type Customer, type Subscription, isCurrent } from "../Customer.ts"
+import type { Catalog } from "../Catalog.ts"
+import { type Interval, addMonths, periodAt } from "../Interval.ts"
+import { iso, ms } from "../internal/instants.ts"
+import { type Entry, billingKey, patched } from "../internal/working.ts"
+import { recurringInterval } from "../Pricing.ts"
+import type { TimelineEvent, TrialEndWithoutCard } from "./Timeline.ts"
+
+/** The customer as the clock moves: working entries, balance and card, and the events so far. */
+export interface RollState {
+  readonly entries: Array<Entry>
+  balance: bigint
+  readonly hasPaymentMethod: boolean
+  readonly trialEndWithoutCard: TrialEndWithoutCard
+  readonly events: Array<TimelineEvent>
+}
+
+/** At most this many events per timeline (an allowance resetting daily for years stops here). */
+export const MAX_EVENTS = 5_000
+
+const push = (s: RollState, e: TimelineEvent): void => {
+  if (s.events.length < MAX_EVENTS) s.events.push(e)
+}
+
+const entityOf = (sub: Subscription): string | null => sub.entityId ?? null
+
+const endsAtPeriodEnd = (sub: Subscription, t: number): boolean =>
+  isCurrent(sub) && sub.cancelAtPeriodEnd === true && sub.endsAt !== undefined && ms(sub.endsAt) <= t
+
+const trialEnds = (sub: Subscription, t: number): boolean =>
+  sub.status === "trialing" && sub.trialEndsAt !== undefined && ms(sub.trialEndsAt) <= t
+
+const starts = (sub: Subscription, t: number): boolean =>
+  sub.status === "scheduled" && sub.startsAt !== undefined && ms(sub.startsAt) <= t
+
+/** The next instant after `t` at which a subscription of `key` changes (trial end, start, cancellation). */
+export const nextTransition = (s: RollState, key: string, t: number): number | undefined => {
+  let next = Number.POSITIVE_INFINITY
+  for (const { sub } of s.entries) {
+    if (billingKey(sub) !== key) continue
+    const at = sub.status === "trialing" ? sub.trialEndsAt : sub.status === "scheduled" ? sub.startsAt : isCurrent(sub) && sub.cancelAtPeriodEnd === true ? sub.endsAt : undefined
+    if (at !== undefined && ms(at) > t) next = Math.min(next, ms(at))
+  }
+  return Number.isFinite(next) ? next : undefined
+}
+
+/**
+ * Runs the changes due at `t`. Returns the billing subscriptions whose trial ended without a
+ * card under `checkout` (their invoice at `t` is sent, not charged).
+ */
+export const applyTransitions = (s: RollState, t: number): Set<string> => {
+  const checkout = new Set<string>()
+  const ending = s.entries.filter((e) => endsAtPeriodEnd(e.sub, t)).map((e) => e.sub)
+  for (const e of s.entries) {
+    const sub = e.sub
+    if (trialEnds(sub, t)) e.sub = endTrial(s, sub, checkout)
+    else if (starts(sub, t)) {
+      const replaced = ending.find((o) => entityOf(o) === entityOf(sub) && billingKey(o) === billingKey(sub) && o.endsAt === sub.startsAt)
+      e.sub = patched(sub, { status: "active" })
+      push(s, { at: iso(ms(sub.startsAt ?? "")), type: "phase_started", entityId: entityOf(sub), subscriptionId: sub.id, planId: sub.planId, replaces: replaced?.planId ?? null })
+    } else if (endsAtPeriodEnd(sub, t)) {
+      e.sub = patched(sub, { status: "expired" }, ["cancelAtPeriodEnd"])
+      const successor = s.entries.some((o) => starts(o.sub, t) && entityOf(o.sub) === entityOf(sub) && o.sub.startsAt === sub.endsAt)
+      if (!successor) push(s, { at: iso(ms(sub.endsAt ?? "")), type: "subscription_canceled", entityId: entityOf(sub), subscriptionId: sub.id, planId: sub.planId })
+    }
+  }
+  return checkout
+}
+
+const endTrial = (s: RollState, sub: Subscription, checkout: Set<string>): Subscription => {
+  const at = sub.trialEndsAt ?? ""
+  const base = { at: iso(ms(at)), type: "trial_ended" as const, entityId: entityOf(sub), subscriptionId: sub.id, planId: sub.planId }
+  if (s.hasPaymentMethod) {
+    push(s, { ...base, outcome: "charged" })
+    return patched(sub, { status: "active" })
+  }
+  if (s.trialEndWithoutCard === "checkout") {
+    push(s, { ...base, outcome: "checkout" })
+    checkout.add(billingKey(sub))
+    return patched(sub, { status: "past_due" })
+  }
+  push(s, { ...base, outcome: "canceled" })
+  return patched(sub, { status: "expired", endsAt: at })
+}
+
+/** Consumable usage starts again from zero once its period is invoiced. */
+export const resetUsage = (s: RollState, key: string): void => {
+  for (const e of s.entries) {
+    if (e.plan === undefined || e.sub.usage === undefined || billingKey(e.sub) !== key || !isCurrent(e.sub)) continue
+    const plan = e.plan
+    const kept = e.sub.usage.filter((u) => !plan.items.some((i) => i.featureId === u.featureId && i.feature.consumable))
+    if (kept.length !== e.sub.usage.length) e.sub = kept.length === 0 ? patched(e.sub, {}, ["usage"]) : patched(e.sub, { usage: kept })
+  }
+}
+
+/** Events for every allowance of a consumable feature that resets in `(from, to]` on a current subscription. */
+export const allowanceResets = (s: RollState, from: number, to: number): void => {
+  for (const { sub, plan } of s.entries) {
+    if (plan === undefined || !isCurrent(sub)) continue
+    const end = sub.endsAt === undefined ? Number.POSITIVE_INFINITY : ms(sub.endsAt)
+    for (const item of plan.items) {
+      if (!item.feature.consumable || typeof item.included !== "number" || item.included <= 0) continue
+      const interval: Interval | undefined = item.reset ?? (item.price === undefined ? undefined : recurringInterval(item.price.interval))
+      if (interval === undefined) continue
+      const anchor = ms(sub.billingAnchor)
+      for (let b = periodAt(anchor, interval, from).end; b <= to && b < end && s.events.length < MAX_EVENTS; b = periodAt(anchor, interval, b).end) {
+        push(s, { at: iso(b), type: "allowance_reset", entityId: entityOf(sub), subscriptionId: sub.id, planId: plan.id, featureId: item.featureId, included: item.included })
+      }
+    }
+  }
+}
+
+/** Events for discounts of a fixed number of months running out in `(from, to]`. */
+export const discountExpiries = (s: RollState, customer: Customer, catalog: Catalog, from: number, to: number): void => {
+  const seen = new Set<string>()
+  const visit = (applied: ReadonlyArray<{ readonly discountId: string; readonly appliedAt: string }> | undefined, sub: Subscription | null): void => {
+    for (const a of applied ?? []) {
+      const d = catalog.discountsById.get(a.discountId)
+      if (d === undefined || typeof d.duration !== "object") continue
+      const at = addMonths(ms(a.appliedAt), d.duration.months)
+      const key = `${a.discountId}\u0000${sub === null ? "" : billingKey(sub)}\u0000${at}`
+      const alive = sub === null || sub.endsAt === undefined || ms(sub.endsAt) > at
+      if (at <= from || at > to || !alive || seen.has(key)) continue
+      seen.add(key)
+      push(s, { at: iso(at), type: "discount_expired", entityId: sub === null ? null : entityOf(sub), discountId: a.discountId, subscriptionId: sub === null ? null : sub.id })
+    }
+  }
+  visit(customer.discounts, null)
+  for (const { sub } of s.entries) if (sub.status !== "scheduled" || sub.startsAt === undefined || ms(sub.startsAt) <= to) visit(sub.discounts, sub)
+}

@@ -13,6 +13,22 @@ import { Id, Instant, NonNegativeInt, NonNegativeNumber, PositiveInt, CurrencyCo
 export const AppliedDiscountSchema = Schema.Struct({ discountId: Id, appliedAt: Instant })
 
 const FeatureQuantity = Schema.Struct({ featureId: Id, quantity: NonNegativeNumber })
+
+/** Schema of one credit drawn from a ledger entry: when, and how many minor units. */
+export const LedgerCreditSchema = Schema.Struct({ at: Instant, amount: NonNegativeInt })
+
+/**
+ * Schema of one ledger entry: what the engine billed for one price of a subscription (`featureId`
+ * null for the base price) for the span `[from, to)`, in minor units of the invoice currency net
+ * of discounts, and the credits drawn from it since.
+ */
+export const BilledEntrySchema = Schema.Struct({
+  featureId: Schema.NullOr(Id),
+  from: Instant,
+  to: Instant,
+  amount: NonNegativeInt,
+  credits: Schema.optionalKey(Schema.Array(LedgerCreditSchema))
+})
 const Usage = Schema.Struct({ featureId: Id, used: NonNegativeNumber })
 
 /** The statuses of a subscription. */
@@ -34,7 +50,8 @@ export const SubscriptionSchema = Schema.Struct({
   featureQuantities: Schema.optionalKey(Schema.Array(FeatureQuantity)),
   usage: Schema.optionalKey(Schema.Array(Usage)),
   providerSubscriptionId: Schema.optionalKey(Schema.String),
-  discounts: Schema.optionalKey(Schema.Array(AppliedDiscountSchema))
+  discounts: Schema.optionalKey(Schema.Array(AppliedDiscountSchema)),
+  billed: Schema.optionalKey(Schema.Array(BilledEntrySchema))
 })
 
 /** Schema of a customer's state (SPEC §4). */
@@ -53,6 +70,8 @@ export const CustomerSchema = Schema.Struct({
 export type Customer = typeof CustomerSchema.Type
 /** A subscription, as in documents. */
 export type Subscription = typeof SubscriptionSchema.Type
+/** One ledger entry of a subscription: what was billed for one price and span, and credited since. */
+export type BilledEntry = typeof BilledEntrySchema.Type
 /** A discount applied to a customer or a subscription, as in documents. */
 export type AppliedDiscount = typeof AppliedDiscountSchema.Type
 

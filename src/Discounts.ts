@@ -59,18 +59,34 @@ export const splitByLargestRemainder = (amount: bigint, weights: ReadonlyArray<b
 const eligible = (line: DraftLine, discount: Discount): boolean =>
   discount.appliesTo === undefined || (line.planId !== null && discount.appliesTo.includes(line.planId))
 
-/** Whether a credit line may be discounted: only by a discount applied before its period began. */
-const creditEligible = (line: DraftLine, d: ActiveDiscount): boolean =>
-  line.kind === "credit" && line.creditedFrom !== undefined && !d.newlyApplied && d.appliedAt <= line.creditedFrom
+/**
+ * Whether a discount reduced what a credit line refunds, judged from the state (a credit drawn on
+ * the ledger is already net and takes none): the discount was in force on the invoice that billed
+ * the credited period (`creditedFrom`, the later of the period start and the subscription's
+ * start) — applied by then and not yet run out; a `once` discount only when applied at that very
+ * invoice. A discount this attach applies never reduces a credit.
+ */
+export const reducedCredit = (line: DraftLine, d: ActiveDiscount): boolean => {
+  const billedAt = line.creditedFrom
+  if (line.kind !== "credit" || billedAt === undefined || line.basis?.ledger !== undefined || d.newlyApplied || d.appliedAt > billedAt) return false
+  return d.discount.duration === "once" ? d.appliedAt === billedAt : appliesToInvoice(d, billedAt, false)
+}
+
+/** The invoice discounts are applied to: when it starts and whether it is the first since they were applied. */
+export interface InvoiceTiming {
+  readonly start: number
+  readonly first: boolean
+}
 
 const withDiscount = (line: DraftLine, discountId: string, amount: bigint): DraftLine => {
   if (amount === 0n) return line
   const discounts = [...line.discounts, { discountId, amount }]
-  const { kind, planId, featureId, description, quantity, period, creditedFrom } = line
-  // Two literals rather than a spread of the line (object spreads are slow on this path).
-  return creditedFrom === undefined
-    ? { kind, planId, featureId, description, quantity, period, amount: line.amount, discounts }
-    : { kind, planId, featureId, description, quantity, period, amount: line.amount, discounts, creditedFrom }
+  const { kind, planId, featureId, description, quantity, period, creditedFrom, basis } = line
+  // A literal rather than a spread of the line (object spreads are slow on this path).
+  const out: { -readonly [K in keyof DraftLine]: DraftLine[K] } = { kind, planId, featureId, description, quantity, period, amount: line.amount, discounts }
+  if (creditedFrom !== undefined) out.creditedFrom = creditedFrom
+  if (basis !== undefined) out.basis = basis
+  return out
 }
 
 /**
@@ -84,25 +100,28 @@ export const applyDiscounts = (
   lines: ReadonlyArray<DraftLine>,
   discounts: ReadonlyArray<ActiveDiscount>,
   currency: string,
-  catalog: Catalog
+  catalog: Catalog,
+  invoice?: InvoiceTiming
 ): Array<DraftLine> => {
   if (discounts.length === 0) return lines.slice()
   const seen = new Set<string>()
   const unique = discounts.filter((d) => !seen.has(d.discount.id) && seen.add(d.discount.id) !== undefined)
+  const onInvoice = (d: ActiveDiscount): boolean => invoice === undefined || appliesToInvoice(d, invoice.start, invoice.first)
   let out = [...lines]
   for (const d of unique) {
     const pct = d.discount.percentOff
     if (pct === undefined) continue
+    const charges = onInvoice(d)
     out = out.map((line) => {
-      const chargeable = line.kind === "charge" && eligible(line, d.discount)
-      if (!chargeable && !(creditEligible(line, d) && eligible(line, d.discount))) return line
+      const chargeable = charges && line.kind === "charge" && eligible(line, d.discount)
+      if (!chargeable && !(reducedCredit(line, d) && eligible(line, d.discount))) return line
       const off = Rational.roundHalfAwayFromZero(Rational.div(Rational.mul(Rational.fromBigInt(lineTotal(line)), pct), Rational.fromInt(100)))
       return withDiscount(line, d.discount.id, off)
     })
   }
   for (const d of unique) {
     const amountOff = d.discount.amountOff
-    if (amountOff === undefined || currency !== catalog.defaultCurrency) continue
+    if (amountOff === undefined || currency !== catalog.defaultCurrency || !onInvoice(d)) continue
     const idx: Array<number> = []
     const weights: Array<bigint> = []
     let available = 0n

@@ -14,7 +14,7 @@ import type { AttachRequest, RequestedPlan } from "./AttachRequest.ts"
 import { type FreeTrial, type Plan, findPlan } from "./Catalog.ts"
 import * as Checkout from "./Checkout.ts"
 import { type AppliedDiscount, type Customer, type Subscription, isCurrent } from "./Customer.ts"
-import { type ActiveDiscount, appliesToInvoice, applyDiscounts } from "./Discounts.ts"
+import { type ActiveDiscount, applyDiscounts } from "./Discounts.ts"
 import type { AttachInput } from "./Document.ts"
 import {
   type AttachError, CurrencyMismatch, InvalidRequest, UnknownDiscount, UnknownFeature, UnknownPlan
@@ -26,6 +26,7 @@ import { finalizeLines, sumLines } from "./internal/finalize.ts"
 import {
   type PriceContext, heldOf, incomingCharges, outgoingArrears, outgoingCredits, quantitiesOf
 } from "./internal/lines.ts"
+import { openLedger, recordLedger } from "./internal/ledger.ts"
 import { nextCycleOf } from "./internal/nextCycle.ts"
 import { quantityChangeLines } from "./internal/quantityChange.ts"
 import {
@@ -120,7 +121,7 @@ const plan = ({ catalog, customer, request }: AttachInput): AttachPreview => {
   // Today's invoice is that of the subscription the attach bills, or, when it bills none (a switch
   // to a free plan), that of the subscription it ends, whose discounts still apply to its credits.
   const discounts = activeDiscounts(ctx, acc, requestDiscounts, touchedKey ?? acc.ended[0])
-  const todayDiscounted = applyDiscounts(todayLines, discounts.length === 0 ? discounts : discounts.filter((d) => appliesToInvoice(d, ctx.at, true)), currency, catalog)
+  const todayDiscounted = applyDiscounts(todayLines, discounts, currency, catalog, { start: ctx.at, first: true })
   const lines = finalizeLines(todayDiscounted, currency) ?? outOfRange()
   const totals = sumLines(todayDiscounted)
   const balance = BigInt(customer.creditBalance ?? 0)
@@ -129,6 +130,8 @@ const plan = ({ catalog, customer, request }: AttachInput): AttachPreview => {
   const balanceAfter = balance - creditApplied + (totals.total < 0n ? -totals.total : 0n)
 
   recordDiscounts(ctx, acc, requestDiscounts)
+  // Custom lines replace the computed invoice: what they paid for is not known, so nothing is recorded.
+  if (custom === undefined) recordLedger(acc.entries, todayDiscounted, acc.newSubscriptionIds, ctx.at)
   const nextCycle = touchedKey === undefined
     ? null
     : nextCycleOf(ctx, acc.entries, touchedKey, discounts, todayLines.length === 0) ?? null
@@ -420,9 +423,7 @@ const startNow = (
   const carried = replaced === undefined ? new Map<string, number>() : carriedUsage(replaced, plan)
   // A plan joining a trialing subscription joins its trial: its recurring prices start at the trial end.
   const joinsTrial = target !== undefined && isTrialingAt(target.sub, at)
-  if (!noProration) {
-    acc.lines.push(...incomingCharges(plan, quantities, carried, anchor, at, ctx, { recurring: trial === undefined && !joinsTrial }))
-  }
+  const charges = noProration ? [] : incomingCharges(plan, quantities, carried, anchor, at, ctx, { recurring: trial === undefined && !joinsTrial })
   if (replaced !== undefined) {
     updateEntry(acc, replaced.sub, (sub) => patched(sub, { status: "expired", endsAt: iso(at) }, CANCEL))
     acc.ended.push(billingKey(replaced.sub))
@@ -436,6 +437,7 @@ const startNow = (
     providerSubscriptionId: target?.sub.providerSubscriptionId,
     discounts: replaced?.sub.discounts
   })
+  for (const line of charges) acc.lines.push(line.period === null ? line : { ...line, basis: { subscriptionId: sub.id } })
   if (trial !== undefined) {
     acc.startedTrials.push({ planId: plan.id, trial })
     acc.trialEndsAt = anchor
@@ -567,6 +569,14 @@ const customLines = (ctx: Ctx): Array<DraftLine> =>
     }
   })
 
+/** A subscription without the ledger entries that ended by `at` (and without an emptied ledger). */
+const withOpenLedger = (sub: Subscription, at: number): Subscription => {
+  if (sub.billed === undefined) return sub
+  const open = openLedger(sub.billed, at)
+  if (open.length === sub.billed.length) return sub
+  return open.length === 0 ? patched(sub, {}, ["billed"]) : patched(sub, { billed: open })
+}
+
 const customerAfterOf = (ctx: Ctx, acc: Acc, balanceAfter: bigint): Customer => {
   const before = ctx.customer
   // The customer's own fields in their order, then the three this attach may change.
@@ -579,7 +589,7 @@ const customerAfterOf = (ctx: Ctx, acc: Acc, balanceAfter: bigint): Customer => 
   for (const t of acc.startedTrials) if (!trialsUsed.includes(t.planId)) trialsUsed.push(t.planId)
   if (trialsUsed.length > 0) after["trialsUsed"] = trialsUsed
   const subscriptions: Array<Subscription> = []
-  for (const e of acc.entries) subscriptions.push(e.sub)
+  for (const e of acc.entries) subscriptions.push(withOpenLedger(e.sub, ctx.at))
   after["subscriptions"] = subscriptions
   return after as Customer
 }

@@ -1,4 +1,13 @@
 import type { Period } from "../Interval.ts"
+import type { LedgerBasis } from "./ledger.ts"
+
+/** Where a line's amount came from, beyond its visible fields: the ledger it feeds or draws on. */
+export interface LineBasis {
+  /** For a charge: the subscription whose ledger records it. */
+  readonly subscriptionId?: string
+  /** For a credit drawn on the ledger: the entries it draws on (it takes no discounts then). */
+  readonly ledger?: LedgerBasis
+}
 
 /** A line while the plan is built: money in exact minor units (bigint), instants in ms. */
 export interface DraftLine {
@@ -12,6 +21,7 @@ export interface DraftLine {
   readonly discounts: ReadonlyArray<{ readonly discountId: string; readonly amount: bigint }>
   /** For a credit: the start of the billing period it refunds. */
   readonly creditedFrom?: number
+  readonly basis?: LineBasis
 }
 
 const ORDER: Record<DraftLine["kind"], number> = { arrears: 0, credit: 1, charge: 2, custom: 3 }

@@ -140,6 +140,14 @@ const decoders = (mode: Mode): { readonly customer: Decoder; readonly request: D
   const featureQuantity = struct(mode, [["featureId", id], ["quantity", nonNegativeNumber]])
   const usage = struct(mode, [["featureId", id], ["used", nonNegativeNumber]])
   const appliedDiscount = struct(mode, [["discountId", id], ["appliedAt", instant]])
+  const ledgerCredit = struct(mode, [["at", instant], ["amount", nonNegativeInt]])
+  const billedEntry = struct(mode, [
+    ["featureId", nullOr(id)],
+    ["from", instant],
+    ["to", instant],
+    ["amount", nonNegativeInt],
+    ["credits", array(mode, ledgerCredit), "optional"]
+  ])
 
   const subscription = struct(mode, [
     ["id", id],
@@ -156,7 +164,8 @@ const decoders = (mode: Mode): { readonly customer: Decoder; readonly request: D
     ["featureQuantities", array(mode, featureQuantity), "optional"],
     ["usage", array(mode, usage), "optional"],
     ["providerSubscriptionId", anyString, "optional"],
-    ["discounts", array(mode, appliedDiscount), "optional"]
+    ["discounts", array(mode, appliedDiscount), "optional"],
+    ["billed", array(mode, billedEntry), "optional"]
   ])
 
   const customer = struct(mode, [

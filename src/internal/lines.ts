@@ -4,11 +4,12 @@ import type { Period } from "../Interval.ts"
 import { periodAt } from "../Interval.ts"
 import * as Money from "../Money.ts"
 import { type PlanPrice, amountIn, billableUnits, billingKind, packsFor, planPrices, recurringInterval, tierPrice } from "../Pricing.ts"
-import { chargeForRemainingTime, creditForUnusedTime } from "../Proration.ts"
-import type * as Rational from "../Rational.ts"
+import { chargeForRemainingTime, remainingFraction } from "../Proration.ts"
+import * as Rational from "../Rational.ts"
 import { describeArrears, describeBaseCharge, describeCredit, describeItemCharge } from "./describe.ts"
 import type { DraftLine } from "./draft.ts"
 import { ms } from "./instants.ts"
+import { type LedgerBasis, allowedCredit, ledgerBasis } from "./ledger.ts"
 
 /** Pricing context of one attach. */
 export interface PriceContext {
@@ -86,6 +87,21 @@ export const incomingCharges = (
   return out
 }
 
+/**
+ * The credit of one price of an outgoing subscription: the list price's unused share, and, where
+ * the ledger records what was billed for the period, never more than the unused share of that
+ * (`ratio` of it for a partial decrease), nor than what remains uncredited.
+ */
+export const creditAmount = (
+  sub: Subscription, featureId: string | null, list: Rational.Rational, at: number, ratio: Rational.Rational = Rational.one
+): { readonly exact: Rational.Rational; readonly ledger: LedgerBasis | undefined } => {
+  const ledger = ledgerBasis(sub, featureId, at, remainingShare)
+  return { exact: ledger === undefined ? list : allowedCredit(list, ledger, ratio), ledger }
+}
+
+/** The instant the period starting at `start` was billed: its start, or the subscription's start when later. */
+export const billedAtOf = (sub: Subscription, start: number): number => Math.max(start, ms(sub.startedAt))
+
 /** Credits for the unused time of every recurring in-advance price of an outgoing subscription. */
 export const outgoingCredits = (sub: Subscription, plan: Plan, at: number, ctx: PriceContext): Array<DraftLine> => {
   const anchor = ms(sub.billingAnchor)
@@ -97,24 +113,31 @@ export const outgoingCredits = (sub: Subscription, plan: Plan, at: number, ctx: 
     if (interval === undefined || billingKind(p) === "arrears") continue
     const units = billedUnits(p, quantities, held)
     const period = periodAt(anchor, interval, at)
-    const amount = Money.toMinor(creditForUnusedTime(fullPrice(p, units, ctx), period, at), ctx.currency)
+    const featureId = p.kind === "base" ? null : p.item.featureId
+    const list = Rational.mul(Rational.mul(fullPrice(p, units, ctx), Money.minorPerMajor(ctx.currency)), remainingFraction(period, at))
+    const { exact, ledger } = creditAmount(sub, featureId, list, at)
+    const amount = -Rational.roundHalfAwayFromZero(exact)
     if (amount === 0n) continue
     const shown = { start: at, end: period.end }
     const quantity = packedUnits(p, units)
-    out.push({
+    const line: DraftLine = {
       kind: "credit",
       planId: plan.id,
-      featureId: p.kind === "base" ? null : p.item.featureId,
+      featureId,
       description: describeCredit(plan, p.kind === "base" ? undefined : p.item.feature, quantity, shown),
       quantity,
       period: shown,
       amount,
       discounts: NO_DISCOUNTS,
-      creditedFrom: period.start
-    })
+      creditedFrom: billedAtOf(sub, period.start)
+    }
+    out.push(ledger === undefined ? line : { ...line, basis: { ledger } })
   }
   return out
 }
+
+/** What share of `[from, to)` is left after `t` (by the millisecond). */
+export const remainingShare = (from: number, to: number, t: number): Rational.Rational => remainingFraction({ start: from, end: to }, t)
 
 /** Consumable usage above the allowance on an outgoing subscription, billed now at its price. */
 export const outgoingArrears = (sub: Subscription, plan: Plan, at: number, ctx: PriceContext): Array<DraftLine> => {

@@ -6,7 +6,8 @@ import * as Rational from "../Rational.ts"
 import type { Held } from "../Scenario.ts"
 import { describeItemCharge, periodText, unitsText } from "./describe.ts"
 import type { DraftLine } from "./draft.ts"
-import { type PriceContext, fullPrice, packedUnits, quantitiesOf } from "./lines.ts"
+import type { LedgerBasis } from "./ledger.ts"
+import { type PriceContext, billedAtOf, creditAmount, fullPrice, packedUnits, quantitiesOf } from "./lines.ts"
 import { ms } from "./instants.ts"
 
 /**
@@ -34,8 +35,18 @@ export const quantityChangeLines = (
     if (behaviour === "next_cycle" || behaviour === "none") continue
     const interval = recurringInterval(p.price.interval)
     const period = interval === undefined ? null : periodAt(anchor, interval, ctx.at)
-    const exact = period === null || behaviour === "charge_full" ? delta : Rational.mul(delta, remainingFraction(period, ctx.at))
-    const amount = Money.toMinor(exact, ctx.currency)
+    const share = period === null || behaviour === "charge_full" ? Rational.one : remainingFraction(period, ctx.at)
+    const minor = Money.minorPerMajor(ctx.currency)
+    let exact = Rational.mul(Rational.mul(delta, minor), share)
+    let ledger: LedgerBasis | undefined
+    if (!increase && period !== null) {
+      const full = fullPrice(p, oldUnits, ctx)
+      const ratio = full.n === 0n ? Rational.zero : Rational.div(Rational.negate(delta), full)
+      const credit = creditAmount(current.sub, p.item.featureId, Rational.negate(exact), ctx.at, ratio)
+      exact = Rational.negate(credit.exact)
+      ledger = credit.ledger
+    }
+    const amount = Rational.roundHalfAwayFromZero(exact)
     if (amount === 0n) continue
     const shown = period === null ? null : { start: ctx.at, end: period.end }
     const change = `${unitsText(p.item.feature, packedUnits(p, oldUnits))} → ${packedUnits(p, newUnits)}`
@@ -51,7 +62,9 @@ export const quantityChangeLines = (
       amount,
       discounts: []
     }
-    lines.push(amount < 0n && period !== null ? { ...line, creditedFrom: period.start } : line)
+    if (amount > 0n) lines.push({ ...line, basis: { subscriptionId: current.sub.id } })
+    else if (period !== null) lines.push({ ...line, creditedFrom: billedAtOf(current.sub, period.start), ...(ledger === undefined ? {} : { basis: { ledger } }) })
+    else lines.push(line)
   }
   return lines
 }

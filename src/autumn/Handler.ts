@@ -3,8 +3,8 @@
  * at Autumn's paths, so that Autumn's official clients can be pointed at it. Runs on Node ≥ 20,
  * Bun, Deno and edge workers.
  *
- * - `POST /v1/checkout`, `/v1/billing.attach`, `/v1/billing.preview_attach`,
- *   `/v1/billing.multi_attach`, `/v1/billing.preview_multi_attach`.
+ * - The routes of `AUTUMN_ROUTES` (./Routes.ts); `x-api-version` selects the response
+ *   shapes (1.x: v1, 2.1 and above: v2; anything else is a 400).
  * - **Authentication**: `Authorization: Bearer <key>` with one of `keys`; otherwise 401 and
  *   nothing runs (not even the body is read).
  * - **One request per customer at a time**: requests for the same `customer_id` wait for each
@@ -28,7 +28,7 @@ import { CustomerStore, type CustomerStoreOps } from "./CustomerStore.ts"
 import { makeIdempotencyKeys, type StoredResponse } from "./internal/idempotency.ts"
 import { makeKeyedLock } from "./internal/keyedLock.ts"
 import { type AutumnOptions, resume } from "./Operations.ts"
-import { type Operation, resolveRoute, routeCustomerId } from "./Routes.ts"
+import { apiShape, type Operation, resolveRoute, routeCustomerId } from "./Routes.ts"
 
 /**
  * The handler's options: the operations' options, the API keys it accepts, and the two ports.
@@ -115,21 +115,26 @@ export const makeAutumnHandler = (options: AutumnHandlerOptions): AutumnHandler 
   const handle = async (request: Request): Promise<Response> => {
     const keyIndex = authenticate(request, options.keys)
     if (typeof keyIndex !== "number") return json(keyIndex)
-    const path = new URL(request.url).pathname.replace(/\/+$/, "")
+    const url = new URL(request.url)
+    const path = url.pathname.replace(/\/+$/, "")
     const route = path.startsWith(base) ? resolveRoute(request.method, path.slice(base.length)) : undefined
     if (route === undefined) return json(failure(404, "not_found", `No route ${path}`))
     const operation = route.operation
     if (operation === undefined) {
       return json(failure(405, "method_not_allowed", `${path} takes ${route.methods.join(", ")}`), { allow: route.methods.join(", ") })
     }
-    let raw: unknown = undefined
+    const shape = apiShape(request.headers.get("x-api-version"))
+    if (Result.isFailure(shape)) return json({ status: shape.failure.status, body: errorBody(shape.failure) })
+    const params = shape.success === undefined ? route.params : { ...route.params, __shape: shape.success }
+    // A GET's query parameters are its body (0.x: `GET /customers?limit=10`).
+    let raw: unknown = request.method === "GET" ? Object.fromEntries(url.searchParams) : undefined
     if (request.method !== "GET") {
       const body = await parseBody(request)
       if (!body.ok) return json(body.response)
       raw = body.value
     }
-    const customerId = routeCustomerId(route.params, raw)
-    const execute = (): Promise<StoredResponse> => lock(customerId, () => runOperation(operation, raw, route.params))
+    const customerId = routeCustomerId(params, raw)
+    const execute = (): Promise<StoredResponse> => lock(customerId, () => runOperation(operation, raw, params))
     const key = request.headers.get("idempotency-key")
     if (key === null || key === "") return json(await execute())
     const claim = idempotency.claim(`${keyIndex}:${key}`, customerFingerprint({ path, body: raw }))

@@ -73,7 +73,8 @@ interface Found {
   readonly created: { readonly data: CustomerData; readonly profile: CustomerProfile } | undefined
 }
 
-const clockOf = (options: AutumnOptions): string => (options.now ?? (() => new Date().toISOString()))()
+/** The server's clock, as an ISO instant. @example clockOf({ catalog, now: () => "2025-01-16T00:00:00Z" }) // "2025-01-16T00:00:00Z" */
+export const clockOf = (options: AutumnOptions): string => (options.now ?? (() => new Date().toISOString()))()
 
 /**
  * The profile `customer_data` gives a new customer, created at `at` (ISO).
@@ -144,14 +145,14 @@ const resumeFor = (customer: Customer, keepWaiting: boolean): Effect.Effect<Resu
   })
 
 
-interface Run {
+export interface Run {
   readonly customer: Customer
   readonly plan: AttachPreview
   readonly result: ExecuteResult | undefined
 }
 
 /** How a call runs: whether its plan is executed, and whether a plan already held is refused. */
-interface RunMode {
+export interface RunMode {
   readonly shouldExecute: (plan: AttachPreview) => boolean
   readonly refuseHeld: boolean
 }
@@ -176,7 +177,7 @@ const storeCreated = (customer: Customer, created: NonNullable<Found["created"]>
  * left it (a paid attach, or one waiting at a checkout or an unpaid invoice); an error stores
  * nothing, so a failed attach leaves no customer behind.
  */
-const run = (options: AutumnOptions, call: AttachCall, mode: RunMode): Effect.Effect<Run, AutumnApiError, Services> =>
+export const runCall = (options: AutumnOptions, call: AttachCall, mode: RunMode): Effect.Effect<Run, AutumnApiError, Services> =>
   Effect.gen(function* () {
     const store = yield* CustomerStore
     const found = yield* findCustomer(options, call)
@@ -209,7 +210,7 @@ const run = (options: AutumnOptions, call: AttachCall, mode: RunMode): Effect.Ef
     return { customer, plan, result }
   })
 
-const preview = (options: AutumnOptions, call: AttachCall): Effect.Effect<PreviewResponse, AutumnApiError, CustomerStore> =>
+export const previewCall = (options: AutumnOptions, call: AttachCall): Effect.Effect<PreviewResponse, AutumnApiError, CustomerStore> =>
   Effect.gen(function* () {
     const { customer } = yield* findCustomer(options, call)
     const plan = yield* Effect.fromResult(planFor(options, customer, call))
@@ -217,7 +218,7 @@ const preview = (options: AutumnOptions, call: AttachCall): Effect.Effect<Previe
   })
 
 const execute = (options: AutumnOptions, call: AttachCall): Effect.Effect<AttachResponse, AutumnApiError, Services> =>
-  Effect.flatMap(run(options, call, { shouldExecute: () => true, refuseHeld: true }), ({ result }) =>
+  Effect.flatMap(runCall(options, call, { shouldExecute: () => true, refuseHeld: true }), ({ result }) =>
     result === undefined ? Effect.die("an executed run has a result") : Effect.succeed(attachResponse(call.customerId, call.entityId, result)))
 
 /**
@@ -242,7 +243,7 @@ export const multiAttach = (options: AutumnOptions, body: unknown): Effect.Effec
  * @example Autumn.previewAttach(options, { customer_id: "cus_1", plan_id: "premium" }) // Effect<PreviewResponse, …>
  */
 export const previewAttach = (options: AutumnOptions, body: unknown): Effect.Effect<PreviewResponse, AutumnApiError, CustomerStore> =>
-  Effect.flatMap(Effect.fromResult(decodeAttachBody(body)), (call) => preview(options, call))
+  Effect.flatMap(Effect.fromResult(decodeAttachBody(body)), (call) => previewCall(options, call))
 
 /**
  * `POST /v1/billing.preview_multi_attach`: what `billing.multi_attach` would do.
@@ -250,7 +251,7 @@ export const previewAttach = (options: AutumnOptions, body: unknown): Effect.Eff
  * @example Autumn.previewMultiAttach(options, { customer_id: "cus_1", plans: [{ plan_id: "pro" }] })
  */
 export const previewMultiAttach = (options: AutumnOptions, body: unknown): Effect.Effect<PreviewResponse, AutumnApiError, CustomerStore> =>
-  Effect.flatMap(Effect.fromResult(decodeMultiAttachBody(body)), (call) => preview(options, call))
+  Effect.flatMap(Effect.fromResult(decodeMultiAttachBody(body)), (call) => previewCall(options, call))
 
 /**
  * `POST /v1/checkout` (legacy): when the customer must pay through the provider's checkout (no
@@ -264,7 +265,7 @@ export const previewMultiAttach = (options: AutumnOptions, body: unknown): Effec
 export const checkout = (options: AutumnOptions, body: unknown): Effect.Effect<CheckoutResponse, AutumnApiError, Services> =>
   Effect.gen(function* () {
     const call = yield* Effect.fromResult(decodeCheckoutBody(body, options.catalog))
-    const { plan, result } = yield* run(options, call, { shouldExecute: (p) => p.checkout === "provider_checkout", refuseHeld: false })
+    const { plan, result } = yield* runCall(options, call, { shouldExecute: (p) => p.checkout === "provider_checkout", refuseHeld: false })
     return checkoutResponse(options.catalog, call.request, plan, result?.paymentUrl ?? null, options.env ?? "sandbox")
   })
 

@@ -64,7 +64,17 @@ afterAll(async () => {
   await billingServer.server.close()
 })
 
-const chargesOf = async (s: Served) => (await Effect.runPromise(s.sandbox.state)).charges.map((c) => c.amount)
+const chargesOf = async (s: Served, customerId = "cus_123") =>
+  (await Effect.runPromise(s.sandbox.state)).charges.filter((c) => c.customerId === customerId).map((c) => c.amount)
+
+/** Every key of `expected` is in `actual` with a value of the same JSON type, recursively. */
+const sameShape = (actual: unknown, expected: unknown, path = "$"): Array<string> => {
+  const kind = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v)
+  if (kind(actual) !== kind(expected)) return [`${path}: ${kind(actual)} instead of ${kind(expected)}`]
+  if (kind(expected) !== "object") return []
+  return Object.entries(expected as Record<string, unknown>).flatMap(([k, v]) =>
+    k in (actual as Record<string, unknown>) ? sameShape((actual as Record<string, unknown>)[k], v, `${path}.${k}`) : [`${path}.${k}: missing`])
+}
 
 describe("autumn-js 0.x: the documented checkout", () => {
   it("creates user_123 and answers with the checkout url, no lines and the whole product", async () => {
@@ -91,6 +101,19 @@ describe("autumn-js 1.x: the documented multi-attach, then the same customer goe
       { planId: "addon_seats", featureQuantities: [{ featureId: "seats", quantity: 5 }] } ] })
     expect(response).toMatchObject({ customerId: "cus_123", paymentUrl: null, invoice: { status: "paid", total: 4900, currency: "usd" } })
     expect(await chargesOf(billingServer)).toEqual([4900])
+  })
+
+  it("on the wire the answer is the documented one, key by key (cus_124, also new)", async () => {
+    const documented = JSON.parse(readFileSync("test/fixtures/autumn/multi-attach-response.json", "utf8")) as Record<string, unknown>
+    const r = await fetch(`${billingServer.server.url}/v1/billing.multi_attach`, {
+      method: "POST", headers: { authorization: `Bearer ${KEY}`, "x-api-version": "2.1" },
+      body: JSON.stringify({ customer_id: "cus_124", plans: [{ plan_id: "pro_plan" }, { plan_id: "addon_seats", feature_quantities: [{ feature_id: "seats", quantity: 5 }] }] })
+    })
+    const body = (await r.json()) as Record<string, unknown>
+    expect(r.status).toBe(200)
+    expect(sameShape(body, documented)).toEqual([])
+    expect(body).toMatchObject({ customer_id: "cus_124", payment_url: null, invoice: { status: "paid", total: 4900, currency: "usd" } })
+    expect(await chargesOf(billingServer, "cus_124")).toEqual([4900])
   })
 
   it("the same multi-attach again is 409 plan_already_attached, and nothing is charged", async () => {
@@ -202,7 +225,7 @@ describe("the other routes an app calls", () => {
     const updated = await client.customers.update({ customerId: "cus_ada", name: "Ada L." })
     expect(updated).toMatchObject({ id: "cus_ada", name: "Ada L.", email: "ada@example.com" })
     const page = await client.customers.list({ limit: 10 })
-    expect(page.list.map((c) => c.id).sort()).toEqual(["cus_123", "cus_ada"])
+    expect(page.list.map((c) => c.id).sort()).toEqual(["cus_123", "cus_124", "cus_ada"])
   })
 
   it("0.x attach and cancel: attach confirms a plan, cancel ends it at the end of the cycle", async () => {
@@ -216,6 +239,10 @@ describe("the other routes an app calls", () => {
     expect(cancelled).toMatchObject({ data: { success: true, customer_id: "cus_bob", product_id: "pro_plan" }, error: null })
     const listed = await v0.customers.list({ limit: 10 })
     expect(listed.data?.list.map((c) => c.id)).toContain("cus_bob")
+    const eve = await v0.customers.create({ id: "cus_eve", name: "Eve", email: "eve@example.com" })
+    expect(eve.error?.message ?? null).toBeNull()
+    expect(eve).toMatchObject({ data: { id: "cus_eve", name: "Eve", products: [] }, error: null })
+    expect(await v0.customers.update("cus_eve", { name: "Eve K." })).toMatchObject({ data: { id: "cus_eve", name: "Eve K.", email: "eve@example.com" }, error: null })
     const bob = await v0.customers.get("cus_bob")
     expect(bob.data?.products[0]).toMatchObject({ id: "pro_plan", canceled_at: Date.parse("2025-04-20T00:00:00Z") })
   })

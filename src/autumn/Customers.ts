@@ -144,7 +144,7 @@ const CustomerIdBody = Schema.Struct({ customer_id: Schema.String, expand: Schem
 
 const CreateBody = Schema.Struct({
   ...CustomerDataSchema.fields,
-  customer_id: Schema.NullOr(Schema.String),
+  customer_id: Schema.optionalKey(Schema.NullOr(Schema.String)),
   id: Schema.optionalKey(Schema.NullOr(Schema.String)),
   expand: Schema.optionalKey(Schema.Array(Schema.String)),
   errorOnNotFound: Schema.optionalKey(Schema.Boolean)

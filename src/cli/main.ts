@@ -17,6 +17,7 @@ import { runPricing } from "./pricing.ts"
 import { autoJobs, type WorkerSource } from "./jsonlPool.ts"
 import { runServe, SERVE_USAGE } from "./serve.ts"
 import { formatPreviewTable } from "./table.ts"
+import { runTimeline } from "./timeline.ts"
 
 /** Writes to stdout and resolves once the text is handed to the OS (or the pipe is gone). */
 const print = (text: string): Promise<void> =>
@@ -88,7 +89,8 @@ const serve = (args: ReadonlyArray<string>): Promise<number> => {
 const commands: Readonly<Record<string, (args: ReadonlyArray<string>) => Promise<number>>> = {
   attach: (args) => runAttach(args, print),
   serve,
-  pricing: (args) => runPricing(args, print)
+  pricing: (args) => runPricing(args, print),
+  timeline: (args) => runTimeline(args, print)
 }
 const own = argv[0] !== undefined && Object.hasOwn(commands, argv[0]) ? commands[argv[0]] : undefined
 ;(own === undefined ? run(parseArgs(argv)) : own(argv.slice(1))).then(

@@ -121,15 +121,20 @@ interface Resumed {
   readonly result: ExecuteResult | undefined
   /** The pending plan that ran, when there was one. */
   readonly plan?: AttachPreview
+  /** Whether a customer the store did not hold was stored by it. */
+  readonly stored?: boolean
 }
 
 /**
  * Executes the customer's pending plan again, if there is one: its result is stored when it
  * took effect; when the customer still has not acted it is kept if `keepWaiting` (a webhook that
  * came early), else dropped (the request at hand replaces it); a provider failure keeps it and
- * fails (503: retry later).
+ * fails (503: retry later). A plan is pending from before its first provider call (the
+ * execution journal), so one cut off half-way — the process killed between two calls — is
+ * completed here with the same idempotency keys, never charged twice. `created` is set for a
+ * customer the store does not hold yet (its first attach was cut off): it is created now.
  */
-const resumeFor = (customer: Customer, keepWaiting: boolean): Effect.Effect<Resumed, AutumnApiError, Services> =>
+const resumeFor = (customer: Customer, keepWaiting: boolean, created?: Found["created"]): Effect.Effect<Resumed, AutumnApiError, Services> =>
   Effect.gen(function* () {
     const store = yield* CustomerStore
     const pending = yield* store.getPending(customer.id)
@@ -137,11 +142,14 @@ const resumeFor = (customer: Customer, keepWaiting: boolean): Effect.Effect<Resu
     const outcome = yield* Effect.result(executeAttach(pending, customer))
     if (Result.isFailure(outcome) && outcome.failure._tag === "PaymentProviderError") return yield* fromExecuteError(outcome.failure)
     if (keepWaiting && Result.isSuccess(outcome) && !outcome.success.applied) return { customer, result: outcome.success, plan: pending }
+    if (Result.isFailure(outcome)) {
+      yield* store.setPending(customer.id, undefined)
+      return { customer, result: undefined }
+    }
+    if (created !== undefined) yield* storeCreated(outcome.success.customer, created)
+    else if (outcome.success.applied) yield* store.put(outcome.success.customer).pipe(Effect.mapError((e) => customerStateChanged(e.message)))
     yield* store.setPending(customer.id, undefined)
-    if (Result.isFailure(outcome)) return { customer, result: undefined }
-    if (!outcome.success.applied) return { customer, result: outcome.success, plan: pending }
-    yield* store.put(outcome.success.customer).pipe(Effect.mapError((e) => customerStateChanged(e.message)))
-    return { customer: outcome.success.customer, result: outcome.success, plan: pending }
+    return { customer: outcome.success.applied ? outcome.success.customer : customer, result: outcome.success, plan: pending, stored: created !== undefined }
   })
 
 
@@ -181,7 +189,7 @@ export const runCall = (options: AutumnOptions, call: AttachCall, mode: RunMode)
   Effect.gen(function* () {
     const store = yield* CustomerStore
     const found = yield* findCustomer(options, call)
-    const resumed: Resumed = found.created === undefined ? yield* resumeFor(found.customer, false) : { customer: found.customer, result: undefined }
+    const resumed = yield* resumeFor(found.customer, false, found.created)
     const customer = resumed.customer
     if (mode.refuseHeld) {
       // A retry of an attach whose pending plan just completed answers with that plan's outcome.
@@ -191,22 +199,24 @@ export const runCall = (options: AutumnOptions, call: AttachCall, mode: RunMode)
       yield* refuseHeldPlans(options.catalog, customer, call.request)
     }
     const plan = yield* Effect.fromResult(planFor(options, customer, call))
-    const created = found.created
+    const created = resumed.stored === true ? undefined : found.created
     if (!mode.shouldExecute(plan)) {
       if (created !== undefined) yield* storeCreated(customer, created)
       return { customer, plan, result: undefined }
     }
     if (created !== undefined && options.onCustomerCreated !== undefined) yield* options.onCustomerCreated(customer, created.data)
+    // Journaled before the first provider call: a cut-off execution is completed by the next request.
+    yield* store.setPending(customer.id, plan)
     const outcome = yield* Effect.result(executeAttach(plan, customer))
     if (Result.isFailure(outcome)) {
-      // A provider failure half-way: keep the plan, so that the next request completes it first.
-      if (outcome.failure._tag === "PaymentProviderError" && created === undefined) yield* store.setPending(customer.id, plan)
+      // A provider failure half-way keeps the plan, so that the next request completes it first.
+      if (outcome.failure._tag !== "PaymentProviderError") yield* store.setPending(customer.id, undefined)
       return yield* fromExecuteError(outcome.failure)
     }
     const result = outcome.success
     if (created !== undefined) yield* storeCreated(result.customer, created)
     else yield* store.put(result.customer, { ifFingerprint: plan.basedOn }).pipe(Effect.mapError((e) => customerStateChanged(e.message)))
-    if (!result.applied && result.requiredAction !== undefined) yield* store.setPending(customer.id, plan)
+    if (result.applied || result.requiredAction === undefined) yield* store.setPending(customer.id, undefined)
     return { customer, plan, result }
   })
 

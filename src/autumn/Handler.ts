@@ -4,7 +4,8 @@
  * Bun, Deno and edge workers.
  *
  * - `POST /v1/checkout`, `/v1/billing.attach`, `/v1/billing.preview_attach`,
- *   `/v1/billing.multi_attach`, `/v1/billing.preview_multi_attach`.
+ *   `/v1/billing.multi_attach`, `/v1/billing.preview_multi_attach`, `/v1/plans.list`,
+ *   `/v1/plans.get`; `GET /v1/products_beta`, `/v1/products` (query parameters as the body).
  * - **Authentication**: `Authorization: Bearer <key>` with one of `keys`; otherwise 401 and
  *   nothing runs (not even the body is read).
  * - **One request per customer at a time**: requests for the same `customer_id` wait for each
@@ -68,11 +69,19 @@ const authenticate = (request: Request, keys: ReadonlyArray<string>): number | S
 
 const parseBody = async (request: Request): Promise<{ readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly response: StoredResponse }> => {
   const text = await request.text()
+  // A client sends no body for a call without parameters (`plans.list()`).
+  if (text === "") return { ok: true, value: undefined }
   try {
     return { ok: true, value: JSON.parse(text) as unknown }
   } catch {
     return { ok: false, response: failure(400, "invalid_inputs", "(body): is not valid JSON") }
   }
+}
+
+/** A GET's query parameters as its body (`undefined` without any). */
+const queryOf = (url: string): Record<string, string> | undefined => {
+  const params = new URL(url).searchParams
+  return params.size === 0 ? undefined : Object.fromEntries(params)
 }
 
 /**
@@ -122,7 +131,7 @@ export const makeAutumnHandler = (options: AutumnHandlerOptions): AutumnHandler 
     if (operation === undefined) {
       return json(failure(405, "method_not_allowed", `${path} takes ${route.methods.join(", ")}`), { allow: route.methods.join(", ") })
     }
-    let raw: unknown = undefined
+    let raw: unknown = request.method === "GET" ? queryOf(request.url) : undefined
     if (request.method !== "GET") {
       const body = await parseBody(request)
       if (!body.ok) return json(body.response)

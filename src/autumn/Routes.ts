@@ -13,6 +13,7 @@ import type { PaymentProvider } from "../Provider.ts"
 import type { AutumnApiError } from "./ApiError.ts"
 import type { CustomerStore } from "./CustomerStore.ts"
 import { attach, type AutumnOptions, checkout, multiAttach, previewAttach, previewMultiAttach } from "./Operations.ts"
+import { getPlan, listPlans, listProducts } from "./Plans.ts"
 
 /**
  * An operation: the options, the decoded JSON body (`undefined` for a GET) and the path's
@@ -32,7 +33,15 @@ export const AUTUMN_ROUTES: Readonly<Record<string, Operation>> = {
   "/v1/billing.attach": attach,
   "/v1/billing.preview_attach": previewAttach,
   "/v1/billing.multi_attach": multiAttach,
-  "/v1/billing.preview_multi_attach": previewMultiAttach
+  "/v1/billing.preview_multi_attach": previewMultiAttach,
+  "/v1/plans.list": listPlans,
+  "/v1/plans.get": getPlan
+}
+
+/** The routes answering a GET (the query parameters are the body), by path. @example Object.keys(AUTUMN_GET_ROUTES) // ["/v1/products", "/v1/products_beta"] */
+export const AUTUMN_GET_ROUTES: Readonly<Record<string, Operation>> = {
+  "/v1/products": listProducts,
+  "/v1/products_beta": listProducts
 }
 
 /**
@@ -54,8 +63,10 @@ export interface ResolvedRoute {
  */
 export const resolveRoute = (method: string, path: string): ResolvedRoute | undefined => {
   const post = AUTUMN_ROUTES[path]
-  if (post === undefined) return undefined
-  return { operation: method === "POST" ? post : undefined, params: {}, methods: ["POST"] }
+  const get = AUTUMN_GET_ROUTES[path]
+  if (post === undefined && get === undefined) return undefined
+  const methods = [...(get === undefined ? [] : ["GET"]), ...(post === undefined ? [] : ["POST"])]
+  return { operation: method === "POST" ? post : method === "GET" ? get : undefined, params: {}, methods }
 }
 
 /**

@@ -167,17 +167,16 @@ describe("bad requests answer Autumn's { code, message } naming the field", () =
   it("plans.list with a customer_id that is not a string", async () => {
     const { status, json } = await post("/v1/plans.list", { customer_id: 42 })
     expect(status).toBe(400)
-    expect(json).toMatchObject({ code: "invalid_inputs" })
-    expect((json as { message: string }).message).toMatch(/^customer_id: /)
+    expect(json).toEqual({ code: "invalid_inputs", message: "customer_id: expected string | null, got 42" })
   })
 
   it("plans.get without plan_id, and with a version that is not a whole number", async () => {
     const missing = await post("/v1/plans.get", { customer_id: "cus_pro" })
     expect(missing.status).toBe(400)
-    expect((missing.json as { message: string }).message).toMatch(/^plan_id: /)
+    expect(missing.json).toEqual({ code: "invalid_inputs", message: "plan_id: is required but missing" })
     const version = await post("/v1/plans.get", { plan_id: "pro", version: 1.5 })
     expect(version.status).toBe(400)
-    expect((version.json as { message: string }).message).toMatch(/^version: /)
+    expect(version.json).toEqual({ code: "invalid_inputs", message: "version: expected an integer, got 1.5" })
   })
 
   it("the 0.x listing with an unknown query parameter", async () => {
@@ -185,6 +184,6 @@ describe("bad requests answer Autumn's { code, message } naming the field", () =
     expect(response.status).toBe(400)
     const body = (await response.json()) as { code: string; message: string }
     expect(body.code).toBe("invalid_inputs")
-    expect(body.message).toMatch(/^sort: /)
+    expect(body.message).toBe("sort: is not a field of this request (check its spelling)")
   })
 })

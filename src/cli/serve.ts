@@ -34,7 +34,8 @@ import { readJsonFile, toJson } from "./documents.ts"
 export const SERVE_USAGE = `Usage: attach-planner serve --catalog FILE --port N [--key KEY] [--host HOST]
 
 Serves Autumn's API (POST /v1/checkout, /v1/billing.attach, /v1/billing.preview_attach,
-/v1/billing.multi_attach, /v1/billing.preview_multi_attach) over the catalog in FILE, with the
+/v1/billing.multi_attach, /v1/billing.preview_multi_attach, /v1/plans.list, /v1/plans.get;
+GET /v1/products_beta) over the catalog in FILE, with the
 sandbox payment provider and in-memory customers, for local development. Point Autumn's
 clients at http://HOST:N (autumn-js 1.x: serverURL; 0.x: url "http://HOST:N/v1").
 

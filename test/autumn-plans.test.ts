@@ -17,7 +17,8 @@ import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { makeAutumnHandler } from "../src/autumn/Handler.ts"
-import { makeMemoryStore } from "../src/autumn/CustomerStore.ts"
+import { CustomerStore, makeMemoryStore } from "../src/autumn/CustomerStore.ts"
+import * as AutumnOps from "../src/autumn/Plans.ts"
 import { type Listening, listen } from "../src/cli/serve.ts"
 import type { Customer } from "../src/Customer.ts"
 import { customerEligibility, decodeCatalog, previewPricingTableSync } from "../src/index.ts"
@@ -185,5 +186,38 @@ describe("bad requests answer Autumn's { code, message } naming the field", () =
     const body = (await response.json()) as { code: string; message: string }
     expect(body.code).toBe("invalid_inputs")
     expect(body.message).toBe("sort: is not a field of this request (check its spelling)")
+  })
+})
+
+describe("versions (the operations, on a store of their own)", () => {
+  // pro v1 $20 and v2 $25; cus_v1 holds v1 since Jan 1.
+  const versioned = (() => {
+    const r = decodeCatalog({
+      defaultCurrency: "usd", features: [],
+      plans: [
+        { id: "pro", name: "Pro", price: { amount: "20", interval: "month" }, items: [] },
+        { id: "pro", name: "Pro", version: 2, price: { amount: "25", interval: "month" }, items: [] }
+      ]
+    })
+    if (Result.isFailure(r)) throw new Error(r.failure.message)
+    return r.success
+  })()
+  const onV1: Customer = { id: "cus_v1", hasPaymentMethod: true, subscriptions: [{ id: "s1", planId: "pro", version: 1, status: "active", billingAnchor: "2025-01-01T00:00:00Z", startedAt: "2025-01-01T00:00:00Z" }] }
+  const run = async <A>(effect: Effect.Effect<A, unknown, CustomerStore>): Promise<A> => {
+    const store = makeMemoryStore()
+    await Effect.runPromise(store.create(onV1))
+    return Effect.runPromise(Effect.provideService(effect, CustomerStore, store))
+  }
+  const options = { catalog: versioned, now: () => NOW }
+
+  it("plans.list lists the highest version, or every version with all_versions; plans.get takes a version", async () => {
+    const latest = await run(AutumnOps.listPlans(options, { customer_id: "cus_v1" }))
+    expect(latest.list.map((p) => [p.version, p.active, p.price?.amount, p.customer_eligibility?.attach_action])).toEqual([[2, true, 25, "none"]])
+    const all = await run(AutumnOps.listPlans(options, { customer_id: "cus_v1", all_versions: true }))
+    expect(all.list.map((p) => [p.version, p.active, p.customer_eligibility?.scenario])).toEqual([[1, false, "active"], [2, true, "upgrade"]])
+    const v1 = await run(AutumnOps.getPlan(options, { plan_id: "pro", version: 1, customer_id: "cus_v1" }))
+    expect([v1.version, v1.price?.amount, v1.customer_eligibility]).toEqual([1, 20, { scenario: "active", attach_action: "none", status: "active", canceling: false, trialing: false }])
+    const missing = await run(Effect.flip(AutumnOps.getPlan(options, { plan_id: "pro", version: 3 })))
+    expect(missing).toMatchObject({ status: 404, code: "product_not_found", message: 'plan_id: no plan "pro" version 3' })
   })
 })

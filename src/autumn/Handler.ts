@@ -3,7 +3,7 @@
  * at Autumn's paths, so that Autumn's official clients can be pointed at it. Runs on Node ≥ 20,
  * Bun, Deno and edge workers.
  *
- * - The routes of `AUTUMN_ROUTES` (./Routes.ts); `x-api-version` selects the response
+ * - The routes of `AUTUMN_ROUTES` (./Routes.ts): billing, customers, plans and the 0.x routes; `x-api-version` selects the response
  *   shapes (1.x: v1, 2.1 and above: v2; anything else is a 400).
  * - **Authentication**: `Authorization: Bearer <key>` with one of `keys`, compared in constant
  *   time; otherwise 401 and nothing runs (not a byte of the body is read).
@@ -84,6 +84,12 @@ const failure = (status: number, code: string, message: string): StoredResponse 
 
 const newRequestId = (): string => `req_${globalThis.crypto.randomUUID().replace(/-/g, "")}`
 
+/** A GET's query parameters as its body (`undefined` without any). */
+const queryOf = (url: string): Record<string, string> | undefined => {
+  const params = new URL(url).searchParams
+  return params.size === 0 ? undefined : Object.fromEntries(params)
+}
+
 /**
  * The fetch handler, with `resume(customerId)`: executes the customer's pending plan again under
  * the customer's lock — the entry point for a provider's webhook (checkout completed, invoice
@@ -154,7 +160,7 @@ export const makeAutumnHandler = (options: AutumnHandlerOptions): AutumnHandler 
     if (Result.isFailure(shape)) return json({ status: shape.failure.status, body: errorBody(shape.failure) }, requestId)
     const params = shape.success === undefined ? route.params : { ...route.params, __shape: shape.success }
     // A GET's query parameters are its body (0.x: `GET /customers?limit=10`).
-    let raw: unknown = request.method === "GET" ? Object.fromEntries(url.searchParams) : undefined
+    let raw: unknown = request.method === "GET" ? queryOf(request.url) : undefined
     if (request.method !== "GET") {
       const body = await readJsonBody(request, limits)
       if (!body.ok) return json({ status: body.failure.status, body: { code: body.failure.code, message: body.failure.message } }, requestId)

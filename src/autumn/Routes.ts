@@ -24,6 +24,7 @@ import type { CustomerStore } from "./CustomerStore.ts"
 import { getCustomer, getOrCreateCustomer, listCustomers, updateCustomer } from "./Customers.ts"
 import { legacyAttach, legacyCancel } from "./Legacy.ts"
 import { attach, type AutumnOptions, checkout, multiAttach, previewAttach, previewMultiAttach } from "./Operations.ts"
+import { getPlan, listPlans, listProducts } from "./Plans.ts"
 
 /**
  * An operation: the options, the decoded JSON body (a GET's query parameters) and the path's
@@ -67,6 +68,10 @@ export const AUTUMN_ROUTES: ReadonlyArray<Route> = [
   { method: "POST", path: "/v1/customers.get_or_create", operation: getOrCreateCustomer },
   { method: "POST", path: "/v1/customers.list", operation: listCustomers },
   { method: "POST", path: "/v1/customers.update", operation: updateCustomer },
+  { method: "POST", path: "/v1/plans.list", operation: listPlans },
+  { method: "POST", path: "/v1/plans.get", operation: getPlan },
+  { method: "GET", path: "/v1/products", operation: listProducts },
+  { method: "GET", path: "/v1/products_beta", operation: listProducts },
   { method: "GET", path: "/v1/customers", operation: listCustomers, params: legacy },
   { method: "POST", path: "/v1/customers", operation: getOrCreateCustomer, params: legacy },
   { method: "GET", path: "/v1/customers/:customer_id", operation: getCustomer, params: legacy },

@@ -31,3 +31,5 @@ export {
   productItem, type ProductProperties, productProperties, productView, type ViewContext
 } from "./ProductView.ts"
 export { sandboxCustomers, TEST_PAYMENT_METHOD_FIELD } from "./SandboxCustomers.ts"
+// Plan listings priced for a customer by the pricing table (issue #16; docs/autumn-compat.md).
+export { getPlan, listPlans, listProducts } from "./Plans.ts"

@@ -33,7 +33,8 @@ import { readJsonFile, toJson } from "./documents.ts"
 /** The usage text of `serve`. @example process.stderr.write(SERVE_USAGE) */
 export const SERVE_USAGE = `Usage: attach-planner serve --catalog FILE --port N [--key KEY] [--host HOST] [--test-card PM]
 
-Serves Autumn's API (checkout, attach, cancel, billing.*, customers.*; see docs/autumn-compat.md)
+Serves Autumn's API (checkout, attach, cancel, billing.*, customers.*, plans.*,
+products; see docs/autumn-compat.md)
 over the catalog in FILE, with the sandbox payment provider and in-memory customers, for local
 development. Point Autumn's
 clients at http://HOST:N (autumn-js 1.x: serverURL; 0.x: url "http://HOST:N/v1").

@@ -64,7 +64,7 @@ export const formatPeriod = (period: LinePeriod | null): string => {
     : `${dayText(s)}, ${s.year} – ${dayText(e)}, ${e.year}${utc}`
 }
 
-/** How a column is aligned. */
+/** How a column is aligned. @example const aligns: ReadonlyArray<Align> = ["left", "right"] */
 export type Align = "left" | "right"
 
 const columnWidths = (rows: ReadonlyArray<ReadonlyArray<string>>): Array<number> => {

@@ -101,6 +101,8 @@ export const readJsonBody = async (request: Request, limits: BodyLimits): Promis
   } catch {
     return refused(400, "invalid_inputs", "(body): is not valid UTF-8")
   }
+  // A client sends no body for a call without parameters (1.x `plans.list()`).
+  if (text === "") return { ok: true, value: undefined }
   let value: unknown
   try {
     value = JSON.parse(text) as unknown

@@ -96,3 +96,22 @@ export const liveWalk = async (stripe: Stripe, clock: WalkClock, catalog: Obj, s
 /** Each step's [name, preview total, Stripe total, preview amount due, Stripe amount due] (null: no invoice). */
 export const totals = (run: ReadonlyArray<LiveStep>) =>
   run.map((s) => [s.name, s.plan.total, s.invoice?.total ?? null, s.plan.amountDue, s.invoice?.amount_due ?? null] as const)
+
+/**
+ * Moves the clock two hours past the end of the walk's first period (Stripe finalizes a renewal's
+ * draft an hour after making it) and answers the subscription's renewal invoice, waiting (at most
+ * 3 minutes) until Stripe has tried to collect it.
+ */
+export const liveRenewal = async (stripe: Stripe, clock: WalkClock, run: ReadonlyArray<LiveStep>): Promise<Stripe.Invoice | undefined> => {
+  const last = run.at(-1)
+  const startsAt = last?.plan.nextCycle?.startsAt
+  const subscription = last?.result.customer.subscriptions?.find((s) => s.providerSubscriptionId !== undefined)?.providerSubscriptionId
+  if (startsAt === undefined || subscription === undefined) return undefined
+  await clock.advanceTo(Date.parse(startsAt) / 1000 + 7200)
+  for (let i = 0; i < 90; i++) {
+    const found = (await stripe.invoices.list({ subscription, limit: 10 })).data.find((inv) => inv.billing_reason === "subscription_cycle")
+    if (found !== undefined && found.status !== "draft") return found
+    await sleep(2000)
+  }
+  return undefined
+}

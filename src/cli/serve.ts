@@ -29,6 +29,7 @@ import { decodeCatalog } from "../Document.ts"
 import { errorDocument } from "../Errors.ts"
 import * as Sandbox from "../Sandbox.ts"
 import { readJsonFile, toJson } from "./documents.ts"
+import { chooseProvider, stripeServeHandler } from "./serveStripe.ts"
 
 /** The usage text of `serve`. @example process.stderr.write(SERVE_USAGE) */
 export const SERVE_USAGE = `Usage: attach-planner serve --catalog FILE --port N [--key KEY] [--host HOST] [--test-card PM]
@@ -47,6 +48,8 @@ Options:
   --host HOST      The address to listen on (default 127.0.0.1).
   --test-card PM   Every new customer gets this sandbox test card (e.g. pm_card_visa), so paid
                    attaches charge it instead of answering a checkout url.
+  --provider P     sandbox (default) or stripe: the Stripe adapter (STRIPE_SECRET_KEY,
+                   STRIPE_WEBHOOK_SECRET; STRIPE_API_BASE for another API host), webhook at /webhooks/stripe.
 
 New customers (customer_data) have no payment method unless
 customer_data.metadata.test_payment_method is a sandbox test card: pm_card_visa,
@@ -211,7 +214,8 @@ export const serveHandler = (catalog: Catalog, key: string, now?: () => string, 
  * @example process.exitCode = await runServe(["--catalog", "c.json", "--port", "8787"], print)
  */
 export const runServe = async (args: ReadonlyArray<string>, out: (text: string) => Promise<void>): Promise<number> => {
-  const options = parseServeArgs(args, process.env)
+  const chosen = chooseProvider(args, process.env)
+  const options = typeof chosen === "string" ? chosen : parseServeArgs(chosen.rest, process.env)
   if (typeof options === "string") {
     process.stderr.write(`attach-planner: ${options}\n\n${SERVE_USAGE}`)
     return 2
@@ -226,7 +230,8 @@ export const runServe = async (args: ReadonlyArray<string>, out: (text: string) 
     await out(toJson(errorDocument(catalog.failure), 2) + "\n")
     return 1
   }
-  const { handler } = serveHandler(catalog.success, options.key, undefined, options.testCard)
+  const stripe = typeof chosen !== "string" && chosen.provider === "stripe" ? chosen.config : null
+  const { handler } = stripe === null ? serveHandler(catalog.success, options.key, undefined, options.testCard) : await stripeServeHandler(catalog.success, options.key, stripe)
   let running: Listening
   try {
     running = await listen(handler, options)
@@ -234,7 +239,7 @@ export const runServe = async (args: ReadonlyArray<string>, out: (text: string) 
     await out(toJson({ error: { _tag: "ListenError", message: cause instanceof Error ? cause.message : String(cause) } }, 2) + "\n")
     return 1
   }
-  process.stderr.write(`attach-planner: serving Autumn's API at ${running.url} (sandbox provider, in-memory customers)\n`)
+  process.stderr.write(`attach-planner: serving Autumn's API at ${running.url} (${stripe === null ? "sandbox" : "Stripe"} provider, in-memory customers)\n`)
   await out(`${running.url}\n`)
   await new Promise<void>((resolve) => {
     const stop = () => {

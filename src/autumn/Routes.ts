@@ -12,6 +12,7 @@ import type * as Effect from "effect/Effect"
 import type { PaymentProvider } from "../Provider.ts"
 import type { AutumnApiError } from "./ApiError.ts"
 import type { CustomerStore } from "./CustomerStore.ts"
+import { advanceTestClockOperation } from "./internal/testClock.ts"
 import { attach, type AutumnOptions, checkout, multiAttach, previewAttach, previewMultiAttach } from "./Operations.ts"
 
 /**
@@ -32,7 +33,8 @@ export const AUTUMN_ROUTES: Readonly<Record<string, Operation>> = {
   "/v1/billing.attach": attach,
   "/v1/billing.preview_attach": previewAttach,
   "/v1/billing.multi_attach": multiAttach,
-  "/v1/billing.preview_multi_attach": previewMultiAttach
+  "/v1/billing.preview_multi_attach": previewMultiAttach,
+  "/v1/customers.advance_test_clock": advanceTestClockOperation
 }
 
 /**

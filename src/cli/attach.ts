@@ -94,14 +94,16 @@ export const parseAttachArgs = (args: ReadonlyArray<string>): AttachOptions | st
   return { file, state, format, paymentMethod: values.get("--payment-method"), completeCheckout: values.get("--complete-checkout"), payInvoice: values.get("--pay-invoice") }
 }
 
-interface StateFile {
+/** The state file: the sandbox's state and every customer's. @example state.customers["cus_1"] */
+export interface StateFile {
   readonly provider: Sandbox.SandboxState
   readonly customers: Readonly<Record<string, Customer>>
 }
 
 const decodeCustomers = Schema.decodeUnknownResult(Schema.Record(Schema.String, CustomerSchema))
 
-const loadState = async (path: string): Promise<StateFile | ErrorDocument> => {
+/** Reads the state file (an empty state when it is missing). @example await loadState("s.json") */
+export const loadState = async (path: string): Promise<StateFile | ErrorDocument> => {
   try {
     await readFile(path)
   } catch {
@@ -117,7 +119,8 @@ const loadState = async (path: string): Promise<StateFile | ErrorDocument> => {
   return { provider: provider.success, customers: customers.success }
 }
 
-const saveState = async (path: string, state: StateFile): Promise<ErrorDocument | undefined> => {
+/** Writes the state file atomically. @example await saveState("s.json", state) */
+export const saveState = async (path: string, state: StateFile): Promise<ErrorDocument | undefined> => {
   try {
     await writeFile(`${path}.tmp`, JSON.stringify(state, undefined, 2) + "\n")
     await rename(`${path}.tmp`, path)
@@ -215,6 +218,8 @@ export const runAttach = async (args: ReadonlyArray<string>, out: (text: string)
   if (Result.isFailure(preview)) return fail(errorDocument(preview.failure))
   const outcome = await Effect.runPromise(Effect.result(Effect.provideService(execute(preview.success, customer, sandbox, options), PaymentProvider, sandbox.port)))
   const stored = Result.isSuccess(outcome) ? outcome.success.customer : customer
+  // the customer's test clock stands at its last attach (`attach --state … advance` starts there)
+  if (Result.isSuccess(outcome) && outcome.success.applied) await Effect.runPromise(Effect.result(sandbox.port.setTestClock({ customerId: customer.id, at: input.success.request.at })))
   const saved = await saveState(options.state, {
     provider: await Effect.runPromise(sandbox.state),
     customers: { ...state.customers, [customer.id]: stored }

@@ -9,6 +9,7 @@
  * // npm run --silent cli -- preview examples/upgrade.json --format table
  */
 import { type Command, parseArgs, USAGE } from "./args.ts"
+import { runAdvance } from "./advance.ts"
 import { runAttach } from "./attach.ts"
 import { catalogPreviewer, documentPreviewer, isErrorDocument, loadCatalogSource, type Previewer, previewParsed, readJsonFile, toJson } from "./documents.ts"
 import { runJsonl } from "./jsonl.ts"
@@ -83,7 +84,7 @@ const serve = (args: ReadonlyArray<string>): Promise<number> => {
   }
   return runServe(args, print)
 }
-;(argv[0] === "attach" ? runAttach(argv.slice(1), print) : argv[0] === "timeline" ? runTimeline(argv.slice(1), print) : argv[0] === "serve" ? serve(argv.slice(1)) : run(parseArgs(argv))).then(
+;(argv[0] === "attach" && argv.includes("advance") ? runAdvance(argv.slice(1), print) : argv[0] === "attach" ? runAttach(argv.slice(1), print) : argv[0] === "timeline" ? runTimeline(argv.slice(1), print) : argv[0] === "serve" ? serve(argv.slice(1)) : run(parseArgs(argv))).then(
   (code) => {
     process.exitCode = code
   },

@@ -107,4 +107,6 @@ export {
 // Every invoice and event an attach leads to over N cycles. See docs/timeline.md.
 export type { Timeline, TimelineEvent, TimelineInvoice, TimelineOptions, TrialEndWithoutCard } from "./timeline/Timeline.ts"
 export { TimelineOptionError } from "./timeline/Timeline.ts"
+export { advanceClock, advanceClockPromise, type ClockError, type ClockInvoice, type ClockOptions, type ClockResult, type ClockState } from "./timeline/clock.ts"
+export { hasTestClock, type TestClockPort } from "./Provider.ts"
 export { type TimelineError, previewTimeline, previewTimelinePromise, previewTimelineSync, timelineDocument, timelineOf } from "./timeline/preview.ts"

@@ -10,6 +10,7 @@
  * // npm run --silent cli -- preview examples/upgrade.json --format table
  */
 import { type Command, parseArgs, USAGE } from "./args.ts"
+import { runAdvance } from "./advance.ts"
 import { runAttach } from "./attach.ts"
 import { catalogPreviewer, documentPreviewer, isErrorDocument, loadCatalogSource, type Previewer, previewParsed, readJsonFile, toJson } from "./documents.ts"
 import { runJsonl } from "./jsonl.ts"
@@ -92,7 +93,8 @@ const commands: Readonly<Record<string, (args: ReadonlyArray<string>) => Promise
   pricing: (args) => runPricing(args, print),
   timeline: (args) => runTimeline(args, print)
 }
-const own = argv[0] !== undefined && Object.hasOwn(commands, argv[0]) ? commands[argv[0]] : undefined
+// `attach --state … advance --to DATE` advances the sandbox's clock instead of attaching.
+const own = argv[0] === "attach" && argv.includes("advance") ? (args: ReadonlyArray<string>) => runAdvance(args, print) : argv[0] !== undefined && Object.hasOwn(commands, argv[0]) ? commands[argv[0]] : undefined
 ;(own === undefined ? run(parseArgs(argv)) : own(argv.slice(1))).then(
   (code) => {
     process.exitCode = code

@@ -15,7 +15,7 @@ import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import type { Catalog } from "../Catalog.ts"
 import type { Customer } from "../Customer.ts"
-import type { PaymentPort } from "../Provider.ts"
+import type { PaymentPort, TestClockPort } from "../Provider.ts"
 import * as Sandbox from "../Sandbox.ts"
 import { makeBoundedLock } from "./locks.ts"
 import type { CatchUp, SandboxLog } from "./Store.ts"
@@ -42,7 +42,7 @@ const invoke = (sandbox: Sandbox.SandboxOps, call: Call): Effect.Effect<unknown,
 }
 
 /** The sandbox's durable form, with `flush` (a snapshot now, e.g. at shutdown). @example await sandbox.flush() */
-export type DurableSandbox = Sandbox.SandboxOps & { readonly flush: () => Promise<void> }
+export type DurableSandbox = Sandbox.SandboxOps & { readonly port: PaymentPort & TestClockPort; readonly flush: () => Promise<void> }
 
 /**
  * Loads the sandbox from its log (snapshot, then the entries after it) and returns its
@@ -78,9 +78,10 @@ export const durableSandbox = async (log: SandboxLog): Promise<DurableSandbox> =
       })),
       (held) => (held.held ? Effect.fromResult(held.value as Result.Result<A, E>) : Effect.die("sandbox lock not held"))
     )
-  type Port = { readonly [K in keyof PaymentPort]: PaymentPort[K] }
-  const portOp = <K extends keyof PaymentPort>(operation: K, mutates: boolean): PaymentPort[K] =>
-    ((request: unknown) => run({ operation, args: [request] }, mutates)) as PaymentPort[K]
+  type Full = PaymentPort & TestClockPort
+  type Port = { readonly [K in keyof Full]: Full[K] }
+  const portOp = <K extends keyof Full>(operation: K, mutates: boolean): Full[K] =>
+    ((request: unknown) => run({ operation, args: [request] }, mutates)) as Full[K]
   const port: Port = {
     createCheckoutSession: portOp("createCheckoutSession", true),
     retrieveCheckoutSession: portOp("retrieveCheckoutSession", false),
@@ -92,7 +93,11 @@ export const durableSandbox = async (log: SandboxLog): Promise<DurableSandbox> =
     releaseSchedule: portOp("releaseSchedule", true),
     createInvoice: portOp("createInvoice", true),
     payInvoice: portOp("payInvoice", true),
-    retrieveInvoice: portOp("retrieveInvoice", false)
+    retrieveInvoice: portOp("retrieveInvoice", false),
+    advanceTestClock: portOp("advanceTestClock", true),
+    testClockOf: portOp("testClockOf", false),
+    setTestClock: portOp("setTestClock", true),
+    setSubscriptionStatus: portOp("setSubscriptionStatus", true)
   }
   const ops: DurableSandbox = {
     port,

@@ -3,7 +3,7 @@
  * the mapping of this library's tagged errors (planner, executor, port) onto them.
  *
  * @example
- * import { Autumn } from "attach-planner"
+ * import * as Autumn from "attach-planner/autumn"
  * const e = Autumn.fromPlanError(new UnknownPlan({ planId: "platinum", message: "No plan \"platinum\"" }))
  * // AutumnApiError { status: 404, code: "product_not_found", message: "No plan \"platinum\"" }
  */

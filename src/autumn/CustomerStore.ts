@@ -5,7 +5,7 @@
  * default, a host with a database provides its own.
  *
  * @example
- * import { Autumn } from "attach-planner"
+ * import * as Autumn from "attach-planner/autumn"
  * const store = Autumn.makeMemoryStore()
  * await Effect.runPromise(store.create({ id: "cus_1" }))
  */

@@ -7,7 +7,7 @@
  * docs/autumn-catalog.md.
  *
  * @example
- * import { Autumn } from "attach-planner"
+ * import * as Autumn from "attach-planner/autumn"
  * const r = Autumn.importAutumnCatalog({ list: [{ id: "pro", name: "Pro", is_add_on: false, is_default: false, items: [{ type: "price", interval: "month", price: 20 }] }] })
  * // Result.succeed(catalog) with plan "pro" at 20 usd a month
  */

@@ -6,7 +6,7 @@
  * billed. See docs/autumn-compat.md for the field-by-field table.
  *
  * @example
- * import { Autumn } from "attach-planner"
+ * import * as Autumn from "attach-planner/autumn"
  * const call = Autumn.decodeAttachBody({ customer_id: "cus_1", plan_id: "pro" }, catalog)
  * // Result.succeed({ customerId: "cus_1", request: { customerId: "cus_1", plans: [{ planId: "pro" }] }, … })
  */

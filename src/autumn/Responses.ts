@@ -5,7 +5,7 @@
  * an exact amount becomes a float, through its exact decimal string (1549 cents → "15.49" → 15.49).
  *
  * @example
- * import { Autumn } from "attach-planner"
+ * import * as Autumn from "attach-planner/autumn"
  * Autumn.minorToMajor(1549, "usd") // 15.49
  * Autumn.minorToMajor(1548, "jpy") // 1548
  */

@@ -188,14 +188,14 @@ export const withSandboxRoutes = (handler: AutumnHandler, sandbox: Sandbox.Sandb
  * Makes the whole `serve` handler for a catalog: the Autumn routes over a fresh sandbox and
  * in-memory customers, plus the sandbox routes.
  *
- * @example const { handler, sandbox } = serveHandler(catalog, "sk_1")
+ * @example const served = serveHandler(catalog, "sk_1") // Result<{ handler, sandbox }, DecodeError>
  */
 export const serveHandler = (catalog: Catalog, key: string, now?: () => string) => {
   const sandbox = Sandbox.make()
   const autumn = makeAutumnHandler({
     catalog, keys: [key], customers: makeMemoryStore(), provider: sandbox.port, ...sandboxCustomers(sandbox), ...(now === undefined ? {} : { now })
   })
-  return { handler: withSandboxRoutes(autumn, sandbox, key), sandbox }
+  return Result.map(autumn, (made) => ({ handler: withSandboxRoutes(made, sandbox, key), sandbox }))
 }
 
 /**
@@ -220,7 +220,12 @@ export const runServe = async (args: ReadonlyArray<string>, out: (text: string) 
     await out(toJson(errorDocument(catalog.failure), 2) + "\n")
     return 1
   }
-  const { handler } = serveHandler(catalog.success, options.key)
+  const served = serveHandler(catalog.success, options.key)
+  if (Result.isFailure(served)) {
+    await out(toJson(errorDocument(served.failure), 2) + "\n")
+    return 1
+  }
+  const { handler } = served.success
   let running: Listening
   try {
     running = await listen(handler, options)

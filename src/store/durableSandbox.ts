@@ -15,13 +15,15 @@ import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import type { Catalog } from "../Catalog.ts"
 import type { Customer } from "../Customer.ts"
-import type { PaymentPort } from "../Provider.ts"
+import { makePort, type PortOperation } from "../Provider.ts"
 import * as Sandbox from "../Sandbox.ts"
 import { makeBoundedLock } from "./locks.ts"
 import type { CatchUp, SandboxLog } from "./Store.ts"
 
 /** Log entries between snapshots (a snapshot holds the whole state, so it is taken rarely). */
 const SNAPSHOT_EVERY = 10_000
+/** The port operations that only read: they are not logged. */
+const READS: ReadonlySet<PortOperation> = new Set(["retrieveCheckoutSession", "retrieveInvoice"])
 
 type Call = { readonly operation: string; readonly args: ReadonlyArray<unknown> }
 type AnyOp = (...args: ReadonlyArray<unknown>) => Effect.Effect<unknown, unknown>
@@ -78,22 +80,7 @@ export const durableSandbox = async (log: SandboxLog): Promise<DurableSandbox> =
       })),
       (held) => (held.held ? Effect.fromResult(held.value as Result.Result<A, E>) : Effect.die("sandbox lock not held"))
     )
-  type Port = { readonly [K in keyof PaymentPort]: PaymentPort[K] }
-  const portOp = <K extends keyof PaymentPort>(operation: K, mutates: boolean): PaymentPort[K] =>
-    ((request: unknown) => run({ operation, args: [request] }, mutates)) as PaymentPort[K]
-  const port: Port = {
-    createCheckoutSession: portOp("createCheckoutSession", true),
-    retrieveCheckoutSession: portOp("retrieveCheckoutSession", false),
-    createSubscription: portOp("createSubscription", true),
-    updateSubscription: portOp("updateSubscription", true),
-    cancelSubscription: portOp("cancelSubscription", true),
-    uncancelSubscription: portOp("uncancelSubscription", true),
-    scheduleChange: portOp("scheduleChange", true),
-    releaseSchedule: portOp("releaseSchedule", true),
-    createInvoice: portOp("createInvoice", true),
-    payInvoice: portOp("payInvoice", true),
-    retrieveInvoice: portOp("retrieveInvoice", false)
-  }
+  const port = makePort((operation) => (request) => run({ operation, args: [request] }, !READS.has(operation)))
   const ops: DurableSandbox = {
     port,
     state: run({ operation: "state", args: [] }, false),

@@ -7,4 +7,4 @@
  * import { withFaults } from "attach-planner/testing"
  * const faulty = withFaults(myPort, { calls: [2], when: "after" })
  */
-export { type Faults, withFaults } from "../Sandbox.ts"
+export { type Faults, withFaults } from "./faults.ts"

@@ -1,5 +1,5 @@
 /**
- * The payment port (SPEC §11): the provider-neutral actions a plan lists, and the
+ * The payment port (docs/spec.md §11): the provider-neutral actions a plan lists, and the
  * {@link PaymentProvider} service that carries them out. A host application provides the port as
  * a `Layer` — the embedded sandbox (`Sandbox.layer()`), or an adapter for a real provider (see
  * docs/adapters.md).
@@ -45,7 +45,7 @@ export const PhaseSchema = Schema.Struct({ at: Schema.String, items: Schema.Arra
  */
 export type Phase = typeof PhaseSchema.Type
 
-/** Schema of an invoice line of the preview document (SPEC §8). @example Schema.decodeUnknownSync(LineSchema)(preview.lines[0]) */
+/** Schema of an invoice line of the preview document (docs/spec.md §8). @example Schema.decodeUnknownSync(LineSchema)(preview.lines[0]) */
 export const LineSchema = Schema.Struct({
   kind: Schema.Literals(["charge", "credit", "arrears", "custom"]),
   planId: Schema.NullOr(Schema.String),
@@ -107,7 +107,7 @@ export const ProviderActionSchema = Schema.Union([
 ])
 
 /**
- * One provider-neutral action of a plan (SPEC §11), discriminated by `type`.
+ * One provider-neutral action of a plan (docs/spec.md §11), discriminated by `type`.
  *
  * @example
  * const pay: ProviderAction = { type: "payInvoice", idempotencyKey: "ap_…_2_payInvoice", invoice: "ap_…_1_createInvoice", amount: 2049, creditApplied: 0 }

@@ -79,7 +79,7 @@ export const previewDocument = (document: unknown): AttachPreview | ErrorDocumen
 }
 
 // Execution ----------------------------------------------------------------------------------
-// Carrying out a plan through an injected payment port (SPEC §11): the port and the executor.
+// Carrying out a plan through an injected payment port (docs/spec.md §11): the port and the executor.
 // The embedded sandbox provider is `attach-planner/sandbox`. See docs/adapters.md.
 export {
   type ActionOf, AuthenticationRequired, CardDeclined, type CheckoutSession, fromPromises, isPaymentFailure, makePort, mapPort,

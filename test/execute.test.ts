@@ -1,5 +1,5 @@
 /**
- * The executor and the plan's provider actions (issue #4, SPEC §11), against the real sandbox.
+ * The executor and the plan's provider actions (issue #4, docs/spec.md §11), against the real sandbox.
  */
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
@@ -23,7 +23,7 @@ const withoutProviderIds = (c: Customer): Customer => ({
 })
 const item = (planId: string, quantities: ReadonlyArray<{ featureId: string; quantity: number }> = []) => ({ planId, version: 1, entityId: null, quantities })
 
-describe("the plan's provider actions (SPEC §11)", () => {
+describe("the plan's provider actions (docs/spec.md §11)", () => {
   it.each(Object.entries(SCENARIOS) as Array<[string, Scenario]>)("%s: the action types, in execution order", (_name, s) => {
     expect(types(ok(s.document))).toEqual(s.actions)
   })

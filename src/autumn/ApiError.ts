@@ -42,7 +42,7 @@ export const customerNotFound = (customerId: string): AutumnApiError =>
   })
 
 /**
- * Maps a planner error (SPEC §12) to the Autumn error a client expects.
+ * Maps a planner error (docs/spec.md §12) to the Autumn error a client expects.
  *
  * @example fromPlanError(new InvalidRequest({ reason: "customer_mismatch", message: "…" })).status // 400
  */

@@ -1,5 +1,5 @@
 /**
- * Streaming JSON Lines previews (SPEC §14 `preview --jsonl`): one document per input line, one
+ * Streaming JSON Lines previews (docs/spec.md §14 `preview --jsonl`): one document per input line, one
  * preview or error document per output line, in order. Input is read chunk by chunk and output is
  * written in batches with back-pressure, so memory stays bounded whatever the number of lines; a
  * bad line yields an error line and never stops the stream.

@@ -9,7 +9,7 @@
  *
  * @example
  * const sandbox = await durableSandbox(store.sandbox)
- * const handler = Autumn.makeAutumnHandler({ catalog, keys, customers: store.customers, provider: sandbox.port })
+ * const handler = Autumn.makeAutumnHandler({ catalog, keys, customers: store.customers, provider: sandbox.port }) // Result<AutumnHandler, DecodeError>
  */
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"

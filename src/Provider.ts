@@ -256,6 +256,14 @@ const OPERATIONS: { readonly [K in PortOperation]: K } = {
 export const portOperations: ReadonlyArray<PortOperation> = Object.values(OPERATIONS)
 
 /**
+ * The operations that only read (the executor's two look-ups at the `await…` actions); every
+ * other one writes.
+ *
+ * @example isReadOperation("retrieveInvoice") // true
+ */
+export const isReadOperation = (name: PortOperation): boolean => name === "retrieveCheckoutSession" || name === "retrieveInvoice"
+
+/**
  * Builds a port one operation at a time: `operation(name)` for every name. The one place that
  * lists the port's operations, so that a wrapper or an adapter never lists them by hand.
  *

@@ -5,7 +5,7 @@
  * run again against a fresh sandbox through a port that fails call k with `ProviderUnavailable` —
  * "before" the provider acts (request lost) and "after" it acted (response lost) — and the host
  * retries the same plan with the same customer state, as the executor's contract says. The port
- * is the real sandbox wrapped by `Sandbox.withFaults`, not a mock.
+ * is the real sandbox wrapped by `withFaults` (attach-planner/testing), not a mock.
  *
  * Each faulty run must end exactly like the clean run:
  * - the same outcome and the same customer state (the old one, or the new one — never a mix);

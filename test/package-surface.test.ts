@@ -20,27 +20,30 @@ const ENTRIES: Readonly<Record<string, ReadonlyArray<string>>> = {
     "AttachRequestSchema", "AuthenticationRequired", "CardDeclined", "CatalogSchema", "Checkout", "CurrencyMismatch", "CustomerSchema",
     "DecodeError", "Discounts", "Interval", "InvalidRequest", "Money", "PaymentMethodRequired", "PaymentProvider", "PaymentProviderError",
     "Pricing", "Proration", "ProviderActionSchema", "ProviderRejected", "ProviderUnavailable", "Rational", "Scenario", "StalePlan",
-    "UnknownDiscount", "UnknownFeature", "UnknownPlan", "billingInterval", "callToAction", "customerEligibility", "decodeAttachDocument",
-    "decodeCatalog", "decodeCustomerAndRequest", "decodeErrorOf", "decodePricingDocument", "decodePricingRequest", "encodeAttachDocument",
-    "encodeCatalog", "entryOf", "errorDocument", "executeAttach", "executeAttachPromise", "findPlan", "fromPromises", "heldPlans", "isCurrent",
-    "isPaymentFailure", "listedPlans", "makePort", "mapPort", "planAttach", "planPricingTable", "portOperations", "previewAttach",
-    "previewAttachPromise", "previewAttachSync", "previewDocument", "previewPricingTable", "previewPricingTablePromise", "previewPricingTableSync"
+    "TimelineOptionError", "UnknownDiscount", "UnknownFeature", "UnknownPlan", "billingInterval", "callToAction", "customerEligibility",
+    "decodeAttachDocument", "decodeCatalog", "decodeCustomerAndRequest", "decodeErrorOf", "decodePricingDocument", "decodePricingRequest",
+    "encodeAttachDocument", "encodeCatalog", "entryOf", "errorDocument", "executeAttach", "executeAttachPromise", "findPlan", "fromPromises",
+    "heldPlans", "isCurrent", "isPaymentFailure", "listedPlans", "makePort", "mapPort", "planAttach", "planPricingTable", "portOperations",
+    "previewAttach", "previewAttachPromise", "previewAttachSync", "previewDocument", "previewPricingTable", "previewPricingTablePromise",
+    "previewPricingTableSync", "previewTimeline", "previewTimelinePromise", "previewTimelineSync", "timelineDocument", "timelineOf"
   ],
   "attach-planner/sandbox": ["Sandbox", "decodeState", "emptyState", "layer", "layerWith", "make"],
   "attach-planner/autumn": [
     "AUTUMN_ROUTES", "AttachBodySchema", "AutumnApiError", "CheckoutBodySchema", "CustomerChanged", "CustomerDataSchema", "CustomerExists",
-    "CustomerStore", "MultiAttachBodySchema", "TEST_PAYMENT_METHOD_FIELD", "attach", "attachResponse", "autumnCatalogDocument", "basePriceItem",
-    "checkout", "checkoutResponse", "customerNotFound", "decodeAttachBody", "decodeCheckoutBody", "decodeMultiAttachBody", "defaultNewCustomer",
-    "errorBody", "featureType", "featureView", "fromExecuteError", "fromPlanError", "importAutumnCatalog", "invalidInputs", "isAutumnCatalog",
-    "layerMemory", "makeAutumnHandler", "makeMemoryStore", "minorToMajor", "multiAttach", "previewAttach", "previewMultiAttach",
-    "previewResponse", "productItem", "productProperties", "productView", "resolveRoute", "resume", "routeCustomerId", "sandboxCustomers",
-    "toMillis", "toWireAmount"
+    "CustomerStore", "MultiAttachBodySchema", "TEST_PAYMENT_METHOD_FIELD", "apiShape", "attach", "attachResponse", "autumnCatalogDocument",
+    "basePriceItem", "checkout", "checkoutResponse", "customerNotFound", "customerView", "decodeAttachBody", "decodeCheckoutBody",
+    "decodeMultiAttachBody", "defaultNewCustomer", "errorBody", "featureType", "featureView", "fromExecuteError", "fromPlanError",
+    "getCustomer", "getOrCreateCustomer", "getPlan", "importAutumnCatalog", "invalidInputs", "isAutumnCatalog", "isMeteringRoute",
+    "layerMemory", "legacyAttach", "legacyCancel", "listCustomers", "listPlans", "listProducts", "makeAutumnHandler", "makeMemoryStore",
+    "minorToMajor", "multiAttach", "previewAttach", "previewMultiAttach", "previewResponse", "previewUpdate", "productItem",
+    "productProperties", "productView", "resolveRoute", "resume", "routeCustomerId", "sandboxCustomers", "toMillis", "toWireAmount",
+    "updateCustomer", "updateSubscription"
   ],
   "attach-planner/stripe": [
     "StripeProvider", "layer", "lookupKeyOf", "makeMemoryPendingPlans", "makeStripePort", "makeStripeWebhookHandler", "planKey", "pricedItems",
     "stripeCall", "toProviderError"
   ],
-  "attach-planner/testing": ["withFaults"]
+  "attach-planner/testing": ["contractCatalog", "contractChecks", "runContract", "withFaults", "withWriteOutage"]
 }
 
 /** The dependencies the build output imports, linked beside the installed package. */

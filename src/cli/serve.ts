@@ -31,11 +31,12 @@ import * as Sandbox from "../Sandbox.ts"
 import { readJsonFile, toJson } from "./documents.ts"
 
 /** The usage text of `serve`. @example process.stderr.write(SERVE_USAGE) */
-export const SERVE_USAGE = `Usage: attach-planner serve --catalog FILE --port N [--key KEY] [--host HOST]
+export const SERVE_USAGE = `Usage: attach-planner serve --catalog FILE --port N [--key KEY] [--host HOST] [--test-card PM]
 
-Serves Autumn's API (POST /v1/checkout, /v1/billing.attach, /v1/billing.preview_attach,
-/v1/billing.multi_attach, /v1/billing.preview_multi_attach) over the catalog in FILE, with the
-sandbox payment provider and in-memory customers, for local development. Point Autumn's
+Serves Autumn's API (checkout, attach, cancel, billing.*, customers.*, plans.*,
+products; see docs/autumn-compat.md)
+over the catalog in FILE, with the sandbox payment provider and in-memory customers, for local
+development. Point Autumn's
 clients at http://HOST:N (autumn-js 1.x: serverURL; 0.x: url "http://HOST:N/v1").
 
 Options:
@@ -44,6 +45,8 @@ Options:
   --key KEY        The secret key clients send as "Authorization: Bearer KEY"
                    (default: the ATTACH_PLANNER_KEY environment variable).
   --host HOST      The address to listen on (default 127.0.0.1).
+  --test-card PM   Every new customer gets this sandbox test card (e.g. pm_card_visa), so paid
+                   attaches charge it instead of answering a checkout url.
 
 New customers (customer_data) have no payment method unless
 customer_data.metadata.test_payment_method is a sandbox test card: pm_card_visa,
@@ -61,6 +64,7 @@ export interface ServeOptions {
   readonly port: number
   readonly key: string
   readonly host: string
+  readonly testCard?: string
 }
 
 /**
@@ -73,7 +77,7 @@ export const parseServeArgs = (args: ReadonlyArray<string>, env: Readonly<Record
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? ""
     const [name, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined]
-    if (!["--catalog", "--port", "--key", "--host"].includes(name)) return `unknown ${arg.startsWith("-") ? "option" : "argument"} ${JSON.stringify(arg)}`
+    if (!["--catalog", "--port", "--key", "--host", "--test-card"].includes(name)) return `unknown ${arg.startsWith("-") ? "option" : "argument"} ${JSON.stringify(arg)}`
     const value = inline ?? args[++i]
     if (value === undefined || value === "") return `${name} expects a value`
     values.set(name, value)
@@ -86,7 +90,8 @@ export const parseServeArgs = (args: ReadonlyArray<string>, env: Readonly<Record
   if (!/^\d+$/.test(portText) || port > 65535) return `--port expects a port number 0–65535, got ${JSON.stringify(portText)}`
   const key = values.get("--key") ?? env["ATTACH_PLANNER_KEY"]
   if (key === undefined || key === "") return "serve needs --key KEY (or the ATTACH_PLANNER_KEY environment variable)"
-  return { catalog, port, key, host: values.get("--host") ?? "127.0.0.1" }
+  const testCard = values.get("--test-card")
+  return { catalog, port, key, host: values.get("--host") ?? "127.0.0.1", ...(testCard === undefined ? {} : { testCard }) }
 }
 
 /**
@@ -190,10 +195,11 @@ export const withSandboxRoutes = (handler: AutumnHandler, sandbox: Sandbox.Sandb
  *
  * @example const served = serveHandler(catalog, "sk_1") // Result<{ handler, sandbox }, DecodeError>
  */
-export const serveHandler = (catalog: Catalog, key: string, now?: () => string) => {
+export const serveHandler = (catalog: Catalog, key: string, now?: () => string, testCard?: string) => {
   const sandbox = Sandbox.make()
   const autumn = makeAutumnHandler({
-    catalog, keys: [key], customers: makeMemoryStore(), provider: sandbox.port, ...sandboxCustomers(sandbox), ...(now === undefined ? {} : { now })
+    catalog, keys: [key], customers: makeMemoryStore(), provider: sandbox.port,
+    ...sandboxCustomers(sandbox, testCard === undefined ? {} : { testCard }), ...(now === undefined ? {} : { now })
   })
   return Result.map(autumn, (made) => ({ handler: withSandboxRoutes(made, sandbox, key), sandbox }))
 }
@@ -220,7 +226,7 @@ export const runServe = async (args: ReadonlyArray<string>, out: (text: string) 
     await out(toJson(errorDocument(catalog.failure), 2) + "\n")
     return 1
   }
-  const served = serveHandler(catalog.success, options.key)
+  const served = serveHandler(catalog.success, options.key, undefined, options.testCard)
   if (Result.isFailure(served)) {
     await out(toJson(errorDocument(served.failure), 2) + "\n")
     return 1

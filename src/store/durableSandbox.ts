@@ -15,15 +15,13 @@ import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import type { Catalog } from "../Catalog.ts"
 import type { Customer } from "../Customer.ts"
-import { makePort, type PortOperation } from "../Provider.ts"
+import { isReadOperation, makePort } from "../Provider.ts"
 import * as Sandbox from "../Sandbox.ts"
 import { makeBoundedLock } from "./locks.ts"
 import type { CatchUp, SandboxLog } from "./Store.ts"
 
 /** Log entries between snapshots (a snapshot holds the whole state, so it is taken rarely). */
 const SNAPSHOT_EVERY = 10_000
-/** The port operations that only read: they are not logged. */
-const READS: ReadonlySet<PortOperation> = new Set(["retrieveCheckoutSession", "retrieveInvoice"])
 
 type Call = { readonly operation: string; readonly args: ReadonlyArray<unknown> }
 type AnyOp = (...args: ReadonlyArray<unknown>) => Effect.Effect<unknown, unknown>
@@ -80,7 +78,7 @@ export const durableSandbox = async (log: SandboxLog): Promise<DurableSandbox> =
       })),
       (held) => (held.held ? Effect.fromResult(held.value as Result.Result<A, E>) : Effect.die("sandbox lock not held"))
     )
-  const port = makePort((operation) => (request) => run({ operation, args: [request] }, !READS.has(operation)))
+  const port = makePort((operation) => (request) => run({ operation, args: [request] }, !isReadOperation(operation)))
   const ops: DurableSandbox = {
     port,
     state: run({ operation: "state", args: [] }, false),

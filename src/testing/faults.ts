@@ -8,7 +8,7 @@
  * const faulty = withFaults(sandbox.port, { calls: [2], when: "after" })
  */
 import * as Effect from "effect/Effect"
-import { mapPort, type PaymentPort, ProviderUnavailable } from "../Provider.ts"
+import { mapPort, type PaymentPort, type ProviderError, ProviderUnavailable } from "../Provider.ts"
 
 /**
  * Which calls of a port fail with `ProviderUnavailable` (counting every call from 0): `"before"`
@@ -34,7 +34,17 @@ export const withFaults = (port: PaymentPort, faults: Faults, journal?: Array<st
       const call = n++
       journal?.push(name)
       if (!faults.calls.includes(call)) return op(request)
-      const lost = Effect.fail(new ProviderUnavailable({ message: `Injected fault at call ${call} (${name}, ${faults.when} the provider acted)` }))
-      return faults.when === "before" ? lost : Effect.flatMap(Effect.result(op(request)), () => lost)
+      return failedCall(op(request), faults.when, `Injected fault at call ${call} (${name}, ${faults.when} the provider acted)`)
     }))
+}
+
+/**
+ * A call that fails with `ProviderUnavailable`: `"before"` the provider acts (`call` never runs)
+ * or `"after"` it acted (`call` runs, its answer is lost).
+ *
+ * @example failedCall(port.createInvoice(request), "after", "timeout")
+ */
+export const failedCall = <A>(call: Effect.Effect<A, ProviderError>, when: "before" | "after", message: string): Effect.Effect<never, ProviderError> => {
+  const lost = Effect.fail(new ProviderUnavailable({ message }))
+  return when === "before" ? lost : Effect.flatMap(Effect.result(call), () => lost)
 }

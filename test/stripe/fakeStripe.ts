@@ -55,6 +55,12 @@ export interface FakeStripe {
   readonly state: FakeState
   /** Requests that fail, by number from 0; `when` the server fails them. */
   faults: { calls: ReadonlyArray<number>; when: "before" | "after" }
+  /**
+   * The next write (a request other than GET) fails, `before` or `after` acting; cleared once used.
+   * After acting, the SDK's own immediate retry of that request on a fresh connection is dropped
+   * too, so the answer is lost to the caller as in a real outage.
+   */
+  nextWrite: "before" | "after" | null
   /** Every request, "METHOD path", in order. */
   readonly calls: Array<string>
   /** An SDK client for this server (no retries: each outage reaches the adapter). */
@@ -95,7 +101,8 @@ export const startFakeStripe = async (now?: number): Promise<FakeStripe> => {
   const keys = new Map<string, { readonly fingerprint: string; readonly answer: Answer }>()
   const calls: Array<string> = []
   let base = ""
-  const fake = { faults: { calls: [] as ReadonlyArray<number>, when: "before" as "before" | "after" } }
+  let lostAgain: string | null = null
+  const fake = { faults: { calls: [] as ReadonlyArray<number>, when: "before" as "before" | "after" }, nextWrite: null as "before" | "after" | null }
   const send = (res: ServerResponse, a: Answer, replayed = false): void => {
     res.writeHead(a.status, { "content-type": "application/json", "request-id": `req_${calls.length}`, ...(replayed ? { "idempotent-replayed": "true" } : {}) })
     res.end(JSON.stringify(a.body))
@@ -114,8 +121,12 @@ export const startFakeStripe = async (now?: number): Promise<FakeStripe> => {
     if (route === undefined) return send(res, { status: 404, body: { error: { type: "invalid_request_error", message: `Unrecognized request URL (${req.method} ${url.pathname})` } } })
     const unknown = check(route.iface, route.file, params)
     if (unknown !== undefined) return send(res, { status: 400, body: { error: { type: "invalid_request_error", code: "parameter_unknown", param: unknown, message: `Received unknown parameter: ${unknown}` } } })
-    const faulty = fake.faults.calls.includes(n)
-    if (faulty && fake.faults.when === "before") return send(res, { status: 500, body: { error: { type: "api_error", message: `Injected outage at request ${n}` } } })
+    const write = req.method !== "GET" ? fake.nextWrite : null
+    if (write !== null) fake.nextWrite = null
+    const again = lostAgain === `${req.method ?? ""} ${url.pathname}`
+    lostAgain = write === "after" ? `${req.method ?? ""} ${url.pathname}` : null
+    const faulty = fake.faults.calls.includes(n) || write !== null || again
+    if (faulty && (write ?? (again ? "after" : fake.faults.when)) === "before") return send(res, { status: 500, body: { error: { type: "api_error", message: `Injected outage at request ${n}` } } })
     const key = req.method === "POST" ? req.headers["idempotency-key"] : undefined
     const fingerprint = `${req.method} ${url.pathname} ${body}`
     const seen = typeof key === "string" ? keys.get(key) : undefined

@@ -1,5 +1,5 @@
 /**
- * The attach request (SPEC §5): which plans to attach to which customer, at which instant, with
+ * The attach request (docs/spec.md §5): which plans to attach to which customer, at which instant, with
  * which options.
  *
  * @example
@@ -22,7 +22,7 @@ export const RequestedPlanSchema = Schema.Struct({
   subscriptionId: Schema.optionalKey(Id)
 })
 
-/** Schema of the attach request (SPEC §5). */
+/** Schema of the attach request (docs/spec.md §5). */
 export const AttachRequestSchema = Schema.Struct({
   customerId: Id,
   at: Instant,

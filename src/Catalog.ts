@@ -1,5 +1,5 @@
 /**
- * The catalog (SPEC §3): features, plans with their prices and items, and discounts — the
+ * The catalog (docs/spec.md §3): features, plans with their prices and items, and discounts — the
  * JSON shape accepted on input (`CatalogInput`) and the decoded, validated model the planner
  * works on (`Catalog`).
  *
@@ -102,7 +102,7 @@ export const DiscountSchema = Schema.Struct({
   promotionCodes: Schema.optionalKey(Schema.Array(Id))
 })
 
-/** Schema of a whole catalog on input (SPEC §3). */
+/** Schema of a whole catalog on input (docs/spec.md §3). */
 export const CatalogSchema = Schema.Struct({
   defaultCurrency: CurrencyCode,
   features: Schema.Array(FeatureSchema),

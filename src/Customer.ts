@@ -1,5 +1,5 @@
 /**
- * Customer state (SPEC §4): the subscriptions, balances and history the planner starts from,
+ * Customer state (docs/spec.md §4): the subscriptions, balances and history the planner starts from,
  * and the state it returns in `customerAfter`. The same JSON shape is used on input and output.
  *
  * @example
@@ -54,7 +54,7 @@ export const SubscriptionSchema = Schema.Struct({
   billed: Schema.optionalKey(Schema.Array(BilledEntrySchema))
 })
 
-/** Schema of a customer's state (SPEC §4). */
+/** Schema of a customer's state (docs/spec.md §4). */
 export const CustomerSchema = Schema.Struct({
   id: Id,
   currency: Schema.optionalKey(CurrencyCode),

@@ -1,5 +1,5 @@
 /**
- * Discounts (SPEC §8.8): which discounts are active for an invoice, and how they come off its
+ * Discounts (docs/spec.md §8.8): which discounts are active for an invoice, and how they come off its
  * lines — percent-off first (in order, each on the running amount, rounded per line), then
  * amount-off split across eligible lines by largest remainder in minor units; no line below zero.
  *

@@ -1,6 +1,6 @@
 /**
- * Decoding of the attach document `{ catalog, customer, request }` (SPEC §13) at the boundary:
- * structure with `effect/Schema`, then every cross-field rule of SPEC §3. A bad document gives a
+ * Decoding of the attach document `{ catalog, customer, request }` (docs/spec.md §13) at the boundary:
+ * structure with `effect/Schema`, then every cross-field rule of docs/spec.md §3. A bad document gives a
  * {@link DecodeError} naming the path of the first bad field; nothing is half-decoded. Valid
  * customers and requests take a hand-written fast path (`internal/fastDecode.ts`) with the same
  * answers. The encoders turn a decoded document back into JSON.
@@ -122,7 +122,7 @@ export const decodeAttachDocument = (input: unknown): Result.Result<AttachInput,
 }
 
 // ---------------------------------------------------------------------------------------------
-// Encoding: the decoded model back to the JSON input shape of SPEC §13
+// Encoding: the decoded model back to the JSON input shape of docs/spec.md §13
 // ---------------------------------------------------------------------------------------------
 
 /**
@@ -210,7 +210,7 @@ const encodeDiscount = (d: Discount): Json => ({
 })
 
 /**
- * Encodes a decoded catalog back to its JSON input shape (SPEC §3): decimals as canonical
+ * Encodes a decoded catalog back to its JSON input shape (docs/spec.md §3): decimals as canonical
  * strings, defaults written out, optional fields left out when absent, so that
  * `decodeCatalog(encodeCatalog(c))` deep-equals `c`.
  *
@@ -227,7 +227,7 @@ export const encodeCatalog = (catalog: Catalog): unknown => ({
 })
 
 /**
- * Encodes a decoded attach document back to its JSON input shape (SPEC §13), such that
+ * Encodes a decoded attach document back to its JSON input shape (docs/spec.md §13), such that
  * `decodeAttachDocument(encodeAttachDocument(x))` deep-equals `x`. The customer and request are
  * already in their JSON shape and are returned as they are.
  *

@@ -1,6 +1,6 @@
 /**
  * The planner: one pure function of `(catalog, customer state, request)` that returns the full
- * preview document of an attach (SPEC §6–§10). It reads no clock, does no I/O and uses no
+ * preview document of an attach (docs/spec.md §6–§10). It reads no clock, does no I/O and uses no
  * randomness: the same input gives the same output.
  *
  * @example
@@ -389,7 +389,7 @@ const trialFor = (ctx: Ctx, acc: Acc, plan: Plan, scenario: Scenario): FreeTrial
   return used ? undefined : trial
 }
 
-/** The subscription a new recurring plan joins (SPEC §7): same scope first, then main plans. */
+/** The subscription a new recurring plan joins (docs/spec.md §7): same scope first, then main plans. */
 const joinTarget = (acc: Acc, scope: string | null): Held | undefined => {
   let best: Held | undefined
   for (const h of held(acc)) {

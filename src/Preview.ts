@@ -1,5 +1,5 @@
 /**
- * The preview document (SPEC §13): the full plan of an attach — scenario, lines, totals, next
+ * The preview document (docs/spec.md §13): the full plan of an attach — scenario, lines, totals, next
  * cycle, checkout decision, provider actions and the customer's state afterwards. All money is in
  * integer minor units of `currency`; instants are ISO-8601 strings.
  *
@@ -9,7 +9,7 @@
  */
 import type { Customer } from "./Customer.ts"
 
-/** The scenario of an attached plan (SPEC §6). */
+/** The scenario of an attached plan (docs/spec.md §6). */
 export type Scenario = "new" | "upgrade" | "downgrade" | "cancel" | "renew" | "active" | "scheduled" | "update_prepaid_quantity"
 
 /** When a change takes effect. */
@@ -27,7 +27,7 @@ export interface LineDiscount {
   readonly amount: number
 }
 
-/** One invoice line (SPEC §8): `amount` before discounts, `total` after them. */
+/** One invoice line (docs/spec.md §8): `amount` before discounts, `total` after them. */
 export interface Line {
   readonly kind: "charge" | "credit" | "arrears" | "custom"
   readonly planId: string | null
@@ -57,7 +57,7 @@ export interface UsageLine {
   readonly overage?: number
 }
 
-/** The next invoice of the subscription the attach touched (SPEC §9). */
+/** The next invoice of the subscription the attach touched (docs/spec.md §9). */
 export interface NextCycle {
   readonly startsAt: string
   readonly lines: ReadonlyArray<Line>
@@ -67,10 +67,10 @@ export interface NextCycle {
   readonly usageLines: ReadonlyArray<UsageLine>
 }
 
-/** How the customer pays today (SPEC §10). */
+/** How the customer pays today (docs/spec.md §10). */
 export type Checkout = "none" | "provider_checkout" | "confirm"
 
-/** A provider-neutral action of the execution plan (SPEC §11). */
+/** A provider-neutral action of the execution plan (docs/spec.md §11). */
 export interface Action {
   readonly type: string
   readonly idempotencyKey: string

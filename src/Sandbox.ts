@@ -14,7 +14,8 @@
  * creates and charges the renewal invoices.
  *
  * @example
- * import { Sandbox, executeAttach } from "attach-planner"
+ * import * as Sandbox from "attach-planner/sandbox"
+ * import { executeAttach } from "attach-planner"
  * const result = await Effect.runPromise(Effect.provide(executeAttach(plan, customer), Sandbox.layer()))
  */
 import * as Context from "effect/Context"
@@ -30,9 +31,9 @@ import { issueLeaves } from "./internal/issuePaths.ts"
 import { customerFingerprint } from "./internal/working.ts"
 import { advanceSubscriptions, setClock, setStatus } from "./internal/sandboxClock.ts"
 import {
-  AuthenticationRequired, CardDeclined, type CheckoutSession, CheckoutSessionSchema, LineSchema, PaymentMethodRequired,
-  type PaymentPort, PaymentProvider, type ProviderError, type ProviderInvoice, ProviderInvoiceSchema,
-  ProviderItemSchema, ProviderRejected, type ProviderSubscription, ProviderSubscriptionSchema, ProviderUnavailable, type Request,
+  AuthenticationRequired, CardDeclined, type CheckoutSession, CheckoutSessionSchema, LineSchema, makePort, PaymentMethodRequired,
+  type PaymentPort, PaymentProvider, type PortOperation, type ProviderError, type ProviderInvoice, ProviderInvoiceSchema,
+  ProviderItemSchema, ProviderRejected, type ProviderSubscription, ProviderSubscriptionSchema, ProviderUnavailable, type Request, type RequestOf, type ResultOf,
   type TestClockPort
 } from "./Provider.ts"
 
@@ -247,7 +248,7 @@ const findSession = (s: State, idOrUrl: string): Outcome<State["checkoutSessions
   return cs === undefined ? rejected("resource_missing", `No checkout session ${idOrUrl}`) : Result.succeed(cs)
 }
 
-const core: { readonly [K in keyof PaymentPort]: (s: State, request: Parameters<PaymentPort[K]>[0]) => Outcome<Effect.Success<ReturnType<PaymentPort[K]>>> } = {
+const core: { readonly [K in PortOperation]: (s: State, request: RequestOf<K>) => Outcome<ResultOf<K>> } = {
   createCheckoutSession: (s, r) =>
     once(s, "createCheckoutSession", SESSION, r, () => {
       customerOf(s, r.customerId)
@@ -408,21 +409,11 @@ export const make = (initial: SandboxState = emptyState): SandboxOps & { readonl
       return Result.isSuccess(result) ? Effect.succeed(structuredClone(result.success)) : Effect.fromResult(result)
     })
   const port: PaymentPort & TestClockPort = {
+    ...makePort((name) => (request) => run((s) => core[name](s, request))),
     advanceTestClock: (r) => run((s) => advanceSubscriptions(s, r.customerId, r.to)),
     testClockOf: (customerId) => run((s) => Result.succeed(s.clocks.find((c) => c.customerId === customerId)?.at ?? null)),
     setTestClock: (r) => run((s) => setClock(s, r.customerId, r.at)),
-    setSubscriptionStatus: (r) => run((s) => setStatus(s, r.subscriptionId, r.status)),
-    createCheckoutSession: (r) => run((s) => core.createCheckoutSession(s, r)),
-    retrieveCheckoutSession: (r) => run((s) => core.retrieveCheckoutSession(s, r)),
-    createSubscription: (r) => run((s) => core.createSubscription(s, r)),
-    updateSubscription: (r) => run((s) => core.updateSubscription(s, r)),
-    cancelSubscription: (r) => run((s) => core.cancelSubscription(s, r)),
-    uncancelSubscription: (r) => run((s) => core.uncancelSubscription(s, r)),
-    scheduleChange: (r) => run((s) => core.scheduleChange(s, r)),
-    releaseSchedule: (r) => run((s) => core.releaseSchedule(s, r)),
-    createInvoice: (r) => run((s) => core.createInvoice(s, r)),
-    payInvoice: (r) => run((s) => core.payInvoice(s, r)),
-    retrieveInvoice: (r) => run((s) => core.retrieveInvoice(s, r))
+    setSubscriptionStatus: (r) => run((s) => setStatus(s, r.subscriptionId, r.status))
   }
   return {
     port,
@@ -483,49 +474,7 @@ export const layer = (initial: SandboxState = emptyState): Layer.Layer<PaymentPr
   layerWith((port) => port, initial)
 
 /**
- * Which calls of a port fail with `ProviderUnavailable` (counting every call from 0): `"before"`
- * the provider acts (the request is lost) or `"after"` (the provider acted, the response is lost).
- *
- * @example const faults: Faults = { calls: [0, 3], when: "after" }
- */
-export interface Faults {
-  readonly calls: ReadonlyArray<number>
-  readonly when: "before" | "after"
-}
-
-/**
- * Wraps any port so that the listed calls fail with `ProviderUnavailable` — for testing a host's
- * failure handling against a real provider. `journal`, when given, receives the name of every call.
- *
- * @example withFaults(sandbox.port, { calls: [2], when: "after" })
- */
-export const withFaults = (port: PaymentPort, faults: Faults, journal?: Array<string>): PaymentPort => {
-  let n = 0
-  const wrap = <R, A>(name: string, op: (request: R) => Effect.Effect<A, ProviderError>) => (request: R): Effect.Effect<A, ProviderError> =>
-    Effect.suspend(() => {
-      const call = n++
-      journal?.push(name)
-      if (!faults.calls.includes(call)) return op(request)
-      const lost = Effect.fail(new ProviderUnavailable({ message: `Injected fault at call ${call} (${name}, ${faults.when} the provider acted)` }))
-      return faults.when === "before" ? lost : Effect.flatMap(Effect.result(op(request)), () => lost)
-    })
-  return {
-    createCheckoutSession: wrap("createCheckoutSession", port.createCheckoutSession),
-    retrieveCheckoutSession: wrap("retrieveCheckoutSession", port.retrieveCheckoutSession),
-    createSubscription: wrap("createSubscription", port.createSubscription),
-    updateSubscription: wrap("updateSubscription", port.updateSubscription),
-    cancelSubscription: wrap("cancelSubscription", port.cancelSubscription),
-    uncancelSubscription: wrap("uncancelSubscription", port.uncancelSubscription),
-    scheduleChange: wrap("scheduleChange", port.scheduleChange),
-    releaseSchedule: wrap("releaseSchedule", port.releaseSchedule),
-    createInvoice: wrap("createInvoice", port.createInvoice),
-    payInvoice: wrap("payInvoice", port.payInvoice),
-    retrieveInvoice: wrap("retrieveInvoice", port.retrieveInvoice)
-  }
-}
-
-/**
- * Like {@link layer}, with the port passed through `wrap` (e.g. {@link withFaults}); the
+ * Like {@link layer}, with the port passed through `wrap` (e.g. `withFaults` of `attach-planner/testing`); the
  * {@link Sandbox} service sees the same state.
  *
  * @example Sandbox.layerWith((port) => withFaults(port, { calls: [1], when: "after" }))

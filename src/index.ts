@@ -79,16 +79,15 @@ export const previewDocument = (document: unknown): AttachPreview | ErrorDocumen
 }
 
 // Execution ----------------------------------------------------------------------------------
-// Carrying out a plan through an injected payment port (SPEC §11): the port, the embedded
-// sandbox provider, and the executor. See docs/adapters.md.
+// Carrying out a plan through an injected payment port (docs/spec.md §11): the port and the executor.
+// The embedded sandbox provider is `attach-planner/sandbox`. See docs/adapters.md.
 export {
-  type ActionOf, AuthenticationRequired, CardDeclined, type CheckoutSession, fromPromises, isPaymentFailure, type PaymentFailure,
-  PaymentMethodRequired, type PaymentPort, PaymentProvider, type PayInvoiceRequest, type Phase, type PromisePort, type ProviderAction,
-  ProviderActionSchema, type ProviderError, type ProviderInvoice, type ProviderItem, ProviderRejected, type ProviderSubscription,
-  ProviderUnavailable, type Request as ProviderRequest
+  type ActionOf, AuthenticationRequired, CardDeclined, type CheckoutSession, fromPromises, isPaymentFailure, makePort, mapPort,
+  type Op as PortOp, type PaymentFailure, PaymentMethodRequired, type PaymentPort, PaymentProvider, type PayInvoiceRequest, type Phase,
+  type PortOperation, portOperations, type PromisePort, type ProviderAction, ProviderActionSchema, type ProviderError, type ProviderInvoice,
+  type ProviderItem, ProviderRejected, type ProviderSubscription, ProviderUnavailable, type Request as ProviderRequest, type RequestOf,
+  type ResultOf
 } from "./Provider.ts"
-export * as Sandbox from "./Sandbox.ts"
-export * as Autumn from "./autumn/index.ts"
 export {
   type ActionRef, type ExecuteError, type ExecuteResult, type InvoiceSummary, PaymentProviderError, type RequiredAction, StalePlan,
   executeAttach, executeAttachPromise

@@ -15,7 +15,8 @@ import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import { readFileSync } from "node:fs"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { importAutumnCatalog, makeAutumnHandler, makeMemoryStore, sandboxCustomers } from "../src/autumn/index.ts"
+import { importAutumnCatalog, makeMemoryStore, sandboxCustomers } from "../src/autumn/index.ts"
+import { handlerOf } from "./support/autumnCatalog.ts"
 import type { CustomerStoreOps } from "../src/autumn/CustomerStore.ts"
 import { type Listening, listen } from "../src/cli/serve.ts"
 import { decodeCatalog } from "../src/Document.ts"
@@ -44,7 +45,7 @@ const serve = async (catalogJson: unknown, autumnCatalog: boolean, testCard?: st
   if (Result.isFailure(catalog)) throw new Error(catalog.failure.message)
   const sandbox = Sandbox.make()
   const customers = makeMemoryStore()
-  const handler = makeAutumnHandler({
+  const handler = handlerOf({
     catalog: catalog.success, keys: [KEY], customers, provider: sandbox.port,
     ...sandboxCustomers(sandbox, testCard === undefined ? {} : { testCard }), now: () => now
   })

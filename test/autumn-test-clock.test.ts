@@ -5,6 +5,7 @@
  * than the clock is refused. Catalog (test/support/autumnCatalog.ts): pro $20/month.
  */
 import { Autumn } from "autumn-js"
+import * as Result from "effect/Result"
 import * as Effect from "effect/Effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type Listening, listen, serveHandler } from "../src/cli/serve.ts"
@@ -18,7 +19,9 @@ let sandbox: SandboxOps
 let client: Autumn
 
 beforeAll(async () => {
-  const served = serveHandler(autumnTestCatalog(), KEY, () => now)
+  const made = serveHandler(autumnTestCatalog(), KEY, () => now)
+  if (Result.isFailure(made)) throw new Error(made.failure.message)
+  const served = made.success
   sandbox = served.sandbox
   server = await listen(served.handler, { port: 0, host: "127.0.0.1" })
   client = new Autumn({ secretKey: KEY, serverURL: server.url })

@@ -11,6 +11,7 @@ import type { Customer } from "../src/Customer.ts"
 import { executeAttachPromise } from "../src/Execute.ts"
 import { type PaymentPort, PaymentProvider } from "../src/Provider.ts"
 import * as Sandbox from "../src/Sandbox.ts"
+import { withFaults } from "../src/testing/index.ts"
 import { advanceClock, advanceClockPromise, type ClockResult } from "../src/timeline/clock.ts"
 import { catalog, customer, decoded, doc, monthly, type Obj, preview, request, sub } from "./support/doc.ts"
 
@@ -133,7 +134,7 @@ describe("advanceClock on the sandbox", () => {
         const sandbox = Sandbox.make()
         const stored = await attach(sandbox, doc(CAT, customer([]), request(JAN1, "premium")))
         // the faults are counted over this clock's calls only, the test clock kept beside the faulty port
-        const faulty: PaymentPort = { ...sandbox.port, ...Sandbox.withFaults(sandbox.port, { calls: [k], when }) }
+        const faulty: PaymentPort = { ...sandbox.port, ...withFaults(sandbox.port, { calls: [k], when }) }
         const first = await Effect.runPromise(Effect.result(Effect.provideService(advanceClock({ catalog: MODEL, customer: stored, at: JAN1 }, APR1), PaymentProvider, faulty)))
         const failedOrDone = Result.isFailure(first) ? first.failure._tag : "done"
         expect(["PaymentProviderError", "done"]).toContain(failedOrDone)

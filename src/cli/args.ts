@@ -1,5 +1,5 @@
 /**
- * Argument parsing of the command line (SPEC §14): turns `process.argv.slice(2)` into a
+ * Argument parsing of the command line (docs/spec.md §14): turns `process.argv.slice(2)` into a
  * {@link Command}, or a usage error. Pure; no I/O.
  *
  * @example

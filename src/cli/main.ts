@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The command line (SPEC §14): `preview FILE [--format json|table]`, `preview --jsonl`,
+ * The command line (docs/spec.md §14): `preview FILE [--format json|table]`, `preview --jsonl`,
  * `preview --catalog CATALOG.json --jsonl`, `help`. Exit codes: 0 success, 1 bad input (the
  * error document is on stdout), 2 usage error. `attach FILE --state STATE.json` is in ./attach.ts,
  * `serve --catalog FILE --port N --key KEY` (Autumn's API for local development) in ./serve.ts,

@@ -26,7 +26,7 @@ import { importAutumnCatalog, isAutumnCatalog } from "../autumn/Products.ts"
 import { sandboxCustomers } from "../autumn/SandboxCustomers.ts"
 import type { Catalog } from "../Catalog.ts"
 import { decodeCatalog } from "../Document.ts"
-import { errorDocument } from "../Errors.ts"
+import { type DecodeError, errorDocument } from "../Errors.ts"
 import * as Sandbox from "../Sandbox.ts"
 import { readJsonFile, toJson } from "./documents.ts"
 import { chooseProvider, stripeServeHandler } from "./serveStripe.ts"
@@ -196,7 +196,7 @@ export const withSandboxRoutes = (handler: AutumnHandler, sandbox: Sandbox.Sandb
  * Makes the whole `serve` handler for a catalog: the Autumn routes over a fresh sandbox and
  * in-memory customers, plus the sandbox routes.
  *
- * @example const { handler, sandbox } = serveHandler(catalog, "sk_1")
+ * @example const served = serveHandler(catalog, "sk_1") // Result<{ handler, sandbox }, DecodeError>
  */
 export const serveHandler = (catalog: Catalog, key: string, now?: () => string, testCard?: string) => {
   const sandbox = Sandbox.make()
@@ -204,7 +204,7 @@ export const serveHandler = (catalog: Catalog, key: string, now?: () => string, 
     catalog, keys: [key], customers: makeMemoryStore(), provider: sandbox.port,
     ...sandboxCustomers(sandbox, testCard === undefined ? {} : { testCard }), ...(now === undefined ? {} : { now })
   })
-  return { handler: withSandboxRoutes(autumn, sandbox, key), sandbox }
+  return Result.map(autumn, (made) => ({ handler: withSandboxRoutes(made, sandbox, key), sandbox }))
 }
 
 /**
@@ -231,7 +231,14 @@ export const runServe = async (args: ReadonlyArray<string>, out: (text: string) 
     return 1
   }
   const stripe = typeof chosen !== "string" && chosen.provider === "stripe" ? chosen.config : null
-  const { handler } = stripe === null ? serveHandler(catalog.success, options.key, undefined, options.testCard) : await stripeServeHandler(catalog.success, options.key, stripe)
+  const served: Result.Result<{ readonly handler: (request: Request) => Promise<Response> }, DecodeError> = stripe === null
+    ? serveHandler(catalog.success, options.key, undefined, options.testCard)
+    : await stripeServeHandler(catalog.success, options.key, stripe)
+  if (Result.isFailure(served)) {
+    await out(toJson(errorDocument(served.failure), 2) + "\n")
+    return 1
+  }
+  const { handler } = served.success
   let running: Listening
   try {
     running = await listen(handler, options)

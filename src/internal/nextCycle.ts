@@ -37,7 +37,7 @@ const activeAt = (e: Entry, t: number): boolean => {
 }
 
 /**
- * The next invoice (SPEC §9) of the billing subscription `key` after the attach: in-advance
+ * The next invoice (docs/spec.md §9) of the billing subscription `key` after the attach: in-advance
  * prices of the plans active then whose period starts exactly then, at full period; consumable
  * items as usage lines; discounts still active then. Undefined when nothing is billed any more.
  */

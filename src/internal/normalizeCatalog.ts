@@ -21,7 +21,7 @@ const currencyMap = (currencies: Readonly<Record<string, string | number>> | und
   return map
 }
 
-/** Turns a structurally valid catalog into the model, collecting every cross-field violation of SPEC §3. */
+/** Turns a structurally valid catalog into the model, collecting every cross-field violation of docs/spec.md §3. */
 export const normalizeCatalog = (raw: Raw, base: string, issues: Array<DecodeIssue>): C.Catalog => {
   const features = raw.features.map((f): C.Feature => ({
     id: f.id,

@@ -11,7 +11,7 @@ import { type PriceContext, billedAtOf, creditAmount, fullPrice, packedUnits, qu
 import { ms } from "./instants.ts"
 
 /**
- * Lines for a change of prepaid quantities on the current plan (SPEC §8.6): the difference of the
+ * Lines for a change of prepaid quantities on the current plan (docs/spec.md §8.6): the difference of the
  * full-period prices, prorated, charged in full, or deferred to the next cycle per the item's
  * proration settings.
  */

@@ -37,12 +37,21 @@ import type { AttachPreview, Change, Scenario, Timing } from "./Preview.ts"
 import { isFree, isOneOff, isRecurring, pricedIn } from "./Pricing.ts"
 import { type Held, classify, isMainPlan, scopeOf } from "./Scenario.ts"
 import { parseDecimal } from "./internal/schemaKit.ts"
-import { iso, ms } from "./internal/instants.ts"
+import { InstantOutOfRange, iso, ms } from "./internal/instants.ts"
 
 /** A failure raised inside the planner and returned, never thrown, by {@link planAttach}. */
 class PlanFailure {
   constructor(readonly error: AttachError) {}
 }
+/**
+ * What an exception of the planner itself becomes: an instant past year 9999 (a next cycle, a
+ * trial end), or an input no document decodes to (a cycle handed to planAttach directly).
+ */
+const unplannable = (e: unknown): AttachError =>
+  e instanceof InstantOutOfRange
+    ? new InvalidRequest({ reason: "instant_out_of_range", message: `request: ${e.message}` })
+    : new InvalidRequest({ reason: "input_out_of_range", message: `request: cannot be planned (${e instanceof RangeError ? "it is too large or nests too deep" : "a value could not be read"})` })
+
 const fail = (error: AttachError): never => {
   throw new PlanFailure(error)
 }
@@ -84,8 +93,7 @@ export const planAttach = (input: AttachInput): Result.Result<AttachPreview, Att
   try {
     return Result.succeed(plan(input))
   } catch (e) {
-    if (e instanceof PlanFailure) return Result.fail(e.error)
-    throw e
+    return Result.fail(e instanceof PlanFailure ? e.error : unplannable(e))
   }
 }
 

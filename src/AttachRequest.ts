@@ -8,9 +8,9 @@
  */
 import * as Schema from "effect/Schema"
 import { FreeTrialSchema } from "./Catalog.ts"
-import { CurrencyCode, Id, Instant, NonNegativeNumber, PositiveInt, NonNegativeInt } from "./internal/schemaKit.ts"
+import { CurrencyCode, Id, Instant, NonNegativeNumber, PositiveInt, NonNegativeInt, Quantity } from "./internal/schemaKit.ts"
 
-const FeatureQuantity = Schema.Struct({ featureId: Id, quantity: NonNegativeNumber })
+const FeatureQuantity = Schema.Struct({ featureId: Id, quantity: Quantity })
 
 /** Schema of one plan of a request. */
 export const RequestedPlanSchema = Schema.Struct({

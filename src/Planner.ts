@@ -30,19 +30,28 @@ import { openLedger, recordLedger } from "./internal/ledger.ts"
 import { nextCycleOf } from "./internal/nextCycle.ts"
 import { quantityChangeLines } from "./internal/quantityChange.ts"
 import {
-  type Entry, billingKey, currentPeriodEnd, customerFingerprint, isTrialingAt, newSubscriptionId, patched
+  type Entry, billingKey, currentPeriodEnd, customerFingerprint, isTrialingAt, newSubscriptionId, patched, type SubscriptionIds, subscriptionIds
 } from "./internal/working.ts"
 import * as Money from "./Money.ts"
 import type { AttachPreview, Change, Scenario, Timing } from "./Preview.ts"
 import { isFree, isOneOff, isRecurring, pricedIn } from "./Pricing.ts"
 import { type Held, classify, isMainPlan, scopeOf } from "./Scenario.ts"
 import { parseDecimal } from "./internal/schemaKit.ts"
-import { iso, ms } from "./internal/instants.ts"
+import { InstantOutOfRange, iso, ms } from "./internal/instants.ts"
 
 /** A failure raised inside the planner and returned, never thrown, by {@link planAttach}. */
 class PlanFailure {
   constructor(readonly error: AttachError) {}
 }
+/**
+ * What an exception of the planner itself becomes: an instant past year 9999 (a next cycle, a
+ * trial end), or an input no document decodes to (a cycle handed to planAttach directly).
+ */
+const unplannable = (e: unknown): AttachError =>
+  e instanceof InstantOutOfRange
+    ? new InvalidRequest({ reason: "instant_out_of_range", message: `request: ${e.message}` })
+    : new InvalidRequest({ reason: "input_out_of_range", message: `request: cannot be planned (${e instanceof RangeError ? "it is too large or nests too deep" : "a value could not be read"})` })
+
 const fail = (error: AttachError): never => {
   throw new PlanFailure(error)
 }
@@ -66,6 +75,8 @@ interface Acc {
   /** Whether a new billing subscription starts. */
   startsBillingSubscription: boolean
   readonly newSubscriptionIds: Array<string>
+  /** Built on the first new subscription: the ids taken. */
+  subscriptionIds?: SubscriptionIds
   oneOff: boolean
   paidRecurring: boolean
   cardlessTrialOnly: boolean
@@ -82,8 +93,7 @@ export const planAttach = (input: AttachInput): Result.Result<AttachPreview, Att
   try {
     return Result.succeed(plan(input))
   } catch (e) {
-    if (e instanceof PlanFailure) return Result.fail(e.error)
-    throw e
+    return Result.fail(e instanceof PlanFailure ? e.error : unplannable(e))
   }
 }
 
@@ -478,7 +488,8 @@ interface NewSub {
 }
 
 const newSubscription = (ctx: Ctx, acc: Acc, plan: Plan, scope: string | null, s: NewSub): Subscription => {
-  const id = newSubscriptionId(plan.id, s.startsAt ?? ctx.at, (candidate) => acc.entries.some((e) => e.sub.id === candidate))
+  acc.subscriptionIds ??= subscriptionIds(acc.entries.map((e) => e.sub.id))
+  const id = newSubscriptionId(plan.id, s.startsAt ?? ctx.at, acc.subscriptionIds)
   // Built field by field in the document's key order (conditional spreads are slow).
   const sub: Record<string, unknown> = { id, planId: plan.id, version: plan.version }
   if (scope !== null) sub["entityId"] = scope
@@ -542,8 +553,9 @@ const addApplied = (ctx: Ctx, out: Array<ActiveDiscount>, applied: ReadonlyArray
 const recordDiscounts = (ctx: Ctx, acc: Acc, fromRequest: ReadonlyArray<ActiveDiscount>): void => {
   if (fromRequest.length === 0) return
   const applied = fromRequest.map((d) => ({ discountId: d.discount.id, appliedAt: iso(ctx.at) }))
+  const created = new Set(acc.newSubscriptionIds)
   for (const e of acc.entries) {
-    if (!acc.newSubscriptionIds.includes(e.sub.id)) continue
+    if (!created.has(e.sub.id)) continue
     const have = e.sub.discounts ?? []
     // A subscription this attach created is a fresh object of the planner: setting the field in
     // place gives the key order of a spread (in place when present, else last).

@@ -14,7 +14,7 @@
  */
 import type { AttachRequest } from "../AttachRequest.ts"
 import type { Customer } from "../Customer.ts"
-import { isCurrencyCode, isId, isInstant, isNonNegativeInt, isNonNegativeNumber, isPositiveInt } from "./schemaKit.ts"
+import { isCurrencyCode, isId, isInstant, isNonNegativeInt, isNonNegativeNumber, isPositiveInt, isQuantity } from "./schemaKit.ts"
 
 /** The answer of a fast decoder that is not sure: decode with Schema instead. */
 export const NOT_FAST: unique symbol = Symbol("not on the fast path")
@@ -31,6 +31,7 @@ const currency = check((u) => typeof u === "string" && isCurrencyCode(u))
 const positiveInt = check(isPositiveInt)
 const nonNegativeInt = check(isNonNegativeInt)
 const nonNegativeNumber = check(isNonNegativeNumber)
+const quantity = check(isQuantity)
 const stringOrFiniteNumber = check((u) => typeof u === "string" || (typeof u === "number" && Number.isFinite(u)))
 
 const literals = (values: ReadonlyArray<string | boolean>): Decoder => {
@@ -137,7 +138,7 @@ const never: Decoder = () => NOT_FAST
 /** The customer and request decoders of a {@link Mode}. */
 const decoders = (mode: Mode): { readonly customer: Decoder; readonly request: Decoder } => {
   // Mirrors src/Customer.ts; keep the field order of the schemas.
-  const featureQuantity = struct(mode, [["featureId", id], ["quantity", nonNegativeNumber]])
+  const featureQuantity = struct(mode, [["featureId", id], ["quantity", quantity]])
   const usage = struct(mode, [["featureId", id], ["used", nonNegativeNumber]])
   const appliedDiscount = struct(mode, [["discountId", id], ["appliedAt", instant]])
   const ledgerCredit = struct(mode, [["at", instant], ["amount", nonNegativeInt]])

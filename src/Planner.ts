@@ -33,6 +33,7 @@ import {
   type Entry, billingKey, currentPeriodEnd, customerFingerprint, isTrialingAt, newSubscriptionId, patched
 } from "./internal/working.ts"
 import * as Money from "./Money.ts"
+import { policyOf } from "./ProrationPolicy.ts"
 import type { AttachPreview, Change, Scenario, Timing } from "./Preview.ts"
 import { isFree, isOneOff, isRecurring, pricedIn } from "./Pricing.ts"
 import { type Held, classify, isMainPlan, scopeOf } from "./Scenario.ts"
@@ -92,7 +93,11 @@ const plan = ({ catalog, customer, request }: AttachInput): AttachPreview => {
     fail(new InvalidRequest({ reason: "customer_mismatch", message: `The request is for customer "${request.customerId}" but the document holds customer "${customer.id}"` }))
   }
   const currency = Money.normalizeCurrency(request.currency ?? customer.currency ?? catalog.defaultCurrency)
-  const ctx: Ctx = { catalog, currency, request, customer, at: ms(request.at) }
+  const ctx: Ctx = {
+    catalog, currency, request, customer, at: ms(request.at),
+    policy: request.prorationPolicy === undefined ? undefined : policyOf(request.prorationPolicy),
+    timeZone: customer.timeZone
+  }
   const plans = request.plans.map((rp) => resolvePlan(ctx, rp))
   checkMultiPlan(ctx, plans)
   const acc: Acc = {

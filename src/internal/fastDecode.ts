@@ -14,6 +14,8 @@
  */
 import type { AttachRequest } from "../AttachRequest.ts"
 import type { Customer } from "../Customer.ts"
+import { PRESETS } from "../ProrationPolicy.ts"
+import { isTimeZone } from "./zonedDays.ts"
 import { isCurrencyCode, isId, isInstant, isNonNegativeInt, isNonNegativeNumber, isPositiveInt } from "./schemaKit.ts"
 
 /** The answer of a fast decoder that is not sure: decode with Schema instead. */
@@ -31,6 +33,7 @@ const currency = check((u) => typeof u === "string" && isCurrencyCode(u))
 const positiveInt = check(isPositiveInt)
 const nonNegativeInt = check(isNonNegativeInt)
 const nonNegativeNumber = check(isNonNegativeNumber)
+const timeZone = check((u) => typeof u === "string" && isTimeZone(u))
 const stringOrFiniteNumber = check((u) => typeof u === "string" || (typeof u === "number" && Number.isFinite(u)))
 
 const literals = (values: ReadonlyArray<string | boolean>): Decoder => {
@@ -176,7 +179,8 @@ const decoders = (mode: Mode): { readonly customer: Decoder; readonly request: D
     ["creditBalance", nonNegativeInt, "optional"],
     ["trialsUsed", array(mode, id), "optional"],
     ["subscriptions", array(mode, subscription), "optional"],
-    ["discounts", array(mode, appliedDiscount), "optional"]
+    ["discounts", array(mode, appliedDiscount), "optional"],
+    ["timeZone", timeZone, "optional"]
   ])
 
   // Mirrors src/AttachRequest.ts (and FreeTrialSchema of src/Catalog.ts).
@@ -215,7 +219,9 @@ const decoders = (mode: Mode): { readonly customer: Decoder; readonly request: D
     ["customLineItems", array(mode, struct(mode, [["amount", stringOrFiniteNumber], ["description", anyString]])), "optional"],
     ["successUrl", anyString, "optional"],
     // A record of unknown values: rare, and Schema's copy rules for odd keys are not worth mirroring.
-    ["checkoutSessionParams", never, "optional"]
+    ["checkoutSessionParams", never, "optional"],
+    // A preset name; the object form is left to Schema.
+    ["prorationPolicy", literals(PRESETS), "optional"]
   ])
   return { customer, request }
 }

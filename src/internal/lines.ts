@@ -4,18 +4,34 @@ import type { Period } from "../Interval.ts"
 import { periodAt } from "../Interval.ts"
 import * as Money from "../Money.ts"
 import { type PlanPrice, amountIn, billableUnits, billingKind, packsFor, planPrices, recurringInterval, tierPrice } from "../Pricing.ts"
-import { chargeForRemainingTime, remainingFraction } from "../Proration.ts"
+import { type FractionLeft, type ProrationPolicy, fractionLeft, resolvePolicy, zoneOf } from "../ProrationPolicy.ts"
 import * as Rational from "../Rational.ts"
 import { describeArrears, describeBaseCharge, describeCredit, describeItemCharge } from "./describe.ts"
 import type { DraftLine } from "./draft.ts"
 import { ms } from "./instants.ts"
-import { type LedgerBasis, allowedCredit, ledgerBasis } from "./ledger.ts"
+import { type LedgerBasis, type Remaining, allowedCredit, ledgerBasis } from "./ledger.ts"
 
 /** Pricing context of one attach. */
 export interface PriceContext {
   readonly catalog: Catalog
   readonly currency: string
+  /** The request's proration policy, over every plan's and the catalog's. */
+  readonly policy?: ProrationPolicy | undefined
+  /** The customer's time zone, for policies that count days in it. */
+  readonly timeZone?: string | undefined
 }
+
+/** The proration policy of a plan's prices: the request's, the plan's, the catalog's, else `exact`. */
+export const policyFor = (ctx: PriceContext, plan: Plan): ProrationPolicy => resolvePolicy(ctx.policy, plan.prorationPolicy, ctx.catalog.prorationPolicy)
+
+/** The part of `period` left after `t` under the policy of `plan`. */
+export const leftOf = (ctx: PriceContext, plan: Plan, period: Period, t: number): FractionLeft => {
+  const policy = policyFor(ctx, plan)
+  return fractionLeft(policy, zoneOf(policy, ctx.timeZone), period, t)
+}
+
+/** The share of a span left after `t`, as the policy of `plan` counts it (for the ledger). */
+export const remainingOf = (ctx: PriceContext, plan: Plan): Remaining => (from, to, t) => leftOf(ctx, plan, { start: from, end: to }, t).share
 
 export const quantityOf = (sub: Pick<Subscription, "featureQuantities">, featureId: string): number | undefined =>
   sub.featureQuantities?.find((q) => q.featureId === featureId)?.quantity
@@ -56,7 +72,7 @@ export const chargeLine = (
   const interval = recurringInterval(p.price.interval)
   const price = fullPrice(p, units, ctx)
   const period: Period | null = interval === undefined ? null : periodAt(anchor, interval, at)
-  const exact = period === null || fullPeriod ? price : chargeForRemainingTime(price, period, at)
+  const exact = period === null || fullPeriod ? price : Rational.mul(price, leftOf(ctx, p.plan, period, at).share)
   const amount = Money.toMinor(exact, ctx.currency)
   if (amount === 0n) return undefined
   const shown = period === null ? null : { start: Math.max(period.start, at), end: period.end }
@@ -93,9 +109,9 @@ export const incomingCharges = (
  * (`ratio` of it for a partial decrease), nor than what remains uncredited.
  */
 export const creditAmount = (
-  sub: Subscription, featureId: string | null, list: Rational.Rational, at: number, ratio: Rational.Rational = Rational.one
+  sub: Subscription, featureId: string | null, list: Rational.Rational, at: number, remaining: Remaining, ratio: Rational.Rational = Rational.one
 ): { readonly exact: Rational.Rational; readonly ledger: LedgerBasis | undefined } => {
-  const ledger = ledgerBasis(sub, featureId, at, remainingShare)
+  const ledger = ledgerBasis(sub, featureId, at, remaining)
   return { exact: ledger === undefined ? list : allowedCredit(list, ledger, ratio), ledger }
 }
 
@@ -108,14 +124,15 @@ export const outgoingCredits = (sub: Subscription, plan: Plan, at: number, ctx: 
   const quantities = quantitiesOf(sub)
   const held = heldOf(sub)
   const out: Array<DraftLine> = []
+  const remaining = remainingOf(ctx, plan)
   for (const p of planPrices(plan)) {
     const interval = recurringInterval(p.price.interval)
     if (interval === undefined || billingKind(p) === "arrears") continue
     const units = billedUnits(p, quantities, held)
     const period = periodAt(anchor, interval, at)
     const featureId = p.kind === "base" ? null : p.item.featureId
-    const list = Rational.mul(Rational.mul(fullPrice(p, units, ctx), Money.minorPerMajor(ctx.currency)), remainingFraction(period, at))
-    const { exact, ledger } = creditAmount(sub, featureId, list, at)
+    const list = Rational.mul(Rational.mul(fullPrice(p, units, ctx), Money.minorPerMajor(ctx.currency)), leftOf(ctx, plan, period, at).share)
+    const { exact, ledger } = creditAmount(sub, featureId, list, at, remaining)
     const amount = -Rational.roundHalfAwayFromZero(exact)
     if (amount === 0n) continue
     const shown = { start: at, end: period.end }
@@ -135,9 +152,6 @@ export const outgoingCredits = (sub: Subscription, plan: Plan, at: number, ctx: 
   }
   return out
 }
-
-/** What share of `[from, to)` is left after `t` (by the millisecond). */
-export const remainingShare = (from: number, to: number, t: number): Rational.Rational => remainingFraction({ start: from, end: to }, t)
 
 /** Consumable usage above the allowance on an outgoing subscription, billed now at its price. */
 export const outgoingArrears = (sub: Subscription, plan: Plan, at: number, ctx: PriceContext): Array<DraftLine> => {

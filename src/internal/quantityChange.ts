@@ -1,13 +1,12 @@
 import { periodAt } from "../Interval.ts"
 import * as Money from "../Money.ts"
 import { billableUnits, billingKind, planPrices, recurringInterval } from "../Pricing.ts"
-import { remainingFraction } from "../Proration.ts"
 import * as Rational from "../Rational.ts"
 import type { Held } from "../Scenario.ts"
 import { describeItemCharge, periodText, unitsText } from "./describe.ts"
 import type { DraftLine } from "./draft.ts"
 import type { LedgerBasis } from "./ledger.ts"
-import { type PriceContext, billedAtOf, creditAmount, fullPrice, packedUnits, quantitiesOf } from "./lines.ts"
+import { type PriceContext, billedAtOf, creditAmount, fullPrice, leftOf, packedUnits, quantitiesOf, remainingOf } from "./lines.ts"
 import { ms } from "./instants.ts"
 
 /**
@@ -35,14 +34,14 @@ export const quantityChangeLines = (
     if (behaviour === "next_cycle" || behaviour === "none") continue
     const interval = recurringInterval(p.price.interval)
     const period = interval === undefined ? null : periodAt(anchor, interval, ctx.at)
-    const share = period === null || behaviour === "charge_full" ? Rational.one : remainingFraction(period, ctx.at)
+    const share = period === null || behaviour === "charge_full" ? Rational.one : leftOf(ctx, current.plan, period, ctx.at).share
     const minor = Money.minorPerMajor(ctx.currency)
     let exact = Rational.mul(Rational.mul(delta, minor), share)
     let ledger: LedgerBasis | undefined
     if (!increase && period !== null) {
       const full = fullPrice(p, oldUnits, ctx)
       const ratio = full.n === 0n ? Rational.zero : Rational.div(Rational.negate(delta), full)
-      const credit = creditAmount(current.sub, p.item.featureId, Rational.negate(exact), ctx.at, ratio)
+      const credit = creditAmount(current.sub, p.item.featureId, Rational.negate(exact), ctx.at, remainingOf(ctx, current.plan), ratio)
       exact = Rational.negate(credit.exact)
       ledger = credit.ledger
     }

@@ -81,11 +81,12 @@ export interface InvoiceTiming {
 const withDiscount = (line: DraftLine, discountId: string, amount: bigint): DraftLine => {
   if (amount === 0n) return line
   const discounts = [...line.discounts, { discountId, amount }]
-  const { kind, planId, featureId, description, quantity, period, creditedFrom, basis } = line
+  const { kind, planId, featureId, description, quantity, period, creditedFrom, basis, derivation } = line
   // A literal rather than a spread of the line (object spreads are slow on this path).
   const out: { -readonly [K in keyof DraftLine]: DraftLine[K] } = { kind, planId, featureId, description, quantity, period, amount: line.amount, discounts }
   if (creditedFrom !== undefined) out.creditedFrom = creditedFrom
   if (basis !== undefined) out.basis = basis
+  if (derivation !== undefined) out.derivation = derivation
   return out
 }
 

@@ -21,6 +21,7 @@ import {
 } from "./Errors.ts"
 import { addLength } from "./Interval.ts"
 import { planActions } from "./internal/actions.ts"
+import { customDerivation } from "./internal/derivation.ts"
 import { type DraftLine, sortLines } from "./internal/draft.ts"
 import { finalizeLines, sumLines } from "./internal/finalize.ts"
 import {
@@ -127,7 +128,7 @@ const plan = ({ catalog, customer, request }: AttachInput): AttachPreview => {
   // to a free plan), that of the subscription it ends, whose discounts still apply to its credits.
   const discounts = activeDiscounts(ctx, acc, requestDiscounts, touchedKey ?? acc.ended[0])
   const todayDiscounted = applyDiscounts(todayLines, discounts, currency, catalog, { start: ctx.at, first: true })
-  const lines = finalizeLines(todayDiscounted, currency) ?? outOfRange()
+  const lines = finalizeLines(todayDiscounted, currency, catalog) ?? outOfRange()
   const totals = sumLines(todayDiscounted)
   const balance = BigInt(customer.creditBalance ?? 0)
   const creditApplied = totals.total > 0n ? (balance < totals.total ? balance : totals.total) : 0n
@@ -570,7 +571,8 @@ const customLines = (ctx: Ctx): Array<DraftLine> =>
       quantity: 1,
       period: null,
       amount: Money.toMinor(amount, ctx.currency),
-      discounts: []
+      discounts: [],
+      derivation: customDerivation(amount, ctx.currency)
     }
   })
 

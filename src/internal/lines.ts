@@ -9,6 +9,7 @@ import * as Rational from "../Rational.ts"
 import { describeArrears, describeBaseCharge, describeCredit, describeItemCharge } from "./describe.ts"
 import type { DraftLine } from "./draft.ts"
 import { ms } from "./instants.ts"
+import { type DraftDerivation, tierParts } from "./derivation.ts"
 import { type LedgerBasis, type Remaining, allowedCredit, ledgerBasis } from "./ledger.ts"
 
 /** Pricing context of one attach. */
@@ -62,8 +63,26 @@ const NO_DISCOUNTS: DraftLine["discounts"] = []
 
 /** A draft line without discounts, built in one literal (no spread). */
 const draft = (
-  kind: DraftLine["kind"], planId: string, featureId: string | null, description: string, quantity: number, period: Period | null, amount: bigint
-): DraftLine => ({ kind, planId, featureId, description, quantity, period, amount, discounts: NO_DISCOUNTS })
+  kind: DraftLine["kind"], planId: string, featureId: string | null, description: string, quantity: number, period: Period | null, amount: bigint,
+  derivation: DraftDerivation
+): DraftLine => ({ kind, planId, featureId, description, quantity, period, amount, discounts: NO_DISCOUNTS, derivation })
+
+/**
+ * The derivation of a line of one price: its full-period amount `base` (minor units, signed),
+ * prorated by `left` when given, and the tiers of a tiered item price.
+ */
+export const priceDerivation = (
+  p: PlanPrice, units: number, base: Rational.Rational, exact: Rational.Rational, left: FractionLeft | undefined, ctx: PriceContext
+): DraftDerivation => {
+  const tiers = p.kind === "item" ? tierParts(p.price, units, Money.minorPerMajor(ctx.currency)) : undefined
+  const out: { -readonly [K in keyof DraftDerivation]: DraftDerivation[K] } = { base, exact }
+  if (left !== undefined) {
+    out.fraction = left
+    out.policy = policyFor(ctx, p.plan).name
+  }
+  if (tiers !== undefined) out.tiers = tiers
+  return out
+}
 
 /** The in-advance charge of one price of an incoming plan from `at` to its period end. */
 export const chargeLine = (
@@ -72,8 +91,10 @@ export const chargeLine = (
   const interval = recurringInterval(p.price.interval)
   const price = fullPrice(p, units, ctx)
   const period: Period | null = interval === undefined ? null : periodAt(anchor, interval, at)
-  const exact = period === null || fullPeriod ? price : Rational.mul(price, leftOf(ctx, p.plan, period, at).share)
-  const amount = Money.toMinor(exact, ctx.currency)
+  const left = period === null || fullPeriod ? undefined : leftOf(ctx, p.plan, period, at)
+  const base = Rational.mul(price, Money.minorPerMajor(ctx.currency))
+  const exact = left === undefined ? base : Rational.mul(base, left.share)
+  const amount = Rational.roundHalfAwayFromZero(exact)
   if (amount === 0n) return undefined
   const shown = period === null ? null : { start: Math.max(period.start, at), end: period.end }
   const quantity = packedUnits(p, units)
@@ -84,7 +105,8 @@ export const chargeLine = (
     p.kind === "base" ? describeBaseCharge(p.plan, shown) : describeItemCharge(p.plan, p.item.feature, quantity, shown),
     quantity,
     shown,
-    amount
+    amount,
+    priceDerivation(p, units, base, exact, left, ctx)
   )
 }
 
@@ -115,6 +137,10 @@ export const creditAmount = (
   return { exact: ledger === undefined ? list : allowedCredit(list, ledger, ratio), ledger }
 }
 
+/** A credit's derivation with the ledger entries it drew on, when it drew on any. */
+export const creditDerivation = (d: DraftDerivation, ledger: LedgerBasis | undefined, ratio: Rational.Rational): DraftDerivation =>
+  ledger === undefined ? d : { ...d, ledger: { basis: ledger, ratio } }
+
 /** The instant the period starting at `start` was billed: its start, or the subscription's start when later. */
 export const billedAtOf = (sub: Subscription, start: number): number => Math.max(start, ms(sub.startedAt))
 
@@ -131,8 +157,9 @@ export const outgoingCredits = (sub: Subscription, plan: Plan, at: number, ctx: 
     const units = billedUnits(p, quantities, held)
     const period = periodAt(anchor, interval, at)
     const featureId = p.kind === "base" ? null : p.item.featureId
-    const list = Rational.mul(Rational.mul(fullPrice(p, units, ctx), Money.minorPerMajor(ctx.currency)), leftOf(ctx, plan, period, at).share)
-    const { exact, ledger } = creditAmount(sub, featureId, list, at, remaining)
+    const base = Rational.mul(fullPrice(p, units, ctx), Money.minorPerMajor(ctx.currency))
+    const left = leftOf(ctx, plan, period, at)
+    const { exact, ledger } = creditAmount(sub, featureId, Rational.mul(base, left.share), at, remaining)
     const amount = -Rational.roundHalfAwayFromZero(exact)
     if (amount === 0n) continue
     const shown = { start: at, end: period.end }
@@ -146,7 +173,8 @@ export const outgoingCredits = (sub: Subscription, plan: Plan, at: number, ctx: 
       period: shown,
       amount,
       discounts: NO_DISCOUNTS,
-      creditedFrom: billedAtOf(sub, period.start)
+      creditedFrom: billedAtOf(sub, period.start),
+      derivation: creditDerivation(priceDerivation(p, units, Rational.negate(base), Rational.negate(exact), left, ctx), ledger, Rational.one)
     }
     out.push(ledger === undefined ? line : { ...line, basis: { ledger } })
   }
@@ -162,11 +190,13 @@ export const outgoingArrears = (sub: Subscription, plan: Plan, at: number, ctx: 
     const interval = recurringInterval(p.price.interval)
     if (interval === undefined) continue
     const overage = billableUnits(usedOf(sub, p.item.featureId), p.item.included)
-    const amount = Money.toMinor(tierPrice(p.price, overage, ctx.currency, ctx.catalog), ctx.currency)
+    const exact = Rational.mul(tierPrice(p.price, overage, ctx.currency, ctx.catalog), Money.minorPerMajor(ctx.currency))
+    const amount = Rational.roundHalfAwayFromZero(exact)
     if (amount === 0n) continue
     const period = periodAt(anchor, interval, at)
     const unitPrice = p.price.amount !== undefined && p.price.billingUnits === 1 ? amountIn(p.price.amount, ctx.currency, ctx.catalog) : undefined
-    out.push(draft("arrears", plan.id, p.item.featureId, describeArrears(p.item.feature, overage, unitPrice, ctx.currency), overage, { start: period.start, end: at }, amount))
+    out.push(draft("arrears", plan.id, p.item.featureId, describeArrears(p.item.feature, overage, unitPrice, ctx.currency), overage, { start: period.start, end: at }, amount,
+      priceDerivation(p, overage, exact, exact, undefined, ctx)))
   }
   return out
 }

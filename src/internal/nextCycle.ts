@@ -86,7 +86,7 @@ export const nextCycleOf = (
   const totals = sumLines(discounted)
   return {
     startsAt: iso(startsAt),
-    lines: finalizeLines(discounted, ctx.currency) ?? [],
+    lines: finalizeLines(discounted, ctx.currency, ctx.catalog) ?? [],
     subtotal: Number(totals.subtotal),
     discountTotal: Number(totals.discountTotal),
     total: Number(totals.total),

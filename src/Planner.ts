@@ -127,7 +127,7 @@ const plan = ({ catalog, customer, request }: AttachInput): AttachPreview => {
   // Today's invoice is that of the subscription the attach bills, or, when it bills none (a switch
   // to a free plan), that of the subscription it ends, whose discounts still apply to its credits.
   const discounts = activeDiscounts(ctx, acc, requestDiscounts, touchedKey ?? acc.ended[0])
-  const todayDiscounted = applyDiscounts(todayLines, discounts, currency, catalog, { start: ctx.at, first: true })
+  const todayDiscounted = applyDiscounts(todayLines, discounts, currency, catalog, { start: ctx.at, first: true, plans: plans.map((p) => p.plan.id) })
   const lines = finalizeLines(todayDiscounted, currency, catalog) ?? outOfRange()
   const totals = sumLines(todayDiscounted)
   const balance = BigInt(customer.creditBalance ?? 0)

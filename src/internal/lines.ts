@@ -181,22 +181,30 @@ export const outgoingCredits = (sub: Subscription, plan: Plan, at: number, ctx: 
   return out
 }
 
-/** Consumable usage above the allowance on an outgoing subscription, billed now at its price. */
-export const outgoingArrears = (sub: Subscription, plan: Plan, at: number, ctx: PriceContext): Array<DraftLine> => {
+/**
+ * Consumable usage above the allowance on an outgoing subscription, billed now at its price; or,
+ * with `endingAt`, the usage the state records so far for the period that ends then (the next
+ * cycle's arrears, labelled as usage to date: it may still grow).
+ */
+export const outgoingArrears = (sub: Subscription, plan: Plan, at: number, ctx: PriceContext, endingAt?: number): Array<DraftLine> => {
   const anchor = ms(sub.billingAnchor)
   const out: Array<DraftLine> = []
   for (const p of planPrices(plan)) {
     if (p.kind !== "item" || billingKind(p) !== "arrears") continue
     const interval = recurringInterval(p.price.interval)
     if (interval === undefined) continue
+    const period = periodAt(anchor, interval, at)
+    if (endingAt !== undefined && period.end !== endingAt) continue
     const overage = billableUnits(usedOf(sub, p.item.featureId), p.item.included)
     const exact = Rational.mul(tierPrice(p.price, overage, ctx.currency, ctx.catalog), Money.minorPerMajor(ctx.currency))
     const amount = Rational.roundHalfAwayFromZero(exact)
     if (amount === 0n) continue
-    const period = periodAt(anchor, interval, at)
     const unitPrice = p.price.amount !== undefined && p.price.billingUnits === 1 ? amountIn(p.price.amount, ctx.currency, ctx.catalog) : undefined
-    out.push(draft("arrears", plan.id, p.item.featureId, describeArrears(p.item.feature, overage, unitPrice, ctx.currency), overage, { start: period.start, end: at }, amount,
-      priceDerivation(p, overage, exact, exact, undefined, ctx)))
+    const description = describeArrears(p.item.feature, overage, unitPrice, ctx.currency)
+    const derivation = priceDerivation(p, overage, exact, exact, undefined, ctx)
+    out.push(endingAt === undefined
+      ? draft("arrears", plan.id, p.item.featureId, description, overage, { start: period.start, end: at }, amount, derivation)
+      : draft("arrears", plan.id, p.item.featureId, `${description} (usage to date)`, overage, { start: period.start, end: endingAt }, amount, { ...derivation, usageToDate: true }))
   }
   return out
 }

@@ -22,6 +22,7 @@ import { fastCustomer, fastRequest, NOT_FAST } from "./internal/fastDecode.ts"
 import { guardInput } from "./internal/inputGuard.ts"
 import { issueLeaves } from "./internal/issuePaths.ts"
 import { normalizeCatalog } from "./internal/normalizeCatalog.ts"
+import { encodePolicy } from "./ProrationPolicy.ts"
 import * as Rational from "./Rational.ts"
 
 /** A decoded attach document: the catalog model, the customer's state and the request. */
@@ -222,7 +223,8 @@ const encodePlan = (p: Plan): Json => ({
   version: p.version,
   ...(p.price === undefined ? {} : { price: { amount: decimalString(p.price.amount), ...intervalFields(p.price.interval), ...currencyFields(p.price.currencies) } }),
   items: p.items.map(encodeItem),
-  ...(p.freeTrial === undefined ? {} : { freeTrial: { length: p.freeTrial.length, unit: p.freeTrial.unit, cardRequired: p.freeTrial.cardRequired } })
+  ...(p.freeTrial === undefined ? {} : { freeTrial: { length: p.freeTrial.length, unit: p.freeTrial.unit, cardRequired: p.freeTrial.cardRequired } }),
+  ...(p.prorationPolicy === undefined ? {} : { prorationPolicy: encodePolicy(p.prorationPolicy) })
 })
 
 const encodeDiscount = (d: Discount): Json => ({
@@ -249,7 +251,8 @@ export const encodeCatalog = (catalog: Catalog): unknown => ({
   defaultCurrency: catalog.defaultCurrency,
   features: catalog.features.map(encodeFeature),
   plans: catalog.plans.map(encodePlan),
-  discounts: catalog.discounts.map(encodeDiscount)
+  discounts: catalog.discounts.map(encodeDiscount),
+  ...(catalog.prorationPolicy === undefined ? {} : { prorationPolicy: encodePolicy(catalog.prorationPolicy) })
 })
 
 /**

@@ -21,6 +21,7 @@ import {
 } from "./Errors.ts"
 import { addLength } from "./Interval.ts"
 import { planActions } from "./internal/actions.ts"
+import { customDerivation } from "./internal/derivation.ts"
 import { type DraftLine, sortLines } from "./internal/draft.ts"
 import { finalizeLines, sumLines } from "./internal/finalize.ts"
 import {
@@ -33,6 +34,7 @@ import {
   type Entry, billingKey, currentPeriodEnd, customerFingerprint, isTrialingAt, newSubscriptionId, patched, type SubscriptionIds, subscriptionIds
 } from "./internal/working.ts"
 import * as Money from "./Money.ts"
+import { policyOf } from "./ProrationPolicy.ts"
 import type { AttachPreview, Change, Scenario, Timing } from "./Preview.ts"
 import { isFree, isOneOff, isRecurring, pricedIn } from "./Pricing.ts"
 import { type Held, classify, isMainPlan, scopeOf } from "./Scenario.ts"
@@ -102,7 +104,11 @@ const plan = ({ catalog, customer, request }: AttachInput): AttachPreview => {
     fail(new InvalidRequest({ reason: "customer_mismatch", message: `The request is for customer "${request.customerId}" but the document holds customer "${customer.id}"` }))
   }
   const currency = Money.normalizeCurrency(request.currency ?? customer.currency ?? catalog.defaultCurrency)
-  const ctx: Ctx = { catalog, currency, request, customer, at: ms(request.at) }
+  const ctx: Ctx = {
+    catalog, currency, request, customer, at: ms(request.at),
+    policy: request.prorationPolicy === undefined ? undefined : policyOf(request.prorationPolicy),
+    timeZone: customer.timeZone
+  }
   const plans = request.plans.map((rp) => resolvePlan(ctx, rp))
   checkMultiPlan(ctx, plans)
   const acc: Acc = {
@@ -131,8 +137,8 @@ const plan = ({ catalog, customer, request }: AttachInput): AttachPreview => {
   // Today's invoice is that of the subscription the attach bills, or, when it bills none (a switch
   // to a free plan), that of the subscription it ends, whose discounts still apply to its credits.
   const discounts = activeDiscounts(ctx, acc, requestDiscounts, touchedKey ?? acc.ended[0])
-  const todayDiscounted = applyDiscounts(todayLines, discounts, currency, catalog, { start: ctx.at, first: true })
-  const lines = finalizeLines(todayDiscounted, currency) ?? outOfRange()
+  const todayDiscounted = applyDiscounts(todayLines, discounts, currency, catalog, { start: ctx.at, first: true, plans: plans.map((p) => p.plan.id) })
+  const lines = finalizeLines(todayDiscounted, currency, catalog) ?? outOfRange()
   const totals = sumLines(todayDiscounted)
   const balance = BigInt(customer.creditBalance ?? 0)
   const creditApplied = totals.total > 0n ? (balance < totals.total ? balance : totals.total) : 0n
@@ -577,7 +583,8 @@ const customLines = (ctx: Ctx): Array<DraftLine> =>
       quantity: 1,
       period: null,
       amount: Money.toMinor(amount, ctx.currency),
-      discounts: []
+      discounts: [],
+      derivation: customDerivation(amount, ctx.currency)
     }
   })
 

@@ -68,7 +68,7 @@ const run = async (command: Command): Promise<number> => {
         await print(toJson(output, 2) + "\n")
         return 1
       }
-      await print(command.format === "table" ? formatPreviewTable(output) : toJson(output, 2) + "\n")
+      await print(command.format === "table" ? formatPreviewTable(output, { explain: command.explain === true }) : toJson(output, 2) + "\n")
       return 0
     }
   }

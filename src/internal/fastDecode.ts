@@ -14,6 +14,8 @@
  */
 import type { AttachRequest } from "../AttachRequest.ts"
 import type { Customer } from "../Customer.ts"
+import { PRESETS } from "../ProrationPolicy.ts"
+import { isTimeZone } from "./zonedDays.ts"
 import { isCurrencyCode, isId, isInstant, isNonNegativeInt, isNonNegativeNumber, isPositiveInt, isQuantity } from "./schemaKit.ts"
 
 /** The answer of a fast decoder that is not sure: decode with Schema instead. */
@@ -32,6 +34,7 @@ const positiveInt = check(isPositiveInt)
 const nonNegativeInt = check(isNonNegativeInt)
 const nonNegativeNumber = check(isNonNegativeNumber)
 const quantity = check(isQuantity)
+const timeZone = check((u) => typeof u === "string" && isTimeZone(u))
 const stringOrFiniteNumber = check((u) => typeof u === "string" || (typeof u === "number" && Number.isFinite(u)))
 
 const literals = (values: ReadonlyArray<string | boolean>): Decoder => {
@@ -177,7 +180,8 @@ const decoders = (mode: Mode): { readonly customer: Decoder; readonly request: D
     ["creditBalance", nonNegativeInt, "optional"],
     ["trialsUsed", array(mode, id), "optional"],
     ["subscriptions", array(mode, subscription), "optional"],
-    ["discounts", array(mode, appliedDiscount), "optional"]
+    ["discounts", array(mode, appliedDiscount), "optional"],
+    ["timeZone", timeZone, "optional"]
   ])
 
   // Mirrors src/AttachRequest.ts (and FreeTrialSchema of src/Catalog.ts).
@@ -217,7 +221,9 @@ const decoders = (mode: Mode): { readonly customer: Decoder; readonly request: D
     ["customLineItems", array(mode, struct(mode, [["amount", stringOrFiniteNumber], ["description", anyString]])), "optional"],
     ["successUrl", anyString, "optional"],
     // A record of unknown values: rare, and Schema's copy rules for odd keys are not worth mirroring.
-    ["checkoutSessionParams", never, "optional"]
+    ["checkoutSessionParams", never, "optional"],
+    // A preset name; the object form is left to Schema.
+    ["prorationPolicy", literals(PRESETS), "optional"]
   ])
   return { customer, request }
 }

@@ -17,7 +17,9 @@ export const RequestedPlanSchema = Schema.Struct({
   planId: Id,
   version: Schema.optionalKey(PositiveInt),
   entityId: Schema.optionalKey(Schema.String),
-  featureQuantities: Schema.optionalKey(Schema.Array(FeatureQuantity))
+  featureQuantities: Schema.optionalKey(Schema.Array(FeatureQuantity)),
+  /** The held subscription this request changes (its quantities, or an uncancel) instead of adding an instance. */
+  subscriptionId: Schema.optionalKey(Id)
 })
 
 /** Schema of the attach request (SPEC §5). */

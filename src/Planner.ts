@@ -292,7 +292,7 @@ const recordChange = (acc: Acc, plan: Plan, scope: string | null, scenario: Scen
 
 const attachOne = (ctx: Ctx, acc: Acc, requested: RequestedPlan, plan: Plan): void => {
   const scope = scopeFor(ctx, requested)
-  const c = classify(plan, scope, held(acc), quantitiesDiffer(requested), ctx.currency, ctx.catalog)
+  const c = classify(plan, scope, held(acc), quantitiesDiffer(requested), ctx.currency, ctx.catalog, requested.subscriptionId)
   switch (c.scenario) {
     case "active": {
       const current = c.current as Held

@@ -63,22 +63,28 @@ export const classify = (
   held: ReadonlyArray<Held>,
   quantitiesDiffer: (current: Held) => boolean,
   currency: string,
-  catalog: Catalog
+  catalog: Catalog,
+  subscriptionId?: string
 ): Classification => {
+  // A request naming a held subscription of this plan changes that one (an add-on too) in place.
+  const targeted = subscriptionId === undefined ? undefined
+    : held.find((h) => h.sub.id === subscriptionId && h.plan.id === plan.id && scopeOf(h.sub) === scope && isCurrent(h.sub))
+  if (targeted !== undefined) return { scenario: heldScenario(targeted, quantitiesDiffer), current: targeted, scheduled: undefined }
   const inGroup = held.filter((h) => scopeOf(h.sub) === scope && isMainPlan(h.plan) && h.plan.group === plan.group)
   const current = inGroup.find((h) => isCurrent(h.sub))
   const scheduled = inGroup.find((h) => h.sub.status === "scheduled")
   return { scenario: scenarioOf(plan, current, scheduled, quantitiesDiffer, currency, catalog), current, scheduled }
 }
 
+/** The scenario of attaching the plan a subscription already holds: renew, a quantity change, or nothing. */
+const heldScenario = (current: Held, quantitiesDiffer: (current: Held) => boolean): Scenario =>
+  current.sub.cancelAtPeriodEnd === true ? "renew" : quantitiesDiffer(current) ? "update_prepaid_quantity" : "active"
+
 const scenarioOf = (
   plan: Plan, current: Held | undefined, scheduled: Held | undefined, quantitiesDiffer: (current: Held) => boolean, currency: string, catalog: Catalog
 ): Scenario => {
   if (isOneOff(plan) || plan.addOn || current === undefined) return "new"
-  if (current.plan.id === plan.id && current.plan.version === plan.version) {
-    if (current.sub.cancelAtPeriodEnd === true) return "renew"
-    return quantitiesDiffer(current) ? "update_prepaid_quantity" : "active"
-  }
+  if (current.plan.id === plan.id && current.plan.version === plan.version) return heldScenario(current, quantitiesDiffer)
   if (scheduled !== undefined && scheduled.plan.id === plan.id && scheduled.plan.version === plan.version) return "scheduled"
   if (isFree(current.plan) && isFree(plan)) return "new"
   if (isUpgrade(current.plan, plan, currency, catalog)) return "upgrade"

@@ -102,3 +102,9 @@ export {
   type PricingTable, type PricingTableEntry, type PricingTableInput, previewPricingTable, previewPricingTablePromise,
   previewPricingTableSync, type RecurringAmount, type UnavailableReason
 } from "./PricingTable.ts"
+
+// Timeline (issue #15) ----------------------------------------------------------------------
+// Every invoice and event an attach leads to over N cycles. See docs/timeline.md.
+export type { Timeline, TimelineEvent, TimelineInvoice, TimelineOptions, TrialEndWithoutCard } from "./timeline/Timeline.ts"
+export { TimelineOptionError } from "./timeline/Timeline.ts"
+export { type TimelineError, previewTimeline, previewTimelinePromise, previewTimelineSync, timelineDocument, timelineOf } from "./timeline/preview.ts"

@@ -13,6 +13,7 @@ describe("serve arguments", () => {
     expect(parseServeArgs(["--catalog", "c.json", "--port", "8787", "--key", "k1"], { ATTACH_PLANNER_KEY: "k2" }))
       .toEqual({ catalog: "c.json", port: 8787, key: "k1", host: "127.0.0.1" })
     expect(parseServeArgs(["--catalog=c.json", "--port=0"], { ATTACH_PLANNER_KEY: "k2" })).toMatchObject({ port: 0, key: "k2" })
+    expect(parseServeArgs(["--catalog=c.json", "--port=0", "--test-card", "pm_card_visa"], { ATTACH_PLANNER_KEY: "k2" })).toMatchObject({ testCard: "pm_card_visa" })
   })
 
   it.each([
@@ -48,5 +49,24 @@ describe("serve over an Autumn product file", () => {
     }
     const [code] = (await once(child, "exit")) as [number | null]
     expect(code).toBe(0)
+  })
+})
+
+describe("serve --test-card", () => {
+  it("gives every new customer the card: the documented checkout call is charged $20.00 at once, no url", async () => {
+    const child = spawnCli(["serve", "--catalog", "test/fixtures/autumn/checkout-pro-v1.json", "--port", "0", "--key", "am_sk_card", "--test-card", "pm_card_visa"])
+    try {
+      const [chunk] = (await once(child.stdout, "data")) as [Buffer]
+      const url = chunk.toString().trim()
+      const post = (path: string, body: unknown) =>
+        fetch(`${url}${path}`, { method: "POST", headers: { authorization: "Bearer am_sk_card" }, body: JSON.stringify(body) }).then((r) => r.json())
+      expect(await post("/v1/billing.attach", { customer_id: "user_123", plan_id: "pro" }))
+        .toMatchObject({ customer_id: "user_123", invoice: { status: "paid", total: 2000 }, payment_url: null })
+      const sandbox = (await post("/v1/sandbox.state", {})) as { readonly charges: ReadonlyArray<{ readonly amount: number; readonly paymentMethod: string }> }
+      expect(sandbox.charges.map((c) => [c.amount, c.paymentMethod])).toEqual([[2000, "pm_card_visa"]])
+    } finally {
+      child.kill("SIGTERM")
+    }
+    await once(child, "exit")
   })
 })

@@ -208,7 +208,7 @@ describe("a PGlite directory", () => {
   it("is one process's at a time, and keeps its data", async () => {
     const dir = tempDir()
     const first = await opened(dir)
-    expect(await openStore(dir)).toMatch(/is in use by process \d+/)
+    expect(await openStore(dir)).toMatch(/is in use: .*lock is held by process \d+/)
     await run(first.customers.create(ada))
     await run(first.close)
     const again = await opened(dir)

@@ -31,8 +31,13 @@ const quantityOf = (s: Subscription): number => {
   return q.length === 0 ? 1 : Math.max(...q.map((x) => x.quantity))
 }
 
-/** The current period: the trial while trialing, else the shortest recurring price's period at `at`. */
-const periodOf = (options: AutumnOptions, s: Subscription, at: number): { readonly start: number | null; readonly end: number | null } => {
+/**
+ * The current period of a subscription at `at` (epoch ms): the trial while trialing, else the
+ * shortest recurring price's period; `null`s for a scheduled or one-off plan.
+ *
+ * @example currentPeriodOf(options, proSubscription, Date.parse("2025-01-16T00:00:00Z")) // { start: 1735689600000, end: 1738368000000 }
+ */
+export const currentPeriodOf = (options: AutumnOptions, s: Subscription, at: number): { readonly start: number | null; readonly end: number | null } => {
   const plan = findPlan(options.catalog, s.planId, s.version)
   if (plan === undefined || s.status === "scheduled") return { start: null, end: null }
   const trialEnd = ms(s.trialEndsAt)
@@ -53,7 +58,7 @@ const listed = (customer: Customer): ReadonlyArray<Subscription> =>
 
 const subscriptionView = (options: AutumnOptions, at: number) => (s: Subscription) => {
   const plan = findPlan(options.catalog, s.planId, s.version)
-  const period = periodOf(options, s, at)
+  const period = currentPeriodOf(options, s, at)
   return {
     id: s.id,
     plan_id: s.planId,
@@ -75,7 +80,7 @@ const subscriptionView = (options: AutumnOptions, at: number) => (s: Subscriptio
 const productOfSubscription = (options: AutumnOptions, customer: Customer, at: number) => (s: Subscription) => {
   const plan = findPlan(options.catalog, s.planId, s.version)
   const items: ReadonlyArray<ProductItem> = plan === undefined ? [] : productView({ catalog: options.catalog, env: options.env ?? "sandbox", currency: customer.currency ?? options.catalog.defaultCurrency }, plan, { scenario: undefined, hasTrial: false }).items
-  const period = periodOf(options, s, at)
+  const period = currentPeriodOf(options, s, at)
   return {
     id: s.planId,
     name: plan?.name ?? s.planId,
@@ -139,7 +144,7 @@ const CustomerIdBody = Schema.Struct({ customer_id: Schema.String, expand: Schem
 
 const CreateBody = Schema.Struct({
   ...CustomerDataSchema.fields,
-  customer_id: Schema.NullOr(Schema.String),
+  customer_id: Schema.optionalKey(Schema.NullOr(Schema.String)),
   id: Schema.optionalKey(Schema.NullOr(Schema.String)),
   expand: Schema.optionalKey(Schema.Array(Schema.String)),
   errorOnNotFound: Schema.optionalKey(Schema.Boolean)
@@ -217,7 +222,7 @@ export const getOrCreateCustomer = (options: AutumnOptions, body: unknown, param
  */
 export const listCustomers = (options: AutumnOptions, body: unknown, params: Readonly<Record<string, string>> = {}) =>
   Effect.gen(function* () {
-    const b = yield* Effect.fromResult(decodeWith(ListBody, body ?? {}))
+    const b = yield* Effect.fromResult(decodeWith(ListBody, params["__route"] === "v1" ? legacyListBody(body) : body ?? {}))
     const offset = b.start_cursor === undefined || b.start_cursor === "" ? 0 : Number(b.start_cursor)
     if (!Number.isSafeInteger(offset) || offset < 0) return yield* invalidInputs("start_cursor", `expected a cursor from a previous page, got ${JSON.stringify(b.start_cursor)}`)
     const limit = b.limit ?? 10
@@ -229,6 +234,16 @@ export const listCustomers = (options: AutumnOptions, body: unknown, params: Rea
     const next = offset + list.length < page.total ? String(offset + list.length) : null
     return shape === "v1" ? { list, total: page.total, offset, limit } : { list, next_cursor: next }
   })
+
+/** The 0.x query `?limit=10&offset=20` as a 1.x body (numbers, `offset` as the cursor). */
+const legacyListBody = (query: unknown): Record<string, unknown> => {
+  const q = typeof query === "object" && query !== null ? (query as Record<string, unknown>) : {}
+  const number = (v: unknown): unknown => (typeof v === "string" && /^\d{1,9}$/.test(v) ? Number(v) : v)
+  return {
+    ...(q["limit"] === undefined ? {} : { limit: number(q["limit"]) }),
+    ...(q["offset"] === undefined ? {} : { start_cursor: String(q["offset"]) })
+  }
+}
 
 const ListBody = Schema.Struct({
   start_cursor: Schema.optionalKey(Schema.String),

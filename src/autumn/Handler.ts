@@ -3,17 +3,26 @@
  * at Autumn's paths, so that Autumn's official clients can be pointed at it. Runs on Node ≥ 20,
  * Bun, Deno and edge workers.
  *
- * - `POST /v1/checkout`, `/v1/billing.attach`, `/v1/billing.preview_attach`,
- *   `/v1/billing.multi_attach`, `/v1/billing.preview_multi_attach`.
- * - **Authentication**: `Authorization: Bearer <key>` with one of `keys`; otherwise 401 and
- *   nothing runs (not even the body is read).
+ * - The routes of `AUTUMN_ROUTES` (./Routes.ts): billing, customers, plans and the 0.x routes; `x-api-version` selects the response
+ *   shapes (1.x: v1, 2.1 and above: v2; anything else is a 400).
+ * - **Authentication**: `Authorization: Bearer <key>` with one of `keys`, compared in constant
+ *   time; otherwise 401 and nothing runs (not a byte of the body is read).
+ * - **Bounded requests**: a body over `maxBodyBytes` (1 MB) is refused with 413 while it streams,
+ *   one not received within `bodyTimeoutMs` (10 s) with 408; bodies must be valid UTF-8 JSON
+ *   nested at most 64 levels; at most `maxPlans` (100) plans per request; customer ids with
+ *   control characters or invalid UTF-8 are a 400.
+ * - **Errors**: every error body is Autumn's `{ code, message }` plus `request_id` (also the
+ *   `x-request-id` header of every response); a 500 says only "internal error" — the cause goes
+ *   to `log` with the request id.
  * - **One request per customer at a time**: requests for the same `customer_id` wait for each
- *   other and run in arrival order (a second attach plans from the state the first one left, so
- *   two concurrent attaches cannot both charge); requests for different customers run together.
+ *   other and run in arrival order — across every process on one PostgreSQL database when
+ *   `store` is one (a second attach plans from the state the first one left, so two concurrent
+ *   attaches cannot both charge); after `lockWaitMs` (10 s) a waiting request gets 409
+ *   `customer_busy`. Requests for different customers run together.
  * - **`Idempotency-Key`**: the same key with the same route and body replays the stored response
  *   (header `Idempotent-Replayed: true`) without running again; with another route or body it is
- *   refused (422 `idempotency_key_reused`). Keys are per API key and kept for the handler's
- *   lifetime; a 5xx response is not kept, so the request may be retried.
+ *   refused (422 `idempotency_key_reused`). Keys are per API key and kept in `store` for
+ *   `idempotencyTtlMs` (24 h); a 5xx response is not kept, so the request may be retried.
  *
  * @example
  * const handler = Autumn.makeAutumnHandler({ catalog, keys: ["am_sk_test_1"], customers: Autumn.makeMemoryStore(), provider: Sandbox.make().port })
@@ -21,18 +30,24 @@
  */
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
-import { customerFingerprint } from "../internal/working.ts"
+import { customerFingerprint, fnv1a64 } from "../internal/working.ts"
 import { type PaymentPort, PaymentProvider } from "../Provider.ts"
+import { memoryStore } from "../store/memoryStore.ts"
+import { IDEMPOTENCY_TTL_MS, type StoreOps } from "../store/Store.ts"
 import { type AutumnApiError, errorBody } from "./ApiError.ts"
 import { CustomerStore, type CustomerStoreOps } from "./CustomerStore.ts"
-import { makeIdempotencyKeys, type StoredResponse } from "./internal/idempotency.ts"
-import { makeKeyedLock } from "./internal/keyedLock.ts"
+import { authenticate } from "./internal/auth.ts"
+import { readJsonBody } from "./internal/body.ts"
+import { once, type StoredResponse } from "./internal/idempotency.ts"
+import { checkRequest, MAX_PLANS_PER_REQUEST } from "./internal/requestChecks.ts"
 import { type AutumnOptions, resume } from "./Operations.ts"
-import { type Operation, resolveRoute, routeCustomerId } from "./Routes.ts"
+import { apiShape, type Operation, resolveRoute, routeCustomerId } from "./Routes.ts"
 
 /**
- * The handler's options: the operations' options, the API keys it accepts, and the two ports.
- * `basePath` is a prefix before `/v1` (default none).
+ * The handler's options: the operations' options, the API keys it accepts, the two ports, and
+ * the bounds of a request. `basePath` is a prefix before `/v1` (default none). `store` holds
+ * the customer locks and idempotency records (default: in memory, this handler's own); pass the
+ * store whose `customers` these are to share them across processes and restarts.
  *
  * @example const options: AutumnHandlerOptions = { catalog, keys: [process.env.KEY ?? ""], customers: Autumn.makeMemoryStore(), provider }
  */
@@ -41,38 +56,38 @@ export interface AutumnHandlerOptions extends AutumnOptions {
   readonly customers: CustomerStoreOps
   readonly provider: PaymentPort
   readonly basePath?: string
+  readonly store?: Pick<StoreOps, "withCustomer" | "getIdempotency" | "putIdempotency" | "deleteIdempotency" | "pruneIdempotency">
+  /** Largest body accepted, in bytes (default 1 MB). */
+  readonly maxBodyBytes?: number
+  /** How long a body may take to arrive (default 10 s). */
+  readonly bodyTimeoutMs?: number
+  /** Most plans in one request (default 100). */
+  readonly maxPlans?: number
+  /** How long a request waits for its customer's lock before a 409 (default 10 s). */
+  readonly lockWaitMs?: number
+  readonly idempotencyTtlMs?: number
+  /** Where internal errors go (default: standard error). */
+  readonly log?: (line: string) => void
 }
 
-const json = (r: StoredResponse, headers: Record<string, string> = {}): Response =>
-  new Response(JSON.stringify(r.body), { status: r.status, headers: { "content-type": "application/json", ...headers } })
+/** The default largest body: 1 MB. @example DEFAULT_MAX_BODY_BYTES // 1048576 */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+
+const MAX_DEPTH = 64
+
+const json = (r: StoredResponse, requestId: string, headers: Record<string, string> = {}): Response => {
+  const body = r.status >= 400 && typeof r.body === "object" && r.body !== null ? { ...r.body, request_id: requestId } : r.body
+  return new Response(JSON.stringify(body), { status: r.status, headers: { "content-type": "application/json", "x-request-id": requestId, ...headers } })
+}
 
 const failure = (status: number, code: string, message: string): StoredResponse => ({ status, body: { code, message } })
 
-/** Constant-time comparison of two keys (the time does not depend on where they differ). */
-const sameKey = (a: string, b: string): boolean => {
-  let diff = a.length ^ b.length
-  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a.charCodeAt(i) | 0) ^ (b.charCodeAt(i) | 0)
-  return diff === 0
-}
+const newRequestId = (): string => `req_${globalThis.crypto.randomUUID().replace(/-/g, "")}`
 
-/** The index of the key the request authenticates with, or the 401 response. */
-const authenticate = (request: Request, keys: ReadonlyArray<string>): number | StoredResponse => {
-  const header = request.headers.get("authorization")
-  if (header === null || header.trim() === "") return failure(401, "no_auth_header", "Authorization header missing: send Authorization: Bearer <secret key>")
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
-  if (match === null) return failure(401, "invalid_auth_header", "Authorization header must be Bearer <secret key>")
-  const given = match[1] ?? ""
-  const index = keys.findIndex((k) => k !== "" && sameKey(k, given))
-  return index < 0 ? failure(401, "invalid_secret_key", "Invalid secret key") : index
-}
-
-const parseBody = async (request: Request): Promise<{ readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly response: StoredResponse }> => {
-  const text = await request.text()
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown }
-  } catch {
-    return { ok: false, response: failure(400, "invalid_inputs", "(body): is not valid JSON") }
-  }
+/** A GET's query parameters as its body (`undefined` without any). */
+const queryOf = (url: string): Record<string, string> | undefined => {
+  const params = new URL(url).searchParams
+  return params.size === 0 ? undefined : Object.fromEntries(params)
 }
 
 /**
@@ -87,63 +102,96 @@ export type AutumnHandler = ((request: Request) => Promise<Response>) & {
 }
 
 /**
- * Makes the fetch handler. Each call has its own locks and idempotency record; share one handler
- * per process (several processes over one store need the store's compare-and-set, which the
- * operations use, and a shared idempotency record, which this handler does not provide).
+ * Makes the fetch handler. Share one handler per process; processes sharing one PostgreSQL
+ * `store` behave as one server (locks and idempotency records are the store's).
  *
  * @example
  * const handler = makeAutumnHandler({ catalog, keys: ["sk_1"], customers: makeMemoryStore(), provider: Sandbox.make().port })
  * const response = await handler(new Request("http://localhost/v1/billing.attach", { method: "POST", headers: { authorization: "Bearer sk_1" }, body: JSON.stringify({ customer_id: "cus_1", plan_id: "pro" }) }))
  */
 export const makeAutumnHandler = (options: AutumnHandlerOptions): AutumnHandler => {
-  const lock = makeKeyedLock()
-  const idempotency = makeIdempotencyKeys()
+  const store = options.store ?? memoryStore()
   const base = (options.basePath ?? "").replace(/\/+$/, "")
+  const limits = { maxBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, timeoutMs: options.bodyTimeoutMs ?? 10_000, maxDepth: MAX_DEPTH }
+  const waitMs = options.lockWaitMs ?? 10_000
+  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`))
+  let keyedSincePrune = 0
 
-  const runEffect = (effect: Effect.Effect<unknown, AutumnApiError, CustomerStore | PaymentProvider>): Promise<StoredResponse> =>
+  const internal = (requestId: string, cause: unknown): StoredResponse => {
+    log(`attach-planner: internal error in ${requestId}: ${cause instanceof Error ? cause.stack ?? cause.message : String(cause)}`)
+    return failure(500, "internal_error", `Internal error (request ${requestId}); the server's log has the details`)
+  }
+
+  const runEffect = (requestId: string, effect: Effect.Effect<unknown, AutumnApiError, CustomerStore | PaymentProvider>): Promise<StoredResponse> =>
     Effect.runPromise(Effect.result(effect.pipe(
       Effect.provideService(CustomerStore, options.customers),
       Effect.provideService(PaymentProvider, options.provider)
     ))).then(
-      (r): StoredResponse => (Result.isSuccess(r) ? { status: 200, body: r.success } : { status: r.failure.status, body: errorBody(r.failure) }),
-      (cause: unknown): StoredResponse => failure(500, "internal_error", `internal error: ${cause instanceof Error ? cause.message : String(cause)}`)
+      (r): StoredResponse => {
+        if (Result.isSuccess(r)) return { status: 200, body: r.success }
+        return r.failure.status === 500 ? internal(requestId, r.failure.message) : { status: r.failure.status, body: errorBody(r.failure) }
+      },
+      (cause: unknown): StoredResponse => internal(requestId, cause)
     )
 
-  const runOperation = (operation: Operation, body: unknown, params: Readonly<Record<string, string>>): Promise<StoredResponse> =>
-    runEffect(operation(options, body, params))
+  /** Runs `task` holding the customer's lock; 409 when it could not be had in time. */
+  const locked = (customerId: string, task: Effect.Effect<{ readonly response: StoredResponse; readonly replayed: boolean }>) =>
+    Effect.runPromise(Effect.catchTag(store.withCustomer(customerId, waitMs, task), "CustomerBusy", (busy) =>
+      Effect.succeed({ response: failure(409, "customer_busy", busy.message), replayed: false })))
 
-  const handle = async (request: Request): Promise<Response> => {
-    const keyIndex = authenticate(request, options.keys)
-    if (typeof keyIndex !== "number") return json(keyIndex)
-    const path = new URL(request.url).pathname.replace(/\/+$/, "")
+  const pruneNow = (): void => {
+    if (++keyedSincePrune < 1000) return
+    keyedSincePrune = 0
+    Effect.runFork(Effect.ignore(store.pruneIdempotency(Date.now())))
+  }
+
+  const handle = async (request: Request, requestId: string): Promise<Response> => {
+    const who = authenticate(request.headers.get("authorization"), options.keys)
+    if (typeof who !== "number") return json(failure(who.status, who.code, who.message), requestId)
+    const url = new URL(request.url)
+    const path = url.pathname.replace(/\/+$/, "")
     const route = path.startsWith(base) ? resolveRoute(request.method, path.slice(base.length)) : undefined
-    if (route === undefined) return json(failure(404, "not_found", `No route ${path}`))
-    const operation = route.operation
+    if (route === undefined) return json(failure(404, "not_found", `No route ${path}`), requestId)
+    const operation: Operation | undefined = route.operation
     if (operation === undefined) {
-      return json(failure(405, "method_not_allowed", `${path} takes ${route.methods.join(", ")}`), { allow: route.methods.join(", ") })
+      return json(failure(405, "method_not_allowed", `${path} takes ${route.methods.join(", ")}`), requestId, { allow: route.methods.join(", ") })
     }
-    let raw: unknown = undefined
+    const shape = apiShape(request.headers.get("x-api-version"))
+    if (Result.isFailure(shape)) return json({ status: shape.failure.status, body: errorBody(shape.failure) }, requestId)
+    const params = shape.success === undefined ? route.params : { ...route.params, __shape: shape.success }
+    // A GET's query parameters are its body (0.x: `GET /customers?limit=10`).
+    let raw: unknown = request.method === "GET" ? queryOf(request.url) : undefined
     if (request.method !== "GET") {
-      const body = await parseBody(request)
-      if (!body.ok) return json(body.response)
+      const body = await readJsonBody(request, limits)
+      if (!body.ok) return json({ status: body.failure.status, body: { code: body.failure.code, message: body.failure.message } }, requestId)
       raw = body.value
     }
-    const customerId = routeCustomerId(route.params, raw)
-    const execute = (): Promise<StoredResponse> => lock(customerId, () => runOperation(operation, raw, route.params))
+    const refused = checkRequest(raw, params, options.maxPlans ?? MAX_PLANS_PER_REQUEST)
+    if (refused !== undefined) return json({ status: refused.status, body: { code: refused.code, message: refused.message } }, requestId)
+    const customerId = routeCustomerId(params, raw)
+    const execute = Effect.promise(() => runEffect(requestId, operation(options, raw, params)))
     const key = request.headers.get("idempotency-key")
-    if (key === null || key === "") return json(await execute())
-    const claim = idempotency.claim(`${keyIndex}:${key}`, customerFingerprint({ path, body: raw }))
-    switch (claim.kind) {
-      case "conflict":
-        return json(failure(422, "idempotency_key_reused", `Idempotency-Key ${key} was used with another request`))
-      case "replay":
-        return json(await claim.response, { "idempotent-replayed": "true" })
-      case "first": {
-        const response = await execute()
-        claim.settle(response)
-        return json(response)
-      }
+    if (key === null || key === "") {
+      // A preview reads one state and writes nothing: it needs no lock.
+      if (path.includes(".preview_")) return json(await Effect.runPromise(execute), requestId)
+      return json((await locked(customerId, Effect.map(execute, (response) => ({ response, replayed: false })))).response, requestId)
     }
+    pruneNow()
+    const keyed = {
+      scope: fnv1a64(options.keys[who] ?? ""), key, requestHash: customerFingerprint({ path, body: raw }),
+      ttlMs: options.idempotencyTtlMs ?? IDEMPOTENCY_TTL_MS, now: Date.now()
+    }
+    const outcome = await locked(customerId, once(store, keyed, execute))
+    return json(outcome.response, requestId, outcome.replayed ? { "idempotent-replayed": "true" } : {})
   }
-  return Object.assign(handle, { resume: (customerId: string) => lock(customerId, () => runEffect(resume(customerId))) })
+
+  const guarded = (request: Request): Promise<Response> => {
+    const requestId = newRequestId()
+    return handle(request, requestId).catch((cause: unknown) => json(internal(requestId, cause), requestId))
+  }
+  return Object.assign(guarded, {
+    resume: (customerId: string) =>
+      locked(customerId, Effect.map(Effect.promise(() => runEffect(newRequestId(), resume(customerId))), (response) => ({ response, replayed: false })))
+        .then((o) => o.response)
+  })
 }

@@ -73,7 +73,8 @@ interface Found {
   readonly created: { readonly data: CustomerData; readonly profile: CustomerProfile } | undefined
 }
 
-const clockOf = (options: AutumnOptions): string => (options.now ?? (() => new Date().toISOString()))()
+/** The server's clock, as an ISO instant. @example clockOf({ catalog, now: () => "2025-01-16T00:00:00Z" }) // "2025-01-16T00:00:00Z" */
+export const clockOf = (options: AutumnOptions): string => (options.now ?? (() => new Date().toISOString()))()
 
 /**
  * The profile `customer_data` gives a new customer, created at `at` (ISO).
@@ -120,15 +121,20 @@ interface Resumed {
   readonly result: ExecuteResult | undefined
   /** The pending plan that ran, when there was one. */
   readonly plan?: AttachPreview
+  /** Whether a customer the store did not hold was stored by it. */
+  readonly stored?: boolean
 }
 
 /**
  * Executes the customer's pending plan again, if there is one: its result is stored when it
  * took effect; when the customer still has not acted it is kept if `keepWaiting` (a webhook that
  * came early), else dropped (the request at hand replaces it); a provider failure keeps it and
- * fails (503: retry later).
+ * fails (503: retry later). A plan is pending from before its first provider call (the
+ * execution journal), so one cut off half-way — the process killed between two calls — is
+ * completed here with the same idempotency keys, never charged twice. `created` is set for a
+ * customer the store does not hold yet (its first attach was cut off): it is created now.
  */
-const resumeFor = (customer: Customer, keepWaiting: boolean): Effect.Effect<Resumed, AutumnApiError, Services> =>
+const resumeFor = (customer: Customer, keepWaiting: boolean, created?: Found["created"]): Effect.Effect<Resumed, AutumnApiError, Services> =>
   Effect.gen(function* () {
     const store = yield* CustomerStore
     const pending = yield* store.getPending(customer.id)
@@ -136,22 +142,25 @@ const resumeFor = (customer: Customer, keepWaiting: boolean): Effect.Effect<Resu
     const outcome = yield* Effect.result(executeAttach(pending, customer))
     if (Result.isFailure(outcome) && outcome.failure._tag === "PaymentProviderError") return yield* fromExecuteError(outcome.failure)
     if (keepWaiting && Result.isSuccess(outcome) && !outcome.success.applied) return { customer, result: outcome.success, plan: pending }
+    if (Result.isFailure(outcome)) {
+      yield* store.setPending(customer.id, undefined)
+      return { customer, result: undefined }
+    }
+    if (created !== undefined) yield* storeCreated(outcome.success.customer, created)
+    else if (outcome.success.applied) yield* store.put(outcome.success.customer).pipe(Effect.mapError((e) => customerStateChanged(e.message)))
     yield* store.setPending(customer.id, undefined)
-    if (Result.isFailure(outcome)) return { customer, result: undefined }
-    if (!outcome.success.applied) return { customer, result: outcome.success, plan: pending }
-    yield* store.put(outcome.success.customer).pipe(Effect.mapError((e) => customerStateChanged(e.message)))
-    return { customer: outcome.success.customer, result: outcome.success, plan: pending }
+    return { customer: outcome.success.applied ? outcome.success.customer : customer, result: outcome.success, plan: pending, stored: created !== undefined }
   })
 
 
-interface Run {
+export interface Run {
   readonly customer: Customer
   readonly plan: AttachPreview
   readonly result: ExecuteResult | undefined
 }
 
 /** How a call runs: whether its plan is executed, and whether a plan already held is refused. */
-interface RunMode {
+export interface RunMode {
   readonly shouldExecute: (plan: AttachPreview) => boolean
   readonly refuseHeld: boolean
 }
@@ -176,11 +185,11 @@ const storeCreated = (customer: Customer, created: NonNullable<Found["created"]>
  * left it (a paid attach, or one waiting at a checkout or an unpaid invoice); an error stores
  * nothing, so a failed attach leaves no customer behind.
  */
-const run = (options: AutumnOptions, call: AttachCall, mode: RunMode): Effect.Effect<Run, AutumnApiError, Services> =>
+export const runCall = (options: AutumnOptions, call: AttachCall, mode: RunMode): Effect.Effect<Run, AutumnApiError, Services> =>
   Effect.gen(function* () {
     const store = yield* CustomerStore
     const found = yield* findCustomer(options, call)
-    const resumed: Resumed = found.created === undefined ? yield* resumeFor(found.customer, false) : { customer: found.customer, result: undefined }
+    const resumed = yield* resumeFor(found.customer, false, found.created)
     const customer = resumed.customer
     if (mode.refuseHeld) {
       // A retry of an attach whose pending plan just completed answers with that plan's outcome.
@@ -190,26 +199,28 @@ const run = (options: AutumnOptions, call: AttachCall, mode: RunMode): Effect.Ef
       yield* refuseHeldPlans(options.catalog, customer, call.request)
     }
     const plan = yield* Effect.fromResult(planFor(options, customer, call))
-    const created = found.created
+    const created = resumed.stored === true ? undefined : found.created
     if (!mode.shouldExecute(plan)) {
       if (created !== undefined) yield* storeCreated(customer, created)
       return { customer, plan, result: undefined }
     }
     if (created !== undefined && options.onCustomerCreated !== undefined) yield* options.onCustomerCreated(customer, created.data)
+    // Journaled before the first provider call: a cut-off execution is completed by the next request.
+    yield* store.setPending(customer.id, plan)
     const outcome = yield* Effect.result(executeAttach(plan, customer))
     if (Result.isFailure(outcome)) {
-      // A provider failure half-way: keep the plan, so that the next request completes it first.
-      if (outcome.failure._tag === "PaymentProviderError" && created === undefined) yield* store.setPending(customer.id, plan)
+      // A provider failure half-way keeps the plan, so that the next request completes it first.
+      if (outcome.failure._tag !== "PaymentProviderError") yield* store.setPending(customer.id, undefined)
       return yield* fromExecuteError(outcome.failure)
     }
     const result = outcome.success
     if (created !== undefined) yield* storeCreated(result.customer, created)
     else yield* store.put(result.customer, { ifFingerprint: plan.basedOn }).pipe(Effect.mapError((e) => customerStateChanged(e.message)))
-    if (!result.applied && result.requiredAction !== undefined) yield* store.setPending(customer.id, plan)
+    if (result.applied || result.requiredAction === undefined) yield* store.setPending(customer.id, undefined)
     return { customer, plan, result }
   })
 
-const preview = (options: AutumnOptions, call: AttachCall): Effect.Effect<PreviewResponse, AutumnApiError, CustomerStore> =>
+export const previewCall = (options: AutumnOptions, call: AttachCall): Effect.Effect<PreviewResponse, AutumnApiError, CustomerStore> =>
   Effect.gen(function* () {
     const { customer } = yield* findCustomer(options, call)
     const plan = yield* Effect.fromResult(planFor(options, customer, call))
@@ -217,7 +228,7 @@ const preview = (options: AutumnOptions, call: AttachCall): Effect.Effect<Previe
   })
 
 const execute = (options: AutumnOptions, call: AttachCall): Effect.Effect<AttachResponse, AutumnApiError, Services> =>
-  Effect.flatMap(run(options, call, { shouldExecute: () => true, refuseHeld: true }), ({ result }) =>
+  Effect.flatMap(runCall(options, call, { shouldExecute: () => true, refuseHeld: true }), ({ result }) =>
     result === undefined ? Effect.die("an executed run has a result") : Effect.succeed(attachResponse(call.customerId, call.entityId, result)))
 
 /**
@@ -242,7 +253,7 @@ export const multiAttach = (options: AutumnOptions, body: unknown): Effect.Effec
  * @example Autumn.previewAttach(options, { customer_id: "cus_1", plan_id: "premium" }) // Effect<PreviewResponse, …>
  */
 export const previewAttach = (options: AutumnOptions, body: unknown): Effect.Effect<PreviewResponse, AutumnApiError, CustomerStore> =>
-  Effect.flatMap(Effect.fromResult(decodeAttachBody(body)), (call) => preview(options, call))
+  Effect.flatMap(Effect.fromResult(decodeAttachBody(body)), (call) => previewCall(options, call))
 
 /**
  * `POST /v1/billing.preview_multi_attach`: what `billing.multi_attach` would do.
@@ -250,7 +261,7 @@ export const previewAttach = (options: AutumnOptions, body: unknown): Effect.Eff
  * @example Autumn.previewMultiAttach(options, { customer_id: "cus_1", plans: [{ plan_id: "pro" }] })
  */
 export const previewMultiAttach = (options: AutumnOptions, body: unknown): Effect.Effect<PreviewResponse, AutumnApiError, CustomerStore> =>
-  Effect.flatMap(Effect.fromResult(decodeMultiAttachBody(body)), (call) => preview(options, call))
+  Effect.flatMap(Effect.fromResult(decodeMultiAttachBody(body)), (call) => previewCall(options, call))
 
 /**
  * `POST /v1/checkout` (legacy): when the customer must pay through the provider's checkout (no
@@ -264,7 +275,7 @@ export const previewMultiAttach = (options: AutumnOptions, body: unknown): Effec
 export const checkout = (options: AutumnOptions, body: unknown): Effect.Effect<CheckoutResponse, AutumnApiError, Services> =>
   Effect.gen(function* () {
     const call = yield* Effect.fromResult(decodeCheckoutBody(body, options.catalog))
-    const { plan, result } = yield* run(options, call, { shouldExecute: (p) => p.checkout === "provider_checkout", refuseHeld: false })
+    const { plan, result } = yield* runCall(options, call, { shouldExecute: (p) => p.checkout === "provider_checkout", refuseHeld: false })
     return checkoutResponse(options.catalog, call.request, plan, result?.paymentUrl ?? null, options.env ?? "sandbox")
   })
 

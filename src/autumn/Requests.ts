@@ -166,7 +166,7 @@ export interface AttachCall {
 
 type Decoded<A> = Result.Result<A, AutumnApiError>
 
-const decodeOptions = { errors: "all", onExcessProperty: "error" } as const
+const decodeOptions = { errors: "all", onExcessProperty: "error", reportInput: true } as const
 
 /**
  * Decodes a request body with a schema; a bad field is a 400 naming its snake_case path.

@@ -24,16 +24,24 @@ const tokenOf = (data: CustomerData): string | undefined => {
 }
 
 /**
- * The `newCustomer` and `onCustomerCreated` options for a handler over `sandbox`.
+ * The `newCustomer` and `onCustomerCreated` options for a handler over `sandbox`. With
+ * `testCard` (e.g. `"pm_card_visa"`, what `serve --test-card` sets), every new customer gets that
+ * card unless its `customer_data` names another.
  *
- * @example makeAutumnHandler({ ...options, ...sandboxCustomers(sandbox) })
+ * @example makeAutumnHandler({ ...options, ...sandboxCustomers(sandbox, { testCard: "pm_card_visa" }) })
  */
-export const sandboxCustomers = (sandbox: SandboxOps): Required<Pick<AutumnOptions, "newCustomer" | "onCustomerCreated">> => ({
-  newCustomer: (customerId, data) => ({ ...defaultNewCustomer(customerId, data), hasPaymentMethod: tokenOf(data) !== undefined }),
-  onCustomerCreated: (customer, data) => {
-    const token = tokenOf(data)
-    return token === undefined
-      ? Effect.void
-      : Effect.mapError(sandbox.attachPaymentMethod(customer.id, token), (e) => invalidInputs(`customer_data.metadata.${TEST_PAYMENT_METHOD_FIELD}`, e.message))
+export const sandboxCustomers = (
+  sandbox: SandboxOps,
+  options: { readonly testCard?: string } = {}
+): Required<Pick<AutumnOptions, "newCustomer" | "onCustomerCreated">> => {
+  const cardOf = (data: CustomerData): string | undefined => tokenOf(data) ?? options.testCard
+  return {
+    newCustomer: (customerId, data) => ({ ...defaultNewCustomer(customerId, data), hasPaymentMethod: cardOf(data) !== undefined }),
+    onCustomerCreated: (customer, data) => {
+      const token = cardOf(data)
+      return token === undefined
+        ? Effect.void
+        : Effect.mapError(sandbox.attachPaymentMethod(customer.id, token), (e) => invalidInputs(`customer_data.metadata.${TEST_PAYMENT_METHOD_FIELD}`, e.message))
+    }
   }
-})
+}

@@ -15,7 +15,10 @@ export {
   CustomerChanged, CustomerExists, type CustomerPage, type CustomerProfile, CustomerStore, type CustomerStoreOps, layerMemory, makeMemoryStore
 } from "./CustomerStore.ts"
 export { type AutumnHandler, type AutumnHandlerOptions, makeAutumnHandler } from "./Handler.ts"
-export { AUTUMN_ROUTES, type Operation, resolveRoute, type ResolvedRoute, routeCustomerId } from "./Routes.ts"
+export { apiShape, AUTUMN_ROUTES, isMeteringRoute, type Operation, resolveRoute, type ResolvedRoute, type Route, routeCustomerId } from "./Routes.ts"
+export { previewUpdate, type PreviewUpdateResponse, updateSubscription } from "./Billing.ts"
+export { customerView, getCustomer, getOrCreateCustomer, listCustomers, updateCustomer } from "./Customers.ts"
+export { legacyAttach, type LegacyAttachResponse, legacyCancel } from "./Legacy.ts"
 export { attach, type AutumnOptions, checkout, defaultNewCustomer, multiAttach, previewAttach, previewMultiAttach, resume } from "./Operations.ts"
 export {
   type AttachCall, AttachBodySchema, CheckoutBodySchema, type CustomerData, CustomerDataSchema, decodeAttachBody, decodeCheckoutBody,
@@ -28,3 +31,5 @@ export {
   productItem, type ProductProperties, productProperties, productView, type ViewContext
 } from "./ProductView.ts"
 export { sandboxCustomers, TEST_PAYMENT_METHOD_FIELD } from "./SandboxCustomers.ts"
+// Plan listings priced for a customer by the pricing table (issue #16; docs/autumn-compat.md).
+export { getPlan, listPlans, listProducts } from "./Plans.ts"

@@ -38,6 +38,8 @@ Commands:
   preview --catalog CATALOG FILE   Preview FILE ({ customer, request }) against CATALOG.
   attach FILE --state STATE.json   Plan FILE and execute it against the sandbox provider kept in
                                    STATE.json (see "attach-planner attach --help").
+  pricing FILE                     Print the pricing table of FILE ({ catalog, customer, at }): every
+                                   plan's call to action and price (see "attach-planner pricing --help").
   serve --catalog FILE --port N --key KEY
                                    Serve Autumn's API (checkout, billing.attach, …) over FILE with the
                                    sandbox provider and in-memory customers; KEY may come from

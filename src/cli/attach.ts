@@ -1,11 +1,12 @@
 /**
- * `attach FILE --state STATE.json` (issue #4): plans the attach document in FILE and executes it
- * against the sandbox provider whose state is kept in STATE.json, together with the state of
- * every customer it has seen, so a customer can be walked through new → upgrade → downgrade
- * from the shell:
+ * `attach FILE --state PATH` (issue #4): plans the attach document in FILE and executes it
+ * against the sandbox provider whose state is kept in PATH, together with the state of every
+ * customer it has seen, so a customer can be walked through new → upgrade → downgrade from the
+ * shell:
  *
- * - STATE.json is `{ "provider": <sandbox state>, "customers": { "<id>": <customer state> } }`;
- *   it is created when missing and rewritten after every run.
+ * - PATH is a store directory or a `postgres://` URL (./attachState.ts), or a JSON state file
+ *   `{ "provider": <sandbox state>, "customers": { "<id>": <customer state> } }` (a name ending
+ *   in `.json`), created when missing and rewritten — under a lock, durably — after every run.
  * - A customer already in STATE.json is planned from its stored state: FILE's `customer` is then
  *   ignored (and may be left out). A new customer is taken from FILE and seeded into the sandbox
  *   (its balance, a `pm_card_visa` card when `hasPaymentMethod`, its paid subscriptions).
@@ -20,11 +21,9 @@
  * @example
  * // npm run --silent cli -- attach examples/new.json --state /tmp/sandbox.json --format table
  */
-import { readFile, rename, writeFile } from "node:fs/promises"
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
-import * as Schema from "effect/Schema"
-import { type Customer, CustomerSchema } from "../Customer.ts"
+import type { Customer } from "../Customer.ts"
 import { decodeAttachDocument } from "../Document.ts"
 import { type ErrorDocument, errorDocument } from "../Errors.ts"
 import { type ExecuteResult, executeAttach } from "../Execute.ts"
@@ -32,18 +31,22 @@ import { formatMinor } from "../Money.ts"
 import { planAttach } from "../Planner.ts"
 import type { AttachPreview } from "../Preview.ts"
 import { PaymentProvider } from "../Provider.ts"
-import * as Sandbox from "../Sandbox.ts"
-import { documentError, readJsonFile, toJson } from "./documents.ts"
+import type { AttachInput } from "../Document.ts"
+import type * as Sandbox from "../Sandbox.ts"
+import { type AttachState, openAttachState } from "./attachState.ts"
+import { readJsonFile, toJson } from "./documents.ts"
 
 /** The usage text of `attach`. @example process.stderr.write(ATTACH_USAGE) */
-export const ATTACH_USAGE = `Usage: attach-planner attach FILE --state STATE.json [options]
+export const ATTACH_USAGE = `Usage: attach-planner attach FILE --state PATH [options]
 
-Plans the attach document in FILE and executes it against the sandbox provider kept in
-STATE.json (created when missing), which also stores every customer's state: a customer already
-in STATE.json is planned from its stored state, not from FILE's "customer".
+Plans the attach document in FILE and executes it against the sandbox provider kept in PATH
+(created when missing), which also stores every customer's state: a customer already in PATH is
+planned from its stored state, not from FILE's "customer". PATH is a store directory (embedded
+PostgreSQL, e.g. ./.attach-planner), a postgres:// URL, or a JSON state file (a name ending in
+.json). Runs on one PATH take turns: none loses another's update.
 
 Options:
-  --state STATE.json           The sandbox and customer states (required).
+  --state PATH                 The sandbox and customer states (required).
   --format json|table          Output (default json).
   --payment-method TOKEN       Give the customer this test card first: pm_card_visa,
                                pm_card_declined, pm_card_insufficient_funds, pm_card_3ds.
@@ -90,50 +93,17 @@ export const parseAttachArgs = (args: ReadonlyArray<string>): AttachOptions | st
   if (file === undefined) return "attach needs a FILE"
   if (format !== "json" && format !== "table") return `--format expects "json" or "table", got ${JSON.stringify(format)}`
   const state = values.get("--state")
-  if (state === undefined) return "attach needs --state STATE.json"
+  if (state === undefined) return "attach needs --state PATH (a store directory, a postgres:// URL or a .json file)"
   return { file, state, format, paymentMethod: values.get("--payment-method"), completeCheckout: values.get("--complete-checkout"), payInvoice: values.get("--pay-invoice") }
 }
 
-interface StateFile {
-  readonly provider: Sandbox.SandboxState
-  readonly customers: Readonly<Record<string, Customer>>
-}
-
-const decodeCustomers = Schema.decodeUnknownResult(Schema.Record(Schema.String, CustomerSchema))
-
-const loadState = async (path: string): Promise<StateFile | ErrorDocument> => {
-  try {
-    await readFile(path)
-  } catch {
-    return { provider: Sandbox.emptyState, customers: {} }
-  }
-  const json = await readJsonFile(path)
-  if (!json.ok) return json.error
-  const raw = typeof json.value === "object" && json.value !== null ? (json.value as Record<string, unknown>) : {}
-  const provider = Sandbox.decodeState(raw["provider"])
-  if (Result.isFailure(provider)) return errorDocument(provider.failure)
-  const customers = decodeCustomers(raw["customers"] ?? {}, { onExcessProperty: "error" })
-  if (Result.isFailure(customers)) return documentError(`${path}: customers: ${customers.failure.message}`)
-  return { provider: provider.success, customers: customers.success }
-}
-
-const saveState = async (path: string, state: StateFile): Promise<ErrorDocument | undefined> => {
-  try {
-    await writeFile(`${path}.tmp`, JSON.stringify(state, undefined, 2) + "\n")
-    await rename(`${path}.tmp`, path)
-    return undefined
-  } catch (cause) {
-    return documentError(`cannot write ${path}: ${cause instanceof Error ? cause.message : String(cause)}`)
-  }
-}
-
 /** The attach document with the stored customer in place of the document's. */
-const withStoredCustomer = (document: unknown, customers: StateFile["customers"]): unknown => {
+const withStoredCustomer = async (document: unknown, find: AttachState["find"]): Promise<unknown> => {
   if (typeof document !== "object" || document === null) return document
   const doc = document as Record<string, unknown>
   const request = doc["request"]
   const id = typeof request === "object" && request !== null ? (request as Record<string, unknown>)["customerId"] : undefined
-  const stored = typeof id === "string" ? customers[id] : undefined
+  const stored = typeof id === "string" ? await find(id) : undefined
   return stored === undefined ? doc : { ...doc, customer: stored }
 }
 
@@ -197,28 +167,34 @@ export const runAttach = async (args: ReadonlyArray<string>, out: (text: string)
     await out(toJson(error, 2) + "\n")
     return 1
   }
-  const state = await loadState(options.state)
-  if ("error" in state) return fail(state)
   const json = await readJsonFile(options.file)
   if (!json.ok) return fail(json.error)
-  const input = decodeAttachDocument(withStoredCustomer(json.value, state.customers))
-  if (Result.isFailure(input)) return fail(errorDocument(input.failure))
-  const sandbox = Sandbox.make(state.provider)
-  let customer = input.success.customer
-  await Effect.runPromise(sandbox.seedCustomer(customer, input.success.catalog))
+  const state = await openAttachState(options.state)
+  if ("error" in state) return fail(state)
+  try {
+    const input = decodeAttachDocument(await withStoredCustomer(json.value, state.find))
+    if (Result.isFailure(input)) return fail(errorDocument(input.failure))
+    return await executeAndStore(input.success, state, options, fail, out)
+  } finally {
+    await state.close()
+  }
+}
+
+const executeAndStore = async (
+  input: AttachInput, state: AttachState, options: AttachOptions, fail: (error: ErrorDocument) => Promise<number>, out: (text: string) => Promise<void>
+): Promise<number> => {
+  const sandbox = state.sandbox
+  let customer = input.customer
+  await Effect.runPromise(sandbox.seedCustomer(customer, input.catalog))
   if (options.paymentMethod !== undefined) {
     const attached = await Effect.runPromise(Effect.result(sandbox.attachPaymentMethod(customer.id, options.paymentMethod)))
     if (Result.isFailure(attached)) return fail(errorDocument(attached.failure))
     customer = { ...customer, hasPaymentMethod: true }
   }
-  const preview = planAttach({ ...input.success, customer })
+  const preview = planAttach({ ...input, customer })
   if (Result.isFailure(preview)) return fail(errorDocument(preview.failure))
   const outcome = await Effect.runPromise(Effect.result(Effect.provideService(execute(preview.success, customer, sandbox, options), PaymentProvider, sandbox.port)))
-  const stored = Result.isSuccess(outcome) ? outcome.success.customer : customer
-  const saved = await saveState(options.state, {
-    provider: await Effect.runPromise(sandbox.state),
-    customers: { ...state.customers, [customer.id]: stored }
-  })
+  const saved = await state.commit(Result.isSuccess(outcome) ? outcome.success.customer : customer)
   if (saved !== undefined) return fail(saved)
   if (Result.isFailure(outcome)) return fail(errorDocument(outcome.failure))
   const p = preview.success

@@ -3,7 +3,8 @@
  * The command line (SPEC §14): `preview FILE [--format json|table]`, `preview --jsonl`,
  * `preview --catalog CATALOG.json --jsonl`, `help`. Exit codes: 0 success, 1 bad input (the
  * error document is on stdout), 2 usage error. `attach FILE --state STATE.json` is in ./attach.ts,
- * `serve --catalog FILE --port N --key KEY` (Autumn's API for local development) in ./serve.ts.
+ * `serve --catalog FILE --port N --key KEY` (Autumn's API for local development) in ./serve.ts,
+ * `pricing FILE [--format table|json]` (the pricing table) in ./pricing.ts.
  *
  * @example
  * // npm run --silent cli -- preview examples/upgrade.json --format table
@@ -12,9 +13,11 @@ import { type Command, parseArgs, USAGE } from "./args.ts"
 import { runAttach } from "./attach.ts"
 import { catalogPreviewer, documentPreviewer, isErrorDocument, loadCatalogSource, type Previewer, previewParsed, readJsonFile, toJson } from "./documents.ts"
 import { runJsonl } from "./jsonl.ts"
+import { runPricing } from "./pricing.ts"
 import { autoJobs, type WorkerSource } from "./jsonlPool.ts"
 import { runServe, SERVE_USAGE } from "./serve.ts"
 import { formatPreviewTable } from "./table.ts"
+import { runTimeline } from "./timeline.ts"
 
 /** Writes to stdout and resolves once the text is handed to the OS (or the pipe is gone). */
 const print = (text: string): Promise<void> =>
@@ -82,7 +85,15 @@ const serve = (args: ReadonlyArray<string>): Promise<number> => {
   }
   return runServe(args, print)
 }
-;(argv[0] === "attach" ? runAttach(argv.slice(1), print) : argv[0] === "serve" ? serve(argv.slice(1)) : run(parseArgs(argv))).then(
+/** Commands with their own module: the arguments after the name to the exit code. */
+const commands: Readonly<Record<string, (args: ReadonlyArray<string>) => Promise<number>>> = {
+  attach: (args) => runAttach(args, print),
+  serve,
+  pricing: (args) => runPricing(args, print),
+  timeline: (args) => runTimeline(args, print)
+}
+const own = argv[0] !== undefined && Object.hasOwn(commands, argv[0]) ? commands[argv[0]] : undefined
+;(own === undefined ? run(parseArgs(argv)) : own(argv.slice(1))).then(
   (code) => {
     process.exitCode = code
   },

@@ -32,11 +32,12 @@ import { readJsonFile, toJson } from "./documents.ts"
 import { chooseProvider, stripeServeHandler } from "./serveStripe.ts"
 
 /** The usage text of `serve`. @example process.stderr.write(SERVE_USAGE) */
-export const SERVE_USAGE = `Usage: attach-planner serve --catalog FILE --port N [--key KEY] [--host HOST]
+export const SERVE_USAGE = `Usage: attach-planner serve --catalog FILE --port N [--key KEY] [--host HOST] [--test-card PM]
 
-Serves Autumn's API (POST /v1/checkout, /v1/billing.attach, /v1/billing.preview_attach,
-/v1/billing.multi_attach, /v1/billing.preview_multi_attach) over the catalog in FILE, with the
-sandbox payment provider and in-memory customers, for local development. Point Autumn's
+Serves Autumn's API (checkout, attach, cancel, billing.*, customers.*, plans.*,
+products; see docs/autumn-compat.md)
+over the catalog in FILE, with the sandbox payment provider and in-memory customers, for local
+development. Point Autumn's
 clients at http://HOST:N (autumn-js 1.x: serverURL; 0.x: url "http://HOST:N/v1").
 
 Options:
@@ -45,6 +46,8 @@ Options:
   --key KEY        The secret key clients send as "Authorization: Bearer KEY"
                    (default: the ATTACH_PLANNER_KEY environment variable).
   --host HOST      The address to listen on (default 127.0.0.1).
+  --test-card PM   Every new customer gets this sandbox test card (e.g. pm_card_visa), so paid
+                   attaches charge it instead of answering a checkout url.
   --provider P     sandbox (default) or stripe: the Stripe adapter (STRIPE_SECRET_KEY,
                    STRIPE_WEBHOOK_SECRET; STRIPE_API_BASE for another API host), webhook at /webhooks/stripe.
 
@@ -64,6 +67,7 @@ export interface ServeOptions {
   readonly port: number
   readonly key: string
   readonly host: string
+  readonly testCard?: string
 }
 
 /**
@@ -76,7 +80,7 @@ export const parseServeArgs = (args: ReadonlyArray<string>, env: Readonly<Record
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? ""
     const [name, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined]
-    if (!["--catalog", "--port", "--key", "--host"].includes(name)) return `unknown ${arg.startsWith("-") ? "option" : "argument"} ${JSON.stringify(arg)}`
+    if (!["--catalog", "--port", "--key", "--host", "--test-card"].includes(name)) return `unknown ${arg.startsWith("-") ? "option" : "argument"} ${JSON.stringify(arg)}`
     const value = inline ?? args[++i]
     if (value === undefined || value === "") return `${name} expects a value`
     values.set(name, value)
@@ -89,7 +93,8 @@ export const parseServeArgs = (args: ReadonlyArray<string>, env: Readonly<Record
   if (!/^\d+$/.test(portText) || port > 65535) return `--port expects a port number 0–65535, got ${JSON.stringify(portText)}`
   const key = values.get("--key") ?? env["ATTACH_PLANNER_KEY"]
   if (key === undefined || key === "") return "serve needs --key KEY (or the ATTACH_PLANNER_KEY environment variable)"
-  return { catalog, port, key, host: values.get("--host") ?? "127.0.0.1" }
+  const testCard = values.get("--test-card")
+  return { catalog, port, key, host: values.get("--host") ?? "127.0.0.1", ...(testCard === undefined ? {} : { testCard }) }
 }
 
 /**
@@ -193,10 +198,11 @@ export const withSandboxRoutes = (handler: AutumnHandler, sandbox: Sandbox.Sandb
  *
  * @example const { handler, sandbox } = serveHandler(catalog, "sk_1")
  */
-export const serveHandler = (catalog: Catalog, key: string, now?: () => string) => {
+export const serveHandler = (catalog: Catalog, key: string, now?: () => string, testCard?: string) => {
   const sandbox = Sandbox.make()
   const autumn = makeAutumnHandler({
-    catalog, keys: [key], customers: makeMemoryStore(), provider: sandbox.port, ...sandboxCustomers(sandbox), ...(now === undefined ? {} : { now })
+    catalog, keys: [key], customers: makeMemoryStore(), provider: sandbox.port,
+    ...sandboxCustomers(sandbox, testCard === undefined ? {} : { testCard }), ...(now === undefined ? {} : { now })
   })
   return { handler: withSandboxRoutes(autumn, sandbox, key), sandbox }
 }
@@ -225,7 +231,7 @@ export const runServe = async (args: ReadonlyArray<string>, out: (text: string) 
     return 1
   }
   const stripe = typeof chosen !== "string" && chosen.provider === "stripe" ? chosen.config : null
-  const { handler } = stripe === null ? serveHandler(catalog.success, options.key) : await stripeServeHandler(catalog.success, options.key, stripe)
+  const { handler } = stripe === null ? serveHandler(catalog.success, options.key, undefined, options.testCard) : await stripeServeHandler(catalog.success, options.key, stripe, options.testCard)
   let running: Listening
   try {
     running = await listen(handler, options)

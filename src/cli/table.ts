@@ -64,7 +64,8 @@ export const formatPeriod = (period: LinePeriod | null): string => {
     : `${dayText(s)}, ${s.year} – ${dayText(e)}, ${e.year}${utc}`
 }
 
-type Align = "left" | "right"
+/** How a column is aligned. @example const aligns: ReadonlyArray<Align> = ["left", "right"] */
+export type Align = "left" | "right"
 
 const columnWidths = (rows: ReadonlyArray<ReadonlyArray<string>>): Array<number> => {
   const widths: Array<number> = []
@@ -78,8 +79,12 @@ const renderRow = (row: ReadonlyArray<string>, widths: ReadonlyArray<number>, al
     return aligns[i] === "right" ? cell.padStart(w) : cell.padEnd(w)
   }).join("  ")).trimEnd()
 
-/** Lays out rows as aligned columns separated by two spaces; trailing spaces are trimmed. */
-const layout = (rows: ReadonlyArray<ReadonlyArray<string>>, aligns: ReadonlyArray<Align>, indent = ""): Array<string> => {
+/**
+ * Lays out rows as aligned columns separated by two spaces; trailing spaces are trimmed.
+ *
+ * @example layout([["Plan", "Due"], ["pro", "$20.00"]], ["left", "right"]) // ["Plan     Due", "pro   $20.00"]
+ */
+export const layout = (rows: ReadonlyArray<ReadonlyArray<string>>, aligns: ReadonlyArray<Align>, indent = ""): Array<string> => {
   const widths = columnWidths(rows)
   return rows.map((row) => renderRow(row, widths, aligns, indent))
 }

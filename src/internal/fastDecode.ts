@@ -184,7 +184,8 @@ const decoders = (mode: Mode): { readonly customer: Decoder; readonly request: D
     ["planId", id],
     ["version", positiveInt, "optional"],
     ["entityId", anyString, "optional"],
-    ["featureQuantities", array(mode, featureQuantity), "optional"]
+    ["featureQuantities", array(mode, featureQuantity), "optional"],
+    ["subscriptionId", id, "optional"]
   ])
 
   const freeTrial = struct(mode, [

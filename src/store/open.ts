@@ -43,9 +43,14 @@ const alive = (pid: number): boolean => {
   }
 }
 
-/** Takes `dir/lock` (exclusive create holding our pid); resolves with its release, or a message. */
-const lockDirectory = async (dir: string, waitMs: number): Promise<(() => Promise<void>) | string> => {
-  const path = join(dir, "lock")
+/**
+ * Takes the lock file `path` (an exclusive create holding this process's id), waiting at most
+ * `waitMs` for another live process to release it; a lock left by a process that died is taken
+ * over. Resolves with its release, or why it could not be had.
+ *
+ * @example const release = await lockFile("state.json.lock", 30_000); if (typeof release !== "string") await release()
+ */
+export const lockFile = async (path: string, waitMs: number): Promise<(() => Promise<void>) | string> => {
   const deadline = Date.now() + waitMs
   for (;;) {
     try {
@@ -62,7 +67,7 @@ const lockDirectory = async (dir: string, waitMs: number): Promise<(() => Promis
       await rm(path, { force: true })
       continue
     }
-    if (Date.now() >= deadline) return `the store ${dir} is in use by process ${holder} (one process per directory; use PostgreSQL for several)`
+    if (Date.now() >= deadline) return `${path} is held by process ${holder}`
     await new Promise((r) => setTimeout(r, 50))
   }
 }
@@ -82,8 +87,8 @@ export const openStore = async (location: string, options: { readonly waitMs?: n
     }
     const dir = resolve(location)
     await mkdir(dir, { recursive: true })
-    const release = await lockDirectory(dir, options.waitMs ?? 0)
-    if (typeof release === "string") return release
+    const release = await lockFile(join(dir, "lock"), options.waitMs ?? 0)
+    if (typeof release === "string") return `the store ${dir} is in use: ${release} (one process per directory; use PostgreSQL for several)`
     try {
       const sql = await openPglite(join(dir, "pgdata"))
       await migrate(sql)

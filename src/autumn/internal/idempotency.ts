@@ -1,13 +1,21 @@
 /**
- * Idempotency keys of the fetch handler (`Idempotency-Key` header): the first request with a key
- * runs; a later request with the same key and the same route and body gets the stored response
- * (even while the first is still running: it waits for it); the same key with another route or
- * body is refused. A response with a 5xx status is not kept: the request may be retried.
+ * Idempotency keys of the fetch handler (`Idempotency-Key` header), kept in the store so that a
+ * key executes once across every process on one database and across restarts: the first request
+ * with a key runs; a later one with the same key, route and body gets the stored response; the
+ * same key with another route or body is refused (422). A response with a 5xx status is not
+ * kept: the request may be retried. A record left without a response (the process died while
+ * the request ran) lets the retry run it again — the operations then complete the customer's
+ * journaled plan with the same provider keys, so nothing is charged twice.
+ *
+ * Runs under the customer's lock (the handler takes it): requests with one key concern one
+ * customer, so the record is read and written by one request at a time.
  *
  * @example
- * const keys = makeIdempotencyKeys()
- * const outcome = keys.claim("k1", fingerprint)   // { kind: "first", settle } | { kind: "replay", response } | { kind: "conflict" }
+ * const outcome = yield* once(store, { scope: "k0", key: "order-1", requestHash: "ab12", ttlMs: 86_400_000, now: Date.now() }, execute)
+ * outcome.replayed // false the first time, true after
  */
+import * as Effect from "effect/Effect"
+import type { StoreOps } from "../../store/Store.ts"
 
 /** A response as stored for replay. @example { status: 200, body: { customer_id: "cus_1", payment_url: null } } */
 export interface StoredResponse {
@@ -15,37 +23,40 @@ export interface StoredResponse {
   readonly body: unknown
 }
 
-/** What a request with an idempotency key does. @example claim.kind === "replay" && (await claim.response).status */
-export type Claim =
-  | { readonly kind: "first"; readonly settle: (response: StoredResponse) => void }
-  | { readonly kind: "replay"; readonly response: Promise<StoredResponse> }
-  | { readonly kind: "conflict" }
+/** Where records are kept: the store's idempotency operations. @example const records: IdempotencyRecords = store */
+export type IdempotencyRecords = Pick<StoreOps, "getIdempotency" | "putIdempotency" | "deleteIdempotency">
 
-/** The keys seen by one handler. @example makeIdempotencyKeys().claim("k", "fp") */
-export interface IdempotencyKeys {
-  readonly claim: (key: string, fingerprint: string) => Claim
+/** The key of a request. @example const k: KeyedRequest = { scope: "k0", key: "order-1", requestHash: "ab12", ttlMs: 86400000, now: 0 } */
+export interface KeyedRequest {
+  readonly scope: string
+  readonly key: string
+  readonly requestHash: string
+  readonly ttlMs: number
+  readonly now: number
 }
 
-/** An in-memory record of keys, kept for the handler's lifetime. @example const keys = makeIdempotencyKeys() */
-export const makeIdempotencyKeys = (): IdempotencyKeys => {
-  const entries = new Map<string, { readonly fingerprint: string; readonly response: Promise<StoredResponse> }>()
-  return {
-    claim: (key, fingerprint) => {
-      const seen = entries.get(key)
-      if (seen !== undefined) return seen.fingerprint === fingerprint ? { kind: "replay", response: seen.response } : { kind: "conflict" }
-      let resolve = (_: StoredResponse): void => {}
-      const response = new Promise<StoredResponse>((r) => {
-        resolve = r
-      })
-      const entry = { fingerprint, response }
-      entries.set(key, entry)
-      return {
-        kind: "first",
-        settle: (r) => {
-          if (r.status >= 500 && entries.get(key) === entry) entries.delete(key)
-          resolve(r)
-        }
-      }
+/** What a keyed request answered. @example const o: Once = { response: { status: 200, body: {} }, replayed: true } */
+export interface Once {
+  readonly response: StoredResponse
+  readonly replayed: boolean
+}
+
+/**
+ * Runs `execute` once for a key (see the module's description).
+ *
+ * @example yield* once(store, keyed, Effect.succeed({ status: 200, body: {} }))
+ */
+export const once = <E, R>(records: IdempotencyRecords, k: KeyedRequest, execute: Effect.Effect<StoredResponse, E, R>): Effect.Effect<Once, E, R> =>
+  Effect.gen(function* () {
+    const seen = yield* records.getIdempotency(k.scope, k.key, k.now)
+    if (seen !== undefined && seen.requestHash !== k.requestHash) {
+      return { response: { status: 422, body: { code: "idempotency_key_reused", message: `Idempotency-Key ${k.key} was used with another request` } }, replayed: false }
     }
-  }
-}
+    if (seen?.response !== undefined) return { response: seen.response, replayed: true }
+    const expiresAt = k.now + k.ttlMs
+    if (seen === undefined) yield* records.putIdempotency(k.scope, k.key, { requestHash: k.requestHash, response: undefined, expiresAt })
+    const response = yield* execute
+    if (response.status >= 500) yield* records.deleteIdempotency(k.scope, k.key)
+    else yield* records.putIdempotency(k.scope, k.key, { requestHash: k.requestHash, response, expiresAt })
+    return { response, replayed: false }
+  })

@@ -1,46 +1,48 @@
 /**
  * A plan that changes only the state of a customer's subscriptions — a cancellation at the end
- * of the period, an immediate cancellation, or an uncancel — and bills nothing: the provider
- * actions are derived from the states before and after, exactly as an attach's are, so the
- * executor carries it out with the same idempotency and failure handling.
+ * of the period, or an immediate cancellation with its refund to the credit balance — and
+ * charges nothing: the provider actions are derived from the states before and after, exactly as
+ * an attach's are, so the executor carries it out with the same idempotency and failure handling.
  */
 import type { AttachRequest } from "../../AttachRequest.ts"
 import type { Catalog } from "../../Catalog.ts"
-import type { Customer, Subscription } from "../../Customer.ts"
+import type { Customer } from "../../Customer.ts"
 import { planActions } from "../../internal/actions.ts"
 import { customerFingerprint } from "../../internal/working.ts"
-import type { AttachPreview } from "../../Preview.ts"
+import type { AttachPreview, Line } from "../../Preview.ts"
 
-/** What a state change does, for its request key (so two different changes never share keys). */
+/** What a state change does. `key` tells two different changes apart in the idempotency keys. */
 export interface StateChange {
   readonly customer: Customer
-  readonly subscriptionId: string
-  readonly after: Subscription
+  readonly customerAfter: Customer
+  /** The plan the change concerns (the actions' request names it). */
+  readonly planId: string
+  readonly key: string
   readonly at: string
   readonly currency: string
+  /** Credit lines shown (a refund of unused time); they add up to what the credit balance gains. */
+  readonly lines?: ReadonlyArray<Line>
 }
 
 /**
- * The plan of a state change: no lines, the subscription replaced by `after`.
+ * The plan of a state change: its lines (credits only), the customer replaced by `customerAfter`.
  *
- * @example stateChangePlan(catalog, { customer, subscriptionId: "sub_1", after: cancelled, at, currency: "usd" }).actions[0]?.type // "cancelSubscription"
+ * @example stateChangePlan(catalog, { customer, customerAfter, planId: "pro", key: "sub_1:cancel_end_of_cycle", at, currency: "usd" }).actions[0]?.type // "cancelSubscription"
  */
 export const stateChangePlan = (catalog: Catalog, change: StateChange): AttachPreview => {
-  const customerAfter: Customer = {
-    ...change.customer,
-    subscriptions: (change.customer.subscriptions ?? []).map((s) => (s.id === change.subscriptionId ? change.after : s))
-  }
   const request: AttachRequest = {
     customerId: change.customer.id,
     at: change.at,
-    plans: [{ planId: change.after.planId }],
+    plans: [{ planId: change.planId }],
     // Distinguishes this change from an attach of the same plan at the same instant in the keys.
-    checkoutSessionParams: { stateChange: `${change.subscriptionId}:${change.after.status}:${change.after.cancelAtPeriodEnd === true}` }
+    checkoutSessionParams: { stateChange: change.key }
   }
+  const lines = change.lines ?? []
+  const subtotal = lines.reduce((sum, l) => sum + l.total, 0)
   const preview: Omit<AttachPreview, "actions" | "basedOn"> = {
-    customerId: change.customer.id, currency: change.currency, scenario: "cancel", changes: [], lines: [],
-    subtotal: 0, discountTotal: 0, total: 0, creditApplied: 0, amountDue: 0, trialEndsAt: null, nextCycle: null, checkout: "none",
-    customerAfter
+    customerId: change.customer.id, currency: change.currency, scenario: "cancel", changes: [], lines,
+    subtotal, discountTotal: 0, total: subtotal, creditApplied: 0, amountDue: 0, trialEndsAt: null, nextCycle: null, checkout: "none",
+    customerAfter: change.customerAfter
   }
   return { ...preview, actions: planActions({ request, catalog }, preview, { customerBefore: change.customer }), basedOn: customerFingerprint(change.customer) }
 }

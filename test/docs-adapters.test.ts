@@ -15,16 +15,22 @@ const page = readFileSync(join(ROOT, "docs/adapters.md"), "utf8")
 const tail = page.slice(page.indexOf("\n## 7."))
 const blocks = [...tail.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? "")
 
-const SOURCES: Record<string, string> = {
-  "attach-planner": "src/index.ts",
-  "attach-planner/testing": "src/testing/index.ts",
-  "attach-planner/stripe": "src/stripe/index.ts"
-}
+/** Each entry point of the package (its `exports`) and the source file it is built from. */
+const SOURCES: Record<string, string> = Object.fromEntries(
+  Object.entries((JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { readonly exports: Record<string, unknown> }).exports).flatMap(([entry, target]) => {
+    const built = typeof target === "object" && target !== null && "import" in target ? target.import : undefined
+    if (typeof built !== "string" || entry.includes("*") || !built.endsWith(".js")) return []
+    return [[`attach-planner${entry.slice(1)}`, built.replace(/^\.\/dist\//, "src/").replace(/\.js$/, ".ts")]]
+  })
+)
 const pointed = (code: string): string =>
   code.replace(/from "(attach-planner(?:\/[a-z]+)?)"/g, (all, name: string) => (SOURCES[name] === undefined ? all : `from "${join(ROOT, SOURCES[name])}"`))
 
 describe("docs/adapters.md: the blocks of §7 and later run as printed", () => {
-  it("has blocks to run", () => expect(blocks.length).toBeGreaterThan(0))
+  it("has blocks to run, and knows the package's entry points", () => {
+    expect(blocks.length).toBeGreaterThan(0)
+    expect(SOURCES["attach-planner/stripe"]).toBe("src/stripe/index.ts")
+  })
   blocks.forEach((code, i) => {
     it(`block ${i + 1} exits 0`, async () => {
       const dir = join(ROOT, ".docblocks", `adapters-${process.pid}-${i}`)

@@ -1,5 +1,5 @@
 /**
- * Argument parsing of the command line (SPEC §14): turns `process.argv.slice(2)` into a
+ * Argument parsing of the command line (docs/spec.md §14): turns `process.argv.slice(2)` into a
  * {@link Command}, or a usage error. Pure; no I/O.
  *
  * @example
@@ -13,7 +13,7 @@ export type OutputFormat = "json" | "table"
 /** A parsed command line. */
 export type Command =
   | { readonly _tag: "Help" }
-  | { readonly _tag: "PreviewFile"; readonly file: string; readonly format: OutputFormat; readonly catalog: string | undefined }
+  | { readonly _tag: "PreviewFile"; readonly file: string; readonly format: OutputFormat; readonly catalog: string | undefined; readonly explain?: true }
   | {
       readonly _tag: "PreviewJsonl"
       readonly catalog: string | undefined
@@ -49,6 +49,8 @@ Commands:
 Options:
   --format json|table              Output of a single preview (default json). "table" prints a
                                    readable invoice. Not available with --jsonl.
+  --explain                        With --format table: each line followed by how its amount
+                                   came about (base, fraction, tiers, ledger, rounding, discounts).
   --jobs N|auto                    With --jsonl: plan on N threads (this one and N - 1 worker
                                    threads) once the input has passed 10,000 lines; the output is
                                    the same, in order. auto (default): the number of cores, at
@@ -66,6 +68,7 @@ const parsePreview = (args: ReadonlyArray<string>): Command => {
   let format: OutputFormat | undefined
   let catalog: string | undefined
   let jsonl = false
+  let explain = false
   let jobs: number | "auto" | undefined
   let parallelAfter: number | undefined
   for (let i = 0; i < args.length; i++) {
@@ -84,6 +87,10 @@ const parsePreview = (args: ReadonlyArray<string>): Command => {
       case "--jsonl":
         if (inlineValue !== undefined) return usageError("--jsonl takes no value")
         jsonl = true
+        break
+      case "--explain":
+        if (inlineValue !== undefined) return usageError("--explain takes no value")
+        explain = true
         break
       case "--format": {
         const value = takeValue()
@@ -126,7 +133,8 @@ const parsePreview = (args: ReadonlyArray<string>): Command => {
   }
   if (jobs !== undefined || parallelAfter !== undefined) return usageError(`${jobs !== undefined ? "--jobs" : "--parallel-after"} is only available with --jsonl`)
   if (file === undefined) return usageError("preview needs a FILE (or --jsonl to read standard input)")
-  return { _tag: "PreviewFile", file, format: format ?? "json", catalog }
+  if (explain && format !== "table") return usageError("--explain needs --format table (the JSON output always has each line's derivation)")
+  return { _tag: "PreviewFile", file, format: format ?? "json", catalog, ...(explain ? { explain: true as const } : {}) }
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Streaming JSON Lines previews (SPEC §14 `preview --jsonl`): one document per input line, one
+ * Streaming JSON Lines previews (docs/spec.md §14 `preview --jsonl`): one document per input line, one
  * preview or error document per output line, in order. Input is read chunk by chunk and output is
  * written in batches with back-pressure, so memory stays bounded whatever the number of lines; a
  * bad line yields an error line and never stops the stream.
@@ -156,6 +156,8 @@ export interface JsonlOptions {
   readonly waitForWorkers?: boolean
   /** Batches in flight at most, per worker (default {@link IN_FLIGHT_PER_WORKER}). */
   readonly inFlightPerWorker?: number
+  /** How the workers are started (default {@link startPool}); tests pass one that injects a fault. */
+  readonly startPool?: typeof startPool
 }
 
 /**
@@ -351,7 +353,7 @@ export const runJsonl = async (input: Readable, output: Writable, previewer: Pre
     }
     if (pool !== undefined && pool.isReady()) return dispatch(pool, complete)
     const going = await answerAll(complete)
-    if (going && pool === undefined && jobs > 1 && options.source !== undefined && lineNumber >= parallelAfter) pool = startPool(jobs - 1, options.source, warmUp.splice(0).join("\n"))
+    if (going && pool === undefined && jobs > 1 && options.source !== undefined && lineNumber >= parallelAfter) pool = (options.startPool ?? startPool)(jobs - 1, options.source, warmUp.splice(0).join("\n"))
     return going
   }
 

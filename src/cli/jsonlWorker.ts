@@ -24,7 +24,7 @@ const previewerOf = (source: WorkerSetup): Previewer => {
 }
 
 const answer = (previewer: Previewer, setup: WorkerSetup, request: BatchRequest): BatchResponse => {
-  if (setup.fault === "throw") throw new Error("fault injected by ATTACH_PLANNER_JSONL_FAULT")
+  if (setup.fault === "throw") throw new Error("fault injected (a test's startPool)")
   const batch = answerBatch(previewer, request.text, request.first)
   const bytes = Buffer.from(batch.text, "utf8")
   // A small Buffer may live in Node's shared pool: copy it out so that only its bytes move.

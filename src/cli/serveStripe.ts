@@ -16,6 +16,8 @@
  */
 import type Stripe from "stripe"
 import * as Effect from "effect/Effect"
+import * as Result from "effect/Result"
+import type { DecodeError } from "../Errors.ts"
 import { invalidInputs } from "../autumn/ApiError.ts"
 import { makeMemoryStore } from "../autumn/CustomerStore.ts"
 import { type AutumnHandler, makeAutumnHandler } from "../autumn/Handler.ts"
@@ -118,14 +120,16 @@ const tookEffect = (body: unknown): boolean =>
  * A new customer's `customer_data.metadata.test_payment_method` (a Stripe test token such as
  * `pm_card_visa`), else `testCard` (`serve --test-card`), becomes their default card on Stripe.
  *
- * @example const { handler } = await stripeServeHandler(catalog, "am_sk_test_1", { secretKey, webhookSecret, apiBase: null })
+ * @example const served = await stripeServeHandler(catalog, "am_sk_test_1", { secretKey, webhookSecret, apiBase: null }); Result.isSuccess(served) && served.success.handler
  */
-export const stripeServeHandler = async (catalog: Catalog, key: string, config: StripeServeConfig, testCard?: string): Promise<{ readonly handler: (request: Request) => Promise<Response>; readonly autumn: AutumnHandler }> => {
+export const stripeServeHandler = async (
+  catalog: Catalog, key: string, config: StripeServeConfig, testCard?: string
+): Promise<Result.Result<{ readonly handler: (request: Request) => Promise<Response>; readonly autumn: AutumnHandler }, DecodeError>> => {
   const stripe = await clientOf(config)
   const customers = customerMap(stripe)
   const cardOf = (data: Parameters<typeof cardIn>[0]): string | undefined => cardIn(data) ?? testCard
   const port = makeStripePort({ stripe, catalog, createPrices: true, customerId: customers.stripeId })
-  const autumn = makeAutumnHandler({
+  const made = makeAutumnHandler({
     catalog, keys: [key], customers: makeMemoryStore(), provider: port,
     newCustomer: (customerId, data) => ({ ...defaultNewCustomer(customerId, data), hasPaymentMethod: cardOf(data) !== undefined }),
     onCustomerCreated: (customer, data) => {
@@ -141,6 +145,8 @@ export const stripeServeHandler = async (catalog: Catalog, key: string, config: 
       })
     }
   })
+  if (Result.isFailure(made)) return Result.fail(made.failure)
+  const autumn = made.success
   const webhook = makeStripeWebhookHandler({
     stripe, webhookSecret: config.webhookSecret, port, pending: makeMemoryPendingPlans(), onApplied: async () => {},
     onCustomerActed: async (stripeId) => {
@@ -153,5 +159,5 @@ export const stripeServeHandler = async (catalog: Catalog, key: string, config: 
   })
   const handler = (request: Request): Promise<Response> =>
     new URL(request.url).pathname === STRIPE_WEBHOOK_PATH ? webhook(request) : autumn(request)
-  return { handler, autumn }
+  return Result.succeed({ handler, autumn })
 }

@@ -98,7 +98,9 @@ describe("the serve --provider stripe handler in process", () => {
     const catalog = catalogFromJson(JSON.parse(readFileSync("test/fixtures/autumn/checkout-pro-v1.json", "utf8")))
     if (Result.isFailure(catalog)) throw new Error(catalog.failure.message)
     const config = { secretKey: ENV.STRIPE_SECRET_KEY, webhookSecret: ENV.STRIPE_WEBHOOK_SECRET, apiBase: new URL(server.base) }
-    const { handler } = await stripeServeHandler(catalog.success, ENV.ATTACH_PLANNER_KEY, config, "pm_card_visa")
+    const served = await stripeServeHandler(catalog.success, ENV.ATTACH_PLANNER_KEY, config, "pm_card_visa")
+    if (Result.isFailure(served)) throw new Error(served.failure.message)
+    const { handler } = served.success
     const attach = await handler(new Request("http://127.0.0.1/v1/billing.attach", {
       method: "POST", headers: { authorization: `Bearer ${ENV.ATTACH_PLANNER_KEY}` }, body: JSON.stringify({ customer_id: "c9", plan_id: "pro" })
     }))

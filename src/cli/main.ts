@@ -17,6 +17,7 @@ import { autoJobs, type WorkerSource } from "./jsonlPool.ts"
 import { runServe, SERVE_USAGE } from "./serve.ts"
 import { formatPreviewTable } from "./table.ts"
 import { runTimeline } from "./timeline.ts"
+import { runWhatIfCli } from "./whatIf.ts"
 
 /** Writes to stdout and resolves once the text is handed to the OS (or the pipe is gone). */
 const print = (text: string): Promise<void> =>
@@ -84,7 +85,7 @@ const serve = (args: ReadonlyArray<string>): Promise<number> => {
   }
   return runServe(args, print)
 }
-;(argv[0] === "attach" && argv.includes("advance") ? runAdvance(argv.slice(1), print) : argv[0] === "attach" ? runAttach(argv.slice(1), print) : argv[0] === "timeline" ? runTimeline(argv.slice(1), print) : argv[0] === "serve" ? serve(argv.slice(1)) : run(parseArgs(argv))).then(
+;(argv[0] === "attach" && argv.includes("advance") ? runAdvance(argv.slice(1), print) : argv[0] === "attach" ? runAttach(argv.slice(1), print) : argv[0] === "timeline" ? runTimeline(argv.slice(1), print) : argv[0] === "what-if" ? runWhatIfCli(argv.slice(1), print) : argv[0] === "serve" ? serve(argv.slice(1)) : run(parseArgs(argv))).then(
   (code) => {
     process.exitCode = code
   },

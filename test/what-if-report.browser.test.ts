@@ -38,7 +38,8 @@ describe.skipIf(!hasBrowser)("what-if report in Chromium", () => {
       })
       await page.setContent(whatIfReport(summary(), { from: "catalog.json", to: "catalog-2025.json", at: "2025-01-16T00:00:00.000Z" }), { waitUntil: "load" })
       expect(outside).toBe(0)
-      const charts = await page.$$eval("figure svg", (svgs) => svgs.map((svg) => Array.from(svg.querySelectorAll("rect.bar")).filter((r) => r.getBoundingClientRect().height > 0).length))
+      // (browser-side code as text: the project's TypeScript has no DOM types)
+      const charts = await page.evaluate<Array<number>>(`Array.from(document.querySelectorAll("figure svg")).map((svg) => Array.from(svg.querySelectorAll("rect.bar")).filter((r) => r.getBoundingClientRect().height > 0).length)`)
       // the histogram, then usd and eur revenue before/after
       expect(charts.length).toBe(3)
       expect(charts[0]).toBeGreaterThan(3)
@@ -47,21 +48,20 @@ describe.skipIf(!hasBrowser)("what-if report in Chromium", () => {
       expect(shot.length).toBeGreaterThan(10_000)
       // non-blank: the screenshot, drawn on a canvas, holds pixels of the histogram's blue
       const viewer = await browser.newPage()
-      const blue = await viewer.evaluate(async (src) => {
+      const blue = await viewer.evaluate<number>(`(async () => {
         const img = new Image()
-        img.src = src
+        img.src = "data:image/png;base64,${shot.toString("base64")}"
         await img.decode()
         const canvas = document.createElement("canvas")
         canvas.width = img.width
         canvas.height = img.height
         const ctx = canvas.getContext("2d")
-        if (ctx === null) return -1
         ctx.drawImage(img, 0, 0)
         const data = ctx.getImageData(0, 0, img.width, img.height).data
         let n = 0
         for (let i = 0; i < data.length; i += 4) if (data[i] === 59 && data[i + 1] === 111 && data[i + 2] === 182) n++
         return n
-      }, `data:image/png;base64,${shot.toString("base64")}`)
+      })()`)
       expect(blue).toBeGreaterThan(500)
       expect(await page.textContent("h1")).toContain("catalog.json → catalog-2025.json")
     } finally {

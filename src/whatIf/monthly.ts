@@ -1,44 +1,40 @@
 /**
- * Recurring revenue per month of a customer under a catalog: the renewals of the next `cycles`
- * cycles of every billing subscription (the timeline's roll, so trials ending, scheduled changes,
- * cancellations and discounts running out all count), each line spread over the months its
- * period covers, averaged per billing subscription over its renewals, rounded once to minor units.
+ * Recurring revenue per month of a customer under a catalog: everything its renewals bill over
+ * the next `cycles` cycles — a cycle being the longest recurring interval of the plans it holds
+ * (a month for monthly plans, a year as soon as one is annual; day and week intervals count as a
+ * month) — divided by the months of that window, rounded once to minor units. The renewals are
+ * the timeline's roll, so trials ending, scheduled changes, cancellations at period end and
+ * discounts running out all count.
  *
- * A period of whole calendar months counts as that many months; any other period (days, weeks)
- * as its length over the mean Gregorian month (30.436875 days, 2,629,746,000 ms).
- *
- * @example monthlyRevenue(catalog, customer, Date.parse("2025-01-16T00:00:00Z"), 1) // Result of 2000n for a $20/month plan
+ * @example monthlyRevenue(catalog, customer, Date.parse("2025-01-16T00:00:00Z"), 1) // Result of 2000n for a $20/month plan, 1667n for $200/year
  */
 import * as Result from "effect/Result"
-import type { Catalog } from "../Catalog.ts"
-import type { Customer } from "../Customer.ts"
+import { type Catalog, findPlan, type PriceInterval } from "../Catalog.ts"
+import { type Customer, isCurrent } from "../Customer.ts"
 import type { UnknownPlan } from "../Errors.ts"
-import { addMonths } from "../Interval.ts"
-import type { Line } from "../Preview.ts"
+import { addMonths, type Interval } from "../Interval.ts"
+import { recurringInterval } from "../Pricing.ts"
 import * as Rational from "../Rational.ts"
 import { rollForward } from "../timeline/roll.ts"
 
-const MEAN_MONTH_MS = 2_629_746_000n
-const MAX_MONTHS = 120
+const MONTHS: Readonly<Record<Interval["unit"], number>> = { day: 1, week: 1, month: 1, quarter: 3, semi_annual: 6, year: 12 }
 
-/** The months a line's period covers, as a rational (undefined without a period). */
-const monthsOf = (line: Line): Rational.Rational | undefined => {
-  if (line.period === null) return undefined
-  const start = Date.parse(line.period.start)
-  const end = Date.parse(line.period.end)
-  if (!(end > start)) return undefined
-  for (let k = 1; k <= MAX_MONTHS; k++) {
-    const at = addMonths(start, k)
-    if (at === end) return Rational.fromInt(k)
-    if (at > end) break
-  }
-  return Rational.make(BigInt(end - start), MEAN_MONTH_MS)
+const monthsOfInterval = (interval: PriceInterval): number => {
+  const r = recurringInterval(interval)
+  return r === undefined ? 0 : r.unit === "day" || r.unit === "week" ? 1 : MONTHS[r.unit] * r.count
 }
 
-/** A line's amount per month: its total over the months of its period (a line without one is not recurring). */
-const perMonth = (line: Line): Rational.Rational => {
-  const months = monthsOf(line)
-  return months === undefined ? Rational.zero : Rational.div(Rational.fromInt(line.total), months)
+/** The longest recurring interval, in months, of the plans the customer holds (at least 1). */
+const cycleMonths = (catalog: Catalog, customer: Customer): number => {
+  let longest = 1
+  for (const sub of customer.subscriptions ?? []) {
+    if (!(isCurrent(sub) || sub.status === "scheduled")) continue
+    const plan = findPlan(catalog, sub.planId, sub.version)
+    if (plan === undefined) continue
+    if (plan.price !== undefined) longest = Math.max(longest, monthsOfInterval(plan.price.interval))
+    for (const item of plan.items) if (item.price !== undefined) longest = Math.max(longest, monthsOfInterval(item.price.interval))
+  }
+  return longest
 }
 
 /**
@@ -48,20 +44,14 @@ const perMonth = (line: Line): Rational.Rational => {
  * @example Result.getOrThrow(monthlyRevenue(catalog, customer, at, 3))
  */
 export const monthlyRevenue = (catalog: Catalog, customer: Customer, at: number, cycles: number): Result.Result<bigint, UnknownPlan> => {
+  const months = cycles * cycleMonths(catalog, customer)
   const rolled = rollForward({
     catalog, currency: customer.currency ?? catalog.defaultCurrency, customer, hasPaymentMethod: customer.hasPaymentMethod === true,
-    from: at, cycles, until: undefined, entityId: undefined, trialEndWithoutCard: "cancel", newlyAppliedAt: undefined, firstInvoiceEmpty: () => false
+    from: at, cycles: undefined, until: addMonths(at, months), entityId: undefined, trialEndWithoutCard: "cancel", newlyAppliedAt: undefined, firstInvoiceEmpty: () => false
   })
   if (Result.isFailure(rolled)) return Result.fail(rolled.failure)
-  const perKey = new Map<string, { sum: Rational.Rational; count: number }>()
-  for (const inv of rolled.success.invoices) {
-    const key = inv.billingSubscription ?? ""
-    const acc = perKey.get(key) ?? { sum: Rational.zero, count: 0 }
-    for (const line of inv.lines) acc.sum = Rational.add(acc.sum, perMonth(line))
-    acc.count++
-    perKey.set(key, acc)
-  }
-  let total = Rational.zero
-  for (const { sum, count } of perKey.values()) total = Rational.add(total, Rational.div(sum, Rational.fromInt(count)))
+  let billed = 0n
+  for (const inv of rolled.success.invoices) billed += BigInt(inv.total)
+  const total = Rational.make(billed, BigInt(months))
   return Result.succeed(Rational.roundHalfAwayFromZero(total))
 }

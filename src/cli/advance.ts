@@ -97,8 +97,8 @@ export const parseAdvanceArgs = (args: ReadonlyArray<string>): AdvanceOptions | 
 export const formatAdvanceTable = (r: ClockResult, currency: string): string => {
   const rows: Array<[string, string]> = [["Clock", formatInstant(r.at)]]
   for (const i of r.invoices) rows.push(["Renewal", `${formatInstant(i.at)}  ${formatMinor(i.total, currency)}  ${i.outcome}${i.failure === undefined ? "" : ` (${i.failure})`}  ${i.invoice.id}`])
-  for (const e of r.events) rows.push(["Event", `${formatInstant(e.at)}  ${e.type}`])
-  for (const s of r.customer.subscriptions ?? []) if (s.status !== "expired") rows.push(["Plan", `${s.planId}  ${s.status}`])
+  for (const e of r.events) rows.push(["Event", `${formatInstant(e.at)}  ${e.type}${"planId" in e ? ` ${e.planId}` : ""}${e.type === "trial_ended" ? ` (${e.outcome})` : ""}`])
+  for (const s of r.customer.subscriptions ?? []) rows.push(["Plan", `${s.planId}  ${s.status}${s.endsAt === undefined ? "" : `, ends ${formatInstant(s.endsAt)}`}`])
   const width = Math.max(...rows.map(([k]) => k.length)) + 2
   return rows.map(([k, v]) => `${k.padEnd(width)}${v}`).join("\n") + "\n"
 }

@@ -44,6 +44,13 @@ Commands:
                                    Serve Autumn's API (checkout, billing.attach, …) over FILE with the
                                    sandbox provider and in-memory customers; KEY may come from
                                    ATTACH_PLANNER_KEY (see "attach-planner serve --help").
+  timeline FILE --cycles N         The attach's invoice, N later invoices and every event between
+                                   (see "attach-planner timeline --help").
+  attach --state STATE.json advance --to DATE --catalog FILE
+                                   Advance the customer's test clock in the sandbox.
+  what-if --from CATALOG --to CATALOG --at INSTANT < customers.jsonl
+                                   Monthly revenue per customer under two catalogs, and a summary
+                                   (see "attach-planner what-if --help").
   help                             Show this text.
 
 Options:

@@ -19,6 +19,7 @@ import { autoJobs, type WorkerSource } from "./jsonlPool.ts"
 import { runServe, SERVE_USAGE } from "./serve.ts"
 import { formatPreviewTable } from "./table.ts"
 import { runTimeline } from "./timeline.ts"
+import { runWhatIfCli } from "./whatIf.ts"
 
 /** Writes to stdout and resolves once the text is handed to the OS (or the pipe is gone). */
 const print = (text: string): Promise<void> =>
@@ -91,7 +92,8 @@ const commands: Readonly<Record<string, (args: ReadonlyArray<string>) => Promise
   attach: (args) => runAttach(args, print),
   serve,
   pricing: (args) => runPricing(args, print),
-  timeline: (args) => runTimeline(args, print)
+  timeline: (args) => runTimeline(args, print),
+  "what-if": (args) => runWhatIfCli(args, print)
 }
 // `attach --state … advance --to DATE` advances the sandbox's clock instead of attaching.
 const own = argv[0] === "attach" && argv.includes("advance") ? (args: ReadonlyArray<string>) => runAdvance(args, print) : argv[0] !== undefined && Object.hasOwn(commands, argv[0]) ? commands[argv[0]] : undefined

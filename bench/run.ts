@@ -32,6 +32,7 @@ import { type Column, fixed, formatTable, int, mib } from "./table.ts"
 import { PARALLEL_AFTER } from "../src/cli/jsonl.ts"
 import { type PricingResult, runPricingTable } from "./pricingTable.ts" // issue #16
 import { runWhatIfBench, type WhatIfBench } from "./whatIf.ts" // issue #15
+import { runServeBench, type ServeBenchResult } from "./serve.ts" // issue #13
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -41,7 +42,8 @@ const USAGE = `usage: npm run bench -- [options]
   --quick               smaller counts (about 30 s instead of about 3 min)
   --build               rebuild dist/ (npx tsc -p tsconfig.build.json) before the end-to-end runs
   --profile             also CPU-profile planAttach on dist/ (rebuilds dist/ first) and print the top functions
-  --only=LIST           sections to run, comma-separated: core,stages,scaling,e2e,pricing,whatif,profile
+  --only=LIST           sections to run, comma-separated: core,stages,scaling,e2e,pricing,whatif,serve,profile
+                        (serve: real serve processes on PGlite and PostgreSQL; not in the default)
                         (default: core,stages,scaling,e2e,pricing,whatif, plus profile with --profile)
   --seed=N              seed of the generated end-to-end stream (default 20250116)
   --jobs=N              pass --jobs N to the CLI in the end-to-end runs (default: none, i.e. auto)
@@ -231,6 +233,18 @@ if (sections.has("pricing")) {
     pricing.rows.map((r) => [r.label, int(r.plans), fixed(r.timing.medianUs, 1), fixed(r.timing.medianUs / r.plans, 1), `${fixed(r.timing.minUs, 1)}–${fixed(r.timing.maxUs, 1)}`])
   ))
 }
+// Serve (issue #13) -------------------------------------------------------------------------
+let served: ServeBenchResult | undefined
+if (sections.has("serve")) {
+  log("serve…")
+  served = await runServeBench({ quick })
+  out()
+  out(`S. serve (issue #13): 50 concurrent clients in this process${served.skipped === undefined ? "" : `; PostgreSQL rows skipped: ${served.skipped}`}`)
+  out(formatTable(
+    [{ title: "load" }, { title: "requests", right: true }, { title: "req/s", right: true }, { title: "p50 ms", right: true }, { title: "p99 ms", right: true }, { title: "first ¼ → last ¼ req/s", right: true }, { title: "failed", right: true }, { title: "server RSS MiB", right: true }],
+    served.rows.map((r) => [r.label, int(r.requests), int(Math.round(r.perSecond)), fixed(r.p50Ms, 1), fixed(r.p99Ms, 1), `${int(Math.round(r.firstQuarterPerSecond))} → ${int(Math.round(r.lastQuarterPerSecond))}`, int(r.failures), r.serverRssMiB.join(" + ")])
+  ))
+}
 // ---------------------------------------------------------------------------------------------
 
 // ---------------------------------------------------------------------------------------------
@@ -373,6 +387,7 @@ if (jsonOut !== undefined) {
     scaling,
     pricing,
     whatIf,
+    served,
     e2e: e2e === undefined ? undefined : { ...e2e, sample: { ...e2e.sample }, startup: strip(e2e.startup), sizes: e2e.sizes.map((s) => ({ ...s, cli: s.cli.map(strip), floor: s.floor.map(strip) })) },
     verdicts,
     profiles: profiles.map((p) => ({ ...p, summary: { ...p.summary, functions: p.summary.functions.slice(0, 60) } }))

@@ -39,7 +39,7 @@ import type { AttachPreview, Change, Scenario, Timing } from "./Preview.ts"
 import { isFree, isOneOff, isRecurring, pricedIn } from "./Pricing.ts"
 import { type Held, classify, isMainPlan, scopeOf } from "./Scenario.ts"
 import { parseDecimal } from "./internal/schemaKit.ts"
-import { InstantOutOfRange, iso, ms } from "./internal/instants.ts"
+import { documentInstants, InstantOutOfRange, iso, ms } from "./internal/instants.ts"
 
 /** A failure raised inside the planner and returned, never thrown, by {@link planAttach}. */
 class PlanFailure {
@@ -93,7 +93,7 @@ interface Acc {
  */
 export const planAttach = (input: AttachInput): Result.Result<AttachPreview, AttachError> => {
   try {
-    return Result.succeed(plan(input))
+    return Result.succeed(documentInstants(() => plan(input)))
   } catch (e) {
     return Result.fail(e instanceof PlanFailure ? e.error : unplannable(e))
   }

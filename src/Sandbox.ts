@@ -28,6 +28,7 @@ import type { Customer } from "./Customer.ts"
 import { DecodeError } from "./Errors.ts"
 import { billingView } from "./internal/actions.ts"
 import { issueLeaves } from "./internal/issuePaths.ts"
+import { findBy } from "./internal/rowIndex.ts"
 import { customerFingerprint } from "./internal/working.ts"
 import { advanceSubscriptions, setClock, setStatus } from "./internal/sandboxClock.ts"
 import {
@@ -146,10 +147,22 @@ type Outcome<A> = Result.Result<A, ProviderError>
 
 const rejected = (code: string, message: string): Outcome<never> => Result.fail(new ProviderRejected({ code, message }))
 
+/**
+ * The sandbox keeps the last 1,000–2,000 calls in its log and the last 100,000–200,000
+ * idempotency records (a key older than that runs again, as an expired key does at a provider):
+ * a long-running sandbox stays flat in memory and in time per call.
+ */
+const LOG_LIMIT = 1_000
+const IDEMPOTENCY_LIMIT = 100_000
+
+const BY_ID = (row: { readonly id: string }): string => row.id
+const BY_KEY = (row: { readonly key: string }): string => row.key
+const BY_URL = (row: { readonly url: string }): string => row.url
+
 const newId = (s: State, prefix: string): string => `${prefix}_sbx_${String(s.nextId++).padStart(4, "0")}`
 
 const customerOf = (s: State, id: string): State["customers"][number] => {
-  const found = s.customers.find((c) => c.id === id)
+  const found = findBy(s.customers, BY_ID, id)
   if (found !== undefined) return found
   const created = { id, balance: 0, paymentMethod: null }
   s.customers.push(created)
@@ -181,24 +194,31 @@ const once = <A>(
 ): Outcome<A> => {
   const { idempotencyKey, ...rest } = request
   const fingerprint = customerFingerprint(rest)
-  const record = s.idempotency.find((r) => r.key === idempotencyKey)
+  const record = findBy(s.idempotency, BY_KEY, idempotencyKey)
   if (record !== undefined) {
     const replayed = record.operation === operation && record.request === fingerprint ? kind.unwrap(record.response) : undefined
     if (replayed === undefined) return rejected("idempotency_key_reused", `The key ${idempotencyKey} was used for another request (${record.operation})`)
-    s.log.push({ operation, idempotencyKey, outcome: "replayed" })
+    logCall(s, { operation, idempotencyKey, outcome: "replayed" })
     return Result.succeed(replayed)
   }
   const result = apply()
-  s.log.push({ operation, idempotencyKey, outcome: Result.isSuccess(result) ? "applied" : "failed" })
+  logCall(s, { operation, idempotencyKey, outcome: Result.isSuccess(result) ? "applied" : "failed" })
   if (Result.isSuccess(result)) {
     if (request.compensates === undefined) s.idempotency.push({ key: idempotencyKey, operation, request: fingerprint, response: kind.wrap(result.success) })
     else s.idempotency = s.idempotency.filter((r) => r.key !== request.compensates)
+    if (s.idempotency.length > 2 * IDEMPOTENCY_LIMIT) s.idempotency = s.idempotency.slice(-IDEMPOTENCY_LIMIT)
   }
   return result
 }
 
+/** Appends to the call log, which keeps the last {@link LOG_LIMIT} calls (trimmed in batches). */
+const logCall = (s: State, entry: State["log"][number]): void => {
+  s.log.push(entry)
+  if (s.log.length > 2 * LOG_LIMIT) s.log = s.log.slice(-LOG_LIMIT)
+}
+
 const liveSubscription = (s: State, id: string): Outcome<Subscription> => {
-  const sub = s.subscriptions.find((x) => x.id === id)
+  const sub = findBy(s.subscriptions, BY_ID, id)
   if (sub === undefined) return rejected("resource_missing", `No subscription ${id}`)
   return sub.status === "canceled" ? rejected("subscription_canceled", `Subscription ${id} is canceled`) : Result.succeed(sub)
 }
@@ -239,12 +259,12 @@ const finalize = (inv: Invoice): void => {
 }
 
 const findInvoice = (s: State, id: string): Outcome<Invoice> => {
-  const inv = s.invoices.find((i) => i.id === id)
+  const inv = findBy(s.invoices, BY_ID, id)
   return inv === undefined ? rejected("resource_missing", `No invoice ${id}`) : Result.succeed(inv)
 }
 
 const findSession = (s: State, idOrUrl: string): Outcome<State["checkoutSessions"][number]> => {
-  const cs = s.checkoutSessions.find((c) => c.id === idOrUrl || c.url === idOrUrl)
+  const cs = findBy(s.checkoutSessions, BY_ID, idOrUrl) ?? findBy(s.checkoutSessions, BY_URL, idOrUrl)
   return cs === undefined ? rejected("resource_missing", `No checkout session ${idOrUrl}`) : Result.succeed(cs)
 }
 
@@ -282,7 +302,8 @@ const core: { readonly [K in PortOperation]: (s: State, request: RequestOf<K>) =
       return ok
     }),
   cancelSubscription: (s, r) => {
-    const done = s.subscriptions.find((x) => x.id === r.subscriptionId && x.status === "canceled")
+    const found = findBy(s.subscriptions, BY_ID, r.subscriptionId)
+    const done = found?.status === "canceled" ? found : undefined
     if (!r.atPeriodEnd && done !== undefined) return Result.succeed(subscriptionView(done))
     return onSubscription(s, "cancelSubscription", r, (sub) => {
       if (r.atPeriodEnd) sub.cancelAt = r.at
@@ -445,14 +466,14 @@ export const make = (initial: SandboxState = emptyState): SandboxOps & { readonl
       })),
     finalizeInvoice: (invoiceId) =>
       run((s): Result.Result<ProviderInvoice, ProviderRejected> => {
-        const inv = s.invoices.find((i) => i.id === invoiceId)
+        const inv = findBy(s.invoices, BY_ID, invoiceId)
         if (inv === undefined) return Result.fail(new ProviderRejected({ code: "resource_missing", message: `No invoice ${invoiceId}` }))
         if (inv.status === "draft") finalize(inv)
         return Result.succeed(invoiceView(inv))
       }),
     voidInvoice: (invoiceId) =>
       run((s): Result.Result<ProviderInvoice, ProviderRejected> => {
-        const inv = s.invoices.find((i) => i.id === invoiceId)
+        const inv = findBy(s.invoices, BY_ID, invoiceId)
         if (inv === undefined) return Result.fail(new ProviderRejected({ code: "resource_missing", message: `No invoice ${invoiceId}` }))
         if (inv.status === "paid") return Result.fail(new ProviderRejected({ code: "invoice_paid", message: `Invoice ${invoiceId} is paid` }))
         if (inv.status !== "void") {

@@ -134,6 +134,21 @@ describe("the body", () => {
   })
 })
 
+describe("the customer's lock", () => {
+  it("a request that waits longer than lockWaitMs for its customer is a 409 customer_busy and changes nothing", async () => {
+    const sandbox = Sandbox.make()
+    const slow = { ...sandbox.port, createInvoice: (r: Parameters<typeof sandbox.port.createInvoice>[0]) => Effect.delay(sandbox.port.createInvoice(r), "300 millis") }
+    const handler = Result.getOrThrow(makeAutumnHandler({ catalog: autumnTestCatalog(), keys: [KEY], customers: makeMemoryStore([{ id: "cus_1", hasPaymentMethod: true }]), provider: slow, lockWaitMs: 50 }))
+    const attach = (plan: string) => handler(new Request("http://x/v1/billing.attach", { method: "POST", headers: auth, body: JSON.stringify({ customer_id: "cus_1", plan_id: plan }) }))
+    await Effect.runPromise(sandbox.attachPaymentMethod("cus_1", "pm_card_visa"))
+    const [first, second] = await Promise.all([attach("pro"), attach("premium")])
+    expect(first.status).toBe(200)
+    expect(second.status).toBe(409)
+    expect(await second.json()).toMatchObject({ code: "customer_busy" })
+    expect((await Effect.runPromise(sandbox.state)).charges.map((c) => c.amount)).toEqual([2000])
+  })
+})
+
 describe("errors", () => {
   it("a defect is a 500 that names only the request id; the cause goes to the log", async () => {
     const sandbox = Sandbox.make()

@@ -13,7 +13,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
-import type { Catalog } from "../Catalog.ts"
+import { decodeCatalog, encodeCatalog } from "../Document.ts"
 import type { Customer } from "../Customer.ts"
 import { isReadOperation, makePort, type PaymentPort, type TestClockPort } from "../Provider.ts"
 import * as Sandbox from "../Sandbox.ts"
@@ -29,7 +29,11 @@ type AnyOp = (...args: ReadonlyArray<unknown>) => Effect.Effect<unknown, unknown
 /** The operation a log entry names, on a sandbox (port operations and the sandbox's own). */
 const invoke = (sandbox: Sandbox.SandboxOps, call: Call): Effect.Effect<unknown, unknown> => {
   const own: Record<string, AnyOp> = {
-    seedCustomer: (c, catalog) => sandbox.seedCustomer(c as Customer, catalog as Catalog),
+    // The catalog is logged in its JSON form (a decoded one holds bigint rationals).
+    seedCustomer: (c, catalog) => {
+      const decoded = decodeCatalog(catalog)
+      return Result.isSuccess(decoded) ? sandbox.seedCustomer(c as Customer, decoded.success) : Effect.die(decoded.failure)
+    },
     attachPaymentMethod: (id, token) => sandbox.attachPaymentMethod(String(id), String(token)),
     completeCheckout: (session, token) => sandbox.completeCheckout(String(session), String(token)),
     payInvoiceHosted: (id, token) => sandbox.payInvoiceHosted(String(id), ...(token === undefined || token === null ? [] : [String(token)])),
@@ -88,7 +92,7 @@ export const durableSandbox = async (log: SandboxLog): Promise<DurableSandbox> =
   const ops: DurableSandbox = {
     port,
     state: run({ operation: "state", args: [] }, false),
-    seedCustomer: (customer, catalog) => run({ operation: "seedCustomer", args: [customer, catalog] }, true),
+    seedCustomer: (customer, catalog) => run({ operation: "seedCustomer", args: [customer, encodeCatalog(catalog)] }, true),
     attachPaymentMethod: (customerId, token) => run({ operation: "attachPaymentMethod", args: [customerId, token] }, true),
     completeCheckout: (session, token) => run({ operation: "completeCheckout", args: [session, token] }, true),
     payInvoiceHosted: (invoiceId, token) => run({ operation: "payInvoiceHosted", args: [invoiceId, token ?? null] }, true),

@@ -17,7 +17,7 @@ import type { Period } from "./Interval.ts"
 import { dayIn, isTimeZone } from "./internal/zonedDays.ts"
 import * as Rational from "./Rational.ts"
 
-/** The preset names. */
+/** The preset names. @example PRESETS.includes("lago") // true */
 export const PRESETS = ["exact", "stripe", "lago", "killbill"] as const
 /** A preset name. */
 export type PresetName = (typeof PRESETS)[number]
@@ -27,10 +27,10 @@ export type Clock = "millisecond" | "second" | "day"
 /** How calendar days are counted: the change day and the period's last day both counted, the end day not, or 30-day months. */
 export type DayCount = "inclusive" | "endExclusive" | "fixed30"
 
-/** Schema of an IANA time zone name (checked with `Intl`). */
+/** Schema of an IANA time zone name (checked with `Intl`). @example Schema.decodeUnknownSync(TimeZoneSchema)("Europe/Paris") // "Europe/Paris" */
 export const TimeZoneSchema = Schema.String.check(Schema.makeFilter(isTimeZone, { expected: "an IANA time zone (e.g. \"Europe/Paris\", \"UTC\")" }))
 
-/** Schema of a policy on input: a preset name, or `{ clock, dayCount?, timeZone? }`. */
+/** Schema of a policy on input: a preset name, or `{ clock, dayCount?, timeZone? }`. @example Schema.decodeUnknownSync(ProrationPolicySchema)({ clock: "day" }) // { clock: "day" } */
 export const ProrationPolicySchema = Schema.Union([
   Schema.Literals(PRESETS),
   Schema.Struct({
@@ -58,7 +58,7 @@ const PRESET: Record<PresetName, ProrationPolicy> = {
   killbill: { name: "killbill", clock: "day", dayCount: "endExclusive", timeZone: "UTC" }
 }
 
-/** The default policy: the millisecond. */
+/** The default policy: the millisecond. @example exact.clock // "millisecond" */
 export const exact: ProrationPolicy = PRESET.exact
 
 /**

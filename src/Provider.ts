@@ -45,6 +45,29 @@ export const PhaseSchema = Schema.Struct({ at: Schema.String, items: Schema.Arra
  */
 export type Phase = typeof PhaseSchema.Type
 
+const Exact = Schema.String
+/** Schema of a line's `derivation` (docs/proration.md §15), as invoices keep it. @example Schema.decodeUnknownSync(LineDerivationSchema)(preview.lines[0].derivation) */
+export const LineDerivationSchema = Schema.Struct({
+  exact: Exact,
+  roundingDelta: Exact,
+  base: Exact,
+  fraction: Schema.optionalKey(Schema.Struct({
+    numerator: Schema.Number, denominator: Schema.Number, unit: Schema.Literals(["millisecond", "second", "day"]), from: Schema.String, to: Schema.String
+  })),
+  tiers: Schema.optionalKey(Schema.Array(Schema.Struct({
+    upTo: Schema.Union([Schema.Number, Schema.Literal("inf")]), units: Schema.Number, unitPrice: Exact, flatAmount: Exact, amount: Exact
+  }))),
+  policy: Schema.optionalKey(Schema.String),
+  discounts: Schema.Array(Schema.Struct({
+    discountId: Schema.String, percentOff: Schema.optionalKey(Exact), amountOff: Schema.optionalKey(Exact), amount: Schema.Int
+  })),
+  ledger: Schema.optionalKey(Schema.Struct({
+    entries: Schema.Array(Schema.Struct({ from: Schema.String, to: Schema.String, amount: Schema.Int, credited: Schema.Int, open: Schema.Int, unused: Exact })),
+    unused: Exact, ratio: Exact, paidShare: Exact, open: Schema.Int
+  })),
+  usageToDate: Schema.optionalKey(Schema.Literal(true))
+})
+
 /** Schema of an invoice line of the preview document (docs/spec.md §8). @example Schema.decodeUnknownSync(LineSchema)(preview.lines[0]) */
 export const LineSchema = Schema.Struct({
   kind: Schema.Literals(["charge", "credit", "arrears", "custom"]),
@@ -55,7 +78,8 @@ export const LineSchema = Schema.Struct({
   period: Schema.NullOr(Schema.Struct({ start: Schema.String, end: Schema.String })),
   amount: Schema.Int,
   discounts: Schema.Array(Schema.Struct({ discountId: Schema.String, amount: Schema.Int })),
-  total: Schema.Int
+  total: Schema.Int,
+  derivation: Schema.optionalKey(LineDerivationSchema)
 })
 
 const Collection = Schema.Literals(["charge_automatically", "send_invoice"])

@@ -3,7 +3,8 @@
  * `derivation` alone (docs/proration.md §15) gives its exact amount, its minor units, its rounding
  * delta and, for percent-off discounts, what each took off; tiers add up to the base, and a
  * millisecond fraction is the span between its two instants. Today's lines and the next cycle's,
- * over generated documents. The recomputation here is the test's own (bigint fractions parsed
+ * over generated documents, then a second attach on `customerAfter` under a generated proration
+ * policy. The recomputation here is the test's own (bigint fractions parsed
  * from the strings), not the engine's.
  */
 import fc from "fast-check"
@@ -76,8 +77,12 @@ const check = (line: Line): void => {
 
 describe("the derivation of every line (issue #12 item 3)", () => {
   it("recomputing a line from its derivation alone gives its exact amount, minor units, delta and discounts", () => {
-    const seen = { lines: 0, prorated: 0, tiers: 0, ledger: 0, rounded: 0 }
-    const next = fc.record({ planId: fc.constantFrom("p0", "p1", "p2", "p3"), later: fc.integer({ min: 0, max: 20 * 86_400_000 }) })
+    const seen = { lines: 0, prorated: 0, tiers: 0, ledger: 0, rounded: 0, days: 0 }
+    const next = fc.record({
+      planId: fc.constantFrom("p0", "p1", "p2", "p3"),
+      later: fc.integer({ min: 0, max: 20 * 86_400_000 }),
+      policy: fc.constantFrom<unknown>("exact", "stripe", "lago", "killbill", { clock: "day", dayCount: "fixed30", timeZone: "Asia/Kolkata" })
+    })
     fc.assert(fc.property(plannedDocumentArb, next, (doc, then) => {
       const r = previewAttachSync(doc)
       if (Result.isFailure(r)) return
@@ -91,12 +96,13 @@ describe("the derivation of every line (issue #12 item 3)", () => {
       }
       // and the next attach on customerAfter, where credits draw on the ledger
       const at = new Date(Date.parse((doc["request"] as { at: string }).at) + then.later).toISOString()
-      const again = previewAttachSync({ ...doc, customer: p.customerAfter, request: { customerId: "cus_1", at, plans: [{ planId: then.planId }], planSchedule: "immediate" } })
+      const again = previewAttachSync({ ...doc, customer: p.customerAfter, request: { customerId: "cus_1", at, plans: [{ planId: then.planId }], planSchedule: "immediate", prorationPolicy: then.policy } })
       if (Result.isFailure(again)) return
       for (const line of again.success.lines) {
         check(line)
         seen.lines++
         if (line.derivation?.ledger !== undefined) seen.ledger++
+        if (line.derivation?.fraction?.unit === "day") seen.days++
       }
     }), { seed: 12, numRuns: 600 })
     expect(seen.lines).toBeGreaterThan(400)
@@ -104,5 +110,6 @@ describe("the derivation of every line (issue #12 item 3)", () => {
     expect(seen.rounded).toBeGreaterThan(50)
     expect(seen.tiers).toBeGreaterThan(10)
     expect(seen.ledger).toBeGreaterThan(10)
+    expect(seen.days).toBeGreaterThan(10)
   })
 })

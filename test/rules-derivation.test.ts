@@ -2,7 +2,9 @@
  * Issue #12, item 3 — each line says how its amount came about (`derivation`, docs/proration.md
  * §15), with hand-computed values: "why 15.49?" answered from the preview alone.
  */
+import * as Schema from "effect/Schema"
 import { describe, expect, it } from "vitest"
+import { LineSchema } from "../src/Provider.ts"
 import { FEB1, JAN1, JAN16, cat, cus, doc, monthly, ok, req } from "./support/rulesDoc.ts"
 
 const plans = cat([monthly("pro", "20"), monthly("premium", "50"),
@@ -70,5 +72,17 @@ describe("the derivation of a line", () => {
     const p = ok(doc(plans, cus([]), req(JAN1, "pro", { customLineItems: [{ amount: "12.345", description: "Setup" }] })))
     expect(p.lines[0]?.derivation).toEqual({ exact: "1234.5", roundingDelta: "-0.5", base: "1234.5", discounts: [] })
     expect(p.lines[0]?.amount).toBe(1235)
+  })
+})
+
+describe("invoices keep the derivation (the provider port's LineSchema)", () => {
+  it("every line of a ledger credit, a tiered charge and a day-policy preview decodes with it, derivation and all", () => {
+    const bought = ok(doc(plans, cus([]), req(JAN1, "pro", { discounts: [{ discountId: "HALF1" }] })))
+    const up = ok(doc(plans, bought.customerAfter, req(JAN16, "premium", { prorationPolicy: "lago" })))
+    const packs = ok(doc(plans, cus([]), req(JAN1, [{ planId: "packs", featureQuantities: [{ featureId: "messages", quantity: 800 }] }])))
+    for (const line of [...up.lines, ...packs.lines, ...(up.nextCycle?.lines ?? [])]) {
+      expect(Schema.decodeUnknownSync(LineSchema)(line)).toEqual(line)
+    }
+    expect(() => Schema.decodeUnknownSync(LineSchema)({ ...up.lines[0], derivation: { exact: 1 } })).toThrow()
   })
 })

@@ -138,6 +138,8 @@ const discountsOf = (discounts: ReadonlyArray<{ readonly discountId: string; rea
 /**
  * The document form of a derivation for a line of `amount` minor units and its discounts; a line
  * without one (none is built so) derives from its own amount.
+ *
+ * @example finalDerivation(undefined, 1234n, [], catalog) // { exact: "1234", roundingDelta: "0", base: "1234", discounts: [] }
  */
 export const finalDerivation = (
   d: DraftDerivation | undefined, amount: bigint, discounts: ReadonlyArray<{ readonly discountId: string; readonly amount: bigint }>, catalog: Catalog | undefined

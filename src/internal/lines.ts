@@ -22,16 +22,16 @@ export interface PriceContext {
   readonly timeZone?: string | undefined
 }
 
-/** The proration policy of a plan's prices: the request's, the plan's, the catalog's, else `exact`. */
+/** The proration policy of a plan's prices: the request's, the plan's, the catalog's, else `exact`. @example policyFor(ctx, plan).name // "exact" */
 export const policyFor = (ctx: PriceContext, plan: Plan): ProrationPolicy => resolvePolicy(ctx.policy, plan.prorationPolicy, ctx.catalog.prorationPolicy)
 
-/** The part of `period` left after `t` under the policy of `plan`. */
+/** The part of `period` left after `t` under the policy of `plan`. @example leftOf(ctx, plan, { start: 0, end: 4 }, 1).share // 3/4 */
 export const leftOf = (ctx: PriceContext, plan: Plan, period: Period, t: number): FractionLeft => {
   const policy = policyFor(ctx, plan)
   return fractionLeft(policy, zoneOf(policy, ctx.timeZone), period, t)
 }
 
-/** The share of a span left after `t`, as the policy of `plan` counts it (for the ledger). */
+/** The share of a span left after `t`, as the policy of `plan` counts it (for the ledger). @example remainingOf(ctx, plan)(0, 4, 1) // 3/4 */
 export const remainingOf = (ctx: PriceContext, plan: Plan): Remaining => (from, to, t) => leftOf(ctx, plan, { start: from, end: to }, t).share
 
 export const quantityOf = (sub: Pick<Subscription, "featureQuantities">, featureId: string): number | undefined =>
@@ -70,6 +70,8 @@ const draft = (
 /**
  * The derivation of a line of one price: its full-period amount `base` (minor units, signed),
  * prorated by `left` when given, and the tiers of a tiered item price.
+ *
+ * @example priceDerivation(p, 1, Rational.fromInt(5000), exact, left, ctx).policy // "exact"
  */
 export const priceDerivation = (
   p: PlanPrice, units: number, base: Rational.Rational, exact: Rational.Rational, left: FractionLeft | undefined, ctx: PriceContext
@@ -137,7 +139,7 @@ export const creditAmount = (
   return { exact: ledger === undefined ? list : allowedCredit(list, ledger, ratio), ledger }
 }
 
-/** A credit's derivation with the ledger entries it drew on, when it drew on any. */
+/** A credit's derivation with the ledger entries it drew on, when it drew on any. @example creditDerivation(d, undefined, Rational.one) === d // true */
 export const creditDerivation = (d: DraftDerivation, ledger: LedgerBasis | undefined, ratio: Rational.Rational): DraftDerivation =>
   ledger === undefined ? d : { ...d, ledger: { basis: ledger, ratio } }
 

@@ -29,6 +29,7 @@ import { decodeCatalog } from "../Document.ts"
 import { errorDocument } from "../Errors.ts"
 import * as Sandbox from "../Sandbox.ts"
 import { readJsonFile, toJson } from "./documents.ts"
+import { parseArgv } from "./internal/argv.ts"
 
 /** The usage text of `serve`. @example process.stderr.write(SERVE_USAGE) */
 export const SERVE_USAGE = `Usage: attach-planner serve --catalog FILE --port N [--key KEY] [--host HOST] [--test-card PM]
@@ -73,15 +74,11 @@ export interface ServeOptions {
  * @example parseServeArgs(["--catalog", "c.json", "--port", "8787", "--key", "k"], {}) // { catalog: "c.json", port: 8787, key: "k", host: "127.0.0.1" }
  */
 export const parseServeArgs = (args: ReadonlyArray<string>, env: Readonly<Record<string, string | undefined>>): ServeOptions | string => {
-  const values = new Map<string, string>()
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? ""
-    const [name, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined]
-    if (!["--catalog", "--port", "--key", "--host", "--test-card"].includes(name)) return `unknown ${arg.startsWith("-") ? "option" : "argument"} ${JSON.stringify(arg)}`
-    const value = inline ?? args[++i]
-    if (value === undefined || value === "") return `${name} expects a value`
-    values.set(name, value)
-  }
+  const argv = parseArgv(args, { catalog: "string", port: "string", key: "string", host: "string", "test-card": "string" })
+  if (typeof argv === "string") return argv
+  const [stray] = argv.positionals
+  if (stray !== undefined) return `unknown argument ${JSON.stringify(stray)}`
+  const { values } = argv
   const catalog = values.get("--catalog")
   if (catalog === undefined) return "serve needs --catalog FILE"
   const portText = values.get("--port")

@@ -80,7 +80,7 @@ describe("preview --jsonl --jobs", () => {
       expect(other.code).toBe(0)
       expect(other.stdout.equals(one.stdout)).toBe(true)
     }
-  }, 30_000)
+  }, 120_000)
 
 })
 

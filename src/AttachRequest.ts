@@ -8,9 +8,10 @@
  */
 import * as Schema from "effect/Schema"
 import { FreeTrialSchema } from "./Catalog.ts"
-import { CurrencyCode, Id, Instant, NonNegativeNumber, PositiveInt, NonNegativeInt } from "./internal/schemaKit.ts"
+import { ProrationPolicySchema } from "./ProrationPolicy.ts"
+import { CurrencyCode, Id, Instant, NonNegativeNumber, PositiveInt, NonNegativeInt, Quantity } from "./internal/schemaKit.ts"
 
-const FeatureQuantity = Schema.Struct({ featureId: Id, quantity: NonNegativeNumber })
+const FeatureQuantity = Schema.Struct({ featureId: Id, quantity: Quantity })
 
 /** Schema of one plan of a request. */
 export const RequestedPlanSchema = Schema.Struct({
@@ -52,7 +53,8 @@ export const AttachRequestSchema = Schema.Struct({
     description: Schema.String
   }))),
   successUrl: Schema.optionalKey(Schema.String),
-  checkoutSessionParams: Schema.optionalKey(Schema.Record(Schema.String, Schema.Unknown))
+  checkoutSessionParams: Schema.optionalKey(Schema.Record(Schema.String, Schema.Unknown)),
+  prorationPolicy: Schema.optionalKey(ProrationPolicySchema)
 })
 
 /** An attach request, as in documents. */

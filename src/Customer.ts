@@ -7,12 +7,13 @@
  * const customer: Customer = { id: "cus_1", hasPaymentMethod: true, subscriptions: [] }
  */
 import * as Schema from "effect/Schema"
-import { Id, Instant, NonNegativeInt, NonNegativeNumber, PositiveInt, CurrencyCode } from "./internal/schemaKit.ts"
+import { TimeZoneSchema } from "./ProrationPolicy.ts"
+import { Id, Instant, NonNegativeInt, NonNegativeNumber, PositiveInt, CurrencyCode, Quantity } from "./internal/schemaKit.ts"
 
 /** Schema of a discount applied to a customer or subscription. */
 export const AppliedDiscountSchema = Schema.Struct({ discountId: Id, appliedAt: Instant })
 
-const FeatureQuantity = Schema.Struct({ featureId: Id, quantity: NonNegativeNumber })
+const FeatureQuantity = Schema.Struct({ featureId: Id, quantity: Quantity })
 
 /** Schema of one credit drawn from a ledger entry: when, and how many minor units. */
 export const LedgerCreditSchema = Schema.Struct({ at: Instant, amount: NonNegativeInt })
@@ -63,7 +64,9 @@ export const CustomerSchema = Schema.Struct({
   creditBalance: Schema.optionalKey(NonNegativeInt),
   trialsUsed: Schema.optionalKey(Schema.Array(Id)),
   subscriptions: Schema.optionalKey(Schema.Array(SubscriptionSchema)),
-  discounts: Schema.optionalKey(Schema.Array(AppliedDiscountSchema))
+  discounts: Schema.optionalKey(Schema.Array(AppliedDiscountSchema)),
+  /** The IANA time zone calendar-day proration policies count in (the `lago` preset); default UTC. */
+  timeZone: Schema.optionalKey(TimeZoneSchema)
 })
 
 /** A customer's state, as in documents. */

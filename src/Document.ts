@@ -19,8 +19,10 @@ import { type Catalog, CatalogSchema, type Discount, type Feature, type ItemPric
 import { type Customer, CustomerSchema } from "./Customer.ts"
 import { type DecodeError, type DecodeIssue, decodeErrorOf } from "./Errors.ts"
 import { fastCustomer, fastRequest, NOT_FAST } from "./internal/fastDecode.ts"
+import { guardInput } from "./internal/inputGuard.ts"
 import { issueLeaves } from "./internal/issuePaths.ts"
 import { normalizeCatalog } from "./internal/normalizeCatalog.ts"
+import { encodePolicy } from "./ProrationPolicy.ts"
 import * as Rational from "./Rational.ts"
 
 /** A decoded attach document: the catalog model, the customer's state and the request. */
@@ -46,6 +48,21 @@ const decodeWith = <A>(decode: (u: unknown, o: typeof options) => Result.Result<
   return undefined
 }
 
+/**
+ * Runs a decoder on an input the guard passed (internal/inputGuard.ts); an exception that still
+ * escapes (a getter that throws only when read a second time) is a bad document, not a throw.
+ */
+const guarded = <A>(input: unknown, prefix: string, decode: () => Result.Result<A, DecodeError>): Result.Result<A, DecodeError> => {
+  const unsafe = guardInput(input, prefix)
+  if (unsafe !== undefined) return Result.fail(decodeErrorOf([unsafe]))
+  try {
+    return decode()
+  } catch (cause) {
+    const message = cause instanceof RangeError ? "is too large or too deep to decode" : "cannot be read (a property threw when read)"
+    return Result.fail(decodeErrorOf([{ path: prefix === "" ? "(document)" : prefix, message }]))
+  }
+}
+
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 /**
@@ -53,7 +70,10 @@ const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "obj
  *
  * @example decodeCatalog({ defaultCurrency: "usd", features: [], plans: [] }) // Result.succeed(catalog)
  */
-export const decodeCatalog = (input: unknown, prefix = "catalog"): Result.Result<Catalog, DecodeError> => {
+export const decodeCatalog = (input: unknown, prefix = "catalog"): Result.Result<Catalog, DecodeError> =>
+  guarded(input, prefix, () => decodeCatalogUnguarded(input, prefix))
+
+const decodeCatalogUnguarded = (input: unknown, prefix: string): Result.Result<Catalog, DecodeError> => {
   const issues: Array<DecodeIssue> = []
   const raw = decodeWith(decodeCatalogShape, input, prefix, issues)
   if (raw === undefined) return Result.fail(decodeErrorOf(issues))
@@ -66,7 +86,10 @@ export const decodeCatalog = (input: unknown, prefix = "catalog"): Result.Result
  *
  * @example decodeCustomerAndRequest(catalog, { customer: { id: "c" }, request: { customerId: "c", at: "2025-01-01T00:00:00Z", plans: [{ planId: "pro" }] } })
  */
-export const decodeCustomerAndRequest = (catalog: Catalog, input: unknown): Result.Result<AttachInput, DecodeError> => {
+export const decodeCustomerAndRequest = (catalog: Catalog, input: unknown): Result.Result<AttachInput, DecodeError> =>
+  guarded(input, "", () => decodeCustomerAndRequestUnguarded(catalog, input))
+
+const decodeCustomerAndRequestUnguarded = (catalog: Catalog, input: unknown): Result.Result<AttachInput, DecodeError> => {
   const fast = fastCustomerAndRequest(catalog, input, false)
   return fast === NOT_FAST ? decodeCustomerAndRequestWithSchema(catalog, input) : Result.succeed(fast)
 }
@@ -78,10 +101,11 @@ export const decodeCustomerAndRequest = (catalog: Catalog, input: unknown): Resu
  *
  * @example decodeParsedCustomerAndRequest(catalog, JSON.parse(line))
  */
-export const decodeParsedCustomerAndRequest = (catalog: Catalog, json: unknown): Result.Result<AttachInput, DecodeError> => {
-  const fast = fastCustomerAndRequest(catalog, json, true)
-  return fast === NOT_FAST ? decodeCustomerAndRequestWithSchema(catalog, json) : Result.succeed(fast)
-}
+export const decodeParsedCustomerAndRequest = (catalog: Catalog, json: unknown): Result.Result<AttachInput, DecodeError> =>
+  guarded(json, "", () => {
+    const fast = fastCustomerAndRequest(catalog, json, true)
+    return fast === NOT_FAST ? decodeCustomerAndRequestWithSchema(catalog, json) : Result.succeed(fast)
+  })
 
 /** The common valid document without Schema (see internal/fastDecode.ts), or NOT_FAST. */
 const fastCustomerAndRequest = (catalog: Catalog, input: unknown, fromJson: boolean): AttachInput | typeof NOT_FAST => {
@@ -113,12 +137,15 @@ const decodeCustomerAndRequestWithSchema = (catalog: Catalog, input: unknown): R
  *
  * @example decodeAttachDocument(JSON.parse(text)) // Result<AttachInput, DecodeError>
  */
-export const decodeAttachDocument = (input: unknown): Result.Result<AttachInput, DecodeError> => {
+export const decodeAttachDocument = (input: unknown): Result.Result<AttachInput, DecodeError> =>
+  guarded(input, "", () => decodeAttachDocumentUnguarded(input))
+
+const decodeAttachDocumentUnguarded = (input: unknown): Result.Result<AttachInput, DecodeError> => {
   if (!isRecord(input)) return Result.fail(decodeErrorOf([{ path: "(document)", message: `expected an object with catalog, customer and request, got ${input === null ? "null" : Array.isArray(input) ? "an array" : typeof input}` }]))
   if (!("catalog" in input)) return Result.fail(decodeErrorOf([{ path: "catalog", message: "is required but missing" }]))
-  const catalog = decodeCatalog(input["catalog"])
+  const catalog = decodeCatalogUnguarded(input["catalog"], "catalog")
   if (Result.isFailure(catalog)) return Result.fail(catalog.failure)
-  return decodeCustomerAndRequest(catalog.success, input)
+  return decodeCustomerAndRequestUnguarded(catalog.success, input)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -196,7 +223,8 @@ const encodePlan = (p: Plan): Json => ({
   version: p.version,
   ...(p.price === undefined ? {} : { price: { amount: decimalString(p.price.amount), ...intervalFields(p.price.interval), ...currencyFields(p.price.currencies) } }),
   items: p.items.map(encodeItem),
-  ...(p.freeTrial === undefined ? {} : { freeTrial: { length: p.freeTrial.length, unit: p.freeTrial.unit, cardRequired: p.freeTrial.cardRequired } })
+  ...(p.freeTrial === undefined ? {} : { freeTrial: { length: p.freeTrial.length, unit: p.freeTrial.unit, cardRequired: p.freeTrial.cardRequired } }),
+  ...(p.prorationPolicy === undefined ? {} : { prorationPolicy: encodePolicy(p.prorationPolicy) })
 })
 
 const encodeDiscount = (d: Discount): Json => ({
@@ -223,7 +251,8 @@ export const encodeCatalog = (catalog: Catalog): unknown => ({
   defaultCurrency: catalog.defaultCurrency,
   features: catalog.features.map(encodeFeature),
   plans: catalog.plans.map(encodePlan),
-  discounts: catalog.discounts.map(encodeDiscount)
+  discounts: catalog.discounts.map(encodeDiscount),
+  ...(catalog.prorationPolicy === undefined ? {} : { prorationPolicy: encodePolicy(catalog.prorationPolicy) })
 })
 
 /**

@@ -72,6 +72,8 @@ export type InvalidRequestReason =
   | "amount_out_of_range"
   | "unknown_subscription_plan"
   | "invalid_custom_line"
+  | "instant_out_of_range"
+  | "input_out_of_range"
 
 /** A well-formed request that cannot be carried out; `reason` is a stable code. */
 export class InvalidRequest extends Data.TaggedError("InvalidRequest")<{

@@ -27,6 +27,75 @@ export interface LineDiscount {
   readonly amount: number
 }
 
+/** The fraction of a period a line was prorated by: `numerator / denominator` `unit`s, counted from `from` to `to`. */
+export interface DerivationFraction {
+  readonly numerator: number
+  readonly denominator: number
+  readonly unit: "millisecond" | "second" | "day"
+  /** ISO instants, or `YYYY-MM-DD` days for the day clock (`to` the last day counted). */
+  readonly from: string
+  readonly to: string
+}
+
+/** One tier of a tiered price: its units, price per pack, flat fee and amount, in minor units (exact). */
+export interface DerivationTier {
+  readonly upTo: number | "inf"
+  readonly units: number
+  readonly unitPrice: string
+  readonly flatAmount: string
+  readonly amount: string
+}
+
+/** A discount taken off a line, with what it is. */
+export interface LineDiscountDerivation {
+  readonly discountId: string
+  readonly percentOff?: string
+  readonly amountOff?: string
+  readonly amount: number
+}
+
+/** A ledger entry a credit drew on: what was paid, credited before, open, and its unused share now (exact). */
+export interface DerivationLedgerEntry {
+  readonly from: string
+  readonly to: string
+  readonly amount: number
+  readonly credited: number
+  readonly open: number
+  readonly unused: string
+}
+
+/**
+ * How a line's amount came about (docs/proration.md §15). Exact values are decimal strings, or
+ * `numerator/denominator` in lowest terms when they have no finite decimal. From it alone:
+ * `exact = base × fraction` (or `base`), for a ledger credit `exact = −min(−base × fraction,
+ * ledger.paidShare, ledger.open)`; `amount = round(exact)`, half away from zero;
+ * `total = amount − Σ discounts`.
+ */
+export interface LineDerivation {
+  /** The unrounded amount in minor units. */
+  readonly exact: string
+  /** `exact − amount`. */
+  readonly roundingDelta: string
+  /** The full-period amount in minor units, signed as the line. */
+  readonly base: string
+  readonly fraction?: DerivationFraction
+  readonly tiers?: ReadonlyArray<DerivationTier>
+  /** The proration policy that fired (a preset name or `custom`). */
+  readonly policy?: string
+  readonly discounts: ReadonlyArray<LineDiscountDerivation>
+  readonly ledger?: {
+    readonly entries: ReadonlyArray<DerivationLedgerEntry>
+    readonly unused: string
+    /** The share of the unused paid value a prepaid decrease may take (1 otherwise). */
+    readonly ratio: string
+    /** `unused × ratio`. */
+    readonly paidShare: string
+    readonly open: number
+  }
+  /** Arrears of the usage recorded so far (next cycle): it may still grow. */
+  readonly usageToDate?: true
+}
+
 /** One invoice line (docs/spec.md §8): `amount` before discounts, `total` after them. */
 export interface Line {
   readonly kind: "charge" | "credit" | "arrears" | "custom"
@@ -38,6 +107,8 @@ export interface Line {
   readonly amount: number
   readonly discounts: ReadonlyArray<LineDiscount>
   readonly total: number
+  /** How the amount came about (always written by the planner). */
+  readonly derivation?: LineDerivation
 }
 
 /** What happens to one requested plan. */

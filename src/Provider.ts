@@ -133,7 +133,7 @@ export type CheckoutSession = typeof CheckoutSessionSchema.Type
 /** Schema of a provider subscription as the port reports it. @example Schema.decodeUnknownSync(ProviderSubscriptionSchema)(json) */
 export const ProviderSubscriptionSchema = Schema.Struct({
   id: Schema.String,
-  status: Schema.Literals(["active", "trialing", "canceled"]),
+  status: Schema.Literals(["active", "trialing", "past_due", "canceled"]),
   items: Schema.Array(ProviderItemSchema),
   cancelAt: Schema.NullOr(Schema.String),
   phase: Schema.NullOr(PhaseSchema)
@@ -295,6 +295,32 @@ export const mapPort = (port: PaymentPort, wrap: <R, A>(name: PortOperation, ope
  * const program = Effect.gen(function* () { const provider = yield* PaymentProvider; return yield* provider.retrieveInvoice("in_1") })
  */
 export class PaymentProvider extends Context.Service<PaymentProvider, PaymentPort>()("attach-planner/PaymentProvider") {}
+
+/**
+ * A provider's test clock (the sandbox has one; Stripe's test clocks are the same idea): the
+ * provider's own side of time passing for a customer. `advanceTestClock` makes pending phases
+ * take effect, trials end and cancellations at period end happen up to `to` (idempotent: the same
+ * `to` again changes nothing); `testClockOf` is the instant last committed with `setTestClock`
+ * (null before the first); `setSubscriptionStatus` marks a subscription `past_due` after a failed
+ * renewal (or `active` again). Renewal invoices are not the provider's to compute: the clock
+ * creates and charges them through the port.
+ *
+ * @example if (hasTestClock(port)) yield* port.advanceTestClock({ customerId: "cus_1", to: "2025-02-01T00:00:00.000Z" })
+ */
+export interface TestClockPort {
+  readonly advanceTestClock: Op<{ readonly customerId: string; readonly to: string }, ReadonlyArray<ProviderSubscription>>
+  readonly testClockOf: Op<string, string | null>
+  readonly setTestClock: Op<{ readonly customerId: string; readonly at: string }, void>
+  readonly setSubscriptionStatus: Op<{ readonly subscriptionId: string; readonly status: "active" | "past_due" }, ProviderSubscription>
+}
+
+/**
+ * Whether a port also has a {@link TestClockPort}.
+ *
+ * @example hasTestClock(Sandbox.make().port) // true
+ */
+export const hasTestClock = (port: PaymentPort): port is PaymentPort & TestClockPort =>
+  typeof (port as Partial<TestClockPort>).advanceTestClock === "function" && typeof (port as Partial<TestClockPort>).setSubscriptionStatus === "function"
 
 /** The port written with Promises, for adapters that do not use Effect. @example const p: Partial<PromisePort> = { retrieveInvoice: async (id) => lookUp(id) } */
 export type PromisePort = { readonly [K in PortOperation]: (request: RequestOf<K>) => Promise<ResultOf<K>> }

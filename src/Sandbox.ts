@@ -9,7 +9,9 @@
  * `pm_card_insufficient_funds` decline, `pm_card_3ds` needs 3-D Secure (off-session charges fail
  * with `AuthenticationRequired`; paying on the hosted invoice page succeeds).
  *
- * The sandbox has no clock: renewals and phases that fall due are not run.
+ * The sandbox has a test clock per customer (`port.advanceTestClock`, see `TestClockPort`): it
+ * runs the provider's side of time passing; `advanceClock` (src/timeline/clock.ts) drives it and
+ * creates and charges the renewal invoices.
  *
  * @example
  * import * as Sandbox from "attach-planner/sandbox"
@@ -27,10 +29,12 @@ import { DecodeError } from "./Errors.ts"
 import { billingView } from "./internal/actions.ts"
 import { issueLeaves } from "./internal/issuePaths.ts"
 import { customerFingerprint } from "./internal/working.ts"
+import { advanceSubscriptions, setClock, setStatus } from "./internal/sandboxClock.ts"
 import {
   AuthenticationRequired, CardDeclined, type CheckoutSession, CheckoutSessionSchema, LineSchema, makePort, PaymentMethodRequired,
   type PaymentPort, PaymentProvider, type PortOperation, type ProviderError, type ProviderInvoice, ProviderInvoiceSchema,
-  ProviderItemSchema, ProviderRejected, type ProviderSubscription, ProviderSubscriptionSchema, type Request, type RequestOf, type ResultOf
+  ProviderItemSchema, ProviderRejected, type ProviderSubscription, ProviderSubscriptionSchema, ProviderUnavailable, type Request, type RequestOf, type ResultOf,
+  type TestClockPort
 } from "./Provider.ts"
 
 // ---------------------------------------------------------------------------------------------
@@ -89,7 +93,8 @@ const SandboxStateSchema = Schema.Struct({
       Schema.Struct({ kind: Schema.Literal("session"), session: CheckoutSessionSchema })
     ])
   })),
-  log: Schema.Array(Schema.Struct({ operation: Schema.String, idempotencyKey: Schema.String, outcome: Schema.Literals(["applied", "replayed", "failed"]) }))
+  log: Schema.Array(Schema.Struct({ operation: Schema.String, idempotencyKey: Schema.String, outcome: Schema.Literals(["applied", "replayed", "failed"]) })),
+  clocks: Schema.Array(Schema.Struct({ customerId: Schema.String, at: Schema.String }))
 })
 
 /**
@@ -112,7 +117,7 @@ type Response = State["idempotency"][number]["response"]
  * @example Sandbox.layer(emptyState)
  */
 export const emptyState: SandboxState = {
-  version: 1, nextId: 1, customers: [], subscriptions: [], invoices: [], checkoutSessions: [], charges: [], idempotency: [], log: []
+  version: 1, nextId: 1, customers: [], subscriptions: [], invoices: [], checkoutSessions: [], charges: [], idempotency: [], log: [], clocks: []
 }
 
 /**
@@ -121,7 +126,9 @@ export const emptyState: SandboxState = {
  * @example decodeState(JSON.parse(text)) // Result<SandboxState, DecodeError>
  */
 export const decodeState = (input: unknown): Result.Result<SandboxState, DecodeError> => {
-  const r = Schema.decodeUnknownResult(SandboxStateSchema)(input, { errors: "all", onExcessProperty: "error" })
+  // states written before the test clock have no `clocks`
+  const withClocks = typeof input === "object" && input !== null && !Array.isArray(input) && !("clocks" in input) ? { ...input, clocks: [] } : input
+  const r = Schema.decodeUnknownResult(SandboxStateSchema)(withClocks, { errors: "all", onExcessProperty: "error" })
   if (Result.isSuccess(r)) return Result.succeed(r.success)
   const issues = issueLeaves(r.failure.issue).map((i) => ({ path: i.path === "(document)" ? "sandbox" : `sandbox.${i.path}`, message: i.message }))
   const first = issues[0] ?? { path: "sandbox", message: "is not a sandbox state" }
@@ -355,7 +362,7 @@ const seed = (s: State, customer: Customer, catalog: Catalog): Outcome<void> => 
 
 /** The sandbox's own operations, beside the port: its state, and what a customer does in a browser. @example yield* sandbox.payInvoiceHosted(result.invoice.id, "pm_card_visa") */
 export interface SandboxOps {
-  /** The payment port over this sandbox. */
+  /** The payment port over this sandbox (the sandbox's own port also has its test clock, see {@link make}). */
   readonly port: PaymentPort
   /** The whole state, as JSON. */
   readonly state: Effect.Effect<SandboxState>
@@ -386,11 +393,12 @@ const validToken = (token: string): Outcome<string> =>
 
 /**
  * A sandbox over `initial` (default: empty), as plain values: the port and the sandbox's own
- * operations. Each call makes an independent sandbox.
+ * operations. Each call makes an independent sandbox; its port has the sandbox's test clock
+ * (`TestClockPort`).
  *
  * @example const sandbox = Sandbox.make(); await executeAttachPromise(plan, customer, sandbox.port)
  */
-export const make = (initial: SandboxState = emptyState): SandboxOps => {
+export const make = (initial: SandboxState = emptyState): SandboxOps & { readonly port: PaymentPort & TestClockPort } => {
   // Operations change the state in place (a failed one keeps what it recorded, e.g. a declined
   // attempt); what they return is copied, so a caller never holds a row a later operation changes.
   // Copying the result rather than the whole state keeps each call independent of the state's size.
@@ -400,7 +408,13 @@ export const make = (initial: SandboxState = emptyState): SandboxOps => {
       const result = f(current)
       return Result.isSuccess(result) ? Effect.succeed(structuredClone(result.success)) : Effect.fromResult(result)
     })
-  const port = makePort((name) => (request) => run((s) => core[name](s, request)))
+  const port: PaymentPort & TestClockPort = {
+    ...makePort((name) => (request) => run((s) => core[name](s, request))),
+    advanceTestClock: (r) => run((s) => advanceSubscriptions(s, r.customerId, r.to)),
+    testClockOf: (customerId) => run((s) => Result.succeed(s.clocks.find((c) => c.customerId === customerId)?.at ?? null)),
+    setTestClock: (r) => run((s) => setClock(s, r.customerId, r.at)),
+    setSubscriptionStatus: (r) => run((s) => setStatus(s, r.subscriptionId, r.status))
+  }
   return {
     port,
     state: Effect.sync(() => structuredClone(current) as SandboxState),

@@ -69,7 +69,12 @@ describe("new subscription with a card on file: full first period (docs/spec.md 
       period: { start: "2025-03-10T12:00:00.000Z", end: "2025-04-10T12:00:00.000Z" },
       amount: 2000,
       discounts: [],
-      total: 2000
+      total: 2000,
+      // issue #12: the full period (Mar 10 12:00 → Apr 10 12:00, 31 days) by the millisecond
+      derivation: {
+        exact: "2000", roundingDelta: "0", base: "2000", policy: "exact", discounts: [],
+        fraction: { numerator: 2_678_400_000, denominator: 2_678_400_000, unit: "millisecond", from: "2025-03-10T12:00:00.000Z", to: "2025-04-10T12:00:00.000Z" }
+      }
     }])
     expect(p).toMatchObject({ subtotal: 2000, discountTotal: 0, total: 2000, creditApplied: 0, amountDue: 2000, trialEndsAt: null, checkout: "none" })
     // boundary 1 = anchor + 1 month = 2025-04-10T12:00Z, full price 2000

@@ -115,7 +115,8 @@ describe("customLineItems replace the computed lines (docs/spec.md §8.7)", () =
     const p = upgrade({ customLineItems: [{ amount: "12.34", description: "Migration fee" }] })
     // $12.34 → 1234
     expect(p.lines).toEqual([{
-      kind: "custom", planId: null, featureId: null, description: "Migration fee", quantity: 1, period: null, amount: 1234, discounts: [], total: 1234
+      kind: "custom", planId: null, featureId: null, description: "Migration fee", quantity: 1, period: null, amount: 1234, discounts: [], total: 1234,
+      derivation: { exact: "1234", roundingDelta: "0", base: "1234", discounts: [] } // issue #12
     }])
     expect(p).toMatchObject({ subtotal: 1234, total: 1234, amountDue: 1234 })
     // the switch itself still happens

@@ -43,6 +43,7 @@ import { authenticate } from "./internal/auth.ts"
 import { readJsonBody } from "./internal/body.ts"
 import { once, type StoredResponse } from "./internal/idempotency.ts"
 import { checkRequest, MAX_PLANS_PER_REQUEST } from "./internal/requestChecks.ts"
+import { jsonResponse, newRequestId } from "./internal/requestId.ts"
 import { type AutumnOptions, resume } from "./Operations.ts"
 import { apiShape, type Operation, resolveRoute, routeCustomerId } from "./Routes.ts"
 
@@ -81,14 +82,9 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
 const MAX_DEPTH = 64
 
-const json = (r: StoredResponse, requestId: string, headers: Record<string, string> = {}): Response => {
-  const body = r.status >= 400 && typeof r.body === "object" && r.body !== null ? { ...r.body, request_id: requestId } : r.body
-  return new Response(JSON.stringify(body), { status: r.status, headers: { "content-type": "application/json", "x-request-id": requestId, ...headers } })
-}
+const json = (r: StoredResponse, requestId: string, headers: Record<string, string> = {}): Response => jsonResponse(r.status, r.body, requestId, headers)
 
 const failure = (status: number, code: string, message: string): StoredResponse => ({ status, body: { code, message } })
-
-const newRequestId = (): string => `req_${globalThis.crypto.randomUUID().replace(/-/g, "")}`
 
 /** A GET's query parameters as its body (`undefined` without any). */
 const queryOf = (url: string): Record<string, string> | undefined => {

@@ -14,7 +14,7 @@ export type OutputFormat = "json" | "table"
 /** A parsed command line. */
 export type Command =
   | { readonly _tag: "Help" }
-  | { readonly _tag: "PreviewFile"; readonly file: string; readonly format: OutputFormat; readonly catalog: string | undefined }
+  | { readonly _tag: "PreviewFile"; readonly file: string; readonly format: OutputFormat; readonly catalog: string | undefined; readonly explain?: true }
   | {
       readonly _tag: "PreviewJsonl"
       readonly catalog: string | undefined
@@ -50,6 +50,8 @@ Commands:
 Options:
   --format json|table              Output of a single preview (default json). "table" prints a
                                    readable invoice. Not available with --jsonl.
+  --explain                        With --format table: each line followed by how its amount
+                                   came about (base, fraction, tiers, ledger, rounding, discounts).
   --jobs N|auto                    With --jsonl: plan on N threads (this one and N - 1 worker
                                    threads) once the input has passed 10,000 lines; the output is
                                    the same, in order. auto (default): the number of cores, at
@@ -62,7 +64,9 @@ on standard error, after the lines answered before it), 2 usage error.
 
 const usageError = (message: string): Command => ({ _tag: "UsageError", message })
 
-const PREVIEW_OPTIONS: ArgvSpec = { jsonl: "boolean", format: "string", catalog: "string", jobs: "string", "parallel-after": "string", help: "boolean" }
+const PREVIEW_OPTIONS: ArgvSpec = {
+  jsonl: "boolean", explain: "boolean", format: "string", catalog: "string", jobs: "string", "parallel-after": "string", help: "boolean"
+}
 
 const got = (value: string | undefined): string => (value === undefined ? "nothing" : JSON.stringify(value))
 const badFormat = (value: string | undefined): string => `--format expects "json" or "table", got ${got(value)}`
@@ -111,7 +115,9 @@ const parsePreview = (args: ReadonlyArray<string>): Command => {
   }
   if (jobs !== undefined || parallelAfter !== undefined) return usageError(`${jobs !== undefined ? "--jobs" : "--parallel-after"} is only available with --jsonl`)
   if (file === undefined) return usageError("preview needs a FILE (or --jsonl to read standard input)")
-  return { _tag: "PreviewFile", file, format: format ?? "json", catalog }
+  const explain = argv.flags.has("--explain")
+  if (explain && format !== "table") return usageError("--explain needs --format table (the JSON output always has each line's derivation)")
+  return { _tag: "PreviewFile", file, format: format ?? "json", catalog, ...(explain ? { explain: true as const } : {}) }
 }
 
 /**

@@ -186,7 +186,10 @@ const executeAndStore = async (
   const preview = planAttach({ ...input, customer })
   if (Result.isFailure(preview)) return fail(errorDocument(preview.failure))
   const outcome = await Effect.runPromise(Effect.result(Effect.provideService(execute(preview.success, customer, sandbox, options), PaymentProvider, sandbox.port)))
-  const saved = await state.commit(Result.isSuccess(outcome) ? outcome.success.customer : customer)
+  const stored = Result.isSuccess(outcome) ? outcome.success.customer : customer
+  // the customer's test clock stands at its last attach (`attach --state … advance` starts there)
+  if (Result.isSuccess(outcome) && outcome.success.applied) await Effect.runPromise(Effect.result(sandbox.port.setTestClock({ customerId: customer.id, at: input.request.at })))
+  const saved = await state.commit(stored)
   if (saved !== undefined) return fail(saved)
   if (Result.isFailure(outcome)) return fail(errorDocument(outcome.failure))
   const p = preview.success

@@ -10,6 +10,7 @@
  * // npm run --silent cli -- preview examples/upgrade.json --format table
  */
 import { type Command, parseArgs, USAGE } from "./args.ts"
+import { runAdvance } from "./advance.ts"
 import { runAttach } from "./attach.ts"
 import { catalogPreviewer, documentPreviewer, isErrorDocument, loadCatalogSource, type Previewer, previewParsed, readJsonFile, toJson } from "./documents.ts"
 import { runJsonl } from "./jsonl.ts"
@@ -67,7 +68,7 @@ const run = async (command: Command): Promise<number> => {
         await print(toJson(output, 2) + "\n")
         return 1
       }
-      await print(command.format === "table" ? formatPreviewTable(output) : toJson(output, 2) + "\n")
+      await print(command.format === "table" ? formatPreviewTable(output, { explain: command.explain === true }) : toJson(output, 2) + "\n")
       return 0
     }
   }
@@ -92,7 +93,8 @@ const commands: Readonly<Record<string, (args: ReadonlyArray<string>) => Promise
   pricing: (args) => runPricing(args, print),
   timeline: (args) => runTimeline(args, print)
 }
-const own = argv[0] !== undefined && Object.hasOwn(commands, argv[0]) ? commands[argv[0]] : undefined
+// `attach --state … advance --to DATE` advances the sandbox's clock instead of attaching.
+const own = argv[0] === "attach" && argv.includes("advance") ? (args: ReadonlyArray<string>) => runAdvance(args, print) : argv[0] !== undefined && Object.hasOwn(commands, argv[0]) ? commands[argv[0]] : undefined
 ;(own === undefined ? run(parseArgs(argv)) : own(argv.slice(1))).then(
   (code) => {
     process.exitCode = code

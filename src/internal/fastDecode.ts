@@ -14,7 +14,9 @@
  */
 import type { AttachRequest } from "../AttachRequest.ts"
 import type { Customer } from "../Customer.ts"
-import { isCurrencyCode, isId, isInstant, isNonNegativeInt, isNonNegativeNumber, isPositiveInt } from "./schemaKit.ts"
+import { PRESETS } from "../ProrationPolicy.ts"
+import { isTimeZone } from "./zonedDays.ts"
+import { isCurrencyCode, isId, isInstant, isNonNegativeInt, isNonNegativeNumber, isPositiveInt, isQuantity } from "./schemaKit.ts"
 
 /** The answer of a fast decoder that is not sure: decode with Schema instead. */
 export const NOT_FAST: unique symbol = Symbol("not on the fast path")
@@ -31,6 +33,8 @@ const currency = check((u) => typeof u === "string" && isCurrencyCode(u))
 const positiveInt = check(isPositiveInt)
 const nonNegativeInt = check(isNonNegativeInt)
 const nonNegativeNumber = check(isNonNegativeNumber)
+const quantity = check(isQuantity)
+const timeZone = check((u) => typeof u === "string" && isTimeZone(u))
 const stringOrFiniteNumber = check((u) => typeof u === "string" || (typeof u === "number" && Number.isFinite(u)))
 
 const literals = (values: ReadonlyArray<string | boolean>): Decoder => {
@@ -137,7 +141,7 @@ const never: Decoder = () => NOT_FAST
 /** The customer and request decoders of a {@link Mode}. */
 const decoders = (mode: Mode): { readonly customer: Decoder; readonly request: Decoder } => {
   // Mirrors src/Customer.ts; keep the field order of the schemas.
-  const featureQuantity = struct(mode, [["featureId", id], ["quantity", nonNegativeNumber]])
+  const featureQuantity = struct(mode, [["featureId", id], ["quantity", quantity]])
   const usage = struct(mode, [["featureId", id], ["used", nonNegativeNumber]])
   const appliedDiscount = struct(mode, [["discountId", id], ["appliedAt", instant]])
   const ledgerCredit = struct(mode, [["at", instant], ["amount", nonNegativeInt]])
@@ -176,7 +180,8 @@ const decoders = (mode: Mode): { readonly customer: Decoder; readonly request: D
     ["creditBalance", nonNegativeInt, "optional"],
     ["trialsUsed", array(mode, id), "optional"],
     ["subscriptions", array(mode, subscription), "optional"],
-    ["discounts", array(mode, appliedDiscount), "optional"]
+    ["discounts", array(mode, appliedDiscount), "optional"],
+    ["timeZone", timeZone, "optional"]
   ])
 
   // Mirrors src/AttachRequest.ts (and FreeTrialSchema of src/Catalog.ts).
@@ -216,7 +221,9 @@ const decoders = (mode: Mode): { readonly customer: Decoder; readonly request: D
     ["customLineItems", array(mode, struct(mode, [["amount", stringOrFiniteNumber], ["description", anyString]])), "optional"],
     ["successUrl", anyString, "optional"],
     // A record of unknown values: rare, and Schema's copy rules for odd keys are not worth mirroring.
-    ["checkoutSessionParams", never, "optional"]
+    ["checkoutSessionParams", never, "optional"],
+    // A preset name; the object form is left to Schema.
+    ["prorationPolicy", literals(PRESETS), "optional"]
   ])
   return { customer, request }
 }

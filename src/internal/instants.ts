@@ -59,8 +59,19 @@ const THREE = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, "0"))
 const FIRST = -62_167_219_200_000
 const LAST = 253_402_300_799_999
 
+/**
+ * An instant a computation reached past the end of year 9999 (or no instant at all): documents
+ * cannot hold it. Thrown by {@link iso} inside the planner, which returns it as a tagged error.
+ */
+export class InstantOutOfRange extends Error {
+  constructor(readonly t: number) {
+    super(`a computed instant falls after 9999-12-31T23:59:59.999Z (${Number.isFinite(t) ? `${Math.round(t)} ms after 1970` : String(t)}); documents hold years 1970–9999`)
+  }
+}
+
 const format = (t: number): string => {
-  if (!Number.isInteger(t) || t < FIRST || t > LAST) return new Date(t).toISOString()
+  if (!(t <= LAST)) throw new InstantOutOfRange(t)
+  if (!Number.isInteger(t) || t < FIRST) return new Date(t).toISOString()
   const days = Math.floor(t / DAY_MS)
   let rest = t - days * DAY_MS
   civilFromDays(days)

@@ -15,7 +15,7 @@ import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import type { Catalog } from "../Catalog.ts"
 import type { Customer } from "../Customer.ts"
-import { isReadOperation, makePort } from "../Provider.ts"
+import { isReadOperation, makePort, type PaymentPort, type TestClockPort } from "../Provider.ts"
 import * as Sandbox from "../Sandbox.ts"
 import { makeBoundedLock } from "./locks.ts"
 import type { CatchUp, SandboxLog } from "./Store.ts"
@@ -42,7 +42,7 @@ const invoke = (sandbox: Sandbox.SandboxOps, call: Call): Effect.Effect<unknown,
 }
 
 /** The sandbox's durable form, with `flush` (a snapshot now, e.g. at shutdown). @example await sandbox.flush() */
-export type DurableSandbox = Sandbox.SandboxOps & { readonly flush: () => Promise<void> }
+export type DurableSandbox = Sandbox.SandboxOps & { readonly port: PaymentPort & TestClockPort; readonly flush: () => Promise<void> }
 
 /**
  * Loads the sandbox from its log (snapshot, then the entries after it) and returns its
@@ -78,7 +78,13 @@ export const durableSandbox = async (log: SandboxLog): Promise<DurableSandbox> =
       })),
       (held) => (held.held ? Effect.fromResult(held.value as Result.Result<A, E>) : Effect.die("sandbox lock not held"))
     )
-  const port = makePort((operation) => (request) => run({ operation, args: [request] }, !isReadOperation(operation)))
+  const port: PaymentPort & TestClockPort = {
+    ...makePort((operation) => (request) => run({ operation, args: [request] }, !isReadOperation(operation))),
+    advanceTestClock: (r) => run({ operation: "advanceTestClock", args: [r] }, true),
+    testClockOf: (customerId) => run({ operation: "testClockOf", args: [customerId] }, false),
+    setTestClock: (r) => run({ operation: "setTestClock", args: [r] }, true),
+    setSubscriptionStatus: (r) => run({ operation: "setSubscriptionStatus", args: [r] }, true)
+  }
   const ops: DurableSandbox = {
     port,
     state: run({ operation: "state", args: [] }, false),

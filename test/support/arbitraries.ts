@@ -370,7 +370,7 @@ export const catalogDocArb: fc.Arbitrary<Obj> = fc.record({
   }))
 
 const appliedDiscountArb = fc.record({ discountId: idArb, appliedAt: instantDocArb })
-const quantitiesArb = fc.array(fc.record({ featureId: idArb, quantity: fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.constant(1.5)) }), { maxLength: 2 })
+const quantitiesArb = fc.array(fc.record({ featureId: idArb, quantity: fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.constant(1_000_000)) }), { maxLength: 2 })
 
 const subscriptionDocArb: fc.Arbitrary<Obj> = fc.record({
   id: idArb,

@@ -58,7 +58,7 @@ describe("serve over an Autumn product file", () => {
 
 describe("serve --test-card", () => {
   it("gives every new customer the card: the documented checkout call is charged $20.00 at once, no url", async () => {
-    const child = spawnCli(["serve", "--catalog", "test/fixtures/autumn/checkout-pro-v1.json", "--port", "0", "--key", "am_sk_card", "--test-card", "pm_card_visa"])
+    const child = spawnCli(["serve", "--catalog", "test/fixtures/autumn/checkout-pro-v1.json", "--port", "0", "--key", "am_sk_card", "--test-card", "pm_card_visa", "--store", "memory"])
     try {
       const [chunk] = (await once(child.stdout, "data")) as [Buffer]
       const url = chunk.toString().trim()

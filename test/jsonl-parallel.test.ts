@@ -80,7 +80,7 @@ describe("preview --jsonl --jobs", () => {
       expect(other.code).toBe(0)
       expect(other.stdout.equals(one.stdout)).toBe(true)
     }
-  }, 120_000)
+  }, 180_000)
 
 })
 
@@ -132,7 +132,7 @@ describe("runJsonl with workers, in process", () => {
     expect(parallel?.maxInFlight).toBe(2 + OWN_AHEAD)
     // Read-ahead is bounded by the batches in flight and the streams' small buffers, not by the input.
     expect(mostAhead).toBeLessThan(200)
-  }, 30_000)
+  }, 180_000)
 
   it("stops, after the answers written so far, when a worker fails", async () => {
     const { catalogJson, previewer } = examplePreviewer()
@@ -153,7 +153,7 @@ describe("runJsonl with workers, in process", () => {
     expect(written.length).toBeLessThan(one.bytes().length)
     expect(one.bytes().subarray(0, written.length).equals(written)).toBe(true)
     expect(written.length === 0 || written[written.length - 1] === 0x0a).toBe(true)
-  }, 30_000)
+  }, 180_000)
 })
 
 describe("--jobs on the command line", () => {

@@ -19,11 +19,11 @@ const ENTRIES: Readonly<Record<string, ReadonlyArray<string>>> = {
   "attach-planner": [
     "AttachRequestSchema", "AuthenticationRequired", "CardDeclined", "CatalogSchema", "Checkout", "CurrencyMismatch", "CustomerSchema",
     "DecodeError", "Discounts", "Interval", "InvalidRequest", "Money", "PaymentMethodRequired", "PaymentProvider", "PaymentProviderError",
-    "Pricing", "Proration", "ProviderActionSchema", "ProviderRejected", "ProviderUnavailable", "Rational", "Scenario", "StalePlan",
-    "TimelineOptionError", "UnknownDiscount", "UnknownFeature", "UnknownPlan", "billingInterval", "callToAction", "customerEligibility",
+    "Pricing", "Proration", "ProrationPolicy", "ProviderActionSchema", "ProviderRejected", "ProviderUnavailable", "Rational", "Scenario", "StalePlan",
+    "TimelineOptionError", "UnknownDiscount", "UnknownFeature", "UnknownPlan", "advanceClock", "advanceClockPromise", "billingInterval", "callToAction", "customerEligibility",
     "decodeAttachDocument", "decodeCatalog", "decodeCustomerAndRequest", "decodeErrorOf", "decodePricingDocument", "decodePricingRequest",
     "encodeAttachDocument", "encodeCatalog", "entryOf", "errorDocument", "executeAttach", "executeAttachPromise", "findPlan", "fromPromises",
-    "heldPlans", "isCurrent", "isPaymentFailure", "listedPlans", "makePort", "mapPort", "planAttach", "planPricingTable", "portOperations",
+    "hasTestClock", "heldPlans", "isCurrent", "isPaymentFailure", "listedPlans", "makePort", "mapPort", "planAttach", "planPricingTable", "portOperations",
     "previewAttach", "previewAttachPromise", "previewAttachSync", "previewDocument", "previewPricingTable", "previewPricingTablePromise",
     "previewPricingTableSync", "previewTimeline", "previewTimelinePromise", "previewTimelineSync", "timelineDocument", "timelineOf"
   ],

@@ -63,7 +63,7 @@ const LAST = 253_402_300_799_999
  * An instant a computation reached past the end of year 9999 (or no instant at all): documents
  * cannot hold it. Thrown by {@link iso} inside the planner, which returns it as a tagged error.
  */
-export class InstantOutOfRange extends Error {
+export class InstantOutOfRange extends RangeError {
   constructor(readonly t: number) {
     super(`a computed instant falls after 9999-12-31T23:59:59.999Z (${Number.isFinite(t) ? `${Math.round(t)} ms after 1970` : String(t)}); documents hold years 1970–9999`)
   }

@@ -118,6 +118,9 @@ const instantsOf = (invoices: ReadonlyArray<TimelineInvoice>, events: ReadonlyAr
 
 const keyOf = (customerId: string, subscription: string, t: number, call: string): string => `clk_${customerId}_${subscription}_${t}_${call}`
 
+/** A line as the provider keeps it: the preview line without its derivation (that stays in the preview). */
+const providerLine = ({ derivation: _derivation, ...line }: Line): Omit<Line, "derivation"> => line
+
 /** Runs one renewal: the invoice is created, then charged unless it is sent for checkout. */
 const renew = (port: PaymentPort, step: Step, customerId: string, inv: TimelineInvoice) =>
   Effect.gen(function* () {
@@ -126,7 +129,7 @@ const renew = (port: PaymentPort, step: Step, customerId: string, inv: TimelineI
     const createKey = keyOf(customerId, sub, t, "createInvoice")
     const sent = inv.collection === "checkout"
     const created = yield* step({ type: "createInvoice", idempotencyKey: createKey }, port.createInvoice({
-      idempotencyKey: createKey, customerId, currency: inv.currency, description: `Renewal of ${inv.at.slice(0, 10)}`, lines: inv.lines,
+      idempotencyKey: createKey, customerId, currency: inv.currency, description: `Renewal of ${inv.at.slice(0, 10)}`, lines: inv.lines.map(providerLine),
       subtotal: inv.subtotal, discountTotal: inv.discountTotal, total: inv.total, creditApplied: inv.creditApplied, amountDue: inv.amountDue,
       collection: sent ? "send_invoice" : "charge_automatically", finalize: true, netTermsDays: null
     }))

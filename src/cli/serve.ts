@@ -273,7 +273,7 @@ const untilStopped = (stop: () => Promise<void>): Promise<void> =>
 
 /** `serve --provider stripe`: the Stripe adapter, customers in memory. */
 const serveStripe = async (catalog: Catalog, options: ServeOptions, config: StripeServeConfig, out: (text: string) => Promise<void>): Promise<number> => {
-  const served = await stripeServeHandler(catalog, options.key, config)
+  const served = await stripeServeHandler(catalog, options.key, config, options.testCard)
   if (Result.isFailure(served)) {
     await out(toJson(errorDocument(served.failure), 2) + "\n")
     return 1

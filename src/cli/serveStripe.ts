@@ -105,7 +105,7 @@ const customerMap = (stripe: Stripe) => {
   }
 }
 
-const cardOf = (data: { readonly metadata?: Readonly<Record<string, unknown>> | null | undefined }): string | undefined => {
+const cardIn = (data: { readonly metadata?: Readonly<Record<string, unknown>> | null | undefined }): string | undefined => {
   const token = data.metadata?.[TEST_PAYMENT_METHOD_FIELD]
   return typeof token === "string" ? token : undefined
 }
@@ -118,15 +118,16 @@ const tookEffect = (body: unknown): boolean =>
  * The whole `serve --provider stripe` handler for a catalog: Stripe's webhook at
  * {@link STRIPE_WEBHOOK_PATH} (signed by Stripe, no bearer key), the Autumn routes for the rest.
  * A new customer's `customer_data.metadata.test_payment_method` (a Stripe test token such as
- * `pm_card_visa`) becomes their default card on Stripe.
+ * `pm_card_visa`), else `testCard` (`serve --test-card`), becomes their default card on Stripe.
  *
- * @example const { handler } = await stripeServeHandler(catalog, "am_sk_test_1", { secretKey, webhookSecret, apiBase: null })
+ * @example const served = await stripeServeHandler(catalog, "am_sk_test_1", { secretKey, webhookSecret, apiBase: null }); Result.isSuccess(served) && served.success.handler
  */
 export const stripeServeHandler = async (
-  catalog: Catalog, key: string, config: StripeServeConfig
+  catalog: Catalog, key: string, config: StripeServeConfig, testCard?: string
 ): Promise<Result.Result<{ readonly handler: (request: Request) => Promise<Response>; readonly autumn: AutumnHandler }, DecodeError>> => {
   const stripe = await clientOf(config)
   const customers = customerMap(stripe)
+  const cardOf = (data: Parameters<typeof cardIn>[0]): string | undefined => cardIn(data) ?? testCard
   const port = makeStripePort({ stripe, catalog, createPrices: true, customerId: customers.stripeId })
   const made = makeAutumnHandler({
     catalog, keys: [key], customers: makeMemoryStore(), provider: port,

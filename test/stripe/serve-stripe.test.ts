@@ -7,7 +7,10 @@
  */
 import { once } from "node:events"
 import { afterEach, describe, expect, it } from "vitest"
-import { chooseProvider } from "../../src/cli/serveStripe.ts"
+import { readFileSync } from "node:fs"
+import * as Result from "effect/Result"
+import { catalogFromJson } from "../../src/cli/serve.ts"
+import { chooseProvider, stripeServeHandler } from "../../src/cli/serveStripe.ts"
 import { spawnCli } from "../support/runCli.ts"
 import { type FakeStripe, startFakeStripe } from "./fakeStripe.ts"
 
@@ -85,5 +88,26 @@ describe("serve --provider stripe against the local Stripe-compatible server", (
     }
     const [code] = (await once(child, "exit")) as [number | null]
     expect(code).toBe(0)
+  })
+})
+
+describe("the serve --provider stripe handler in process", () => {
+  it("--test-card gives every new customer that Stripe test card: a paid attach charges it at once; the webhook needs no bearer key", async () => {
+    const server = await startFakeStripe()
+    fake = server
+    const catalog = catalogFromJson(JSON.parse(readFileSync("test/fixtures/autumn/checkout-pro-v1.json", "utf8")))
+    if (Result.isFailure(catalog)) throw new Error(catalog.failure.message)
+    const config = { secretKey: ENV.STRIPE_SECRET_KEY, webhookSecret: ENV.STRIPE_WEBHOOK_SECRET, apiBase: new URL(server.base) }
+    const served = await stripeServeHandler(catalog.success, ENV.ATTACH_PLANNER_KEY, config, "pm_card_visa")
+    if (Result.isFailure(served)) throw new Error(served.failure.message)
+    const { handler } = served.success
+    const attach = await handler(new Request("http://127.0.0.1/v1/billing.attach", {
+      method: "POST", headers: { authorization: `Bearer ${ENV.ATTACH_PLANNER_KEY}` }, body: JSON.stringify({ customer_id: "c9", plan_id: "pro" })
+    }))
+    expect(await attach.json()).toMatchObject({ customer_id: "c9", invoice: { status: "paid", total: 2000 }, payment_url: null })
+    expect(server.state.charges.map((c) => c.amount)).toEqual([2000])
+    const unsigned = await handler(new Request("http://127.0.0.1/webhooks/stripe", { method: "POST", body: "{}" }))
+    expect(unsigned.status).toBe(400)
+    expect(((await unsigned.json()) as { readonly error: string }).error).toMatch(/^Webhook signature verification failed/)
   })
 })

@@ -77,6 +77,8 @@ describe("the examples of README.md and docs/", () => {
         throw new Error(`${example.name} failed:\n${e.stderr ?? e.message}`)
       })
       expect(stderr).toBe("")
+      // A block that checks something prints FAIL lines for what did not hold (the contract kit's).
+      expect(stdout).not.toMatch(/^FAIL/m)
       if (example.output !== undefined) expect(stdout).toBe(example.output)
     })
   })

@@ -12,7 +12,7 @@ import { parentPort, workerData } from "node:worker_threads"
 import * as Result from "effect/Result"
 import { decodeCatalog } from "../Document.ts"
 import { catalogPreviewer, documentPreviewer, type Previewer } from "./documents.ts"
-import { answerBatch } from "./jsonl.ts"
+import { answerBatch } from "./internal/jsonlLines.ts"
 import type { BatchRequest, BatchResponse, WorkerSetup } from "./jsonlPool.ts"
 
 const previewerOf = (source: WorkerSetup): Previewer => {

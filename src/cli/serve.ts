@@ -40,6 +40,7 @@ import { durableSandbox } from "../store/durableSandbox.ts"
 import { DEFAULT_STORE, openStore } from "../store/open.ts"
 import type { StoreOps } from "../store/Store.ts"
 import { readJsonFile, toJson } from "./documents.ts"
+import { parseArgv } from "./internal/argv.ts"
 import { chooseProvider, type StripeServeConfig, stripeServeHandler } from "./serveStripe.ts"
 
 /** The usage text of `serve`. @example process.stderr.write(SERVE_USAGE) */
@@ -94,15 +95,11 @@ export interface ServeOptions {
  * @example parseServeArgs(["--catalog", "c.json", "--port", "8787", "--key", "k"], {}) // { catalog: "c.json", port: 8787, key: "k", host: "127.0.0.1", store: "./.attach-planner", maxBody: 1048576 }
  */
 export const parseServeArgs = (args: ReadonlyArray<string>, env: Readonly<Record<string, string | undefined>>): ServeOptions | string => {
-  const values = new Map<string, string>()
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? ""
-    const [name, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined]
-    if (!["--catalog", "--port", "--key", "--host", "--test-card", "--store", "--max-body"].includes(name)) return `unknown ${arg.startsWith("-") ? "option" : "argument"} ${JSON.stringify(arg)}`
-    const value = inline ?? args[++i]
-    if (value === undefined || value === "") return `${name} expects a value`
-    values.set(name, value)
-  }
+  const argv = parseArgv(args, { catalog: "string", port: "string", key: "string", host: "string", "test-card": "string", store: "string", "max-body": "string" })
+  if (typeof argv === "string") return argv
+  const [stray] = argv.positionals
+  if (stray !== undefined) return `unknown argument ${JSON.stringify(stray)}`
+  const { values } = argv
   const catalog = values.get("--catalog")
   if (catalog === undefined) return "serve needs --catalog FILE"
   const portText = values.get("--port")

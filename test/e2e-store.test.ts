@@ -209,7 +209,12 @@ describe("a server killed with SIGKILL during 100 attaches", () => {
     // Every customer charged exactly once, $20.00: nothing twice, nothing lost.
     expect([...charged.map((c) => c.customerId)].sort()).toEqual(Array.from({ length: 100 }, (_, i) => `cus_kill_${i}`).sort())
     expect(charged.every((c) => c.amount === 2000)).toBe(true)
-    expectChargesMatchResponses(answers, charged)
+    // Every paid answer's invoice is charged; a charge no answer reports is the one charge of a
+    // customer whose retry answered 409 (the crash window above), never a second charge.
+    const paid = new Set(answers.filter((a) => a.status === 200 && a.body.invoice?.status === "paid").map((a) => a.body.invoice?.stripe_id))
+    expect([...paid].every((id) => charged.some((c) => c.invoiceId === id))).toBe(true)
+    const unreported = charged.filter((c) => !paid.has(c.invoiceId)).map((c) => Number(c.customerId.slice("cus_kill_".length)))
+    expect(unreported.filter((i) => answers[i]?.body.code !== "plan_already_attached")).toEqual([])
     await stop(server)
     // Every customer's stored state is the one after its attach, with no plan left pending.
     const opened = await openStore(store)

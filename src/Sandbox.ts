@@ -22,9 +22,9 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import type { Catalog } from "./Catalog.ts"
 import type { Customer } from "./Customer.ts"
-import { DecodeError } from "./Errors.ts"
+import type { DecodeError } from "./Errors.ts"
 import { billingView } from "./internal/actions.ts"
-import { issueLeaves } from "./internal/issuePaths.ts"
+import { decodeError, schemaIssues } from "./internal/decodeIssues.ts"
 import { customerFingerprint } from "./internal/working.ts"
 import {
   AuthenticationRequired, CardDeclined, type CheckoutSession, CheckoutSessionSchema, LineSchema, PaymentMethodRequired,
@@ -122,9 +122,8 @@ export const emptyState: SandboxState = {
 export const decodeState = (input: unknown): Result.Result<SandboxState, DecodeError> => {
   const r = Schema.decodeUnknownResult(SandboxStateSchema)(input, { errors: "all", onExcessProperty: "error" })
   if (Result.isSuccess(r)) return Result.succeed(r.success)
-  const issues = issueLeaves(r.failure.issue).map((i) => ({ path: i.path === "(document)" ? "sandbox" : `sandbox.${i.path}`, message: i.message }))
-  const first = issues[0] ?? { path: "sandbox", message: "is not a sandbox state" }
-  return Result.fail(new DecodeError({ message: `${first.path}: ${first.message}`, path: first.path, issues }))
+  const ifNone = { kind: "rule", path: ["sandbox"], message: "is not a sandbox state" } as const
+  return Result.fail(decodeError(schemaIssues(r.failure.issue, ["sandbox"]), { ifNone, countOthers: false }))
 }
 
 // ---------------------------------------------------------------------------------------------

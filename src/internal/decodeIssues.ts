@@ -201,7 +201,7 @@ const structuredOf = (issue: AnyIssue): Issue => (isText(issue) ? issueOfText(is
 
 const structured = new WeakMap<DecodeError, ReadonlyArray<Issue>>()
 
-/** What {@link decodeError} does besides rendering. */
+/** What {@link decodeError} does besides rendering. @example decodeError(issues, { countOthers: false }) */
 export interface DecodeErrorOptions {
   /** The issue reported when there is none (a failure that named nothing). */
   readonly ifNone?: AnyIssue

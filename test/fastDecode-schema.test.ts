@@ -48,8 +48,8 @@ const differences = (fast: FastShape, ast: AST.AST, path: string): Array<string>
       return sameAcceptance(fast.schema.ast, ast) ? [] : [`${path}: the fast leaf mirrors another schema than ${ast._tag}`]
     case "Literals": {
       // A union may have other members (an object form) that the fast path leaves to Schema.
-      const members = ast._tag === "Union" ? ast.types : [ast]
-      const schemaLiterals = members.flatMap((m) => (m._tag === "Literal" ? [m.literal] : []))
+      const literalsOf = (a: AST.AST): Array<unknown> => (a._tag === "Literal" ? [a.literal] : a._tag === "Union" ? a.types.flatMap(literalsOf) : [])
+      const schemaLiterals = literalsOf(ast)
       return JSON.stringify(schemaLiterals) === JSON.stringify(fast.literals) ? [] : [`${path}: literals ${JSON.stringify(fast.literals)}, the schema's ${JSON.stringify(schemaLiterals)}`]
     }
     case "NullOr": {
@@ -84,6 +84,12 @@ describe("the fast decode path mirrors the schemas", () => {
 
   it("the request: AttachRequestSchema (and FreeTrialSchema) field for field", () => {
     expect(differences(fastShapes.request, AttachRequestSchema.ast, "request")).toEqual([])
+  })
+
+  it("literals nested in a union with an object form are the literals compared", () => {
+    const policy = Schema.Union([Schema.Literals(["exact", "stripe"]), Schema.Struct({ clock: Schema.String })])
+    expect(differences({ _tag: "Literals", literals: ["exact", "stripe"] }, policy.ast, "p")).toEqual([])
+    expect(differences({ _tag: "Literals", literals: ["exact", "stripe", "lago"] }, policy.ast, "p").length).toBe(1)
   })
 
   it("walks every field: the top-level structs have the schemas' field counts", () => {

@@ -31,6 +31,8 @@ import type { LoopOptions } from "./measure.ts"
 import { type Column, fixed, formatTable, int, mib } from "./table.ts"
 import { PARALLEL_AFTER } from "../src/cli/jsonl.ts"
 import { type PricingResult, runPricingTable } from "./pricingTable.ts" // issue #16
+import { runWhatIfBench, type WhatIfBench } from "./whatIf.ts" // issue #15
+import { runServeBench, type ServeBenchResult } from "./serve.ts" // issue #13
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -40,8 +42,9 @@ const USAGE = `usage: npm run bench -- [options]
   --quick               smaller counts (about 30 s instead of about 3 min)
   --build               rebuild dist/ (npx tsc -p tsconfig.build.json) before the end-to-end runs
   --profile             also CPU-profile planAttach on dist/ (rebuilds dist/ first) and print the top functions
-  --only=LIST           sections to run, comma-separated: core,stages,scaling,e2e,pricing,profile
-                        (default: core,stages,scaling,e2e,pricing, plus profile with --profile)
+  --only=LIST           sections to run, comma-separated: core,stages,scaling,e2e,pricing,whatif,serve,profile
+                        (serve: real serve processes on PGlite and PostgreSQL; not in the default)
+                        (default: core,stages,scaling,e2e,pricing,whatif, plus profile with --profile)
   --seed=N              seed of the generated end-to-end stream (default 20250116)
   --jobs=N              pass --jobs N to the CLI in the end-to-end runs (default: none, i.e. auto)
   --json=FILE           also write every number as JSON to FILE
@@ -57,7 +60,7 @@ if (flag("help") || unknown.length > 0) {
   process.exit(unknown.length > 0 ? 2 : 0)
 }
 const quick = flag("quick")
-const sections = new Set((value("only") ?? "core,stages,scaling,e2e,pricing").split(","))
+const sections = new Set((value("only") ?? "core,stages,scaling,e2e,pricing,whatif").split(","))
 if (flag("profile")) sections.add("profile")
 const seed = Number(value("seed") ?? "20250116")
 const jsonOut = value("json")
@@ -207,6 +210,18 @@ if (sections.has("e2e")) {
 }
 
 // Pricing table (issue #16) ----------------------------------------------------------------
+let whatIf: WhatIfBench | undefined // issue #15
+if (sections.has("whatif")) {
+  log("what-if…")
+  whatIf = await runWhatIfBench({ seed, sizes: quick ? [2_000, 20_000] : [10_000, 100_000, 300_000], log })
+  out()
+  out(`W. What-if over a customer base: ${whatIf.command}; one run per size, stdout to /dev/null; peak RSS by ${rssMethod}`)
+  out(formatTable(
+    [{ title: "customers", right: true }, { title: "input", right: true }, { title: "customers/s (wall)", right: true }, { title: "wall s", right: true }, { title: "CPU s", right: true }, { title: "customers per CPU s", right: true }, { title: "peak RSS", right: true }],
+    whatIf.sizes.map((w) => [int(w.customers), `${(w.inputBytes / 2 ** 20).toFixed(1)} MiB`, int(w.perSecond), fixed(w.wallS, 1), w.cpuS === undefined ? "?" : fixed(w.cpuS, 1), w.cpuS === undefined ? "?" : int(w.customers / w.cpuS), mib(w.maxRssKb)])
+  ))
+}
+
 let pricing: PricingResult | undefined
 if (sections.has("pricing")) {
   log("pricing table…")
@@ -216,6 +231,18 @@ if (sections.has("pricing")) {
   out(formatTable(
     [{ title: "what" }, { title: "plans", right: true }, { title: "µs/call", right: true }, { title: "µs/plan", right: true }, { title: "rounds min–max µs", right: true }],
     pricing.rows.map((r) => [r.label, int(r.plans), fixed(r.timing.medianUs, 1), fixed(r.timing.medianUs / r.plans, 1), `${fixed(r.timing.minUs, 1)}–${fixed(r.timing.maxUs, 1)}`])
+  ))
+}
+// Serve (issue #13) -------------------------------------------------------------------------
+let served: ServeBenchResult | undefined
+if (sections.has("serve")) {
+  log("serve…")
+  served = await runServeBench({ quick })
+  out()
+  out(`S. serve (issue #13): 50 concurrent clients in this process${served.skipped === undefined ? "" : `; PostgreSQL rows skipped: ${served.skipped}`}`)
+  out(formatTable(
+    [{ title: "load" }, { title: "requests", right: true }, { title: "req/s", right: true }, { title: "p50 ms", right: true }, { title: "p99 ms", right: true }, { title: "first ¼ → last ¼ req/s", right: true }, { title: "failed", right: true }, { title: "server RSS MiB", right: true }],
+    served.rows.map((r) => [r.label, int(r.requests), int(Math.round(r.perSecond)), fixed(r.p50Ms, 1), fixed(r.p99Ms, 1), `${int(Math.round(r.firstQuarterPerSecond))} → ${int(Math.round(r.lastQuarterPerSecond))}`, int(r.failures), r.serverRssMiB.join(" + ")])
   ))
 }
 // ---------------------------------------------------------------------------------------------
@@ -359,6 +386,8 @@ if (jsonOut !== undefined) {
     stages,
     scaling,
     pricing,
+    whatIf,
+    served,
     e2e: e2e === undefined ? undefined : { ...e2e, sample: { ...e2e.sample }, startup: strip(e2e.startup), sizes: e2e.sizes.map((s) => ({ ...s, cli: s.cli.map(strip), floor: s.floor.map(strip) })) },
     verdicts,
     profiles: profiles.map((p) => ({ ...p, summary: { ...p.summary, functions: p.summary.functions.slice(0, 60) } }))

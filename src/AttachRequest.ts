@@ -1,5 +1,5 @@
 /**
- * The attach request (SPEC §5): which plans to attach to which customer, at which instant, with
+ * The attach request (docs/spec.md §5): which plans to attach to which customer, at which instant, with
  * which options.
  *
  * @example
@@ -8,9 +8,10 @@
  */
 import * as Schema from "effect/Schema"
 import { FreeTrialSchema } from "./Catalog.ts"
-import { CurrencyCode, Id, Instant, NonNegativeNumber, PositiveInt, NonNegativeInt } from "./internal/schemaKit.ts"
+import { ProrationPolicySchema } from "./ProrationPolicy.ts"
+import { CurrencyCode, Id, Instant, NonNegativeNumber, PositiveInt, NonNegativeInt, Quantity } from "./internal/schemaKit.ts"
 
-const FeatureQuantity = Schema.Struct({ featureId: Id, quantity: NonNegativeNumber })
+const FeatureQuantity = Schema.Struct({ featureId: Id, quantity: Quantity })
 
 /** Schema of one plan of a request. */
 export const RequestedPlanSchema = Schema.Struct({
@@ -22,7 +23,7 @@ export const RequestedPlanSchema = Schema.Struct({
   subscriptionId: Schema.optionalKey(Id)
 })
 
-/** Schema of the attach request (SPEC §5). */
+/** Schema of the attach request (docs/spec.md §5). */
 export const AttachRequestSchema = Schema.Struct({
   customerId: Id,
   at: Instant,
@@ -50,7 +51,8 @@ export const AttachRequestSchema = Schema.Struct({
     description: Schema.String
   }))),
   successUrl: Schema.optionalKey(Schema.String),
-  checkoutSessionParams: Schema.optionalKey(Schema.Record(Schema.String, Schema.Unknown))
+  checkoutSessionParams: Schema.optionalKey(Schema.Record(Schema.String, Schema.Unknown)),
+  prorationPolicy: Schema.optionalKey(ProrationPolicySchema)
 })
 
 /** An attach request, as in documents. */

@@ -1,5 +1,5 @@
 /**
- * The catalog (SPEC §3): features, plans with their prices and items, and discounts — the
+ * The catalog (docs/spec.md §3): features, plans with their prices and items, and discounts — the
  * JSON shape accepted on input (`CatalogInput`) and the decoded, validated model the planner
  * works on (`Catalog`).
  *
@@ -9,6 +9,7 @@
  */
 import * as Schema from "effect/Schema"
 import type { Interval } from "./Interval.ts"
+import { type ProrationPolicy, ProrationPolicySchema } from "./ProrationPolicy.ts"
 import type * as Rational from "./Rational.ts"
 import {
   CurrencyCode, DecimalAmount, Id, IntervalUnitSchema, NonNegativeNumber, PositiveInt, PriceIntervalSchema
@@ -85,7 +86,8 @@ export const PlanSchema = Schema.Struct({
   version: Schema.optionalKey(PositiveInt),
   price: Schema.optionalKey(BasePriceSchema),
   items: Schema.optionalKey(Schema.Array(PlanItemSchema)),
-  freeTrial: Schema.optionalKey(FreeTrialSchema)
+  freeTrial: Schema.optionalKey(FreeTrialSchema),
+  prorationPolicy: Schema.optionalKey(ProrationPolicySchema)
 })
 
 /** Schema of a discount on input. */
@@ -102,12 +104,13 @@ export const DiscountSchema = Schema.Struct({
   promotionCodes: Schema.optionalKey(Schema.Array(Id))
 })
 
-/** Schema of a whole catalog on input (SPEC §3). */
+/** Schema of a whole catalog on input (docs/spec.md §3). */
 export const CatalogSchema = Schema.Struct({
   defaultCurrency: CurrencyCode,
   features: Schema.Array(FeatureSchema),
   plans: Schema.Array(PlanSchema),
-  discounts: Schema.optionalKey(Schema.Array(DiscountSchema))
+  discounts: Schema.optionalKey(Schema.Array(DiscountSchema)),
+  prorationPolicy: Schema.optionalKey(ProrationPolicySchema)
 })
 
 /** A catalog as JSON, before decoding. */
@@ -189,6 +192,8 @@ export interface Plan {
   readonly price: BasePrice | undefined
   readonly items: ReadonlyArray<PlanItem>
   readonly freeTrial: FreeTrial | undefined
+  /** How this plan's prices are prorated, unless the request says otherwise (absent: the catalog's). */
+  readonly prorationPolicy?: ProrationPolicy
 }
 
 /** A discount of the catalog. */
@@ -212,6 +217,8 @@ export interface Catalog {
   readonly plansById: ReadonlyMap<string, ReadonlyArray<Plan>>
   readonly discountsById: ReadonlyMap<string, Discount>
   readonly discountsByCode: ReadonlyMap<string, Discount>
+  /** How prices are prorated unless a plan or the request says otherwise (absent: `exact`). */
+  readonly prorationPolicy?: ProrationPolicy
 }
 
 /**

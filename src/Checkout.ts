@@ -1,5 +1,5 @@
 /**
- * The checkout decision (SPEC §10): whether the customer must go through the provider's
+ * The checkout decision (docs/spec.md §10): whether the customer must go through the provider's
  * checkout, confirm a payment, or nothing.
  *
  * @example

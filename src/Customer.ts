@@ -1,5 +1,5 @@
 /**
- * Customer state (SPEC §4): the subscriptions, balances and history the planner starts from,
+ * Customer state (docs/spec.md §4): the subscriptions, balances and history the planner starts from,
  * and the state it returns in `customerAfter`. The same JSON shape is used on input and output.
  *
  * @example
@@ -7,12 +7,13 @@
  * const customer: Customer = { id: "cus_1", hasPaymentMethod: true, subscriptions: [] }
  */
 import * as Schema from "effect/Schema"
-import { Id, Instant, NonNegativeInt, NonNegativeNumber, PositiveInt, CurrencyCode } from "./internal/schemaKit.ts"
+import { TimeZoneSchema } from "./ProrationPolicy.ts"
+import { Id, Instant, NonNegativeInt, NonNegativeNumber, PositiveInt, CurrencyCode, Quantity } from "./internal/schemaKit.ts"
 
 /** Schema of a discount applied to a customer or subscription. */
 export const AppliedDiscountSchema = Schema.Struct({ discountId: Id, appliedAt: Instant })
 
-const FeatureQuantity = Schema.Struct({ featureId: Id, quantity: NonNegativeNumber })
+const FeatureQuantity = Schema.Struct({ featureId: Id, quantity: Quantity })
 
 /** Schema of one credit drawn from a ledger entry: when, and how many minor units. */
 export const LedgerCreditSchema = Schema.Struct({ at: Instant, amount: NonNegativeInt })
@@ -54,7 +55,7 @@ export const SubscriptionSchema = Schema.Struct({
   billed: Schema.optionalKey(Schema.Array(BilledEntrySchema))
 })
 
-/** Schema of a customer's state (SPEC §4). */
+/** Schema of a customer's state (docs/spec.md §4). */
 export const CustomerSchema = Schema.Struct({
   id: Id,
   currency: Schema.optionalKey(CurrencyCode),
@@ -63,7 +64,9 @@ export const CustomerSchema = Schema.Struct({
   creditBalance: Schema.optionalKey(NonNegativeInt),
   trialsUsed: Schema.optionalKey(Schema.Array(Id)),
   subscriptions: Schema.optionalKey(Schema.Array(SubscriptionSchema)),
-  discounts: Schema.optionalKey(Schema.Array(AppliedDiscountSchema))
+  discounts: Schema.optionalKey(Schema.Array(AppliedDiscountSchema)),
+  /** The IANA time zone calendar-day proration policies count in (the `lago` preset); default UTC. */
+  timeZone: Schema.optionalKey(TimeZoneSchema)
 })
 
 /** A customer's state, as in documents. */

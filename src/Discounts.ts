@@ -1,5 +1,5 @@
 /**
- * Discounts (SPEC §8.8): which discounts are active for an invoice, and how they come off its
+ * Discounts (docs/spec.md §8.8): which discounts are active for an invoice, and how they come off its
  * lines — percent-off first (in order, each on the running amount, rounded per line), then
  * amount-off split across eligible lines by largest remainder in minor units; no line below zero.
  *
@@ -43,8 +43,14 @@ export const appliesToInvoice = (d: ActiveDiscount, invoiceStart: number, firstI
  */
 export const splitByLargestRemainder: (amount: bigint, weights: ReadonlyArray<bigint>) => Array<bigint> = Money.allocate
 
-const eligible = (line: DraftLine, discount: Discount): boolean =>
-  discount.appliesTo === undefined || (line.planId !== null && discount.appliesTo.includes(line.planId))
+const eligible = (line: DraftLine, discount: Discount, invoice: InvoiceTiming | undefined): boolean => {
+  if (discount.appliesTo === undefined) return true
+  if (line.kind === "custom") return (invoice?.plans ?? []).some((id) => discount.appliesTo?.includes(id) === true)
+  return line.planId !== null && discount.appliesTo.includes(line.planId)
+}
+
+/** Lines a discount may take from on the invoice it applies to: charges, and custom lines that charge (decisions.md rule 15). */
+const discountable = (line: DraftLine): boolean => line.kind === "charge" || (line.kind === "custom" && line.amount > 0n)
 
 /**
  * Whether a discount reduced what a credit line refunds, judged from the state (a credit drawn on
@@ -59,20 +65,25 @@ export const reducedCredit = (line: DraftLine, d: ActiveDiscount): boolean => {
   return d.discount.duration === "once" ? d.appliedAt === billedAt : appliesToInvoice(d, billedAt, false)
 }
 
-/** The invoice discounts are applied to: when it starts and whether it is the first since they were applied. */
+/**
+ * The invoice discounts are applied to: when it starts, whether it is the first since they were
+ * applied, and the plans it bills (custom lines replacing it count as theirs for `appliesTo`).
+ */
 export interface InvoiceTiming {
   readonly start: number
   readonly first: boolean
+  readonly plans?: ReadonlyArray<string>
 }
 
 const withDiscount = (line: DraftLine, discountId: string, amount: bigint): DraftLine => {
   if (amount === 0n) return line
   const discounts = [...line.discounts, { discountId, amount }]
-  const { kind, planId, featureId, description, quantity, period, creditedFrom, basis } = line
+  const { kind, planId, featureId, description, quantity, period, creditedFrom, basis, derivation } = line
   // A literal rather than a spread of the line (object spreads are slow on this path).
   const out: { -readonly [K in keyof DraftLine]: DraftLine[K] } = { kind, planId, featureId, description, quantity, period, amount: line.amount, discounts }
   if (creditedFrom !== undefined) out.creditedFrom = creditedFrom
   if (basis !== undefined) out.basis = basis
+  if (derivation !== undefined) out.derivation = derivation
   return out
 }
 
@@ -100,8 +111,8 @@ export const applyDiscounts = (
     if (pct === undefined) continue
     const charges = onInvoice(d)
     out = out.map((line) => {
-      const chargeable = charges && line.kind === "charge" && eligible(line, d.discount)
-      if (!chargeable && !(reducedCredit(line, d) && eligible(line, d.discount))) return line
+      const chargeable = charges && discountable(line) && eligible(line, d.discount, invoice)
+      if (!chargeable && !(reducedCredit(line, d) && eligible(line, d.discount, invoice))) return line
       const off = Rational.roundHalfAwayFromZero(Rational.div(Rational.mul(Rational.fromBigInt(lineTotal(line)), pct), Rational.fromInt(100)))
       return withDiscount(line, d.discount.id, off)
     })
@@ -114,7 +125,7 @@ export const applyDiscounts = (
     let available = 0n
     for (let i = 0; i < out.length; i++) {
       const line = out[i] as DraftLine
-      if (line.kind !== "charge" || !eligible(line, d.discount)) continue
+      if (!discountable(line) || !eligible(line, d.discount, invoice)) continue
       const total = lineTotal(line)
       if (total <= 0n) continue
       idx.push(i)

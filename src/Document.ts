@@ -1,6 +1,6 @@
 /**
- * Decoding of the attach document `{ catalog, customer, request }` (SPEC §13) at the boundary:
- * structure with `effect/Schema`, then every cross-field rule of SPEC §3. A bad document gives a
+ * Decoding of the attach document `{ catalog, customer, request }` (docs/spec.md §13) at the boundary:
+ * structure with `effect/Schema`, then every cross-field rule of docs/spec.md §3. A bad document gives a
  * {@link DecodeError} naming the path of the first bad field; nothing is half-decoded. Valid
  * customers and requests take a hand-written fast path (`internal/fastDecode.ts`) with the same
  * answers. The encoders turn a decoded document back into JSON.
@@ -20,7 +20,9 @@ import { type Customer, CustomerSchema } from "./Customer.ts"
 import type { DecodeError, DecodeIssue } from "./Errors.ts"
 import { decodeError, type Issue, parsePath, schemaIssues } from "./internal/decodeIssues.ts"
 import { fastCustomer, fastRequest, NOT_FAST } from "./internal/fastDecode.ts"
+import { guardInput } from "./internal/inputGuard.ts"
 import { normalizeCatalog } from "./internal/normalizeCatalog.ts"
+import { encodePolicy } from "./ProrationPolicy.ts"
 import * as Rational from "./Rational.ts"
 
 /** A decoded attach document: the catalog model, the customer's state and the request. */
@@ -43,6 +45,21 @@ const decodeWith = <A>(decode: (u: unknown, o: typeof options) => Result.Result<
   return undefined
 }
 
+/**
+ * Runs a decoder on an input the guard passed (internal/inputGuard.ts); an exception that still
+ * escapes (a getter that throws only when read a second time) is a bad document, not a throw.
+ */
+const guarded = <A>(input: unknown, prefix: string, decode: () => Result.Result<A, DecodeError>): Result.Result<A, DecodeError> => {
+  const unsafe = guardInput(input, prefix)
+  if (unsafe !== undefined) return Result.fail(decodeError([unsafe]))
+  try {
+    return decode()
+  } catch (cause) {
+    const message = cause instanceof RangeError ? "is too large or too deep to decode" : "cannot be read (a property threw when read)"
+    return Result.fail(decodeError([{ path: prefix === "" ? "(document)" : prefix, message }]))
+  }
+}
+
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 /**
@@ -50,7 +67,10 @@ const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "obj
  *
  * @example decodeCatalog({ defaultCurrency: "usd", features: [], plans: [] }) // Result.succeed(catalog)
  */
-export const decodeCatalog = (input: unknown, prefix = "catalog"): Result.Result<Catalog, DecodeError> => {
+export const decodeCatalog = (input: unknown, prefix = "catalog"): Result.Result<Catalog, DecodeError> =>
+  guarded(input, prefix, () => decodeCatalogUnguarded(input, prefix))
+
+const decodeCatalogUnguarded = (input: unknown, prefix: string): Result.Result<Catalog, DecodeError> => {
   const issues: Array<Issue> = []
   const raw = decodeWith(decodeCatalogShape, input, prefix, issues)
   if (raw === undefined) return Result.fail(decodeError(issues))
@@ -64,7 +84,10 @@ export const decodeCatalog = (input: unknown, prefix = "catalog"): Result.Result
  *
  * @example decodeCustomerAndRequest(catalog, { customer: { id: "c" }, request: { customerId: "c", at: "2025-01-01T00:00:00Z", plans: [{ planId: "pro" }] } })
  */
-export const decodeCustomerAndRequest = (catalog: Catalog, input: unknown): Result.Result<AttachInput, DecodeError> => {
+export const decodeCustomerAndRequest = (catalog: Catalog, input: unknown): Result.Result<AttachInput, DecodeError> =>
+  guarded(input, "", () => decodeCustomerAndRequestUnguarded(catalog, input))
+
+const decodeCustomerAndRequestUnguarded = (catalog: Catalog, input: unknown): Result.Result<AttachInput, DecodeError> => {
   const fast = fastCustomerAndRequest(catalog, input, false)
   return fast === NOT_FAST ? decodeCustomerAndRequestWithSchema(catalog, input) : Result.succeed(fast)
 }
@@ -76,10 +99,11 @@ export const decodeCustomerAndRequest = (catalog: Catalog, input: unknown): Resu
  *
  * @example decodeParsedCustomerAndRequest(catalog, JSON.parse(line))
  */
-export const decodeParsedCustomerAndRequest = (catalog: Catalog, json: unknown): Result.Result<AttachInput, DecodeError> => {
-  const fast = fastCustomerAndRequest(catalog, json, true)
-  return fast === NOT_FAST ? decodeCustomerAndRequestWithSchema(catalog, json) : Result.succeed(fast)
-}
+export const decodeParsedCustomerAndRequest = (catalog: Catalog, json: unknown): Result.Result<AttachInput, DecodeError> =>
+  guarded(json, "", () => {
+    const fast = fastCustomerAndRequest(catalog, json, true)
+    return fast === NOT_FAST ? decodeCustomerAndRequestWithSchema(catalog, json) : Result.succeed(fast)
+  })
 
 /** The common valid document without Schema (see internal/fastDecode.ts), or NOT_FAST. */
 const fastCustomerAndRequest = (catalog: Catalog, input: unknown, fromJson: boolean): AttachInput | typeof NOT_FAST => {
@@ -111,16 +135,19 @@ const decodeCustomerAndRequestWithSchema = (catalog: Catalog, input: unknown): R
  *
  * @example decodeAttachDocument(JSON.parse(text)) // Result<AttachInput, DecodeError>
  */
-export const decodeAttachDocument = (input: unknown): Result.Result<AttachInput, DecodeError> => {
+export const decodeAttachDocument = (input: unknown): Result.Result<AttachInput, DecodeError> =>
+  guarded(input, "", () => decodeAttachDocumentUnguarded(input))
+
+const decodeAttachDocumentUnguarded = (input: unknown): Result.Result<AttachInput, DecodeError> => {
   if (!isRecord(input)) return Result.fail(decodeError([{ kind: "mismatch", path: [], expected: "an object with catalog, customer and request", actual: input === null ? "null" : Array.isArray(input) ? "an array" : typeof input }]))
   if (!("catalog" in input)) return Result.fail(decodeError([{ kind: "missing", path: ["catalog"] }]))
-  const catalog = decodeCatalog(input["catalog"])
+  const catalog = decodeCatalogUnguarded(input["catalog"], "catalog")
   if (Result.isFailure(catalog)) return Result.fail(catalog.failure)
-  return decodeCustomerAndRequest(catalog.success, input)
+  return decodeCustomerAndRequestUnguarded(catalog.success, input)
 }
 
 // ---------------------------------------------------------------------------------------------
-// Encoding: the decoded model back to the JSON input shape of SPEC §13
+// Encoding: the decoded model back to the JSON input shape of docs/spec.md §13
 // ---------------------------------------------------------------------------------------------
 
 /**
@@ -194,7 +221,8 @@ const encodePlan = (p: Plan): Json => ({
   version: p.version,
   ...(p.price === undefined ? {} : { price: { amount: decimalString(p.price.amount), ...intervalFields(p.price.interval), ...currencyFields(p.price.currencies) } }),
   items: p.items.map(encodeItem),
-  ...(p.freeTrial === undefined ? {} : { freeTrial: { length: p.freeTrial.length, unit: p.freeTrial.unit, cardRequired: p.freeTrial.cardRequired } })
+  ...(p.freeTrial === undefined ? {} : { freeTrial: { length: p.freeTrial.length, unit: p.freeTrial.unit, cardRequired: p.freeTrial.cardRequired } }),
+  ...(p.prorationPolicy === undefined ? {} : { prorationPolicy: encodePolicy(p.prorationPolicy) })
 })
 
 const encodeDiscount = (d: Discount): Json => ({
@@ -208,7 +236,7 @@ const encodeDiscount = (d: Discount): Json => ({
 })
 
 /**
- * Encodes a decoded catalog back to its JSON input shape (SPEC §3): decimals as canonical
+ * Encodes a decoded catalog back to its JSON input shape (docs/spec.md §3): decimals as canonical
  * strings, defaults written out, optional fields left out when absent, so that
  * `decodeCatalog(encodeCatalog(c))` deep-equals `c`.
  *
@@ -221,11 +249,12 @@ export const encodeCatalog = (catalog: Catalog): unknown => ({
   defaultCurrency: catalog.defaultCurrency,
   features: catalog.features.map(encodeFeature),
   plans: catalog.plans.map(encodePlan),
-  discounts: catalog.discounts.map(encodeDiscount)
+  discounts: catalog.discounts.map(encodeDiscount),
+  ...(catalog.prorationPolicy === undefined ? {} : { prorationPolicy: encodePolicy(catalog.prorationPolicy) })
 })
 
 /**
- * Encodes a decoded attach document back to its JSON input shape (SPEC §13), such that
+ * Encodes a decoded attach document back to its JSON input shape (docs/spec.md §13), such that
  * `decodeAttachDocument(encodeAttachDocument(x))` deep-equals `x`. The customer and request are
  * already in their JSON shape and are returned as they are.
  *

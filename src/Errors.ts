@@ -1,5 +1,5 @@
 /**
- * The typed failures of the engine (SPEC §12). Each has a stable `_tag`, a message a person can
+ * The typed failures of the engine (docs/spec.md §12). Each has a stable `_tag`, a message a person can
  * act on, and details; none is ever thrown across the public API.
  *
  * @example
@@ -16,7 +16,7 @@ export interface DecodeIssue {
   readonly message: string
 }
 
-/** A document that does not match SPEC §3–§5; `path` names the first bad field. */
+/** A document that does not match docs/spec.md §3–§5; `path` names the first bad field. */
 export class DecodeError extends Data.TaggedError("DecodeError")<{
   readonly message: string
   readonly path: string
@@ -69,6 +69,8 @@ export type InvalidRequestReason =
   | "amount_out_of_range"
   | "unknown_subscription_plan"
   | "invalid_custom_line"
+  | "instant_out_of_range"
+  | "input_out_of_range"
 
 /** A well-formed request that cannot be carried out; `reason` is a stable code. */
 export class InvalidRequest extends Data.TaggedError("InvalidRequest")<{
@@ -79,7 +81,7 @@ export class InvalidRequest extends Data.TaggedError("InvalidRequest")<{
 /** Every error a preview can end with. */
 export type AttachError = DecodeError | UnknownPlan | UnknownFeature | UnknownDiscount | CurrencyMismatch | InvalidRequest
 
-/** The error document of SPEC §13. */
+/** The error document of docs/spec.md §13. */
 export interface ErrorDocument {
   readonly error: { readonly _tag: string; readonly message: string; readonly [detail: string]: unknown }
 }

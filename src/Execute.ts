@@ -1,5 +1,5 @@
 /**
- * The executor (SPEC §11): runs a plan's provider actions, in order, through the injected
+ * The executor (docs/spec.md §11): runs a plan's provider actions, in order, through the injected
  * {@link PaymentProvider} port, and returns the outcome with the customer's state to store.
  *
  * - The plan must have been computed from the customer state given (`basedOn`), else `StalePlan`.
@@ -32,7 +32,7 @@ import {
   ProviderActionSchema, type ProviderError, type ProviderInvoice, type ProviderSubscription, isPaymentFailure
 } from "./Provider.ts"
 
-/** Why the customer must act before the attach completes (SPEC §11). @example { code: "3ds_required", reason: "The bank asks the customer to authenticate…" } */
+/** Why the customer must act before the attach completes (docs/spec.md §11). @example { code: "3ds_required", reason: "The bank asks the customer to authenticate…" } */
 export interface RequiredAction {
   readonly code: "payment_method_required" | "3ds_required" | "payment_failed" | "payment_processing"
   readonly reason: string
@@ -48,7 +48,7 @@ export interface ActionRef {
 }
 
 /**
- * The outcome of executing a plan (SPEC §11). `customer` is the state to store: the plan's
+ * The outcome of executing a plan (docs/spec.md §11). `customer` is the state to store: the plan's
  * `customerAfter` (with the provider's subscription ids) when `applied`, else the state given.
  *
  * @example result.applied ? save(result.customer) : redirect(result.paymentUrl)

@@ -14,7 +14,7 @@
 import { DAY_MS, civil, civilFromDays, daysFromCivil, daysInMonth } from "./internal/civil.ts"
 import * as Rational from "./Rational.ts"
 
-/** A recurring interval unit of SPEC §2.2. */
+/** A recurring interval unit of docs/spec.md §2.2. */
 export type IntervalUnit = "day" | "week" | "month" | "quarter" | "semi_annual" | "year"
 
 /** A recurring interval: a unit times a count ≥ 1. */

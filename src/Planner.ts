@@ -1,6 +1,6 @@
 /**
  * The planner: one pure function of `(catalog, customer state, request)` that returns the full
- * preview document of an attach (SPEC §6–§10). It reads no clock, does no I/O and uses no
+ * preview document of an attach (docs/spec.md §6–§10). It reads no clock, does no I/O and uses no
  * randomness: the same input gives the same output.
  *
  * @example
@@ -21,6 +21,7 @@ import {
 } from "./Errors.ts"
 import { addLength } from "./Interval.ts"
 import { planActions } from "./internal/actions.ts"
+import { customDerivation } from "./internal/derivation.ts"
 import { type DraftLine, sortLines } from "./internal/draft.ts"
 import { finalizeLines, sumLines } from "./internal/finalize.ts"
 import {
@@ -30,19 +31,29 @@ import { openLedger, recordLedger } from "./internal/ledger.ts"
 import { nextCycleOf } from "./internal/nextCycle.ts"
 import { quantityChangeLines } from "./internal/quantityChange.ts"
 import {
-  type Entry, billingKey, currentPeriodEnd, customerFingerprint, isTrialingAt, newSubscriptionId, patched
+  type Entry, billingKey, currentPeriodEnd, customerFingerprint, isTrialingAt, newSubscriptionId, patched, type SubscriptionIds, subscriptionIds
 } from "./internal/working.ts"
 import * as Money from "./Money.ts"
+import { policyOf } from "./ProrationPolicy.ts"
 import type { AttachPreview, Change, Scenario, Timing } from "./Preview.ts"
 import { isFree, isOneOff, isRecurring, pricedIn } from "./Pricing.ts"
 import { type Held, classify, isMainPlan, scopeOf } from "./Scenario.ts"
 import { parseDecimal } from "./internal/schemaKit.ts"
-import { iso, ms } from "./internal/instants.ts"
+import { documentInstants, InstantOutOfRange, iso, ms } from "./internal/instants.ts"
 
 /** A failure raised inside the planner and returned, never thrown, by {@link planAttach}. */
 class PlanFailure {
   constructor(readonly error: AttachError) {}
 }
+/**
+ * What an exception of the planner itself becomes: an instant past year 9999 (a next cycle, a
+ * trial end), or an input no document decodes to (a cycle handed to planAttach directly).
+ */
+const unplannable = (e: unknown): AttachError =>
+  e instanceof InstantOutOfRange
+    ? new InvalidRequest({ reason: "instant_out_of_range", message: `request: ${e.message}` })
+    : new InvalidRequest({ reason: "input_out_of_range", message: `request: cannot be planned (${e instanceof RangeError ? "it is too large or nests too deep" : "a value could not be read"})` })
+
 const fail = (error: AttachError): never => {
   throw new PlanFailure(error)
 }
@@ -66,6 +77,8 @@ interface Acc {
   /** Whether a new billing subscription starts. */
   startsBillingSubscription: boolean
   readonly newSubscriptionIds: Array<string>
+  /** Built on the first new subscription: the ids taken. */
+  subscriptionIds?: SubscriptionIds
   oneOff: boolean
   paidRecurring: boolean
   cardlessTrialOnly: boolean
@@ -80,10 +93,9 @@ interface Acc {
  */
 export const planAttach = (input: AttachInput): Result.Result<AttachPreview, AttachError> => {
   try {
-    return Result.succeed(plan(input))
+    return Result.succeed(documentInstants(() => plan(input)))
   } catch (e) {
-    if (e instanceof PlanFailure) return Result.fail(e.error)
-    throw e
+    return Result.fail(e instanceof PlanFailure ? e.error : unplannable(e))
   }
 }
 
@@ -92,7 +104,11 @@ const plan = ({ catalog, customer, request }: AttachInput): AttachPreview => {
     fail(new InvalidRequest({ reason: "customer_mismatch", message: `The request is for customer "${request.customerId}" but the document holds customer "${customer.id}"` }))
   }
   const currency = Money.normalizeCurrency(request.currency ?? customer.currency ?? catalog.defaultCurrency)
-  const ctx: Ctx = { catalog, currency, request, customer, at: ms(request.at) }
+  const ctx: Ctx = {
+    catalog, currency, request, customer, at: ms(request.at),
+    policy: request.prorationPolicy === undefined ? undefined : policyOf(request.prorationPolicy),
+    timeZone: customer.timeZone
+  }
   const plans = request.plans.map((rp) => resolvePlan(ctx, rp))
   checkMultiPlan(ctx, plans)
   const acc: Acc = {
@@ -121,8 +137,8 @@ const plan = ({ catalog, customer, request }: AttachInput): AttachPreview => {
   // Today's invoice is that of the subscription the attach bills, or, when it bills none (a switch
   // to a free plan), that of the subscription it ends, whose discounts still apply to its credits.
   const discounts = activeDiscounts(ctx, acc, requestDiscounts, touchedKey ?? acc.ended[0])
-  const todayDiscounted = applyDiscounts(todayLines, discounts, currency, catalog, { start: ctx.at, first: true })
-  const lines = finalizeLines(todayDiscounted, currency) ?? outOfRange()
+  const todayDiscounted = applyDiscounts(todayLines, discounts, currency, catalog, { start: ctx.at, first: true, plans: plans.map((p) => p.plan.id) })
+  const lines = finalizeLines(todayDiscounted, currency, catalog) ?? outOfRange()
   const totals = sumLines(todayDiscounted)
   const balance = BigInt(customer.creditBalance ?? 0)
   const creditApplied = totals.total > 0n ? (balance < totals.total ? balance : totals.total) : 0n
@@ -389,7 +405,7 @@ const trialFor = (ctx: Ctx, acc: Acc, plan: Plan, scenario: Scenario): FreeTrial
   return used ? undefined : trial
 }
 
-/** The subscription a new recurring plan joins (SPEC §7): same scope first, then main plans. */
+/** The subscription a new recurring plan joins (docs/spec.md §7): same scope first, then main plans. */
 const joinTarget = (acc: Acc, scope: string | null): Held | undefined => {
   let best: Held | undefined
   for (const h of held(acc)) {
@@ -478,7 +494,8 @@ interface NewSub {
 }
 
 const newSubscription = (ctx: Ctx, acc: Acc, plan: Plan, scope: string | null, s: NewSub): Subscription => {
-  const id = newSubscriptionId(plan.id, s.startsAt ?? ctx.at, (candidate) => acc.entries.some((e) => e.sub.id === candidate))
+  acc.subscriptionIds ??= subscriptionIds(acc.entries.map((e) => e.sub.id))
+  const id = newSubscriptionId(plan.id, s.startsAt ?? ctx.at, acc.subscriptionIds)
   // Built field by field in the document's key order (conditional spreads are slow).
   const sub: Record<string, unknown> = { id, planId: plan.id, version: plan.version }
   if (scope !== null) sub["entityId"] = scope
@@ -542,8 +559,9 @@ const addApplied = (ctx: Ctx, out: Array<ActiveDiscount>, applied: ReadonlyArray
 const recordDiscounts = (ctx: Ctx, acc: Acc, fromRequest: ReadonlyArray<ActiveDiscount>): void => {
   if (fromRequest.length === 0) return
   const applied = fromRequest.map((d) => ({ discountId: d.discount.id, appliedAt: iso(ctx.at) }))
+  const created = new Set(acc.newSubscriptionIds)
   for (const e of acc.entries) {
-    if (!acc.newSubscriptionIds.includes(e.sub.id)) continue
+    if (!created.has(e.sub.id)) continue
     const have = e.sub.discounts ?? []
     // A subscription this attach created is a fresh object of the planner: setting the field in
     // place gives the key order of a spread (in place when present, else last).
@@ -565,7 +583,8 @@ const customLines = (ctx: Ctx): Array<DraftLine> =>
       quantity: 1,
       period: null,
       amount: Money.toMinor(amount, ctx.currency),
-      discounts: []
+      discounts: [],
+      derivation: customDerivation(amount, ctx.currency)
     }
   })
 

@@ -1,5 +1,5 @@
 /**
- * The preview document (SPEC §13): the full plan of an attach — scenario, lines, totals, next
+ * The preview document (docs/spec.md §13): the full plan of an attach — scenario, lines, totals, next
  * cycle, checkout decision, provider actions and the customer's state afterwards. All money is in
  * integer minor units of `currency`; instants are ISO-8601 strings. {@link AttachPreviewSchema}
  * is its one definition: the types below are read from it, and its fields are in the order the
@@ -13,9 +13,9 @@ import * as Schema from "effect/Schema"
 import { CustomerSchema } from "./Customer.ts"
 import { LineDiscountSchema, LinePeriodSchema, LineSchema, type ProviderAction, ProviderActionSchema } from "./Provider.ts"
 
-/** Schema of the scenario of an attached plan (SPEC §6). @example Schema.is(ScenarioSchema)("upgrade") // true */
+/** Schema of the scenario of an attached plan (docs/spec.md §6). @example Schema.is(ScenarioSchema)("upgrade") // true */
 export const ScenarioSchema = Schema.Literals(["new", "upgrade", "downgrade", "cancel", "renew", "active", "scheduled", "update_prepaid_quantity"])
-/** The scenario of an attached plan (SPEC §6). @example const s: Scenario = "upgrade" */
+/** The scenario of an attached plan (docs/spec.md §6). @example const s: Scenario = "upgrade" */
 export type Scenario = typeof ScenarioSchema.Type
 
 /** Schema of when a change takes effect. @example Schema.is(TimingSchema)("end_of_cycle") // true */
@@ -29,16 +29,76 @@ export type LinePeriod = typeof LinePeriodSchema.Type
 /** The part of one discount taken off one line. @example const d: LineDiscount = { discountId: "LAUNCH20", amount: 400 } */
 export type LineDiscount = typeof LineDiscountSchema.Type
 
-/**
- * How a line's amount came about (typed loosely until its fields are settled).
- *
- * @example const d: LineDerivation = { exact: "2580.6451612903" }
- */
-export interface LineDerivation {
-  readonly [field: string]: unknown
+/** The fraction of a period a line was prorated by: `numerator / denominator` `unit`s, counted from `from` to `to`. */
+export interface DerivationFraction {
+  readonly numerator: number
+  readonly denominator: number
+  readonly unit: "millisecond" | "second" | "day"
+  /** ISO instants, or `YYYY-MM-DD` days for the day clock (`to` the last day counted). */
+  readonly from: string
+  readonly to: string
 }
 
-/** One invoice line (SPEC §8): `amount` before discounts, `total` after them. @example preview.lines[0]?.total // 2581 */
+/** One tier of a tiered price: its units, price per pack, flat fee and amount, in minor units (exact). */
+export interface DerivationTier {
+  readonly upTo: number | "inf"
+  readonly units: number
+  readonly unitPrice: string
+  readonly flatAmount: string
+  readonly amount: string
+}
+
+/** A discount taken off a line, with what it is. */
+export interface LineDiscountDerivation {
+  readonly discountId: string
+  readonly percentOff?: string
+  readonly amountOff?: string
+  readonly amount: number
+}
+
+/** A ledger entry a credit drew on: what was paid, credited before, open, and its unused share now (exact). */
+export interface DerivationLedgerEntry {
+  readonly from: string
+  readonly to: string
+  readonly amount: number
+  readonly credited: number
+  readonly open: number
+  readonly unused: string
+}
+
+/**
+ * How a line's amount came about (docs/proration.md §15). Exact values are decimal strings, or
+ * `numerator/denominator` in lowest terms when they have no finite decimal. From it alone:
+ * `exact = base × fraction` (or `base`), for a ledger credit `exact = −min(−base × fraction,
+ * ledger.paidShare, ledger.open)`; `amount = round(exact)`, half away from zero;
+ * `total = amount − Σ discounts`.
+ */
+export interface LineDerivation {
+  /** The unrounded amount in minor units. */
+  readonly exact: string
+  /** `exact − amount`. */
+  readonly roundingDelta: string
+  /** The full-period amount in minor units, signed as the line. */
+  readonly base: string
+  readonly fraction?: DerivationFraction
+  readonly tiers?: ReadonlyArray<DerivationTier>
+  /** The proration policy that fired (a preset name or `custom`). */
+  readonly policy?: string
+  readonly discounts: ReadonlyArray<LineDiscountDerivation>
+  readonly ledger?: {
+    readonly entries: ReadonlyArray<DerivationLedgerEntry>
+    readonly unused: string
+    /** The share of the unused paid value a prepaid decrease may take (1 otherwise). */
+    readonly ratio: string
+    /** `unused × ratio`. */
+    readonly paidShare: string
+    readonly open: number
+  }
+  /** Arrears of the usage recorded so far (next cycle): it may still grow. */
+  readonly usageToDate?: true
+}
+
+/** One invoice line (docs/spec.md §8): `amount` before discounts, `total` after them. @example preview.lines[0]?.total // 2581 */
 export type Line = typeof LineSchema.Type
 
 /** Schema of what happens to one requested plan. @example Schema.decodeUnknownSync(ChangeSchema)(preview.changes[0]) */
@@ -62,7 +122,7 @@ export const UsageLineSchema = Schema.Struct({
 /** A consumable item billed in arrears at the next cycle. @example const u: UsageLine = { planId: "pro", featureId: "messages" } */
 export type UsageLine = typeof UsageLineSchema.Type
 
-/** Schema of the next invoice of the subscription the attach touched (SPEC §9). @example Schema.decodeUnknownSync(NextCycleSchema)(preview.nextCycle) */
+/** Schema of the next invoice of the subscription the attach touched (docs/spec.md §9). @example Schema.decodeUnknownSync(NextCycleSchema)(preview.nextCycle) */
 export const NextCycleSchema = Schema.Struct({
   startsAt: Schema.String,
   lines: Schema.Array(LineSchema),
@@ -71,15 +131,15 @@ export const NextCycleSchema = Schema.Struct({
   total: Schema.Int,
   usageLines: Schema.Array(UsageLineSchema)
 })
-/** The next invoice of the subscription the attach touched (SPEC §9). @example preview.nextCycle?.total // 5000 */
+/** The next invoice of the subscription the attach touched (docs/spec.md §9). @example preview.nextCycle?.total // 5000 */
 export type NextCycle = typeof NextCycleSchema.Type
 
-/** Schema of how the customer pays today (SPEC §10). @example Schema.is(CheckoutSchema)("confirm") // true */
+/** Schema of how the customer pays today (docs/spec.md §10). @example Schema.is(CheckoutSchema)("confirm") // true */
 export const CheckoutSchema = Schema.Literals(["none", "provider_checkout", "confirm"])
-/** How the customer pays today (SPEC §10). @example const c: Checkout = "none" */
+/** How the customer pays today (docs/spec.md §10). @example const c: Checkout = "none" */
 export type Checkout = typeof CheckoutSchema.Type
 
-/** A provider-neutral action of the execution plan (SPEC §11): one of `ProviderActionSchema`'s. @example preview.actions[0]?.type // "updateSubscription" */
+/** A provider-neutral action of the execution plan (docs/spec.md §11): one of `ProviderActionSchema`'s. @example preview.actions[0]?.type // "updateSubscription" */
 export type Action = ProviderAction
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Prices of a plan: which prices it has, what they cost in a currency, tier pricing with billing
- * units (SPEC §8.2), and the plan classes free / one-off / recurring (SPEC §3).
+ * units (docs/spec.md §8.2), and the plan classes free / one-off / recurring (docs/spec.md §3).
  *
  * All amounts here are exact rationals in major units; rounding happens once per line elsewhere.
  *
@@ -173,7 +173,7 @@ const decimalUnits = (units: number): [bigint, bigint] => {
 }
 
 /**
- * The price, in major units of `currency`, of `n` billable units of an item price (SPEC §8.2):
+ * The price, in major units of `currency`, of `n` billable units of an item price (docs/spec.md §8.2):
  * units round up to whole packs of `billingUnits`; a flat `amount` is per pack; graduated tiers
  * price the units in each tier per pack plus each touched tier's `flatAmount`; volume prices all
  * units at the rate of the tier containing them plus that tier's `flatAmount`.
@@ -225,7 +225,7 @@ const comparisonRate = (p: PlanPrice, currency: string, catalog: Catalog): Ratio
 
 /**
  * The monthly-normalised total of a plan's in-advance recurring prices, quantities ignored
- * (SPEC §6 `isUpgrade` rule 5): each amount divided by its interval in months.
+ * (docs/spec.md §6 `isUpgrade` rule 5): each amount divided by its interval in months.
  *
  * @example monthlyTotal(annualPlan240, "usd", catalog) // 20/1
  */

@@ -1,5 +1,5 @@
 /**
- * Proration by the millisecond (SPEC §2.3): the part of a period left after an instant, as an
+ * Proration by the millisecond (docs/spec.md §2.3): the part of a period left after an instant, as an
  * exact fraction, and the prorated charge and credit built from it.
  *
  * @example

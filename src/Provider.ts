@@ -1,5 +1,5 @@
 /**
- * The payment port (SPEC §11): the provider-neutral actions a plan lists, and the
+ * The payment port (docs/spec.md §11): the provider-neutral actions a plan lists, and the
  * {@link PaymentProvider} service that carries them out. A host application provides the port as
  * a `Layer` — the embedded sandbox (`Sandbox.layer()`), or an adapter for a real provider (see
  * docs/adapters.md).
@@ -16,7 +16,6 @@ import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import type { LineDerivation } from "./Preview.ts"
 
 // ---------------------------------------------------------------------------------------------
 // Vocabulary
@@ -52,19 +51,31 @@ export const LinePeriodSchema = Schema.Struct({ start: Schema.String, end: Schem
 /** Schema of the part of one discount taken off one line. @example Schema.decodeUnknownSync(LineDiscountSchema)({ discountId: "LAUNCH20", amount: 400 }) */
 export const LineDiscountSchema = Schema.Struct({ discountId: Schema.String, amount: Schema.Int })
 
-/**
- * How a line's amount came about: any object. Loose on purpose: its fields are still being
- * settled, and a preview that carries one must stay valid meanwhile.
- *
- * @example Schema.is(LineDerivationSchema)({ exact: "2580.6451612903" }) // true
- */
-export const LineDerivationSchema = Schema.declare(
-  (u: unknown): u is LineDerivation => typeof u === "object" && u !== null && !Array.isArray(u),
-  { expected: "a line derivation (an object)" }
-)
+const Exact = Schema.String
+/** Schema of a line's `derivation` (docs/proration.md §15), as invoices keep it. @example Schema.decodeUnknownSync(LineDerivationSchema)(preview.lines[0].derivation) */
+export const LineDerivationSchema = Schema.Struct({
+  exact: Exact,
+  roundingDelta: Exact,
+  base: Exact,
+  fraction: Schema.optionalKey(Schema.Struct({
+    numerator: Schema.Number, denominator: Schema.Number, unit: Schema.Literals(["millisecond", "second", "day"]), from: Schema.String, to: Schema.String
+  })),
+  tiers: Schema.optionalKey(Schema.Array(Schema.Struct({
+    upTo: Schema.Union([Schema.Number, Schema.Literal("inf")]), units: Schema.Number, unitPrice: Exact, flatAmount: Exact, amount: Exact
+  }))),
+  policy: Schema.optionalKey(Schema.String),
+  discounts: Schema.Array(Schema.Struct({
+    discountId: Schema.String, percentOff: Schema.optionalKey(Exact), amountOff: Schema.optionalKey(Exact), amount: Schema.Int
+  })),
+  ledger: Schema.optionalKey(Schema.Struct({
+    entries: Schema.Array(Schema.Struct({ from: Schema.String, to: Schema.String, amount: Schema.Int, credited: Schema.Int, open: Schema.Int, unused: Exact })),
+    unused: Exact, ratio: Exact, paidShare: Exact, open: Schema.Int
+  })),
+  usageToDate: Schema.optionalKey(Schema.Literal(true))
+})
 
 /**
- * Schema of an invoice line of the preview document (SPEC §8), the one definition of a line:
+ * Schema of an invoice line of the preview document (docs/spec.md §8), the one definition of a line:
  * `amount` before discounts, `total` after them, in minor units.
  *
  * @example Schema.decodeUnknownSync(LineSchema)(preview.lines[0])
@@ -131,7 +142,7 @@ export const ProviderActionSchema = Schema.Union([
 ])
 
 /**
- * One provider-neutral action of a plan (SPEC §11), discriminated by `type`.
+ * One provider-neutral action of a plan (docs/spec.md §11), discriminated by `type`.
  *
  * @example
  * const pay: ProviderAction = { type: "payInvoice", idempotencyKey: "ap_…_2_payInvoice", invoice: "ap_…_1_createInvoice", amount: 2049, creditApplied: 0 }
@@ -157,7 +168,7 @@ export type CheckoutSession = typeof CheckoutSessionSchema.Type
 /** Schema of a provider subscription as the port reports it. @example Schema.decodeUnknownSync(ProviderSubscriptionSchema)(json) */
 export const ProviderSubscriptionSchema = Schema.Struct({
   id: Schema.String,
-  status: Schema.Literals(["active", "trialing", "canceled"]),
+  status: Schema.Literals(["active", "trialing", "past_due", "canceled"]),
   items: Schema.Array(ProviderItemSchema),
   cancelAt: Schema.NullOr(Schema.String),
   phase: Schema.NullOr(PhaseSchema)
@@ -229,7 +240,30 @@ export const isPaymentFailure = (e: ProviderError): e is PaymentFailure =>
 // The port
 // ---------------------------------------------------------------------------------------------
 
-type Op<R, A> = (request: R) => Effect.Effect<A, ProviderError>
+/** One operation of the port: a request in, a result or a tagged {@link ProviderError} out. @example const op: Op<string, ProviderInvoice> = (id) => Effect.fail(new ProviderRejected({ code: "resource_missing", message: id })) */
+export type Op<R, A> = (request: R) => Effect.Effect<A, ProviderError>
+
+/** What each operation of the port receives and answers: the single list the port's type and helpers are built from. */
+interface Operations {
+  readonly createCheckoutSession: readonly [Request<"createCheckoutSession">, CheckoutSession]
+  readonly retrieveCheckoutSession: readonly [string, CheckoutSession]
+  readonly createSubscription: readonly [Request<"createSubscription">, ProviderSubscription]
+  readonly updateSubscription: readonly [Request<"updateSubscription">, ProviderSubscription]
+  readonly cancelSubscription: readonly [Request<"cancelSubscription">, ProviderSubscription]
+  readonly uncancelSubscription: readonly [Request<"uncancelSubscription">, ProviderSubscription]
+  readonly scheduleChange: readonly [Request<"scheduleChange">, ProviderSubscription]
+  readonly releaseSchedule: readonly [Request<"releaseSchedule">, ProviderSubscription]
+  readonly createInvoice: readonly [Request<"createInvoice">, ProviderInvoice]
+  readonly payInvoice: readonly [PayInvoiceRequest, ProviderInvoice]
+  readonly retrieveInvoice: readonly [string, ProviderInvoice]
+}
+
+/** The name of an operation of the port. @example const name: PortOperation = "createInvoice" */
+export type PortOperation = keyof Operations
+/** What operation `K` receives. @example type R = RequestOf<"payInvoice"> // PayInvoiceRequest */
+export type RequestOf<K extends PortOperation> = Operations[K][0]
+/** What operation `K` answers. @example type A = ResultOf<"createInvoice"> // ProviderInvoice */
+export type ResultOf<K extends PortOperation> = Operations[K][1]
 
 /**
  * The operations of a payment provider, one per action type (plus two reads the executor uses at
@@ -240,19 +274,53 @@ type Op<R, A> = (request: R) => Effect.Effect<A, ProviderError>
  * @example
  * const port: PaymentPort = { createSubscription: (r) => Effect.succeed({ id: "sub_1", status: "active", items: r.items, cancelAt: null, phase: null }), … }
  */
-export interface PaymentPort {
-  readonly createCheckoutSession: Op<Request<"createCheckoutSession">, CheckoutSession>
-  readonly retrieveCheckoutSession: Op<string, CheckoutSession>
-  readonly createSubscription: Op<Request<"createSubscription">, ProviderSubscription>
-  readonly updateSubscription: Op<Request<"updateSubscription">, ProviderSubscription>
-  readonly cancelSubscription: Op<Request<"cancelSubscription">, ProviderSubscription>
-  readonly uncancelSubscription: Op<Request<"uncancelSubscription">, ProviderSubscription>
-  readonly scheduleChange: Op<Request<"scheduleChange">, ProviderSubscription>
-  readonly releaseSchedule: Op<Request<"releaseSchedule">, ProviderSubscription>
-  readonly createInvoice: Op<Request<"createInvoice">, ProviderInvoice>
-  readonly payInvoice: Op<PayInvoiceRequest, ProviderInvoice>
-  readonly retrieveInvoice: Op<string, ProviderInvoice>
+export type PaymentPort = { readonly [K in PortOperation]: Op<RequestOf<K>, ResultOf<K>> }
+
+const OPERATIONS: { readonly [K in PortOperation]: K } = {
+  createCheckoutSession: "createCheckoutSession", retrieveCheckoutSession: "retrieveCheckoutSession",
+  createSubscription: "createSubscription", updateSubscription: "updateSubscription", cancelSubscription: "cancelSubscription",
+  uncancelSubscription: "uncancelSubscription", scheduleChange: "scheduleChange", releaseSchedule: "releaseSchedule",
+  createInvoice: "createInvoice", payInvoice: "payInvoice", retrieveInvoice: "retrieveInvoice"
 }
+
+/**
+ * The names of the port's operations, in a stable order.
+ *
+ * @example portOperations.length // 11
+ */
+export const portOperations: ReadonlyArray<PortOperation> = Object.values(OPERATIONS)
+
+/**
+ * The operations that only read (the executor's two look-ups at the `await…` actions); every
+ * other one writes.
+ *
+ * @example isReadOperation("retrieveInvoice") // true
+ */
+export const isReadOperation = (name: PortOperation): boolean => name === "retrieveCheckoutSession" || name === "retrieveInvoice"
+
+/**
+ * Builds a port one operation at a time: `operation(name)` for every name. The one place that
+ * lists the port's operations, so that a wrapper or an adapter never lists them by hand.
+ *
+ * @example
+ * const logged = makePort((name) => (request) => Effect.flatMap(Effect.log(name), () => inner[name](request)))
+ */
+export const makePort = (operation: <K extends PortOperation>(name: K) => Op<RequestOf<K>, ResultOf<K>>): PaymentPort => {
+  const port: Partial<Record<PortOperation, unknown>> = {}
+  for (const name of portOperations) port[name] = operation(name)
+  // Every name of the mapped type was just set to `operation(name)`, whose type is the port's at that name.
+  return port as PaymentPort
+}
+
+/**
+ * A port whose every operation is `wrap(name, operation)`: the same requests and results, with
+ * something around each call (a delay, a log, injected faults).
+ *
+ * @example
+ * const slow = mapPort(port, (_name, op) => (r) => Effect.flatMap(Effect.sleep("2 millis"), () => op(r)))
+ */
+export const mapPort = (port: PaymentPort, wrap: <R, A>(name: PortOperation, operation: Op<R, A>) => Op<R, A>): PaymentPort =>
+  makePort((name) => wrap(name, port[name]))
 
 /**
  * The payment provider service. Provide it with a `Layer` (`Sandbox.layer()` for the embedded
@@ -263,10 +331,34 @@ export interface PaymentPort {
  */
 export class PaymentProvider extends Context.Service<PaymentProvider, PaymentPort>()("attach-planner/PaymentProvider") {}
 
-/** The port written with Promises, for adapters that do not use Effect. @example const p: Partial<PromisePort> = { retrieveInvoice: async (id) => lookUp(id) } */
-export type PromisePort = {
-  readonly [K in keyof PaymentPort]: (request: Parameters<PaymentPort[K]>[0]) => Promise<Effect.Success<ReturnType<PaymentPort[K]>>>
+/**
+ * A provider's test clock (the sandbox has one; Stripe's test clocks are the same idea): the
+ * provider's own side of time passing for a customer. `advanceTestClock` makes pending phases
+ * take effect, trials end and cancellations at period end happen up to `to` (idempotent: the same
+ * `to` again changes nothing); `testClockOf` is the instant last committed with `setTestClock`
+ * (null before the first); `setSubscriptionStatus` marks a subscription `past_due` after a failed
+ * renewal (or `active` again). Renewal invoices are not the provider's to compute: the clock
+ * creates and charges them through the port.
+ *
+ * @example if (hasTestClock(port)) yield* port.advanceTestClock({ customerId: "cus_1", to: "2025-02-01T00:00:00.000Z" })
+ */
+export interface TestClockPort {
+  readonly advanceTestClock: Op<{ readonly customerId: string; readonly to: string }, ReadonlyArray<ProviderSubscription>>
+  readonly testClockOf: Op<string, string | null>
+  readonly setTestClock: Op<{ readonly customerId: string; readonly at: string }, void>
+  readonly setSubscriptionStatus: Op<{ readonly subscriptionId: string; readonly status: "active" | "past_due" }, ProviderSubscription>
 }
+
+/**
+ * Whether a port also has a {@link TestClockPort}.
+ *
+ * @example hasTestClock(Sandbox.make().port) // true
+ */
+export const hasTestClock = (port: PaymentPort): port is PaymentPort & TestClockPort =>
+  typeof (port as Partial<TestClockPort>).advanceTestClock === "function" && typeof (port as Partial<TestClockPort>).setSubscriptionStatus === "function"
+
+/** The port written with Promises, for adapters that do not use Effect. @example const p: Partial<PromisePort> = { retrieveInvoice: async (id) => lookUp(id) } */
+export type PromisePort = { readonly [K in PortOperation]: (request: RequestOf<K>) => Promise<ResultOf<K>> }
 
 const toProviderError = (cause: unknown): ProviderError =>
   cause instanceof CardDeclined || cause instanceof AuthenticationRequired || cause instanceof PaymentMethodRequired ||
@@ -284,16 +376,4 @@ const lift = <R, A>(f: (request: R) => Promise<A>): Op<R, A> => (request) =>
  * @example
  * const MyProvider = Layer.succeed(PaymentProvider, fromPromises({ createInvoice: async (r) => …, … }))
  */
-export const fromPromises = (p: PromisePort): PaymentPort => ({
-  createCheckoutSession: lift(p.createCheckoutSession),
-  retrieveCheckoutSession: lift(p.retrieveCheckoutSession),
-  createSubscription: lift(p.createSubscription),
-  updateSubscription: lift(p.updateSubscription),
-  cancelSubscription: lift(p.cancelSubscription),
-  uncancelSubscription: lift(p.uncancelSubscription),
-  scheduleChange: lift(p.scheduleChange),
-  releaseSchedule: lift(p.releaseSchedule),
-  createInvoice: lift(p.createInvoice),
-  payInvoice: lift(p.payInvoice),
-  retrieveInvoice: lift(p.retrieveInvoice)
-})
+export const fromPromises = (p: PromisePort): PaymentPort => makePort((name) => lift(p[name]))

@@ -9,10 +9,13 @@
  * `pm_card_insufficient_funds` decline, `pm_card_3ds` needs 3-D Secure (off-session charges fail
  * with `AuthenticationRequired`; paying on the hosted invoice page succeeds).
  *
- * The sandbox has no clock: renewals and phases that fall due are not run.
+ * The sandbox has a test clock per customer (`port.advanceTestClock`, see `TestClockPort`): it
+ * runs the provider's side of time passing; `advanceClock` (src/timeline/clock.ts) drives it and
+ * creates and charges the renewal invoices.
  *
  * @example
- * import { Sandbox, executeAttach } from "attach-planner"
+ * import * as Sandbox from "attach-planner/sandbox"
+ * import { executeAttach } from "attach-planner"
  * const result = await Effect.runPromise(Effect.provide(executeAttach(plan, customer), Sandbox.layer()))
  */
 import * as Context from "effect/Context"
@@ -25,11 +28,14 @@ import type { Customer } from "./Customer.ts"
 import type { DecodeError } from "./Errors.ts"
 import { billingView } from "./internal/actions.ts"
 import { decodeError, schemaIssues } from "./internal/decodeIssues.ts"
+import { findBy } from "./internal/rowIndex.ts"
 import { customerFingerprint } from "./internal/working.ts"
+import { advanceSubscriptions, setClock, setStatus } from "./internal/sandboxClock.ts"
 import {
-  AuthenticationRequired, CardDeclined, type CheckoutSession, CheckoutSessionSchema, LineSchema, PaymentMethodRequired,
-  type PaymentPort, PaymentProvider, type ProviderError, type ProviderInvoice, ProviderInvoiceSchema,
-  ProviderItemSchema, ProviderRejected, type ProviderSubscription, ProviderSubscriptionSchema, ProviderUnavailable, type Request
+  AuthenticationRequired, CardDeclined, type CheckoutSession, CheckoutSessionSchema, LineSchema, makePort, PaymentMethodRequired,
+  type PaymentPort, PaymentProvider, type PortOperation, type ProviderError, type ProviderInvoice, ProviderInvoiceSchema,
+  ProviderItemSchema, ProviderRejected, type ProviderSubscription, ProviderSubscriptionSchema, ProviderUnavailable, type Request, type RequestOf, type ResultOf,
+  type TestClockPort
 } from "./Provider.ts"
 
 // ---------------------------------------------------------------------------------------------
@@ -88,7 +94,8 @@ const SandboxStateSchema = Schema.Struct({
       Schema.Struct({ kind: Schema.Literal("session"), session: CheckoutSessionSchema })
     ])
   })),
-  log: Schema.Array(Schema.Struct({ operation: Schema.String, idempotencyKey: Schema.String, outcome: Schema.Literals(["applied", "replayed", "failed"]) }))
+  log: Schema.Array(Schema.Struct({ operation: Schema.String, idempotencyKey: Schema.String, outcome: Schema.Literals(["applied", "replayed", "failed"]) })),
+  clocks: Schema.Array(Schema.Struct({ customerId: Schema.String, at: Schema.String }))
 })
 
 /**
@@ -111,7 +118,7 @@ type Response = State["idempotency"][number]["response"]
  * @example Sandbox.layer(emptyState)
  */
 export const emptyState: SandboxState = {
-  version: 1, nextId: 1, customers: [], subscriptions: [], invoices: [], checkoutSessions: [], charges: [], idempotency: [], log: []
+  version: 1, nextId: 1, customers: [], subscriptions: [], invoices: [], checkoutSessions: [], charges: [], idempotency: [], log: [], clocks: []
 }
 
 /**
@@ -120,7 +127,9 @@ export const emptyState: SandboxState = {
  * @example decodeState(JSON.parse(text)) // Result<SandboxState, DecodeError>
  */
 export const decodeState = (input: unknown): Result.Result<SandboxState, DecodeError> => {
-  const r = Schema.decodeUnknownResult(SandboxStateSchema)(input, { errors: "all", onExcessProperty: "error" })
+  // states written before the test clock have no `clocks`
+  const withClocks = typeof input === "object" && input !== null && !Array.isArray(input) && !("clocks" in input) ? { ...input, clocks: [] } : input
+  const r = Schema.decodeUnknownResult(SandboxStateSchema)(withClocks, { errors: "all", onExcessProperty: "error" })
   if (Result.isSuccess(r)) return Result.succeed(r.success)
   const ifNone = { kind: "rule", path: ["sandbox"], message: "is not a sandbox state" } as const
   return Result.fail(decodeError(schemaIssues(r.failure.issue, ["sandbox"]), { ifNone, countOthers: false }))
@@ -137,10 +146,22 @@ type Outcome<A> = Result.Result<A, ProviderError>
 
 const rejected = (code: string, message: string): Outcome<never> => Result.fail(new ProviderRejected({ code, message }))
 
+/**
+ * The sandbox keeps the last 1,000–2,000 calls in its log and the last 100,000–200,000
+ * idempotency records (a key older than that runs again, as an expired key does at a provider):
+ * a long-running sandbox stays flat in memory and in time per call.
+ */
+const LOG_LIMIT = 1_000
+const IDEMPOTENCY_LIMIT = 100_000
+
+const BY_ID = (row: { readonly id: string }): string => row.id
+const BY_KEY = (row: { readonly key: string }): string => row.key
+const BY_URL = (row: { readonly url: string }): string => row.url
+
 const newId = (s: State, prefix: string): string => `${prefix}_sbx_${String(s.nextId++).padStart(4, "0")}`
 
 const customerOf = (s: State, id: string): State["customers"][number] => {
-  const found = s.customers.find((c) => c.id === id)
+  const found = findBy(s.customers, BY_ID, id)
   if (found !== undefined) return found
   const created = { id, balance: 0, paymentMethod: null }
   s.customers.push(created)
@@ -172,24 +193,31 @@ const once = <A>(
 ): Outcome<A> => {
   const { idempotencyKey, ...rest } = request
   const fingerprint = customerFingerprint(rest)
-  const record = s.idempotency.find((r) => r.key === idempotencyKey)
+  const record = findBy(s.idempotency, BY_KEY, idempotencyKey)
   if (record !== undefined) {
     const replayed = record.operation === operation && record.request === fingerprint ? kind.unwrap(record.response) : undefined
     if (replayed === undefined) return rejected("idempotency_key_reused", `The key ${idempotencyKey} was used for another request (${record.operation})`)
-    s.log.push({ operation, idempotencyKey, outcome: "replayed" })
+    logCall(s, { operation, idempotencyKey, outcome: "replayed" })
     return Result.succeed(replayed)
   }
   const result = apply()
-  s.log.push({ operation, idempotencyKey, outcome: Result.isSuccess(result) ? "applied" : "failed" })
+  logCall(s, { operation, idempotencyKey, outcome: Result.isSuccess(result) ? "applied" : "failed" })
   if (Result.isSuccess(result)) {
     if (request.compensates === undefined) s.idempotency.push({ key: idempotencyKey, operation, request: fingerprint, response: kind.wrap(result.success) })
     else s.idempotency = s.idempotency.filter((r) => r.key !== request.compensates)
+    if (s.idempotency.length > 2 * IDEMPOTENCY_LIMIT) s.idempotency = s.idempotency.slice(-IDEMPOTENCY_LIMIT)
   }
   return result
 }
 
+/** Appends to the call log, which keeps the last {@link LOG_LIMIT} calls (trimmed in batches). */
+const logCall = (s: State, entry: State["log"][number]): void => {
+  s.log.push(entry)
+  if (s.log.length > 2 * LOG_LIMIT) s.log = s.log.slice(-LOG_LIMIT)
+}
+
 const liveSubscription = (s: State, id: string): Outcome<Subscription> => {
-  const sub = s.subscriptions.find((x) => x.id === id)
+  const sub = findBy(s.subscriptions, BY_ID, id)
   if (sub === undefined) return rejected("resource_missing", `No subscription ${id}`)
   return sub.status === "canceled" ? rejected("subscription_canceled", `Subscription ${id} is canceled`) : Result.succeed(sub)
 }
@@ -230,16 +258,16 @@ const finalize = (inv: Invoice): void => {
 }
 
 const findInvoice = (s: State, id: string): Outcome<Invoice> => {
-  const inv = s.invoices.find((i) => i.id === id)
+  const inv = findBy(s.invoices, BY_ID, id)
   return inv === undefined ? rejected("resource_missing", `No invoice ${id}`) : Result.succeed(inv)
 }
 
 const findSession = (s: State, idOrUrl: string): Outcome<State["checkoutSessions"][number]> => {
-  const cs = s.checkoutSessions.find((c) => c.id === idOrUrl || c.url === idOrUrl)
+  const cs = findBy(s.checkoutSessions, BY_ID, idOrUrl) ?? findBy(s.checkoutSessions, BY_URL, idOrUrl)
   return cs === undefined ? rejected("resource_missing", `No checkout session ${idOrUrl}`) : Result.succeed(cs)
 }
 
-const core: { readonly [K in keyof PaymentPort]: (s: State, request: Parameters<PaymentPort[K]>[0]) => Outcome<Effect.Success<ReturnType<PaymentPort[K]>>> } = {
+const core: { readonly [K in PortOperation]: (s: State, request: RequestOf<K>) => Outcome<ResultOf<K>> } = {
   createCheckoutSession: (s, r) =>
     once(s, "createCheckoutSession", SESSION, r, () => {
       customerOf(s, r.customerId)
@@ -273,7 +301,8 @@ const core: { readonly [K in keyof PaymentPort]: (s: State, request: Parameters<
       return ok
     }),
   cancelSubscription: (s, r) => {
-    const done = s.subscriptions.find((x) => x.id === r.subscriptionId && x.status === "canceled")
+    const found = findBy(s.subscriptions, BY_ID, r.subscriptionId)
+    const done = found?.status === "canceled" ? found : undefined
     if (!r.atPeriodEnd && done !== undefined) return Result.succeed(subscriptionView(done))
     return onSubscription(s, "cancelSubscription", r, (sub) => {
       if (r.atPeriodEnd) sub.cancelAt = r.at
@@ -353,7 +382,7 @@ const seed = (s: State, customer: Customer, catalog: Catalog): Outcome<void> => 
 
 /** The sandbox's own operations, beside the port: its state, and what a customer does in a browser. @example yield* sandbox.payInvoiceHosted(result.invoice.id, "pm_card_visa") */
 export interface SandboxOps {
-  /** The payment port over this sandbox. */
+  /** The payment port over this sandbox (the sandbox's own port also has its test clock, see {@link make}). */
   readonly port: PaymentPort
   /** The whole state, as JSON. */
   readonly state: Effect.Effect<SandboxState>
@@ -384,11 +413,12 @@ const validToken = (token: string): Outcome<string> =>
 
 /**
  * A sandbox over `initial` (default: empty), as plain values: the port and the sandbox's own
- * operations. Each call makes an independent sandbox.
+ * operations. Each call makes an independent sandbox; its port has the sandbox's test clock
+ * (`TestClockPort`).
  *
  * @example const sandbox = Sandbox.make(); await executeAttachPromise(plan, customer, sandbox.port)
  */
-export const make = (initial: SandboxState = emptyState): SandboxOps => {
+export const make = (initial: SandboxState = emptyState): SandboxOps & { readonly port: PaymentPort & TestClockPort } => {
   // Operations change the state in place (a failed one keeps what it recorded, e.g. a declined
   // attempt); what they return is copied, so a caller never holds a row a later operation changes.
   // Copying the result rather than the whole state keeps each call independent of the state's size.
@@ -398,18 +428,12 @@ export const make = (initial: SandboxState = emptyState): SandboxOps => {
       const result = f(current)
       return Result.isSuccess(result) ? Effect.succeed(structuredClone(result.success)) : Effect.fromResult(result)
     })
-  const port: PaymentPort = {
-    createCheckoutSession: (r) => run((s) => core.createCheckoutSession(s, r)),
-    retrieveCheckoutSession: (r) => run((s) => core.retrieveCheckoutSession(s, r)),
-    createSubscription: (r) => run((s) => core.createSubscription(s, r)),
-    updateSubscription: (r) => run((s) => core.updateSubscription(s, r)),
-    cancelSubscription: (r) => run((s) => core.cancelSubscription(s, r)),
-    uncancelSubscription: (r) => run((s) => core.uncancelSubscription(s, r)),
-    scheduleChange: (r) => run((s) => core.scheduleChange(s, r)),
-    releaseSchedule: (r) => run((s) => core.releaseSchedule(s, r)),
-    createInvoice: (r) => run((s) => core.createInvoice(s, r)),
-    payInvoice: (r) => run((s) => core.payInvoice(s, r)),
-    retrieveInvoice: (r) => run((s) => core.retrieveInvoice(s, r))
+  const port: PaymentPort & TestClockPort = {
+    ...makePort((name) => (request) => run((s) => core[name](s, request))),
+    advanceTestClock: (r) => run((s) => advanceSubscriptions(s, r.customerId, r.to)),
+    testClockOf: (customerId) => run((s) => Result.succeed(s.clocks.find((c) => c.customerId === customerId)?.at ?? null)),
+    setTestClock: (r) => run((s) => setClock(s, r.customerId, r.at)),
+    setSubscriptionStatus: (r) => run((s) => setStatus(s, r.subscriptionId, r.status))
   }
   return {
     port,
@@ -441,14 +465,14 @@ export const make = (initial: SandboxState = emptyState): SandboxOps => {
       })),
     finalizeInvoice: (invoiceId) =>
       run((s): Result.Result<ProviderInvoice, ProviderRejected> => {
-        const inv = s.invoices.find((i) => i.id === invoiceId)
+        const inv = findBy(s.invoices, BY_ID, invoiceId)
         if (inv === undefined) return Result.fail(new ProviderRejected({ code: "resource_missing", message: `No invoice ${invoiceId}` }))
         if (inv.status === "draft") finalize(inv)
         return Result.succeed(invoiceView(inv))
       }),
     voidInvoice: (invoiceId) =>
       run((s): Result.Result<ProviderInvoice, ProviderRejected> => {
-        const inv = s.invoices.find((i) => i.id === invoiceId)
+        const inv = findBy(s.invoices, BY_ID, invoiceId)
         if (inv === undefined) return Result.fail(new ProviderRejected({ code: "resource_missing", message: `No invoice ${invoiceId}` }))
         if (inv.status === "paid") return Result.fail(new ProviderRejected({ code: "invoice_paid", message: `Invoice ${invoiceId} is paid` }))
         if (inv.status !== "void") {
@@ -470,49 +494,7 @@ export const layer = (initial: SandboxState = emptyState): Layer.Layer<PaymentPr
   layerWith((port) => port, initial)
 
 /**
- * Which calls of a port fail with `ProviderUnavailable` (counting every call from 0): `"before"`
- * the provider acts (the request is lost) or `"after"` (the provider acted, the response is lost).
- *
- * @example const faults: Faults = { calls: [0, 3], when: "after" }
- */
-export interface Faults {
-  readonly calls: ReadonlyArray<number>
-  readonly when: "before" | "after"
-}
-
-/**
- * Wraps any port so that the listed calls fail with `ProviderUnavailable` — for testing a host's
- * failure handling against a real provider. `journal`, when given, receives the name of every call.
- *
- * @example withFaults(sandbox.port, { calls: [2], when: "after" })
- */
-export const withFaults = (port: PaymentPort, faults: Faults, journal?: Array<string>): PaymentPort => {
-  let n = 0
-  const wrap = <R, A>(name: string, op: (request: R) => Effect.Effect<A, ProviderError>) => (request: R): Effect.Effect<A, ProviderError> =>
-    Effect.suspend(() => {
-      const call = n++
-      journal?.push(name)
-      if (!faults.calls.includes(call)) return op(request)
-      const lost = Effect.fail(new ProviderUnavailable({ message: `Injected fault at call ${call} (${name}, ${faults.when} the provider acted)` }))
-      return faults.when === "before" ? lost : Effect.flatMap(Effect.result(op(request)), () => lost)
-    })
-  return {
-    createCheckoutSession: wrap("createCheckoutSession", port.createCheckoutSession),
-    retrieveCheckoutSession: wrap("retrieveCheckoutSession", port.retrieveCheckoutSession),
-    createSubscription: wrap("createSubscription", port.createSubscription),
-    updateSubscription: wrap("updateSubscription", port.updateSubscription),
-    cancelSubscription: wrap("cancelSubscription", port.cancelSubscription),
-    uncancelSubscription: wrap("uncancelSubscription", port.uncancelSubscription),
-    scheduleChange: wrap("scheduleChange", port.scheduleChange),
-    releaseSchedule: wrap("releaseSchedule", port.releaseSchedule),
-    createInvoice: wrap("createInvoice", port.createInvoice),
-    payInvoice: wrap("payInvoice", port.payInvoice),
-    retrieveInvoice: wrap("retrieveInvoice", port.retrieveInvoice)
-  }
-}
-
-/**
- * Like {@link layer}, with the port passed through `wrap` (e.g. {@link withFaults}); the
+ * Like {@link layer}, with the port passed through `wrap` (e.g. `withFaults` of `attach-planner/testing`); the
  * {@link Sandbox} service sees the same state.
  *
  * @example Sandbox.layerWith((port) => withFaults(port, { calls: [1], when: "after" }))

@@ -1,5 +1,5 @@
 /**
- * Scenarios (SPEC §6): what attaching a plan means for a customer — new, upgrade, downgrade,
+ * Scenarios (docs/spec.md §6): what attaching a plan means for a customer — new, upgrade, downgrade,
  * cancel, renew, active, scheduled or a prepaid quantity update — and the upgrade test.
  *
  * @example
@@ -52,7 +52,7 @@ export interface Classification {
 }
 
 /**
- * Applies the scenario rules of SPEC §6 to one plan in one scope. `quantitiesDiffer` says
+ * Applies the scenario rules of docs/spec.md §6 to one plan in one scope. `quantitiesDiffer` says
  * whether the request asks for other prepaid quantities than the current plan holds.
  *
  * @example classify(premium, null, held, false, "usd", catalog).scenario // "upgrade"

@@ -18,6 +18,7 @@ export * as Rational from "./Rational.ts"
 export * as Money from "./Money.ts"
 export * as Interval from "./Interval.ts"
 export * as Proration from "./Proration.ts"
+export * as ProrationPolicy from "./ProrationPolicy.ts"
 export * as Pricing from "./Pricing.ts"
 export * as Scenario from "./Scenario.ts"
 export * as Discounts from "./Discounts.ts"
@@ -80,16 +81,15 @@ export const previewDocument = (document: unknown): AttachPreview | ErrorDocumen
 }
 
 // Execution ----------------------------------------------------------------------------------
-// Carrying out a plan through an injected payment port (SPEC §11): the port, the embedded
-// sandbox provider, and the executor. See docs/adapters.md.
+// Carrying out a plan through an injected payment port (docs/spec.md §11): the port and the executor.
+// The embedded sandbox provider is `attach-planner/sandbox`. See docs/adapters.md.
 export {
-  type ActionOf, AuthenticationRequired, CardDeclined, type CheckoutSession, fromPromises, isPaymentFailure, type PaymentFailure,
-  PaymentMethodRequired, type PaymentPort, PaymentProvider, type PayInvoiceRequest, type Phase, type PromisePort, type ProviderAction,
-  ProviderActionSchema, type ProviderError, type ProviderInvoice, type ProviderItem, ProviderRejected, type ProviderSubscription,
-  ProviderUnavailable, type Request as ProviderRequest
+  type ActionOf, AuthenticationRequired, CardDeclined, type CheckoutSession, fromPromises, isPaymentFailure, makePort, mapPort,
+  type Op as PortOp, type PaymentFailure, PaymentMethodRequired, type PaymentPort, PaymentProvider, type PayInvoiceRequest, type Phase,
+  type PortOperation, portOperations, type PromisePort, type ProviderAction, ProviderActionSchema, type ProviderError, type ProviderInvoice,
+  type ProviderItem, ProviderRejected, type ProviderSubscription, ProviderUnavailable, type Request as ProviderRequest, type RequestOf,
+  type ResultOf
 } from "./Provider.ts"
-export * as Sandbox from "./Sandbox.ts"
-export * as Autumn from "./autumn/index.ts"
 export {
   type ActionRef, type ExecuteError, type ExecuteResult, type InvoiceSummary, PaymentProviderError, type RequiredAction, StalePlan,
   executeAttach, executeAttachPromise
@@ -108,4 +108,6 @@ export {
 // Every invoice and event an attach leads to over N cycles. See docs/timeline.md.
 export type { Timeline, TimelineEvent, TimelineInvoice, TimelineOptions, TrialEndWithoutCard } from "./timeline/Timeline.ts"
 export { TimelineOptionError } from "./timeline/Timeline.ts"
+export { advanceClock, advanceClockPromise, type ClockError, type ClockInvoice, type ClockOptions, type ClockResult, type ClockState } from "./timeline/clock.ts"
+export { hasTestClock, type TestClockPort } from "./Provider.ts"
 export { type TimelineError, previewTimeline, previewTimelinePromise, previewTimelineSync, timelineDocument, timelineOf } from "./timeline/preview.ts"

@@ -8,12 +8,13 @@
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import { describe, expect, it } from "vitest"
-import { makeAutumnHandler, makeMemoryStore, minorToMajor, sandboxCustomers, toWireAmount } from "../src/autumn/index.ts"
+import { type AutumnHandler, makeAutumnHandler, makeMemoryStore, minorToMajor, sandboxCustomers, toWireAmount } from "../src/autumn/index.ts"
 import type { Customer } from "../src/Customer.ts"
-import type { PaymentPort } from "../src/Provider.ts"
+import { mapPort, type PaymentPort } from "../src/Provider.ts"
 import * as Rational from "../src/Rational.ts"
 import * as Sandbox from "../src/Sandbox.ts"
-import { autumnTestCatalog } from "./support/autumnCatalog.ts"
+import { withFaults } from "../src/testing/index.ts"
+import { AUTUMN_TEST_CATALOG, autumnTestCatalog, handlerOf } from "./support/autumnCatalog.ts"
 
 const KEY = "am_sk_test_api"
 const catalog = autumnTestCatalog()
@@ -21,7 +22,7 @@ const catalog = autumnTestCatalog()
 interface Setup {
   readonly sandbox: Sandbox.SandboxOps
   readonly customers: ReturnType<typeof makeMemoryStore>
-  readonly handler: ReturnType<typeof makeAutumnHandler>
+  readonly handler: AutumnHandler
 }
 
 /** A handler over a fresh sandbox; `clock` gives successive instants (a second apart by default). */
@@ -31,7 +32,7 @@ const setup = (options: { readonly customers?: ReadonlyArray<Customer>; readonly
   let tick = 0
   const now = () => new Date(Date.parse("2025-01-01T00:00:00Z") + 1000 * tick++).toISOString()
   const provider = options.wrap === undefined ? sandbox.port : options.wrap(sandbox.port)
-  return { sandbox, customers, handler: makeAutumnHandler({ catalog, keys: [KEY, "am_sk_other"], customers, provider, now, ...sandboxCustomers(sandbox) }) }
+  return { sandbox, customers, handler: handlerOf({ catalog, keys: [KEY, "am_sk_other"], customers, provider, now, ...sandboxCustomers(sandbox) }) }
 }
 
 const post = async (s: Setup, path: string, body: unknown, headers: Record<string, string> = { authorization: `Bearer ${KEY}` }) => {
@@ -42,22 +43,35 @@ const post = async (s: Setup, path: string, body: unknown, headers: Record<strin
 const state = (s: Setup) => Effect.runPromise(s.sandbox.state)
 
 /** The port with a network round trip before every call, so that concurrent requests interleave. */
-const withLatency = (port: PaymentPort): PaymentPort => {
-  const slow = <R, A, E>(op: (r: R) => Effect.Effect<A, E>) => (r: R) => Effect.flatMap(Effect.sleep("2 millis"), () => op(r))
-  return {
-    createCheckoutSession: slow(port.createCheckoutSession), retrieveCheckoutSession: slow(port.retrieveCheckoutSession),
-    createSubscription: slow(port.createSubscription), updateSubscription: slow(port.updateSubscription),
-    cancelSubscription: slow(port.cancelSubscription), uncancelSubscription: slow(port.uncancelSubscription),
-    scheduleChange: slow(port.scheduleChange), releaseSchedule: slow(port.releaseSchedule),
-    createInvoice: slow(port.createInvoice), payInvoice: slow(port.payInvoice), retrieveInvoice: slow(port.retrieveInvoice)
-  }
-}
+const withLatency = (port: PaymentPort): PaymentPort =>
+  mapPort(port, (_name, op) => (r) => Effect.flatMap(Effect.sleep("2 millis"), () => op(r)))
 
 /** A stored customer with a card in the sandbox. */
 const withCard = async (s: Setup, id: string, token = "pm_card_visa"): Promise<void> => {
   await Effect.runPromise(s.sandbox.attachPaymentMethod(id, token))
   await Effect.runPromise(s.customers.create({ id, hasPaymentMethod: true }))
 }
+
+describe("making the handler", () => {
+  const base = { keys: [KEY], customers: makeMemoryStore(), provider: Sandbox.make().port, now: () => "2025-01-16T00:00:00Z" }
+  const attachPro = (handler: AutumnHandler) =>
+    handler(new Request("http://localhost/v1/billing.preview_attach", { method: "POST", headers: { authorization: `Bearer ${KEY}` }, body: JSON.stringify({ customer_id: "cus_1", plan_id: "pro" }) }))
+
+  it("takes a catalog document or a decoded catalog, and both answer alike", async () => {
+    const fromDocument = makeAutumnHandler({ ...base, catalog: AUTUMN_TEST_CATALOG })
+    const fromDecoded = makeAutumnHandler({ ...base, catalog })
+    if (Result.isFailure(fromDocument) || Result.isFailure(fromDecoded)) throw new Error("both catalogs must be accepted")
+    const [a, b] = await Promise.all([attachPro(fromDocument.success), attachPro(fromDecoded.success)])
+    expect(a.status).toBe(200)
+    expect(await a.json()).toEqual(await b.json())
+  })
+
+  it("refuses a catalog that does not decode when it is made, naming the bad field", () => {
+    const bad = { ...AUTUMN_TEST_CATALOG, plans: [{ id: "pro", price: { amount: "twenty", interval: "month" } }] }
+    const made = makeAutumnHandler({ ...base, catalog: bad })
+    expect(Result.isFailure(made) && made.failure).toMatchObject({ _tag: "DecodeError", path: "catalog.plans[0].price.amount" })
+  })
+})
 
 describe("amounts on the wire", () => {
   it("converts minor units to major-unit numbers exactly, per currency exponent", () => {
@@ -236,7 +250,7 @@ describe("execution outcomes", () => {
   it("the provider fails after charging: 503; the retry completes the same plan, charging once", async () => {
     // pro for a customer with a card: createSubscription (call 0), createInvoice (1), payInvoice (2).
     // The payment goes through but its response is lost.
-    const s = setup({ wrap: (port) => Sandbox.withFaults(port, { calls: [2], when: "after" }) })
+    const s = setup({ wrap: (port) => withFaults(port, { calls: [2], when: "after" }) })
     await withCard(s, "cus_1")
     const failed = await post(s, "/v1/billing.attach", { customer_id: "cus_1", plan_id: "pro" })
     expect(failed).toMatchObject({ status: 503, body: { code: "payment_provider_unavailable" } })

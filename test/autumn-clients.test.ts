@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type Listening, listen, serveHandler } from "../src/cli/serve.ts"
 import type { SandboxOps } from "../src/Sandbox.ts"
 import { autumnTestCatalog } from "./support/autumnCatalog.ts"
+import * as Result from "effect/Result"
 
 const KEY = "am_sk_test_compat"
 let now = "2025-01-01T00:00:00Z"
@@ -26,7 +27,9 @@ const state = () => Effect.runPromise(sandbox.state)
 const chargesOf = async (customerId: string) => (await state()).charges.filter((c) => c.customerId === customerId).map((c) => c.amount)
 
 beforeAll(async () => {
-  const served = serveHandler(autumnTestCatalog(), KEY, () => now)
+  const made = serveHandler(autumnTestCatalog(), KEY, () => now)
+  if (Result.isFailure(made)) throw new Error(made.failure.message)
+  const served = made.success
   sandbox = served.sandbox
   server = await listen(served.handler, { port: 0, host: "127.0.0.1" })
   v1 = new Autumn({ secretKey: KEY, serverURL: server.url })

@@ -7,7 +7,8 @@ import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
-import { importAutumnCatalog, makeAutumnHandler, makeMemoryStore, sandboxCustomers } from "../src/autumn/index.ts"
+import { importAutumnCatalog, makeMemoryStore, sandboxCustomers } from "../src/autumn/index.ts"
+import { handlerOf } from "./support/autumnCatalog.ts"
 import * as Sandbox from "../src/Sandbox.ts"
 
 const documentedPro = JSON.parse(readFileSync("test/fixtures/autumn/checkout-pro-v1.json", "utf8")) as Record<string, unknown>
@@ -18,7 +19,7 @@ const setup = (catalogJson: unknown) => {
   if (Result.isFailure(catalog)) throw new Error(catalog.failure.message)
   const sandbox = Sandbox.make()
   const customers = makeMemoryStore()
-  const handler = makeAutumnHandler({
+  const handler = handlerOf({
     catalog: catalog.success, keys: [KEY], customers, provider: sandbox.port, ...sandboxCustomers(sandbox), now: () => "2025-07-29T16:00:00Z"
   })
   const post = async (path: string, body: unknown) => {

@@ -16,7 +16,7 @@ import { Autumn as AutumnV0 } from "autumn-js-v0"
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { makeAutumnHandler } from "../src/autumn/Handler.ts"
+import { handlerOf } from "./support/autumnCatalog.ts"
 import { CustomerStore, makeMemoryStore } from "../src/autumn/CustomerStore.ts"
 import * as AutumnOps from "../src/autumn/Plans.ts"
 import { type Listening, listen } from "../src/cli/serve.ts"
@@ -59,7 +59,7 @@ beforeAll(async () => {
   const customers = makeMemoryStore()
   await Effect.runPromise(customers.create(example.customer))
   await Effect.runPromise(customers.create(team))
-  const handler = makeAutumnHandler({ catalog, keys: [KEY], customers, provider: Sandbox.make().port, now: () => NOW })
+  const handler = handlerOf({ catalog, keys: [KEY], customers, provider: Sandbox.make().port, now: () => NOW })
   server = await listen(handler, { port: 0, host: "127.0.0.1" })
   v1 = new Autumn({ secretKey: KEY, serverURL: server.url })
   v0 = new AutumnV0({ secretKey: KEY, url: `${server.url}/v1` })

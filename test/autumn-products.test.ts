@@ -268,7 +268,7 @@ describe("decode errors name the Autumn field", () => {
     expect(importError(v2).message).toBe("products[0].items[0].feature_id: is required but missing")
   })
 
-  it("SPEC §3 rules of the second pass come back with Autumn paths", () => {
+  it("docs/spec.md §3 rules of the second pass come back with Autumn paths", () => {
     // Tiers out of order: to 50 then 20.
     expect(importError(withItem(1, { price: null, tiers: [{ to: 50, amount: 0.1 }, { to: 20, amount: 0.05 }, { to: "inf", amount: 0.01 }] })).path)
       .toBe("products[0].items[1].tiers[1].to")

@@ -15,7 +15,8 @@ import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import { readFileSync } from "node:fs"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { importAutumnCatalog, makeAutumnHandler, makeMemoryStore, sandboxCustomers } from "../src/autumn/index.ts"
+import { importAutumnCatalog, makeMemoryStore, sandboxCustomers } from "../src/autumn/index.ts"
+import { handlerOf } from "./support/autumnCatalog.ts"
 import type { CustomerStoreOps } from "../src/autumn/CustomerStore.ts"
 import { type Listening, listen } from "../src/cli/serve.ts"
 import { decodeCatalog } from "../src/Document.ts"
@@ -44,7 +45,7 @@ const serve = async (catalogJson: unknown, autumnCatalog: boolean, testCard?: st
   if (Result.isFailure(catalog)) throw new Error(catalog.failure.message)
   const sandbox = Sandbox.make()
   const customers = makeMemoryStore()
-  const handler = makeAutumnHandler({
+  const handler = handlerOf({
     catalog: catalog.success, keys: [KEY], customers, provider: sandbox.port,
     ...sandboxCustomers(sandbox, testCard === undefined ? {} : { testCard }), now: () => now
   })
@@ -199,6 +200,13 @@ describe("the other routes an app calls", () => {
     expect(await post("/v1/customers.update", { customer_id: "cus_123", email: 7 }))
       .toMatchObject({ status: 400, body: { message: expect.stringContaining("email") } })
     expect(await post("/v1/customers.list", { limit: 0 })).toMatchObject({ status: 400, body: { message: expect.stringContaining("limit") } })
+    expect(await post("/v1/customers.get_or_create", { customer_id: "cus_new", email: ["a"] })).toMatchObject({ status: 400, body: { message: expect.stringContaining("email") } })
+    expect(await post("/v1/attach", { customer_id: "cus_123", product_id: 5 })).toMatchObject({ status: 400, body: { message: expect.stringContaining("product_id") } })
+    expect(await post("/v1/attach", { customer_id: "cus_new2", product_id: "pro_plan", free_trial: "yes" })).toMatchObject({ status: 400, body: { message: expect.stringContaining("free_trial") } })
+    expect(await post("/v1/cancel", { customer_id: "cus_123" })).toMatchObject({ status: 400, body: { message: expect.stringContaining("product_id") } })
+    expect(await post("/v1/customers.get", { customer_id: "cus_nobody" })).toMatchObject({ status: 404, body: { code: "customer_not_found" } })
+    expect(await Effect.runPromise(billingServer.customers.get("cus_new"))).toBeUndefined()
+    expect(await Effect.runPromise(billingServer.customers.get("cus_new2"))).toBeUndefined()
     expect(await Effect.runPromise(billingServer.customers.get("cus_123"))).toEqual(before)
     expect(await chargesOf(billingServer)).toEqual([4900, 774])
   })

@@ -11,9 +11,12 @@ import { spawnCli } from "./support/runCli.ts"
 describe("serve arguments", () => {
   it("takes the key from --key, else from ATTACH_PLANNER_KEY", () => {
     expect(parseServeArgs(["--catalog", "c.json", "--port", "8787", "--key", "k1"], { ATTACH_PLANNER_KEY: "k2" }))
-      .toEqual({ catalog: "c.json", port: 8787, key: "k1", host: "127.0.0.1" })
+      .toEqual({ catalog: "c.json", port: 8787, key: "k1", host: "127.0.0.1", store: "./.attach-planner", maxBody: 1048576 })
     expect(parseServeArgs(["--catalog=c.json", "--port=0"], { ATTACH_PLANNER_KEY: "k2" })).toMatchObject({ port: 0, key: "k2" })
     expect(parseServeArgs(["--catalog=c.json", "--port=0", "--test-card", "pm_card_visa"], { ATTACH_PLANNER_KEY: "k2" })).toMatchObject({ testCard: "pm_card_visa" })
+    expect(parseServeArgs(["--catalog=c.json", "--port=0", "--max-body", "100"], { ATTACH_PLANNER_KEY: "k", DATABASE_URL: "postgres://db/x" }))
+      .toMatchObject({ store: "postgres://db/x", maxBody: 100 })
+    expect(parseServeArgs(["--catalog=c.json", "--port=0", "--store", "memory"], { ATTACH_PLANNER_KEY: "k", DATABASE_URL: "postgres://db/x" })).toMatchObject({ store: "memory" })
   })
 
   it.each([
@@ -21,7 +24,8 @@ describe("serve arguments", () => {
     [["--catalog", "c.json"], {}, "serve needs --port N"],
     [["--catalog", "c.json", "--port", "x"], {}, '--port expects a port number 0–65535, got "x"'],
     [["--catalog", "c.json", "--port", "1"], {}, "serve needs --key KEY (or the ATTACH_PLANNER_KEY environment variable)"],
-    [["--catalog", "c.json", "--port", "1", "--verbose"], { ATTACH_PLANNER_KEY: "k" }, 'unknown option "--verbose"']
+    [["--catalog", "c.json", "--port", "1", "--verbose"], { ATTACH_PLANNER_KEY: "k" }, 'unknown option "--verbose"'],
+    [["--catalog", "c.json", "--port", "1", "--max-body", "1MB"], { ATTACH_PLANNER_KEY: "k" }, '--max-body expects a number of bytes, got "1MB"']
   ])("%j is a usage error", (args, env, message) => {
     expect(parseServeArgs(args, env)).toBe(message)
   })
@@ -30,7 +34,7 @@ describe("serve arguments", () => {
 describe("serve over an Autumn product file", () => {
   it("answers Autumn's API with the key from the environment, then stops on SIGTERM", async () => {
     process.env["ATTACH_PLANNER_KEY"] = "am_sk_cli"
-    const child = spawnCli(["serve", "--catalog", "test/fixtures/autumn/checkout-pro-v1.json", "--port", "0"])
+    const child = spawnCli(["serve", "--catalog", "test/fixtures/autumn/checkout-pro-v1.json", "--port", "0", "--store", "memory"])
     delete process.env["ATTACH_PLANNER_KEY"]
     try {
       const [chunk] = (await once(child.stdout, "data")) as [Buffer]
@@ -54,7 +58,7 @@ describe("serve over an Autumn product file", () => {
 
 describe("serve --test-card", () => {
   it("gives every new customer the card: the documented checkout call is charged $20.00 at once, no url", async () => {
-    const child = spawnCli(["serve", "--catalog", "test/fixtures/autumn/checkout-pro-v1.json", "--port", "0", "--key", "am_sk_card", "--test-card", "pm_card_visa"])
+    const child = spawnCli(["serve", "--catalog", "test/fixtures/autumn/checkout-pro-v1.json", "--port", "0", "--key", "am_sk_card", "--test-card", "pm_card_visa", "--store", "memory"])
     try {
       const [chunk] = (await once(child.stdout, "data")) as [Buffer]
       const url = chunk.toString().trim()

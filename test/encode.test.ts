@@ -1,5 +1,5 @@
 /**
- * Encoding a decoded document back to JSON (SPEC §13): canonical decimals, defaults written out,
+ * Encoding a decoded document back to JSON (docs/spec.md §13): canonical decimals, defaults written out,
  * optional fields left out, and decode∘encode giving back the same model. (The generated
  * property lives in properties-roundtrip.test.ts; these are worked examples.)
  */

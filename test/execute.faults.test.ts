@@ -5,7 +5,7 @@
  * run again against a fresh sandbox through a port that fails call k with `ProviderUnavailable` —
  * "before" the provider acts (request lost) and "after" it acted (response lost) — and the host
  * retries the same plan with the same customer state, as the executor's contract says. The port
- * is the real sandbox wrapped by `Sandbox.withFaults`, not a mock.
+ * is the real sandbox wrapped by `withFaults` (attach-planner/testing), not a mock.
  *
  * Each faulty run must end exactly like the clean run:
  * - the same outcome and the same customer state (the old one, or the new one — never a mix);
@@ -20,6 +20,7 @@ import type { Customer } from "../src/Customer.ts"
 import { type ExecuteResult, PaymentProviderError, executeAttachPromise } from "../src/Execute.ts"
 import { previewDocument } from "../src/index.ts"
 import * as Sandbox from "../src/Sandbox.ts"
+import { withFaults } from "../src/testing/index.ts"
 import { CATALOG, CATALOG_MODEL, type Run, SCENARIOS, type Scenario, providerHolds, runScenario, storedHolds } from "./support/execute.ts"
 import { doc, req } from "./support/rulesDoc.ts"
 
@@ -43,7 +44,7 @@ describe.each(Object.entries(SCENARIOS) as Array<[string, Scenario]>)("%s: a pro
     const expected = summary(clean)
     for (const when of ["before", "after"] as const) {
       for (let k = 0; k < clean.calls.length; k++) {
-        const run = await runScenario(scenario, (port, calls) => Sandbox.withFaults(port, { calls: [k], when }, calls))
+        const run = await runScenario(scenario, (port, calls) => withFaults(port, { calls: [k], when }, calls))
         const where = `${when} call ${k} (${clean.calls[k]})`
         // exactly one failure, reported as a PaymentProviderError naming completed plan actions
         expect(run.failures.length, where).toBe(1)
@@ -61,7 +62,7 @@ describe.each(Object.entries(SCENARIOS) as Array<[string, Scenario]>)("%s: a pro
 
 describe("what a failure reports", () => {
   it("a failure at createInvoice names updateSubscription as completed; the retry creates one invoice and charges once", async () => {
-    const run = await runScenario(SCENARIOS.upgrade, (port, calls) => Sandbox.withFaults(port, { calls: [1], when: "before" }, calls))
+    const run = await runScenario(SCENARIOS.upgrade, (port, calls) => withFaults(port, { calls: [1], when: "before" }, calls))
     const failure = run.failures[0]
     expect(failure?._tag).toBe("PaymentProviderError")
     expect(failure?.completed.map((r) => r.type)).toEqual(["updateSubscription"])
@@ -73,7 +74,7 @@ describe("what a failure reports", () => {
 
   it("a failure while undoing a declined payment is reported as compensating; the retry ends rolled back", async () => {
     // calls: updateSubscription, createInvoice, payInvoice (declined), updateSubscription (undo)
-    const run = await runScenario(SCENARIOS.upgradeDeclined, (port, calls) => Sandbox.withFaults(port, { calls: [3], when: "before" }, calls))
+    const run = await runScenario(SCENARIOS.upgradeDeclined, (port, calls) => withFaults(port, { calls: [3], when: "before" }, calls))
     const failure = run.failures[0]
     expect(failure?.compensating).toBe(true)
     expect(failure?.failed).toMatchObject({ type: "updateSubscription" })
@@ -105,7 +106,7 @@ describe("random walks: attaches one after another, each with a random card and 
         const out = previewDocument(doc(CATALOG, customer, req(`2025-01-${String(day).padStart(2, "0")}T00:00:00Z`, step.planId)))
         if ("error" in out) continue
         await Effect.runPromise(sandbox.attachPaymentMethod("cus_1", step.card))
-        const port = Sandbox.withFaults(sandbox.port, { calls: step.fault === undefined ? [] : [step.fault.call], when: step.fault?.when ?? "before" })
+        const port = withFaults(sandbox.port, { calls: step.fault === undefined ? [] : [step.fault.call], when: step.fault?.when ?? "before" })
         let result = await executeAttachPromise(out, customer, port).catch((e: unknown) => e)
         if (result instanceof PaymentProviderError) result = await executeAttachPromise(out, customer, port)
         const r = result as ExecuteResult

@@ -1,5 +1,5 @@
 /**
- * The executor and the plan's provider actions (issue #4, SPEC §11), against the real sandbox.
+ * The executor and the plan's provider actions (issue #4, docs/spec.md §11), against the real sandbox.
  */
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
@@ -9,6 +9,7 @@ import { StalePlan, executeAttach, executeAttachPromise } from "../src/Execute.t
 import type { AttachPreview } from "../src/Preview.ts"
 import { type ActionOf, PaymentProvider, type ProviderAction, fromPromises } from "../src/Provider.ts"
 import * as Sandbox from "../src/Sandbox.ts"
+import { withFaults } from "../src/testing/index.ts"
 import { itEffect } from "./support/itEffect.ts"
 import { CATALOG, CATALOG_MODEL, SCENARIOS, type Scenario, customerOf, providerHolds, runScenario, storedHolds } from "./support/execute.ts"
 import { FEB1, JAN1, JAN16, cus, doc, ok, req, sub } from "./support/rulesDoc.ts"
@@ -22,7 +23,7 @@ const withoutProviderIds = (c: Customer): Customer => ({
 })
 const item = (planId: string, quantities: ReadonlyArray<{ featureId: string; quantity: number }> = []) => ({ planId, version: 1, entityId: null, quantities })
 
-describe("the plan's provider actions (SPEC §11)", () => {
+describe("the plan's provider actions (docs/spec.md §11)", () => {
   it.each(Object.entries(SCENARIOS) as Array<[string, Scenario]>)("%s: the action types, in execution order", (_name, s) => {
     expect(types(ok(s.document))).toEqual(s.actions)
   })
@@ -242,7 +243,7 @@ describe("stale plans and re-execution", () => {
     const first = Sandbox.make()
     await Effect.runPromise(first.seedCustomer(before, CATALOG_MODEL))
     // payInvoice acts, then its response is lost
-    const faulty = Sandbox.withFaults(first.port, { calls: [2], when: "after" })
+    const faulty = withFaults(first.port, { calls: [2], when: "after" })
     await expect(executeAttachPromise(plan, before, faulty)).rejects.toMatchObject({ _tag: "PaymentProviderError", failed: { type: "payInvoice" } })
     const saved = JSON.parse(JSON.stringify(await Effect.runPromise(first.state))) as unknown
     const restored = Sandbox.decodeState(saved)
@@ -330,15 +331,16 @@ describe("a customer walked through new → upgrade → downgrade → renew with
       const state = yield* (yield* Sandbox.Sandbox).state
       expect(state.subscriptions).toHaveLength(1)
       expect(yield* Effect.map(Effect.service(PaymentProvider), (p) => typeof p.payInvoice)).toBe("function")
-    }).pipe(Effect.provide(Sandbox.layerWith((port) => Sandbox.withFaults(port, { calls: [0], when: "after" })))))
+    }).pipe(Effect.provide(Sandbox.layerWith((port) => withFaults(port, { calls: [0], when: "after" })))))
 })
 
-describe("through the package entry point (the docs/adapters.md example)", () => {
+describe("through the package entry points (the docs/adapters.md example)", () => {
   itEffect("previewAttach, then executeAttach with Sandbox.layer()", () =>
     Effect.gen(function* () {
       const api = yield* Effect.promise(() => import("../src/index.ts"))
+      const sandboxEntry = yield* Effect.promise(() => import("../src/Sandbox.ts"))
       const customer = { id: "cus_1", hasPaymentMethod: true }
-      const sandbox = yield* api.Sandbox.Sandbox
+      const sandbox = yield* sandboxEntry.Sandbox
       yield* sandbox.seedCustomer(customer, CATALOG_MODEL)
       const plan = yield* api.previewAttach({ catalog: CATALOG, customer, request: req(JAN16, "pro") })
       const result = yield* api.executeAttach(plan, customer)

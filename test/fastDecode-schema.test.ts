@@ -14,7 +14,8 @@ import { AttachRequestSchema, RequestedPlanSchema } from "../src/AttachRequest.t
 import { FreeTrialSchema } from "../src/Catalog.ts"
 import { CustomerSchema, SubscriptionSchema } from "../src/Customer.ts"
 import { type FastShape, fastShapes } from "../src/internal/fastDecode.ts"
-import { CurrencyCode, Id, Instant, NonNegativeInt, NonNegativeNumber, PositiveInt } from "../src/internal/schemaKit.ts"
+import { CurrencyCode, Id, Instant, NonNegativeInt, NonNegativeNumber, PositiveInt, Quantity } from "../src/internal/schemaKit.ts"
+import { TimeZoneSchema } from "../src/ProrationPolicy.ts"
 
 const isOptional = (ast: AST.AST): boolean => ast.context?.isOptional === true
 
@@ -122,7 +123,7 @@ describe("a schema change the fast path does not follow is caught", () => {
 })
 
 describe("each fast leaf accepts no value its schema refuses", () => {
-  const leaves: ReadonlyArray<Schema.Top> = [Id, Instant, CurrencyCode, PositiveInt, NonNegativeInt, NonNegativeNumber]
+  const leaves: ReadonlyArray<Schema.Top> = [Id, Instant, CurrencyCode, PositiveInt, NonNegativeInt, NonNegativeNumber, Quantity, TimeZoneSchema]
   const collect = (s: FastShape, out: Array<Extract<FastShape, { _tag: "Leaf" }>>): Array<Extract<FastShape, { _tag: "Leaf" }>> => {
     if (s._tag === "Leaf") out.push(s)
     else if (s._tag === "NullOr") collect(s.type, out)
@@ -136,13 +137,13 @@ describe("each fast leaf accepts no value its schema refuses", () => {
   it("every leaf the fast path uses is one of the schema kit's (or a plain String/Boolean/String|Number)", () => {
     const plain = [Schema.String, Schema.Boolean, Schema.Union([Schema.String, Schema.Number])]
     for (const l of used) expect([...leaves, ...plain].some((s) => sameAcceptance(s.ast, l.schema.ast))).toBe(true)
-    expect(new Set(used.map((l) => l.schema)).size).toBe(9)
+    expect(new Set(used.map((l) => l.schema)).size).toBe(11)
   })
 
   const values: fc.Arbitrary<unknown> = fc.oneof(
     fc.anything(),
     fc.string({ maxLength: 4 }),
-    fc.constantFrom("", "usd", "US1", "2025-02-30", "2025-02-28T24:00:00Z", "2024-02-29", "2025-01-01T00:00:00+02:00", "x".repeat(513)),
+    fc.constantFrom("", "usd", "US1", "2025-02-30", "2025-02-28T24:00:00Z", "2024-02-29", "2025-01-01T00:00:00+02:00", "1969-12-31T23:59:59Z", "x".repeat(513), "UTC", "Europe/Paris", "Mars/Olympus"),
     fc.double(), fc.integer(), fc.constantFrom(0, -0, 1, 1e15, 1e15 + 1, Number.MAX_SAFE_INTEGER + 1, 0.5, NaN, Infinity)
   )
   it("a value a fast leaf passes is one its schema's `is` passes", () => {

@@ -24,7 +24,7 @@ describe("Money.exponentOf", () => {
     expect(Money.exponentOf("qqq")).toBe(2)
   })
 
-  it("accepts codes in any case (SPEC §2.1)", () => {
+  it("accepts codes in any case (docs/spec.md §2.1)", () => {
     expect(Money.normalizeCurrency("USD")).toBe("usd")
     expect(Money.normalizeCurrency("Jpy")).toBe("jpy")
     expect(Money.exponentOf("JPY")).toBe(0)

@@ -6,7 +6,7 @@
  */
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { customerFingerprint, fnv1a64, jsonHash, newSubscriptionId } from "../src/internal/working.ts"
+import { customerFingerprint, fnv1a64, jsonHash, newSubscriptionId, subscriptionIds } from "../src/internal/working.ts"
 
 const RUNS = { seed: 20251123, numRuns: 400 } as const
 
@@ -76,9 +76,12 @@ describe("jsonHash", () => {
 describe("newSubscriptionId", () => {
   it("stamps the instant without separators and numbers a taken id", () => {
     const at = Date.parse("2025-01-16T10:20:30.456Z")
-    const taken = new Set(["sub_pro_20250116T102030Z", "sub_pro_20250116T102030Z_2"])
-    expect(newSubscriptionId("pro", at, () => false)).toBe("sub_pro_20250116T102030Z")
-    expect(newSubscriptionId("pro", at, (id) => taken.has(id))).toBe("sub_pro_20250116T102030Z_3")
+    expect(newSubscriptionId("pro", at, subscriptionIds([]))).toBe("sub_pro_20250116T102030Z")
+    const ids = subscriptionIds(["sub_pro_20250116T102030Z", "sub_pro_20250116T102030Z_2", "sub_pro_20250116T102030Z_4"])
+    expect(newSubscriptionId("pro", at, ids)).toBe("sub_pro_20250116T102030Z_3")
+    // Each id given is taken: the next copy gets the next free suffix.
+    expect(newSubscriptionId("pro", at, ids)).toBe("sub_pro_20250116T102030Z_5")
+    expect(newSubscriptionId("pro", at + 1000, ids)).toBe("sub_pro_20250116T102031Z")
   })
 })
 

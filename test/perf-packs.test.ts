@@ -1,5 +1,5 @@
 /**
- * Whole packs (SPEC §8.2) on the small-integer fast path of `packsFor` against the exact rational
+ * Whole packs (docs/spec.md §8.2) on the small-integer fast path of `packsFor` against the exact rational
  * ceiling it replaces. Fixed seed.
  */
 import fc from "fast-check"

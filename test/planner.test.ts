@@ -1,5 +1,5 @@
 /**
- * Full previews (SPEC §6–§10, §13) with hand-computed numbers. Every amount is worked out in the
+ * Full previews (docs/spec.md §6–§10, §13) with hand-computed numbers. Every amount is worked out in the
  * comment beside it: the exact fraction, then the half-away-from-zero rounding to minor units.
  *
  * The period most tests use: anchor 2025-01-01, at 2025-01-16 → period [Jan 1, Feb 1) of 31 days,
@@ -55,7 +55,7 @@ const basic = catalog([
 // §8.1 / §7 new subscriptions
 // ---------------------------------------------------------------------------------------------
 
-describe("new subscription with a card on file: full first period (SPEC §7, §8.1, §9)", () => {
+describe("new subscription with a card on file: full first period (docs/spec.md §7, §8.1, §9)", () => {
   it("monthly $20 at 2025-03-10T12:00Z: 2000 now, next cycle one month later", () => {
     const p = preview(doc(basic, customer([]), request("2025-03-10T12:00:00Z", "pro")))
     expect(p.scenario).toBe("new")
@@ -69,7 +69,12 @@ describe("new subscription with a card on file: full first period (SPEC §7, §8
       period: { start: "2025-03-10T12:00:00.000Z", end: "2025-04-10T12:00:00.000Z" },
       amount: 2000,
       discounts: [],
-      total: 2000
+      total: 2000,
+      // issue #12: the full period (Mar 10 12:00 → Apr 10 12:00, 31 days) by the millisecond
+      derivation: {
+        exact: "2000", roundingDelta: "0", base: "2000", policy: "exact", discounts: [],
+        fraction: { numerator: 2_678_400_000, denominator: 2_678_400_000, unit: "millisecond", from: "2025-03-10T12:00:00.000Z", to: "2025-04-10T12:00:00.000Z" }
+      }
     }])
     expect(p).toMatchObject({ subtotal: 2000, discountTotal: 0, total: 2000, creditApplied: 0, amountDue: 2000, trialEndsAt: null, checkout: "none" })
     // boundary 1 = anchor + 1 month = 2025-04-10T12:00Z, full price 2000
@@ -250,7 +255,7 @@ describe("mid-cycle upgrade: credit at the old price, charge prorated to the anc
 // §8.4 arrears
 // ---------------------------------------------------------------------------------------------
 
-describe("arrears of the outgoing plan (SPEC §8.4)", () => {
+describe("arrears of the outgoing plan (docs/spec.md §8.4)", () => {
   const arrearsCatalog = (included: number | "unlimited", extra: Obj = {}): Obj => catalog([
     monthly("proUsage", "20", { items: [messagesArrears(included, extra["amount"] === undefined ? "0.01" : String(extra["amount"]), extra["billingUnits"] === undefined ? {} : { billingUnits: extra["billingUnits"] })] }),
     monthly("premium", "50")
@@ -298,7 +303,7 @@ describe("arrears of the outgoing plan (SPEC §8.4)", () => {
 // §6 timing: downgrade, cancel, free → paid, add-on, active
 // ---------------------------------------------------------------------------------------------
 
-describe("downgrade: scheduled for the period end (SPEC §6 timing)", () => {
+describe("downgrade: scheduled for the period end (docs/spec.md §6 timing)", () => {
   it("premium → pro mid-cycle: no lines, change at Feb 1, the old sub cancels then, the new one is scheduled", () => {
     const c = customer([sub("premium", JAN1, { providerSubscriptionId: "stripe_sub_1" })])
     const p = preview(doc(basic, c, request(JAN16, "pro")))
@@ -320,7 +325,7 @@ describe("downgrade: scheduled for the period end (SPEC §6 timing)", () => {
   })
 })
 
-describe("cancel: paid → free (SPEC §6 rule 7)", () => {
+describe("cancel: paid → free (docs/spec.md §6 rule 7)", () => {
   it("is scenario cancel, end of cycle, nothing billed any more → nextCycle null", () => {
     const p = preview(doc(basic, customer([sub("premium", JAN1)]), request(JAN16, "free")))
     expect(p.scenario).toBe("cancel")
@@ -332,7 +337,7 @@ describe("cancel: paid → free (SPEC §6 rule 7)", () => {
   })
 })
 
-describe("free → paid (SPEC §6 rule 1, §7)", () => {
+describe("free → paid (docs/spec.md §6 rule 1, §7)", () => {
   it("is an upgrade with a full new period anchored at `at` (a free plan is not a paid subscription to join)", () => {
     const c = customer([sub("free", "2024-12-05T00:00:00Z")])
     const p = preview(doc(basic, c, request(JAN16, "pro")))
@@ -347,7 +352,7 @@ describe("free → paid (SPEC §6 rule 1, §7)", () => {
   })
 })
 
-describe("add-on joins the existing subscription (SPEC §6 rule 2, §7)", () => {
+describe("add-on joins the existing subscription (docs/spec.md §6 rule 2, §7)", () => {
   it("prorated to the existing anchor's period end; the next cycle bills both", () => {
     const c = customer([sub("pro", JAN1, { providerSubscriptionId: "stripe_sub_1" })])
     const p = preview(doc(basic, c, request(JAN16, "extra")))
@@ -366,7 +371,7 @@ describe("add-on joins the existing subscription (SPEC §6 rule 2, §7)", () => 
 })
 
 describe("add-on stacking and future anchors", () => {
-  it("a recurring add-on already held stacks as a second instance (SPEC §6 rule 2)", () => {
+  it("a recurring add-on already held stacks as a second instance (docs/spec.md §6 rule 2)", () => {
     const p = preview(doc(basic, customer([sub("pro", JAN1), sub("extra", JAN1)]), request(JAN16, "extra")))
     expect(p.changes[0]).toMatchObject({ planId: "extra", scenario: "new", replaces: null })
     // 10 × 16/31 → 516
@@ -376,7 +381,7 @@ describe("add-on stacking and future anchors", () => {
     expect(p.nextCycle).toMatchObject({ startsAt: "2025-02-01T00:00:00.000Z", total: 4000 })
   })
 
-  it("an anchor in the future works (SPEC §2.2): anchor Feb 1, at Jan 16 → period [Jan 1, Feb 1)", () => {
+  it("an anchor in the future works (docs/spec.md §2.2): anchor Feb 1, at Jan 16 → period [Jan 1, Feb 1)", () => {
     const p = preview(doc(basic, customer([sub("pro", "2025-02-01T00:00:00Z", { startedAt: JAN1 })]), request(JAN16, "premium")))
     // boundary −1 = Jan 1: the same 16/31 as above: −1032 + 2581 = 1549
     expect(brief(p.lines).map((l) => l.amount)).toEqual([-1032, 2581])
@@ -385,7 +390,7 @@ describe("add-on stacking and future anchors", () => {
   })
 })
 
-describe("attaching the current plan (SPEC §6 rule 4)", () => {
+describe("attaching the current plan (docs/spec.md §6 rule 4)", () => {
   it("is active: no lines, no actions, the current next cycle is still shown", () => {
     const p = preview(doc(basic, customer([sub("pro", JAN1)]), request(JAN16, "pro")))
     expect(p.scenario).toBe("active")
@@ -424,7 +429,7 @@ describe("changes entries", () => {
 // More of §6 (scenario rules), §7 (joining), §8.1/§8.3 (one-off prices) and §9 (next cycle)
 // ---------------------------------------------------------------------------------------------
 
-describe("scenario rules of SPEC §6", () => {
+describe("scenario rules of docs/spec.md §6", () => {
   const cat = catalog([
     freePlan("free"),
     freePlan("free2"),
@@ -518,7 +523,7 @@ describe("scenario rules of SPEC §6", () => {
       expect(subAfter(p, "lite")).toMatchObject({ status: "scheduled", startsAt: "2025-02-01T00:00:00.000Z" })
     })
 
-    // Regression: SPEC §6 / §8.9 (fixed in the planner).
+    // Regression: docs/spec.md §6 / §8.9 (fixed in the planner).
     it("another downgrade: the current plan still cancels at the period end and only the new plan renews", () => {
       const p = preview(doc(cat, pending, request(JAN16, "lite")))
       expect(subAfter(p, "premium")).toMatchObject({ cancelAtPeriodEnd: true, endsAt: "2025-02-01T00:00:00.000Z" })
@@ -535,7 +540,7 @@ describe("scenario rules of SPEC §6", () => {
       expect(subAfter(p, "pro")).toMatchObject({ status: "expired" })
     })
 
-    // Regression: SPEC §6 / §8.9 (fixed in the planner).
+    // Regression: docs/spec.md §6 / §8.9 (fixed in the planner).
     it("an upgrade from a plan with a pending schedule ends the old plan; the next cycle bills only the new one", () => {
       const p = preview(doc(catalog([monthly("pro", "20"), monthly("premium", "50"), monthly("ultra", "100")]), pending, request(JAN16, "ultra")))
       expect(subAfter(p, "premium")).toMatchObject({ status: "expired", endsAt: "2025-01-16T00:00:00.000Z" })
@@ -545,7 +550,7 @@ describe("scenario rules of SPEC §6", () => {
   })
 })
 
-describe("which subscription a new plan joins (SPEC §7)", () => {
+describe("which subscription a new plan joins (docs/spec.md §7)", () => {
   const subs = [
     sub("pro", JAN1, { id: "sub_customer" }),
     sub("pro", "2025-01-10T00:00:00Z", { id: "sub_entity", entityId: "ent_1" })
@@ -572,7 +577,7 @@ describe("which subscription a new plan joins (SPEC §7)", () => {
   })
 })
 
-describe("one-off prices of a recurring plan (SPEC §8.1, §8.3) and the next cycle (SPEC §9)", () => {
+describe("one-off prices of a recurring plan (docs/spec.md §8.1, §8.3) and the next cycle (docs/spec.md §9)", () => {
   const cat = catalog([
     monthly("pro", "20"),
     monthly("premium", "50"),
@@ -647,7 +652,7 @@ describe("one-off prices of a recurring plan (SPEC §8.1, §8.3) and the next cy
 // §8.9 totals
 // ---------------------------------------------------------------------------------------------
 
-describe("totals and customer credit (SPEC §8.9)", () => {
+describe("totals and customer credit (docs/spec.md §8.9)", () => {
   const forcedDowngrade = (extra: Obj = {}): AttachPreview =>
     preview(doc(basic, customer([sub("premium", JAN1)], extra), request(JAN16, "pro", { planSchedule: "immediate" })))
 
@@ -670,7 +675,7 @@ describe("totals and customer credit (SPEC §8.9)", () => {
     expect(p.customerAfter.creditBalance).toBe(2049)
   })
 
-  // Regression: SPEC §6 / §8.9 (fixed in the planner).
+  // Regression: docs/spec.md §6 / §8.9 (fixed in the planner).
   it("a negative total has amountDue 0 (no balance, and with a balance of 500)", () => {
     // total −1549 < 0 → amountDue 0
     expect(forcedDowngrade().amountDue).toBe(0)
@@ -706,7 +711,7 @@ describe("totals and customer credit (SPEC §8.9)", () => {
 // §10 checkout
 // ---------------------------------------------------------------------------------------------
 
-describe("checkout (SPEC §10)", () => {
+describe("checkout (docs/spec.md §10)", () => {
   const noCard = (subs: ReadonlyArray<Obj> = []): Obj => customer(subs, { hasPaymentMethod: false })
   const trialCatalog = catalog([
     monthly("proTrial", "20", { freeTrial: { length: 14, unit: "day", cardRequired: false } }),
@@ -758,7 +763,7 @@ describe("checkout (SPEC §10)", () => {
   it("a one-off purchase without a card, next to an existing paid subscription → still provider_checkout; it replaces nothing", () => {
     const p = preview(doc(basic, noCard([sub("pro", JAN1)]), request(JAN16, "pack")))
     expect(p.checkout).toBe("provider_checkout")
-    // SPEC §6 rule 1: one-off → new, never replaces anything; $15 in full → 1500
+    // docs/spec.md §6 rule 1: one-off → new, never replaces anything; $15 in full → 1500
     expect(p.changes).toEqual([{ planId: "pack", scenario: "new", timing: "immediate", replaces: null, entityId: null, effectiveAt: "2025-01-16T00:00:00.000Z" }])
     expect(brief(p.lines).map((l) => l.amount)).toEqual([1500])
     expect(subAfter(p, "pro")).toMatchObject({ status: "active" })
@@ -786,7 +791,7 @@ describe("checkout (SPEC §10)", () => {
 // §12 errors
 // ---------------------------------------------------------------------------------------------
 
-describe("typed errors (SPEC §12)", () => {
+describe("typed errors (docs/spec.md §12)", () => {
   it("UnknownPlan", () => {
     expect(failure(doc(basic, customer([]), request(JAN16, "platinum")))).toMatchObject({ _tag: "UnknownPlan", planId: "platinum" })
   })
@@ -820,7 +825,7 @@ describe("typed errors (SPEC §12)", () => {
 // §1 determinism
 // ---------------------------------------------------------------------------------------------
 
-describe("determinism (SPEC §1)", () => {
+describe("determinism (docs/spec.md §1)", () => {
   it("the same document twice gives byte-identical JSON", () => {
     const d = doc(
       { ...basic, discounts: [{ id: "TEN", percentOff: "10", duration: "forever" }] },

@@ -76,8 +76,11 @@ describe("AttachPreviewSchema refuses what is not a preview", () => {
     expect(fails(u)).toBe(true)
   })
 
-  it("accepts a line with a derivation (any object), as the planner is about to write", () => {
-    expect(fails({ ...first, lines: [{ ...first.lines[0], derivation: { exact: "2580.64", discounts: [] } }] })).toBe(false)
+  it("a line's derivation is LineDerivationSchema's: its required fields, no others", () => {
+    const derivation = { exact: "2580.64", roundingDelta: "-0.36", base: "5000", discounts: [] }
+    expect(fails({ ...first, lines: [{ ...first.lines[0], derivation }] })).toBe(false)
+    expect(fails({ ...first, lines: [{ ...first.lines[0], derivation: { exact: "2580.64", discounts: [] } }] })).toBe(true)
+    expect(fails({ ...first, lines: [{ ...first.lines[0], derivation: { ...derivation, note: "x" } }] })).toBe(true)
     expect(fails({ ...first, lines: [{ ...first.lines[0], derivation: "2580.64" }] })).toBe(true)
   })
 

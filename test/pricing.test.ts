@@ -1,5 +1,5 @@
 /**
- * Tier pricing (SPEC §8.2), plan classes (SPEC §3) and the upgrade test (SPEC §6), on plans
+ * Tier pricing (docs/spec.md §8.2), plan classes (docs/spec.md §3) and the upgrade test (docs/spec.md §6), on plans
  * decoded from JSON catalogs with `decodeCatalog`. Every expected number is worked out by hand in
  * the comment next to it: the exact fraction first, then the rounded minor units where relevant.
  */
@@ -39,7 +39,7 @@ const itemPrice = (cat: Catalog, planId: string, featureId: string): ItemPrice =
   return price
 }
 
-/** The SPEC §8.2 tiers: [≤100 @0.10, ≤500 @0.05, ∞ @0.02] per unit. */
+/** The docs/spec.md §8.2 tiers: [≤100 @0.10, ≤500 @0.05, ∞ @0.02] per unit. */
 const specTiers = [
   { upTo: 100, amount: "0.10" },
   { upTo: 500, amount: "0.05" },
@@ -72,10 +72,10 @@ const pricingCatalog = decoded(catalog([
 const usd = (planId: string, n: number): Rational.Rational => tierPrice(itemPrice(pricingCatalog, planId, "messages"), n, "usd", pricingCatalog)
 
 // ---------------------------------------------------------------------------------------------
-// tierPrice (SPEC §8.2)
+// tierPrice (docs/spec.md §8.2)
 // ---------------------------------------------------------------------------------------------
 
-describe("tierPrice: the SPEC §8.2 examples, tiers [≤100 @0.10, ≤500 @0.05, ∞ @0.02]", () => {
+describe("tierPrice: the docs/spec.md §8.2 examples, tiers [≤100 @0.10, ≤500 @0.05, ∞ @0.02]", () => {
   it("graduated 250 → 17.50", () => {
     // 100 × 0.10 = 10.00, then 150 × 0.05 = 7.50 → 17.50 = 35/2 → 1750 minor units
     expectExact(usd("graduated", 250), "17.50")
@@ -186,7 +186,7 @@ describe("packsFor and billableUnits", () => {
 })
 
 // ---------------------------------------------------------------------------------------------
-// Plan classes (SPEC §3)
+// Plan classes (docs/spec.md §3)
 // ---------------------------------------------------------------------------------------------
 
 const classCatalog = decoded(catalog([
@@ -207,7 +207,7 @@ const cls = (id: string): [boolean, boolean, boolean] => {
   return [isFree(p), isOneOff(p), isRecurring(p)]
 }
 
-describe("isFree / isOneOff / isRecurring (SPEC §3)", () => {
+describe("isFree / isOneOff / isRecurring (docs/spec.md §3)", () => {
   it("a plan with no price, or only zero amounts, is free", () => {
     // [isFree, isOneOff, isRecurring]
     expect(cls("free")).toEqual([true, false, false])
@@ -232,7 +232,7 @@ describe("isFree / isOneOff / isRecurring (SPEC §3)", () => {
 })
 
 // ---------------------------------------------------------------------------------------------
-// monthlyTotal and isUpgrade (SPEC §6)
+// monthlyTotal and isUpgrade (docs/spec.md §6)
 // ---------------------------------------------------------------------------------------------
 
 const usage = (featureId: string, amount: string, extra: Obj = {}): Obj => ({
@@ -263,7 +263,7 @@ const upgradeCatalog = decoded(catalog([
 const up = (from: string, to: string): boolean => isUpgrade(planOf(upgradeCatalog, from), planOf(upgradeCatalog, to), "usd", upgradeCatalog)
 const mt = (id: string): Rational.Rational => monthlyTotal(planOf(upgradeCatalog, id), "usd", upgradeCatalog)
 
-describe("monthlyTotal (SPEC §6 rule 5, docs/decisions.md rule 13)", () => {
+describe("monthlyTotal (docs/spec.md §6 rule 5, docs/decisions.md rule 13)", () => {
   it("divides each in-advance amount by its interval in months", () => {
     expectExact(mt("pro"), "20") // 20 / 1
     expectExact(mt("annual240"), "20") // 240 / 12 = 20
@@ -284,7 +284,7 @@ describe("monthlyTotal (SPEC §6 rule 5, docs/decisions.md rule 13)", () => {
   })
 })
 
-describe("isUpgrade (SPEC §6), the first rule that fires", () => {
+describe("isUpgrade (docs/spec.md §6), the first rule that fires", () => {
   it("rule 1: free → paid is an upgrade", () => {
     expect(up("free", "pro")).toBe(true)
     expect(up("free", "payg")).toBe(true)

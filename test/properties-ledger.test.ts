@@ -6,6 +6,7 @@
  *   credit line takes more than its entries had open;
  * - a chain whose changes all happen at one instant and end on the starting plan nets to within
  *   one minor unit per change.
+ * The catalog's proration policy is generated too (exact, stripe, lago, killbill, fixed30).
  * Runs use a fixed seed; fast-check prints it with the shrunk counterexample on a failure.
  */
 import fc from "fast-check"
@@ -39,14 +40,17 @@ const stepArb = fc.record({
   minutes: fc.integer({ min: 0, max: 6 * 24 * 60 })
 })
 
+/** The catalog's proration policy (docs/proration.md §14): the ledger caps credits under every one. */
+const policyArb = fc.constantFrom<Obj | string | undefined>(undefined, "stripe", "lago", "killbill", { clock: "day", dayCount: "fixed30" })
+
 const catalogArb = fc.array(fc.integer({ min: 0, max: 20_000 }), { minLength: 4, maxLength: 4 }).chain((bases) =>
-  fc.integer({ min: 1, max: 3_000 }).map((storage) => catalog(bases.map((cents, i) => ({
+  fc.tuple(fc.integer({ min: 1, max: 3_000 }), policyArb).map(([storage, policy]) => catalog(bases.map((cents, i) => ({
     id: PLANS[i],
     name: `P${i}`,
     group: "main",
     price: { amount: (cents / 100).toFixed(2), interval: "month" },
     items: [{ featureId: "storage", included: 0, price: { amount: (storage / 100).toFixed(2), interval: "month", billingMethod: "prepaid" } }]
-  })), { discounts: DISCOUNTS })))
+  })), { discounts: DISCOUNTS, ...(policy === undefined ? {} : { prorationPolicy: policy }) })))
 
 const chainArb = fc.record({ catalog: catalogArb, steps: fc.array(stepArb, { minLength: 2, maxLength: 6 }) })
 

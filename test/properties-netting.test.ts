@@ -1,8 +1,8 @@
 /**
- * Upgrade then immediate downgrade back at the same instant nets to zero (issue #5; SPEC §6,
+ * Upgrade then immediate downgrade back at the same instant nets to zero (issue #5; docs/spec.md §6,
  * §8.1, §8.3, §8.4, §8.8). A customer holds plan A mid-period; attaching B (an upgrade) credits
  * A's unused time and charges B over the same periods; attaching A again over the returned
- * `customerAfter` at the same instant with `planSchedule: "immediate"` (the SPEC §6 override that
+ * `customerAfter` at the same instant with `planSchedule: "immediate"` (the docs/spec.md §6 override that
  * makes the downgrade happen now, prorated) credits B and charges A over those periods again.
  * Every line of the second invoice is the negation of one of the first, so the two totals cancel
  * (±2 minor units of rounding, though symmetric half-away-from-zero rounding makes it exactly 0).
@@ -131,7 +131,7 @@ const roundTrip = (generated: RoundTrip): RoundTripResult | undefined => {
 
 const arrearsOf = (p: AttachPreview): number => sum(p.lines.filter((l) => l.kind === "arrears").map((l) => l.total))
 
-describe("upgrade then immediate downgrade back nets to zero (SPEC §6, §8.3, §8.8)", () => {
+describe("upgrade then immediate downgrade back nets to zero (docs/spec.md §6, §8.3, §8.8)", () => {
   it("the two totals, without the first switch's arrears, cancel to 0 ± 2", () => {
     const seen = { cases: 0, checked: 0, nonZero: 0, credits: 0, discounted: 0, reverseDowngrade: 0, withoutCredit: 0 }
     fc.assert(fc.property(roundTripArb, (g) => {
@@ -139,7 +139,7 @@ describe("upgrade then immediate downgrade back nets to zero (SPEC §6, §8.3, �
       const { p, q } = shapes(g)
       const r = roundTrip(g)
       if (r === undefined) {
-        // neither direction is an upgrade only when both plans are free (SPEC §6 rule 6: `new`)
+        // neither direction is an upgrade only when both plans are free (docs/spec.md §6 rule 6: `new`)
         expect(isFreeShape(p) && isFreeShape(q)).toBe(true)
         return
       }
@@ -182,7 +182,7 @@ describe("upgrade then immediate downgrade back nets to zero (SPEC §6, §8.3, �
     })
     const shapeOf = (g: { parts: PlanParts; base: boolean }): PlanShape => ({ parts: g.parts, base: g.base, seats: true, storage: true, messages: false })
     let withLines = 0
-    // a free plan's versions are both free: a switch between them is `new` (SPEC §6 rule 6)
+    // a free plan's versions are both free: a switch between them is `new` (docs/spec.md §6 rule 6)
     fc.assert(fc.property(arb.filter((g) => !isFreeShape(shapeOf(g))), (g) => {
       const shape = shapeOf(g)
       const cat = catalog([planDoc("pro", shape, { version: 1 }), planDoc("pro", shape, { version: 2 })], {
@@ -195,7 +195,7 @@ describe("upgrade then immediate downgrade back nets to zero (SPEC §6, §8.3, �
         ...(g.discount === undefined ? {} : { discounts: [{ discountId: "PCT", appliedAt: iso(g.times.anchor) }] })
       })])
       const p = preview(doc(cat, held, request(iso(g.times.at), [{ planId: "pro", version: 2 }])))
-      expect(p.scenario).toBe("upgrade") // a tie (SPEC §6 rule 5)
+      expect(p.scenario).toBe("upgrade") // a tie (docs/spec.md §6 rule 5)
       const credits = p.lines.filter((l) => l.kind === "credit")
       const charges = p.lines.filter((l) => l.kind === "charge")
       expect(credits.length + charges.length).toBe(p.lines.length)

@@ -1,6 +1,6 @@
 /**
  * Properties of whole previews over plausible generated documents of every scenario (issue #5;
- * SPEC §1, §8.9, §13): plans of every kind (free, paid, arrears-only, one-off, add-on, trial,
+ * docs/spec.md §1, §8.9, §13): plans of every kind (free, paid, arrears-only, one-off, add-on, trial,
  * two versions), customers holding some of them in any status, and requests for one or two of
  * them with random options. `test/properties.test.ts` checks the totals on immediate switches;
  * here they are checked on everything the engine plans, together with determinism.
@@ -24,7 +24,7 @@ const isPreview = (out: ReturnType<typeof previewDocument>): out is AttachPrevie
 
 const moneyOf = (lines: ReadonlyArray<Line>): Array<number> => lines.flatMap((l) => [l.amount, l.total, ...l.discounts.map((d) => d.amount)])
 
-/** Checks SPEC §8.9 on one invoice: total = Σ totals, subtotal = Σ amounts, discountTotal = Σ discounts. */
+/** Checks docs/spec.md §8.9 on one invoice: total = Σ totals, subtotal = Σ amounts, discountTotal = Σ discounts. */
 const expectInvoiceAddsUp = (inv: { lines: ReadonlyArray<Line>; subtotal: number; discountTotal: number; total: number }): void => {
   expect(inv.total).toBe(sum(inv.lines.map((l) => l.total)))
   expect(inv.subtotal).toBe(sum(inv.lines.map((l) => l.amount)))
@@ -33,7 +33,7 @@ const expectInvoiceAddsUp = (inv: { lines: ReadonlyArray<Line>; subtotal: number
   for (const l of inv.lines) expect(l.total, l.description).toBe(l.amount - sum(l.discounts.map((d) => d.amount)))
 }
 
-describe("totals add up on previews of every scenario (SPEC §8.9)", () => {
+describe("totals add up on previews of every scenario (docs/spec.md §8.9)", () => {
   it("today's invoice and the next cycle add up, all money is a safe integer, amountDue and the balance follow", () => {
     const seen = { cases: 0, previews: 0, lines: 0, discounted: 0, negative: 0, nextCycles: 0, custom: 0, trials: 0 }
     const scenarios = new Set<string>()
@@ -54,7 +54,7 @@ describe("totals add up on previews of every scenario (SPEC §8.9)", () => {
         seen.nextCycles++
       }
       for (const n of money) expect(Number.isSafeInteger(n), `${n} is not a safe integer`).toBe(true)
-      // SPEC §8.9: a positive total is paid from the balance first; a negative one becomes credit
+      // docs/spec.md §8.9: a positive total is paid from the balance first; a negative one becomes credit
       const balance = Number((d["customer"] as { creditBalance?: number }).creditBalance ?? 0)
       expect(p.creditApplied).toBe(p.total > 0 ? Math.min(balance, p.total) : 0)
       expect(p.amountDue).toBe(Math.max(0, p.total - balance))
@@ -74,7 +74,7 @@ describe("totals add up on previews of every scenario (SPEC §8.9)", () => {
   })
 })
 
-describe("determinism (SPEC §1)", () => {
+describe("determinism (docs/spec.md §1)", () => {
   it("the same document gives byte-identical JSON: twice, after another document, from a deep copy, from its JSON text", () => {
     let previews = 0
     const docs = fc.oneof({ weight: 3, arbitrary: plannedDocumentArb }, { weight: 1, arbitrary: attachDocumentArb })
@@ -91,7 +91,7 @@ describe("determinism (SPEC §1)", () => {
   })
 })
 
-describe("monotonicity of prepaid quantities: where it does not hold (SPEC §8.2)", () => {
+describe("monotonicity of prepaid quantities: where it does not hold (docs/spec.md §8.2)", () => {
   /**
    * `test/properties.test.ts` checks "more prepaid quantity never costs less" on flat and
    * graduated prices only, and rightly: a volume price charges every unit at the rate of the tier

@@ -1,6 +1,6 @@
 /**
- * decode∘encode is identity (issue #5; SPEC §13): for generated valid attach documents d, using
- * every optional field of SPEC §3–§5 (decimals as strings, numbers and exponents, currency codes
+ * decode∘encode is identity (issue #5; docs/spec.md §13): for generated valid attach documents d, using
+ * every optional field of docs/spec.md §3–§5 (decimals as strings, numbers and exponents, currency codes
  * in any case, instants in every accepted ISO form, unicode ids, versions, tiers, discounts,
  * every request option), with x = decode(d):
  * - decode(encode(x)) deep-equals x, also through JSON text (a document is JSON);
@@ -30,7 +30,7 @@ const decodedCatalog = (d: unknown): Catalog => {
 /** The value a JSON text of `u` reads back as. */
 const viaJson = (u: unknown): unknown => JSON.parse(JSON.stringify(u))
 
-describe("decode∘encode is identity (SPEC §13)", () => {
+describe("decode∘encode is identity (docs/spec.md §13)", () => {
   it("every generated document is valid, and uses the optional fields", () => {
     const seen = { plans: 0, tiers: 0, discounts: 0, subscriptions: 0, options: 0 }
     for (const d of fc.sample(attachDocumentArb, { seed: 42, numRuns: 200 })) {

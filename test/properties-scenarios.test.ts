@@ -1,5 +1,5 @@
 /**
- * Scenario properties (issue #5; SPEC §6) over generated plans, customers and instants:
+ * Scenario properties (issue #5; docs/spec.md §6) over generated plans, customers and instants:
  * - attaching the plan the customer holds (same plan, same version, same quantities) is
  *   `active`: no lines, no actions, nothing changes;
  * - an upgrade's reverse is a downgrade (`cancel` when it goes to a free plan), except where the
@@ -34,7 +34,7 @@ const bystanders = (b: { otherGroup: boolean; addOn: boolean }, anchor: string):
 ]
 
 // ---------------------------------------------------------------------------------------------
-// Attaching the current plan (SPEC §6 rule 4)
+// Attaching the current plan (docs/spec.md §6 rule 4)
 // ---------------------------------------------------------------------------------------------
 
 const currentPlanArb = fc.record({
@@ -52,7 +52,7 @@ const currentPlanArb = fc.record({
   bystanders: bystandersArb
 })
 
-describe("attaching the current plan is `active` (SPEC §6 rule 4)", () => {
+describe("attaching the current plan is `active` (docs/spec.md §6 rule 4)", () => {
   it("same plan, same version, same quantities → active: no lines, no actions, customer unchanged", () => {
     let withQuantities = 0
     fc.assert(fc.property(currentPlanArb, (g) => {
@@ -96,7 +96,7 @@ describe("attaching the current plan is `active` (SPEC §6 rule 4)", () => {
 })
 
 // ---------------------------------------------------------------------------------------------
-// An upgrade's reverse (SPEC §6 rule 7 and isUpgrade)
+// An upgrade's reverse (docs/spec.md §6 rule 7 and isUpgrade)
 // ---------------------------------------------------------------------------------------------
 
 /** Why a pair of plans is generated: at random, or built to hit a case of `isUpgrade` on purpose. */
@@ -178,7 +178,7 @@ const pairArb: fc.Arbitrary<Pair> = fc.oneof(
   { weight: 1, arbitrary: toFreeArb }
 )
 
-/** The scenario SPEC §6 rules 6 and 7 give for attaching `next` over `current`. */
+/** The scenario docs/spec.md §6 rules 6 and 7 give for attaching `next` over `current`. */
 const expectedScenario = (current: PlanShape, next: PlanShape, verdict: UpgradeVerdict): Scenario => {
   if (isFreeShape(current) && isFreeShape(next)) return "new"
   if (verdict.upgrade) return "upgrade"
@@ -196,7 +196,7 @@ const reverseArb = fc.record({
   bystanders: bystandersArb
 })
 
-describe("an upgrade's reverse is a downgrade, except in the SPEC's tie cases (SPEC §6)", () => {
+describe("an upgrade's reverse is a downgrade, except in the SPEC's tie cases (docs/spec.md §6)", () => {
   it("scenarios both ways match isUpgrade; both ways upgrade exactly in the tie cases", () => {
     const seen: Record<string, number> = {}
     fc.assert(fc.property(reverseArb, (g) => {
@@ -223,7 +223,7 @@ describe("an upgrade's reverse is a downgrade, except in the SPEC's tie cases (S
       expect(forward, `forward: isUpgrade rule ${vf.rule}`).toBe(expectedScenario(a, b, vf))
       expect(backward, `backward: isUpgrade rule ${vb.rule}`).toBe(expectedScenario(b, a, vb))
 
-      // the tie cases of SPEC §6, stated on their own (not through the oracle)
+      // the tie cases of docs/spec.md §6, stated on their own (not through the oracle)
       const paid = !isFreeShape(a) && !isFreeShape(b)
       const ta = monthlyTotal(a)
       const tb = monthlyTotal(b)

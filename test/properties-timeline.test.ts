@@ -66,7 +66,7 @@ describe("timeline properties (issue #15)", () => {
         expect(inv.subtotal).toBe(sum(inv.lines.map((l: Line) => l.amount)))
         expect(Date.parse(inv.at)).toBeGreaterThan(Date.parse(first?.at ?? ""))
         perKey.set(inv.billingSubscription ?? "", (perKey.get(inv.billingSubscription ?? "") ?? 0) + 1)
-        // SPEC §8.9 invoice by invoice: a positive total is paid from the balance first
+        // docs/spec.md §8.9 invoice by invoice: a positive total is paid from the balance first
         expect(inv.creditApplied).toBe(inv.total > 0 ? Math.min(balance, inv.total) : 0)
         expect(inv.amountDue).toBe(Math.max(0, inv.total - inv.creditApplied))
         if (inv.creditApplied > 0) seen.credit++

@@ -1,5 +1,5 @@
 /**
- * Properties of whole previews (SPEC §2.3, §8.1–§8.4, §8.9) over generated plan prices, anchors
+ * Properties of whole previews (docs/spec.md §2.3, §8.1–§8.4, §8.9) over generated plan prices, anchors
  * and instants. Every run uses a fixed seed, so a failure reproduces exactly.
  */
 import fc from "fast-check"
@@ -50,7 +50,7 @@ const moneyFields = (p: AttachPreview): Array<number> => [
 const lineAddsUp = (l: Line): boolean => l.total === l.amount - sum(l.discounts.map((d) => d.amount))
 
 // ---------------------------------------------------------------------------------------------
-// Totals (SPEC §8.9)
+// Totals (docs/spec.md §8.9)
 // ---------------------------------------------------------------------------------------------
 
 /** A switch between two generated plans, forced immediate so that every line kind can appear. */
@@ -107,7 +107,7 @@ const switchDoc = (g: Switch): Obj => doc(
   request(iso(g.times.at), "new", { planSchedule: "immediate", discounts: [{ discountId: "PCT" }, { discountId: "OFF" }] })
 )
 
-describe("totals add up (SPEC §8.9)", () => {
+describe("totals add up (docs/spec.md §8.9)", () => {
   it("total = Σ line totals, subtotal = Σ amounts, discountTotal = subtotal − total; all money safe integers", () => {
     fc.assert(fc.property(switchArb, (g) => {
       const p = preview(switchDoc(g))
@@ -158,7 +158,7 @@ describe("totals add up (SPEC §8.9)", () => {
     for (const [k, n] of Object.entries(seen)) expect(n, k).toBeGreaterThan(10)
   })
 
-  // Regression: SPEC §6 / §8.9 (fixed in the planner).
+  // Regression: docs/spec.md §6 / §8.9 (fixed in the planner).
   it("amountDue is never negative and never above the total", () => {
     fc.assert(fc.property(switchArb, (g) => {
       const p = preview(switchDoc(g))
@@ -169,10 +169,10 @@ describe("totals add up (SPEC §8.9)", () => {
 })
 
 // ---------------------------------------------------------------------------------------------
-// Credits (SPEC §8.3)
+// Credits (docs/spec.md §8.3)
 // ---------------------------------------------------------------------------------------------
 
-describe("credits (SPEC §8.3)", () => {
+describe("credits (docs/spec.md §8.3)", () => {
   it("a credit never exceeds the old period's full price in absolute value", () => {
     fc.assert(fc.property(switchArb, (g) => {
       const p = preview(switchDoc(g))
@@ -212,7 +212,7 @@ describe("credits (SPEC §8.3)", () => {
 })
 
 // ---------------------------------------------------------------------------------------------
-// Monotonicity (SPEC §8.2, §2.3)
+// Monotonicity (docs/spec.md §8.2, §2.3)
 // ---------------------------------------------------------------------------------------------
 
 /** Ascending graduated tiers (per pack), with optional flat fees; the last one is "inf". */

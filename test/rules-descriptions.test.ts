@@ -1,5 +1,5 @@
 /**
- * Issue #3, item 9 — line descriptions (SPEC §8 lines; §3 feature display names).
+ * Issue #3, item 9 — line descriptions (docs/spec.md §8 lines; §3 feature display names).
  *
  * Reference period: anchor Jan 1, at Jan 16 → [Jan 1, Feb 1), fraction 16/31.
  */
@@ -22,7 +22,7 @@ const dcat = cat([
 
 const descriptions = (p: AttachPreview): Array<string> => p.lines.map((l) => l.description)
 
-describe("period text (SPEC §8)", () => {
+describe("period text (docs/spec.md §8)", () => {
   it("an upgrade on Jan 16: \"Unused time on Pro (Jan 16 – Feb 1, 2025)\" and \"Premium (Jan 16 – Feb 1, 2025)\"", () => {
     const p = ok(doc(dcat, cus([sub("pro", JAN1)]), req(JAN16, "premium")))
     expect(descriptions(p)).toEqual(["Unused time on Pro (Jan 16 – Feb 1, 2025)", "Premium (Jan 16 – Feb 1, 2025)"])
@@ -34,7 +34,7 @@ describe("period text (SPEC §8)", () => {
   })
 })
 
-describe("arrears (SPEC §8.4)", () => {
+describe("arrears (docs/spec.md §8.4)", () => {
   it("\"Messages overage: 50 × $0.10\": 150 used, 100 included → 50 × $0.10 = $5.00 → 500", () => {
     const metered = sub("metered", JAN1, { usage: [{ featureId: "messages", used: 150 }] })
     const p = ok(doc(dcat, cus([metered]), req(JAN16, "premium")))
@@ -50,7 +50,7 @@ describe("arrears (SPEC §8.4)", () => {
   })
 })
 
-describe("feature units use the display names (SPEC §3 display)", () => {
+describe("feature units use the display names (docs/spec.md §3 display)", () => {
   it("singular for 1: \"Crew – 1 member (Jan 16 – Feb 16, 2025)\" at $4 → 400", () => {
     const p = ok(doc(dcat, cus([]), req(JAN16, [{ planId: "crew", featureQuantities: [{ featureId: "members", quantity: 1 }] }])))
     expect(p.lines).toHaveLength(1)

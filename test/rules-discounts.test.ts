@@ -1,5 +1,5 @@
 /**
- * Issue #3, item 2 — discounts (SPEC §8.8, §8.9, §9; decisions.md rule 15).
+ * Issue #3, item 2 — discounts (docs/spec.md §8.8, §8.9, §9; decisions.md rule 15).
  *
  * Reference period: anchor Jan 1, at Jan 16 → [Jan 1, Feb 1), fraction 16/31.
  *   $10 × 16/31 = 160/31 =  5.1612… →  516     $20 × 16/31 = 320/31  = 10.3225… → 1032
@@ -44,7 +44,7 @@ const fresh = (plans: string | ReadonlyArray<Obj>, ...discountIds: ReadonlyArray
 
 const proAndExtra: ReadonlyArray<Obj> = [{ planId: "pro" }, { planId: "extra" }]
 
-describe("percent-off first, then amount-off, each in request order (SPEC §8.8)", () => {
+describe("percent-off first, then amount-off, each in request order (docs/spec.md §8.8)", () => {
   it("[OFF5, PCT20] on 2000: 20% first (400), then $5 (500) → 1100", () => {
     const p = fresh("pro", "OFF5", "PCT20")
     // 2000 × 20/100 = 400 → 1600; then 500 off → 1100 (amount-off first would give (2000 − 500) × 0.8 = 1200)
@@ -66,7 +66,7 @@ describe("percent-off first, then amount-off, each in request order (SPEC §8.8)
   })
 })
 
-describe("appliesTo restricts a discount to a plan's lines (SPEC §8.8)", () => {
+describe("appliesTo restricts a discount to a plan's lines (docs/spec.md §8.8)", () => {
   it("a percent-off for pro: pro 2000 → 1000, the add-on's 1000 untouched", () => {
     const p = fresh(proAndExtra, "PROHALF")
     // pro: 2000 × 50% = 1000 → 1000; extra: not eligible → 1000
@@ -83,7 +83,7 @@ describe("appliesTo restricts a discount to a plan's lines (SPEC §8.8)", () => 
   })
 })
 
-describe("amount-off split across lines by largest remainder in minor units (SPEC §8.8)", () => {
+describe("amount-off split across lines by largest remainder in minor units (docs/spec.md §8.8)", () => {
   it("$10 off lines 2000 and 1000 → 667 + 333", () => {
     const p = fresh(proAndExtra, "OFF10")
     // shares of 1000: 1000 × 2000/3000 = 666.66… and 1000 × 1000/3000 = 333.33…; floors 666 + 333 = 999,
@@ -101,7 +101,7 @@ describe("amount-off split across lines by largest remainder in minor units (SPE
   })
 })
 
-describe("amount-off larger than the charges: lines go to 0, never below (SPEC §8.8)", () => {
+describe("amount-off larger than the charges: lines go to 0, never below (docs/spec.md §8.8)", () => {
   it("$100 off 2000 + 1000 → both 0", () => {
     const p = fresh(proAndExtra, "HUGE")
     // available 3000 < 10000 → shares 2000 and 1000
@@ -117,7 +117,7 @@ describe("amount-off larger than the charges: lines go to 0, never below (SPEC �
   })
 })
 
-describe("credit lines: only a discount applied before the credited period began (SPEC §8.8; decisions rule 15)", () => {
+describe("credit lines: only a discount applied before the credited period began (docs/spec.md §8.8; decisions rule 15)", () => {
   // premium $50 (anchor Jan 1) → ultra $100 on Jan 16
   const upgrade = (customerExtra: Obj, subExtra: Obj = {}, requestExtra: Obj = {}): AttachPreview =>
     ok(doc(dcat, cus([sub("premium", JAN1, subExtra)], customerExtra), req(JAN16, "ultra", requestExtra)))
@@ -151,7 +151,7 @@ describe("credit lines: only a discount applied before the credited period began
   })
 })
 
-describe("the same discount twice counts once (SPEC §8.8)", () => {
+describe("the same discount twice counts once (docs/spec.md §8.8)", () => {
   it("listed twice in the request: 20% once → 1600", () => {
     const p = fresh("pro", "PCT20", "PCT20")
     // 2000 × 20% = 400 once (twice would be 400 + 320 = 720 → 1280)
@@ -181,7 +181,7 @@ describe("the same discount twice counts once (SPEC §8.8)", () => {
   })
 })
 
-describe("durations (SPEC §8.8, §9)", () => {
+describe("durations (docs/spec.md §8.8, §9)", () => {
   it("once: today's invoice only; the next cycle is not discounted", () => {
     const p = fresh("pro", "ONCE25")
     // 2000 × 25% = 500 → 1500 today
@@ -222,7 +222,7 @@ describe("durations (SPEC §8.8, §9)", () => {
   })
 })
 
-describe("promotion codes and unknown discounts (SPEC §8.8, §12)", () => {
+describe("promotion codes and unknown discounts (docs/spec.md §8.8, §12)", () => {
   it("a promotion code resolves to its discount", () => {
     const p = ok(doc(dcat, cus([]), req(JAN16, "pro", { discounts: [{ promotionCode: "SPRING" }] })))
     // 2000 × 15% = 300 → 1700
@@ -245,7 +245,7 @@ describe("promotion codes and unknown discounts (SPEC §8.8, §12)", () => {
   })
 })
 
-describe("an existing customer-level AppliedDiscount keeps applying per its duration (SPEC §8.8)", () => {
+describe("an existing customer-level AppliedDiscount keeps applying per its duration (docs/spec.md §8.8)", () => {
   it("forever, applied Jun 1: the joining add-on today and both plans at the next cycle", () => {
     const p = ok(doc(dcat, cus([sub("pro", JAN1)], { discounts: [{ discountId: "PCT20", appliedAt: "2024-06-01T00:00:00Z" }] }), req(JAN16, "extra")))
     // extra 516 × 20% = 103.2 → 103 → 413

@@ -1,5 +1,5 @@
 /**
- * Issue #3, item 6 — entities (SPEC §6 scope, §7; decisions.md rules 3 and 4).
+ * Issue #3, item 6 — entities (docs/spec.md §6 scope, §7; decisions.md rules 3 and 4).
  *
  * Reference period: anchor Jan 1, at Jan 16 → [Jan 1, Feb 1), fraction 16/31.
  *   $50 × 16/31 = 800/31 = 25.8064… → 2581
@@ -17,7 +17,7 @@ const customerPro = sub("pro", JAN1, { id: "sub_customer" })
 const find = (p: AttachPreview, planId: string, entityId: string | null): Obj | undefined =>
   subsAfter(p).find((s) => s["planId"] === planId && (s["entityId"] ?? null) === entityId)
 
-describe("request.entityId scopes the scenario (SPEC §6)", () => {
+describe("request.entityId scopes the scenario (docs/spec.md §6)", () => {
   const p = ok(doc(ecat, cus([customerPro]), req(JAN16, "premium", { entityId: "ent_1" })))
 
   it("an entity's plan does not replace the customer's: new, replaces nothing", () => {
@@ -46,7 +46,7 @@ describe("request.entityId scopes the scenario (SPEC §6)", () => {
   })
 })
 
-describe("an entity's own plan is replaced within the entity (SPEC §6, §7 'prefer same entity')", () => {
+describe("an entity's own plan is replaced within the entity (docs/spec.md §6, §7 'prefer same entity')", () => {
   it("entity pro (anchor Jan 10) → premium: credit and charge on the entity's anchor; the customer's pro stays", () => {
     const entityPro = sub("pro", "2025-01-10T00:00:00Z", { id: "sub_entity", entityId: "ent_1" })
     const p = ok(doc(ecat, cus([customerPro, entityPro]), req(JAN16, "premium", { entityId: "ent_1" })))
@@ -60,7 +60,7 @@ describe("an entity's own plan is replaced within the entity (SPEC §6, §7 'pre
   })
 })
 
-describe("newBillingSubscription: true (SPEC §7)", () => {
+describe("newBillingSubscription: true (docs/spec.md §7)", () => {
   it("starts a new subscription anchored at `at`: full period 5000, next cycle Feb 16", () => {
     const p = ok(doc(ecat, cus([customerPro]), req(JAN16, "premium", { entityId: "ent_1", newBillingSubscription: true })))
     // fraction 1 → $50 → 5000

@@ -1,5 +1,5 @@
 /**
- * Issue #3, item 5 — several plans in one request (SPEC §6 "Multi-plan requests", §7, §9, §11).
+ * Issue #3, item 5 — several plans in one request (docs/spec.md §6 "Multi-plan requests", §7, §9, §11).
  *
  * Reference period: anchor Jan 1, at Jan 16 → [Jan 1, Feb 1), fraction 16/31.
  *   $10 × 16/31 = 5.1612… → 516   $20 × 16/31 = 10.3225… → 1032   $50 × 16/31 = 25.8064… → 2581
@@ -16,7 +16,7 @@ const mcat = cat([
   addOn("extra", "10")
 ])
 
-describe("a main plan and an add-on for a new customer (SPEC §6, §7)", () => {
+describe("a main plan and an add-on for a new customer (docs/spec.md §6, §7)", () => {
   const p = ok(doc(mcat, cus([]), req(JAN16, [{ planId: "pro" }, { planId: "extra" }])))
 
   it("one invoice with both charges for a full first period", () => {
@@ -46,7 +46,7 @@ describe("a main plan and an add-on for a new customer (SPEC §6, §7)", () => {
   })
 })
 
-describe("at most one main plan per (group, scope) (SPEC §6)", () => {
+describe("at most one main plan per (group, scope) (docs/spec.md §6)", () => {
   it("two main plans of the same group → InvalidRequest two_main_plans_in_group", () => {
     const e = err(doc(mcat, cus([]), req(JAN16, [{ planId: "pro" }, { planId: "premium" }])))
     expect(e).toMatchObject({ _tag: "InvalidRequest", reason: "two_main_plans_in_group" })
@@ -63,7 +63,7 @@ describe("at most one main plan per (group, scope) (SPEC §6)", () => {
   })
 })
 
-describe("multi-plan requests are immediate (SPEC §6)", () => {
+describe("multi-plan requests are immediate (docs/spec.md §6)", () => {
   it("planSchedule end_of_cycle with several plans → InvalidRequest", () => {
     const e = err(doc(mcat, cus([]), req(JAN16, [{ planId: "pro" }, { planId: "extra" }], { planSchedule: "end_of_cycle" })))
     expect(e).toMatchObject({ _tag: "InvalidRequest", reason: "multi_plan_must_be_immediate" })

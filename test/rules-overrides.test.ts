@@ -1,5 +1,5 @@
 /**
- * Issue #3, item 7 — request overrides (SPEC §5, §6 timing, §7, §8.7, §8.9, §10, §2.1).
+ * Issue #3, item 7 — request overrides (docs/spec.md §5, §6 timing, §7, §8.7, §8.9, §10, §2.1).
  *
  * Reference period: anchor Jan 1, at Jan 16 → [Jan 1, Feb 1), fraction 16/31.
  *   $20 × 16/31 = 320/31 = 10.3225… → 1032     $50 × 16/31 = 800/31 = 25.8064… → 2581
@@ -25,7 +25,7 @@ const upgrade = (requestExtra: Obj, customerExtra: Obj = {}): AttachPreview =>
 
 const action = (p: AttachPreview, type: string): Action | undefined => p.actions.find((a) => a.type === type)
 
-describe("planSchedule (SPEC §6: it overrides the timing)", () => {
+describe("planSchedule (docs/spec.md §6: it overrides the timing)", () => {
   it("end_of_cycle on an upgrade: scheduled at the period end, no lines", () => {
     const p = upgrade({ planSchedule: "end_of_cycle" })
     expect(p.changes).toEqual([{ planId: "premium", scenario: "upgrade", timing: "end_of_cycle", replaces: "pro", entityId: null, effectiveAt: FEB1 }])
@@ -54,7 +54,7 @@ describe("planSchedule (SPEC §6: it overrides the timing)", () => {
   })
 })
 
-describe("prorationBehavior none (SPEC §8.7)", () => {
+describe("prorationBehavior none (docs/spec.md §8.7)", () => {
   it("on an upgrade: no credit or charge lines; the new price starts at the next renewal", () => {
     const p = upgrade({ prorationBehavior: "none" })
     expect(p.changes[0]).toMatchObject({ scenario: "upgrade", timing: "immediate", replaces: "pro" })
@@ -78,7 +78,7 @@ describe("prorationBehavior none (SPEC §8.7)", () => {
   })
 })
 
-describe("billingCycleAnchor now (SPEC §7, §8.3)", () => {
+describe("billingCycleAnchor now (docs/spec.md §7, §8.3)", () => {
   it("credit at the old anchor, a full new period charged, next cycle one interval after `at`", () => {
     const p = upgrade({ billingCycleAnchor: "now" })
     // credit on [Jan 1, Feb 1): −(20 × 16/31) → −1032; charge [Jan 16, Feb 16) at fraction 1 → 5000; total 3968
@@ -89,7 +89,7 @@ describe("billingCycleAnchor now (SPEC §7, §8.3)", () => {
     expect(p.nextCycle).toMatchObject({ startsAt: FEB16, total: 5000 })
   })
 
-  // Regression (fixed in the planner) (SPEC §8.8 "Credit lines are discounted only by a discount that was applied to the
+  // Regression (fixed in the planner) (docs/spec.md §8.8 "Credit lines are discounted only by a discount that was applied to the
   // subscription before the credited period started"; §8.3 "Credits use the old anchor even when
   // charges re-anchor"). The same upgrade without billingCycleAnchor discounts the credit
   // (−1032 → −826, see rules-discounts). With "now", the new subscription gets a new billing key,
@@ -110,12 +110,13 @@ describe("billingCycleAnchor now (SPEC §7, §8.3)", () => {
   })
 })
 
-describe("customLineItems replace the computed lines (SPEC §8.7)", () => {
+describe("customLineItems replace the computed lines (docs/spec.md §8.7)", () => {
   it("an upgrade with one custom line: only that line is billed", () => {
     const p = upgrade({ customLineItems: [{ amount: "12.34", description: "Migration fee" }] })
     // $12.34 → 1234
     expect(p.lines).toEqual([{
-      kind: "custom", planId: null, featureId: null, description: "Migration fee", quantity: 1, period: null, amount: 1234, discounts: [], total: 1234
+      kind: "custom", planId: null, featureId: null, description: "Migration fee", quantity: 1, period: null, amount: 1234, discounts: [], total: 1234,
+      derivation: { exact: "1234", roundingDelta: "0", base: "1234", discounts: [] } // issue #12
     }])
     expect(p).toMatchObject({ subtotal: 1234, total: 1234, amountDue: 1234 })
     // the switch itself still happens
@@ -129,7 +130,7 @@ describe("customLineItems replace the computed lines (SPEC §8.7)", () => {
   })
 })
 
-describe("redirectMode always (SPEC §10)", () => {
+describe("redirectMode always (docs/spec.md §10)", () => {
   it("an upgrade → confirm", () => {
     expect(upgrade({ redirectMode: "always" }).checkout).toBe("confirm")
   })
@@ -145,7 +146,7 @@ describe("redirectMode always (SPEC §10)", () => {
   })
 })
 
-describe("invoiceMode (SPEC §10, §11)", () => {
+describe("invoiceMode (docs/spec.md §10, §11)", () => {
   it("checkout none without a card; a createInvoice with send_invoice and netTermsDays 30 by default; no payInvoice", () => {
     const p = ok(doc(ocat, cus([], { hasPaymentMethod: false }), req(JAN16, "pro", { invoiceMode: { enabled: true } })))
     expect(p.checkout).toBe("none")
@@ -166,7 +167,7 @@ describe("invoiceMode (SPEC §10, §11)", () => {
   })
 })
 
-describe("currency (SPEC §2.1)", () => {
+describe("currency (docs/spec.md §2.1)", () => {
   it("request currency eur with a plan priced {eur: \"18\"}: amounts in eur", () => {
     const p = ok(doc(ocat, cus([]), req(JAN16, "pro", { currency: "eur" })))
     expect(p.currency).toBe("eur")
@@ -191,7 +192,7 @@ describe("currency (SPEC §2.1)", () => {
   })
 })
 
-describe("creditBalance reduces amountDue (SPEC §8.9)", () => {
+describe("creditBalance reduces amountDue (docs/spec.md §8.9)", () => {
   it("a balance of 500 on a 2000 total: 500 applied, 1500 due, nothing left", () => {
     const p = ok(doc(ocat, cus([], { creditBalance: 500 }), req(JAN16, "pro")))
     expect(p).toMatchObject({ total: 2000, creditApplied: 500, amountDue: 1500 })

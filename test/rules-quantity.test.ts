@@ -1,5 +1,5 @@
 /**
- * Issue #3, item 3 — prepaid quantity changes on the current plan (SPEC §6 rule 4, §8.6, §5;
+ * Issue #3, item 3 — prepaid quantity changes on the current plan (docs/spec.md §6 rule 4, §8.6, §5;
  * decisions.md rules 11 and 12).
  *
  * Plan "team": $20/month + prepaid storage in packs of 10 GB at $5 a pack, 10 GB included,
@@ -34,7 +34,7 @@ const change = (quantity: number, proration?: Obj): AttachPreview =>
 
 const quantityAfter = (p: AttachPreview, planId: string): unknown => subAfter(p, planId)?.["featureQuantities"]
 
-describe("attaching the current plan with another prepaid quantity is update_prepaid_quantity (SPEC §6 rule 4)", () => {
+describe("attaching the current plan with another prepaid quantity is update_prepaid_quantity (docs/spec.md §6 rule 4)", () => {
   it("30 → 50 GB: scenario update_prepaid_quantity, no replacement", () => {
     const p = change(50)
     expect(p.changes).toEqual([{ planId: "team", scenario: "update_prepaid_quantity", timing: "immediate", replaces: null, entityId: null, effectiveAt: JAN16 }])
@@ -49,7 +49,7 @@ describe("attaching the current plan with another prepaid quantity is update_pre
   })
 })
 
-describe("onIncrease (SPEC §8.6)", () => {
+describe("onIncrease (docs/spec.md §8.6)", () => {
   it("prorate (default): Δprice × fraction now", () => {
     const p = change(50)
     // old: 20 billable → 2 packs → $10; new: 40 billable → 4 packs → $20; Δ = $10
@@ -86,7 +86,7 @@ describe("onIncrease (SPEC §8.6)", () => {
   })
 })
 
-describe("onDecrease (SPEC §8.6)", () => {
+describe("onDecrease (docs/spec.md §8.6)", () => {
   it("prorate (default): a credit of Δprice × fraction", () => {
     const p = change(10)
     // new: 0 billable → $0; Δ = −$10; −(10 × 16/31) = −160/31 → −516
@@ -118,7 +118,7 @@ describe("onDecrease (SPEC §8.6)", () => {
   })
 })
 
-describe("quantities on a plan change (SPEC §5; decisions rule 11)", () => {
+describe("quantities on a plan change (docs/spec.md §5; decisions rule 11)", () => {
   it("inherited when none is requested, converted to the new pack size", () => {
     const p = ok(doc(qcat(), holding30, req(JAN16, "business")))
     expect(p.changes[0]).toMatchObject({ scenario: "upgrade", replaces: "team" })
@@ -146,7 +146,7 @@ describe("quantities on a plan change (SPEC §5; decisions rule 11)", () => {
   })
 })
 
-describe("maxPurchase (SPEC §3; decisions rule 12)", () => {
+describe("maxPurchase (docs/spec.md §3; decisions rule 12)", () => {
   it("exceeded: 111 GB = 101 above the 10 included > 100 → InvalidRequest quantity_above_max_purchase", () => {
     const e = err(doc(qcat(), holding30, req(JAN16, [{ planId: "team", featureQuantities: [{ featureId: "storage", quantity: 111 }] }])))
     expect(e).toMatchObject({ _tag: "InvalidRequest", reason: "quantity_above_max_purchase" })

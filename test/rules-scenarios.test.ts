@@ -1,5 +1,5 @@
 /**
- * Issue #3, item 4 — scenario edge cases (SPEC §6, §9, §11; decisions.md rules 1, 16, 23).
+ * Issue #3, item 4 — scenario edge cases (docs/spec.md §6, §9, §11; decisions.md rules 1, 16, 23).
  *
  * Reference period: anchor Jan 1, at Jan 16 → [Jan 1, Feb 1), fraction 16/31.
  *   $10 × 16/31 = 160/31 = 5.1612… → 516
@@ -25,7 +25,7 @@ const pendingDowngrade = cus([
   sub("pro", JAN1, { id: "sub_pro_scheduled", status: "scheduled", startsAt: FEB1, startedAt: FEB1 })
 ])
 
-describe("active: the current plan again (SPEC §6 rule 4)", () => {
+describe("active: the current plan again (docs/spec.md §6 rule 4)", () => {
   it("no lines, no actions, timing none; the current next cycle is still shown", () => {
     const p = ok(doc(scat, cus([sub("pro", JAN1)]), req(JAN16, "pro")))
     expect(p.scenario).toBe("active")
@@ -38,7 +38,7 @@ describe("active: the current plan again (SPEC §6 rule 4)", () => {
   })
 })
 
-describe("renew: the current plan is set to cancel at period end (SPEC §6 rule 4)", () => {
+describe("renew: the current plan is set to cancel at period end (docs/spec.md §6 rule 4)", () => {
   it("a pending downgrade: renew, nothing charged, uncancelled, the scheduled plan released", () => {
     const p = ok(doc(scat, pendingDowngrade, req(JAN16, "premium")))
     expect(p.scenario).toBe("renew")
@@ -63,7 +63,7 @@ describe("renew: the current plan is set to cancel at period end (SPEC §6 rule 
   })
 })
 
-describe("scheduled: attaching the pending scheduled plan (SPEC §6 rule 5)", () => {
+describe("scheduled: attaching the pending scheduled plan (docs/spec.md §6 rule 5)", () => {
   it("scenario scheduled, timing none, effective at its start; nothing changes", () => {
     const p = ok(doc(scat, pendingDowngrade, req(JAN16, "pro")))
     expect(p.changes).toEqual([{ planId: "pro", scenario: "scheduled", timing: "none", replaces: null, entityId: null, effectiveAt: FEB1 }])
@@ -73,7 +73,7 @@ describe("scheduled: attaching the pending scheduled plan (SPEC §6 rule 5)", ()
   })
 })
 
-describe("cancel: paid → free (SPEC §6 rule 7, §9)", () => {
+describe("cancel: paid → free (docs/spec.md §6 rule 7, §9)", () => {
   it("scenario cancel, end of cycle, no lines, nothing billed any more → nextCycle null", () => {
     const p = ok(doc(scat, cus([sub("pro", JAN1)]), req(JAN16, "free")))
     expect(p.changes).toEqual([{ planId: "free", scenario: "cancel", timing: "end_of_cycle", replaces: "pro", entityId: null, effectiveAt: FEB1 }])
@@ -85,7 +85,7 @@ describe("cancel: paid → free (SPEC §6 rule 7, §9)", () => {
   })
 })
 
-describe("a pending scheduled downgrade is replaced by a new attach in the group (SPEC §6 timing)", () => {
+describe("a pending scheduled downgrade is replaced by a new attach in the group (docs/spec.md §6 timing)", () => {
   it("another downgrade (lite): the pending pro is released and lite scheduled at Feb 1", () => {
     const p = ok(doc(scat, pendingDowngrade, req(JAN16, "lite")))
     expect(p.changes[0]).toMatchObject({ planId: "lite", scenario: "downgrade", timing: "end_of_cycle", replaces: "premium", effectiveAt: FEB1 })
@@ -95,7 +95,7 @@ describe("a pending scheduled downgrade is replaced by a new attach in the group
     expect(actionTypes(p)).toContain("releaseSchedule")
   })
 
-  // SPEC §6 timing: "the new plan is scheduled from the current period's end, the old one cancels
+  // docs/spec.md §6 timing: "the new plan is scheduled from the current period's end, the old one cancels
   // then" — releasing the pending schedule must not leave premium uncancelled.
   it("…and premium still cancels at Feb 1, so the next cycle bills lite alone ($10 → 1000)", () => {
     const p = ok(doc(scat, pendingDowngrade, req(JAN16, "lite")))
@@ -110,7 +110,7 @@ describe("a pending scheduled downgrade is replaced by a new attach in the group
     expect(subAfter(p, "free")).toMatchObject({ status: "scheduled", startsAt: FEB1 })
   })
 
-  // SPEC §6 rule 7 / §9: a downgrade to free leaves nothing billed → nextCycle null.
+  // docs/spec.md §6 rule 7 / §9: a downgrade to free leaves nothing billed → nextCycle null.
   it("…and after that cancel nothing is billed any more: premium cancels at Feb 1, nextCycle null", () => {
     const p = ok(doc(scat, pendingDowngrade, req(JAN16, "free")))
     expect(subAfter(p, "premium")).toMatchObject({ cancelAtPeriodEnd: true, endsAt: FEB1 })
@@ -118,7 +118,7 @@ describe("a pending scheduled downgrade is replaced by a new attach in the group
   })
 })
 
-describe("recurring add-on stacking (SPEC §6 rule 2)", () => {
+describe("recurring add-on stacking (docs/spec.md §6 rule 2)", () => {
   it("an add-on already held creates a second instance, prorated onto the anchor", () => {
     const p = ok(doc(scat, cus([sub("pro", JAN1), sub("extra", JAN1)]), req(JAN16, "extra")))
     expect(p.changes).toEqual([{ planId: "extra", scenario: "new", timing: "immediate", replaces: null, entityId: null, effectiveAt: JAN16 }])
@@ -132,7 +132,7 @@ describe("recurring add-on stacking (SPEC §6 rule 2)", () => {
   })
 })
 
-describe("a one-off beside a main plan (SPEC §6 rule 1, §9)", () => {
+describe("a one-off beside a main plan (docs/spec.md §6 rule 1, §9)", () => {
   it("new, replaces nothing, charged in full with no period; nextCycle null; the main plan stays", () => {
     const p = ok(doc(scat, cus([sub("pro", JAN1)]), req(JAN16, "pack")))
     expect(p.changes).toEqual([{ planId: "pack", scenario: "new", timing: "immediate", replaces: null, entityId: null, effectiveAt: JAN16 }])
@@ -145,7 +145,7 @@ describe("a one-off beside a main plan (SPEC §6 rule 1, §9)", () => {
   })
 })
 
-describe("free → free switches now (SPEC §6 rule 6)", () => {
+describe("free → free switches now (docs/spec.md §6 rule 6)", () => {
   it("scenario new, immediate, the old free plan expired, nothing billed", () => {
     const p = ok(doc(scat, cus([sub("free", JAN1)]), req(JAN16, "starter")))
     expect(p.changes[0]).toMatchObject({ planId: "starter", scenario: "new", timing: "immediate", effectiveAt: JAN16 })

@@ -1,5 +1,5 @@
 /**
- * Issue #3, item 1 — free trials (SPEC §8.5, §4, §7, §10; decisions.md rules 5 and 9).
+ * Issue #3, item 1 — free trials (docs/spec.md §8.5, §4, §7, §10; decisions.md rules 5 and 9).
  *
  * Money is worked out in the comment beside each number: exact fraction, then one
  * half-away-from-zero rounding to minor units per line.
@@ -22,7 +22,7 @@ const trialCat = (trial: Record<string, unknown> = { length: 14, unit: "day" }):
   monthly("premium", "50")
 ])
 
-describe("a plan's trial starts (SPEC §8.5)", () => {
+describe("a plan's trial starts (docs/spec.md §8.5)", () => {
   it("today 0 with no charge lines; trialEndsAt = at + 14 days; the next cycle at the trial end at full price", () => {
     const p = ok(doc(trialCat(), cus([]), req(MAR10, "pro")))
     expect(p.scenario).toBe("new")
@@ -53,7 +53,7 @@ describe("a plan's trial starts (SPEC §8.5)", () => {
   })
 })
 
-describe("only in-advance recurring charges are dropped during a trial (SPEC §8.5, §8.1)", () => {
+describe("only in-advance recurring charges are dropped during a trial (docs/spec.md §8.5, §8.1)", () => {
   it("a one-off prepaid item of the trial plan is still charged today: 2 × $5 → 1000", () => {
     const setupCat = cat([monthly("setup", "20", {
       freeTrial: { length: 14, unit: "day" },
@@ -69,7 +69,7 @@ describe("only in-advance recurring charges are dropped during a trial (SPEC §8
   })
 })
 
-describe("the request's freeTrial (SPEC §5, §8.5)", () => {
+describe("the request's freeTrial (docs/spec.md §5, §8.5)", () => {
   it("overrides the plan's trial: 1 month instead of 14 days → Apr 10", () => {
     const p = ok(doc(trialCat(), cus([]), req(MAR10, "pro", { freeTrial: { length: 1, unit: "month" } })))
     expect(p.lines).toEqual([])
@@ -97,7 +97,7 @@ describe("the request's freeTrial (SPEC §5, §8.5)", () => {
   })
 })
 
-describe("a trial already used gives no trial (SPEC §4, §8.5)", () => {
+describe("a trial already used gives no trial (docs/spec.md §4, §8.5)", () => {
   it("via trialsUsed: full charge 2000, active, trialEndsAt null", () => {
     const p = ok(doc(trialCat(), cus([], { trialsUsed: ["pro"] }), req(MAR10, "pro")))
     // fraction 1 → 2000
@@ -130,13 +130,13 @@ describe("a trial already used gives no trial (SPEC §4, §8.5)", () => {
   })
 })
 
-describe("upgrading from a paid plan into a trial keeps the credit (SPEC §8.5, §8.3)", () => {
+describe("upgrading from a paid plan into a trial keeps the credit (docs/spec.md §8.5, §8.3)", () => {
   it("lite $10 (anchor Jan 1) → pro with a 14-day trial on Jan 16: only the credit for lite", () => {
     const p = ok(doc(trialCat(), cus([sub("lite", JAN1)]), req(JAN16, "pro")))
     expect(p.changes).toEqual([{ planId: "pro", scenario: "upgrade", timing: "immediate", replaces: "lite", entityId: null, effectiveAt: JAN16 }])
     // credit −(10 × 16/31) = −160/31 = −5.1612… → −516; no charge for pro during the trial
     expect(rows(p.lines)).toEqual([["credit", "lite", null, -516, -516]])
-    // a negative total owes nothing (SPEC §8.9) and becomes customer credit: 0 + 516
+    // a negative total owes nothing (docs/spec.md §8.9) and becomes customer credit: 0 + 516
     expect(p).toMatchObject({ total: -516, creditApplied: 0, amountDue: 0 })
     expect(p.customerAfter.creditBalance).toBe(516)
     // Jan 16 + 14 days = Jan 30; the anchor moves there
@@ -149,7 +149,7 @@ describe("upgrading from a paid plan into a trial keeps the credit (SPEC §8.5, 
   })
 })
 
-describe("ending a trial by upgrading to a plan without a trial (SPEC §8.5, §7)", () => {
+describe("ending a trial by upgrading to a plan without a trial (docs/spec.md §8.5, §7)", () => {
   // pro trialing since Jan 6, trial (and anchor) until Jan 20
   const trialing = sub("pro", JAN20, { status: "trialing", startedAt: "2025-01-06T00:00:00Z", trialEndsAt: JAN20 })
 
@@ -169,7 +169,7 @@ describe("ending a trial by upgrading to a plan without a trial (SPEC §8.5, §7
   })
 })
 
-describe("a downgrade while trialing is scheduled at the existing trial end (SPEC §8.5; decisions rule 5)", () => {
+describe("a downgrade while trialing is scheduled at the existing trial end (docs/spec.md §8.5; decisions rule 5)", () => {
   it("premium trialing until Jan 20 → pro: end_of_cycle at Jan 20, no lines, pro gets no trial of its own", () => {
     const trialing = sub("premium", JAN20, { status: "trialing", startedAt: "2025-01-06T00:00:00Z", trialEndsAt: JAN20 })
     const p = ok(doc(trialCat(), cus([trialing]), req(JAN16, "pro")))
@@ -195,7 +195,7 @@ describe("a downgrade while trialing is scheduled at the existing trial end (SPE
   })
 })
 
-describe("a downgrade never starts a trial (SPEC §8.5), even when forced immediate", () => {
+describe("a downgrade never starts a trial (docs/spec.md §8.5), even when forced immediate", () => {
   it("premium → pro (pro has a 14-day trial) with planSchedule immediate: credit and a prorated charge, no trial", () => {
     const p = ok(doc(trialCat(), cus([sub("premium", JAN1)]), req(JAN16, "pro", { planSchedule: "immediate" })))
     expect(p.changes[0]).toMatchObject({ scenario: "downgrade", timing: "immediate", replaces: "premium" })
@@ -207,7 +207,7 @@ describe("a downgrade never starts a trial (SPEC §8.5), even when forced immedi
   })
 })
 
-describe("a trial without a card requirement (SPEC §10)", () => {
+describe("a trial without a card requirement (docs/spec.md §10)", () => {
   it("cardRequired false, no payment method → checkout none", () => {
     const p = ok(doc(trialCat({ length: 14, unit: "day", cardRequired: false }), cus([], { hasPaymentMethod: false }), req(MAR10, "pro")))
     expect(p.trialEndsAt).toBe(MAR24)
@@ -228,7 +228,7 @@ describe("a trial without a card requirement (SPEC §10)", () => {
   })
 })
 
-describe("trial lengths in months and years clamp to the month's last day (SPEC §2.2, §8.5)", () => {
+describe("trial lengths in months and years clamp to the month's last day (docs/spec.md §2.2, §8.5)", () => {
   it("Jan 31 2025 + 1 month → Feb 28 2025", () => {
     const at = "2025-01-31T00:00:00.000Z"
     const p = ok(doc(trialCat({ length: 1, unit: "month" }), cus([]), req(at, "pro")))
@@ -248,7 +248,7 @@ describe("trial lengths in months and years clamp to the month's last day (SPEC 
   })
 })
 
-describe("no trial where SPEC §8.5 excludes it", () => {
+describe("no trial where docs/spec.md §8.5 excludes it", () => {
   it("a request trial on a free plan does nothing", () => {
     const p = ok(doc(trialCat(), cus([]), req(MAR10, "free", { freeTrial: { length: 7, unit: "day" } })))
     expect(p.trialEndsAt).toBeNull()
@@ -260,7 +260,7 @@ describe("no trial where SPEC §8.5 excludes it", () => {
   })
 })
 
-describe("a prepaid quantity change while trialing (SPEC §8.5 with §8.6)", () => {
+describe("a prepaid quantity change while trialing (docs/spec.md §8.5 with §8.6)", () => {
   const teamCat = cat([monthly("team", "20", {
     freeTrial: { length: 14, unit: "day" },
     items: [{ featureId: "storage", included: 10, price: { amount: "5", interval: "month", billingMethod: "prepaid", billingUnits: 10 } }]
@@ -277,7 +277,7 @@ describe("a prepaid quantity change while trialing (SPEC §8.5 with §8.6)", () 
     expect(p.nextCycle).toMatchObject({ startsAt: JAN20, total: 4000 })
   })
 
-  // Regression (fixed in the planner) (SPEC §8.5: during a trial the in-advance recurring charges are dropped — nothing
+  // Regression (fixed in the planner) (docs/spec.md §8.5: during a trial the in-advance recurring charges are dropped — nothing
   // is paid for the trial period; decisions.md rule 9: "Trialing subscriptions paid nothing for the
   // period"). quantityChangeLines prorates Δ over the anchor's period [Dec 20, Jan 20) — a period
   // that began before the trial did — and charges Δ $10 × 4/31 = 40/31 = 1.290… → 129 for trial time.

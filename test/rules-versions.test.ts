@@ -1,5 +1,5 @@
 /**
- * Issue #3, item 8 — plan versions (SPEC §3 "Versions", §12; decisions.md rule 2).
+ * Issue #3, item 8 — plan versions (docs/spec.md §3 "Versions", §12; decisions.md rule 2).
  *
  * "pro" exists at version 1 ($20) and version 2 ($25), listed newest first to show the order of
  * the catalog does not matter. Reference period: anchor Jan 1, at Jan 16 → fraction 16/31.
@@ -12,7 +12,7 @@ const vcat = cat([
   monthly("pro", "20", { version: 1 })
 ])
 
-describe("plan versions (SPEC §3)", () => {
+describe("plan versions (docs/spec.md §3)", () => {
   it("no version → the highest: v2 at $25 → 2500", () => {
     const p = ok(doc(vcat, cus([]), req(JAN16, "pro")))
     expect(rows(p.lines)).toEqual([["charge", "pro", null, 2500, 2500]])

@@ -7,6 +7,7 @@ import * as Result from "effect/Result"
 import { describe, expect } from "vitest"
 import type { ProviderItem, Request } from "../src/Provider.ts"
 import * as Sandbox from "../src/Sandbox.ts"
+import { withFaults } from "../src/testing/index.ts"
 import { itEffect } from "./support/itEffect.ts"
 
 const pro: ProviderItem = { planId: "pro", version: 1, entityId: null, quantities: [] }
@@ -214,10 +215,10 @@ describe("faults", () => {
   withSandbox("withFaults: before, the provider never acts; after, it acted and the response is lost", (s) =>
     Effect.gen(function* () {
       const journal: Array<string> = []
-      const before = Sandbox.withFaults(s.port, { calls: [0], when: "before" }, journal)
+      const before = withFaults(s.port, { calls: [0], when: "before" }, journal)
       expect(yield* failureOf(before.createInvoice(invoice("k1")))).toMatchObject({ _tag: "ProviderUnavailable" })
       expect((yield* s.state).invoices).toHaveLength(0)
-      const after = Sandbox.withFaults(s.port, { calls: [0], when: "after" }, journal)
+      const after = withFaults(s.port, { calls: [0], when: "after" }, journal)
       expect(yield* failureOf(after.createInvoice(invoice("k1")))).toMatchObject({ _tag: "ProviderUnavailable" })
       expect((yield* s.state).invoices).toHaveLength(1)
       // only the listed calls fail

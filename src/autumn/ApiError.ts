@@ -3,7 +3,7 @@
  * the mapping of this library's tagged errors (planner, executor, port) onto them.
  *
  * @example
- * import { Autumn } from "attach-planner"
+ * import * as Autumn from "attach-planner/autumn"
  * const e = Autumn.fromPlanError(new UnknownPlan({ planId: "platinum", message: "No plan \"platinum\"" }))
  * // AutumnApiError { status: 404, code: "product_not_found", message: "No plan \"platinum\"" }
  */
@@ -42,7 +42,7 @@ export const customerNotFound = (customerId: string): AutumnApiError =>
   })
 
 /**
- * Maps a planner error (SPEC §12) to the Autumn error a client expects.
+ * Maps a planner error (docs/spec.md §12) to the Autumn error a client expects.
  *
  * @example fromPlanError(new InvalidRequest({ reason: "customer_mismatch", message: "…" })).status // 400
  */

@@ -1,11 +1,11 @@
 /**
- * The customer store port of the Autumn-compatible API: where the customer states (SPEC §4) live
+ * The customer store port of the Autumn-compatible API: where the customer states (docs/spec.md §4) live
  * between requests, and the plan a customer is in the middle of (a checkout to complete, an
  * invoice to pay). An Effect service like `PaymentProvider`; {@link layerMemory} is the in-memory
  * default, a host with a database provides its own.
  *
  * @example
- * import { Autumn } from "attach-planner"
+ * import * as Autumn from "attach-planner/autumn"
  * const store = Autumn.makeMemoryStore()
  * await Effect.runPromise(store.create({ id: "cus_1" }))
  */

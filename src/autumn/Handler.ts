@@ -25,11 +25,14 @@
  *   `idempotencyTtlMs` (24 h); a 5xx response is not kept, so the request may be retried.
  *
  * @example
- * const handler = Autumn.makeAutumnHandler({ catalog, keys: ["am_sk_test_1"], customers: Autumn.makeMemoryStore(), provider: Sandbox.make().port })
- * Bun.serve({ fetch: handler })     // or Deno.serve(handler), or export default { fetch: handler }
+ * const made = Autumn.makeAutumnHandler({ catalog, keys: ["am_sk_test_1"], customers: Autumn.makeMemoryStore(), provider: Sandbox.make().port })
+ * if (Result.isSuccess(made)) Bun.serve({ fetch: made.success })     // or Deno.serve(handler), or export default { fetch: handler }
  */
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
+import type { Catalog } from "../Catalog.ts"
+import { decodeCatalog } from "../Document.ts"
+import type { DecodeError } from "../Errors.ts"
 import { customerFingerprint, fnv1a64 } from "../internal/working.ts"
 import { type PaymentPort, PaymentProvider } from "../Provider.ts"
 import { memoryStore } from "../store/memoryStore.ts"
@@ -40,18 +43,22 @@ import { authenticate } from "./internal/auth.ts"
 import { readJsonBody } from "./internal/body.ts"
 import { once, type StoredResponse } from "./internal/idempotency.ts"
 import { checkRequest, MAX_PLANS_PER_REQUEST } from "./internal/requestChecks.ts"
+import { jsonResponse, newRequestId } from "./internal/requestId.ts"
 import { type AutumnOptions, resume } from "./Operations.ts"
 import { apiShape, type Operation, resolveRoute, routeCustomerId } from "./Routes.ts"
 
 /**
  * The handler's options: the operations' options, the API keys it accepts, the two ports, and
- * the bounds of a request. `basePath` is a prefix before `/v1` (default none). `store` holds
+ * the bounds of a request. `catalog` is a decoded {@link Catalog} or a catalog document such as
+ * `JSON.parse` gives (decoded when the handler is made). `basePath` is a prefix before `/v1`
+ * (default none). `store` holds
  * the customer locks and idempotency records (default: in memory, this handler's own); pass the
  * store whose `customers` these are to share them across processes and restarts.
  *
  * @example const options: AutumnHandlerOptions = { catalog, keys: [process.env.KEY ?? ""], customers: Autumn.makeMemoryStore(), provider }
  */
-export interface AutumnHandlerOptions extends AutumnOptions {
+export interface AutumnHandlerOptions extends Omit<AutumnOptions, "catalog"> {
+  readonly catalog: Catalog | unknown
   readonly keys: ReadonlyArray<string>
   readonly customers: CustomerStoreOps
   readonly provider: PaymentPort
@@ -75,14 +82,9 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
 const MAX_DEPTH = 64
 
-const json = (r: StoredResponse, requestId: string, headers: Record<string, string> = {}): Response => {
-  const body = r.status >= 400 && typeof r.body === "object" && r.body !== null ? { ...r.body, request_id: requestId } : r.body
-  return new Response(JSON.stringify(body), { status: r.status, headers: { "content-type": "application/json", "x-request-id": requestId, ...headers } })
-}
+const json = (r: StoredResponse, requestId: string, headers: Record<string, string> = {}): Response => jsonResponse(r.status, r.body, requestId, headers)
 
 const failure = (status: number, code: string, message: string): StoredResponse => ({ status, body: { code, message } })
-
-const newRequestId = (): string => `req_${globalThis.crypto.randomUUID().replace(/-/g, "")}`
 
 /** A GET's query parameters as its body (`undefined` without any). */
 const queryOf = (url: string): Record<string, string> | undefined => {
@@ -101,15 +103,27 @@ export type AutumnHandler = ((request: Request) => Promise<Response>) & {
   readonly resume: (customerId: string) => Promise<StoredResponse>
 }
 
+const isDecodedCatalog = (catalog: unknown): catalog is Catalog =>
+  typeof catalog === "object" && catalog !== null && "plansById" in catalog && catalog.plansById instanceof Map
+
 /**
- * Makes the fetch handler. Share one handler per process; processes sharing one PostgreSQL
- * `store` behave as one server (locks and idempotency records are the store's).
+ * Makes the fetch handler, or refuses a catalog that does not decode (a {@link DecodeError}
+ * naming the bad field, before any request is served). Share one handler per process; processes
+ * sharing one PostgreSQL `store` behave as one server (locks and idempotency records are the
+ * store's).
  *
  * @example
- * const handler = makeAutumnHandler({ catalog, keys: ["sk_1"], customers: makeMemoryStore(), provider: Sandbox.make().port })
+ * const made = makeAutumnHandler({ catalog, keys: ["sk_1"], customers: makeMemoryStore(), provider: Sandbox.make().port })
+ * if (Result.isFailure(made)) throw new Error(made.failure.message)
+ * const handler = made.success
  * const response = await handler(new Request("http://localhost/v1/billing.attach", { method: "POST", headers: { authorization: "Bearer sk_1" }, body: JSON.stringify({ customer_id: "cus_1", plan_id: "pro" }) }))
  */
-export const makeAutumnHandler = (options: AutumnHandlerOptions): AutumnHandler => {
+export const makeAutumnHandler = (options: AutumnHandlerOptions): Result.Result<AutumnHandler, DecodeError> => {
+  const catalog = isDecodedCatalog(options.catalog) ? Result.succeed(options.catalog) : decodeCatalog(options.catalog)
+  return Result.map(catalog, (decoded) => handlerFor({ ...options, catalog: decoded }))
+}
+
+const handlerFor = (options: AutumnOptions & Omit<AutumnHandlerOptions, "catalog">): AutumnHandler => {
   const store = options.store ?? memoryStore()
   const base = (options.basePath ?? "").replace(/\/+$/, "")
   const limits = { maxBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, timeoutMs: options.bodyTimeoutMs ?? 10_000, maxDepth: MAX_DEPTH }

@@ -5,7 +5,7 @@
  * the display-only item fields are those of the Autumn products the catalog was imported from.
  *
  * @example
- * import { Autumn } from "attach-planner"
+ * import * as Autumn from "attach-planner/autumn"
  * Autumn.productView({ catalog, env: "sandbox", currency: "usd" }, pro, { scenario: "new", hasTrial: false }).items[0]
  * // { type: "price", feature_id: null, feature: null, interval: "month", price: 20 }
  */

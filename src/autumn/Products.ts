@@ -3,11 +3,11 @@
  * `priced_feature`) or v2 plans (`price`, `items[] { included, reset, price }`) exactly as
  * Autumn's API returns them — into this library's catalog. Decode errors name the Autumn field
  * (`products[0].items[2].usage_model: …`); the converted document then goes through
- * {@link decodeCatalog}, so every SPEC §3 rule still applies. Mapping rules:
+ * {@link decodeCatalog}, so every docs/spec.md §3 rule still applies. Mapping rules:
  * docs/autumn-catalog.md.
  *
  * @example
- * import { Autumn } from "attach-planner"
+ * import * as Autumn from "attach-planner/autumn"
  * const r = Autumn.importAutumnCatalog({ list: [{ id: "pro", name: "Pro", is_add_on: false, is_default: false, items: [{ type: "price", interval: "month", price: 20 }] }] })
  * // Result.succeed(catalog) with plan "pro" at 20 usd a month
  */
@@ -39,7 +39,7 @@ export interface ImportOptions {
 }
 
 /**
- * The catalog input document (SPEC §3, camelCase JSON) an import produces.
+ * The catalog input document (docs/spec.md §3, camelCase JSON) an import produces.
  *
  * @example const doc: CatalogInputDocument = { defaultCurrency: "usd", features: [], plans: [{ id: "pro", price: { amount: "20", interval: "month" } }] }
  */

@@ -1,12 +1,12 @@
 /**
  * The request bodies of Autumn's API (snake_case, as the official clients send them), decoded
- * with `effect/Schema` and mapped onto this library's attach request (SPEC §5). A field Autumn
+ * with `effect/Schema` and mapped onto this library's attach request (docs/spec.md §5). A field Autumn
  * does not define is rejected (HTTP 400 naming it); a field Autumn defines but this server does
  * not carry out is rejected too, saying so — never silently ignored when it would change what is
  * billed. See docs/autumn-compat.md for the field-by-field table.
  *
  * @example
- * import { Autumn } from "attach-planner"
+ * import * as Autumn from "attach-planner/autumn"
  * const call = Autumn.decodeAttachBody({ customer_id: "cus_1", plan_id: "pro" }, catalog)
  * // Result.succeed({ customerId: "cus_1", request: { customerId: "cus_1", plans: [{ planId: "pro" }] }, … })
  */

@@ -1,11 +1,11 @@
 /**
- * The response bodies of Autumn's API, built from a preview (SPEC §13) and an execution result
- * (SPEC §11). Autumn speaks major units as JSON numbers and instants as epoch milliseconds; this
+ * The response bodies of Autumn's API, built from a preview (docs/spec.md §13) and an execution result
+ * (docs/spec.md §11). Autumn speaks major units as JSON numbers and instants as epoch milliseconds; this
  * library keeps integer minor units and ISO strings. {@link toWireAmount} is the one place where
  * an exact amount becomes a float, through its exact decimal string (1549 cents → "15.49" → 15.49).
  *
  * @example
- * import { Autumn } from "attach-planner"
+ * import * as Autumn from "attach-planner/autumn"
  * Autumn.minorToMajor(1549, "usd") // 15.49
  * Autumn.minorToMajor(1548, "jpy") // 1548
  */

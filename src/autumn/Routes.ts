@@ -23,6 +23,7 @@ import { previewUpdate, updateSubscription } from "./Billing.ts"
 import type { CustomerStore } from "./CustomerStore.ts"
 import { getCustomer, getOrCreateCustomer, listCustomers, updateCustomer } from "./Customers.ts"
 import { legacyAttach, legacyCancel } from "./Legacy.ts"
+import { advanceTestClockOperation } from "./internal/testClock.ts"
 import { attach, type AutumnOptions, checkout, multiAttach, previewAttach, previewMultiAttach } from "./Operations.ts"
 import { getPlan, listPlans, listProducts } from "./Plans.ts"
 
@@ -68,6 +69,7 @@ export const AUTUMN_ROUTES: ReadonlyArray<Route> = [
   { method: "POST", path: "/v1/customers.get_or_create", operation: getOrCreateCustomer },
   { method: "POST", path: "/v1/customers.list", operation: listCustomers },
   { method: "POST", path: "/v1/customers.update", operation: updateCustomer },
+  { method: "POST", path: "/v1/customers.advance_test_clock", operation: advanceTestClockOperation },
   { method: "POST", path: "/v1/plans.list", operation: listPlans },
   { method: "POST", path: "/v1/plans.get", operation: getPlan },
   { method: "GET", path: "/v1/products", operation: listProducts },

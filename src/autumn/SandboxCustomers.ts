@@ -6,7 +6,7 @@
  *
  * @example
  * const sandbox = Sandbox.make()
- * const handler = Autumn.makeAutumnHandler({ catalog, keys, customers: Autumn.makeMemoryStore(), provider: sandbox.port, ...Autumn.sandboxCustomers(sandbox) })
+ * const made = Autumn.makeAutumnHandler({ catalog, keys, customers: Autumn.makeMemoryStore(), provider: sandbox.port, ...Autumn.sandboxCustomers(sandbox) })
  * // body: { customer_id: "cus_1", plan_id: "pro", customer_data: { metadata: { test_payment_method: "pm_card_visa" } } }
  */
 import * as Effect from "effect/Effect"

@@ -3,7 +3,7 @@
  * library's catalog. Rules: docs/autumn-catalog.md.
  *
  * @example
- * import { Autumn } from "attach-planner"
+ * import * as Autumn from "attach-planner/autumn"
  * Autumn.isAutumnCatalog({ list: [] }) // true
  */
 export { autumnCatalogDocument, type CatalogInputDocument, type ImportOptions, importAutumnCatalog, isAutumnCatalog } from "./Products.ts"

@@ -1,11 +1,12 @@
 /**
- * Argument parsing of the command line (SPEC §14): turns `process.argv.slice(2)` into a
+ * Argument parsing of the command line (docs/spec.md §14): turns `process.argv.slice(2)` into a
  * {@link Command}, or a usage error. Pure; no I/O.
  *
  * @example
  * parseArgs(["preview", "doc.json", "--format", "table"])
  * // { _tag: "PreviewFile", file: "doc.json", format: "table", catalog: undefined }
  */
+import { type ArgvSpec, onePositional, parseArgv } from "./internal/argv.ts"
 
 /** How a single preview is printed. */
 export type OutputFormat = "json" | "table"
@@ -13,7 +14,7 @@ export type OutputFormat = "json" | "table"
 /** A parsed command line. */
 export type Command =
   | { readonly _tag: "Help" }
-  | { readonly _tag: "PreviewFile"; readonly file: string; readonly format: OutputFormat; readonly catalog: string | undefined }
+  | { readonly _tag: "PreviewFile"; readonly file: string; readonly format: OutputFormat; readonly catalog: string | undefined; readonly explain?: true }
   | {
       readonly _tag: "PreviewJsonl"
       readonly catalog: string | undefined
@@ -44,11 +45,20 @@ Commands:
                                    Serve Autumn's API (checkout, billing.attach, …) over FILE with the
                                    sandbox provider and in-memory customers; KEY may come from
                                    ATTACH_PLANNER_KEY (see "attach-planner serve --help").
+  timeline FILE --cycles N         The attach's invoice, N later invoices and every event between
+                                   (see "attach-planner timeline --help").
+  attach --state STATE.json advance --to DATE --catalog FILE
+                                   Advance the customer's test clock in the sandbox.
+  what-if --from CATALOG --to CATALOG --at INSTANT < customers.jsonl
+                                   Monthly revenue per customer under two catalogs, and a summary
+                                   (see "attach-planner what-if --help").
   help                             Show this text.
 
 Options:
   --format json|table              Output of a single preview (default json). "table" prints a
                                    readable invoice. Not available with --jsonl.
+  --explain                        With --format table: each line followed by how its amount
+                                   came about (base, fraction, tiers, ledger, rounding, discounts).
   --jobs N|auto                    With --jsonl: plan on N threads (this one and N - 1 worker
                                    threads) once the input has passed 10,000 lines; the output is
                                    the same, in order. auto (default): the number of cores, at
@@ -61,72 +71,60 @@ on standard error, after the lines answered before it), 2 usage error.
 
 const usageError = (message: string): Command => ({ _tag: "UsageError", message })
 
+const PREVIEW_OPTIONS: ArgvSpec = {
+  jsonl: "boolean", explain: "boolean", format: "string", catalog: "string", jobs: "string", "parallel-after": "string", help: "boolean"
+}
+
+const got = (value: string | undefined): string => (value === undefined ? "nothing" : JSON.stringify(value))
+const badFormat = (value: string | undefined): string => `--format expects "json" or "table", got ${got(value)}`
+const badJobs = (value: string | undefined): string => `--jobs expects a number from 1 to 999 or "auto", got ${got(value)}`
+const badParallelAfter = (value: string | undefined): string => `--parallel-after expects a number of lines, got ${got(value)}`
+
+const missingPreviewValue = (option: string): string =>
+  option === "--format" ? badFormat(undefined)
+    : option === "--catalog" ? "--catalog expects a file name"
+    : option === "--jobs" ? badJobs(undefined)
+    : badParallelAfter(undefined)
+
+interface PreviewValues {
+  readonly format: OutputFormat | undefined
+  readonly jobs: number | "auto" | undefined
+  readonly parallelAfter: number | undefined
+  readonly catalog: string | undefined
+}
+
+/** The `--format`, `--jobs` and `--parallel-after` values, checked; a string is the usage error. */
+const previewValues = (values: ReadonlyMap<string, string>): PreviewValues | string => {
+  const format = values.get("--format")
+  if (format !== undefined && format !== "json" && format !== "table") return badFormat(format)
+  const jobsText = values.get("--jobs")
+  const jobs = jobsText === undefined || jobsText === "auto" ? jobsText : /^[1-9][0-9]{0,2}$/.test(jobsText) ? Number(jobsText) : undefined
+  if (jobsText !== undefined && jobs === undefined) return badJobs(jobsText)
+  const after = values.get("--parallel-after")
+  if (after !== undefined && !/^[0-9]{1,9}$/.test(after)) return badParallelAfter(after)
+  return { format, jobs, parallelAfter: after === undefined ? undefined : Number(after), catalog: values.get("--catalog") }
+}
+
 const parsePreview = (args: ReadonlyArray<string>): Command => {
-  let file: string | undefined
-  let format: OutputFormat | undefined
-  let catalog: string | undefined
-  let jsonl = false
-  let jobs: number | "auto" | undefined
-  let parallelAfter: number | undefined
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? ""
-    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1
-    const name = eq >= 0 ? arg.slice(0, eq) : arg
-    const inlineValue = eq >= 0 ? arg.slice(eq + 1) : undefined
-    const takeValue = (): string | undefined => {
-      if (inlineValue !== undefined) return inlineValue
-      const next = args[i + 1]
-      if (next === undefined || (next.startsWith("--") && next.length > 2)) return undefined
-      i++
-      return next
-    }
-    switch (name) {
-      case "--jsonl":
-        if (inlineValue !== undefined) return usageError("--jsonl takes no value")
-        jsonl = true
-        break
-      case "--format": {
-        const value = takeValue()
-        if (value !== "json" && value !== "table") return usageError(`--format expects "json" or "table", got ${value === undefined ? "nothing" : JSON.stringify(value)}`)
-        format = value
-        break
-      }
-      case "--catalog": {
-        const value = takeValue()
-        if (value === undefined || value === "") return usageError("--catalog expects a file name")
-        catalog = value
-        break
-      }
-      case "--jobs": {
-        const value = takeValue()
-        const n = value === undefined || !/^[1-9][0-9]{0,2}$/.test(value) ? undefined : Number(value)
-        if (value !== "auto" && n === undefined) return usageError(`--jobs expects a number from 1 to 999 or "auto", got ${value === undefined ? "nothing" : JSON.stringify(value)}`)
-        jobs = n ?? "auto"
-        break
-      }
-      case "--parallel-after": {
-        const value = takeValue()
-        if (value === undefined || !/^[0-9]{1,9}$/.test(value)) return usageError(`--parallel-after expects a number of lines, got ${value === undefined ? "nothing" : JSON.stringify(value)}`)
-        parallelAfter = Number(value)
-        break
-      }
-      case "--help":
-      case "-h":
-        return { _tag: "Help" }
-      default:
-        if (arg.startsWith("-") && arg !== "-") return usageError(`unknown option ${JSON.stringify(arg)}`)
-        if (file !== undefined) return usageError(`preview takes one FILE, got ${JSON.stringify(file)} and ${JSON.stringify(arg)}`)
-        file = arg
-    }
-  }
-  if (jsonl) {
+  const argv = parseArgv(args, PREVIEW_OPTIONS, missingPreviewValue)
+  if (typeof argv === "string") return usageError(argv)
+  if (argv.flags.has("--help")) return { _tag: "Help" }
+  const one = onePositional("preview", argv.positionals)
+  if (typeof one === "string") return usageError(one)
+  const checked = previewValues(argv.values)
+  if (typeof checked === "string") return usageError(checked)
+  const { format, jobs, parallelAfter, catalog } = checked
+  const file = one.file
+  if (argv.flags.has("--jsonl")) {
     if (file !== undefined) return usageError("preview --jsonl reads standard input; it takes no FILE")
     if (format === "table") return usageError("--format table is not available with --jsonl")
     return { _tag: "PreviewJsonl", catalog, ...(jobs === undefined ? {} : { jobs }), ...(parallelAfter === undefined ? {} : { parallelAfter }) }
   }
   if (jobs !== undefined || parallelAfter !== undefined) return usageError(`${jobs !== undefined ? "--jobs" : "--parallel-after"} is only available with --jsonl`)
   if (file === undefined) return usageError("preview needs a FILE (or --jsonl to read standard input)")
-  return { _tag: "PreviewFile", file, format: format ?? "json", catalog }
+  const explain = argv.flags.has("--explain")
+  if (explain && format !== "table") return usageError("--explain needs --format table (the JSON output always has each line's derivation)")
+  return { _tag: "PreviewFile", file, format: format ?? "json", catalog, ...(explain ? { explain: true as const } : {}) }
 }
 
 /**

@@ -35,6 +35,7 @@ import type { AttachInput } from "../Document.ts"
 import type * as Sandbox from "../Sandbox.ts"
 import { type AttachState, openAttachState } from "./attachState.ts"
 import { readJsonFile, toJson } from "./documents.ts"
+import { onePositional, parseArgv } from "./internal/argv.ts"
 
 /** The usage text of `attach`. @example process.stderr.write(ATTACH_USAGE) */
 export const ATTACH_USAGE = `Usage: attach-planner attach FILE --state PATH [options]
@@ -74,21 +75,12 @@ export interface AttachOptions {
  * @example parseAttachArgs(["doc.json", "--state", "s.json"]) // { file: "doc.json", state: "s.json", format: "json", … }
  */
 export const parseAttachArgs = (args: ReadonlyArray<string>): AttachOptions | string => {
-  const values = new Map<string, string>()
-  let file: string | undefined
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? ""
-    if (!arg.startsWith("--")) {
-      if (file !== undefined) return `attach takes one FILE, got ${JSON.stringify(file)} and ${JSON.stringify(arg)}`
-      file = arg
-      continue
-    }
-    const [name, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined]
-    if (!["--state", "--format", "--payment-method", "--complete-checkout", "--pay-invoice"].includes(name)) return `unknown option ${JSON.stringify(arg)}`
-    const value = inline ?? args[++i]
-    if (value === undefined || value === "") return `${name} expects a value`
-    values.set(name, value)
-  }
+  const argv = parseArgv(args, { state: "string", format: "string", "payment-method": "string", "complete-checkout": "string", "pay-invoice": "string" })
+  if (typeof argv === "string") return argv
+  const one = onePositional("attach", argv.positionals)
+  if (typeof one === "string") return one
+  const { values } = argv
+  const file = one.file
   const format = values.get("--format") ?? "json"
   if (file === undefined) return "attach needs a FILE"
   if (format !== "json" && format !== "table") return `--format expects "json" or "table", got ${JSON.stringify(format)}`
@@ -194,7 +186,10 @@ const executeAndStore = async (
   const preview = planAttach({ ...input, customer })
   if (Result.isFailure(preview)) return fail(errorDocument(preview.failure))
   const outcome = await Effect.runPromise(Effect.result(Effect.provideService(execute(preview.success, customer, sandbox, options), PaymentProvider, sandbox.port)))
-  const saved = await state.commit(Result.isSuccess(outcome) ? outcome.success.customer : customer)
+  const stored = Result.isSuccess(outcome) ? outcome.success.customer : customer
+  // the customer's test clock stands at its last attach (`attach --state … advance` starts there)
+  if (Result.isSuccess(outcome) && outcome.success.applied) await Effect.runPromise(Effect.result(sandbox.port.setTestClock({ customerId: customer.id, at: input.request.at })))
+  const saved = await state.commit(stored)
   if (saved !== undefined) return fail(saved)
   if (Result.isFailure(outcome)) return fail(errorDocument(outcome.failure))
   const p = preview.success

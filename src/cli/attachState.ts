@@ -18,6 +18,7 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import { type Customer, CustomerSchema } from "../Customer.ts"
 import { type ErrorDocument, errorDocument } from "../Errors.ts"
+import type { PaymentPort, TestClockPort } from "../Provider.ts"
 import * as Sandbox from "../Sandbox.ts"
 import { durableSandbox } from "../store/durableSandbox.ts"
 import { lockFile, openStore } from "../store/open.ts"
@@ -34,7 +35,9 @@ const WAIT_MS = 60_000
  */
 export interface AttachState {
   readonly find: (customerId: string) => Promise<Customer | undefined>
-  readonly sandbox: Sandbox.SandboxOps
+  /** The ids of up to `limit` stored customers. */
+  readonly customerIds: (limit: number) => Promise<ReadonlyArray<string>>
+  readonly sandbox: Sandbox.SandboxOps & { readonly port: PaymentPort & TestClockPort }
   readonly commit: (customer: Customer) => Promise<ErrorDocument | undefined>
   readonly close: () => Promise<void>
 }
@@ -101,6 +104,7 @@ const openFile = async (path: string): Promise<AttachState | ErrorDocument> => {
   const sandbox = Sandbox.make(loaded.provider)
   return {
     find: async (id) => loaded.customers[id],
+    customerIds: async (limit) => Object.keys(loaded.customers).slice(0, limit),
     sandbox,
     commit: async (customer) => {
       const state: StateFile = { provider: await Effect.runPromise(sandbox.state), customers: { ...loaded.customers, [customer.id]: customer } }
@@ -121,6 +125,7 @@ const openStoreState = async (location: string): Promise<AttachState | ErrorDocu
   const sandbox = await durableSandbox(store.sandbox)
   return {
     find: (id) => Effect.runPromise(store.customers.get(id)),
+    customerIds: (limit) => Effect.runPromise(store.customers.list({ offset: 0, limit })).then((page) => page.list.map((c) => c.customer.id)),
     sandbox,
     commit: (customer) => Effect.runPromise(Effect.as(store.customers.put(customer), undefined)),
     close: () => Effect.runPromise(store.close)

@@ -2,7 +2,7 @@
  * The document plumbing of the command line: reading files, parsing JSON, and turning one parsed
  * document into a preview or error document. Nothing here throws: every failure — an unreadable
  * file, invalid JSON, a bad document, even an unexpected defect of the engine — becomes an error
- * document `{ error: { _tag, message, … } }` (SPEC §13).
+ * document `{ error: { _tag, message, … } }` (docs/spec.md §13).
  *
  * @example
  * const previewer = catalogPreviewer(catalog)
@@ -85,7 +85,7 @@ export const readJsonFile = async (file: string): Promise<Loaded<unknown>> => {
 }
 
 /**
- * Reads and decodes a catalog file (just the catalog, SPEC §3) once; `json` is the parsed file,
+ * Reads and decodes a catalog file (just the catalog, docs/spec.md §3) once; `json` is the parsed file,
  * which worker threads decode again on their side.
  *
  * @example await loadCatalogSource("examples/catalog.json") // { ok: true, value: { catalog, json } }
@@ -98,7 +98,7 @@ export const loadCatalogSource = async (file: string): Promise<Loaded<{ readonly
 }
 
 /**
- * Reads and decodes a catalog file (just the catalog, SPEC §3) once.
+ * Reads and decodes a catalog file (just the catalog, docs/spec.md §3) once.
  *
  * @example await loadCatalog("examples/catalog.json")
  */

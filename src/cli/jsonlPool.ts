@@ -21,7 +21,7 @@ export type WorkerSource = { readonly hasCatalog: false } | { readonly hasCatalo
 /**
  * The worker's start-up data: the source; lines (joined by `\n`) to answer and throw away before
  * reporting ready, so that its first real batches run optimised code; and a fault to inject
- * (tests only).
+ * (tests only, see {@link startPool}).
  */
 export type WorkerSetup = WorkerSource & { readonly warmUp: string; readonly fault: string | undefined }
 
@@ -71,9 +71,6 @@ export interface WorkerPool {
  */
 export const autoJobs = (): number => Math.min(availableParallelism(), 4)
 
-/** Environment variable that makes every worker throw on its first batch (for tests). */
-export const FAULT_ENV = "ATTACH_PLANNER_JSONL_FAULT"
-
 /**
  * The worker's entry: `jsonlWorker.js` next to this module in `dist/`. When the sources run
  * through tsx (`npm run cli`), `jsonlWorker.ts`, started by a small script that first registers
@@ -116,12 +113,14 @@ interface Pending {
 }
 
 /**
- * Starts `size` workers previewing against `source`.
+ * Starts `size` workers previewing against `source`. `fault: "throw"` makes every worker throw
+ * on its first batch: tests pass it (through `runJsonl`'s `startPool` option) to check that a
+ * failing worker ends the run cleanly; nothing else sets it.
  *
  * @example const pool = startPool(2, { hasCatalog: false }, sampleLines.join("\n"))
  */
-export const startPool = (size: number, source: WorkerSource, warmUp = ""): WorkerPool => {
-  const setup: WorkerSetup = { ...source, warmUp, fault: process.env[FAULT_ENV] }
+export const startPool = (size: number, source: WorkerSource, warmUp = "", fault?: "throw"): WorkerPool => {
+  const setup: WorkerSetup = { ...source, warmUp, fault }
   const pending = new Map<number, Pending>()
   let failure: Error | undefined
   let closing = false

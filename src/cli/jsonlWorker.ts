@@ -12,7 +12,7 @@ import { parentPort, workerData } from "node:worker_threads"
 import * as Result from "effect/Result"
 import { decodeCatalog } from "../Document.ts"
 import { catalogPreviewer, documentPreviewer, type Previewer } from "./documents.ts"
-import { answerBatch } from "./jsonl.ts"
+import { answerBatch } from "./internal/jsonlLines.ts"
 import type { BatchRequest, BatchResponse, WorkerSetup } from "./jsonlPool.ts"
 
 const previewerOf = (source: WorkerSetup): Previewer => {
@@ -24,7 +24,7 @@ const previewerOf = (source: WorkerSetup): Previewer => {
 }
 
 const answer = (previewer: Previewer, setup: WorkerSetup, request: BatchRequest): BatchResponse => {
-  if (setup.fault === "throw") throw new Error("fault injected by ATTACH_PLANNER_JSONL_FAULT")
+  if (setup.fault === "throw") throw new Error("fault injected (a test's startPool)")
   const batch = answerBatch(previewer, request.text, request.first)
   const bytes = Buffer.from(batch.text, "utf8")
   // A small Buffer may live in Node's shared pool: copy it out so that only its bytes move.

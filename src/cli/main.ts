@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The command line (SPEC §14): `preview FILE [--format json|table]`, `preview --jsonl`,
+ * The command line (docs/spec.md §14): `preview FILE [--format json|table]`, `preview --jsonl`,
  * `preview --catalog CATALOG.json --jsonl`, `help`. Exit codes: 0 success, 1 bad input (the
  * error document is on stdout), 2 usage error. `attach FILE --state STATE.json` is in ./attach.ts,
  * `serve --catalog FILE --port N --key KEY` (Autumn's API for local development) in ./serve.ts,
@@ -10,6 +10,7 @@
  * // npm run --silent cli -- preview examples/upgrade.json --format table
  */
 import { type Command, parseArgs, USAGE } from "./args.ts"
+import { runAdvance } from "./advance.ts"
 import { runAttach } from "./attach.ts"
 import { catalogPreviewer, documentPreviewer, isErrorDocument, loadCatalogSource, type Previewer, previewParsed, readJsonFile, toJson } from "./documents.ts"
 import { runJsonl } from "./jsonl.ts"
@@ -18,6 +19,7 @@ import { autoJobs, type WorkerSource } from "./jsonlPool.ts"
 import { runServe, SERVE_USAGE } from "./serve.ts"
 import { formatPreviewTable } from "./table.ts"
 import { runTimeline } from "./timeline.ts"
+import { runWhatIfCli } from "./whatIf.ts"
 
 /** Writes to stdout and resolves once the text is handed to the OS (or the pipe is gone). */
 const print = (text: string): Promise<void> =>
@@ -67,7 +69,7 @@ const run = async (command: Command): Promise<number> => {
         await print(toJson(output, 2) + "\n")
         return 1
       }
-      await print(command.format === "table" ? formatPreviewTable(output) : toJson(output, 2) + "\n")
+      await print(command.format === "table" ? formatPreviewTable(output, { explain: command.explain === true }) : toJson(output, 2) + "\n")
       return 0
     }
   }
@@ -90,9 +92,11 @@ const commands: Readonly<Record<string, (args: ReadonlyArray<string>) => Promise
   attach: (args) => runAttach(args, print),
   serve,
   pricing: (args) => runPricing(args, print),
-  timeline: (args) => runTimeline(args, print)
+  timeline: (args) => runTimeline(args, print),
+  "what-if": (args) => runWhatIfCli(args, print)
 }
-const own = argv[0] !== undefined && Object.hasOwn(commands, argv[0]) ? commands[argv[0]] : undefined
+// `attach --state … advance --to DATE` advances the sandbox's clock instead of attaching.
+const own = argv[0] === "attach" && argv.includes("advance") ? (args: ReadonlyArray<string>) => runAdvance(args, print) : argv[0] !== undefined && Object.hasOwn(commands, argv[0]) ? commands[argv[0]] : undefined
 ;(own === undefined ? run(parseArgs(argv)) : own(argv.slice(1))).then(
   (code) => {
     process.exitCode = code

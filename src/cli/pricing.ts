@@ -16,6 +16,7 @@ import type { PricingTableEntry } from "../pricingTable/entry.ts"
 import type { PricingTable } from "../pricingTable/table.ts"
 import { type ErrorDocument, errorDocument } from "../Errors.ts"
 import { readJsonFile, toJson } from "./documents.ts"
+import { onePositional, parseArgv } from "./internal/argv.ts"
 import { formatInstant, layout } from "./table.ts"
 
 /** The usage text of `pricing`. @example process.stderr.write(PRICING_USAGE) */
@@ -47,21 +48,15 @@ export interface PricingOptions {
  * @example parsePricingArgs([]) // "pricing needs a FILE"
  */
 export const parsePricingArgs = (args: ReadonlyArray<string>): PricingOptions | "help" | string => {
-  let file: string | undefined
-  let format: string | undefined
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? ""
-    if (arg === "--help" || arg === "-h") return "help"
-    if (arg === "--format" || arg.startsWith("--format=")) {
-      const value = arg === "--format" ? args[++i] : arg.slice("--format=".length)
-      if (value !== "json" && value !== "table") return `--format expects "table" or "json", got ${value === undefined ? "nothing" : JSON.stringify(value)}`
-      format = value
-      continue
-    }
-    if (arg.startsWith("-") && arg !== "-") return `unknown option ${JSON.stringify(arg)}`
-    if (file !== undefined) return `pricing takes one FILE, got ${JSON.stringify(file)} and ${JSON.stringify(arg)}`
-    file = arg
-  }
+  const badFormat = (value: string | undefined): string => `--format expects "table" or "json", got ${value === undefined ? "nothing" : JSON.stringify(value)}`
+  const argv = parseArgv(args, { format: "string", help: "boolean" }, () => badFormat(undefined))
+  if (typeof argv === "string") return argv
+  if (argv.flags.has("--help")) return "help"
+  const format = argv.values.get("--format")
+  if (format !== undefined && format !== "json" && format !== "table") return badFormat(format)
+  const one = onePositional("pricing", argv.positionals)
+  if (typeof one === "string") return one
+  const file = one.file
   if (file === undefined) return "pricing needs a FILE"
   return { file, format: format === "json" ? "json" : "table" }
 }

@@ -11,6 +11,7 @@
  */
 import { formatMinor } from "../Money.ts"
 import type { AttachPreview, Line, LinePeriod, NextCycle } from "../Preview.ts"
+import { explainLine } from "./explain.ts"
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] as const
 
@@ -94,10 +95,12 @@ const quantityText = (q: number): string => (Number.isInteger(q) ? q.toLocaleStr
 const LINE_HEADER = ["Kind", "Description", "Period", "Qty", "Amount"] as const
 const LINE_ALIGNS: ReadonlyArray<Align> = ["left", "left", "left", "right", "right"]
 
-const lineRows = (lines: ReadonlyArray<Line>, money: (minor: number) => string): Array<Array<string>> => {
+/** The rows of the lines, and with `explain` the notes to print after a row (by its index). */
+const lineRows = (lines: ReadonlyArray<Line>, money: (minor: number) => string, notes?: Map<number, Array<string>>): Array<Array<string>> => {
   const rows: Array<Array<string>> = []
   for (const line of lines) {
     rows.push([line.kind, line.description, formatPeriod(line.period), quantityText(line.quantity), money(line.amount)])
+    notes?.set(rows.length, explainLine(line))
     for (const d of line.discounts) rows.push(["", `  discount ${d.discountId}`, "", "", money(-d.amount)])
   }
   return rows
@@ -110,10 +113,11 @@ type Totals = ReadonlyArray<readonly [string, number]>
  * The lines and their totals as one block. The totals are right-aligned under the amount column,
  * their labels right-aligned just before it.
  */
-const invoiceBlock = (lines: ReadonlyArray<Line>, totals: Totals, money: (minor: number) => string, indent: string): Array<string> => {
+const invoiceBlock = (lines: ReadonlyArray<Line>, totals: Totals, money: (minor: number) => string, indent: string, explain = false): Array<string> => {
   const summary = totals.map(([label, minor]) => [label, money(minor)] as const)
   if (lines.length === 0) return [`${indent}(no lines)`, ...layout(summary, ["left", "right"], indent)]
-  const rows = [[...LINE_HEADER], ...lineRows(lines, money)]
+  const notes = explain ? new Map<number, Array<string>>() : undefined
+  const rows = [[...LINE_HEADER], ...lineRows(lines, money, notes)]
   const widths = columnWidths(rows)
   const amountColumn = LINE_HEADER.length - 1
   widths[amountColumn] = Math.max(widths[amountColumn] ?? 0, ...summary.map(([, amount]) => amount.length))
@@ -123,12 +127,13 @@ const invoiceBlock = (lines: ReadonlyArray<Line>, totals: Totals, money: (minor:
   const labelWidth = Math.max(width - amountWidth - 2, ...summary.map(([label]) => label.length))
   const rule = indent + "─".repeat(Math.max(width, labelWidth + 2 + amountWidth))
   const totalRows = summary.map(([label, amount]) => `${indent}${label.padStart(labelWidth)}  ${amount.padStart(amountWidth)}`)
-  return [rendered[0] ?? "", rule, ...rendered.slice(1), rule, ...totalRows]
+  const body = rendered.slice(1).flatMap((row, i) => [row, ...(notes?.get(i + 1) ?? []).map((n) => `${indent}        ${n}`)])
+  return [rendered[0] ?? "", rule, ...body, rule, ...totalRows]
 }
 
-const nextCycleBlock = (next: NextCycle, money: (minor: number) => string): Array<string> => {
+const nextCycleBlock = (next: NextCycle, money: (minor: number) => string, explain: boolean): Array<string> => {
   const out = [`Next cycle — starts ${formatInstant(next.startsAt)}`]
-  out.push(...invoiceBlock(next.lines, [["Subtotal", next.subtotal], ["Discounts", -next.discountTotal], ["Total", next.total]], money, "  "))
+  out.push(...invoiceBlock(next.lines, [["Subtotal", next.subtotal], ["Discounts", -next.discountTotal], ["Total", next.total]], money, "  ", explain))
   if (next.usageLines.length > 0) {
     out.push("  Usage billed in arrears:")
     out.push(...layout(next.usageLines.map((u) => [u.featureId, `(${u.planId})`, u.overage === undefined ? "" : `overage so far: ${quantityText(u.overage)}`]), ["left", "left", "left"], "    "))
@@ -139,10 +144,13 @@ const nextCycleBlock = (next: NextCycle, money: (minor: number) => string): Arra
 /**
  * Formats a preview document as a readable invoice: header, changes, lines (kind, description,
  * period, quantity, amount, discounts), totals, trial end, checkout, actions, and the next cycle.
+ * With `explain`, each line is followed by its derivation in words (base, fraction, tiers, ledger,
+ * exact amount and rounding, discounts; minor units).
  *
  * @example formatPreviewTable(preview).includes("Amount due") // true
  */
-export const formatPreviewTable = (preview: AttachPreview): string => {
+export const formatPreviewTable = (preview: AttachPreview, options: { readonly explain?: boolean } = {}): string => {
+  const explain = options.explain === true
   const money = (minor: number): string => formatMinor(minor, preview.currency)
   const out: Array<string> = []
   out.push(...layout([
@@ -166,7 +174,7 @@ export const formatPreviewTable = (preview: AttachPreview): string => {
     ["Total", preview.total],
     ["Credit applied", -preview.creditApplied],
     ["Amount due", preview.amountDue]
-  ], money, "  "))
+  ], money, "  ", explain))
   out.push("")
   const footer: Array<Array<string>> = []
   if (preview.trialEndsAt !== null) footer.push(["Trial ends", formatInstant(preview.trialEndsAt)])
@@ -175,6 +183,6 @@ export const formatPreviewTable = (preview: AttachPreview): string => {
   out.push(...layout(footer, ["left", "left"]))
   out.push("")
   if (preview.nextCycle === null) out.push("Next cycle — none")
-  else out.push(...nextCycleBlock(preview.nextCycle, money))
+  else out.push(...nextCycleBlock(preview.nextCycle, money, explain))
   return out.join("\n") + "\n"
 }

@@ -11,6 +11,7 @@ import { formatMinor } from "../Money.ts"
 import { timelineDocument } from "../timeline/preview.ts"
 import type { Timeline, TimelineEvent, TimelineOptions } from "../timeline/Timeline.ts"
 import { readJsonFile, toJson } from "./documents.ts"
+import { type ArgvSpec, onePositional, parseArgv } from "./internal/argv.ts"
 import { formatInstant } from "./table.ts"
 
 /** The usage text of `timeline`. @example process.stderr.write(TIMELINE_USAGE) */
@@ -37,7 +38,7 @@ export interface TimelineArgs {
   readonly options: TimelineOptions
 }
 
-const OPTIONS = ["--cycles", "--format", "--entity", "--trial-end-without-card"]
+const OPTIONS: ArgvSpec = { cycles: "string", format: "string", entity: "string", "trial-end-without-card": "string" }
 
 /**
  * Parses the arguments after `timeline`; a string is a usage error.
@@ -45,22 +46,12 @@ const OPTIONS = ["--cycles", "--format", "--entity", "--trial-end-without-card"]
  * @example parseTimelineArgs(["doc.json", "--cycles", "3"]) // { file: "doc.json", format: "json", options: { cycles: 3 } }
  */
 export const parseTimelineArgs = (args: ReadonlyArray<string>): TimelineArgs | string => {
-  const values = new Map<string, string>()
-  let file: string | undefined
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? ""
-    if (!arg.startsWith("--")) {
-      if (file !== undefined) return `timeline takes one FILE, got ${JSON.stringify(file)} and ${JSON.stringify(arg)}`
-      file = arg
-      continue
-    }
-    const eq = arg.indexOf("=")
-    const name = eq < 0 ? arg : arg.slice(0, eq)
-    if (!OPTIONS.includes(name)) return `unknown option ${JSON.stringify(arg)}`
-    const value = eq < 0 ? args[++i] : arg.slice(eq + 1)
-    if (value === undefined || value === "") return `${name} expects a value`
-    values.set(name, value)
-  }
+  const argv = parseArgv(args, OPTIONS)
+  if (typeof argv === "string") return argv
+  const one = onePositional("timeline", argv.positionals)
+  if (typeof one === "string") return one
+  const { values } = argv
+  const file = one.file
   if (file === undefined) return "timeline needs a FILE"
   const cyclesText = values.get("--cycles")
   if (cyclesText === undefined) return "timeline needs --cycles N"

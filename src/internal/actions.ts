@@ -1,5 +1,5 @@
 /**
- * The provider actions of a plan (SPEC §11), derived from the customer's state before and after
+ * The provider actions of a plan (docs/spec.md §11), derived from the customer's state before and after
  * the attach: each billing subscription is projected onto what the provider holds (its items, a
  * cancellation at period end, a pending phase), and the actions are the difference, followed by
  * the invoice of the planned lines. Pure; no I/O.
@@ -248,7 +248,7 @@ const subscriptionDrafts = (
 export const requestKey = (request: AttachRequest): string => jsonHash(request)
 
 /**
- * The provider-neutral actions that carry out a preview, in execution order (SPEC §11), each
+ * The provider-neutral actions that carry out a preview, in execution order (docs/spec.md §11), each
  * with a deterministic idempotency key `ap_<request hash>_<index>_<type>`.
  *
  * Order: the checkout (and the wait for it), then the subscription changes that can be undone

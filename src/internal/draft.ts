@@ -1,4 +1,5 @@
 import type { Period } from "../Interval.ts"
+import type { DraftDerivation } from "./derivation.ts"
 import type { LedgerBasis } from "./ledger.ts"
 
 /** Where a line's amount came from, beyond its visible fields: the ledger it feeds or draws on. */
@@ -22,6 +23,7 @@ export interface DraftLine {
   /** For a credit: the start of the billing period it refunds. */
   readonly creditedFrom?: number
   readonly basis?: LineBasis
+  readonly derivation?: DraftDerivation
 }
 
 const ORDER: Record<DraftLine["kind"], number> = { arrears: 0, credit: 1, charge: 2, custom: 3 }

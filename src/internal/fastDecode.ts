@@ -15,10 +15,12 @@
 import * as Schema from "effect/Schema"
 import type { AttachRequest } from "../AttachRequest.ts"
 import type { Customer } from "../Customer.ts"
+import { PRESETS, TimeZoneSchema } from "../ProrationPolicy.ts"
 import {
-  CurrencyCode, Id, Instant, isCurrencyCode, isId, isInstant, isNonNegativeInt, isNonNegativeNumber, isPositiveInt,
-  NonNegativeInt, NonNegativeNumber, PositiveInt
+  CurrencyCode, Id, Instant, isCurrencyCode, isId, isInstant, isNonNegativeInt, isNonNegativeNumber, isPositiveInt, isQuantity,
+  NonNegativeInt, NonNegativeNumber, PositiveInt, Quantity
 } from "./schemaKit.ts"
+import { isTimeZone } from "./zonedDays.ts"
 
 /** The answer of a fast decoder that is not sure: decode with Schema instead. */
 export const NOT_FAST: unique symbol = Symbol("not on the fast path")
@@ -67,6 +69,8 @@ const currency = leaf(CurrencyCode, (u) => typeof u === "string" && isCurrencyCo
 const positiveInt = leaf(PositiveInt, isPositiveInt)
 const nonNegativeInt = leaf(NonNegativeInt, isNonNegativeInt)
 const nonNegativeNumber = leaf(NonNegativeNumber, isNonNegativeNumber)
+const quantity = leaf(Quantity, isQuantity)
+const timeZone = leaf(TimeZoneSchema, (u) => typeof u === "string" && isTimeZone(u))
 // Schema.Number also takes NaN and ±Infinity, which never come from JSON: left to Schema.
 const stringOrFiniteNumber = leaf(Schema.Union([Schema.String, Schema.Number]), (u) => typeof u === "string" || (typeof u === "number" && Number.isFinite(u)))
 
@@ -175,7 +179,7 @@ const never: Decoder = () => NOT_FAST
 /** The customer and request decoders of a {@link Mode}. */
 const decoders = (mode: Mode): { readonly customer: Decoder; readonly request: Decoder } => {
   // Mirrors src/Customer.ts, field for field (test/fastDecode-schema.test.ts holds it to the schemas).
-  const featureQuantity = struct(mode, [["featureId", id], ["quantity", nonNegativeNumber]])
+  const featureQuantity = struct(mode, [["featureId", id], ["quantity", quantity]])
   const usage = struct(mode, [["featureId", id], ["used", nonNegativeNumber]])
   const appliedDiscount = struct(mode, [["discountId", id], ["appliedAt", instant]])
   const ledgerCredit = struct(mode, [["at", instant], ["amount", nonNegativeInt]])
@@ -214,7 +218,8 @@ const decoders = (mode: Mode): { readonly customer: Decoder; readonly request: D
     ["creditBalance", nonNegativeInt, "optional"],
     ["trialsUsed", array(mode, id), "optional"],
     ["subscriptions", array(mode, subscription), "optional"],
-    ["discounts", array(mode, appliedDiscount), "optional"]
+    ["discounts", array(mode, appliedDiscount), "optional"],
+    ["timeZone", timeZone, "optional"]
   ])
 
   // Mirrors src/AttachRequest.ts (and FreeTrialSchema of src/Catalog.ts).
@@ -254,7 +259,9 @@ const decoders = (mode: Mode): { readonly customer: Decoder; readonly request: D
     ["customLineItems", array(mode, struct(mode, [["amount", stringOrFiniteNumber], ["description", anyString]])), "optional"],
     ["successUrl", anyString, "optional"],
     // A record of unknown values: rare, and Schema's copy rules for odd keys are not worth mirroring.
-    ["checkoutSessionParams", never, "optional"]
+    ["checkoutSessionParams", never, "optional"],
+    // A preset name; the object form is left to Schema.
+    ["prorationPolicy", literals(PRESETS), "optional"]
   ])
   return { customer, request }
 }

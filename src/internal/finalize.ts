@@ -1,5 +1,6 @@
+import type { Catalog } from "../Catalog.ts"
 import type { Line } from "../Preview.ts"
-
+import { finalDerivation } from "./derivation.ts"
 import { type DraftLine, lineTotal } from "./draft.ts"
 import { iso } from "./instants.ts"
 
@@ -7,7 +8,7 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 const safe = (n: bigint): boolean => n <= MAX_SAFE && n >= -MAX_SAFE
 
 /** Turns draft lines into document lines; undefined when an amount exceeds a safe integer. */
-export const finalizeLines = (lines: ReadonlyArray<DraftLine>, _currency: string): Array<Line> | undefined => {
+export const finalizeLines = (lines: ReadonlyArray<DraftLine>, _currency: string, catalog?: Catalog): Array<Line> | undefined => {
   const out: Array<Line> = []
   for (const l of lines) {
     const total = lineTotal(l)
@@ -21,7 +22,8 @@ export const finalizeLines = (lines: ReadonlyArray<DraftLine>, _currency: string
       period: l.period === null ? null : { start: iso(l.period.start), end: iso(l.period.end) },
       amount: Number(l.amount),
       discounts: l.discounts.length === 0 ? [] : l.discounts.map((d) => ({ discountId: d.discountId, amount: Number(d.amount) })),
-      total: Number(total)
+      total: Number(total),
+      derivation: finalDerivation(l.derivation, l.amount, l.discounts, catalog)
     })
   }
   return out

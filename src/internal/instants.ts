@@ -59,6 +59,32 @@ const THREE = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, "0"))
 const FIRST = -62_167_219_200_000
 const LAST = 253_402_300_799_999
 
+/**
+ * An instant a computation reached past the end of year 9999 (or no instant at all): documents
+ * cannot hold it. Thrown by {@link iso} within {@link documentInstants} (the planner), which
+ * returns it as a tagged error; elsewhere `iso` prints what `toISOString` prints.
+ */
+export class InstantOutOfRange extends RangeError {
+  constructor(readonly t: number) {
+    super(`a computed instant falls after 9999-12-31T23:59:59.999Z (${Number.isFinite(t) ? `${Math.round(t)} ms after 1970` : String(t)}); documents hold years 1970–9999`)
+  }
+}
+
+let strict = 0
+
+/**
+ * Runs `f` with instants held to the document's years: an {@link iso} past 9999 throws
+ * {@link InstantOutOfRange} instead of printing `+010000-…`.
+ */
+export const documentInstants = <A>(f: () => A): A => {
+  strict++
+  try {
+    return f()
+  } finally {
+    strict--
+  }
+}
+
 const format = (t: number): string => {
   if (!Number.isInteger(t) || t < FIRST || t > LAST) return new Date(t).toISOString()
   const days = Math.floor(t / DAY_MS)
@@ -79,6 +105,8 @@ const printed: Array<string> = new Array<string>(SLOTS).fill("")
 
 /** The document form of an instant: UTC, millisecond precision (`toISOString`). */
 export const iso = (t: number): string => {
+  // Before the cache: an out-of-range instant printed outside the planner may be cached.
+  if (strict > 0 && !(t <= LAST)) throw new InstantOutOfRange(t)
   const slot = (Math.floor(t / 1000) ^ Math.floor(t / 86_400_000)) & (SLOTS - 1)
   if (printedAt[slot] === t) return printed[slot] as string
   const s = format(t)

@@ -4,18 +4,35 @@ import type { Period } from "../Interval.ts"
 import { periodAt } from "../Interval.ts"
 import * as Money from "../Money.ts"
 import { type PlanPrice, amountIn, billableUnits, billingKind, packsFor, planPrices, recurringInterval, tierPrice } from "../Pricing.ts"
-import { chargeForRemainingTime, remainingFraction } from "../Proration.ts"
+import { type FractionLeft, type ProrationPolicy, fractionLeft, resolvePolicy, zoneOf } from "../ProrationPolicy.ts"
 import * as Rational from "../Rational.ts"
 import { describeArrears, describeBaseCharge, describeCredit, describeItemCharge } from "./describe.ts"
 import type { DraftLine } from "./draft.ts"
 import { ms } from "./instants.ts"
-import { type LedgerBasis, allowedCredit, ledgerBasis } from "./ledger.ts"
+import { type DraftDerivation, tierParts } from "./derivation.ts"
+import { type LedgerBasis, type Remaining, allowedCredit, ledgerBasis } from "./ledger.ts"
 
 /** Pricing context of one attach. */
 export interface PriceContext {
   readonly catalog: Catalog
   readonly currency: string
+  /** The request's proration policy, over every plan's and the catalog's. */
+  readonly policy?: ProrationPolicy | undefined
+  /** The customer's time zone, for policies that count days in it. */
+  readonly timeZone?: string | undefined
 }
+
+/** The proration policy of a plan's prices: the request's, the plan's, the catalog's, else `exact`. @example policyFor(ctx, plan).name // "exact" */
+export const policyFor = (ctx: PriceContext, plan: Plan): ProrationPolicy => resolvePolicy(ctx.policy, plan.prorationPolicy, ctx.catalog.prorationPolicy)
+
+/** The part of `period` left after `t` under the policy of `plan`. @example leftOf(ctx, plan, { start: 0, end: 4 }, 1).share // 3/4 */
+export const leftOf = (ctx: PriceContext, plan: Plan, period: Period, t: number): FractionLeft => {
+  const policy = policyFor(ctx, plan)
+  return fractionLeft(policy, zoneOf(policy, ctx.timeZone), period, t)
+}
+
+/** The share of a span left after `t`, as the policy of `plan` counts it (for the ledger). @example remainingOf(ctx, plan)(0, 4, 1) // 3/4 */
+export const remainingOf = (ctx: PriceContext, plan: Plan): Remaining => (from, to, t) => leftOf(ctx, plan, { start: from, end: to }, t).share
 
 export const quantityOf = (sub: Pick<Subscription, "featureQuantities">, featureId: string): number | undefined =>
   sub.featureQuantities?.find((q) => q.featureId === featureId)?.quantity
@@ -46,8 +63,28 @@ const NO_DISCOUNTS: DraftLine["discounts"] = []
 
 /** A draft line without discounts, built in one literal (no spread). */
 const draft = (
-  kind: DraftLine["kind"], planId: string, featureId: string | null, description: string, quantity: number, period: Period | null, amount: bigint
-): DraftLine => ({ kind, planId, featureId, description, quantity, period, amount, discounts: NO_DISCOUNTS })
+  kind: DraftLine["kind"], planId: string, featureId: string | null, description: string, quantity: number, period: Period | null, amount: bigint,
+  derivation: DraftDerivation
+): DraftLine => ({ kind, planId, featureId, description, quantity, period, amount, discounts: NO_DISCOUNTS, derivation })
+
+/**
+ * The derivation of a line of one price: its full-period amount `base` (minor units, signed),
+ * prorated by `left` when given, and the tiers of a tiered item price.
+ *
+ * @example priceDerivation(p, 1, Rational.fromInt(5000), exact, left, ctx).policy // "exact"
+ */
+export const priceDerivation = (
+  p: PlanPrice, units: number, base: Rational.Rational, exact: Rational.Rational, left: FractionLeft | undefined, ctx: PriceContext
+): DraftDerivation => {
+  const tiers = p.kind === "item" ? tierParts(p.price, units, Money.minorPerMajor(ctx.currency)) : undefined
+  const out: { -readonly [K in keyof DraftDerivation]: DraftDerivation[K] } = { base, exact }
+  if (left !== undefined) {
+    out.fraction = left
+    out.policy = policyFor(ctx, p.plan).name
+  }
+  if (tiers !== undefined) out.tiers = tiers
+  return out
+}
 
 /** The in-advance charge of one price of an incoming plan from `at` to its period end. */
 export const chargeLine = (
@@ -56,8 +93,10 @@ export const chargeLine = (
   const interval = recurringInterval(p.price.interval)
   const price = fullPrice(p, units, ctx)
   const period: Period | null = interval === undefined ? null : periodAt(anchor, interval, at)
-  const exact = period === null || fullPeriod ? price : chargeForRemainingTime(price, period, at)
-  const amount = Money.toMinor(exact, ctx.currency)
+  const left = period === null || fullPeriod ? undefined : leftOf(ctx, p.plan, period, at)
+  const base = Rational.mul(price, Money.minorPerMajor(ctx.currency))
+  const exact = left === undefined ? base : Rational.mul(base, left.share)
+  const amount = Rational.roundHalfAwayFromZero(exact)
   if (amount === 0n) return undefined
   const shown = period === null ? null : { start: Math.max(period.start, at), end: period.end }
   const quantity = packedUnits(p, units)
@@ -68,7 +107,8 @@ export const chargeLine = (
     p.kind === "base" ? describeBaseCharge(p.plan, shown) : describeItemCharge(p.plan, p.item.feature, quantity, shown),
     quantity,
     shown,
-    amount
+    amount,
+    priceDerivation(p, units, base, exact, left, ctx)
   )
 }
 
@@ -93,11 +133,15 @@ export const incomingCharges = (
  * (`ratio` of it for a partial decrease), nor than what remains uncredited.
  */
 export const creditAmount = (
-  sub: Subscription, featureId: string | null, list: Rational.Rational, at: number, ratio: Rational.Rational = Rational.one
+  sub: Subscription, featureId: string | null, list: Rational.Rational, at: number, remaining: Remaining, ratio: Rational.Rational = Rational.one
 ): { readonly exact: Rational.Rational; readonly ledger: LedgerBasis | undefined } => {
-  const ledger = ledgerBasis(sub, featureId, at, remainingShare)
+  const ledger = ledgerBasis(sub, featureId, at, remaining)
   return { exact: ledger === undefined ? list : allowedCredit(list, ledger, ratio), ledger }
 }
+
+/** A credit's derivation with the ledger entries it drew on, when it drew on any. @example creditDerivation(d, undefined, Rational.one) === d // true */
+export const creditDerivation = (d: DraftDerivation, ledger: LedgerBasis | undefined, ratio: Rational.Rational): DraftDerivation =>
+  ledger === undefined ? d : { ...d, ledger: { basis: ledger, ratio } }
 
 /** The instant the period starting at `start` was billed: its start, or the subscription's start when later. */
 export const billedAtOf = (sub: Subscription, start: number): number => Math.max(start, ms(sub.startedAt))
@@ -108,14 +152,16 @@ export const outgoingCredits = (sub: Subscription, plan: Plan, at: number, ctx: 
   const quantities = quantitiesOf(sub)
   const held = heldOf(sub)
   const out: Array<DraftLine> = []
+  const remaining = remainingOf(ctx, plan)
   for (const p of planPrices(plan)) {
     const interval = recurringInterval(p.price.interval)
     if (interval === undefined || billingKind(p) === "arrears") continue
     const units = billedUnits(p, quantities, held)
     const period = periodAt(anchor, interval, at)
     const featureId = p.kind === "base" ? null : p.item.featureId
-    const list = Rational.mul(Rational.mul(fullPrice(p, units, ctx), Money.minorPerMajor(ctx.currency)), remainingFraction(period, at))
-    const { exact, ledger } = creditAmount(sub, featureId, list, at)
+    const base = Rational.mul(fullPrice(p, units, ctx), Money.minorPerMajor(ctx.currency))
+    const left = leftOf(ctx, plan, period, at)
+    const { exact, ledger } = creditAmount(sub, featureId, Rational.mul(base, left.share), at, remaining)
     const amount = -Rational.roundHalfAwayFromZero(exact)
     if (amount === 0n) continue
     const shown = { start: at, end: period.end }
@@ -129,30 +175,38 @@ export const outgoingCredits = (sub: Subscription, plan: Plan, at: number, ctx: 
       period: shown,
       amount,
       discounts: NO_DISCOUNTS,
-      creditedFrom: billedAtOf(sub, period.start)
+      creditedFrom: billedAtOf(sub, period.start),
+      derivation: creditDerivation(priceDerivation(p, units, Rational.negate(base), Rational.negate(exact), left, ctx), ledger, Rational.one)
     }
     out.push(ledger === undefined ? line : { ...line, basis: { ledger } })
   }
   return out
 }
 
-/** What share of `[from, to)` is left after `t` (by the millisecond). */
-export const remainingShare = (from: number, to: number, t: number): Rational.Rational => remainingFraction({ start: from, end: to }, t)
-
-/** Consumable usage above the allowance on an outgoing subscription, billed now at its price. */
-export const outgoingArrears = (sub: Subscription, plan: Plan, at: number, ctx: PriceContext): Array<DraftLine> => {
+/**
+ * Consumable usage above the allowance on an outgoing subscription, billed now at its price; or,
+ * with `endingAt`, the usage the state records so far for the period that ends then (the next
+ * cycle's arrears, labelled as usage to date: it may still grow).
+ */
+export const outgoingArrears = (sub: Subscription, plan: Plan, at: number, ctx: PriceContext, endingAt?: number): Array<DraftLine> => {
   const anchor = ms(sub.billingAnchor)
   const out: Array<DraftLine> = []
   for (const p of planPrices(plan)) {
     if (p.kind !== "item" || billingKind(p) !== "arrears") continue
     const interval = recurringInterval(p.price.interval)
     if (interval === undefined) continue
-    const overage = billableUnits(usedOf(sub, p.item.featureId), p.item.included)
-    const amount = Money.toMinor(tierPrice(p.price, overage, ctx.currency, ctx.catalog), ctx.currency)
-    if (amount === 0n) continue
     const period = periodAt(anchor, interval, at)
+    if (endingAt !== undefined && period.end !== endingAt) continue
+    const overage = billableUnits(usedOf(sub, p.item.featureId), p.item.included)
+    const exact = Rational.mul(tierPrice(p.price, overage, ctx.currency, ctx.catalog), Money.minorPerMajor(ctx.currency))
+    const amount = Rational.roundHalfAwayFromZero(exact)
+    if (amount === 0n) continue
     const unitPrice = p.price.amount !== undefined && p.price.billingUnits === 1 ? amountIn(p.price.amount, ctx.currency, ctx.catalog) : undefined
-    out.push(draft("arrears", plan.id, p.item.featureId, describeArrears(p.item.feature, overage, unitPrice, ctx.currency), overage, { start: period.start, end: at }, amount))
+    const description = describeArrears(p.item.feature, overage, unitPrice, ctx.currency)
+    const derivation = priceDerivation(p, overage, exact, exact, undefined, ctx)
+    out.push(endingAt === undefined
+      ? draft("arrears", plan.id, p.item.featureId, description, overage, { start: period.start, end: at }, amount, derivation)
+      : draft("arrears", plan.id, p.item.featureId, `${description} (usage to date)`, overage, { start: period.start, end: endingAt }, amount, { ...derivation, usageToDate: true }))
   }
   return out
 }

@@ -5,8 +5,8 @@ import type { NextCycle, UsageLine } from "../Preview.ts"
 import { billableUnits, billingKind, planPrices, recurringInterval } from "../Pricing.ts"
 import type { DraftLine } from "./draft.ts"
 import { finalizeLines, sumLines } from "./finalize.ts"
-import { type PriceContext, billedUnits, chargeLine, heldOf, quantitiesOf, usedOf } from "./lines.ts"
-import { type Entry, billingKey } from "./working.ts"
+import { type PriceContext, billedUnits, chargeLine, heldOf, outgoingArrears, quantitiesOf, usedOf } from "./lines.ts"
+import { type Entry, billingKey, isTrialingAt } from "./working.ts"
 import { iso, ms } from "./instants.ts"
 
 const NONE: ReadonlyMap<string, number> = new Map()
@@ -37,7 +37,7 @@ const activeAt = (e: Entry, t: number): boolean => {
 }
 
 /**
- * The next invoice (SPEC §9) of the billing subscription `key` after the attach: in-advance
+ * The next invoice (docs/spec.md §9) of the billing subscription `key` after the attach: in-advance
  * prices of the plans active then whose period starts exactly then, at full period; consumable
  * items as usage lines; discounts still active then. Undefined when nothing is billed any more.
  */
@@ -56,6 +56,12 @@ export const nextCycleOf = (
   if (startsAt === undefined) return undefined
   const lines: Array<DraftLine> = []
   const usageLines: Array<UsageLine> = []
+  // The ending period's arrears of the usage the state records (the subscription may end then).
+  for (const e of members) {
+    if (e.plan !== undefined && (e.sub.status === "active" || e.sub.status === "past_due") && !isTrialingAt(e.sub, ctx.at)) {
+      lines.push(...outgoingArrears(e.sub, e.plan, ctx.at, ctx, startsAt))
+    }
+  }
   for (const e of members) {
     if (e.plan === undefined || !activeAt(e, startsAt)) continue
     const anchor = ms(e.sub.billingAnchor)
@@ -86,7 +92,7 @@ export const nextCycleOf = (
   const totals = sumLines(discounted)
   return {
     startsAt: iso(startsAt),
-    lines: finalizeLines(discounted, ctx.currency) ?? [],
+    lines: finalizeLines(discounted, ctx.currency, ctx.catalog) ?? [],
     subtotal: Number(totals.subtotal),
     discountTotal: Number(totals.discountTotal),
     total: Number(totals.total),

@@ -2,6 +2,7 @@ import type * as C from "../Catalog.ts"
 import type { DecodeIssue } from "../Errors.ts"
 import type { Interval, IntervalUnit } from "../Interval.ts"
 import * as Money from "../Money.ts"
+import { policyOf } from "../ProrationPolicy.ts"
 import * as Rational from "../Rational.ts"
 import { parseDecimal } from "./schemaKit.ts"
 
@@ -21,7 +22,7 @@ const currencyMap = (currencies: Readonly<Record<string, string | number>> | und
   return map
 }
 
-/** Turns a structurally valid catalog into the model, collecting every cross-field violation of SPEC §3. */
+/** Turns a structurally valid catalog into the model, collecting every cross-field violation of docs/spec.md §3. */
 export const normalizeCatalog = (raw: Raw, base: string, issues: Array<DecodeIssue>): C.Catalog => {
   const features = raw.features.map((f): C.Feature => ({
     id: f.id,
@@ -81,7 +82,7 @@ export const normalizeCatalog = (raw: Raw, base: string, issues: Array<DecodeIss
     }
   })
 
-  return {
+  const catalog: C.Catalog = {
     defaultCurrency: Money.normalizeCurrency(raw.defaultCurrency),
     features,
     plans,
@@ -90,6 +91,7 @@ export const normalizeCatalog = (raw: Raw, base: string, issues: Array<DecodeIss
     discountsById,
     discountsByCode
   }
+  return raw.prorationPolicy === undefined ? catalog : { ...catalog, prorationPolicy: policyOf(raw.prorationPolicy) }
 }
 
 const normalizePlan = (p: RawPlan, path: string, featureById: ReadonlyMap<string, C.Feature>, issues: Array<DecodeIssue>): C.Plan => {
@@ -106,7 +108,7 @@ const normalizePlan = (p: RawPlan, path: string, featureById: ReadonlyMap<string
     seen.add(item.featureId)
     items.push(normalizeItem(item, itemPath, feature, issues))
   }
-  return {
+  const plan: C.Plan = {
     id: p.id,
     name: p.name ?? p.id,
     group: p.group ?? "",
@@ -125,6 +127,7 @@ const normalizePlan = (p: RawPlan, path: string, featureById: ReadonlyMap<string
       cardRequired: p.freeTrial.cardRequired !== false
     }
   }
+  return p.prorationPolicy === undefined ? plan : { ...plan, prorationPolicy: policyOf(p.prorationPolicy) }
 }
 
 const normalizeItem = (item: RawItem, path: string, feature: C.Feature, issues: Array<DecodeIssue>): C.PlanItem => {

@@ -1,17 +1,19 @@
 import { periodAt } from "../Interval.ts"
 import * as Money from "../Money.ts"
 import { billableUnits, billingKind, planPrices, recurringInterval } from "../Pricing.ts"
-import { remainingFraction } from "../Proration.ts"
 import * as Rational from "../Rational.ts"
 import type { Held } from "../Scenario.ts"
 import { describeItemCharge, periodText, unitsText } from "./describe.ts"
+import type { DraftDerivation } from "./derivation.ts"
 import type { DraftLine } from "./draft.ts"
 import type { LedgerBasis } from "./ledger.ts"
-import { type PriceContext, billedAtOf, creditAmount, fullPrice, packedUnits, quantitiesOf } from "./lines.ts"
+import { type PriceContext, billedAtOf, creditAmount, creditDerivation, priceDerivation, fullPrice, leftOf, packedUnits, quantitiesOf, remainingOf } from "./lines.ts"
 import { ms } from "./instants.ts"
 
+const withoutTiers = ({ tiers: _tiers, ...rest }: DraftDerivation): DraftDerivation => rest
+
 /**
- * Lines for a change of prepaid quantities on the current plan (SPEC §8.6): the difference of the
+ * Lines for a change of prepaid quantities on the current plan (docs/spec.md §8.6): the difference of the
  * full-period prices, prorated, charged in full, or deferred to the next cycle per the item's
  * proration settings.
  */
@@ -35,14 +37,16 @@ export const quantityChangeLines = (
     if (behaviour === "next_cycle" || behaviour === "none") continue
     const interval = recurringInterval(p.price.interval)
     const period = interval === undefined ? null : periodAt(anchor, interval, ctx.at)
-    const share = period === null || behaviour === "charge_full" ? Rational.one : remainingFraction(period, ctx.at)
+    const left = period === null || behaviour === "charge_full" ? undefined : leftOf(ctx, current.plan, period, ctx.at)
     const minor = Money.minorPerMajor(ctx.currency)
-    let exact = Rational.mul(Rational.mul(delta, minor), share)
+    const base = Rational.mul(delta, minor)
+    let exact = left === undefined ? base : Rational.mul(base, left.share)
+    let ratio = Rational.one
     let ledger: LedgerBasis | undefined
     if (!increase && period !== null) {
       const full = fullPrice(p, oldUnits, ctx)
-      const ratio = full.n === 0n ? Rational.zero : Rational.div(Rational.negate(delta), full)
-      const credit = creditAmount(current.sub, p.item.featureId, Rational.negate(exact), ctx.at, ratio)
+      ratio = full.n === 0n ? Rational.zero : Rational.div(Rational.negate(delta), full)
+      const credit = creditAmount(current.sub, p.item.featureId, Rational.negate(exact), ctx.at, remainingOf(ctx, current.plan), ratio)
       exact = Rational.negate(credit.exact)
       ledger = credit.ledger
     }
@@ -60,7 +64,9 @@ export const quantityChangeLines = (
       quantity: Math.abs(packedUnits(p, newUnits) - packedUnits(p, oldUnits)),
       period: shown,
       amount,
-      discounts: []
+      discounts: [],
+      // base is the difference of two full-period prices: no one tier breakdown explains it.
+      derivation: creditDerivation(withoutTiers(priceDerivation(p, newUnits, base, exact, left, ctx)), ledger, ratio)
     }
     if (amount > 0n) lines.push({ ...line, basis: { subscriptionId: current.sub.id } })
     else if (period !== null) lines.push({ ...line, creditedFrom: billedAtOf(current.sub, period.start), ...(ledger === undefined ? {} : { basis: { ledger } }) })

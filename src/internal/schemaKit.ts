@@ -44,21 +44,30 @@ const isRealDateTime = (s: string): boolean => {
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23
 }
 
-// A document often repeats an instant (a subscription's billingAnchor and startedAt).
-let lastInstant = ""
+/** Instants of the years 1970–9999, the range every computed instant must also stay in. */
+const inDocumentYears = (t: number): boolean => t >= 0 && t <= 253_402_300_799_999
 
-/** Whether a string is an ISO-8601 instant with real calendar fields (the check of {@link Instant}). */
+// A document often repeats an instant (a subscription's billingAnchor and startedAt). Starts
+// unset: an empty string is no instant, even before the first one is seen.
+let lastInstant: string | undefined
+
+const isInstantForm = (s: string): boolean => ISO_INSTANT.test(s) && isRealDateTime(s) && !Number.isNaN(Date.parse(s))
+
+/** Whether a string is an ISO-8601 instant with real calendar fields, of the years 1970–9999 (the checks of {@link Instant}). */
 export const isInstant = (s: string): boolean => {
   if (s === lastInstant) return true
-  const ok = ISO_INSTANT.test(s) && isRealDateTime(s) && !Number.isNaN(Date.parse(s))
+  const ok = isInstantForm(s) && inDocumentYears(Date.parse(s))
   if (ok) lastInstant = s
   return ok
 }
 
-/** An ISO-8601 instant string. */
+/** An ISO-8601 instant string of the years 1970–9999 (a malformed one is reported by the first check only). */
 export const Instant = Schema.String.check(
-  Schema.makeFilter(isInstant, {
+  Schema.makeFilter(isInstantForm, {
     expected: "an ISO-8601 instant such as 2025-01-16T00:00:00Z"
+  }),
+  Schema.makeFilter((s: string) => !isInstantForm(s) || inDocumentYears(Date.parse(s)), {
+    expected: "an instant of the years 1970–9999"
   })
 )
 
@@ -72,6 +81,8 @@ export const isPositiveInt = (u: unknown): u is number => typeof u === "number" 
 export const isNonNegativeInt = (u: unknown): u is number => typeof u === "number" && Number.isSafeInteger(u) && u >= 0
 /** Whether a value is a finite number from 0 to 1e15 (the check of {@link NonNegativeNumber}). */
 export const isNonNegativeNumber = (u: unknown): u is number => typeof u === "number" && Number.isFinite(u) && u >= 0 && u <= 1e15
+/** Whether a value is a whole quantity from 0 to 1e15 (the check of {@link Quantity}). */
+export const isQuantity = (u: unknown): u is number => typeof u === "number" && Number.isInteger(u) && u >= 0 && u <= 1e15
 /** Whether a value is a non-empty id of at most 512 characters (the check of {@link Id}). */
 export const isId = (u: unknown): u is string => typeof u === "string" && u.length > 0 && u.length <= 512
 /** Whether a string is a 3-letter currency code (the check of {@link CurrencyCode}). */
@@ -83,6 +94,8 @@ export const PositiveInt = Schema.Int.check(Schema.makeFilter((n: number) => n >
 export const NonNegativeInt = Schema.Int.check(Schema.makeFilter((n: number) => n >= 0 && n <= Number.MAX_SAFE_INTEGER, { expected: "a safe integer ≥ 0" }))
 /** A finite number ≥ 0. */
 export const NonNegativeNumber = Schema.Finite.check(Schema.makeFilter((n: number) => n >= 0 && n <= 1e15, { expected: "a number ≥ 0 (at most 1e15)" }))
+/** A whole quantity of a feature (seats are not fractional), 0 to 1e15. */
+export const Quantity = Schema.Int.check(Schema.makeFilter((n: number) => n >= 0 && n <= 1e15, { expected: "a whole number ≥ 0 (at most 1e15)" }))
 /** A non-empty identifier. */
 export const Id = Schema.String.check(Schema.makeFilter(isId, { expected: "a non-empty id (at most 512 characters)" }))
 

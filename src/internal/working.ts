@@ -79,11 +79,27 @@ const stampOf = (at: number): string => {
   return text.replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")
 }
 
-/** A deterministic subscription id for a plan attached at an instant, not `isTaken`. */
-export const newSubscriptionId = (planId: string, at: number, isTaken: (id: string) => boolean): string => {
+/**
+ * The subscription ids of a working state: those taken, and per id base the suffix last given
+ * (ids are only ever added, so the first free suffix never goes down: probing starts there, and
+ * attaching N copies of a plan costs N steps, not N²).
+ */
+export interface SubscriptionIds {
+  readonly taken: Set<string>
+  readonly lastSuffix: Map<string, number>
+}
+
+/** The ids of subscriptions already in a state. */
+export const subscriptionIds = (ids: Iterable<string>): SubscriptionIds => ({ taken: new Set(ids), lastSuffix: new Map() })
+
+/** A deterministic subscription id for a plan attached at an instant — `sub_<plan>_<stamp>`, then `_2`, `_3`, … — now taken. */
+export const newSubscriptionId = (planId: string, at: number, ids: SubscriptionIds): string => {
   const base = `sub_${planId}_${stampOf(at)}`
-  let id = base
-  for (let i = 2; isTaken(id); i++) id = `${base}_${i}`
+  let i = ids.lastSuffix.get(base) ?? 1
+  let id = i === 1 ? base : `${base}_${i}`
+  while (ids.taken.has(id)) id = `${base}_${++i}`
+  ids.lastSuffix.set(base, i)
+  ids.taken.add(id)
   return id
 }
 

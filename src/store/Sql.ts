@@ -59,20 +59,23 @@ export const openPglite = async (dir: string | undefined): Promise<SqlDatabase> 
 
 const LOCK_NOT_AVAILABLE = "55P03"
 
+/** How long a lock waits for a connection of the lock pool. */
+const CONNECTION_WAIT_MS = 60_000
+
 const isLockTimeout = (cause: unknown): boolean =>
   typeof cause === "object" && cause !== null && (cause as { readonly code?: unknown }).code === LOCK_NOT_AVAILABLE
 
 /**
  * Connects to a PostgreSQL server. Queries share a pool of `poolSize` connections; locks are held
  * on connections of their own (`lockPoolSize`), so a task holding a lock never waits for one of
- * its own queries' connections. A connection that cannot be had within the wait counts as a lock
+ * its own queries' connections. A connection that cannot be had within a minute counts as a lock
  * not obtained.
  *
  * @example const sql = await openPostgres(process.env.DATABASE_URL ?? "")
  */
 export const openPostgres = async (url: string, options: { readonly poolSize?: number; readonly lockPoolSize?: number } = {}): Promise<SqlDatabase> => {
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 8 })
-  const locks = new pg.Pool({ connectionString: url, max: options.lockPoolSize ?? 16 })
+  const locks = new pg.Pool({ connectionString: url, max: options.lockPoolSize ?? 32 })
   // An idle connection the server dropped is replaced on the next checkout; the error is not fatal.
   pool.on("error", () => {})
   locks.on("error", () => {})
@@ -102,14 +105,15 @@ export const openPostgres = async (url: string, options: { readonly poolSize?: n
       }
     },
     exclusive: async (space, key, waitMs, task) => {
-      const started = Date.now()
+      // Waiting for a free lock connection is the server's capacity, not the customer's
+      // contention: it has a deadline of its own, and the lock's wait starts once connected.
       const connecting = locks.connect()
-      const client = await Promise.race([connecting, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), waitMs).unref())])
+      const client = await Promise.race([connecting, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), CONNECTION_WAIT_MS).unref())])
       if (client === undefined) {
         connecting.then((late) => late.release(), () => {})
         return { held: false }
       }
-      const left = Math.max(1, waitMs - (Date.now() - started))
+      const left = Math.max(1, waitMs)
       let broken = false
       try {
         await client.query(`SET lock_timeout = ${Math.ceil(left)}`)

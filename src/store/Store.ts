@@ -6,7 +6,7 @@
  * directory and a PostgreSQL server (`sqlStore`), opened from one location string by `openStore`.
  *
  * @example
- * import { Store } from "attach-planner"
+ * import * as Store from "attach-planner/store"
  * const store = await Store.openStore("memory")
  * const customer = await Effect.runPromise(store.customers.get("cus_1"))
  */

@@ -9,13 +9,13 @@
  *
  * @example
  * const sandbox = await durableSandbox(store.sandbox)
- * const handler = Autumn.makeAutumnHandler({ catalog, keys, customers: store.customers, provider: sandbox.port })
+ * const handler = Autumn.makeAutumnHandler({ catalog, keys, customers: store.customers, provider: sandbox.port }) // Result<AutumnHandler, DecodeError>
  */
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
-import type { Catalog } from "../Catalog.ts"
+import { decodeCatalog, encodeCatalog } from "../Document.ts"
 import type { Customer } from "../Customer.ts"
-import type { PaymentPort } from "../Provider.ts"
+import { isReadOperation, makePort, type PaymentPort, type TestClockPort } from "../Provider.ts"
 import * as Sandbox from "../Sandbox.ts"
 import { makeBoundedLock } from "./locks.ts"
 import type { CatchUp, SandboxLog } from "./Store.ts"
@@ -29,7 +29,11 @@ type AnyOp = (...args: ReadonlyArray<unknown>) => Effect.Effect<unknown, unknown
 /** The operation a log entry names, on a sandbox (port operations and the sandbox's own). */
 const invoke = (sandbox: Sandbox.SandboxOps, call: Call): Effect.Effect<unknown, unknown> => {
   const own: Record<string, AnyOp> = {
-    seedCustomer: (c, catalog) => sandbox.seedCustomer(c as Customer, catalog as Catalog),
+    // The catalog is logged in its JSON form (a decoded one holds bigint rationals).
+    seedCustomer: (c, catalog) => {
+      const decoded = decodeCatalog(catalog)
+      return Result.isSuccess(decoded) ? sandbox.seedCustomer(c as Customer, decoded.success) : Effect.die(decoded.failure)
+    },
     attachPaymentMethod: (id, token) => sandbox.attachPaymentMethod(String(id), String(token)),
     completeCheckout: (session, token) => sandbox.completeCheckout(String(session), String(token)),
     payInvoiceHosted: (id, token) => sandbox.payInvoiceHosted(String(id), ...(token === undefined || token === null ? [] : [String(token)])),
@@ -42,7 +46,7 @@ const invoke = (sandbox: Sandbox.SandboxOps, call: Call): Effect.Effect<unknown,
 }
 
 /** The sandbox's durable form, with `flush` (a snapshot now, e.g. at shutdown). @example await sandbox.flush() */
-export type DurableSandbox = Sandbox.SandboxOps & { readonly flush: () => Promise<void> }
+export type DurableSandbox = Sandbox.SandboxOps & { readonly port: PaymentPort & TestClockPort; readonly flush: () => Promise<void> }
 
 /**
  * Loads the sandbox from its log (snapshot, then the entries after it) and returns its
@@ -78,26 +82,17 @@ export const durableSandbox = async (log: SandboxLog): Promise<DurableSandbox> =
       })),
       (held) => (held.held ? Effect.fromResult(held.value as Result.Result<A, E>) : Effect.die("sandbox lock not held"))
     )
-  type Port = { readonly [K in keyof PaymentPort]: PaymentPort[K] }
-  const portOp = <K extends keyof PaymentPort>(operation: K, mutates: boolean): PaymentPort[K] =>
-    ((request: unknown) => run({ operation, args: [request] }, mutates)) as PaymentPort[K]
-  const port: Port = {
-    createCheckoutSession: portOp("createCheckoutSession", true),
-    retrieveCheckoutSession: portOp("retrieveCheckoutSession", false),
-    createSubscription: portOp("createSubscription", true),
-    updateSubscription: portOp("updateSubscription", true),
-    cancelSubscription: portOp("cancelSubscription", true),
-    uncancelSubscription: portOp("uncancelSubscription", true),
-    scheduleChange: portOp("scheduleChange", true),
-    releaseSchedule: portOp("releaseSchedule", true),
-    createInvoice: portOp("createInvoice", true),
-    payInvoice: portOp("payInvoice", true),
-    retrieveInvoice: portOp("retrieveInvoice", false)
+  const port: PaymentPort & TestClockPort = {
+    ...makePort((operation) => (request) => run({ operation, args: [request] }, !isReadOperation(operation))),
+    advanceTestClock: (r) => run({ operation: "advanceTestClock", args: [r] }, true),
+    testClockOf: (customerId) => run({ operation: "testClockOf", args: [customerId] }, false),
+    setTestClock: (r) => run({ operation: "setTestClock", args: [r] }, true),
+    setSubscriptionStatus: (r) => run({ operation: "setSubscriptionStatus", args: [r] }, true)
   }
   const ops: DurableSandbox = {
     port,
     state: run({ operation: "state", args: [] }, false),
-    seedCustomer: (customer, catalog) => run({ operation: "seedCustomer", args: [customer, catalog] }, true),
+    seedCustomer: (customer, catalog) => run({ operation: "seedCustomer", args: [customer, encodeCatalog(catalog)] }, true),
     attachPaymentMethod: (customerId, token) => run({ operation: "attachPaymentMethod", args: [customerId, token] }, true),
     completeCheckout: (session, token) => run({ operation: "completeCheckout", args: [session, token] }, true),
     payInvoiceHosted: (invoiceId, token) => run({ operation: "payInvoiceHosted", args: [invoiceId, token ?? null] }, true),

@@ -4,7 +4,7 @@
  * PostgreSQL server.
  *
  * @example
- * import { Store } from "attach-planner"
+ * import * as Store from "attach-planner/store"
  * const store = await Store.openStore("./.attach-planner")
  */
 export { CustomerBusy, IDEMPOTENCY_TTL_MS, type CatchUp, type IdempotencyRecord, type JournalEvent, type SandboxLog, type SandboxLogEntry, Store, type StoreOps } from "./Store.ts"

@@ -5,7 +5,7 @@
  * are only ever appended: a released one is never edited (docs/operations.md, "Migrate").
  *
  * @example
- * import { Store } from "attach-planner"
+ * import * as Store from "attach-planner/store"
  * Store.MIGRATIONS.map((m) => m.version) // [1]
  */
 import type { SqlDatabase } from "./Sql.ts"

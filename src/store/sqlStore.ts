@@ -132,6 +132,7 @@ export const sqlStore = (sql: SqlDatabase, location: string): StoreOps => {
     withCustomer: (customerId, waitMs, task) => {
       const started = Date.now()
       return inSection(
+        // The wait covers both locks: this process's queue, then the database's advisory lock.
         (t) => lock(customerId, waitMs, () => sql.exclusive(CUSTOMER_LOCK, customerId, Math.max(1, waitMs - (Date.now() - started)), t)).then((outer) =>
           outer.held ? outer.value : outer),
         task,

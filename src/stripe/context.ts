@@ -49,11 +49,26 @@ export const itemsOf = (sub: Stripe.Subscription): ReadonlyArray<ProviderItem> =
   return r.success
 }
 
-/** The pending phase the adapter recorded on a live schedule (`metadata.ap_phase`). @example phaseOf(schedule) */
-export const phaseOf = (schedule: Stripe.SubscriptionSchedule | null): Phase | null => {
+const recordedPhase = (schedule: Stripe.SubscriptionSchedule | null): Phase | null => {
   if (schedule === null || (schedule.status !== "active" && schedule.status !== "not_started")) return null
   const r = decodePhase(schedule.metadata?.["ap_phase"] ?? "")
   return Result.isSuccess(r) ? r.success : null
+}
+
+/** Whether the phase the adapter recorded on a live schedule has started (Stripe renewed into it). */
+const started = (schedule: Stripe.SubscriptionSchedule, phase: Phase): boolean =>
+  schedule.current_phase !== null && schedule.current_phase.start_date >= seconds(phase.at)
+
+/** The pending phase the adapter recorded on a live schedule (`metadata.ap_phase`), until it starts. @example phaseOf(schedule) */
+export const phaseOf = (schedule: Stripe.SubscriptionSchedule | null): Phase | null => {
+  const phase = recordedPhase(schedule)
+  return phase === null || schedule === null || started(schedule, phase) ? null : phase
+}
+
+/** A live schedule the adapter made whose phase has started: it only waits to be released. @example isSpent(schedule) */
+export const isSpent = (schedule: Stripe.SubscriptionSchedule | null): schedule is Stripe.SubscriptionSchedule => {
+  const phase = recordedPhase(schedule)
+  return phase !== null && schedule !== null && started(schedule, phase)
 }
 
 /** The revision counter the adapter bumps on each write of a subscription (part of its idempotency keys). @example revOf(sub) // 3 */

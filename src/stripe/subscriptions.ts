@@ -14,7 +14,7 @@ import * as Interval from "../Interval.ts"
 import { type ProviderSubscription, ProviderRejected, type Request } from "../Provider.ts"
 import { stripeCall } from "./errors.ts"
 import { intervalOf, stripeInterval } from "./prices.ts"
-import { type StripeContext, idOf, isoOf, itemsOf, phaseOf, revOf, sameItems, samePhase, seconds, stripeItems } from "./context.ts"
+import { type StripeContext, idOf, isSpent, isoOf, itemsOf, phaseOf, revOf, sameItems, samePhase, seconds, stripeItems } from "./context.ts"
 
 const GENERATIONS = 8
 
@@ -32,10 +32,23 @@ const scheduleOf = (sub: Stripe.Subscription): Stripe.SubscriptionSchedule | nul
 const retrieve = (ctx: StripeContext, id: string): Promise<Stripe.Subscription> =>
   stripeCall(() => ctx.stripe.subscriptions.retrieve(id, { expand: ["schedule"] }), null)
 
-const live = async (ctx: StripeContext, id: string): Promise<Stripe.Subscription> => {
+/**
+ * Releases a schedule of ours whose phase Stripe has entered at a renewal: the subscription holds
+ * the phase's items (and, from the phase's metadata, `ap_items`), and a schedule left attached
+ * would refuse the next cancel-at-period-end or schedule.
+ */
+const releaseSpent = async (ctx: StripeContext, sub: Stripe.Subscription, key: string): Promise<Stripe.Subscription> => {
+  const schedule = scheduleOf(sub)
+  if (!isSpent(schedule)) return sub
+  await stripeCall(() => ctx.stripe.subscriptionSchedules.release(schedule.id, { preserve_cancel_date: true }, { idempotencyKey: `${key}:spent@${revOf(sub)}` }), null)
+  return retrieve(ctx, sub.id)
+}
+
+/** The subscription, not canceled, with a spent schedule released (under the action's key). */
+const live = async (ctx: StripeContext, id: string, key: string): Promise<Stripe.Subscription> => {
   const sub = await retrieve(ctx, id)
   if (sub.status === "canceled" || sub.status === "incomplete_expired") throw new ProviderRejected({ code: "subscription_canceled", message: `Subscription ${id} is canceled` })
-  return sub
+  return releaseSpent(ctx, sub, key)
 }
 
 /** The end of the first period from `startsAt`, on the cycle of `billingAnchor`. */
@@ -88,7 +101,8 @@ const schedulePhases = async (ctx: StripeContext, sub: Stripe.Subscription, sche
   if (current === undefined || interval === undefined) throw new ProviderRejected({ code: "schedule_invalid", message: `Cannot schedule ${r.items.map((i) => i.planId).join(", ")} on ${sub.id}` })
   return [
     { items: current.items.map((i) => ({ price: idOf(i.price), quantity: i.quantity ?? 1 })), start_date: current.start_date, end_date: seconds(r.at), proration_behavior: "none" },
-    { items: await stripeItems(ctx, r.items, sub.currency), duration: stripeInterval(interval), proration_behavior: "none" }
+    // The phase's metadata becomes the subscription's when Stripe enters it, so `ap_items` reads the phase's items then.
+    { items: await stripeItems(ctx, r.items, sub.currency), duration: stripeInterval(interval), proration_behavior: "none", metadata: { ap_items: JSON.stringify(r.items) } }
   ]
 }
 
@@ -110,7 +124,7 @@ export const subscriptionOps = (ctx: StripeContext) => ({
     throw new ProviderRejected({ code: "subscription_canceled", message: `${r.idempotencyKey} was canceled ${GENERATIONS} times` })
   },
   updateSubscription: async (r: Request<"updateSubscription">): Promise<ProviderSubscription> => {
-    const sub = await live(ctx, r.subscriptionId)
+    const sub = await live(ctx, r.subscriptionId, r.idempotencyKey)
     const holds = itemsOf(sub)
     if (sameItems(holds, r.items)) return view(sub, scheduleOf(sub))
     if (!sameItems(holds, r.previousItems)) throw new ProviderRejected({ code: "state_mismatch", message: `Subscription ${sub.id} does not hold the items this change starts from` })
@@ -121,7 +135,8 @@ export const subscriptionOps = (ctx: StripeContext) => ({
     return view(updated, scheduleOf(updated))
   },
   cancelSubscription: async (r: Request<"cancelSubscription">): Promise<ProviderSubscription> => {
-    const sub = await retrieve(ctx, r.subscriptionId)
+    const found = await retrieve(ctx, r.subscriptionId)
+    const sub = found.status === "canceled" ? found : await releaseSpent(ctx, found, r.idempotencyKey)
     if (sub.status === "canceled" || (r.atPeriodEnd && sub.cancel_at_period_end)) return view(sub, scheduleOf(sub))
     if (r.atPeriodEnd) {
       const updated = await update(ctx, sub, r.idempotencyKey, { cancel_at_period_end: true, proration_behavior: "none" })
@@ -131,13 +146,13 @@ export const subscriptionOps = (ctx: StripeContext) => ({
     return view(canceled, null)
   },
   uncancelSubscription: async (r: Request<"uncancelSubscription">): Promise<ProviderSubscription> => {
-    const sub = await live(ctx, r.subscriptionId)
+    const sub = await live(ctx, r.subscriptionId, r.idempotencyKey)
     if (!sub.cancel_at_period_end) return view(sub, scheduleOf(sub))
     const updated = await update(ctx, sub, r.idempotencyKey, { cancel_at_period_end: false, proration_behavior: "none" })
     return view(updated, scheduleOf(updated))
   },
   scheduleChange: async (r: Request<"scheduleChange">): Promise<ProviderSubscription> => {
-    const sub = await live(ctx, r.subscriptionId)
+    const sub = await live(ctx, r.subscriptionId, r.idempotencyKey)
     const phase = { at: r.at, items: r.items }
     const existing = scheduleOf(sub)
     const pending = phaseOf(existing)
@@ -157,7 +172,7 @@ export const subscriptionOps = (ctx: StripeContext) => ({
     return view(sub, schedule)
   },
   releaseSchedule: async (r: Request<"releaseSchedule">): Promise<ProviderSubscription> => {
-    const sub = await live(ctx, r.subscriptionId)
+    const sub = await live(ctx, r.subscriptionId, r.idempotencyKey)
     const schedule = scheduleOf(sub)
     if (schedule === null || phaseOf(schedule) === null) return view(sub, null)
     const rev = revOf(sub)

@@ -80,6 +80,12 @@ export interface WebhookOptions {
   readonly onApplied: (pending: PendingPlan, result: ExecuteResult) => Promise<void>
   readonly onPaymentFailed?: (pending: PendingPlan, event: Stripe.Event) => Promise<void>
   readonly onSubscriptionChanged?: (subscription: Stripe.Subscription, event: Stripe.Event) => Promise<void>
+  /**
+   * For a host that keeps pending plans itself (e.g. the Autumn handler's `resume`): called with
+   * the Stripe customer when a checkout completed or an invoice was paid; true when a plan took
+   * effect. A rejection is a 500, so Stripe delivers the event again.
+   */
+  readonly onCustomerActed?: (stripeCustomerId: string, event: Stripe.Event) => Promise<boolean>
 }
 
 const json = (status: number, body: unknown): Response => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } })
@@ -104,8 +110,12 @@ const dispatch = async (o: WebhookOptions, event: Stripe.Event): Promise<boolean
   const key = actionKeyOf(event)
   switch (event.type) {
     case "checkout.session.completed":
-    case "invoice.paid":
-      return key === undefined ? false : complete(o, key)
+    case "invoice.paid": {
+      const done = key === undefined ? false : await complete(o, key)
+      const customer = event.data.object.customer
+      if (o.onCustomerActed === undefined || customer === null) return done
+      return (await o.onCustomerActed(typeof customer === "string" ? customer : customer.id, event)) || done
+    }
     case "invoice.payment_failed":
     case "invoice.payment_action_required": {
       const pending = key === undefined ? undefined : await o.pending.find(key)

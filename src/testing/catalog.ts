@@ -10,7 +10,6 @@
 import * as Result from "effect/Result"
 import type { Catalog } from "../Catalog.ts"
 import { decodeCatalog } from "../Document.ts"
-import type { ProviderItem, Request } from "../Provider.ts"
 
 /**
  * The contract's catalog, as a catalog document (the JSON a host decodes). An adapter under test
@@ -30,38 +29,9 @@ export const contractCatalog = {
   ]
 } as const
 
-/** The decoded {@link contractCatalog} (it is valid by construction). */
+/** The decoded {@link contractCatalog} (it is valid by construction). @example decodedContractCatalog().plansById.get("pro") */
 export const decodedContractCatalog = (): Catalog => {
   const r = decodeCatalog(contractCatalog)
   if (Result.isFailure(r)) throw new Error(`the contract catalog does not decode: ${r.failure.message}`)
   return r.success
-}
-
-/** A provider item of the contract catalog: `pro` with `seats`, or `basic`. */
-export const item = (planId: "basic" | "pro", seats?: number): ProviderItem =>
-  ({ planId, version: 1, entityId: null, quantities: seats === undefined ? [] : [{ featureId: "seats", quantity: seats }] })
-
-/** The request builders of one run; every key starts with `prefix`. */
-export const requests = (prefix: string, now: string) => {
-  let n = 0
-  const key = (what: string): string => `${prefix}_${++n}_${what}`
-  return {
-    key,
-    subscription: (customerId: string, items: ReadonlyArray<ProviderItem>, trialEndsAt: string | null = null): Request<"createSubscription"> => ({
-      idempotencyKey: key("createSubscription"), customerId, currency: "usd", ref: key("ref"), planIds: items.map((i) => i.planId),
-      subscriptionIds: items.map((_, i) => `${prefix}_s${n}_${i}`), items, startsAt: now, billingAnchor: now, trialEndsAt,
-      collection: "charge_automatically", netTermsDays: null
-    }),
-    invoice: (customerId: string, amount: number, finalize = true): Request<"createInvoice"> => ({
-      idempotencyKey: key("createInvoice"), customerId, currency: "usd", description: "Contract check", collection: "charge_automatically",
-      lines: [{
-        kind: "charge", planId: "basic", featureId: null, description: "Basic", quantity: 1, period: null, amount, discounts: [], total: amount
-      }],
-      subtotal: amount, discountTotal: 0, total: amount, creditApplied: 0, amountDue: amount, finalize, netTermsDays: null
-    }),
-    checkout: (customerId: string): Request<"createCheckoutSession"> => ({
-      idempotencyKey: key("createCheckoutSession"), customerId, currency: "usd", mode: "subscription", items: [item("basic")], lines: [],
-      amountDue: 1000, trialEndsAt: null, successUrl: "https://example.invalid/done", params: {}
-    })
-  }
 }

@@ -12,7 +12,7 @@
  */
 import type { Catalog } from "../Catalog.ts"
 import type { PaymentPort } from "../Provider.ts"
-import { CHECKS, type Probe } from "./checks.ts"
+import { CHECKS, type Probe } from "./internal/checks.ts"
 import { decodedContractCatalog } from "./catalog.ts"
 
 /**

@@ -12,7 +12,7 @@
  * import { contractChecks, withFaults } from "attach-planner/testing"
  * const faulty = withFaults(myPort, { calls: [2], when: "after" })
  */
-export { type Faults, withFaults } from "../Sandbox.ts"
+export { type Faults, withFaults } from "./faults.ts"
 export { type CheckResult, type ContractCard, type ContractCheck, type ContractSetup, type ContractSubject, contractChecks, runContract } from "./contract.ts"
 export { contractCatalog } from "./catalog.ts"
 export { type WriteOutage, withWriteOutage } from "./outage.ts"

@@ -9,7 +9,8 @@
  * await failNextWrite("after") // the next createInvoice is made, and its answer lost
  */
 import * as Effect from "effect/Effect"
-import { type PaymentPort, type ProviderError, ProviderUnavailable } from "../Provider.ts"
+import { isReadOperation, mapPort, type PaymentPort } from "../Provider.ts"
+import { failedCall } from "./faults.ts"
 
 /** A port with a switch. @example const o: WriteOutage = withWriteOutage(port); await o.failNextWrite("before") */
 export interface WriteOutage {
@@ -24,26 +25,11 @@ export interface WriteOutage {
  */
 export const withWriteOutage = (inner: PaymentPort): WriteOutage => {
   let armed: "before" | "after" | null = null
-  const write = <R, A>(name: string, op: (r: R) => Effect.Effect<A, ProviderError>) => (r: R): Effect.Effect<A, ProviderError> =>
+  const port = mapPort(inner, (name, op) => (isReadOperation(name) ? op : (r) =>
     Effect.suspend(() => {
       const when = armed
       armed = null
-      if (when === null) return op(r)
-      const lost = Effect.fail(new ProviderUnavailable({ message: `Injected outage (${name}, ${when} the provider acted)` }))
-      return when === "before" ? lost : Effect.flatMap(Effect.result(op(r)), () => lost)
-    })
-  const port: PaymentPort = {
-    createCheckoutSession: write("createCheckoutSession", inner.createCheckoutSession),
-    retrieveCheckoutSession: inner.retrieveCheckoutSession,
-    createSubscription: write("createSubscription", inner.createSubscription),
-    updateSubscription: write("updateSubscription", inner.updateSubscription),
-    cancelSubscription: write("cancelSubscription", inner.cancelSubscription),
-    uncancelSubscription: write("uncancelSubscription", inner.uncancelSubscription),
-    scheduleChange: write("scheduleChange", inner.scheduleChange),
-    releaseSchedule: write("releaseSchedule", inner.releaseSchedule),
-    createInvoice: write("createInvoice", inner.createInvoice),
-    payInvoice: write("payInvoice", inner.payInvoice),
-    retrieveInvoice: inner.retrieveInvoice
-  }
+      return when === null ? op(r) : failedCall(op(r), when, `Injected outage (${name}, ${when} the provider acted)`)
+    })))
   return { port, failNextWrite: async (when) => void (armed = when) }
 }

@@ -3,7 +3,7 @@
  *
  * @example BILLING_ROUTES.length // 9
  */
-import type { FakeInvoice, FakeInvoiceItem, FakeSession } from "./fakeObjects.ts"
+import { type FakeInvoice, type FakeInvoiceItem, type FakeSession, draftInvoice } from "./fakeObjects.ts"
 import { FakeError, type Route, chargeInvoice, emit, finalizeInvoice, invalid, meta, need, newId, num, obj, str } from "./fakeRoutes.ts"
 
 const draft = (inv: FakeInvoice): FakeInvoice => {
@@ -42,12 +42,10 @@ export const BILLING_ROUTES: Array<Route> = [
     const c = need(s.customers, str(params["customer"]), "customer")
     const currency = str(params["currency"])
     if (currency === undefined) throw invalid("currency is required here", "parameter_missing")
-    const inv: FakeInvoice = {
-      id: newId(s, "in"), object: "invoice", customer: c.id, currency, status: "draft", collection_method: str(params["collection_method"]) ?? "charge_automatically",
-      description: str(params["description"]) ?? null, metadata: meta({}, params["metadata"]), lines: { object: "list", data: [] }, subtotal: 0, total: 0,
-      amount_due: 0, amount_paid: 0, amount_remaining: 0, starting_balance: 0, ending_balance: null, hosted_invoice_url: null, attempt_count: 0,
-      auto_advance: params["auto_advance"] === "true", days_until_due: num(params["days_until_due"]) ?? null
-    }
+    const inv = draftInvoice(s, c.id, currency, {
+      collection_method: str(params["collection_method"]) ?? "charge_automatically", description: str(params["description"]) ?? null,
+      metadata: meta({}, params["metadata"]), auto_advance: params["auto_advance"] === "true", days_until_due: num(params["days_until_due"]) ?? null
+    })
     if (str(params["pending_invoice_items_behavior"]) === "include") {
       for (const item of s.invoiceItems.values()) if (item.invoice === null && item.customer === c.id && item.currency === currency) {
         item.invoice = inv.id
@@ -57,6 +55,11 @@ export const BILLING_ROUTES: Array<Route> = [
     s.invoices.set(inv.id, inv)
     emit(s, "invoice.created", inv)
     return inv
+  } },
+  { method: "GET", path: /^\/v1\/invoices$/, file: "Invoices", iface: "InvoiceListParams", handle: ({ s, params }) => {
+    const data = [...s.invoices.values()].reverse().filter((i) =>
+      (str(params["customer"]) === undefined || i.customer === str(params["customer"])) && (str(params["subscription"]) === undefined || i["subscription"] === str(params["subscription"])))
+    return { object: "list", data: data.slice(0, num(params["limit"]) ?? 10), has_more: data.length > (num(params["limit"]) ?? 10), url: "/v1/invoices" }
   } },
   { method: "GET", path: /^\/v1\/invoices\/([^/]+)$/, file: "Invoices", iface: "InvoiceRetrieveParams", handle: ({ s, args }) => need(s.invoices, args[0], "invoice") },
   { method: "POST", path: /^\/v1\/invoices\/([^/]+)\/finalize$/, file: "Invoices", iface: "InvoiceFinalizeInvoiceParams", handle: ({ s, args, base }) => {

@@ -34,7 +34,7 @@ export interface FakeSubscription extends Json {
   items: { object: "list"; data: Array<FakeSubscriptionItem> }; cancel_at_period_end: boolean; cancel_at: number | null; canceled_at: number | null
   schedule: string | null; trial_end: number | null; billing_cycle_anchor: number; start_date: number; collection_method: string; days_until_due: number | null
 }
-export interface FakePhase extends Json { start_date: number; end_date: number; items: Array<{ price: string; quantity: number }> }
+export interface FakePhase extends Json { start_date: number; end_date: number; items: Array<{ price: string; quantity: number }>; metadata: Record<string, string> }
 export interface FakeSchedule extends Json {
   id: string; object: "subscription_schedule"; subscription: string; customer: string; status: string; phases: Array<FakePhase>
   end_behavior: string; metadata: Record<string, string>; released_subscription: string | null; current_phase: { start_date: number; end_date: number } | null
@@ -141,6 +141,14 @@ export const refresh = (s: FakeState, sub: FakeSubscription): FakeSubscription =
   if (sub.cancel_at_period_end) sub.cancel_at = p.end
   return sub
 }
+
+/** A new draft invoice of a customer (not yet in the state). */
+export const draftInvoice = (s: FakeState, customer: string, currency: string, fields: Partial<FakeInvoice> = {}): FakeInvoice => ({
+  id: newId(s, "in"), object: "invoice", customer, currency, status: "draft", collection_method: "charge_automatically",
+  description: null, metadata: {}, lines: { object: "list", data: [] }, subtotal: 0, total: 0,
+  amount_due: 0, amount_paid: 0, amount_remaining: 0, starting_balance: 0, ending_balance: null, hosted_invoice_url: null, attempt_count: 0,
+  auto_advance: false, days_until_due: null, ...fields
+})
 
 /** Finalizes a draft invoice as Stripe documents: totals, the customer's balance, paid when nothing is due. */
 export const finalizeInvoice = (s: FakeState, inv: FakeInvoice, hostedBase: string): void => {

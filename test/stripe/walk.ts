@@ -44,7 +44,8 @@ export interface WalkRun {
   readonly customer: Customer
 }
 
-const withUsage = (c: Customer, usage: Step["usage"]): Customer =>
+/** The customer state with the usage a step recorded on its active plan. */
+export const withUsage = (c: Customer, usage: Step["usage"]): Customer =>
   usage === undefined ? c : {
     ...c,
     subscriptions: (c.subscriptions ?? []).map((s) => (s.planId === usage.planId && s.status === "active" ? { ...s, usage: [{ featureId: "messages", used: usage.used }] } : s))

@@ -21,9 +21,12 @@ const seats = (amount: string): Obj => ({ featureId: "seats", included: 1, price
 const messages = (included: number, amount: string): Obj =>
   ({ featureId: "messages", included, reset: { interval: "month" }, price: { amount, interval: "month", billingMethod: "usage_based" } })
 
-/** The walk's catalog in one currency. @example walkCatalog("kwd") */
-export const walkCatalog = (currency: WalkCurrency): Obj => {
-  const a = AMOUNTS[currency]
+/** The amounts of a walk's catalog, major units. */
+export type WalkAmounts = { readonly [K in keyof (typeof AMOUNTS)["usd"]]: string }
+
+/** The walk's catalog in one currency (its amounts, or others given). @example walkCatalog("kwd") */
+export const walkCatalog = (currency: WalkCurrency, amounts?: WalkAmounts): Obj => {
+  const a = amounts ?? AMOUNTS[currency]
   return cat([
     free(),
     monthly("lite", a.lite, { items: [seats(a.seat)] }),

@@ -7,6 +7,7 @@
  * - discount `launch`: 20% off, forever, promotion code `LAUNCH`
  */
 import * as Result from "effect/Result"
+import { type AutumnHandler, type AutumnHandlerOptions, makeAutumnHandler } from "../../src/autumn/Handler.ts"
 import type { Catalog } from "../../src/Catalog.ts"
 import { decodeCatalog } from "../../src/Document.ts"
 
@@ -39,4 +40,11 @@ export const autumnTestCatalog = (): Catalog => {
   const r = decodeCatalog(AUTUMN_TEST_CATALOG)
   if (Result.isFailure(r)) throw new Error(r.failure.message)
   return r.success
+}
+
+/** The handler of `options`, whose catalog the test knows to be good. */
+export const handlerOf = (options: AutumnHandlerOptions): AutumnHandler => {
+  const made = makeAutumnHandler(options)
+  if (Result.isFailure(made)) throw new Error(`the test catalog must decode: ${made.failure.message}`)
+  return made.success
 }

@@ -1,5 +1,5 @@
 /**
- * A small builder of attach documents `{ catalog, customer, request }` (SPEC §13) for the planner
+ * A small builder of attach documents `{ catalog, customer, request }` (docs/spec.md §13) for the planner
  * tests, and helpers to run them through the public entry point.
  *
  * Everything here builds plain JSON (the input shape), never the decoded model, so the tests go

@@ -17,6 +17,7 @@ import { billingView } from "../../src/internal/actions.ts"
 import type { AttachPreview } from "../../src/Preview.ts"
 import type { PaymentPort, ProviderError } from "../../src/Provider.ts"
 import * as Sandbox from "../../src/Sandbox.ts"
+import { withFaults } from "../../src/testing/index.ts"
 import { decoded } from "./doc.ts"
 import { FEB1, JAN1, JAN16, type Obj, addOn, cat, cus, doc, free, monthly, ok, oneOff, req, sub } from "./rulesDoc.ts"
 
@@ -206,7 +207,7 @@ export interface Run {
  * customer's step (if any), execute again. `wrap` may make the port fail; an execution that fails
  * with `PaymentProviderError` is retried with the same plan and the same customer state.
  */
-export const runScenario = (s: Scenario, wrap: (port: PaymentPort, calls: Array<string>) => PaymentPort = (port, calls) => Sandbox.withFaults(port, { calls: [], when: "before" }, calls)): Promise<Run> => {
+export const runScenario = (s: Scenario, wrap: (port: PaymentPort, calls: Array<string>) => PaymentPort = (port, calls) => withFaults(port, { calls: [], when: "before" }, calls)): Promise<Run> => {
   const plan = ok(s.document)
   const customer = customerOf(s)
   const calls: Array<string> = []

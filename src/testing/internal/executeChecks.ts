@@ -8,11 +8,11 @@
  * @example EXECUTE_CHECKS.map(([name]) => name)
  */
 import * as Result from "effect/Result"
-import { decodeAttachDocument } from "../Document.ts"
-import { executeAttachPromise } from "../Execute.ts"
-import { planAttach } from "../Planner.ts"
-import type { ContractCard } from "./contract.ts"
-import { contractCatalog } from "./catalog.ts"
+import { decodeAttachDocument } from "../../Document.ts"
+import { executeAttachPromise } from "../../Execute.ts"
+import { planAttach } from "../../Planner.ts"
+import type { ContractCard } from "../contract.ts"
+import { contractCatalog } from "../catalog.ts"
 import { type Probe, eq } from "./probe.ts"
 
 const attach = (card: ContractCard | null, code: string | null): Probe => async (p) => {
@@ -36,7 +36,7 @@ const attach = (card: ContractCard | null, code: string | null): Probe => async 
   if (code !== null) eq(p, "paymentUrl is the hosted invoice", result.paymentUrl, result.invoice?.hostedUrl ?? null)
 }
 
-/** The checks of whole plans, by name. */
+/** The checks of whole plans, by name. @example EXECUTE_CHECKS[0]?.[0] */
 export const EXECUTE_CHECKS: ReadonlyArray<readonly [string, Probe]> = [
   ["an attach executed over the port with a card that pays is applied and charged its amount due once", attach("pays", null)],
   ["an attach with a declined card ends payment_failed, the subscription undone", attach("declines", "payment_failed")],

@@ -6,9 +6,9 @@
  *
  * @example SUBSCRIPTION_CHECKS.map(([name]) => name)
  */
-import * as Interval from "../Interval.ts"
-import type { ProviderSubscription } from "../Provider.ts"
-import { item, requests } from "./catalog.ts"
+import * as Interval from "../../Interval.ts"
+import type { ProviderSubscription } from "../../Provider.ts"
+import { item, requests } from "./requests.ts"
 import { type Probe, type ProbeContext, eq, fails, holds, ok, plusDays, sameItems } from "./probe.ts"
 
 const created = async (p: ProbeContext, customer: string, items = [item("pro", 3)]) => {
@@ -98,7 +98,7 @@ const schedule: Probe = async (p) => {
   sameItems(p, "items once released", released?.items, r.items)
 }
 
-/** The subscription checks, by name. */
+/** The subscription checks, by name. @example SUBSCRIPTION_CHECKS[0]?.[0] */
 export const SUBSCRIPTION_CHECKS: ReadonlyArray<readonly [string, Probe]> = [
   ["createSubscription holds its items and quantities; the same key twice makes one subscription", create],
   ["createSubscription with a trial is trialing and charges nothing, with a card and without", trial],

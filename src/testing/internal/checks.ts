@@ -10,5 +10,5 @@ import { SUBSCRIPTION_CHECKS } from "./subscriptionChecks.ts"
 
 export type { Probe } from "./probe.ts"
 
-/** The checks, `[name, probe]`. */
+/** The checks, `[name, probe]`. @example CHECKS.map(([name]) => name) */
 export const CHECKS: ReadonlyArray<readonly [string, Probe]> = [...SUBSCRIPTION_CHECKS, ...INVOICE_CHECKS, ...EXECUTE_CHECKS]

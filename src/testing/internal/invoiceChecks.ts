@@ -7,7 +7,7 @@
  *
  * @example INVOICE_CHECKS.map(([name]) => name)
  */
-import { item, requests } from "./catalog.ts"
+import { item, requests } from "./requests.ts"
 import { type Probe, type ProbeContext, eq, fails, holds, ok } from "./probe.ts"
 
 const openInvoice = async (p: ProbeContext, card: "pays" | "declines" | "3ds" | null, amount = 2000) => {
@@ -120,7 +120,7 @@ const unknown: Probe = async (p) => {
   await fails(p, "payInvoice of an unknown id", p.subject.port.payInvoice(pay), "ProviderRejected")
 }
 
-/** The invoice, checkout and error checks, by name. */
+/** The invoice, checkout and error checks, by name. @example INVOICE_CHECKS[0]?.[0] */
 export const INVOICE_CHECKS: ReadonlyArray<readonly [string, Probe]> = [
   ["createInvoice makes a draft (finalize: false) or an open invoice with the request's totals; the same key twice makes one", create],
   ["payInvoice charges the amount due once: the same key again, or another key on a paid invoice, charges nothing", pay],

@@ -1,0 +1,111 @@
+/**
+ * The what-if's speed (issue #15): `what-if --from examples/catalog.json --to <price rise>
+ * --at 2025-01-16T00:00:00Z --report FILE` as a child process (the TypeScript sources through
+ * tsx) over generated customer bases of growing size, stdin from a temp file, stdout to
+ * /dev/null; customers per second and the child's peak RSS, which should stay flat as the
+ * base grows (the summary keeps totals and a bounded top-K only).
+ *
+ * The base (seeded): pro $20/month 50 %, premium $50/month 25 %, pro_annual $200/year 15 %, pro
+ * in eur 10 %; anchors spread over December 2024; a fifth hold 3 seats. The price rise: pro
+ * $25 (€22), premium $55.
+ *
+ * @example
+ * npm run bench -- --only=whatif
+ */
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { runChild } from "./e2e.ts"
+import { exampleCatalogPath, type JsonObject } from "./fixtures.ts"
+import { makeRng } from "./prng.ts"
+
+const root = fileURLToPath(new URL("../", import.meta.url))
+
+/** One size's result. */
+export interface WhatIfSize {
+  readonly customers: number
+  readonly inputBytes: number
+  readonly perSecond: number
+  readonly wallS: number
+  readonly cpuS: number | undefined
+  readonly maxRssKb: number
+}
+
+/** The section's result. */
+export interface WhatIfBench {
+  readonly sizes: ReadonlyArray<WhatIfSize>
+  readonly command: string
+}
+
+const PLANS = [["pro", 0.5], ["premium", 0.25], ["pro_annual", 0.15], ["pro_eur", 0.1]] as const
+
+/** Customer `i` of the generated base, as an input line. */
+const customerLine = (rng: ReturnType<typeof makeRng>, i: number): string => {
+  let r = rng.next()
+  let kind: (typeof PLANS)[number][0] = "pro"
+  for (const [k, share] of PLANS) {
+    if (r < share) {
+      kind = k
+      break
+    }
+    r -= share
+  }
+  const day = String(rng.int(1, 28)).padStart(2, "0")
+  const seats = rng.chance(0.2) && kind !== "pro_annual" ? { featureQuantities: [{ featureId: "seats", quantity: 3 }] } : {}
+  const sub = { id: `sub_${i}`, planId: kind === "pro_eur" ? "pro" : kind, status: "active", billingAnchor: `2024-12-${day}T00:00:00Z`, startedAt: "2024-06-01T00:00:00Z", ...seats }
+  return JSON.stringify({ customer: { id: `cus_${i}`, hasPaymentMethod: true, ...(kind === "pro_eur" ? { currency: "eur" } : {}), subscriptions: [sub] } })
+}
+
+const writeBase = (file: string, seed: number, count: number): number => {
+  const rng = makeRng(seed)
+  const fd = openSync(file, "w")
+  let chunk: Array<string> = []
+  for (let i = 0; i < count; i++) {
+    chunk.push(customerLine(rng, i))
+    if (chunk.length === 10_000) {
+      writeSync(fd, chunk.join("\n") + "\n")
+      chunk = []
+    }
+  }
+  if (chunk.length > 0) writeSync(fd, chunk.join("\n") + "\n")
+  closeSync(fd)
+  return statSync(file).size
+}
+
+/** The price rise: pro $25 (€22), premium $55. */
+const priceRise = (): JsonObject => {
+  const c = JSON.parse(readFileSync(exampleCatalogPath, "utf8")) as { plans: Array<{ id: string; price?: { amount: string; currencies?: Record<string, string> } }> }
+  for (const p of c.plans) {
+    if (p.id === "pro" && p.price !== undefined) p.price = { ...p.price, amount: "25", currencies: { ...p.price.currencies, eur: "22" } }
+    if (p.id === "premium" && p.price !== undefined) p.price = { ...p.price, amount: "55" }
+  }
+  return c as unknown as JsonObject
+}
+
+/**
+ * Runs the what-if over bases of `sizes` customers, once each.
+ *
+ * @example await runWhatIfBench({ seed: 1, sizes: [10_000, 100_000], log: console.error })
+ */
+export const runWhatIfBench = async (options: { readonly seed: number; readonly sizes: ReadonlyArray<number>; readonly log: (s: string) => void }): Promise<WhatIfBench> => {
+  const dir = mkdtempSync(join(tmpdir(), "attach-bench-whatif-"))
+  const to = join(dir, "rise.json")
+  writeFileSync(to, JSON.stringify(priceRise()))
+  const argv = [process.execPath, "--import", "tsx", join(root, "src", "cli", "main.ts"), "what-if", "--from", exampleCatalogPath, "--to", to, "--at", "2025-01-16T00:00:00Z", "--report", join(dir, "report.html")]
+  const sizes: Array<WhatIfSize> = []
+  try {
+    for (const customers of options.sizes) {
+      const input = join(dir, `base-${customers}.jsonl`)
+      options.log(`what-if: ${customers.toLocaleString("en-US")} customers…`)
+      const inputBytes = writeBase(input, options.seed, customers)
+      const run = await runChild(argv, input)
+      if (run.code !== 0) throw new Error(`what-if exited ${String(run.code)}: ${run.stderr}`)
+      rmSync(input)
+      sizes.push({ customers, inputBytes, perSecond: customers / (run.wallMs / 1000), wallS: run.wallMs / 1000, cpuS: run.cpuS, maxRssKb: run.maxRssKb })
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+  return { sizes, command: "node --import tsx src/cli/main.ts what-if --from examples/catalog.json --to <price rise> --at 2025-01-16T00:00:00Z --report FILE" }
+}

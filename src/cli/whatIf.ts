@@ -1,0 +1,118 @@
+/**
+ * `what-if --from CATALOG --to CATALOG --at INSTANT [--migrate OLD=NEW …] [--cycles N]
+ * [--report FILE.html] < customers.jsonl` (issue #15): for every customer line `{ "customer": … }`,
+ * its recurring revenue per month under each catalog (and, migrating, what each migration would
+ * bill today), as one JSON line, then the summary line; `--report` also writes the summary as a
+ * self-contained HTML page with charts. Exit 0 (error lines included), 1 with an error document
+ * (a bad catalog), 2 on a usage error.
+ *
+ * @example
+ * // npm run --silent cli -- what-if --from examples/catalog.json --to /tmp/rise.json --at 2025-01-16T00:00:00Z < examples/customers.jsonl
+ */
+import { writeFile } from "node:fs/promises"
+import { createInterface } from "node:readline"
+import { loadCatalog, toJson } from "./documents.ts"
+import { whatIfReport } from "../whatIf/report.ts"
+import { runWhatIf } from "../whatIf/stream.ts"
+
+/** The usage text of `what-if`. @example process.stderr.write(WHAT_IF_USAGE) */
+export const WHAT_IF_USAGE = `Usage: attach-planner what-if --from CATALOG --to CATALOG --at INSTANT [options] < customers.jsonl
+
+For every line { "customer": … } of standard input: the customer's recurring revenue per month
+(minor units) under the catalog --from and under --to, one JSON line each, then a summary line.
+
+Options:
+  --from CATALOG          The catalog customers are on now (required).
+  --to CATALOG            The catalog to compare with (required).
+  --at INSTANT            When (ISO-8601; required).
+  --migrate OLD=NEW       Also move customers holding plan OLD to plan NEW of --to (repeatable):
+                          each line then has the migration's preview, and a migration that
+                          would fail is an error line.
+  --cycles N              Renewals averaged per billing subscription, 1 to 120 (default 1).
+  --report FILE.html      Also write the summary as an HTML page with charts.
+
+Exit codes: 0 done (error lines included), 1 error document, 2 usage error.
+`
+
+/** The parsed arguments of `what-if`. @example { from: "a.json", to: "b.json", at: 1737000000000, migrate: [["pro", "pro_2025"]], cycles: 1, report: undefined } */
+export interface WhatIfArgs {
+  readonly from: string
+  readonly to: string
+  readonly at: number
+  readonly migrate: ReadonlyArray<readonly [string, string]>
+  readonly cycles: number
+  readonly report: string | undefined
+}
+
+const NAMES = ["--from", "--to", "--at", "--migrate", "--cycles", "--report"]
+
+/**
+ * Parses the arguments after `what-if`; a string is a usage error.
+ *
+ * @example parseWhatIfArgs(["--from", "a.json", "--to", "b.json", "--at", "2025-01-16T00:00:00Z"])
+ */
+export const parseWhatIfArgs = (args: ReadonlyArray<string>): WhatIfArgs | string => {
+  const values = new Map<string, string>()
+  const migrate: Array<readonly [string, string]> = []
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? ""
+    const eq = arg.indexOf("=")
+    const name = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg
+    if (!NAMES.includes(name)) return `unknown argument ${JSON.stringify(arg)}`
+    const value = name === arg ? args[++i] : arg.slice(eq + 1)
+    if (value === undefined || value === "") return `${name} expects a value`
+    if (name !== "--migrate") {
+      values.set(name, value)
+      continue
+    }
+    const [old, neu, ...rest] = value.split("=")
+    if (old === undefined || neu === undefined || old === "" || neu === "" || rest.length > 0) return `--migrate expects OLD=NEW, got ${JSON.stringify(value)}`
+    migrate.push([old, neu])
+  }
+  const from = values.get("--from")
+  const to = values.get("--to")
+  const atText = values.get("--at")
+  if (from === undefined || to === undefined || atText === undefined) return "what-if needs --from CATALOG, --to CATALOG and --at INSTANT"
+  const at = Date.parse(atText)
+  if (Number.isNaN(at)) return `--at expects an ISO-8601 instant, got ${JSON.stringify(atText)}`
+  const cyclesText = values.get("--cycles") ?? "1"
+  const cycles = Number(cyclesText)
+  if (!/^\d+$/.test(cyclesText) || cycles < 1 || cycles > 120) return `--cycles expects a whole number from 1 to 120, got ${JSON.stringify(cyclesText)}`
+  return { from, to, at, migrate, cycles, report: values.get("--report") }
+}
+
+/**
+ * Runs `what-if`; resolves with the exit code. Never throws.
+ *
+ * @example process.exitCode = await runWhatIfCli(["--from", "a.json", "--to", "b.json", "--at", "2025-01-16T00:00:00Z"], print)
+ */
+export const runWhatIfCli = async (args: ReadonlyArray<string>, out: (text: string) => Promise<void>): Promise<number> => {
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stderr.write(WHAT_IF_USAGE)
+    return 0
+  }
+  const parsed = parseWhatIfArgs(args)
+  if (typeof parsed === "string") {
+    process.stderr.write(`attach-planner: ${parsed}\n\n${WHAT_IF_USAGE}`)
+    return 2
+  }
+  const [from, to] = await Promise.all([loadCatalog(parsed.from), loadCatalog(parsed.to)])
+  for (const loaded of [from, to]) {
+    if (!loaded.ok) {
+      await out(toJson(loaded.error, 2) + "\n")
+      return 1
+    }
+  }
+  if (!from.ok || !to.ok) return 1
+  const input = { from: from.value, to: to.value, at: parsed.at, migrate: new Map(parsed.migrate), cycles: parsed.cycles }
+  const summary = await runWhatIf(input, createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY }), process.stdout)
+  if (parsed.report !== undefined) {
+    try {
+      await writeFile(parsed.report, whatIfReport(summary, { from: parsed.from, to: parsed.to, at: new Date(parsed.at).toISOString() }))
+    } catch (cause) {
+      process.stderr.write(`attach-planner: cannot write ${parsed.report}: ${cause instanceof Error ? cause.message : String(cause)}\n`)
+      return 1
+    }
+  }
+  return 0
+}

@@ -1,0 +1,164 @@
+/**
+ * The derivation of a line (docs/proration.md §15): how its amount came about, kept exact while
+ * the line is built and written out with the line. Recomputing from it alone gives the line:
+ * `exact = base × numerator / denominator` (or `base` when nothing was prorated); for a credit
+ * drawn on the ledger, `exact = −min(−base × numerator / denominator, ledger.paidShare,
+ * ledger.open)`; `amount` is `exact` rounded half away from zero, and `roundingDelta = exact −
+ * amount`.
+ *
+ * @example exactText(Rational.make(-32000n, 31n)) // "-32000/31"
+ */
+import type { Catalog, ItemPrice } from "../Catalog.ts"
+import type { DerivationTier, LineDerivation, LineDiscountDerivation } from "../Preview.ts"
+import { type FractionLeft, fractionBounds } from "../ProrationPolicy.ts"
+import { packsFor } from "../Pricing.ts"
+import * as Money from "../Money.ts"
+import * as Rational from "../Rational.ts"
+import { type LedgerBasis, creditedOf } from "./ledger.ts"
+import { parseDecimal } from "./schemaKit.ts"
+
+/** A line's derivation while the line is built (exact rationals, instants in ms). */
+export interface DraftDerivation {
+  /** The full-period amount in minor units, signed as the line (negative for a credit). */
+  readonly base: Rational.Rational
+  /** The unrounded amount in minor units. */
+  readonly exact: Rational.Rational
+  readonly fraction?: FractionLeft
+  readonly policy?: string
+  readonly tiers?: ReadonlyArray<DerivationTier>
+  /** For a credit drawn on the ledger: the entries and the share of their unused value it may take. */
+  readonly ledger?: { readonly basis: LedgerBasis; readonly ratio: Rational.Rational }
+  /** For arrears of recorded usage at the next cycle: the usage may still grow. */
+  readonly usageToDate?: true
+}
+
+/**
+ * The derivation of a custom line of `amount` major units: its exact minor units.
+ *
+ * @example customDerivation(Rational.make(12345n, 1000n), "usd").exact // 2469/2 (1234.5)
+ */
+export const customDerivation = (amount: Rational.Rational, currency: string): DraftDerivation => {
+  const exact = Rational.mul(amount, Money.minorPerMajor(currency))
+  return { base: exact, exact }
+}
+
+const gcd = (a: bigint, b: bigint): bigint => {
+  let x = a < 0n ? -a : a
+  let y = b
+  while (y !== 0n) [x, y] = [y, x % y]
+  return x
+}
+
+/**
+ * An exact rational as text: a decimal when it has one (`"-1000.5"`), else `numerator/denominator`
+ * in lowest terms (`"32000/31"`).
+ *
+ * @example exactText(Rational.make(2001n, 2n)) // "1000.5"
+ */
+export const exactText = (r: Rational.Rational): string => {
+  const g = gcd(r.n, r.d)
+  const n = g === 0n ? 0n : r.n / g
+  const d = g === 0n ? 1n : r.d / g
+  let rest = d
+  let twos = 0
+  let fives = 0
+  while (rest % 2n === 0n) { rest /= 2n; twos++ }
+  while (rest % 5n === 0n) { rest /= 5n; fives++ }
+  if (rest !== 1n) return `${n}/${d}`
+  const places = Math.max(twos, fives)
+  if (places === 0) return n.toString()
+  const scaled = (n * 10n ** BigInt(places)) / d
+  const negative = scaled < 0n
+  const digits = (negative ? -scaled : scaled).toString().padStart(places + 1, "0")
+  return `${negative ? "-" : ""}${digits.slice(0, -places)}.${digits.slice(-places)}`
+}
+
+const minorOf = (r: Rational.Rational, minor: Rational.Rational): string => exactText(Rational.mul(r, minor))
+
+/**
+ * The tiers a tiered price of `n` billable units was priced at, in minor units: the units in each
+ * tier, its price per pack, its flat fee and what it came to (graduated: every tier reached;
+ * volume: the tier holding all units).
+ *
+ * @example tierParts(price, 250, Rational.fromInt(100)) // [{ upTo: 100, units: 100, … }, { upTo: 500, units: 150, … }]
+ */
+export const tierParts = (price: ItemPrice, n: number, minor: Rational.Rational): ReadonlyArray<DerivationTier> | undefined => {
+  const tiers = price.tiers
+  if (tiers === undefined) return undefined
+  const bu = BigInt(price.billingUnits)
+  const u = packsFor(n, price.billingUnits) * bu
+  if (u === 0n) return []
+  const part = (upTo: number | "inf", units: Rational.Rational, amount: Rational.Rational, flat: Rational.Rational): DerivationTier => ({
+    upTo, units: Number(units.n) / Number(units.d), unitPrice: minorOf(amount, minor), flatAmount: minorOf(flat, minor),
+    amount: minorOf(Rational.add(Rational.mul(Rational.div(units, Rational.fromBigInt(bu)), amount), flat), minor)
+  })
+  const upper = Rational.fromBigInt(u)
+  const topOf = (upTo: number | "inf"): Rational.Rational => (upTo === "inf" ? upper : parseDecimal(upTo) ?? Rational.zero)
+  if (price.tierBehavior === "volume") {
+    const tier = tiers.find((t) => Rational.compare(topOf(t.upTo), upper) >= 0)
+    return tier === undefined ? [] : [part(tier.upTo, upper, tier.amount, tier.flatAmount)]
+  }
+  const out: Array<DerivationTier> = []
+  let lower = Rational.zero
+  for (const tier of tiers) {
+    const top = topOf(tier.upTo)
+    const ceiling = Rational.compare(top, upper) < 0 ? top : upper
+    const inTier = Rational.sub(ceiling, lower)
+    if (inTier.n > 0n) out.push(part(tier.upTo, inTier, tier.amount, tier.flatAmount))
+    if (Rational.compare(top, upper) >= 0) break
+    lower = top
+  }
+  return out
+}
+
+const ledgerOf = (ledger: NonNullable<DraftDerivation["ledger"]>): NonNullable<LineDerivation["ledger"]> => ({
+  entries: ledger.basis.draws.map((d) => ({
+    from: d.entry.from,
+    to: d.entry.to,
+    amount: d.entry.amount,
+    credited: Number(creditedOf(d.entry)),
+    open: Number(d.open),
+    unused: exactText(d.unused)
+  })),
+  unused: exactText(ledger.basis.unused),
+  ratio: exactText(ledger.ratio),
+  paidShare: exactText(Rational.mul(ledger.basis.unused, ledger.ratio)),
+  open: Number(ledger.basis.open)
+})
+
+/** The discounts of a line with what each is in the catalog (percent or amount off). */
+const discountsOf = (discounts: ReadonlyArray<{ readonly discountId: string; readonly amount: bigint }>, catalog: Catalog | undefined): Array<LineDiscountDerivation> =>
+  discounts.map((d) => {
+    const discount = catalog?.discountsById.get(d.discountId)
+    if (discount?.percentOff !== undefined) return { discountId: d.discountId, percentOff: exactText(discount.percentOff), amount: Number(d.amount) }
+    if (discount?.amountOff !== undefined) return { discountId: d.discountId, amountOff: exactText(discount.amountOff), amount: Number(d.amount) }
+    return { discountId: d.discountId, amount: Number(d.amount) }
+  })
+
+/**
+ * The document form of a derivation for a line of `amount` minor units and its discounts; a line
+ * without one (none is built so) derives from its own amount.
+ *
+ * @example finalDerivation(undefined, 1234n, [], catalog) // { exact: "1234", roundingDelta: "0", base: "1234", discounts: [] }
+ */
+export const finalDerivation = (
+  d: DraftDerivation | undefined, amount: bigint, discounts: ReadonlyArray<{ readonly discountId: string; readonly amount: bigint }>, catalog: Catalog | undefined
+): LineDerivation => {
+  const exact = d?.exact ?? Rational.fromBigInt(amount)
+  // In the documented key order: the amount, how it was prorated, then what came off it.
+  const out: Record<string, unknown> = {
+    exact: exactText(exact),
+    roundingDelta: exactText(Rational.sub(exact, Rational.fromBigInt(amount))),
+    base: exactText(d?.base ?? exact)
+  }
+  if (d?.fraction !== undefined) {
+    const f = d.fraction
+    out["fraction"] = { numerator: f.numerator, denominator: f.denominator, unit: f.unit, ...fractionBounds(f) }
+  }
+  if (d?.tiers !== undefined) out["tiers"] = d.tiers
+  if (d?.policy !== undefined) out["policy"] = d.policy
+  out["discounts"] = discountsOf(discounts, catalog)
+  if (d?.ledger !== undefined) out["ledger"] = ledgerOf(d.ledger)
+  if (d?.usageToDate === true) out["usageToDate"] = true
+  return out as unknown as LineDerivation
+}

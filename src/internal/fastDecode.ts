@@ -8,7 +8,6 @@
  * changes speed only, never an answer.
  *
  * @example
- * import { fastCustomer, NOT_FAST } from "./fastDecode.ts"
  * fastCustomer({ id: "cus_1", hasPaymentMethod: true }, false) // { id: "cus_1", hasPaymentMethod: true }
  * fastCustomer({ id: "" }, false) === NOT_FAST // true: Schema words the error
  */

@@ -27,9 +27,7 @@ export const RequestedPlanSchema = Schema.Struct({
 export const AttachRequestSchema = Schema.Struct({
   customerId: Id,
   at: Instant,
-  plans: Schema.Array(RequestedPlanSchema).check(
-    Schema.makeFilter((a: ReadonlyArray<unknown>) => a.length >= 1, { expected: "at least one plan" })
-  ),
+  plans: Schema.Array(RequestedPlanSchema).check(Schema.isMinLength(1, { expected: "at least one plan" })),
   entityId: Schema.optionalKey(Schema.String),
   currency: Schema.optionalKey(CurrencyCode),
   freeTrial: Schema.optionalKey(Schema.NullOr(FreeTrialSchema)),

@@ -36,25 +36,12 @@ export const appliesToInvoice = (d: ActiveDiscount, invoiceStart: number, firstI
 }
 
 /**
- * Splits `amount` minor units across weights in proportion: floor each share, then hand the
- * remaining units to the largest remainders (ties: earlier first). The shares sum to `amount`.
+ * Splits `amount` minor units across weights in proportion: {@link Money.allocate} (largest
+ * remainder, ties to the earlier weight). The shares sum to `amount`.
  *
  * @example splitByLargestRemainder(1000n, [2000n, 1000n]) // [667n, 333n]
  */
-export const splitByLargestRemainder = (amount: bigint, weights: ReadonlyArray<bigint>): Array<bigint> => {
-  const sum = weights.reduce((a, b) => a + b, 0n)
-  if (sum <= 0n) return weights.map(() => 0n)
-  const shares = weights.map((w) => (amount * w) / sum)
-  const remainders = weights.map((w, i) => ({ i, r: (amount * w) % sum }))
-  let left = amount - shares.reduce((a, b) => a + b, 0n)
-  remainders.sort((a, b) => (b.r > a.r ? 1 : b.r < a.r ? -1 : a.i - b.i))
-  for (const { i } of remainders) {
-    if (left <= 0n) break
-    shares[i] = (shares[i] ?? 0n) + 1n
-    left--
-  }
-  return shares
-}
+export const splitByLargestRemainder: (amount: bigint, weights: ReadonlyArray<bigint>) => Array<bigint> = Money.allocate
 
 const eligible = (line: DraftLine, discount: Discount, invoice: InvoiceTiming | undefined): boolean => {
   if (discount.appliesTo === undefined) return true

@@ -17,10 +17,10 @@ import * as Schema from "effect/Schema"
 import { type AttachRequest, AttachRequestSchema } from "./AttachRequest.ts"
 import { type Catalog, CatalogSchema, type Discount, type Feature, type ItemPrice, type Plan, type PlanItem, type PriceInterval, type Tier } from "./Catalog.ts"
 import { type Customer, CustomerSchema } from "./Customer.ts"
-import { type DecodeError, type DecodeIssue, decodeErrorOf } from "./Errors.ts"
+import type { DecodeError, DecodeIssue } from "./Errors.ts"
+import { decodeError, type Issue, parsePath, schemaIssues } from "./internal/decodeIssues.ts"
 import { fastCustomer, fastRequest, NOT_FAST } from "./internal/fastDecode.ts"
 import { guardInput } from "./internal/inputGuard.ts"
-import { issueLeaves } from "./internal/issuePaths.ts"
 import { normalizeCatalog } from "./internal/normalizeCatalog.ts"
 import { encodePolicy } from "./ProrationPolicy.ts"
 import * as Rational from "./Rational.ts"
@@ -38,13 +38,10 @@ const decodeCatalogShape = Schema.decodeUnknownResult(CatalogSchema)
 const decodeCustomerShape = Schema.decodeUnknownResult(CustomerSchema)
 const decodeRequestShape = Schema.decodeUnknownResult(AttachRequestSchema)
 
-const prefixed = (prefix: string, leaves: ReadonlyArray<DecodeIssue>): Array<DecodeIssue> =>
-  leaves.map((l) => ({ path: l.path === "(document)" ? prefix : l.path.startsWith("[") ? `${prefix}${l.path}` : `${prefix}.${l.path}`, message: l.message }))
-
-const decodeWith = <A>(decode: (u: unknown, o: typeof options) => Result.Result<A, Schema.SchemaError>, input: unknown, prefix: string, issues: Array<DecodeIssue>): A | undefined => {
+const decodeWith = <A>(decode: (u: unknown, o: typeof options) => Result.Result<A, Schema.SchemaError>, input: unknown, prefix: string, issues: Array<Issue>): A | undefined => {
   const r = decode(input, options)
   if (Result.isSuccess(r)) return r.success
-  issues.push(...prefixed(prefix, issueLeaves(r.failure.issue)))
+  schemaIssues(r.failure.issue, parsePath(prefix), issues)
   return undefined
 }
 
@@ -54,12 +51,12 @@ const decodeWith = <A>(decode: (u: unknown, o: typeof options) => Result.Result<
  */
 const guarded = <A>(input: unknown, prefix: string, decode: () => Result.Result<A, DecodeError>): Result.Result<A, DecodeError> => {
   const unsafe = guardInput(input, prefix)
-  if (unsafe !== undefined) return Result.fail(decodeErrorOf([unsafe]))
+  if (unsafe !== undefined) return Result.fail(decodeError([unsafe]))
   try {
     return decode()
   } catch (cause) {
     const message = cause instanceof RangeError ? "is too large or too deep to decode" : "cannot be read (a property threw when read)"
-    return Result.fail(decodeErrorOf([{ path: prefix === "" ? "(document)" : prefix, message }]))
+    return Result.fail(decodeError([{ path: prefix === "" ? "(document)" : prefix, message }]))
   }
 }
 
@@ -74,11 +71,12 @@ export const decodeCatalog = (input: unknown, prefix = "catalog"): Result.Result
   guarded(input, prefix, () => decodeCatalogUnguarded(input, prefix))
 
 const decodeCatalogUnguarded = (input: unknown, prefix: string): Result.Result<Catalog, DecodeError> => {
-  const issues: Array<DecodeIssue> = []
+  const issues: Array<Issue> = []
   const raw = decodeWith(decodeCatalogShape, input, prefix, issues)
-  if (raw === undefined) return Result.fail(decodeErrorOf(issues))
-  const catalog = normalizeCatalog(raw, prefix, issues)
-  return issues.length > 0 ? Result.fail(decodeErrorOf(issues)) : Result.succeed(catalog)
+  if (raw === undefined) return Result.fail(decodeError(issues))
+  const rules: Array<DecodeIssue> = []
+  const catalog = normalizeCatalog(raw, prefix, rules)
+  return rules.length > 0 ? Result.fail(decodeError(rules)) : Result.succeed(catalog)
 }
 
 /**
@@ -121,14 +119,14 @@ const fastCustomerAndRequest = (catalog: Catalog, input: unknown, fromJson: bool
 
 /** Decodes with Schema: slower, and the only source of error messages. */
 const decodeCustomerAndRequestWithSchema = (catalog: Catalog, input: unknown): Result.Result<AttachInput, DecodeError> => {
-  const issues: Array<DecodeIssue> = []
-  if (!isRecord(input)) return Result.fail(decodeErrorOf([{ path: "(document)", message: `expected an object with customer and request, got ${typeof input}` }]))
+  const issues: Array<Issue> = []
+  if (!isRecord(input)) return Result.fail(decodeError([{ kind: "mismatch", path: [], expected: "an object with customer and request", actual: typeof input }]))
   for (const key of Object.keys(input)) {
-    if (key !== "customer" && key !== "request" && key !== "catalog") issues.push({ path: key, message: "is not a field of this document (check its spelling)" })
+    if (key !== "customer" && key !== "request" && key !== "catalog") issues.push({ kind: "unexpected", path: [key] })
   }
   const customer = decodeWith(decodeCustomerShape, input["customer"], "customer", issues)
   const request = decodeWith(decodeRequestShape, input["request"], "request", issues)
-  if (customer === undefined || request === undefined || issues.length > 0) return Result.fail(decodeErrorOf(issues))
+  if (customer === undefined || request === undefined || issues.length > 0) return Result.fail(decodeError(issues))
   return Result.succeed({ catalog, customer, request })
 }
 
@@ -141,8 +139,8 @@ export const decodeAttachDocument = (input: unknown): Result.Result<AttachInput,
   guarded(input, "", () => decodeAttachDocumentUnguarded(input))
 
 const decodeAttachDocumentUnguarded = (input: unknown): Result.Result<AttachInput, DecodeError> => {
-  if (!isRecord(input)) return Result.fail(decodeErrorOf([{ path: "(document)", message: `expected an object with catalog, customer and request, got ${input === null ? "null" : Array.isArray(input) ? "an array" : typeof input}` }]))
-  if (!("catalog" in input)) return Result.fail(decodeErrorOf([{ path: "catalog", message: "is required but missing" }]))
+  if (!isRecord(input)) return Result.fail(decodeError([{ kind: "mismatch", path: [], expected: "an object with catalog, customer and request", actual: input === null ? "null" : Array.isArray(input) ? "an array" : typeof input }]))
+  if (!("catalog" in input)) return Result.fail(decodeError([{ kind: "missing", path: ["catalog"] }]))
   const catalog = decodeCatalogUnguarded(input["catalog"], "catalog")
   if (Result.isFailure(catalog)) return Result.fail(catalog.failure)
   return decodeCustomerAndRequestUnguarded(catalog.success, input)

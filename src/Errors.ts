@@ -8,8 +8,9 @@
  * // { error: { _tag: "UnknownPlan", message: "No plan \"platinum\" in the catalog", planId: "platinum" } }
  */
 import * as Data from "effect/Data"
+import { decodeError } from "./internal/decodeIssues.ts"
 
-/** One problem found while decoding a document: where, and what. */
+/** One problem found while decoding a document, as printed: where, and what (structured: `internal/decodeIssues.ts`). */
 export interface DecodeIssue {
   readonly path: string
   readonly message: string
@@ -28,11 +29,7 @@ export class DecodeError extends Data.TaggedError("DecodeError")<{
  *
  * @example decodeErrorOf([{ path: "catalog.plans[0].id", message: "is missing" }]).message // "catalog.plans[0].id: is missing"
  */
-export const decodeErrorOf = (issues: ReadonlyArray<DecodeIssue>): DecodeError => {
-  const first = issues[0] ?? { path: "(document)", message: "is not valid" }
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : ""
-  return new DecodeError({ message: `${first.path}: ${first.message}${more}`, path: first.path, issues })
-}
+export const decodeErrorOf = (issues: ReadonlyArray<DecodeIssue>): DecodeError => decodeError(issues)
 
 /** A requested plan (or version) that the catalog does not have. */
 export class UnknownPlan extends Data.TaggedError("UnknownPlan")<{

@@ -23,8 +23,8 @@ import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import type { Customer } from "./Customer.ts"
-import { DecodeError } from "./Errors.ts"
-import { issueLeaves } from "./internal/issuePaths.ts"
+import type { DecodeError } from "./Errors.ts"
+import { decodeError, type Issue, schemaIssues } from "./internal/decodeIssues.ts"
 import { customerFingerprint } from "./internal/working.ts"
 import type { AttachPreview } from "./Preview.ts"
 import {
@@ -111,19 +111,18 @@ const refOf = (a: { readonly type: string; readonly idempotencyKey: string }): A
 
 const decodeActions = (actions: ReadonlyArray<unknown>): Result.Result<ReadonlyArray<ProviderAction>, DecodeError> => {
   const r = Schema.decodeUnknownResult(Schema.Array(ProviderActionSchema))(actions, { errors: "all" })
-  const issues = Result.isSuccess(r) ? [] : issueLeaves(r.failure.issue).map((i) => ({ path: `actions${i.path.startsWith("[") ? "" : "."}${i.path}`, message: i.message }))
+  const issues: Array<Issue> = Result.isSuccess(r) ? [] : schemaIssues(r.failure.issue, ["actions"])
   if (Result.isSuccess(r)) {
     r.success.forEach((a, i) => {
       const ref = a.type === "awaitCheckout" ? [a.session, "createCheckoutSession"] : a.type === "awaitInvoicePaid" || a.type === "payInvoice" ? [a.invoice, "createInvoice"] : undefined
       if (ref !== undefined && !r.success.slice(0, i).some((b) => b.idempotencyKey === ref[0] && b.type === ref[1])) {
-        issues.push({ path: `actions[${i}]`, message: `refers to ${ref[0]}, which is not an earlier ${ref[1]} action` })
+        issues.push({ kind: "rule", path: ["actions", i], message: `refers to ${ref[0]}, which is not an earlier ${ref[1]} action` })
       }
     })
   }
-  const first = issues[0]
-  return Result.isSuccess(r) && first === undefined
+  return Result.isSuccess(r) && issues.length === 0
     ? Result.succeed(r.success)
-    : Result.fail(new DecodeError({ message: `${first?.path ?? "actions"}: ${first?.message ?? "invalid"}`, path: first?.path ?? "actions", issues }))
+    : Result.fail(decodeError(issues, { ifNone: { kind: "rule", path: ["actions"], message: "invalid" }, countOthers: false }))
 }
 
 const responseTo = (done: ReadonlyArray<Done>, key: string): Response | undefined =>

@@ -77,3 +77,32 @@ export const formatMinor = (minor: bigint | number, currency: Currency): string 
 }
 
 const SYMBOLS: Record<string, string> = { usd: "$", eur: "€", gbp: "£", jpy: "¥", inr: "₹", krw: "₩" }
+
+/**
+ * Allocates `total` minor units (≥ 0) across non-negative `weights` by largest remainder: each
+ * part starts at the floor of its exact share `total × weight / Σweights`, then the units left
+ * over go one each to the largest remainders; equal remainders go in index order (the earlier
+ * weight first), so the result depends on nothing but its arguments. The parts sum to `total`,
+ * each lies within one minor unit of its exact share, and a zero weight gets zero. When every
+ * weight is zero there is nothing to be proportional to and every part is zero.
+ *
+ * @example
+ * import { Money } from "attach-planner"
+ * Money.allocate(100n, [1n, 1n, 1n]) // [34n, 33n, 33n]
+ * Money.allocate(1000n, [2000n, 1000n]) // [667n, 333n]
+ * Money.allocate(5n, [0n, 3n]) // [0n, 5n]
+ */
+export const allocate = (total: bigint, weights: ReadonlyArray<bigint>): Array<bigint> => {
+  const sum = weights.reduce((a, b) => a + b, 0n)
+  if (sum <= 0n) return weights.map(() => 0n)
+  const parts = weights.map((w) => (total * w) / sum)
+  const remainders = weights.map((w, i) => ({ i, r: (total * w) % sum }))
+  let left = total - parts.reduce((a, b) => a + b, 0n)
+  remainders.sort((a, b) => (b.r > a.r ? 1 : b.r < a.r ? -1 : a.i - b.i))
+  for (const { i } of remainders) {
+    if (left <= 0n) break
+    parts[i] = (parts[i] ?? 0n) + 1n
+    left--
+  }
+  return parts
+}

@@ -1,31 +1,33 @@
 /**
  * The preview document (docs/spec.md §13): the full plan of an attach — scenario, lines, totals, next
  * cycle, checkout decision, provider actions and the customer's state afterwards. All money is in
- * integer minor units of `currency`; instants are ISO-8601 strings.
+ * integer minor units of `currency`; instants are ISO-8601 strings. {@link AttachPreviewSchema}
+ * is its one definition: the types below are read from it, and its fields are in the order the
+ * document prints them.
  *
  * @example
  * import type { AttachPreview } from "attach-planner"
  * const dueToday = (p: AttachPreview) => p.amountDue // 1549 = $15.49
  */
-import type { Customer } from "./Customer.ts"
+import * as Schema from "effect/Schema"
+import { CustomerSchema } from "./Customer.ts"
+import { LineDiscountSchema, LinePeriodSchema, LineSchema, type ProviderAction, ProviderActionSchema } from "./Provider.ts"
 
-/** The scenario of an attached plan (docs/spec.md §6). */
-export type Scenario = "new" | "upgrade" | "downgrade" | "cancel" | "renew" | "active" | "scheduled" | "update_prepaid_quantity"
+/** Schema of the scenario of an attached plan (docs/spec.md §6). @example Schema.is(ScenarioSchema)("upgrade") // true */
+export const ScenarioSchema = Schema.Literals(["new", "upgrade", "downgrade", "cancel", "renew", "active", "scheduled", "update_prepaid_quantity"])
+/** The scenario of an attached plan (docs/spec.md §6). @example const s: Scenario = "upgrade" */
+export type Scenario = typeof ScenarioSchema.Type
 
-/** When a change takes effect. */
-export type Timing = "immediate" | "end_of_cycle" | "none"
+/** Schema of when a change takes effect. @example Schema.is(TimingSchema)("end_of_cycle") // true */
+export const TimingSchema = Schema.Literals(["immediate", "end_of_cycle", "none"])
+/** When a change takes effect. @example const t: Timing = "immediate" */
+export type Timing = typeof TimingSchema.Type
 
-/** A period `[start, end)` as ISO instants. */
-export interface LinePeriod {
-  readonly start: string
-  readonly end: string
-}
+/** A period `[start, end)` as ISO instants. @example const p: LinePeriod = { start: "2025-01-16T00:00:00.000Z", end: "2025-02-01T00:00:00.000Z" } */
+export type LinePeriod = typeof LinePeriodSchema.Type
 
-/** The part of one discount taken off one line. */
-export interface LineDiscount {
-  readonly discountId: string
-  readonly amount: number
-}
+/** The part of one discount taken off one line. @example const d: LineDiscount = { discountId: "LAUNCH20", amount: 400 } */
+export type LineDiscount = typeof LineDiscountSchema.Type
 
 /** The fraction of a period a line was prorated by: `numerator / denominator` `unit`s, counted from `from` to `to`. */
 export interface DerivationFraction {
@@ -96,78 +98,82 @@ export interface LineDerivation {
   readonly usageToDate?: true
 }
 
-/** One invoice line (docs/spec.md §8): `amount` before discounts, `total` after them. */
-export interface Line {
-  readonly kind: "charge" | "credit" | "arrears" | "custom"
-  readonly planId: string | null
-  readonly featureId: string | null
-  readonly description: string
-  readonly quantity: number
-  readonly period: LinePeriod | null
-  readonly amount: number
-  readonly discounts: ReadonlyArray<LineDiscount>
-  readonly total: number
-  /** How the amount came about (always written by the planner). */
-  readonly derivation?: LineDerivation
-}
+/** One invoice line (docs/spec.md §8): `amount` before discounts, `total` after them. @example preview.lines[0]?.total // 2581 */
+export type Line = typeof LineSchema.Type
 
-/** What happens to one requested plan. */
-export interface Change {
-  readonly planId: string
-  readonly scenario: Scenario
-  readonly timing: Timing
-  readonly replaces: string | null
-  readonly entityId: string | null
-  readonly effectiveAt: string
-}
+/** Schema of what happens to one requested plan. @example Schema.decodeUnknownSync(ChangeSchema)(preview.changes[0]) */
+export const ChangeSchema = Schema.Struct({
+  planId: Schema.String,
+  scenario: ScenarioSchema,
+  timing: TimingSchema,
+  replaces: Schema.NullOr(Schema.String),
+  entityId: Schema.NullOr(Schema.String),
+  effectiveAt: Schema.String
+})
+/** What happens to one requested plan. @example preview.changes[0]?.replaces // "pro" */
+export type Change = typeof ChangeSchema.Type
 
-/** A consumable item billed in arrears at the next cycle. */
-export interface UsageLine {
-  readonly planId: string
-  readonly featureId: string
-  readonly overage?: number
-}
+/** Schema of a consumable item billed in arrears at the next cycle. @example Schema.decodeUnknownSync(UsageLineSchema)({ planId: "pro", featureId: "messages" }) */
+export const UsageLineSchema = Schema.Struct({
+  planId: Schema.String,
+  featureId: Schema.String,
+  overage: Schema.optionalKey(Schema.Number)
+})
+/** A consumable item billed in arrears at the next cycle. @example const u: UsageLine = { planId: "pro", featureId: "messages" } */
+export type UsageLine = typeof UsageLineSchema.Type
 
-/** The next invoice of the subscription the attach touched (docs/spec.md §9). */
-export interface NextCycle {
-  readonly startsAt: string
-  readonly lines: ReadonlyArray<Line>
-  readonly subtotal: number
-  readonly discountTotal: number
-  readonly total: number
-  readonly usageLines: ReadonlyArray<UsageLine>
-}
+/** Schema of the next invoice of the subscription the attach touched (docs/spec.md §9). @example Schema.decodeUnknownSync(NextCycleSchema)(preview.nextCycle) */
+export const NextCycleSchema = Schema.Struct({
+  startsAt: Schema.String,
+  lines: Schema.Array(LineSchema),
+  subtotal: Schema.Int,
+  discountTotal: Schema.Int,
+  total: Schema.Int,
+  usageLines: Schema.Array(UsageLineSchema)
+})
+/** The next invoice of the subscription the attach touched (docs/spec.md §9). @example preview.nextCycle?.total // 5000 */
+export type NextCycle = typeof NextCycleSchema.Type
 
-/** How the customer pays today (docs/spec.md §10). */
-export type Checkout = "none" | "provider_checkout" | "confirm"
+/** Schema of how the customer pays today (docs/spec.md §10). @example Schema.is(CheckoutSchema)("confirm") // true */
+export const CheckoutSchema = Schema.Literals(["none", "provider_checkout", "confirm"])
+/** How the customer pays today (docs/spec.md §10). @example const c: Checkout = "none" */
+export type Checkout = typeof CheckoutSchema.Type
 
-/** A provider-neutral action of the execution plan (docs/spec.md §11). */
-export interface Action {
-  readonly type: string
-  readonly idempotencyKey: string
-  readonly [field: string]: unknown
-}
+/** A provider-neutral action of the execution plan (docs/spec.md §11): one of `ProviderActionSchema`'s. @example preview.actions[0]?.type // "updateSubscription" */
+export type Action = ProviderAction
 
-/** The preview document: the full plan of one attach. */
-export interface AttachPreview {
-  readonly customerId: string
-  readonly currency: string
-  readonly scenario: Scenario
-  readonly changes: ReadonlyArray<Change>
-  readonly lines: ReadonlyArray<Line>
-  readonly subtotal: number
-  readonly discountTotal: number
-  readonly total: number
-  readonly creditApplied: number
-  readonly amountDue: number
-  readonly trialEndsAt: string | null
-  readonly nextCycle: NextCycle | null
-  readonly checkout: Checkout
-  readonly actions: ReadonlyArray<Action>
-  readonly customerAfter: Customer
+/**
+ * Schema of the preview document: the full plan of one attach. Decoding a preview the planner
+ * wrote, with `onExcessProperty: "error"`, succeeds; encoding it back gives the same document.
+ *
+ * @example
+ * import { AttachPreviewSchema, previewDocument } from "attach-planner"
+ * import * as Schema from "effect/Schema"
+ * const preview = previewDocument(document)
+ * "error" in preview || Schema.decodeUnknownSync(AttachPreviewSchema)(preview, { onExcessProperty: "error" })
+ */
+export const AttachPreviewSchema = Schema.Struct({
+  customerId: Schema.String,
+  currency: Schema.String,
+  scenario: ScenarioSchema,
+  changes: Schema.Array(ChangeSchema),
+  lines: Schema.Array(LineSchema),
+  subtotal: Schema.Int,
+  discountTotal: Schema.Int,
+  total: Schema.Int,
+  creditApplied: Schema.Int,
+  amountDue: Schema.Int,
+  trialEndsAt: Schema.NullOr(Schema.String),
+  nextCycle: Schema.NullOr(NextCycleSchema),
+  checkout: CheckoutSchema,
+  customerAfter: CustomerSchema,
+  actions: Schema.Array(ProviderActionSchema),
   /**
    * A fingerprint of the customer state this plan was computed from; executing the plan against
    * a customer whose fingerprint differs fails with `StalePlan`.
    */
-  readonly basedOn: string
-}
+  basedOn: Schema.String
+})
+
+/** The preview document: the full plan of one attach. @example const due = (p: AttachPreview) => p.amountDue */
+export type AttachPreview = typeof AttachPreviewSchema.Type

@@ -45,6 +45,12 @@ export const PhaseSchema = Schema.Struct({ at: Schema.String, items: Schema.Arra
  */
 export type Phase = typeof PhaseSchema.Type
 
+/** Schema of a line's period `[start, end)`, ISO instants. @example Schema.decodeUnknownSync(LinePeriodSchema)({ start: "2025-01-16T00:00:00.000Z", end: "2025-02-01T00:00:00.000Z" }) */
+export const LinePeriodSchema = Schema.Struct({ start: Schema.String, end: Schema.String })
+
+/** Schema of the part of one discount taken off one line. @example Schema.decodeUnknownSync(LineDiscountSchema)({ discountId: "LAUNCH20", amount: 400 }) */
+export const LineDiscountSchema = Schema.Struct({ discountId: Schema.String, amount: Schema.Int })
+
 const Exact = Schema.String
 /** Schema of a line's `derivation` (docs/proration.md §15), as invoices keep it. @example Schema.decodeUnknownSync(LineDerivationSchema)(preview.lines[0].derivation) */
 export const LineDerivationSchema = Schema.Struct({
@@ -68,16 +74,21 @@ export const LineDerivationSchema = Schema.Struct({
   usageToDate: Schema.optionalKey(Schema.Literal(true))
 })
 
-/** Schema of an invoice line of the preview document (docs/spec.md §8). @example Schema.decodeUnknownSync(LineSchema)(preview.lines[0]) */
+/**
+ * Schema of an invoice line of the preview document (docs/spec.md §8), the one definition of a line:
+ * `amount` before discounts, `total` after them, in minor units.
+ *
+ * @example Schema.decodeUnknownSync(LineSchema)(preview.lines[0])
+ */
 export const LineSchema = Schema.Struct({
   kind: Schema.Literals(["charge", "credit", "arrears", "custom"]),
   planId: Schema.NullOr(Schema.String),
   featureId: Schema.NullOr(Schema.String),
   description: Schema.String,
   quantity: Schema.Number,
-  period: Schema.NullOr(Schema.Struct({ start: Schema.String, end: Schema.String })),
+  period: Schema.NullOr(LinePeriodSchema),
   amount: Schema.Int,
-  discounts: Schema.Array(Schema.Struct({ discountId: Schema.String, amount: Schema.Int })),
+  discounts: Schema.Array(LineDiscountSchema),
   total: Schema.Int,
   derivation: Schema.optionalKey(LineDerivationSchema)
 })
@@ -87,36 +98,36 @@ const Key = { idempotencyKey: Schema.String }
 const Target = { subscriptionId: Schema.String, subscriptionIds: Schema.Array(Schema.String), compensates: Schema.optionalKey(Schema.String) }
 
 const CreateCheckoutSession = Schema.Struct({
-  type: Schema.Literal("createCheckoutSession"), ...Key,
+  type: Schema.Literal("createCheckoutSession"),
   customerId: Schema.String, currency: Schema.String, mode: Schema.Literals(["subscription", "payment"]),
   items: Schema.Array(ProviderItemSchema), lines: Schema.Array(LineSchema), amountDue: Schema.Int,
   trialEndsAt: Schema.NullOr(Schema.String), successUrl: Schema.NullOr(Schema.String),
-  params: Schema.Record(Schema.String, Schema.Unknown)
+  params: Schema.Record(Schema.String, Schema.Unknown), ...Key
 })
-const AwaitCheckout = Schema.Struct({ type: Schema.Literal("awaitCheckout"), ...Key, session: Schema.String })
+const AwaitCheckout = Schema.Struct({ type: Schema.Literal("awaitCheckout"), session: Schema.String, ...Key })
 const CreateSubscription = Schema.Struct({
-  type: Schema.Literal("createSubscription"), ...Key,
+  type: Schema.Literal("createSubscription"),
   customerId: Schema.String, currency: Schema.String, ref: Schema.String,
   planIds: Schema.Array(Schema.String), subscriptionIds: Schema.Array(Schema.String), items: Schema.Array(ProviderItemSchema),
   startsAt: Schema.String, billingAnchor: Schema.String, trialEndsAt: Schema.NullOr(Schema.String),
-  collection: Collection, netTermsDays: Schema.NullOr(Schema.Int)
+  collection: Collection, netTermsDays: Schema.NullOr(Schema.Int), ...Key
 })
 const UpdateSubscription = Schema.Struct({
-  type: Schema.Literal("updateSubscription"), ...Key, ...Target,
-  items: Schema.Array(ProviderItemSchema), previousItems: Schema.Array(ProviderItemSchema), prorationBehavior: Schema.Literal("none")
+  type: Schema.Literal("updateSubscription"), ...Target,
+  items: Schema.Array(ProviderItemSchema), previousItems: Schema.Array(ProviderItemSchema), prorationBehavior: Schema.Literal("none"), ...Key
 })
-const CancelSubscription = Schema.Struct({ type: Schema.Literal("cancelSubscription"), ...Key, ...Target, atPeriodEnd: Schema.Boolean, at: Schema.String })
-const UncancelSubscription = Schema.Struct({ type: Schema.Literal("uncancelSubscription"), ...Key, ...Target, at: Schema.String })
-const ScheduleChange = Schema.Struct({ type: Schema.Literal("scheduleChange"), ...Key, ...Target, at: Schema.String, items: Schema.Array(ProviderItemSchema) })
-const ReleaseSchedule = Schema.Struct({ type: Schema.Literal("releaseSchedule"), ...Key, ...Target, at: Schema.String, items: Schema.Array(ProviderItemSchema) })
+const CancelSubscription = Schema.Struct({ type: Schema.Literal("cancelSubscription"), ...Target, atPeriodEnd: Schema.Boolean, at: Schema.String, ...Key })
+const UncancelSubscription = Schema.Struct({ type: Schema.Literal("uncancelSubscription"), ...Target, at: Schema.String, ...Key })
+const ScheduleChange = Schema.Struct({ type: Schema.Literal("scheduleChange"), ...Target, at: Schema.String, items: Schema.Array(ProviderItemSchema), ...Key })
+const ReleaseSchedule = Schema.Struct({ type: Schema.Literal("releaseSchedule"), ...Target, at: Schema.String, items: Schema.Array(ProviderItemSchema), ...Key })
 const CreateInvoice = Schema.Struct({
-  type: Schema.Literal("createInvoice"), ...Key,
+  type: Schema.Literal("createInvoice"),
   customerId: Schema.String, currency: Schema.String, description: Schema.String, lines: Schema.Array(LineSchema),
   subtotal: Schema.Int, discountTotal: Schema.Int, total: Schema.Int, creditApplied: Schema.Int, amountDue: Schema.Int,
-  collection: Collection, finalize: Schema.Boolean, netTermsDays: Schema.NullOr(Schema.Int)
+  collection: Collection, finalize: Schema.Boolean, netTermsDays: Schema.NullOr(Schema.Int), ...Key
 })
-const AwaitInvoicePaid = Schema.Struct({ type: Schema.Literal("awaitInvoicePaid"), ...Key, invoice: Schema.String })
-const PayInvoice = Schema.Struct({ type: Schema.Literal("payInvoice"), ...Key, invoice: Schema.String, amount: Schema.Int, creditApplied: Schema.Int })
+const AwaitInvoicePaid = Schema.Struct({ type: Schema.Literal("awaitInvoicePaid"), invoice: Schema.String, ...Key })
+const PayInvoice = Schema.Struct({ type: Schema.Literal("payInvoice"), invoice: Schema.String, amount: Schema.Int, creditApplied: Schema.Int, ...Key })
 
 /**
  * Schema of one provider action. `awaitCheckout` and `awaitInvoicePaid` are the points where

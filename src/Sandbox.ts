@@ -25,9 +25,9 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import type { Catalog } from "./Catalog.ts"
 import type { Customer } from "./Customer.ts"
-import { DecodeError } from "./Errors.ts"
+import type { DecodeError } from "./Errors.ts"
 import { billingView } from "./internal/actions.ts"
-import { issueLeaves } from "./internal/issuePaths.ts"
+import { decodeError, schemaIssues } from "./internal/decodeIssues.ts"
 import { findBy } from "./internal/rowIndex.ts"
 import { customerFingerprint } from "./internal/working.ts"
 import { advanceSubscriptions, setClock, setStatus } from "./internal/sandboxClock.ts"
@@ -131,9 +131,8 @@ export const decodeState = (input: unknown): Result.Result<SandboxState, DecodeE
   const withClocks = typeof input === "object" && input !== null && !Array.isArray(input) && !("clocks" in input) ? { ...input, clocks: [] } : input
   const r = Schema.decodeUnknownResult(SandboxStateSchema)(withClocks, { errors: "all", onExcessProperty: "error" })
   if (Result.isSuccess(r)) return Result.succeed(r.success)
-  const issues = issueLeaves(r.failure.issue).map((i) => ({ path: i.path === "(document)" ? "sandbox" : `sandbox.${i.path}`, message: i.message }))
-  const first = issues[0] ?? { path: "sandbox", message: "is not a sandbox state" }
-  return Result.fail(new DecodeError({ message: `${first.path}: ${first.message}`, path: first.path, issues }))
+  const ifNone = { kind: "rule", path: ["sandbox"], message: "is not a sandbox state" } as const
+  return Result.fail(decodeError(schemaIssues(r.failure.issue, ["sandbox"]), { ifNone, countOthers: false }))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ const run = promisify(execFile)
 
 const ENTRIES: Readonly<Record<string, ReadonlyArray<string>>> = {
   "attach-planner": [
-    "AttachRequestSchema", "AuthenticationRequired", "CardDeclined", "CatalogSchema", "Checkout", "CurrencyMismatch", "CustomerSchema",
+    "AttachPreviewSchema", "AttachRequestSchema", "AuthenticationRequired", "CardDeclined", "CatalogSchema", "Checkout", "CurrencyMismatch", "CustomerSchema",
     "DecodeError", "Discounts", "Interval", "InvalidRequest", "Money", "PaymentMethodRequired", "PaymentProvider", "PaymentProviderError",
     "Pricing", "Proration", "ProrationPolicy", "ProviderActionSchema", "ProviderRejected", "ProviderUnavailable", "Rational", "Scenario", "StalePlan",
     "TimelineOptionError", "UnknownDiscount", "UnknownFeature", "UnknownPlan", "advanceClock", "advanceClockPromise", "billingInterval", "callToAction", "customerEligibility",

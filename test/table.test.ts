@@ -44,7 +44,14 @@ const preview: AttachPreview = {
     usageLines: [{ planId: "premium", featureId: "messages", overage: 0 }]
   },
   checkout: "none",
-  actions: [{ type: "updateSubscription", idempotencyKey: "k1" }, { type: "createInvoice", idempotencyKey: "k2" }, { type: "payInvoice", idempotencyKey: "k3" }],
+  actions: [
+    { type: "updateSubscription", subscriptionId: "sub_1", subscriptionIds: ["s1"], items: [], previousItems: [], prorationBehavior: "none", idempotencyKey: "k1" },
+    {
+      type: "createInvoice", customerId: "cus_upgrade", currency: "usd", description: "Attach premium", lines: [], subtotal: 1533, discountTotal: 0, total: 1533,
+      creditApplied: 0, amountDue: 1533, collection: "charge_automatically", finalize: true, netTermsDays: null, idempotencyKey: "k2"
+    },
+    { type: "payInvoice", invoice: "k2", amount: 1533, creditApplied: 0, idempotencyKey: "k3" }
+  ],
   customerAfter: { id: "cus_upgrade" },
   basedOn: "cf_0000000000000000"
 }

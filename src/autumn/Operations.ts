@@ -21,6 +21,7 @@ import * as Result from "effect/Result"
 import type { Catalog } from "../Catalog.ts"
 import type { Customer } from "../Customer.ts"
 import { decodeCustomerAndRequest } from "../Document.ts"
+import { autumnMessage } from "../internal/decodeIssues.ts"
 import { type ExecuteResult, executeAttach } from "../Execute.ts"
 import { planAttach } from "../Planner.ts"
 import type { AttachPreview } from "../Preview.ts"
@@ -103,15 +104,12 @@ const findCustomer = (options: AutumnOptions, call: AttachCall): Effect.Effect<F
     return { customer, created: { data, profile: profileFromData(data, clockOf(options)) } }
   })
 
-const SNAKE = (path: string): string => path.replace(/^request\.?/, "").replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
-
 /** Plans the call for the customer at the server's clock; errors in Autumn's terms. */
 const planFor = (options: AutumnOptions, customer: Customer, call: AttachCall): Result.Result<AttachPreview, AutumnApiError> => {
   const at = clockOf(options)
   const input = decodeCustomerAndRequest(options.catalog, { customer, request: { ...call.request, at } })
   if (Result.isFailure(input)) {
-    const e = input.failure
-    return Result.fail(new AutumnApiError({ status: 400, code: "invalid_inputs", message: `${SNAKE(e.path)}: ${e.message.slice(e.message.indexOf(":") + 1).trim()}` }))
+    return Result.fail(new AutumnApiError({ status: 400, code: "invalid_inputs", message: autumnMessage(input.failure) }))
   }
   return Result.mapError(planAttach(input.success), fromPlanError)
 }

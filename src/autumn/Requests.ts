@@ -14,7 +14,7 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import type { AttachRequestSchema } from "../AttachRequest.ts"
 import type { Catalog } from "../Catalog.ts"
-import { issueLeaves } from "../internal/issuePaths.ts"
+import { autumnBodyProblem, schemaIssues } from "../internal/decodeIssues.ts"
 import { type AutumnApiError, invalidInputs } from "./ApiError.ts"
 
 const opt = Schema.optionalKey
@@ -176,9 +176,8 @@ const decodeOptions = { errors: "all", onExcessProperty: "error", reportInput: t
 export const decodeWith = <S extends Schema.Codec<unknown, unknown>>(schema: S, json: unknown): Decoded<S["Type"]> => {
   const r = Schema.decodeUnknownResult(schema as Schema.Codec<S["Type"], unknown>)(json, decodeOptions)
   if (Result.isSuccess(r)) return Result.succeed(r.success)
-  const first = issueLeaves(r.failure.issue)[0] ?? { path: "(body)", message: "is not valid" }
-  const path = first.path === "(document)" ? "(body)" : first.path
-  return Result.fail(invalidInputs(path, first.message.replace("of this document", "of this request")))
+  const first = autumnBodyProblem(schemaIssues(r.failure.issue))
+  return Result.fail(invalidInputs(first.path, first.message))
 }
 
 /** The first unsupported field present at the given paths, as a 400. @example rejectUnsupported([["customize", undefined]]) // undefined */

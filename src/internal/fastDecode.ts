@@ -8,41 +8,77 @@
  * changes speed only, never an answer.
  *
  * @example
- * import { fastCustomer, NOT_FAST } from "./fastDecode.ts"
  * fastCustomer({ id: "cus_1", hasPaymentMethod: true }, false) // { id: "cus_1", hasPaymentMethod: true }
  * fastCustomer({ id: "" }, false) === NOT_FAST // true: Schema words the error
  */
+import * as Schema from "effect/Schema"
 import type { AttachRequest } from "../AttachRequest.ts"
 import type { Customer } from "../Customer.ts"
-import { PRESETS } from "../ProrationPolicy.ts"
+import { PRESETS, TimeZoneSchema } from "../ProrationPolicy.ts"
+import {
+  CurrencyCode, Id, Instant, isCurrencyCode, isId, isInstant, isNonNegativeInt, isNonNegativeNumber, isPositiveInt, isQuantity,
+  NonNegativeInt, NonNegativeNumber, PositiveInt, Quantity
+} from "./schemaKit.ts"
 import { isTimeZone } from "./zonedDays.ts"
-import { isCurrencyCode, isId, isInstant, isNonNegativeInt, isNonNegativeNumber, isPositiveInt, isQuantity } from "./schemaKit.ts"
 
 /** The answer of a fast decoder that is not sure: decode with Schema instead. */
 export const NOT_FAST: unique symbol = Symbol("not on the fast path")
 
 type Decoder = (u: unknown) => unknown
 
-const check = (ok: (u: unknown) => boolean): Decoder => (u) => (ok(u) ? u : NOT_FAST)
+/**
+ * What a fast decoder accepts, for test/fastDecode-schema.test.ts, which holds every one to the
+ * schema it mirrors: the same field names in the same order, the same optionality, the same
+ * literals; a `Leaf` accepts what its schema accepts or less, `GivesUp` nothing.
+ *
+ * @example fastShapes.request._tag // "Struct"
+ */
+export type FastShape =
+  | { readonly _tag: "Leaf"; readonly schema: Schema.Top; readonly accepts: (u: unknown) => boolean }
+  | { readonly _tag: "Literals"; readonly literals: ReadonlyArray<string | boolean> }
+  | { readonly _tag: "NullOr"; readonly type: FastShape }
+  | { readonly _tag: "Array"; readonly item: FastShape; readonly minLength: number }
+  | { readonly _tag: "Struct"; readonly fields: ReadonlyArray<FastField> }
+  | { readonly _tag: "FirstOf"; readonly members: ReadonlyArray<FastShape> }
+  | { readonly _tag: "GivesUp" }
 
-const anyString = check((u) => typeof u === "string")
-const boolean = check((u) => typeof u === "boolean")
-const id = check(isId)
-const instant = check((u) => typeof u === "string" && isInstant(u))
-const currency = check((u) => typeof u === "string" && isCurrencyCode(u))
-const positiveInt = check(isPositiveInt)
-const nonNegativeInt = check(isNonNegativeInt)
-const nonNegativeNumber = check(isNonNegativeNumber)
-const quantity = check(isQuantity)
-const timeZone = check((u) => typeof u === "string" && isTimeZone(u))
-const stringOrFiniteNumber = check((u) => typeof u === "string" || (typeof u === "number" && Number.isFinite(u)))
+/** A field of a {@link FastShape} struct. @example fastShapes.request._tag === "Struct" && fastShapes.request.fields[0] // { name: "customerId", optional: false, type: … } */
+export interface FastField {
+  readonly name: string
+  readonly optional: boolean
+  readonly type: FastShape
+}
+
+// Shapes are kept beside the decoders, not inside them: the decoders stay plain closures.
+const shapes = new WeakMap<Decoder, FastShape>()
+const shaped = (decode: Decoder, shape: FastShape): Decoder => {
+  shapes.set(decode, shape)
+  return decode
+}
+const shapeOf = (decode: Decoder): FastShape => shapes.get(decode) ?? { _tag: "GivesUp" }
+
+/** A decoder of the values `ok` accepts, which are (a subset of) those `schema` accepts. */
+const leaf = (schema: Schema.Top, ok: (u: unknown) => boolean): Decoder => shaped((u) => (ok(u) ? u : NOT_FAST), { _tag: "Leaf", schema, accepts: ok })
+
+const anyString = leaf(Schema.String, (u) => typeof u === "string")
+const boolean = leaf(Schema.Boolean, (u) => typeof u === "boolean")
+const id = leaf(Id, isId)
+const instant = leaf(Instant, (u) => typeof u === "string" && isInstant(u))
+const currency = leaf(CurrencyCode, (u) => typeof u === "string" && isCurrencyCode(u))
+const positiveInt = leaf(PositiveInt, isPositiveInt)
+const nonNegativeInt = leaf(NonNegativeInt, isNonNegativeInt)
+const nonNegativeNumber = leaf(NonNegativeNumber, isNonNegativeNumber)
+const quantity = leaf(Quantity, isQuantity)
+const timeZone = leaf(TimeZoneSchema, (u) => typeof u === "string" && isTimeZone(u))
+// Schema.Number also takes NaN and ±Infinity, which never come from JSON: left to Schema.
+const stringOrFiniteNumber = leaf(Schema.Union([Schema.String, Schema.Number]), (u) => typeof u === "string" || (typeof u === "number" && Number.isFinite(u)))
 
 const literals = (values: ReadonlyArray<string | boolean>): Decoder => {
   const set = new Set<unknown>(values)
-  return (u) => (set.has(u) ? u : NOT_FAST)
+  return shaped((u) => (set.has(u) ? u : NOT_FAST), { _tag: "Literals", literals: values })
 }
 
-const nullOr = (decode: Decoder): Decoder => (u) => (u === null ? null : decode(u))
+const nullOr = (decode: Decoder): Decoder => shaped((u) => (u === null ? null : decode(u)), { _tag: "NullOr", type: shapeOf(decode) })
 
 /** A field of a struct: its name, its decoder and whether it may be absent. */
 type Field = readonly [name: string, decode: Decoder, optional?: "optional"]
@@ -66,7 +102,7 @@ interface Mode {
   readonly reuse: boolean
 }
 
-const array = (mode: Mode, decode: Decoder, minLength = 0): Decoder => (u) => {
+const array = (mode: Mode, decode: Decoder, minLength = 0): Decoder => shaped((u) => {
   if (!Array.isArray(u) || u.length < minLength) return NOT_FAST
   let out: Array<unknown> | undefined
   for (let i = 0; i < u.length; i++) {
@@ -77,7 +113,7 @@ const array = (mode: Mode, decode: Decoder, minLength = 0): Decoder => (u) => {
     out?.push(v)
   }
   return out ?? (mode.reuse ? u : u.slice())
-}
+}, { _tag: "Array", item: shapeOf(decode), minLength })
 
 /**
  * A struct with `onExcessProperty: "error"`: every listed key must be a field, every required
@@ -87,7 +123,8 @@ const struct = (mode: Mode, fields: ReadonlyArray<Field>): Decoder => {
   const indexOf = new Map(fields.map(([name], i) => [name, i]))
   const required = fields.filter((f) => f[2] === undefined).length
   const fresh = (): Array<unknown> => new Array<unknown>(fields.length).fill(NOT_FAST)
-  return (u) => {
+  const shape: FastShape = { _tag: "Struct", fields: fields.map(([name, decode, optional]) => ({ name, optional: optional !== undefined, type: shapeOf(decode) })) }
+  return shaped((u) => {
     if (!isPlainObject(u)) return NOT_FAST
     const keys = mode.listKeys(u)
     // The decoded values by field index; only needed once the input cannot be copied as it is.
@@ -124,23 +161,23 @@ const struct = (mode: Mode, fields: ReadonlyArray<Field>): Decoder => {
       if (v !== NOT_FAST) out[(fields[i] as Field)[0]] = v
     }
     return out
-  }
+  }, shape)
 }
 
 /** A union of structs: the first that decodes (with excess keys refused, at most one does). */
-const firstOf = (members: ReadonlyArray<Decoder>): Decoder => (u) => {
+const firstOf = (members: ReadonlyArray<Decoder>): Decoder => shaped((u) => {
   for (const decode of members) {
     const v = decode(u)
     if (v !== NOT_FAST) return v
   }
   return NOT_FAST
-}
+}, { _tag: "FirstOf", members: members.map(shapeOf) })
 
 const never: Decoder = () => NOT_FAST
 
 /** The customer and request decoders of a {@link Mode}. */
 const decoders = (mode: Mode): { readonly customer: Decoder; readonly request: Decoder } => {
-  // Mirrors src/Customer.ts; keep the field order of the schemas.
+  // Mirrors src/Customer.ts, field for field (test/fastDecode-schema.test.ts holds it to the schemas).
   const featureQuantity = struct(mode, [["featureId", id], ["quantity", quantity]])
   const usage = struct(mode, [["featureId", id], ["used", nonNegativeNumber]])
   const appliedDiscount = struct(mode, [["discountId", id], ["appliedAt", instant]])
@@ -230,6 +267,16 @@ const decoders = (mode: Mode): { readonly customer: Decoder; readonly request: D
 
 const anyValue = decoders({ listKeys: Reflect.ownKeys, reuse: false })
 const jsonValue = decoders({ listKeys: Object.keys, reuse: true })
+
+/**
+ * What the fast customer and request decoders accept (both modes build the same decoders).
+ *
+ * @example fastShapes.customer._tag === "Struct" && fastShapes.customer.fields.map((f) => f.name) // ["id", "currency", …]
+ */
+export const fastShapes: { readonly customer: FastShape; readonly request: FastShape } = {
+  customer: shapeOf(anyValue.customer),
+  request: shapeOf(anyValue.request)
+}
 
 /**
  * Decodes a customer on the fast path, or gives up with {@link NOT_FAST}. `fromJson` promises

@@ -47,8 +47,9 @@ const isRealDateTime = (s: string): boolean => {
 /** Instants of the years 1970–9999, the range every computed instant must also stay in. */
 const inDocumentYears = (t: number): boolean => t >= 0 && t <= 253_402_300_799_999
 
-// A document often repeats an instant (a subscription's billingAnchor and startedAt).
-let lastInstant = ""
+// A document often repeats an instant (a subscription's billingAnchor and startedAt). Starts
+// unset: an empty string is no instant, even before the first one is seen.
+let lastInstant: string | undefined
 
 const isInstantForm = (s: string): boolean => ISO_INSTANT.test(s) && isRealDateTime(s) && !Number.isNaN(Date.parse(s))
 

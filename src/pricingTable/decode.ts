@@ -12,9 +12,9 @@ import * as Schema from "effect/Schema"
 import type { Catalog } from "../Catalog.ts"
 import { CustomerSchema } from "../Customer.ts"
 import { decodeCatalog } from "../Document.ts"
-import { type DecodeError, decodeErrorOf } from "../Errors.ts"
+import type { DecodeError } from "../Errors.ts"
 import { fastCustomer, NOT_FAST } from "../internal/fastDecode.ts"
-import { issueLeaves } from "../internal/issuePaths.ts"
+import { decodeError, schemaIssues } from "../internal/decodeIssues.ts"
 import { CurrencyCode, Instant, isCurrencyCode, isInstant } from "../internal/schemaKit.ts"
 import type { PricingTableInput } from "./table.ts"
 
@@ -35,7 +35,7 @@ const KEYS = new Set(["catalog", "customer", "at", "entityId", "currency", "allV
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 const notAnObject = (u: unknown): DecodeError =>
-  decodeErrorOf([{ path: "(document)", message: `expected an object with catalog, customer and at, got ${u === null ? "null" : Array.isArray(u) ? "an array" : typeof u}` }])
+  decodeError([{ kind: "mismatch", path: [], expected: "an object with catalog, customer and at", actual: u === null ? "null" : Array.isArray(u) ? "an array" : typeof u }])
 
 /** The common valid document without Schema, or NOT_FAST (Schema then decides and words errors). */
 const fast = (catalog: Catalog, u: Record<string, unknown>): PricingTableInput | typeof NOT_FAST => {
@@ -62,7 +62,7 @@ export const decodePricingRequest = (catalog: Catalog, document: unknown): Resul
   const quick = fast(catalog, document)
   if (quick !== NOT_FAST) return Result.succeed(quick)
   const r = decodeShape(document, options)
-  if (Result.isFailure(r)) return Result.fail(decodeErrorOf(issueLeaves(r.failure.issue)))
+  if (Result.isFailure(r)) return Result.fail(decodeError(schemaIssues(r.failure.issue)))
   const { customer, at, entityId, currency, allVersions } = r.success
   return Result.succeed({ catalog, customer, at, entityId, currency, allVersions })
 }
@@ -74,7 +74,7 @@ export const decodePricingRequest = (catalog: Catalog, document: unknown): Resul
  */
 export const decodePricingDocument = (document: unknown): Result.Result<PricingTableInput, DecodeError> => {
   if (!isRecord(document)) return Result.fail(notAnObject(document))
-  if (!("catalog" in document)) return Result.fail(decodeErrorOf([{ path: "catalog", message: "is required but missing" }]))
+  if (!("catalog" in document)) return Result.fail(decodeError([{ kind: "missing", path: ["catalog"] }]))
   const catalog = decodeCatalog(document["catalog"])
   return Result.isFailure(catalog) ? Result.fail(catalog.failure) : decodePricingRequest(catalog.success, document)
 }

@@ -93,7 +93,9 @@ export const tierParts = (price: ItemPrice, n: number, minor: Rational.Rational)
     amount: minorOf(Rational.add(Rational.mul(Rational.div(units, Rational.fromBigInt(bu)), amount), flat), minor)
   })
   const upper = Rational.fromBigInt(u)
-  const topOf = (upTo: number | "inf"): Rational.Rational => (upTo === "inf" ? upper : parseDecimal(upTo) ?? Rational.zero)
+  // Tier bounds are whole numbers but for rare fractional ones: those need the decimal parser.
+  const topOf = (upTo: number | "inf"): Rational.Rational =>
+    upTo === "inf" ? upper : Number.isSafeInteger(upTo) ? Rational.fromInt(upTo) : parseDecimal(upTo) ?? Rational.zero
   if (price.tierBehavior === "volume") {
     const tier = tiers.find((t) => Rational.compare(topOf(t.upTo), upper) >= 0)
     return tier === undefined ? [] : [part(tier.upTo, upper, tier.amount, tier.flatAmount)]

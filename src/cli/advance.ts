@@ -18,12 +18,11 @@ import * as Result from "effect/Result"
 import { decodeCatalog } from "../Document.ts"
 import { errorDocument } from "../Errors.ts"
 import { formatMinor } from "../Money.ts"
-import * as Sandbox from "../Sandbox.ts"
 import { advanceClockPromise, type ClockResult } from "../timeline/clock.ts"
 import type { Catalog } from "../Catalog.ts"
 import type { ErrorDocument } from "../Errors.ts"
 import { type AttachState, openAttachState } from "./attachState.ts"
-import { documentError, readJsonFile, toJson } from "./documents.ts"
+import { documentError, failWith, readJsonFile, usageFailure } from "./documents.ts"
 import { formatInstant } from "./table.ts"
 
 /** The usage text of `attach … advance`. @example process.stderr.write(ADVANCE_USAGE) */
@@ -115,13 +114,9 @@ const catalogOf = (json: unknown): unknown =>
 export const runAdvance = async (args: ReadonlyArray<string>, out: (text: string) => Promise<void>): Promise<number> => {
   const options = parseAdvanceArgs(args)
   if (typeof options === "string") {
-    process.stderr.write(`attach-planner: ${options}\n\n${ADVANCE_USAGE}`)
-    return 2
+    return usageFailure(options, ADVANCE_USAGE)
   }
-  const fail = async (error: ReturnType<typeof documentError>): Promise<number> => {
-    await out(toJson(error, 2) + "\n")
-    return 1
-  }
+  const fail = failWith(out)
   const json = await readJsonFile(options.catalog)
   if (!json.ok) return fail(json.error)
   const catalog = decodeCatalog(catalogOf(json.value))

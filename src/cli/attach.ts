@@ -34,7 +34,7 @@ import { PaymentProvider } from "../Provider.ts"
 import type { AttachInput } from "../Document.ts"
 import type * as Sandbox from "../Sandbox.ts"
 import { type AttachState, openAttachState } from "./attachState.ts"
-import { readJsonFile, toJson } from "./documents.ts"
+import { failWith, readJsonFile, usageFailure } from "./documents.ts"
 import { onePositional, parseArgv } from "./internal/argv.ts"
 
 /** The usage text of `attach`. @example process.stderr.write(ATTACH_USAGE) */
@@ -152,13 +152,9 @@ const execute = (preview: AttachPreview, customer: Customer, sandbox: Sandbox.Sa
 export const runAttach = async (args: ReadonlyArray<string>, out: (text: string) => Promise<void>): Promise<number> => {
   const options = parseAttachArgs(args)
   if (typeof options === "string") {
-    process.stderr.write(`attach-planner: ${options}\n\n${ATTACH_USAGE}`)
-    return 2
+    return usageFailure(options, ATTACH_USAGE)
   }
-  const fail = async (error: ErrorDocument): Promise<number> => {
-    await out(toJson(error, 2) + "\n")
-    return 1
-  }
+  const fail = failWith(out)
   const json = await readJsonFile(options.file)
   if (!json.ok) return fail(json.error)
   const state = await openAttachState(options.state)

@@ -150,3 +150,24 @@ export const toJson = (output: Output, indent?: number): string => {
     return JSON.stringify({ error: { _tag: "Defect", message: `internal error while serialising the preview: ${messageOf(cause)}` } }, undefined, indent)
   }
 }
+
+/**
+ * A usage error: the message and the command's usage on standard error; resolves to exit code 2.
+ *
+ * @example if (typeof options === "string") return usageFailure(options, PRICING_USAGE)
+ */
+export const usageFailure = (message: string, usage: string): number => {
+  process.stderr.write(`attach-planner: ${message}\n\n${usage}`)
+  return 2
+}
+
+/**
+ * Prints an error document on `out` and resolves to exit code 1 (bad input).
+ *
+ * @example const fail = failWith(print); if (!json.ok) return fail(json.error)
+ */
+export const failWith = (out: (text: string) => Promise<void>) => async (error: ErrorDocument): Promise<number> => {
+  await out(toJson(error, 2) + "\n")
+  return 1
+}
+

@@ -14,8 +14,8 @@ import { formatMinor } from "../Money.ts"
 import { previewPricingTableSync } from "../PricingTable.ts"
 import type { PricingTableEntry } from "../pricingTable/entry.ts"
 import type { PricingTable } from "../pricingTable/table.ts"
-import { type ErrorDocument, errorDocument } from "../Errors.ts"
-import { readJsonFile, toJson } from "./documents.ts"
+import { errorDocument } from "../Errors.ts"
+import { failWith, readJsonFile, usageFailure } from "./documents.ts"
 import { onePositional, parseArgv } from "./internal/argv.ts"
 import { formatInstant, layout } from "./table.ts"
 
@@ -138,13 +138,9 @@ export const runPricing = async (args: ReadonlyArray<string>, out: (text: string
     return 0
   }
   if (typeof options === "string") {
-    process.stderr.write(`attach-planner: ${options}\n\n${PRICING_USAGE}`)
-    return 2
+    return usageFailure(options, PRICING_USAGE)
   }
-  const fail = async (error: ErrorDocument): Promise<number> => {
-    await out(toJson(error, 2) + "\n")
-    return 1
-  }
+  const fail = failWith(out)
   const json = await readJsonFile(options.file)
   if (!json.ok) return fail(json.error)
   const table = previewPricingTableSync(json.value)

@@ -34,12 +34,12 @@ import { importAutumnCatalog, isAutumnCatalog } from "../autumn/Products.ts"
 import { sandboxCustomers } from "../autumn/SandboxCustomers.ts"
 import type { Catalog } from "../Catalog.ts"
 import { decodeCatalog } from "../Document.ts"
-import { type DecodeError, errorDocument } from "../Errors.ts"
+import { errorDocument } from "../Errors.ts"
 import * as Sandbox from "../Sandbox.ts"
 import { durableSandbox } from "../store/durableSandbox.ts"
 import { DEFAULT_STORE, openStore } from "../store/open.ts"
 import type { StoreOps } from "../store/Store.ts"
-import { readJsonFile, toJson } from "./documents.ts"
+import { readJsonFile, toJson, usageFailure } from "./documents.ts"
 import { parseArgv } from "./internal/argv.ts"
 import { chooseProvider, type StripeServeConfig, stripeServeHandler } from "./serveStripe.ts"
 
@@ -301,8 +301,7 @@ export const runServe = async (args: ReadonlyArray<string>, out: (text: string) 
   const chosen = chooseProvider(args, process.env)
   const options = typeof chosen === "string" ? chosen : parseServeArgs(chosen.rest, process.env)
   if (typeof options === "string") {
-    process.stderr.write(`attach-planner: ${options}\n\n${SERVE_USAGE}`)
-    return 2
+    return usageFailure(options, SERVE_USAGE)
   }
   const json = await readJsonFile(options.catalog)
   if (!json.ok) {

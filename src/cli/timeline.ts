@@ -10,7 +10,7 @@
 import { formatMinor } from "../Money.ts"
 import { timelineDocument } from "../timeline/preview.ts"
 import type { Timeline, TimelineEvent, TimelineOptions } from "../timeline/Timeline.ts"
-import { readJsonFile, toJson } from "./documents.ts"
+import { readJsonFile, toJson, usageFailure } from "./documents.ts"
 import { type ArgvSpec, onePositional, parseArgv } from "./internal/argv.ts"
 import { formatInstant } from "./table.ts"
 
@@ -123,8 +123,7 @@ export const runTimeline = async (args: ReadonlyArray<string>, out: (text: strin
   }
   const parsed = parseTimelineArgs(args)
   if (typeof parsed === "string") {
-    process.stderr.write(`attach-planner: ${parsed}\n\n${TIMELINE_USAGE}`)
-    return 2
+    return usageFailure(parsed, TIMELINE_USAGE)
   }
   const json = await readJsonFile(parsed.file)
   const output = json.ok ? timelineDocument(json.value, parsed.options) : json.error

@@ -11,7 +11,7 @@
  */
 import { writeFile } from "node:fs/promises"
 import { createInterface } from "node:readline"
-import { loadCatalog, toJson } from "./documents.ts"
+import { loadCatalog, toJson, usageFailure } from "./documents.ts"
 import { whatIfReport } from "../whatIf/report.ts"
 import { runWhatIf } from "../whatIf/stream.ts"
 
@@ -93,8 +93,7 @@ export const runWhatIfCli = async (args: ReadonlyArray<string>, out: (text: stri
   }
   const parsed = parseWhatIfArgs(args)
   if (typeof parsed === "string") {
-    process.stderr.write(`attach-planner: ${parsed}\n\n${WHAT_IF_USAGE}`)
-    return 2
+    return usageFailure(parsed, WHAT_IF_USAGE)
   }
   const [from, to] = await Promise.all([loadCatalog(parsed.from), loadCatalog(parsed.to)])
   for (const loaded of [from, to]) {

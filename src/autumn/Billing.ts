@@ -24,6 +24,7 @@ import { iso } from "../internal/instants.ts"
 import { outgoingCredits } from "../internal/lines.ts"
 import type { Line } from "../Preview.ts"
 import type { PaymentProvider } from "../Provider.ts"
+import { scopeOf } from "../Scenario.ts"
 import { AutumnApiError, customerNotFound, customerStateChanged, fromExecuteError, invalidInputs } from "./ApiError.ts"
 import { currentPeriodOf } from "./Customers.ts"
 import { CustomerStore } from "./CustomerStore.ts"
@@ -82,8 +83,6 @@ const decodeUpdateBody = (json: unknown): Result.Result<UpdateBody, AutumnApiErr
     }
     return Result.succeed(b)
   })
-
-const scopeOf = (s: Subscription): string | null => s.entityId ?? null
 
 /** The subscription the update targets: by `subscription_id`, by `plan_id`, or the only plan held in the scope. */
 const targetOf = (customer: Customer, b: UpdateBody): Result.Result<Subscription, AutumnApiError> => {

@@ -1,0 +1,91 @@
+/**
+ * Recurring discounts on renewals, which Stripe bills itself: the adapter gives the subscription
+ * amount-off coupons (src/stripe/renewalDiscounts.ts) so that every renewal invoice of the local
+ * server equals, to the minor unit, the engine's next cycle for it — the plan's `nextCycle` for
+ * the first renewal, then the engine's `nextCycle` seen from just after each renewal (a preview
+ * that changes nothing). A forever percent-off stays on every renewal; a 2-month discount applied
+ * with the subscription covers its first renewal (its second month) and runs out on the next; the
+ * coupons are replaced when the seats change, and removed again by a compensation.
+ */
+import { afterEach, describe, expect, it } from "vitest"
+import type { Customer } from "../../src/Customer.ts"
+import type { NextCycle } from "../../src/Preview.ts"
+import { type Obj, cus, doc, ok, req } from "../support/rulesDoc.ts"
+import type { FakeInvoice } from "./fakeObjects.ts"
+import { advanceClock } from "./fakeRenewals.ts"
+import { type Step, type WalkRun, walk } from "./walk.ts"
+import { type WalkCurrency, walkCatalog } from "./walkCatalog.ts"
+
+const seats = (quantity: number) => [{ planId: "premium", featureQuantities: [{ featureId: "seats", quantity }] }]
+const AMOUNT_OFF: Record<WalkCurrency, string> = { usd: "7.5", jpy: "1125", kwd: "2.5" }
+const DISCOUNTS = (currency: WalkCurrency): ReadonlyArray<Obj> => [
+  { id: "THIRD", percentOff: "33", duration: "forever" },
+  { id: "TWO_MONTHS", amountOff: AMOUNT_OFF[currency], duration: { months: 2 } }
+]
+const catalogIn = (currency: WalkCurrency): Obj => ({ ...walkCatalog(currency), discounts: DISCOUNTS(currency) })
+const steps = (discountIds: ReadonlyArray<string>): ReadonlyArray<Step> => [
+  { name: "new", at: "2025-01-16T00:00:00.000Z", plans: seats(3), request: { discounts: discountIds.map((discountId) => ({ discountId })) } },
+  { name: "seats up", at: "2025-01-26T00:00:00.000Z", plans: seats(5) }
+]
+const RENEWALS = ["2025-02-16T00:00:00.000Z", "2025-03-16T00:00:00.000Z", "2025-04-16T00:00:00.000Z"]
+
+const runs: Array<WalkRun> = []
+afterEach(async () => {
+  for (const r of runs.splice(0)) await r.fake.close()
+})
+
+const renewals = (run: WalkRun): Array<FakeInvoice> => [...run.fake.state.invoices.values()].filter((i) => i["billing_reason"] === "subscription_cycle")
+
+/** The engine's next cycle seen from `at` (a preview that changes nothing, so its actions are none). */
+const engineNext = (catalog: Obj, customer: Customer, at: string): NextCycle | null => {
+  const look = ok(doc(catalog, customer as unknown as Obj, req(at, seats(5))))
+  expect(look.actions).toEqual([])
+  return look.nextCycle
+}
+
+/** Renews three times; each renewal next to what the engine expects of it. */
+const renewThrice = (catalog: Obj, run: WalkRun): Array<{ expected: NextCycle | null; invoice: FakeInvoice | undefined }> =>
+  RENEWALS.map((at, k) => {
+    const expected = k === 0 ? run.steps.at(-1)?.plan.nextCycle ?? null : engineNext(catalog, run.customer, new Date(Date.parse(RENEWALS[k - 1] ?? at) + 3_600_000).toISOString())
+    advanceClock(run.fake.state, Date.parse(at) / 1000 + 3600, run.fake.base)
+    return { expected, invoice: renewals(run)[k] }
+  })
+
+const cases = [
+  { name: "a forever 33% off", ids: ["THIRD"] },
+  { name: "a 2-month amount off", ids: ["TWO_MONTHS"] },
+  { name: "both stacked", ids: ["THIRD", "TWO_MONTHS"] }
+] as const
+
+describe("renewals with recurring discounts equal the engine's next cycle, cycle by cycle", () => {
+  for (const currency of ["usd", "jpy"] as const) {
+    it.each(cases)(`${currency}: $name`, async ({ ids }: { readonly ids: ReadonlyArray<string> }) => {
+      const catalog = catalogIn(currency)
+      const run = await walk(catalog, steps(ids))
+      runs.push(run)
+      expect(run.steps.map((s) => s.final.applied)).toEqual([true, true])
+      const cycles = renewThrice(catalog, run)
+      for (const { expected, invoice } of cycles) {
+        expect(expected).not.toBeNull()
+        expect([invoice?.subtotal, invoice?.total, invoice?.amount_paid, invoice?.status]).toEqual([expected?.subtotal, expected?.total, expected?.total, "paid"])
+        expect(invoice?.total_discount_amounts.reduce((s, d) => s + d.amount, 0)).toBe(expected?.discountTotal)
+      }
+      const discounted = cycles.map((c) => (c.expected?.discountTotal ?? 0) > 0)
+      // The 2-month discount applied on Jan 16 covers the Feb 16 renewal and runs out on Mar 16.
+      expect(discounted).toEqual(ids.includes("THIRD") ? [true, true, true] : [true, false, false])
+      if (ids.length === 2) expect(cycles[0]?.expected?.discountTotal).toBeGreaterThan(cycles[1]?.expected?.discountTotal ?? 0)
+      expect(cycles[1]?.expected?.total).toBe(cycles[2]?.expected?.total)
+    })
+  }
+
+  it("usd: the seats change replaces the coupon (the amount follows the new seats)", async () => {
+    const run = await walk(catalogIn("usd"), steps(["THIRD"]))
+    runs.push(run)
+    const sub = [...run.fake.state.subscriptions.values()][0]
+    const coupons = (sub?.discounts ?? []).map((id) => run.fake.state.discounts.get(id)?.source.coupon.id)
+    // premium 50.00 and 4 seat packs × 5.00: 33% of each line is 16.50 + 6.60.
+    expect(coupons).toEqual(["ap_usd_2310_forever"])
+    expect(run.steps[0]?.plan.nextCycle?.discountTotal).toBe(1650 + 330)
+    expect(run.steps[1]?.plan.nextCycle?.discountTotal).toBe(2310)
+  })
+})

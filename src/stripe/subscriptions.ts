@@ -130,14 +130,38 @@ const renewWith = async (ctx: StripeContext, sub: Stripe.Subscription, r: Renewa
   return from === undefined ? out : update(ctx, out, `${r.idempotencyKey}:discounts`, await discountParams(ctx, wanted, sub.currency, from))
 }
 
+/** The subscription's discounts, kept as they are (`""`: none). */
+const keptDiscounts = (sub: Stripe.Subscription): Array<{ discount: string }> | "" => {
+  const ids = (sub.discounts ?? []).map((d) => (typeof d === "string" ? d : d.id))
+  return ids.length === 0 ? "" : ids.map((discount) => ({ discount }))
+}
+
+/**
+ * The phase's discounts and their record: the plan's renewal coupons for the new items, counted
+ * from the phase's start (when Stripe attaches them); without a renewal, the subscription's own.
+ */
+const phaseDiscounts = async (ctx: StripeContext, sub: Stripe.Subscription, r: Request<"scheduleChange">, interval: Interval.Interval) => {
+  if (r.renewal === undefined || r.compensates !== undefined) return { discounts: keptDiscounts(sub), metadata: {} }
+  const wanted = renewalCoupons(ctx.catalog, sub.currency, interval, r.renewal)
+  const metadata = { ap_discounts: JSON.stringify(wanted), ap_discounts_prev: JSON.stringify(recordedCoupons(sub, "ap_discounts")), ap_discounts_key: r.idempotencyKey }
+  return { ...(await discountParams(ctx, wanted, sub.currency, seconds(r.at))), metadata }
+}
+
 const schedulePhases = async (ctx: StripeContext, sub: Stripe.Subscription, schedule: Stripe.SubscriptionSchedule, r: Request<"scheduleChange">): Promise<Array<Stripe.SubscriptionScheduleUpdateParams.Phase>> => {
   const current = schedule.phases[0]
   const interval = intervalOf(ctx.catalog, r.items)
   if (current === undefined || interval === undefined) throw new ProviderRejected({ code: "schedule_invalid", message: `Cannot schedule ${r.items.map((i) => i.planId).join(", ")} on ${sub.id}` })
+  const next = await phaseDiscounts(ctx, sub, r, interval)
   return [
-    { items: current.items.map((i) => ({ price: idOf(i.price), quantity: i.quantity ?? 1 })), start_date: current.start_date, end_date: seconds(r.at), proration_behavior: "none" },
-    // The phase's metadata becomes the subscription's when Stripe enters it, so `ap_items` reads the phase's items then.
-    { items: await stripeItems(ctx, r.items, sub.currency), duration: stripeInterval(interval), proration_behavior: "none", metadata: { ap_items: JSON.stringify(r.items) } }
+    {
+      items: current.items.map((i) => ({ price: idOf(i.price), quantity: i.quantity ?? 1 })), start_date: current.start_date, end_date: seconds(r.at),
+      proration_behavior: "none", discounts: keptDiscounts(sub)
+    },
+    // The phase's metadata becomes the subscription's when Stripe enters it, so `ap_items` (and the coupons' record) read the phase's then.
+    {
+      items: await stripeItems(ctx, r.items, sub.currency), duration: stripeInterval(interval), proration_behavior: "none",
+      discounts: next.discounts, metadata: { ap_items: JSON.stringify(r.items), ...next.metadata }
+    }
   ]
 }
 

@@ -37,7 +37,11 @@ export interface FakeSubscription extends Json {
   schedule: string | null; trial_end: number | null; billing_cycle_anchor: number; start_date: number; collection_method: string; days_until_due: number | null
   discounts: Array<string>; latest_invoice: string | null
 }
-export interface FakePhase extends Json { start_date: number; end_date: number; items: Array<{ price: string; quantity: number }>; metadata: Record<string, string> }
+export interface FakePhase extends Json {
+  start_date: number; end_date: number; items: Array<{ price: string; quantity: number }>; metadata: Record<string, string>
+  /** The phase's `discounts` parameter as sent (absent: none), attached when the phase starts. */
+  discounts: unknown
+}
 export interface FakeSchedule extends Json {
   id: string; object: "subscription_schedule"; subscription: string; customer: string; status: string; phases: Array<FakePhase>
   end_behavior: string; metadata: Record<string, string>; released_subscription: string | null; current_phase: { start_date: number; end_date: number } | null

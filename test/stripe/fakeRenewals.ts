@@ -1,7 +1,7 @@
 /**
  * Renewals on the local Stripe-compatible test server: moving its clock forward runs what Stripe
  * runs at each period boundary a subscription passes, in order — a cancellation at period end
- * ends it; a schedule's phase starting there sets the subscription's items and the phase's
+ * ends it; a schedule's phase starting there sets the subscription's items, discounts and the phase's
  * metadata (a schedule whose last phase ended is released); then the renewal invoice bills the
  * items at their prices for the new period (with the customer's pending invoice items), less the
  * subscription's discounts in force (test/stripe/fakeDiscounts.ts), is finalized (the customer's
@@ -13,7 +13,7 @@
 import {
   type FakeInvoiceItem, type FakeState, type FakeSubscription, chargeInvoice, currentPeriod, draftInvoice, emit, finalizeInvoice, newId, refresh
 } from "./fakeObjects.ts"
-import { discountRenewal } from "./fakeDiscounts.ts"
+import { discountRenewal, setDiscounts } from "./fakeDiscounts.ts"
 
 const applySchedule = (s: FakeState, sub: FakeSubscription, at: number): void => {
   const schedule = sub.schedule === null ? undefined : s.schedules.get(sub.schedule)
@@ -26,6 +26,8 @@ const applySchedule = (s: FakeState, sub: FakeSubscription, at: number): void =>
       return { id: newId(s, "si"), object: "subscription_item" as const, price, quantity: i.quantity, current_period_start: 0, current_period_end: 0 }
     })
     sub.metadata = { ...sub.metadata, ...next.metadata }
+    // A phase that names no discounts inherits the customer's (none here): the subscription's are replaced either way.
+    setDiscounts(s, sub, next.discounts ?? "")
     schedule.current_phase = { start_date: next.start_date, end_date: next.end_date }
   } else if (schedule.phases.at(-1)?.end_date === at && schedule.end_behavior === "release") {
     schedule.status = "released"

@@ -178,7 +178,7 @@ const schedules: Array<Route> = [
     const p = currentPeriod(s, sub)
     const schedule: FakeSchedule = {
       id: newId(s, "sub_sched"), object: "subscription_schedule", subscription: sub.id, customer: sub.customer, status: "active", end_behavior: "release",
-      phases: [{ start_date: p.start, end_date: p.end, items: sub.items.data.map((i) => ({ price: i.price.id, quantity: i.quantity })), metadata: {} }],
+      phases: [{ start_date: p.start, end_date: p.end, items: sub.items.data.map((i) => ({ price: i.price.id, quantity: i.quantity })), metadata: {}, discounts: sub.discounts.map((discount) => ({ discount })) }],
       metadata: {}, released_subscription: null, current_phase: { start_date: p.start, end_date: p.end }
     }
     s.schedules.set(schedule.id, schedule)
@@ -198,10 +198,12 @@ const schedules: Array<Route> = [
         const end = num(p["end_date"]) ?? boundary(start, { interval: str(d["interval"]) ?? "month", interval_count: num(d["interval_count"]) ?? 1 }, 1)
         if (end <= start) throw invalid("A phase must end after it starts")
         const items = list(p["items"]).map((i) => ({ price: priceOf(s, i["price"], sub.currency).id, quantity: num(i["quantity"]) ?? 1 }))
-        const phase = { start_date: start, end_date: end, items, metadata: meta({}, p["metadata"]) }
+        const phase = { start_date: start, end_date: end, items, metadata: meta({}, p["metadata"]), discounts: p["discounts"] }
         start = end
         return phase
       })
+      // The current phase's discounts are the subscription's now.
+      setDiscounts(s, sub, schedule.phases[0]?.discounts)
     }
     schedule.end_behavior = str(params["end_behavior"]) ?? schedule.end_behavior
     schedule.metadata = meta(schedule.metadata, params["metadata"])

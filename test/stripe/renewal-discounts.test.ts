@@ -37,16 +37,28 @@ afterEach(async () => {
 const renewals = (run: WalkRun): Array<FakeInvoice> => [...run.fake.state.invoices.values()].filter((i) => i["billing_reason"] === "subscription_cycle")
 
 /** The engine's next cycle seen from `at` (a preview that changes nothing, so its actions are none). */
-const engineNext = (catalog: Obj, customer: Customer, at: string): NextCycle | null => {
-  const look = ok(doc(catalog, customer as unknown as Obj, req(at, seats(5))))
+const engineNext = (catalog: Obj, customer: Customer, at: string, plans: ReadonlyArray<Obj> = seats(5)): NextCycle | null => {
+  const look = ok(doc(catalog, customer as unknown as Obj, req(at, plans)))
   expect(look.actions).toEqual([])
   return look.nextCycle
 }
 
+/** The state once the scheduled change took effect at `at`: the ended plan gone, the scheduled one active. */
+const tookEffect = (c: Customer, at: string): Customer => ({
+  ...c,
+  subscriptions: (c.subscriptions ?? []).flatMap((sub) => {
+    if (sub.endsAt !== undefined && Date.parse(sub.endsAt) <= Date.parse(at)) return []
+    if (sub.status !== "scheduled") return [sub]
+    const { startsAt: _, ...rest } = sub
+    return [{ ...rest, status: "active" as const }]
+  })
+})
+
 /** Renews three times; each renewal next to what the engine expects of it. */
-const renewThrice = (catalog: Obj, run: WalkRun): Array<{ expected: NextCycle | null; invoice: FakeInvoice | undefined }> =>
+const renewThrice = (catalog: Obj, run: WalkRun, plans?: ReadonlyArray<Obj>): Array<{ expected: NextCycle | null; invoice: FakeInvoice | undefined }> =>
   RENEWALS.map((at, k) => {
-    const expected = k === 0 ? run.steps.at(-1)?.plan.nextCycle ?? null : engineNext(catalog, run.customer, new Date(Date.parse(RENEWALS[k - 1] ?? at) + 3_600_000).toISOString())
+    const after = new Date(Date.parse(RENEWALS[k - 1] ?? at) + 3_600_000).toISOString()
+    const expected = k === 0 ? run.steps.at(-1)?.plan.nextCycle ?? null : engineNext(catalog, tookEffect(run.customer, after), after, plans)
     advanceClock(run.fake.state, Date.parse(at) / 1000 + 3600, run.fake.base)
     return { expected, invoice: renewals(run)[k] }
   })
@@ -87,5 +99,19 @@ describe("renewals with recurring discounts equal the engine's next cycle, cycle
     expect(coupons).toEqual(["ap_usd_2310_forever"])
     expect(run.steps[0]?.plan.nextCycle?.discountTotal).toBe(1650 + 330)
     expect(run.steps[1]?.plan.nextCycle?.discountTotal).toBe(2310)
+  })
+
+  it.each(["usd", "jpy"] as const)("%s: a scheduled downgrade renews into lite with the coupons of lite's renewals (the schedule's phase carries them)", async (currency) => {
+    const catalog = catalogIn(currency)
+    const lite = [{ planId: "lite", featureQuantities: [{ featureId: "seats", quantity: 2 }] }]
+    const run = await walk(catalog, [steps(["THIRD", "TWO_MONTHS"])[0] as Step, { name: "scheduled downgrade", at: "2025-02-05T00:00:00.000Z", plans: lite }])
+    runs.push(run)
+    expect(run.steps[1]?.plan.actions.map((a) => a.type)).toEqual(["scheduleChange"])
+    const cycles = renewThrice(catalog, run, lite)
+    for (const { expected, invoice } of cycles) {
+      expect([invoice?.subtotal, invoice?.total, invoice?.status]).toEqual([expected?.subtotal, expected?.total, "paid"])
+    }
+    expect(cycles.map((c) => c.expected?.lines.map((l) => l.planId))).toEqual([["lite", "lite"], ["lite", "lite"], ["lite", "lite"]])
+    expect(cycles[0]?.expected?.discountTotal).toBeGreaterThan(cycles[1]?.expected?.discountTotal ?? 0)
   })
 })

@@ -114,4 +114,22 @@ describe("renewals with recurring discounts equal the engine's next cycle, cycle
     expect(cycles.map((c) => c.expected?.lines.map((l) => l.planId))).toEqual([["lite", "lite"], ["lite", "lite"], ["lite", "lite"]])
     expect(cycles[0]?.expected?.discountTotal).toBeGreaterThan(cycles[1]?.expected?.discountTotal ?? 0)
   })
+
+  it("usd: a declined seats change is undone with its coupon: the renewal is the earlier plan's next cycle (declined too: past_due)", async () => {
+    const [first, second] = steps(["THIRD"])
+    const run = await walk(catalogIn("usd"), [first as Step, { ...(second as Step), card: "pm_card_chargeDeclined" }])
+    runs.push(run)
+    expect(run.steps[1]?.final.requiredAction?.code).toBe("payment_failed")
+    expect(run.steps[1]?.final.compensated.map((a) => a.type)).toEqual(["updateSubscription"])
+    const sub = [...run.fake.state.subscriptions.values()][0]
+    // The coupon of 3 seats is back (16.50 + 33% of 2 packs × 5.00), the one of 5 seats is the record of what was undone.
+    expect((sub?.discounts ?? []).map((id) => run.fake.state.discounts.get(id)?.source.coupon.id)).toEqual(["ap_usd_1980_forever"])
+    expect(JSON.parse(sub?.metadata["ap_discounts_prev"] ?? "[]")).toEqual([{ amountOff: 2310, through: null, before: null }])
+    advanceClock(run.fake.state, Date.parse(RENEWALS[0] ?? "") / 1000 + 3600, run.fake.base)
+    const [renewal] = renewals(run)
+    const expected = run.steps[0]?.plan.nextCycle
+    expect([renewal?.subtotal, renewal?.total, renewal?.status]).toEqual([expected?.subtotal, expected?.total, "open"])
+    expect(run.steps[1]?.plan.nextCycle?.total).not.toBe(expected?.total)
+    expect(sub?.status).toBe("past_due")
+  })
 })

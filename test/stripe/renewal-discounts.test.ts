@@ -9,10 +9,14 @@
  */
 import { afterEach, describe, expect, it } from "vitest"
 import type { Customer } from "../../src/Customer.ts"
+import { executeAttachPromise } from "../../src/Execute.ts"
 import type { NextCycle } from "../../src/Preview.ts"
+import { makeStripePort } from "../../src/stripe/index.ts"
+import { decoded } from "../support/doc.ts"
 import { type Obj, cus, doc, ok, req } from "../support/rulesDoc.ts"
 import type { FakeInvoice } from "./fakeObjects.ts"
 import { advanceClock } from "./fakeRenewals.ts"
+import { startFakeStripe } from "./fakeStripe.ts"
 import { type Step, type WalkRun, walk } from "./walk.ts"
 import { type WalkCurrency, walkCatalog } from "./walkCatalog.ts"
 
@@ -131,5 +135,30 @@ describe("renewals with recurring discounts equal the engine's next cycle, cycle
     expect([renewal?.subtotal, renewal?.total, renewal?.status]).toEqual([expected?.subtotal, expected?.total, "open"])
     expect(run.steps[1]?.plan.nextCycle?.total).not.toBe(expected?.total)
     expect(sub?.status).toBe("past_due")
+  })
+
+  it("usd: a 2-month coupon is counted from Stripe's clock — a subscription created 5 minutes after the plan's instant covers the Feb 16 renewal only", async () => {
+    const catalog = catalogIn("usd")
+    const at = "2025-01-16T00:00:00.000Z"
+    const fake = await startFakeStripe(Date.parse(at) / 1000 + 300)
+    try {
+      const stripe = fake.client()
+      const stripeCustomer = (await stripe.customers.create({ payment_method: "pm_card_visa", invoice_settings: { default_payment_method: "pm_card_visa" } })).id
+      const port = makeStripePort({ stripe, catalog: decoded(catalog), createPrices: true, customerId: async () => stripeCustomer })
+      const customer = cus([])
+      const plan = ok(doc(catalog, customer, req(at, seats(3), { discounts: [{ discountId: "TWO_MONTHS" }] })))
+      expect((await executeAttachPromise(plan, customer as unknown as Customer, port)).applied).toBe(true)
+      const sub = [...fake.state.subscriptions.values()][0]
+      const [discount] = (sub?.discounts ?? []).map((id) => fake.state.discounts.get(id))
+      // Counted from the plan's instant (2 months) it would end on Mar 16 00:05, after that renewal: counted again from its start, 1 month.
+      expect([discount?.source.coupon.id, discount?.start, discount?.end]).toEqual(["ap_usd_750_1m", Date.parse(at) / 1000 + 300, Date.parse("2025-02-16T00:05:00.000Z") / 1000])
+      expect(fake.state.coupons.has("ap_usd_750_2m")).toBe(true)
+      advanceClock(fake.state, Date.parse("2025-03-16T01:00:00.000Z") / 1000, fake.base)
+      const totals = [...fake.state.invoices.values()].filter((i) => i["billing_reason"] === "subscription_cycle").map((i) => i.total)
+      expect(totals).toEqual([(plan.nextCycle?.total ?? 0), plan.nextCycle?.subtotal])
+      expect(plan.nextCycle?.discountTotal).toBe(750)
+    } finally {
+      await fake.close()
+    }
   })
 })

@@ -15,6 +15,7 @@ import { makeStripePort } from "../../src/stripe/index.ts"
 import { decoded } from "../support/doc.ts"
 import { type Obj, cus, doc, ok, req } from "../support/rulesDoc.ts"
 import type { FakeInvoice } from "./fakeObjects.ts"
+import { engineRenewals } from "./engineRenewals.ts"
 import { advanceClock } from "./fakeRenewals.ts"
 import { startFakeStripe } from "./fakeStripe.ts"
 import { type Step, type WalkRun, walk } from "./walk.ts"
@@ -40,32 +41,17 @@ afterEach(async () => {
 
 const renewals = (run: WalkRun): Array<FakeInvoice> => [...run.fake.state.invoices.values()].filter((i) => i["billing_reason"] === "subscription_cycle")
 
-/** The engine's next cycle seen from `at` (a preview that changes nothing, so its actions are none). */
-const engineNext = (catalog: Obj, customer: Customer, at: string, plans: ReadonlyArray<Obj> = seats(5)): NextCycle | null => {
-  const look = ok(doc(catalog, customer as unknown as Obj, req(at, plans)))
-  expect(look.actions).toEqual([])
-  return look.nextCycle
-}
-
-/** The state once the scheduled change took effect at `at`: the ended plan gone, the scheduled one active. */
-const tookEffect = (c: Customer, at: string): Customer => ({
-  ...c,
-  subscriptions: (c.subscriptions ?? []).flatMap((sub) => {
-    if (sub.endsAt !== undefined && Date.parse(sub.endsAt) <= Date.parse(at)) return []
-    if (sub.status !== "scheduled") return [sub]
-    const { startsAt: _, ...rest } = sub
-    return [{ ...rest, status: "active" as const }]
-  })
-})
-
 /** Renews three times; each renewal next to what the engine expects of it. */
-const renewThrice = (catalog: Obj, run: WalkRun, plans?: ReadonlyArray<Obj>): Array<{ expected: NextCycle | null; invoice: FakeInvoice | undefined }> =>
-  RENEWALS.map((at, k) => {
-    const after = new Date(Date.parse(RENEWALS[k - 1] ?? at) + 3_600_000).toISOString()
-    const expected = k === 0 ? run.steps.at(-1)?.plan.nextCycle ?? null : engineNext(catalog, tookEffect(run.customer, after), after, plans)
+const renewThrice = (catalog: Obj, run: WalkRun, plans: ReadonlyArray<Obj> = seats(5)): Array<{ expected: NextCycle | null; invoice: FakeInvoice | undefined }> => {
+  const last = run.steps.at(-1)?.plan
+  if (last === undefined) throw new Error("no step")
+  const expected = engineRenewals(catalog, run.customer, last, plans, RENEWALS.length)
+  return RENEWALS.map((at, k) => {
+    expect(expected[k]?.startsAt).toBe(at)
     advanceClock(run.fake.state, Date.parse(at) / 1000 + 3600, run.fake.base)
-    return { expected, invoice: renewals(run)[k] }
+    return { expected: expected[k] ?? null, invoice: renewals(run)[k] }
   })
+}
 
 const cases = [
   { name: "a forever 33% off", ids: ["THIRD"] },

@@ -155,13 +155,11 @@ const renewalOf = (plan: AttachPreview, action: SubscriptionAction): RenewalTerm
   const next = plan.nextCycle
   if (next === null || ("compensates" in action && action.compensates !== undefined)) return undefined
   const billed = new Set(next.lines.flatMap((l) => (l.kind === "charge" && l.planId !== null ? [l.planId] : [])))
-  const subs = plan.customerAfter.subscriptions ?? []
-  const named = subs.filter((s) => action.subscriptionIds.includes(s.id))
-  const planIds = [...("items" in action ? action.items.map((i) => i.planId) : []), ...named.map((s) => s.planId)]
-  const own = subs.filter((s) => billed.has(s.planId) && (s.status === "active" || s.status === "trialing" || s.status === "past_due" || s.status === "scheduled"))
-  const anchor = own[0]?.billingAnchor
-  if (anchor === undefined || !planIds.some((id) => billed.has(id))) return undefined
-  const discounts = [...(plan.customerAfter.discounts ?? []), ...own.flatMap((s) => s.discounts ?? [])]
+  // The action names the plan instances of its billing subscription as they are after the attach.
+  const named = (plan.customerAfter.subscriptions ?? []).filter((s) => action.subscriptionIds.includes(s.id))
+  const anchor = named.find((s) => billed.has(s.planId))?.billingAnchor
+  if (anchor === undefined) return undefined
+  const discounts = [...(plan.customerAfter.discounts ?? []), ...named.flatMap((s) => s.discounts ?? [])]
   return { nextCycle: next, billingAnchor: anchor, discounts: discounts.filter((d, i) => discounts.findIndex((e) => e.discountId === d.discountId) === i) }
 }
 

@@ -4,8 +4,10 @@
  * server equals, to the minor unit, the engine's next cycle for it — the plan's `nextCycle` for
  * the first renewal, then the engine's `nextCycle` seen from just after each renewal (a preview
  * that changes nothing). A forever percent-off stays on every renewal; a 2-month discount applied
- * with the subscription covers its first renewal (its second month) and runs out on the next; the
- * coupons are replaced when the seats change, and removed again by a compensation.
+ * with the subscription covers its first renewal (its second month) and runs out on the next; a
+ * once discount applied with a trial is on the trial's first invoice only; the coupons are replaced
+ * when the seats change, carried by a scheduled downgrade's phase, restored by a compensation, and
+ * counted from Stripe's own clock.
  */
 import { afterEach, describe, expect, it } from "vitest"
 import type { Customer } from "../../src/Customer.ts"
@@ -146,5 +148,18 @@ describe("renewals with recurring discounts equal the engine's next cycle, cycle
     } finally {
       await fake.close()
     }
+  })
+
+  it("usd: a once discount applied with a trial is on the invoice at the trial's end only", async () => {
+    const catalog = { ...walkCatalog("usd"), discounts: [{ id: "HALF_ONCE", percentOff: "50", duration: "once" }] }
+    const run = await walk(catalog, [{ ...steps([])[0] as Step, request: { discounts: [{ discountId: "HALF_ONCE" }], freeTrial: { length: 14, unit: "day" } } }])
+    runs.push(run)
+    const plan = run.steps[0]?.plan
+    if (plan === undefined) throw new Error("no step")
+    expect([plan.actions.map((a) => a.type), plan.trialEndsAt]).toEqual([["createSubscription"], "2025-01-30T00:00:00.000Z"])
+    const expected = engineRenewals(catalog, run.customer, plan, seats(3), 2)
+    expect(expected.map((n) => [n?.startsAt, n?.discountTotal])).toEqual([["2025-01-30T00:00:00.000Z", 3000], ["2025-02-28T00:00:00.000Z", 0]])
+    for (const n of expected) advanceClock(run.fake.state, Date.parse(n?.startsAt ?? "") / 1000 + 3600, run.fake.base)
+    expect(renewals(run).map((i) => [i.subtotal, i.total, i.status])).toEqual(expected.map((n) => [n?.subtotal, n?.total, "paid"]))
   })
 })

@@ -21,7 +21,7 @@ import type { StripeContext } from "./context.ts"
 export type CouponSet = ReadonlyArray<RenewalCoupon>
 
 /** The coupon set recorded in a metadata field (none when absent or unreadable). @example recordedCoupons(sub, "ap_discounts") */
-export const recordedCoupons = (sub: Stripe.Subscription, field: "ap_discounts" | "ap_discounts_prev"): CouponSet => {
+export const recordedCoupons = (sub: Stripe.Subscription, field: "ap_discounts" | "ap_discounts_prev" | "ap_phase_discounts"): CouponSet => {
   try {
     const v: unknown = JSON.parse(sub.metadata?.[field] ?? "[]")
     return Array.isArray(v) ? v.filter((c): c is RenewalCoupon => typeof c === "object" && c !== null && typeof (c as RenewalCoupon).amountOff === "number") : []

@@ -123,7 +123,8 @@ const renewWith = async (ctx: StripeContext, sub: Stripe.Subscription, r: Renewa
   if (!sameCoupons(wanted, recorded)) {
     out = await update(ctx, sub, `${r.idempotencyKey}:discounts`, {
       ...(await discountParams(ctx, wanted, sub.currency, now)),
-      metadata: { ap_discounts: JSON.stringify(wanted), ap_discounts_prev: JSON.stringify(recorded), ap_discounts_key: r.compensates ?? r.idempotencyKey }
+      // The key that wrote the set: its compensation restores the previous one, a compensation's own replay finds another key and does nothing.
+      metadata: { ap_discounts: JSON.stringify(wanted), ap_discounts_prev: JSON.stringify(recorded), ap_discounts_key: r.idempotencyKey }
     })
   }
   const from = misplacedFrom(out, wanted)
@@ -141,8 +142,10 @@ const keptDiscounts = (sub: Stripe.Subscription): Array<{ discount: string }> | 
  * from the phase's start (when Stripe attaches them); without a renewal, the subscription's own.
  */
 const phaseDiscounts = async (ctx: StripeContext, sub: Stripe.Subscription, r: Request<"scheduleChange">, interval: Interval.Interval) => {
-  if (r.renewal === undefined || r.compensates !== undefined) return { discounts: keptDiscounts(sub), metadata: {} }
-  const wanted = renewalCoupons(ctx.catalog, sub.currency, interval, r.renewal)
+  // Undoing a release: the phase gets back the coupons it had (recorded by the release).
+  const restored = r.compensates !== undefined && sub.metadata?.["ap_phase_discounts_key"] === r.compensates ? recordedCoupons(sub, "ap_phase_discounts") : undefined
+  if (restored === undefined && (r.renewal === undefined || r.compensates !== undefined)) return { discounts: keptDiscounts(sub), metadata: {} }
+  const wanted = restored ?? (r.renewal === undefined ? [] : renewalCoupons(ctx.catalog, sub.currency, interval, r.renewal))
   const metadata = { ap_discounts: JSON.stringify(wanted), ap_discounts_prev: JSON.stringify(recordedCoupons(sub, "ap_discounts")), ap_discounts_key: r.idempotencyKey }
   return { ...(await discountParams(ctx, wanted, sub.currency, seconds(r.at))), metadata }
 }
@@ -212,7 +215,9 @@ export const subscriptionOps = (ctx: StripeContext) => ({
     return view(renewed, scheduleOf(renewed))
   },
   scheduleChange: async (r: Request<"scheduleChange">): Promise<ProviderSubscription> => {
-    const sub = await live(ctx, r.subscriptionId, r.idempotencyKey)
+    const found = await live(ctx, r.subscriptionId, r.idempotencyKey)
+    // Undoing a release: the subscription's own coupons go back to those from before it, too.
+    const sub = r.compensates === undefined ? found : await renewWith(ctx, found, r, itemsOf(found), nowWithin(found))
     const phase = { at: r.at, items: r.items }
     const existing = scheduleOf(sub)
     const pending = phaseOf(existing)
@@ -238,7 +243,10 @@ export const subscriptionOps = (ctx: StripeContext) => ({
       await stripeCall(() => ctx.stripe.subscriptionSchedules.release(schedule.id, { preserve_cancel_date: true }, { idempotencyKey: `${r.idempotencyKey}@${revOf(sub)}` }), null)
     }
     // A new revision, so that a schedule made again after this release gets new keys.
-    const bumped = schedule === null || phaseOf(schedule) === null ? sub : await update(ctx, sub, `${r.idempotencyKey}:released`, {})
+    // The released phase's coupons are kept on the subscription, for a compensation that schedules the phase again.
+    const bumped = schedule === null || phaseOf(schedule) === null ? sub : await update(ctx, sub, `${r.idempotencyKey}:released`, {
+      metadata: { ap_phase_discounts: schedule.phases.at(-1)?.metadata?.["ap_discounts"] ?? "[]", ap_phase_discounts_key: r.idempotencyKey }
+    })
     const renewed = await renewWith(ctx, bumped, r, itemsOf(bumped), nowWithin(bumped))
     return view(renewed, null)
   }

@@ -10,6 +10,7 @@
  * counted from Stripe's own clock.
  */
 import { afterEach, describe, expect, it } from "vitest"
+import { Effect } from "effect"
 import type { Customer } from "../../src/Customer.ts"
 import { executeAttachPromise } from "../../src/Execute.ts"
 import type { NextCycle } from "../../src/Preview.ts"
@@ -117,6 +118,15 @@ describe("renewals with recurring discounts equal the engine's next cycle, cycle
     // The coupon of 3 seats is back (16.50 + 33% of 2 packs × 5.00), the one of 5 seats is the record of what was undone.
     expect((sub?.discounts ?? []).map((id) => run.fake.state.discounts.get(id)?.source.coupon.id)).toEqual(["ap_usd_1980_forever"])
     expect(JSON.parse(sub?.metadata["ap_discounts_prev"] ?? "[]")).toEqual([{ amountOff: 2310, through: null, before: null }])
+    // The compensation again (a replay, as after a lost answer) leaves the restored coupon.
+    const change = run.steps[1]?.plan.actions.find((a) => a.type === "updateSubscription")
+    if (change?.type !== "updateSubscription") throw new Error("no change")
+    const port = makeStripePort({ stripe: run.fake.client(), catalog: decoded(catalogIn("usd")), createPrices: true })
+    const { type: _, ...request } = change
+    await Effect.runPromise(port.updateSubscription({
+      ...request, subscriptionId: sub?.id ?? "", idempotencyKey: `${change.idempotencyKey}:undo`, compensates: change.idempotencyKey, items: change.previousItems, previousItems: change.items
+    }))
+    expect((sub?.discounts ?? []).map((id) => run.fake.state.discounts.get(id)?.source.coupon.id)).toEqual(["ap_usd_1980_forever"])
     advanceClock(run.fake.state, Date.parse(RENEWALS[0] ?? "") / 1000 + 3600, run.fake.base)
     const [renewal] = renewals(run)
     const expected = run.steps[0]?.plan.nextCycle
@@ -161,5 +171,27 @@ describe("renewals with recurring discounts equal the engine's next cycle, cycle
     expect(expected.map((n) => [n?.startsAt, n?.discountTotal])).toEqual([["2025-01-30T00:00:00.000Z", 3000], ["2025-02-28T00:00:00.000Z", 0]])
     for (const n of expected) advanceClock(run.fake.state, Date.parse(n?.startsAt ?? "") / 1000 + 3600, run.fake.base)
     expect(renewals(run).map((i) => [i.subtotal, i.total, i.status])).toEqual(expected.map((n) => [n?.subtotal, n?.total, "paid"]))
+  })
+
+  it("usd: a declined upgrade that released a scheduled downgrade is undone with the phase's coupons: the renewal is lite's, discounted", async () => {
+    const lite = [{ planId: "lite", featureQuantities: [{ featureId: "seats", quantity: 2 }] }]
+    const run = await walk(catalogIn("usd"), [
+      { name: "new pro", at: "2025-01-16T00:00:00.000Z", plans: [{ planId: "pro", featureQuantities: [{ featureId: "seats", quantity: 3 }] }], request: { discounts: [{ discountId: "THIRD" }] } },
+      { name: "scheduled downgrade", at: "2025-02-05T00:00:00.000Z", plans: lite },
+      { name: "upgrade instead, declined", at: "2025-02-08T00:00:00.000Z", plans: seats(3), card: "pm_card_chargeDeclined" }
+    ])
+    runs.push(run)
+    const up = run.steps[2]
+    expect(up?.plan.actions.map((a) => a.type)).toEqual(["releaseSchedule", "updateSubscription", "createInvoice", "payInvoice"])
+    expect(up?.final.compensated.map((a) => a.type)).toEqual(["updateSubscription", "releaseSchedule"])
+    const sub = [...run.fake.state.subscriptions.values()][0]
+    expect((sub?.discounts ?? []).map((id) => run.fake.state.discounts.get(id)?.source.coupon.id)).toEqual(["ap_usd_990_forever"])
+    // Undone again, the plan's renewal is the downgrade's: lite 10.00 + 1 seat pack × 5.00, 33% off.
+    const down = run.steps[1]?.plan.nextCycle
+    expect([down?.subtotal, down?.discountTotal]).toEqual([1500, 495])
+    const customer = run.fake.state.customers.get(sub?.customer ?? "")
+    if (customer !== undefined) customer.invoice_settings.default_payment_method = [...run.fake.state.paymentMethods.values()].find((p) => p.behavior === "pays")?.id ?? null
+    advanceClock(run.fake.state, Date.parse(RENEWALS[0] ?? "") / 1000 + 3600, run.fake.base)
+    expect(renewals(run).map((i) => [i.subtotal, i.total, i.status])).toEqual([[down?.subtotal, down?.total, "paid"]])
   })
 })

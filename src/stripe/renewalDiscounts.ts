@@ -69,8 +69,9 @@ export const renewalCoupons = (catalog: Catalog, currency: string, interval: Int
     if (discount === undefined) return []
     const applied = renewal.discounts.find((d) => d.discountId === id)?.appliedAt
     const end = endOf(discount, applied, first)
-    const renewals = renewalsWhile(anchor, interval, first, (t) => end === undefined || t < end)
     const active: ActiveDiscount = { discount, appliedAt: applied === undefined ? first : Date.parse(applied), newlyApplied: false }
+    if (end === undefined) return [{ active, count: Number.POSITIVE_INFINITY, last: first }]
+    const renewals = renewalsWhile(anchor, interval, first, (t) => t < end)
     return [{ active, count: renewals.length >= HORIZON ? Number.POSITIVE_INFINITY : renewals.length, last: renewals.at(-1) ?? first }]
   })
   const counts = [...new Set(running.map((r) => r.count))].sort((a, b) => a - b)

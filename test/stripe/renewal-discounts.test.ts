@@ -194,4 +194,18 @@ describe("renewals with recurring discounts equal the engine's next cycle, cycle
     advanceClock(run.fake.state, Date.parse(RENEWALS[0] ?? "") / 1000 + 3600, run.fake.base)
     expect(renewals(run).map((i) => [i.subtotal, i.total, i.status])).toEqual([[down?.subtotal, down?.total, "paid"]])
   })
+
+  it.each(["usd", "jpy"] as const)("%s: compounding percentages that end at different renewals (50 percent for 2 months, then 20 percent for good) are a stack of coupons", async (currency) => {
+    const catalog = { ...walkCatalog(currency), discounts: [{ id: "HALF", percentOff: "50", duration: { months: 2 } }, { id: "FIFTH", percentOff: "20", duration: "forever" }] }
+    const run = await walk(catalog, [{ ...(steps([])[0] as Step), request: { discounts: [{ discountId: "HALF" }, { discountId: "FIFTH" }] } }])
+    runs.push(run)
+    const sub = [...run.fake.state.subscriptions.values()][0]
+    expect((sub?.discounts ?? []).map((id) => run.fake.state.discounts.get(id)?.source.coupon.duration)).toEqual(["repeating", "forever"])
+    const cycles = renewThrice(catalog, run, seats(3))
+    for (const { expected, invoice } of cycles) expect([invoice?.subtotal, invoice?.total]).toEqual([expected?.subtotal, expected?.total])
+    // 20% of what is left after 50% is less than 20% of the whole: the later renewals are not the first minus HALF's share.
+    const [first, second] = cycles.map((c) => c.expected)
+    const fifthFirst = first?.lines.flatMap((l) => l.discounts).filter((d) => d.discountId === "FIFTH").reduce((sum, d) => sum + d.amount, 0)
+    expect(second?.discountTotal).toBeGreaterThan(fifthFirst ?? 0)
+  })
 })

@@ -14,6 +14,7 @@
  */
 import * as Schema from "effect/Schema"
 import type { Period } from "./Interval.ts"
+import { iso } from "./internal/instants.ts"
 import { dayIn, isTimeZone } from "./internal/zonedDays.ts"
 import * as Rational from "./Rational.ts"
 
@@ -114,13 +115,16 @@ const day30 = (t: number, zone: string): number => {
  * @example fractionBounds(fractionLeft(policyOf("killbill"), "UTC", period, at)) // { from: "2023-05-23", to: "2023-06-14" }
  */
 export const fractionBounds = (f: FractionLeft): { readonly from: string; readonly to: string } => {
-  if (f.unit !== "day") return { from: new Date(f.from).toISOString(), to: new Date(f.to).toISOString() }
+  if (f.unit !== "day") return { from: iso(f.from), to: iso(f.to) }
   return { from: dateText(f.from, f.zone), to: dateText(f.to, f.zone) }
 }
 
+const TWO = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0"))
+
 const dateText = (t: number, zone: string): string => {
   const d = dayIn(t, zone)
-  return `${String(d.year).padStart(4, "0")}-${String(d.month).padStart(2, "0")}-${String(d.day).padStart(2, "0")}`
+  const year = d.year >= 0 && d.year <= 9999 ? `${TWO[Math.floor(d.year / 100)] as string}${TWO[d.year % 100] as string}` : String(d.year).padStart(4, "0")
+  return `${year}-${TWO[d.month] as string}-${TWO[d.day] as string}`
 }
 
 const daysLeft = (policy: ProrationPolicy, zone: string, period: Period, t: number): FractionLeft => {

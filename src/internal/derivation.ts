@@ -8,10 +8,10 @@
  *
  * @example exactText(Rational.make(-32000n, 31n)) // "-32000/31"
  */
-import type { Catalog, ItemPrice } from "../Catalog.ts"
+import type { Catalog, ItemPrice, Tier } from "../Catalog.ts"
 import type { DerivationTier, LineDerivation, LineDiscountDerivation } from "../Preview.ts"
 import { type FractionLeft, fractionBounds } from "../ProrationPolicy.ts"
-import { packsFor } from "../Pricing.ts"
+import { type TierBreakdown, packsFor, tierShares } from "../Pricing.ts"
 import * as Money from "../Money.ts"
 import * as Rational from "../Rational.ts"
 import { type LedgerBasis, creditedOf } from "./ledger.ts"
@@ -121,6 +121,30 @@ export const exactText = (r: Rational.Rational): string => {
 
 const minorOf = (r: Rational.Rational, minor: Rational.Rational): string => exactText(Rational.mul(r, minor))
 
+/** Whether every bound of a tier list is a whole number (or `inf`): then the breakdown of the amount is the derivation's. */
+const wholeBounds = (tiers: ReadonlyArray<Tier>): boolean => {
+  for (const t of tiers) if (t.upTo !== "inf" && !Number.isSafeInteger(t.upTo)) return false
+  return true
+}
+
+/**
+ * The derivation's tiers from the breakdown the amount was priced by ({@link tierShares}), in
+ * minor units; undefined when the bounds are not all whole (then {@link tierParts} reads them).
+ *
+ * @example sharedTiers(price, tierShares(price, 250), Rational.fromInt(100))?.length // 2
+ */
+export const sharedTiers = (price: ItemPrice, breakdown: TierBreakdown, minor: Rational.Rational): ReadonlyArray<DerivationTier> | undefined => {
+  if (price.tiers === undefined || !wholeBounds(price.tiers)) return undefined
+  const out: Array<DerivationTier> = []
+  for (const s of breakdown.shares) {
+    out.push({
+      upTo: s.tier.upTo, units: Number(s.units.n) / Number(s.units.d), unitPrice: minorOf(s.tier.amount, minor), flatAmount: minorOf(s.tier.flatAmount, minor),
+      amount: minorOf(s.cost, minor)
+    })
+  }
+  return out
+}
+
 /**
  * The tiers a tiered price of `n` billable units was priced at, in minor units: the units in each
  * tier, its price per pack, its flat fee and what it came to (graduated: every tier reached;
@@ -131,6 +155,11 @@ const minorOf = (r: Rational.Rational, minor: Rational.Rational): string => exac
 export const tierParts = (price: ItemPrice, n: number, minor: Rational.Rational): ReadonlyArray<DerivationTier> | undefined => {
   const tiers = price.tiers
   if (tiers === undefined) return undefined
+  return sharedTiers(price, tierShares(price, n), minor) ?? decimalTierParts(price, tiers, n, minor)
+}
+
+/** {@link tierParts} for bounds that are not all whole numbers: those are read by the decimal parser. */
+const decimalTierParts = (price: ItemPrice, tiers: ReadonlyArray<Tier>, n: number, minor: Rational.Rational): ReadonlyArray<DerivationTier> => {
   const bu = BigInt(price.billingUnits)
   const u = packsFor(n, price.billingUnits) * bu
   if (u === 0n) return []
@@ -139,7 +168,6 @@ export const tierParts = (price: ItemPrice, n: number, minor: Rational.Rational)
     amount: minorOf(Rational.add(Rational.mul(Rational.div(units, Rational.fromBigInt(bu)), amount), flat), minor)
   })
   const upper = Rational.fromBigInt(u)
-  // Tier bounds are whole numbers but for rare fractional ones: those need the decimal parser.
   const topOf = (upTo: number | "inf"): Rational.Rational =>
     upTo === "inf" ? upper : Number.isSafeInteger(upTo) ? Rational.fromInt(upTo) : parseDecimal(upTo) ?? Rational.zero
   if (price.tierBehavior === "volume") {

@@ -7,7 +7,7 @@ import { type PlanPrice, amountIn, billableUnits, billingKind, packsFor, planPri
 import { type FractionLeft, type ProrationPolicy, fractionLeft, resolvePolicy, zoneOf } from "../ProrationPolicy.ts"
 import * as Rational from "../Rational.ts"
 import { describeArrears, describeBaseCharge, describeCredit, describeItemCharge } from "./describe.ts"
-import type { DraftLine } from "./draft.ts"
+import { type DraftLine, withBasis } from "./draft.ts"
 import { ms } from "./instants.ts"
 import type { DerivationTier } from "../Preview.ts"
 import { type DraftDerivation, sharedTiers, tierParts } from "./derivation.ts"
@@ -92,10 +92,13 @@ export const priceDerivation = (
   p: PlanPrice, units: number, base: Rational.Rational, exact: Rational.Rational, left: FractionLeft | undefined, ctx: PriceContext
 ): DraftDerivation => derivationOf(p, base, exact, left, ctx, p.kind === "item" ? tierParts(p.price, units, Money.minorPerMajor(ctx.currency)) : undefined)
 
+type Building = { -readonly [K in keyof DraftDerivation]: DraftDerivation[K] }
+
+/** A derivation being built: the caller may still set a credit's ledger or the usage-to-date mark (no spread of it afterwards). */
 const derivationOf = (
   p: PlanPrice, base: Rational.Rational, exact: Rational.Rational, left: FractionLeft | undefined, ctx: PriceContext, tiers: ReadonlyArray<DerivationTier> | undefined
-): DraftDerivation => {
-  const out: { -readonly [K in keyof DraftDerivation]: DraftDerivation[K] } = { base, exact }
+): Building => {
+  const out: Building = { base, exact }
   if (left !== undefined) {
     out.fraction = left
     out.policy = policyFor(ctx, p.plan).name
@@ -185,6 +188,8 @@ export const outgoingCredits = (sub: Subscription, plan: Plan, at: number, ctx: 
     if (amount === 0n) continue
     const shown = { start: at, end: period.end }
     const quantity = packedUnits(p, units)
+    const derivation = derivationOf(p, Rational.negate(base), Rational.negate(exact), left, ctx, priced.tiers)
+    if (ledger !== undefined) derivation.ledger = { basis: ledger, ratio: Rational.one }
     const line: DraftLine = {
       kind: "credit",
       planId: plan.id,
@@ -195,9 +200,9 @@ export const outgoingCredits = (sub: Subscription, plan: Plan, at: number, ctx: 
       amount,
       discounts: NO_DISCOUNTS,
       creditedFrom: billedAtOf(sub, period.start),
-      derivation: creditDerivation(derivationOf(p, Rational.negate(base), Rational.negate(exact), left, ctx, priced.tiers), ledger, Rational.one)
+      derivation
     }
-    out.push(ledger === undefined ? line : { ...line, basis: { ledger } })
+    out.push(ledger === undefined ? line : withBasis(line, { ledger }))
   }
   return out
 }
@@ -224,9 +229,10 @@ export const outgoingArrears = (sub: Subscription, plan: Plan, at: number, ctx: 
     const unitPrice = p.price.amount !== undefined && p.price.billingUnits === 1 ? amountIn(p.price.amount, ctx.currency, ctx.catalog) : undefined
     const description = describeArrears(p.item.feature, overage, unitPrice, ctx.currency)
     const derivation = derivationOf(p, exact, exact, undefined, ctx, priced.tiers)
+    if (endingAt !== undefined) derivation.usageToDate = true
     out.push(endingAt === undefined
       ? draft("arrears", plan.id, p.item.featureId, description, overage, { start: period.start, end: at }, amount, derivation)
-      : draft("arrears", plan.id, p.item.featureId, `${description} (usage to date)`, overage, { start: period.start, end: endingAt }, amount, { ...derivation, usageToDate: true }))
+      : draft("arrears", plan.id, p.item.featureId, `${description} (usage to date)`, overage, { start: period.start, end: endingAt }, amount, derivation))
   }
   return out
 }

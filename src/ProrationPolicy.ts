@@ -97,10 +97,22 @@ export interface FractionLeft {
   readonly zone: string
 }
 
+/**
+ * The share `numerator / denominator` clamped to [0, 1], in lowest terms: reduced once here (in
+ * doubles, exact for these counts), every amount prorated by it is a small fraction to reduce and write.
+ */
 const clamped = (numerator: number, denominator: number): Rational.Rational => {
   if (denominator <= 0 || numerator >= denominator) return Rational.one
   if (numerator <= 0) return Rational.zero
-  return Rational.make(BigInt(numerator), BigInt(denominator))
+  if (!Number.isSafeInteger(numerator) || !Number.isSafeInteger(denominator)) return Rational.make(BigInt(numerator), BigInt(denominator))
+  let p = denominator
+  let q = numerator
+  while (q !== 0) {
+    const r = p % q
+    p = q
+    q = r
+  }
+  return { n: BigInt(numerator / p), d: BigInt(denominator / p) }
 }
 
 /** Days of 30/360: each month 30 days, a day 31 counted as 30. */

@@ -33,7 +33,11 @@ export const leftOf = (ctx: PriceContext, plan: Plan, period: Period, t: number)
 }
 
 /** The share of a span left after `t`, as the policy of `plan` counts it (for the ledger). @example remainingOf(ctx, plan)(0, 4, 1) // 3/4 */
-export const remainingOf = (ctx: PriceContext, plan: Plan): Remaining => (from, to, t) => leftOf(ctx, plan, { start: from, end: to }, t).share
+export const remainingOf = (ctx: PriceContext, plan: Plan): Remaining => {
+  const policy = policyFor(ctx, plan)
+  const zone = zoneOf(policy, ctx.timeZone)
+  return (from, to, t) => fractionLeft(policy, zone, { start: from, end: to }, t).share
+}
 
 export const quantityOf = (sub: Pick<Subscription, "featureQuantities">, featureId: string): number | undefined =>
   sub.featureQuantities?.find((q) => q.featureId === featureId)?.quantity
@@ -174,6 +178,8 @@ export const outgoingCredits = (sub: Subscription, plan: Plan, at: number, ctx: 
   const held = heldOf(sub)
   const out: Array<DraftLine> = []
   const remaining = remainingOf(ctx, plan)
+  let lastPeriod: Period | undefined
+  let lastLeft: FractionLeft | undefined
   for (const p of planPrices(plan)) {
     const interval = recurringInterval(p.price.interval)
     if (interval === undefined || billingKind(p) === "arrears") continue
@@ -182,7 +188,10 @@ export const outgoingCredits = (sub: Subscription, plan: Plan, at: number, ctx: 
     const featureId = p.kind === "base" ? null : p.item.featureId
     const priced = pricedOf(p, units, ctx)
     const base = Rational.mul(priced.price, Money.minorPerMajor(ctx.currency))
-    const left = leftOf(ctx, plan, period, at)
+    // Prices of one interval share the period, and so the part of it left.
+    const left = period === lastPeriod && lastLeft !== undefined ? lastLeft : leftOf(ctx, plan, period, at)
+    lastPeriod = period
+    lastLeft = left
     const { exact, ledger } = creditAmount(sub, featureId, Rational.mul(base, left.share), at, remaining)
     const amount = -Rational.roundHalfAwayFromZero(exact)
     if (amount === 0n) continue

@@ -182,7 +182,7 @@ const plan = ({ catalog, customer, request }: AttachInput): AttachPreview => {
     actions: NO_ACTIONS,
     basedOn: ""
   }
-  preview.actions = planActions(ctx, preview, { customerBefore: customer })
+  preview.actions = planActions(ctx, preview, { customerBefore: customer, entries: acc.entries })
   preview.basedOn = customerFingerprint(customer)
   return preview
 }

@@ -116,8 +116,19 @@ export const chargeLine = (
   p: PlanPrice, units: number, anchor: number, at: number, ctx: PriceContext, fullPeriod = false
 ): DraftLine | undefined => {
   const interval = recurringInterval(p.price.interval)
+  return chargeLineOver(p, units, interval === undefined ? null : periodAt(anchor, interval, at), at, ctx, fullPeriod)
+}
+
+/**
+ * {@link chargeLine} over the period already found for its price at `at` (null for a one-off
+ * price): the next cycle finds each period once for the invoice's instant and its prices.
+ *
+ * @example chargeLineOver(p, 1, { start: at, end: next }, at, ctx, true)?.amount // 5000n
+ */
+export const chargeLineOver = (
+  p: PlanPrice, units: number, period: Period | null, at: number, ctx: PriceContext, fullPeriod = false
+): DraftLine | undefined => {
   const priced = pricedOf(p, units, ctx)
-  const period: Period | null = interval === undefined ? null : periodAt(anchor, interval, at)
   const left = period === null || fullPeriod ? undefined : leftOf(ctx, p.plan, period, at)
   const base = Rational.mul(priced.price, Money.minorPerMajor(ctx.currency))
   const exact = left === undefined ? base : Rational.mul(base, left.share)

@@ -1,15 +1,39 @@
 import { isCurrent } from "../Customer.ts"
 import { type ActiveDiscount, appliesToInvoice, applyDiscounts } from "../Discounts.ts"
 import { periodAt } from "../Interval.ts"
+import type { Interval, Period } from "../Interval.ts"
 import type { NextCycle, UsageLine } from "../Preview.ts"
-import { billableUnits, billingKind, planPrices, recurringInterval } from "../Pricing.ts"
+import { type PlanPrice, billableUnits, billingKind, planPrices, recurringInterval } from "../Pricing.ts"
 import type { DraftLine } from "./draft.ts"
 import { finalizeLines, sumLines } from "./finalize.ts"
-import { type PriceContext, billedUnits, chargeLine, heldOf, outgoingArrears, quantitiesOf, usedOf } from "./lines.ts"
+import { type PriceContext, billedUnits, chargeLineOver, heldOf, outgoingArrears, quantitiesOf, usedOf } from "./lines.ts"
 import { type Entry, billingKey, isTrialingAt } from "./working.ts"
 import { iso, ms } from "./instants.ts"
 
 const NONE: ReadonlyMap<string, number> = new Map()
+
+/**
+ * The period at `t` of each recurring price of one plan instance, in the order of its prices
+ * (undefined for a one-off price): the prices of one interval share one period, found once.
+ */
+const periodsAt = (prices: ReadonlyArray<PlanPrice>, anchor: number, t: number): Array<Period | undefined> => {
+  const out: Array<Period | undefined> = []
+  let last: Interval | undefined
+  let lastPeriod: Period | undefined
+  for (const p of prices) {
+    const interval = recurringInterval(p.price.interval)
+    if (interval === undefined) {
+      out.push(undefined)
+      continue
+    }
+    if (last === undefined || lastPeriod === undefined || last.unit !== interval.unit || last.count !== interval.count) {
+      last = interval
+      lastPeriod = periodAt(anchor, interval, t)
+    }
+    out.push(lastPeriod)
+  }
+  return out
+}
 
 /** The instant of the next invoice: the earliest renewal, trial end or scheduled change after `at`. */
 const nextInvoiceAt = (members: ReadonlyArray<Entry>, at: number): number | undefined => {
@@ -21,11 +45,7 @@ const nextInvoiceAt = (members: ReadonlyArray<Entry>, at: number): number | unde
       continue
     }
     if (sub.endsAt !== undefined && sub.cancelAtPeriodEnd === true) next = Math.min(next, ms(sub.endsAt))
-    const anchor = ms(sub.billingAnchor)
-    for (const p of planPrices(plan)) {
-      const interval = recurringInterval(p.price.interval)
-      if (interval !== undefined) next = Math.min(next, periodAt(anchor, interval, at).end)
-    }
+    for (const period of periodsAt(planPrices(plan), ms(sub.billingAnchor), at)) if (period !== undefined) next = Math.min(next, period.end)
   }
   return Number.isFinite(next) && next > at ? next : undefined
 }
@@ -59,33 +79,11 @@ export const nextCycleOf = (
   // The ending period's arrears of the usage the state records (the subscription may end then).
   for (const e of members) {
     if (e.plan !== undefined && (e.sub.status === "active" || e.sub.status === "past_due") && !isTrialingAt(e.sub, ctx.at)) {
-      lines.push(...outgoingArrears(e.sub, e.plan, ctx.at, ctx, startsAt))
+      for (const line of outgoingArrears(e.sub, e.plan, ctx.at, ctx, startsAt)) lines.push(line)
     }
   }
   for (const e of members) {
-    if (e.plan === undefined || !activeAt(e, startsAt)) continue
-    const anchor = ms(e.sub.billingAnchor)
-    let quantities: ReadonlyMap<string, number> | undefined
-    let held: ReadonlyMap<string, number> | undefined
-    for (const p of planPrices(e.plan)) {
-      const interval = recurringInterval(p.price.interval)
-      if (interval === undefined) continue
-      if (billingKind(p) === "arrears") {
-        if (p.kind !== "item") continue
-        const known = e.sub.status !== "scheduled" && e.sub.usage?.some((u) => u.featureId === p.item.featureId) === true
-        usageLines.push(known
-          ? { planId: e.plan.id, featureId: p.item.featureId, overage: billableUnits(usedOf(e.sub, p.item.featureId), p.item.included) }
-          : { planId: e.plan.id, featureId: p.item.featureId })
-        continue
-      }
-      if (periodAt(anchor, interval, startsAt).start !== startsAt) continue
-      if (p.kind === "item") {
-        quantities ??= quantitiesOf(e.sub)
-        held ??= heldOf(e.sub)
-      }
-      const line = chargeLine(p, p.kind === "base" ? 1 : billedUnits(p, quantities ?? NONE, held ?? NONE), anchor, startsAt, ctx, true)
-      if (line !== undefined) lines.push(line)
-    }
+    if (e.plan !== undefined && activeAt(e, startsAt)) renewalLines(e.sub, e.plan, startsAt, ctx, lines, usageLines)
   }
   if (lines.length === 0 && usageLines.length === 0) return undefined
   const discounted = applyDiscounts(lines, discounts.length === 0 ? discounts : discounts.filter((d) => appliesToInvoice(d, startsAt, todayEmpty)), ctx.currency, ctx.catalog)
@@ -97,5 +95,39 @@ export const nextCycleOf = (
     discountTotal: Number(totals.discountTotal),
     total: Number(totals.total),
     usageLines
+  }
+}
+
+/**
+ * The lines of one plan instance active at `startsAt` on that invoice: its in-advance prices whose
+ * period starts then, at full period (each period found once for the plan's prices), and its
+ * consumable items as usage lines.
+ */
+const renewalLines = (
+  sub: Entry["sub"], plan: NonNullable<Entry["plan"]>, startsAt: number, ctx: PriceContext, lines: Array<DraftLine>, usageLines: Array<UsageLine>
+): void => {
+  const prices = planPrices(plan)
+  const periods = periodsAt(prices, ms(sub.billingAnchor), startsAt)
+  let quantities: ReadonlyMap<string, number> | undefined
+  let held: ReadonlyMap<string, number> | undefined
+  for (let i = 0; i < prices.length; i++) {
+    const p = prices[i] as PlanPrice
+    const period = periods[i]
+    if (period === undefined) continue
+    if (billingKind(p) === "arrears") {
+      if (p.kind !== "item") continue
+      const known = sub.status !== "scheduled" && sub.usage?.some((u) => u.featureId === p.item.featureId) === true
+      usageLines.push(known
+        ? { planId: plan.id, featureId: p.item.featureId, overage: billableUnits(usedOf(sub, p.item.featureId), p.item.included) }
+        : { planId: plan.id, featureId: p.item.featureId })
+      continue
+    }
+    if (period.start !== startsAt) continue
+    if (p.kind === "item") {
+      quantities ??= quantitiesOf(sub)
+      held ??= heldOf(sub)
+    }
+    const line = chargeLineOver(p, p.kind === "base" ? 1 : billedUnits(p, quantities ?? NONE, held ?? NONE), period, startsAt, ctx, true)
+    if (line !== undefined) lines.push(line)
   }
 }

@@ -83,7 +83,7 @@ export const nextCycleOf = (
     }
   }
   for (const e of members) {
-    if (e.plan !== undefined && activeAt(e, startsAt)) renewalLines(e.sub, e.plan, startsAt, ctx, lines, usageLines)
+    if (e.plan !== undefined && activeAt(e, startsAt)) renewalLines(e, e.plan, startsAt, ctx, lines, usageLines)
   }
   if (lines.length === 0 && usageLines.length === 0) return undefined
   const discounted = applyDiscounts(lines, discounts.length === 0 ? discounts : discounts.filter((d) => appliesToInvoice(d, startsAt, todayEmpty)), ctx.currency, ctx.catalog)
@@ -104,8 +104,11 @@ export const nextCycleOf = (
  * consumable items as usage lines.
  */
 const renewalLines = (
-  sub: Entry["sub"], plan: NonNullable<Entry["plan"]>, startsAt: number, ctx: PriceContext, lines: Array<DraftLine>, usageLines: Array<UsageLine>
+  entry: Entry, plan: NonNullable<Entry["plan"]>, startsAt: number, ctx: PriceContext, lines: Array<DraftLine>, usageLines: Array<UsageLine>
 ): void => {
+  const sub = entry.sub
+  // Started today and unchanged since: its units are those today's charges priced.
+  const known = entry.priced !== undefined && entry.priced.sub === sub ? entry.priced.byPrice : undefined
   const prices = planPrices(plan)
   const periods = periodsAt(prices, ms(sub.billingAnchor), startsAt)
   let quantities: ReadonlyMap<string, number> | undefined
@@ -116,8 +119,8 @@ const renewalLines = (
     if (period === undefined) continue
     if (billingKind(p) === "arrears") {
       if (p.kind !== "item") continue
-      const known = sub.status !== "scheduled" && sub.usage?.some((u) => u.featureId === p.item.featureId) === true
-      usageLines.push(known
+      const recorded = sub.status !== "scheduled" && sub.usage?.some((u) => u.featureId === p.item.featureId) === true
+      usageLines.push(recorded
         ? { planId: plan.id, featureId: p.item.featureId, overage: billableUnits(usedOf(sub, p.item.featureId), p.item.included) }
         : { planId: plan.id, featureId: p.item.featureId })
       continue
@@ -127,7 +130,7 @@ const renewalLines = (
       quantities ??= quantitiesOf(sub)
       held ??= heldOf(sub)
     }
-    const line = chargeLineOver(p, p.kind === "base" ? 1 : billedUnits(p, quantities ?? NONE, held ?? NONE), period, startsAt, ctx, true)
+    const line = chargeLineOver(p, p.kind === "base" ? 1 : billedUnits(p, quantities ?? NONE, held ?? NONE), period, startsAt, ctx, true, known?.get(p))
     if (line !== undefined) lines.push(line)
   }
 }

@@ -3,7 +3,7 @@ import { type ActiveDiscount, appliesToInvoice, applyDiscounts } from "../Discou
 import { periodAt } from "../Interval.ts"
 import type { Interval, Period } from "../Interval.ts"
 import type { NextCycle, UsageLine } from "../Preview.ts"
-import { type PlanPrice, billableUnits, billingKind, planPrices, recurringInterval } from "../Pricing.ts"
+import { billableUnits, billingKind, planPrices, recurringInterval } from "../Pricing.ts"
 import type { DraftLine } from "./draft.ts"
 import { finalizeLines, sumLines } from "./finalize.ts"
 import { type PriceContext, billedUnits, chargeLineOver, heldOf, outgoingArrears, quantitiesOf, usedOf } from "./lines.ts"
@@ -12,27 +12,17 @@ import { iso, ms } from "./instants.ts"
 
 const NONE: ReadonlyMap<string, number> = new Map()
 
-/**
- * The period at `t` of each recurring price of one plan instance, in the order of its prices
- * (undefined for a one-off price): the prices of one interval share one period, found once.
- */
-const periodsAt = (prices: ReadonlyArray<PlanPrice>, anchor: number, t: number): Array<Period | undefined> => {
-  const out: Array<Period | undefined> = []
+/** The earliest end of the periods at `t` of a plan's recurring prices (prices of one interval share one period, found once). */
+const earliestPeriodEnd = (plan: NonNullable<Entry["plan"]>, anchor: number, t: number): number => {
+  let end = Number.POSITIVE_INFINITY
   let last: Interval | undefined
-  let lastPeriod: Period | undefined
-  for (const p of prices) {
+  for (const p of planPrices(plan)) {
     const interval = recurringInterval(p.price.interval)
-    if (interval === undefined) {
-      out.push(undefined)
-      continue
-    }
-    if (last === undefined || lastPeriod === undefined || last.unit !== interval.unit || last.count !== interval.count) {
-      last = interval
-      lastPeriod = periodAt(anchor, interval, t)
-    }
-    out.push(lastPeriod)
+    if (interval === undefined || (last !== undefined && last.unit === interval.unit && last.count === interval.count)) continue
+    last = interval
+    end = Math.min(end, periodAt(anchor, interval, t).end)
   }
-  return out
+  return end
 }
 
 /** The instant of the next invoice: the earliest renewal, trial end or scheduled change after `at`. */
@@ -45,7 +35,7 @@ const nextInvoiceAt = (members: ReadonlyArray<Entry>, at: number): number | unde
       continue
     }
     if (sub.endsAt !== undefined && sub.cancelAtPeriodEnd === true) next = Math.min(next, ms(sub.endsAt))
-    for (const period of periodsAt(planPrices(plan), ms(sub.billingAnchor), at)) if (period !== undefined) next = Math.min(next, period.end)
+    next = Math.min(next, earliestPeriodEnd(plan, ms(sub.billingAnchor), at))
   }
   return Number.isFinite(next) && next > at ? next : undefined
 }
@@ -109,14 +99,15 @@ const renewalLines = (
   const sub = entry.sub
   // Started today and unchanged since: its units are those today's charges priced.
   const known = entry.priced !== undefined && entry.priced.sub === sub ? entry.priced.byPrice : undefined
-  const prices = planPrices(plan)
-  const periods = periodsAt(prices, ms(sub.billingAnchor), startsAt)
+  const anchor = ms(sub.billingAnchor)
   let quantities: ReadonlyMap<string, number> | undefined
   let held: ReadonlyMap<string, number> | undefined
-  for (let i = 0; i < prices.length; i++) {
-    const p = prices[i] as PlanPrice
-    const period = periods[i]
-    if (period === undefined) continue
+  // Prices of one interval share the period at `startsAt`, found once.
+  let last: Interval | undefined
+  let period: Period | undefined
+  for (const p of planPrices(plan)) {
+    const interval = recurringInterval(p.price.interval)
+    if (interval === undefined) continue
     if (billingKind(p) === "arrears") {
       if (p.kind !== "item") continue
       const recorded = sub.status !== "scheduled" && sub.usage?.some((u) => u.featureId === p.item.featureId) === true
@@ -124,6 +115,10 @@ const renewalLines = (
         ? { planId: plan.id, featureId: p.item.featureId, overage: billableUnits(usedOf(sub, p.item.featureId), p.item.included) }
         : { planId: plan.id, featureId: p.item.featureId })
       continue
+    }
+    if (period === undefined || last === undefined || last.unit !== interval.unit || last.count !== interval.count) {
+      last = interval
+      period = periodAt(anchor, interval, startsAt)
     }
     if (period.start !== startsAt) continue
     if (p.kind === "item") {

@@ -27,7 +27,7 @@ export const NOT_FAST: unique symbol = Symbol("not on the fast path")
 type Decoder = (u: unknown) => unknown
 
 /**
- * What a fast decoder accepts, for test/fastDecode-schema.test.ts, which holds every one to the
+ * What a fast decoder accepts, for test/codec/fastDecode-schema.test.ts, which holds every one to the
  * schema it mirrors: the same field names in the same order, the same optionality, the same
  * literals; a `Leaf` accepts what its schema accepts or less, `GivesUp` nothing.
  *
@@ -177,7 +177,7 @@ const never: Decoder = () => NOT_FAST
 
 /** The customer and request decoders of a {@link Mode}. */
 const decoders = (mode: Mode): { readonly customer: Decoder; readonly request: Decoder } => {
-  // Mirrors src/Customer.ts, field for field (test/fastDecode-schema.test.ts holds it to the schemas).
+  // Mirrors src/Customer.ts, field for field (test/codec/fastDecode-schema.test.ts holds it to the schemas).
   const featureQuantity = struct(mode, [["featureId", id], ["quantity", quantity]])
   const usage = struct(mode, [["featureId", id], ["used", nonNegativeNumber]])
   const appliedDiscount = struct(mode, [["discountId", id], ["appliedAt", instant]])

@@ -1,10 +1,11 @@
 /**
  * `what-if --from CATALOG --to CATALOG --at INSTANT [--migrate OLD=NEW …] [--cycles N]
- * [--report FILE.html] < customers.jsonl` (issue #15): for every customer line `{ "customer": … }`,
- * its recurring revenue per month under each catalog (and, migrating, what each migration would
- * bill today), as one JSON line, then the summary line; `--report` also writes the summary as a
- * self-contained HTML page with charts. Exit 0 (error lines included), 1 with an error document
- * (a bad catalog), 2 on a usage error.
+ * [--report FILE.html] [--jobs N|auto] < customers.jsonl` (issue #15): for every customer line
+ * `{ "customer": … }`, its recurring revenue per month under each catalog (and, migrating, what
+ * each migration would bill today), as one JSON line, then the summary line; `--report` also
+ * writes the summary as a self-contained HTML page with charts. Long inputs are compared on
+ * worker threads too, with the same output. Exit 0 (error lines included), 1 with an error
+ * document (a bad catalog) or when a worker failed, 2 on a usage error.
  *
  * @example
  * // npm run --silent cli -- what-if --from examples/catalog.json --to /tmp/rise.json --at 2025-01-16T00:00:00Z < examples/customers.jsonl

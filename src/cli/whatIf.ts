@@ -31,9 +31,9 @@ Options:
                           would fail is an error line.
   --cycles N              Renewals averaged per billing subscription, 1 to 120 (default 1).
   --report FILE.html      Also write the summary as an HTML page with charts.
-  --jobs N|auto           Compare on N threads (this one and N - 1 worker threads), 1 to 64;
-                          auto (the default): the available cores, at most 4. The output is the
-                          same whatever N.
+  --jobs N|auto           Compare on N threads, 1 to 64: 1, this one; more, N worker threads
+                          while this one reads, writes and merges. auto (the default): the
+                          available cores, at most 4. The output is the same whatever N.
   --parallel-after N      Lines compared on this thread before the workers start (default ${PARALLEL_AFTER};
                           0: start them first and wait for them).
 

@@ -1,12 +1,13 @@
 /**
- * The what-if over a byte stream of customer lines, on this thread and `jobs − 1` workers
- * (./pool.ts), with exactly the output of one thread: the input is cut after line ends into
- * batches of about {@link BATCH_BYTES}; the first `parallelAfter` lines are answered here while
- * nothing else runs; then the workers start, and each batch goes to the least busy worker, or is
- * answered here when every worker already has `perWorker` batches. Answers are written, and their
- * partial summaries merged, in input order. At most `(jobs − 1) × perWorker + OWN_AHEAD` batches
- * wait to be written: no more is read until the oldest is written (and the output has drained),
- * so memory stays flat whatever the number of customers. A failing worker stops the run after the
+ * The what-if over a byte stream of customer lines, with `jobs` above 1 on as many worker
+ * threads (./pool.ts), with exactly the output of one thread: the input is cut after line ends
+ * into batches of about {@link BATCH_BYTES}; the first `parallelAfter` lines are answered here
+ * while the workers start; once they are ready, each batch goes to the least busy worker (waiting
+ * while every one has `perWorker`), and this thread only reads, writes and merges — its heap,
+ * which holds the whole command line's code, then hardly grows. Answers are written, and their
+ * partial summaries merged, in input order. At most `jobs × perWorker + OWN_AHEAD` batches wait
+ * to be written: no more is read until the oldest is written (and the output has drained), so
+ * memory stays flat whatever the number of customers. A failing worker stops the run after the
  * answers before its batch; `failure` says why.
  *
  * @example const run = await runWhatIfStream(input, setup, process.stdin, process.stdout, { jobs: 2 })
@@ -28,7 +29,7 @@ export const OWN_AHEAD = 2
 /** Lines answered here before workers start (a short input is done before they would be ready). */
 export const PARALLEL_AFTER = 4_000
 
-/** How to run: threads (this one and `jobs − 1` workers), and when workers start (0: before the first line, waited for). @example { jobs: 2, parallelAfter: 0 } */
+/** How to run: threads comparing (1: this one; more: as many workers), and when workers start (0: before the first line, waited for). @example { jobs: 2, parallelAfter: 0 } */
 export interface StreamOptions {
   readonly jobs?: number
   readonly parallelAfter?: number
@@ -80,7 +81,7 @@ export const runWhatIfStream = async (
   const jobs = setup === undefined ? 1 : Math.max(1, Math.floor(options.jobs ?? 1))
   const parallelAfter = options.parallelAfter ?? PARALLEL_AFTER
   const perWorker = Math.max(1, options.perWorker ?? PER_WORKER)
-  const maxInFlight = (jobs - 1) * perWorker + OWN_AHEAD
+  const maxInFlight = jobs * perWorker + OWN_AHEAD
   const batchBytes = Math.max(1, options.batchBytes ?? BATCH_BYTES)
   const acc = makeSummary()
   const slots: Array<Slot> = []
@@ -97,23 +98,30 @@ export const runWhatIfStream = async (
     while (slots.length > 0 && run.failure === undefined) {
       const head = slots[0]
       if (head === undefined || (!("done" in head) && slots.length <= limit)) return
-      slots.shift()
-      try {
-        await write("done" in head ? head.done : await head.pending)
-      } catch (cause) {
-        run.failure = cause instanceof Error ? cause.message : String(cause)
-      }
+      await settleOldest()
+    }
+  }
+  /** Writes the oldest answer, waiting for it. */
+  const settleOldest = async (): Promise<void> => {
+    const head = slots.shift()
+    if (head === undefined) return
+    try {
+      await write("done" in head ? head.done : await head.pending)
+    } catch (cause) {
+      run.failure = cause instanceof Error ? cause.message : String(cause)
     }
   }
   const startPool = async (): Promise<void> => {
     if (pool !== undefined || setup === undefined || jobs < 2) return
-    pool = startWhatIfPool(jobs - 1, setup)
+    pool = startWhatIfPool(jobs, setup)
     if (parallelAfter === 0) await pool.ready.catch((cause: unknown) => { run.failure = cause instanceof Error ? cause.message : String(cause) })
   }
   const batch = async (bytes: Buffer): Promise<void> => {
     const first = run.next
     run.next += linesIn(bytes)
-    if (pool?.isReady() === true && pool.leastPending() < perWorker) {
+    // Once the workers run, they compare everything: this thread only reads, writes and merges.
+    while (pool?.isReady() === true && pool.leastPending() >= perWorker && slots.length > 0 && run.failure === undefined) await settleOldest()
+    if (pool?.isReady() === true && run.failure === undefined) {
       run.workerBatches++
       const pending = pool.submit(first, bytes)
       // A failed pool rejects every batch; those after the first are dropped, never awaited.

@@ -63,6 +63,13 @@ const workerEntry = (): { readonly entry: URL | string; readonly eval: boolean }
   return { entry: `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(worker)}) })`, eval: true }
 }
 
+/**
+ * The heap of each worker. Bounded so that V8 sizes it for a small program (it grows a default
+ * heap for minutes, and the peak RSS with it); a worker holds its code, both catalogs and a few
+ * batches — a tenth of this. A worker out of memory fails the run.
+ */
+export const WORKER_HEAP = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 } as const
+
 interface Pending {
   readonly worker: number
   readonly resolve: (answer: Omit<WhatIfResponse, "id">) => void
@@ -110,7 +117,7 @@ export const startWhatIfPool = (size: number, setup: WhatIfSetup): WhatIfPool =>
   }
   const { entry, eval: isScript } = workerEntry()
   for (let i = 0; i < size; i++) {
-    const worker = new Worker(entry, { workerData: setup, eval: isScript })
+    const worker = new Worker(entry, { workerData: setup, eval: isScript, resourceLimits: WORKER_HEAP })
     worker.on("message", onMessage)
     worker.on("error", (cause: unknown) => fail(cause instanceof Error ? cause : new Error(String(cause))))
     worker.on("messageerror", (cause: unknown) => fail(cause instanceof Error ? cause : new Error(String(cause))))

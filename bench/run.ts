@@ -40,7 +40,7 @@ import { runServeBench, type ServeBenchResult } from "./serve.ts" // issue #13
 
 const USAGE = `usage: npm run bench -- [options]
   --quick               smaller counts (about 30 s instead of about 3 min)
-  --build               rebuild dist/ (npx tsc -p tsconfig.build.json) before the end-to-end runs
+  --build               rebuild dist/ (npx tsc -p tsconfig.build.json) before the end-to-end and what-if runs
   --profile             also CPU-profile planAttach on dist/ (rebuilds dist/ first) and print the top functions
   --only=LIST           sections to run, comma-separated: core,stages,scaling,e2e,pricing,whatif,serve,profile
                         (serve: real serve processes on PGlite and PostgreSQL; not in the default)
@@ -217,7 +217,7 @@ if (sections.has("whatif")) {
   log("what-if…")
   const sizesText = value("whatif-sizes")
   const sizes = sizesText === undefined ? (quick ? [2_000, 20_000] : [100_000, 1_000_000]) : sizesText.split(",").map(Number)
-  whatIf = await runWhatIfBench({ seed, sizes, jobs: value("jobs"), log })
+  whatIf = await runWhatIfBench({ seed, sizes, jobs: value("jobs"), rebuild: rebuild && !sections.has("e2e"), log }) // built already when the e2e section ran
   out()
   out(`W. What-if over a customer base: ${whatIf.command}; one run per size, stdout to /dev/null; peak RSS by ${rssMethod}; load average ${load()}`)
   out(formatTable(

@@ -1,7 +1,8 @@
 /**
  * The what-if's speed (issue #15): `what-if --from examples/catalog.json --to <price rise>
- * --at 2025-01-16T00:00:00Z --report FILE` as a child process (the TypeScript sources through
- * tsx) over generated customer bases of growing size, stdin from a temp file, stdout to
+ * --at 2025-01-16T00:00:00Z --report FILE` as a child process (the compiled CLI,
+ * dist/cli/main.js, as in the end-to-end section; tsx when it cannot be built) over generated
+ * customer bases of growing size, stdin from a temp file, stdout to
  * /dev/null; customers per second and the child's peak RSS, which should stay flat as the
  * base grows (the summary keeps totals and a bounded top-K only). The first size is also run
  * with its output kept, to check that the summary's totals are the sums of the customer lines.
@@ -18,12 +19,10 @@
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
-import { runChild } from "./e2e.ts"
+import { resolveCli, runChild } from "./e2e.ts"
 import { exampleCatalogPath, type JsonObject } from "./fixtures.ts"
 import { makeRng } from "./prng.ts"
 
-const root = fileURLToPath(new URL("../", import.meta.url))
 
 /** One size's result. */
 export interface WhatIfSize {
@@ -127,12 +126,16 @@ export const runWhatIfBench = async (options: {
   readonly seed: number
   readonly sizes: ReadonlyArray<number>
   readonly jobs?: string | undefined
+  /** Rebuild dist/ first (the command is dist/cli/main.js, as in the end-to-end section). */
+  readonly rebuild?: boolean
   readonly log: (s: string) => void
 }): Promise<WhatIfBench> => {
+  const cli = resolveCli(options.rebuild === true)
+  if (cli.warning !== undefined) options.log(cli.warning)
   const dir = mkdtempSync(join(tmpdir(), "attach-bench-whatif-"))
   const to = join(dir, "rise.json")
   writeFileSync(to, JSON.stringify(priceRise()))
-  const argv = [process.execPath, "--import", "tsx", join(root, "src", "cli", "main.ts"), "what-if", "--from", exampleCatalogPath, "--to", to, "--at", "2025-01-16T00:00:00Z", "--report", join(dir, "report.html"), ...(options.jobs === undefined ? [] : ["--jobs", options.jobs])]
+  const argv = [...cli.argv, "what-if", "--from", exampleCatalogPath, "--to", to, "--at", "2025-01-16T00:00:00Z", "--report", join(dir, "report.html"), ...(options.jobs === undefined ? [] : ["--jobs", options.jobs])]
   const sizes: Array<WhatIfSize> = []
   let totalsChecked: WhatIfBench["totalsChecked"]
   try {
@@ -154,5 +157,5 @@ export const runWhatIfBench = async (options: {
     rmSync(dir, { recursive: true, force: true })
   }
   const jobs = options.jobs === undefined ? "" : ` --jobs ${options.jobs}`
-  return { sizes, totalsChecked, command: `node --import tsx src/cli/main.ts what-if --from examples/catalog.json --to <price rise> --at 2025-01-16T00:00:00Z --report FILE${jobs}` }
+  return { sizes, totalsChecked, command: `${cli.description} what-if --from examples/catalog.json --to <price rise> --at 2025-01-16T00:00:00Z --report FILE${jobs}` }
 }

@@ -67,6 +67,8 @@ const workerEntry = (): { readonly entry: URL | string; readonly eval: boolean }
  * The heap of each worker. Bounded so that V8 sizes it for a small program (it grows a default
  * heap for minutes, and the peak RSS with it); a worker holds its code, both catalogs and a few
  * batches — a tenth of this. A worker out of memory fails the run.
+ *
+ * @example new Worker(entry, { workerData: setup, resourceLimits: WORKER_HEAP })
  */
 export const WORKER_HEAP = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 } as const
 
@@ -76,86 +78,116 @@ interface Pending {
   readonly reject: (cause: Error) => void
 }
 
+/** The pool's state: the workers, their loads, the batches out, and how it ended. */
+interface PoolState {
+  readonly size: number
+  readonly workers: Array<Worker>
+  /** Batches pending per worker. */
+  readonly load: Array<number>
+  readonly pending: Map<number, Pending>
+  readonly markReady: () => void
+  readonly markFailed: (cause: Error) => void
+  failure: Error | undefined
+  closing: boolean
+  started: number
+  nextId: number
+  ready: boolean
+}
+
+const errorOf = (cause: unknown): Error => (cause instanceof Error ? cause : new Error(String(cause)))
+
+/** Fails the pool once: every batch out rejects, every worker stops. */
+const fail = (state: PoolState, cause: Error): void => {
+  if (state.failure !== undefined || state.closing) return
+  state.failure = cause
+  state.markFailed(cause)
+  for (const p of state.pending.values()) p.reject(cause)
+  state.pending.clear()
+  for (const w of state.workers) void w.terminate()
+}
+
+const onMessage = (state: PoolState, message: WhatIfResponse | { readonly ready: true }): void => {
+  if ("ready" in message) {
+    if (++state.started === state.size) {
+      state.ready = true
+      state.markReady()
+    }
+    return
+  }
+  const p = state.pending.get(message.id)
+  if (p === undefined) return
+  state.pending.delete(message.id)
+  state.load[p.worker] = (state.load[p.worker] ?? 1) - 1
+  p.resolve({ bytes: message.bytes, summary: message.summary })
+}
+
+const spawn = (state: PoolState, setup: WhatIfSetup): Worker => {
+  const { entry, eval: isScript } = workerEntry()
+  const worker = new Worker(entry, { workerData: setup, eval: isScript, resourceLimits: WORKER_HEAP })
+  worker.on("message", (message: WhatIfResponse | { readonly ready: true }) => onMessage(state, message))
+  worker.on("error", (cause: unknown) => fail(state, errorOf(cause)))
+  worker.on("messageerror", (cause: unknown) => fail(state, errorOf(cause)))
+  worker.on("exit", (code: number) => {
+    if (!state.closing) fail(state, new Error(`a what-if worker exited unexpectedly (code ${code})`))
+  })
+  return worker
+}
+
+const leastBusy = (state: PoolState): number => {
+  let chosen = 0
+  for (let i = 1; i < state.size; i++) if ((state.load[i] ?? 0) < (state.load[chosen] ?? 0)) chosen = i
+  return chosen
+}
+
+const submit = (state: PoolState, first: number, bytes: Uint8Array): Promise<Omit<WhatIfResponse, "id">> => {
+  if (state.failure !== undefined) return Promise.reject(state.failure)
+  const id = state.nextId++
+  const chosen = leastBusy(state)
+  state.load[chosen] = (state.load[chosen] ?? 0) + 1
+  return new Promise((resolve, reject) => {
+    state.pending.set(id, { resolve, reject, worker: chosen })
+    const request: WhatIfRequest = { id, first, bytes }
+    state.workers[chosen]?.postMessage(request)
+  })
+}
+
+const close = async (state: PoolState): Promise<void> => {
+  if (state.closing) return
+  state.closing = true
+  const stopped = new Error("the what-if worker pool was closed")
+  for (const p of state.pending.values()) p.reject(stopped)
+  state.pending.clear()
+  await Promise.all(state.workers.map((w) => w.terminate()))
+}
+
 /**
  * Starts `size` workers comparing `setup`.
  *
  * @example const pool = startWhatIfPool(1, { from, to, at, migrate: [], cycles: 1 })
  */
 export const startWhatIfPool = (size: number, setup: WhatIfSetup): WhatIfPool => {
-  const pending = new Map<number, Pending>()
-  const load: Array<number> = []
-  const workers: Array<Worker> = []
-  const state = { failure: undefined as Error | undefined, closing: false, started: 0, nextId: 0, ready: false }
-  let markReady: () => void = () => {}
-  let markFailed: (cause: Error) => void = () => {}
+  const marks: { ready: () => void; failed: (cause: Error) => void } = { ready: () => {}, failed: () => {} }
   const ready = new Promise<void>((resolve, reject) => {
-    markReady = resolve
-    markFailed = reject
+    marks.ready = resolve
+    marks.failed = reject
   })
+  // A failure before anyone awaits `ready` must not become an unhandled rejection.
   ready.catch(() => {})
-  const fail = (cause: Error): void => {
-    if (state.failure !== undefined || state.closing) return
-    state.failure = cause
-    markFailed(cause)
-    for (const p of pending.values()) p.reject(cause)
-    pending.clear()
-    for (const w of workers) void w.terminate()
+  const state: PoolState = {
+    size, workers: [], load: [], pending: new Map(), markReady: () => marks.ready(), markFailed: (cause) => marks.failed(cause),
+    failure: undefined, closing: false, started: 0, nextId: 0, ready: false
   }
-  const onMessage = (message: WhatIfResponse | { readonly ready: true }): void => {
-    if ("ready" in message) {
-      if (++state.started === size) {
-        state.ready = true
-        markReady()
-      }
-      return
-    }
-    const p = pending.get(message.id)
-    if (p === undefined) return
-    pending.delete(message.id)
-    load[p.worker] = (load[p.worker] ?? 1) - 1
-    p.resolve({ bytes: message.bytes, summary: message.summary })
-  }
-  const { entry, eval: isScript } = workerEntry()
   for (let i = 0; i < size; i++) {
-    const worker = new Worker(entry, { workerData: setup, eval: isScript, resourceLimits: WORKER_HEAP })
-    worker.on("message", onMessage)
-    worker.on("error", (cause: unknown) => fail(cause instanceof Error ? cause : new Error(String(cause))))
-    worker.on("messageerror", (cause: unknown) => fail(cause instanceof Error ? cause : new Error(String(cause))))
-    worker.on("exit", (code: number) => {
-      if (!state.closing) fail(new Error(`a what-if worker exited unexpectedly (code ${code})`))
-    })
-    workers.push(worker)
-    load.push(0)
-  }
-  const leastBusy = (): number => {
-    let chosen = 0
-    for (let i = 1; i < size; i++) if ((load[i] ?? 0) < (load[chosen] ?? 0)) chosen = i
-    return chosen
+    state.workers.push(spawn(state, setup))
+    state.load.push(0)
   }
   return {
     size,
     ready,
     isReady: () => state.ready,
     failure: () => state.failure,
-    leastPending: () => load[leastBusy()] ?? 0,
-    submit: (first, bytes) => {
-      if (state.failure !== undefined) return Promise.reject(state.failure)
-      const id = state.nextId++
-      const chosen = leastBusy()
-      load[chosen] = (load[chosen] ?? 0) + 1
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject, worker: chosen })
-        const request: WhatIfRequest = { id, first, bytes }
-        workers[chosen]?.postMessage(request)
-      })
-    },
-    close: async () => {
-      if (state.closing) return
-      state.closing = true
-      const stopped = new Error("the what-if worker pool was closed")
-      for (const p of pending.values()) p.reject(stopped)
-      pending.clear()
-      await Promise.all(workers.map((w) => w.terminate()))
-    }
+    leastPending: () => state.load[leastBusy(state)] ?? 0,
+    submit: (first, bytes) => submit(state, first, bytes),
+    close: () => close(state)
   }
 }

@@ -53,7 +53,24 @@ const MAX_STEPS = 10_000
  *
  * @example Result.map(rollForward(input), (out) => out.invoices.length)
  */
-export const rollForward = (input: RollInput): Result.Result<RollOutput, UnknownPlan> => {
+export const rollForward = (input: RollInput): Result.Result<RollOutput, UnknownPlan> =>
+  Result.map(roll(input, true), ({ invoices, s, t }) => {
+    const reached = input.until ?? t
+    discountExpiries(s, input.customer, input.catalog, input.from, reached)
+    return { invoices, events: s.events, customer: customerOf(input.customer, s), reached }
+  })
+
+/**
+ * The invoices alone of {@link rollForward}, the same ones: the events that bill nothing
+ * (allowances resetting, discounts running out) and the state after are not built.
+ *
+ * @example Result.map(rollInvoices(input), (invoices) => invoices.reduce((n, i) => n + i.total, 0))
+ */
+export const rollInvoices = (input: RollInput): Result.Result<Array<TimelineInvoice>, UnknownPlan> =>
+  Result.map(roll(input, false), (rolled) => rolled.invoices)
+
+/** The roll: its invoices, the state reached and the last instant; `resets` records allowance resets. */
+const roll = (input: RollInput, resets: boolean): Result.Result<{ readonly invoices: Array<TimelineInvoice>; readonly s: RollState; readonly t: number }, UnknownPlan> => {
   const entries: Array<Entry> = []
   for (const sub of input.customer.subscriptions ?? []) {
     if (input.entityId !== undefined && sub.entityId !== input.entityId) continue
@@ -75,7 +92,7 @@ export const rollForward = (input: RollInput): Result.Result<RollOutput, Unknown
   for (let step = 0; step < MAX_STEPS; step++) {
     const next = nextInstant(input, s, t, counts, firstEmpty, cycles)
     if (next === undefined || (input.until !== undefined && next > input.until)) break
-    allowanceResets(s, t, next)
+    if (resets) allowanceResets(s, t, next)
     const checkout = applyTransitions(s, next)
     for (const key of keysOf(s)) {
       const count = counts.get(key) ?? 0
@@ -89,9 +106,7 @@ export const rollForward = (input: RollInput): Result.Result<RollOutput, Unknown
     }
     t = next
   }
-  const reached = input.until ?? t
-  discountExpiries(s, input.customer, input.catalog, input.from, reached)
-  return Result.succeed({ invoices, events: s.events, customer: customerOf(input.customer, s), reached })
+  return Result.succeed({ invoices, s, t })
 }
 
 /** Billing subscriptions with a current or scheduled plan, in order of first listing. */

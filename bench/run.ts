@@ -42,20 +42,22 @@ import { type OwnCatalogResult, runOwnCatalog } from "./ownCatalog.ts" // issue 
 
 const USAGE = `usage: npm run bench -- [options]
   --quick               smaller counts (about 30 s instead of about 3 min)
-  --build               rebuild dist/ (npx tsc -p tsconfig.build.json) before the end-to-end runs
+  --build               rebuild dist/ (npx tsc -p tsconfig.build.json) before the end-to-end and what-if runs
   --profile             also CPU-profile planAttach on dist/ (rebuilds dist/ first) and print the top functions
   --only=LIST           sections to run, comma-separated: core,fresh,stages,scaling,e2e,own,pricing,whatif,serve,profile
                         (fresh: unseen vs repeated documents; own: documents carrying their own catalog)
                         (serve: real serve processes on PGlite and PostgreSQL; not in the default)
                         (default: core,fresh,stages,scaling,e2e,own,pricing,whatif, plus profile with --profile)
   --seed=N              seed of the generated end-to-end stream (default 20250116)
-  --jobs=N              pass --jobs N to the CLI in the end-to-end runs (default: none, i.e. auto)
+  --jobs=N              pass --jobs N to the CLI in the end-to-end and what-if runs (default: none, i.e. auto)
+  --whatif-sizes=LIST   customer bases of the what-if section, comma-separated (default 100000,1000000;
+                        --quick: 2000,20000)
   --json=FILE           also write every number as JSON to FILE
 `
 const argv = process.argv.slice(2)
 const flag = (name: string): boolean => argv.includes(`--${name}`)
 const value = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
-const known = ["--quick", "--build", "--profile", "--only=", "--seed=", "--jobs=", "--json=", "--help"]
+const known = ["--quick", "--build", "--profile", "--only=", "--seed=", "--jobs=", "--whatif-sizes=", "--json=", "--help"]
 const unknown = argv.filter((a) => !known.some((k) => (k.endsWith("=") ? a.startsWith(k) : a === k)))
 if (flag("help") || unknown.length > 0) {
   if (unknown.length > 0) process.stderr.write(`bench: unknown option ${unknown.join(" ")}\n`)
@@ -241,13 +243,17 @@ if (sections.has("own")) {
 let whatIf: WhatIfBench | undefined // issue #15
 if (sections.has("whatif")) {
   log("what-if…")
-  whatIf = await runWhatIfBench({ seed, sizes: quick ? [2_000, 20_000] : [10_000, 100_000, 300_000], log })
+  const sizesText = value("whatif-sizes")
+  const sizes = sizesText === undefined ? (quick ? [2_000, 20_000] : [100_000, 1_000_000]) : sizesText.split(",").map(Number)
+  whatIf = await runWhatIfBench({ seed, sizes, jobs: value("jobs"), rebuild: rebuild && !sections.has("e2e"), log }) // built already when the e2e section ran
   out()
-  out(`W. What-if over a customer base: ${whatIf.command}; one run per size, stdout to /dev/null; peak RSS by ${rssMethod}`)
+  out(`W. What-if over a customer base: ${whatIf.command}; one run per size, stdout to /dev/null; peak RSS by ${rssMethod}; load average ${load()}`)
   out(formatTable(
     [{ title: "customers", right: true }, { title: "input", right: true }, { title: "customers/s (wall)", right: true }, { title: "wall s", right: true }, { title: "CPU s", right: true }, { title: "customers per CPU s", right: true }, { title: "peak RSS", right: true }],
     whatIf.sizes.map((w) => [int(w.customers), `${(w.inputBytes / 2 ** 20).toFixed(1)} MiB`, int(w.perSecond), fixed(w.wallS, 1), w.cpuS === undefined ? "?" : fixed(w.cpuS, 1), w.cpuS === undefined ? "?" : int(w.customers / w.cpuS), mib(w.maxRssKb)])
   ))
+  const checked = whatIf.totalsChecked
+  if (checked !== undefined) out(`The summary's totals ${checked.equal ? "equal" : "DO NOT equal"} the sums of the customer lines (${int(checked.customers)} customers).`)
 }
 
 let pricing: PricingResult | undefined
@@ -345,9 +351,20 @@ if (pricing !== undefined) { // issue #16
     verdicts.push({ target: "pricing table linear: µs per plan at 1,000 plans ≤ 1.5× at 10", measured: `${fixed(small.us, 1)} → ${fixed(big.us, 1)} µs/plan`, met: ratio <= 1.5, factor: `${fixed(ratio, 2)}×` })
   }
 }
+if (whatIf !== undefined) { // issue #15
+  const sizes = whatIf.sizes
+  const big = sizes[sizes.length - 1]
+  const small = sizes[0]
+  if (big !== undefined) verdicts.push({ target: `what-if ≥ 20,000 customers/s at ${int(big.customers)} customers`, measured: `${int(big.perSecond)} customers/s`, met: big.perSecond >= 20_000, factor: big.perSecond >= 20_000 ? `${fixed(big.perSecond / 20_000, 2)}× above` : `${fixed(20_000 / big.perSecond, 2)}× too slow` })
+  if (big !== undefined && small !== undefined && big !== small) {
+    const growth = big.maxRssKb / small.maxRssKb
+    verdicts.push({ target: `what-if memory flat: peak RSS at ${int(big.customers)} ≤ 1.25× at ${int(small.customers)}`, measured: `${mib(small.maxRssKb)} → ${mib(big.maxRssKb)}`, met: growth <= 1.25, factor: `${fixed(growth, 2)}×` })
+  }
+  if (whatIf.totalsChecked !== undefined) verdicts.push({ target: "what-if summary totals = sums of the customer lines", measured: `${int(whatIf.totalsChecked.customers)} customers`, met: whatIf.totalsChecked.equal, factor: "exact" })
+}
 if (verdicts.length > 0) {
   out()
-  out("5. Targets (issue #5; pricing table: issue #16)")
+  out("5. Targets (issue #5; pricing table: issue #16; what-if: issue #15)")
   out(formatTable([{ title: "target" }, { title: "measured" }, { title: "met?" }, { title: "factor" }], verdicts.map((v) => [v.target, v.measured, v.met ? "met" : "NOT MET", v.factor])))
 }
 

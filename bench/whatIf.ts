@@ -1,9 +1,12 @@
 /**
  * The what-if's speed (issue #15): `what-if --from examples/catalog.json --to <price rise>
- * --at 2025-01-16T00:00:00Z --report FILE` as a child process (the TypeScript sources through
- * tsx) over generated customer bases of growing size, stdin from a temp file, stdout to
+ * --at 2025-01-16T00:00:00Z --report FILE` as a child process (the compiled CLI,
+ * dist/cli/main.js, as in the end-to-end section; tsx when it cannot be built) over generated
+ * customer bases of growing size, stdin from a temp file, stdout to
  * /dev/null; customers per second and the child's peak RSS, which should stay flat as the
- * base grows (the summary keeps totals and a bounded top-K only).
+ * base grows (the summary keeps totals and a bounded top-K only). The first size is also run
+ * with its output kept, to check that the summary's totals are the sums of the customer lines.
+ * `--jobs N` is passed on when given (else the command's default, `auto`).
  *
  * The base (seeded): pro $20/month 50 %, premium $50/month 25 %, pro_annual $200/year 15 %, pro
  * in eur 10 %; anchors spread over December 2024; a fifth hold 3 seats. The price rise: pro
@@ -11,16 +14,15 @@
  *
  * @example
  * npm run bench -- --only=whatif
+ * npm run bench -- --only=whatif --whatif-sizes=100000,1000000 --jobs=2
  */
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
-import { runChild } from "./e2e.ts"
+import { resolveCli, runChild } from "./e2e.ts"
 import { exampleCatalogPath, type JsonObject } from "./fixtures.ts"
 import { makeRng } from "./prng.ts"
 
-const root = fileURLToPath(new URL("../", import.meta.url))
 
 /** One size's result. */
 export interface WhatIfSize {
@@ -30,12 +32,44 @@ export interface WhatIfSize {
   readonly wallS: number
   readonly cpuS: number | undefined
   readonly maxRssKb: number
+  readonly jobs: string
 }
 
 /** The section's result. */
 export interface WhatIfBench {
   readonly sizes: ReadonlyArray<WhatIfSize>
   readonly command: string
+  /** Whether the summary's totals were the sums of the customer lines (checked at the first size). */
+  readonly totalsChecked: { readonly customers: number; readonly equal: boolean } | undefined
+}
+
+interface Totals {
+  customers: number
+  before: number
+  after: number
+}
+
+/** Sums the customer lines per currency and compares with the summary line (the last). */
+const totalsMatch = (stdout: string): boolean => {
+  const lines = stdout.trimEnd().split("\n")
+  const last = JSON.parse(lines.pop() ?? "{}") as { summary?: { byCurrency?: Record<string, { customers: number; monthlyBefore: number; monthlyAfter: number }> } }
+  const sums = new Map<string, Totals>()
+  for (const text of lines) {
+    const line = JSON.parse(text) as { currency?: string; monthlyBefore?: number; monthlyAfter?: number }
+    if (line.currency === undefined) continue
+    const t = sums.get(line.currency) ?? { customers: 0, before: 0, after: 0 }
+    t.customers++
+    t.before += line.monthlyBefore ?? 0
+    t.after += line.monthlyAfter ?? 0
+    sums.set(line.currency, t)
+  }
+  const byCurrency = last.summary?.byCurrency ?? {}
+  if (Object.keys(byCurrency).length !== sums.size) return false
+  for (const [c, t] of sums) {
+    const s = byCurrency[c]
+    if (s === undefined || s.customers !== t.customers || s.monthlyBefore !== t.before || s.monthlyAfter !== t.after) return false
+  }
+  return true
 }
 
 const PLANS = [["pro", 0.5], ["premium", 0.25], ["pro_annual", 0.15], ["pro_eur", 0.1]] as const
@@ -88,24 +122,40 @@ const priceRise = (): JsonObject => {
  *
  * @example await runWhatIfBench({ seed: 1, sizes: [10_000, 100_000], log: console.error })
  */
-export const runWhatIfBench = async (options: { readonly seed: number; readonly sizes: ReadonlyArray<number>; readonly log: (s: string) => void }): Promise<WhatIfBench> => {
+export const runWhatIfBench = async (options: {
+  readonly seed: number
+  readonly sizes: ReadonlyArray<number>
+  readonly jobs?: string | undefined
+  /** Rebuild dist/ first (the command is dist/cli/main.js, as in the end-to-end section). */
+  readonly rebuild?: boolean
+  readonly log: (s: string) => void
+}): Promise<WhatIfBench> => {
+  const cli = resolveCli(options.rebuild === true)
+  if (cli.warning !== undefined) options.log(cli.warning)
   const dir = mkdtempSync(join(tmpdir(), "attach-bench-whatif-"))
   const to = join(dir, "rise.json")
   writeFileSync(to, JSON.stringify(priceRise()))
-  const argv = [process.execPath, "--import", "tsx", join(root, "src", "cli", "main.ts"), "what-if", "--from", exampleCatalogPath, "--to", to, "--at", "2025-01-16T00:00:00Z", "--report", join(dir, "report.html")]
+  const argv = [...cli.argv, "what-if", "--from", exampleCatalogPath, "--to", to, "--at", "2025-01-16T00:00:00Z", "--report", join(dir, "report.html"), ...(options.jobs === undefined ? [] : ["--jobs", options.jobs])]
   const sizes: Array<WhatIfSize> = []
+  let totalsChecked: WhatIfBench["totalsChecked"]
   try {
     for (const customers of options.sizes) {
       const input = join(dir, `base-${customers}.jsonl`)
       options.log(`what-if: ${customers.toLocaleString("en-US")} customers…`)
       const inputBytes = writeBase(input, options.seed, customers)
+      if (totalsChecked === undefined) {
+        const kept = await runChild(argv, input, true)
+        if (kept.code !== 0) throw new Error(`what-if exited ${String(kept.code)}: ${kept.stderr}`)
+        totalsChecked = { customers, equal: totalsMatch(kept.stdout) }
+      }
       const run = await runChild(argv, input)
       if (run.code !== 0) throw new Error(`what-if exited ${String(run.code)}: ${run.stderr}`)
       rmSync(input)
-      sizes.push({ customers, inputBytes, perSecond: customers / (run.wallMs / 1000), wallS: run.wallMs / 1000, cpuS: run.cpuS, maxRssKb: run.maxRssKb })
+      sizes.push({ customers, inputBytes, perSecond: customers / (run.wallMs / 1000), wallS: run.wallMs / 1000, cpuS: run.cpuS, maxRssKb: run.maxRssKb, jobs: options.jobs ?? "auto" })
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
-  return { sizes, command: "node --import tsx src/cli/main.ts what-if --from examples/catalog.json --to <price rise> --at 2025-01-16T00:00:00Z --report FILE" }
+  const jobs = options.jobs === undefined ? "" : ` --jobs ${options.jobs}`
+  return { sizes, totalsChecked, command: `${cli.description} what-if --from examples/catalog.json --to <price rise> --at 2025-01-16T00:00:00Z --report FILE${jobs}` }
 }

@@ -3,7 +3,8 @@
  * trial end, a scheduled change, a cancellation) it runs the transitions, then bills every
  * billing subscription due then with the planner's own next-cycle invoice (`nextCycleOf`), so a
  * renewal line is computed, described and discounted exactly as a preview's `nextCycle` line.
- * Pure: no clock, no I/O.
+ * Each renewal is computed once: the cycle that finds the next instant is the one billed then,
+ * unless a subscription changed in between. Pure: no clock, no I/O.
  *
  * @example
  * rollForward({ catalog, currency: "usd", customer, from: Date.parse(at), cycles: 3, … })
@@ -15,7 +16,8 @@ import type { ActiveDiscount } from "../Discounts.ts"
 import { UnknownPlan } from "../Errors.ts"
 import { iso, ms } from "../internal/instants.ts"
 import { nextCycleOf } from "../internal/nextCycle.ts"
-import { type Entry, billingKey } from "../internal/working.ts"
+import { type Entry, billingKey, isTrialingAt } from "../internal/working.ts"
+import type { NextCycle } from "../Preview.ts"
 import type { TimelineEvent, TimelineInvoice, TrialEndWithoutCard } from "./Timeline.ts"
 import { type RollState, allowanceResets, applyTransitions, discountExpiries, nextTransition, resetUsage } from "./transitions.ts"
 
@@ -51,7 +53,24 @@ const MAX_STEPS = 10_000
  *
  * @example Result.map(rollForward(input), (out) => out.invoices.length)
  */
-export const rollForward = (input: RollInput): Result.Result<RollOutput, UnknownPlan> => {
+export const rollForward = (input: RollInput): Result.Result<RollOutput, UnknownPlan> =>
+  Result.map(roll(input, true), ({ invoices, s, t }) => {
+    const reached = input.until ?? t
+    discountExpiries(s, input.customer, input.catalog, input.from, reached)
+    return { invoices, events: s.events, customer: customerOf(input.customer, s), reached }
+  })
+
+/**
+ * The invoices alone of {@link rollForward}, the same ones: the events that bill nothing
+ * (allowances resetting, discounts running out) and the state after are not built.
+ *
+ * @example Result.map(rollInvoices(input), (invoices) => invoices.reduce((n, i) => n + i.total, 0))
+ */
+export const rollInvoices = (input: RollInput): Result.Result<Array<TimelineInvoice>, UnknownPlan> =>
+  Result.map(roll(input, false), (rolled) => rolled.invoices)
+
+/** The roll: its invoices, the state reached and the last instant; `resets` records allowance resets. */
+const roll = (input: RollInput, resets: boolean): Result.Result<{ readonly invoices: Array<TimelineInvoice>; readonly s: RollState; readonly t: number }, UnknownPlan> => {
   const entries: Array<Entry> = []
   for (const sub of input.customer.subscriptions ?? []) {
     if (input.entityId !== undefined && sub.entityId !== input.entityId) continue
@@ -68,17 +87,18 @@ export const rollForward = (input: RollInput): Result.Result<RollOutput, Unknown
   const counts = new Map<string, number>()
   const firstEmpty = new Map<string, boolean>()
   for (const key of keysOf(s)) firstEmpty.set(key, input.firstInvoiceEmpty(key, s.entries.filter((e) => billingKey(e.sub) === key)))
+  const cycles = new Map<string, CachedCycle>()
   let t = input.from
   for (let step = 0; step < MAX_STEPS; step++) {
-    const next = nextInstant(input, s, t, counts)
+    const next = nextInstant(input, s, t, counts, firstEmpty, cycles)
     if (next === undefined || (input.until !== undefined && next > input.until)) break
-    allowanceResets(s, t, next)
+    if (resets) allowanceResets(s, t, next)
     const checkout = applyTransitions(s, next)
     for (const key of keysOf(s)) {
       const count = counts.get(key) ?? 0
       if (input.cycles !== undefined && count >= input.cycles) continue
-      const first = count === 0 && firstEmpty.get(key) === true
-      const invoice = invoiceAt(input, s, key, next, first, checkout.has(key))
+      const cycle = dueCycle(input, s, key, next, count === 0 && firstEmpty.get(key) === true, cycles)
+      const invoice = invoiceAt(input, s, key, next, cycle, checkout.has(key))
       if (invoice === undefined) continue
       invoices.push(invoice)
       counts.set(key, count + 1)
@@ -86,9 +106,7 @@ export const rollForward = (input: RollInput): Result.Result<RollOutput, Unknown
     }
     t = next
   }
-  const reached = input.until ?? t
-  discountExpiries(s, input.customer, input.catalog, input.from, reached)
-  return Result.succeed({ invoices, events: s.events, customer: customerOf(input.customer, s), reached })
+  return Result.succeed({ invoices, s, t })
 }
 
 /** Billing subscriptions with a current or scheduled plan, in order of first listing. */
@@ -103,11 +121,14 @@ const keysOf = (s: RollState): Array<string> => {
 }
 
 /** The next instant after `t` at which a billing subscription that still has cycles to go is invoiced or changes. */
-const nextInstant = (input: RollInput, s: RollState, t: number, counts: ReadonlyMap<string, number>): number | undefined => {
+const nextInstant = (
+  input: RollInput, s: RollState, t: number, counts: ReadonlyMap<string, number>, firstEmpty: ReadonlyMap<string, boolean>, cache: Map<string, CachedCycle>
+): number | undefined => {
   let next = Number.POSITIVE_INFINITY
   for (const key of keysOf(s)) {
-    if (input.cycles !== undefined && (counts.get(key) ?? 0) >= input.cycles) continue
-    const renewal = nextCycleOf({ catalog: input.catalog, currency: input.currency, at: t }, s.entries, key, NO_DISCOUNTS, false)
+    const count = counts.get(key) ?? 0
+    if (input.cycles !== undefined && count >= input.cycles) continue
+    const renewal = cycleFrom(input, s, key, t, count === 0 && firstEmpty.get(key) === true, cache)
     if (renewal !== undefined) next = Math.min(next, ms(renewal.startsAt))
     const change = nextTransition(s, key, t)
     if (change !== undefined) next = Math.min(next, change)
@@ -115,26 +136,65 @@ const nextInstant = (input: RollInput, s: RollState, t: number, counts: Readonly
   return Number.isFinite(next) ? next : undefined
 }
 
-const NO_DISCOUNTS: ReadonlyArray<ActiveDiscount> = []
-
 /** The discounts in force on a billing subscription: the customer's, then those of its plans. */
 const discountsOf = (input: RollInput, s: RollState, key: string): Array<ActiveDiscount> => {
   const out: Array<ActiveDiscount> = []
-  const add = (applied: Subscription["discounts"]): void => {
-    for (const a of applied ?? []) {
-      const discount = input.catalog.discountsById.get(a.discountId)
-      const appliedAt = ms(a.appliedAt)
-      if (discount !== undefined && !out.some((o) => o.discount.id === discount.id)) out.push({ discount, appliedAt, newlyApplied: appliedAt === input.newlyAppliedAt })
-    }
-  }
-  add(input.customer.discounts)
-  for (const e of s.entries) if (e.sub.discounts !== undefined && billingKey(e.sub) === key) add(e.sub.discounts)
+  addDiscounts(input, out, input.customer.discounts)
+  for (const e of s.entries) if (e.sub.discounts !== undefined && billingKey(e.sub) === key) addDiscounts(input, out, e.sub.discounts)
   return out
 }
 
-/** The invoice of billing subscription `key` at `t`, if it is due then. */
-const invoiceAt = (input: RollInput, s: RollState, key: string, t: number, first: boolean, checkout: boolean): TimelineInvoice | undefined => {
-  const cycle = nextCycleOf({ catalog: input.catalog, currency: input.currency, at: t - 1 }, s.entries, key, discountsOf(input, s, key), first)
+function addDiscounts(input: RollInput, out: Array<ActiveDiscount>, applied: Subscription["discounts"]): void {
+  for (const a of applied ?? []) {
+    const discount = input.catalog.discountsById.get(a.discountId)
+    const appliedAt = ms(a.appliedAt)
+    if (discount !== undefined && !out.some((o) => o.discount.id === discount.id)) out.push({ discount, appliedAt, newlyApplied: appliedAt === input.newlyAppliedAt })
+  }
+}
+
+/** A billing subscription's next cycle as computed after `at`, and the subscriptions it was computed from. */
+interface CachedCycle {
+  readonly cycle: NextCycle | undefined
+  readonly at: number
+  readonly first: boolean
+  readonly subs: ReadonlyArray<Subscription>
+}
+
+const computeCycle = (input: RollInput, s: RollState, key: string, at: number, first: boolean): NextCycle | undefined =>
+  nextCycleOf({ catalog: input.catalog, currency: input.currency, at }, s.entries, key, discountsOf(input, s, key), first)
+
+/** The next cycle of `key` after `t`, with the discounts it would bill with, kept for {@link dueCycle}. */
+const cycleFrom = (input: RollInput, s: RollState, key: string, t: number, first: boolean, cache: Map<string, CachedCycle>): NextCycle | undefined => {
+  const cycle = computeCycle(input, s, key, t, first)
+  const subs: Array<Subscription> = []
+  for (const e of s.entries) subs.push(e.sub)
+  cache.set(key, { cycle, at: t, first, subs })
+  return cycle
+}
+
+/** Whether every subscription is the one `cached` was computed from, none starting or stopping a trial before `t`. */
+const unchanged = (cached: CachedCycle, s: RollState, t: number): boolean => {
+  if (cached.subs.length !== s.entries.length) return false
+  for (let i = 0; i < cached.subs.length; i++) {
+    const sub = s.entries[i]?.sub
+    if (sub === undefined || sub !== cached.subs[i] || isTrialingAt(sub, cached.at) !== isTrialingAt(sub, t - 1)) return false
+  }
+  return true
+}
+
+/**
+ * The cycle of `key` that may start at `t` (what `nextCycleOf` answers just before `t`). When no
+ * subscription changed since the cycle found after the previous instant, that one: no renewal or
+ * change of `key` lies between the two instants, so the same periods hold both. Else computed again.
+ */
+const dueCycle = (input: RollInput, s: RollState, key: string, t: number, first: boolean, cache: ReadonlyMap<string, CachedCycle>): NextCycle | undefined => {
+  const cached = cache.get(key)
+  if (cached?.cycle !== undefined && cached.first === first && unchanged(cached, s, t)) return ms(cached.cycle.startsAt) === t ? cached.cycle : undefined
+  return computeCycle(input, s, key, t - 1, first)
+}
+
+/** The invoice of billing subscription `key` at `t`, if `cycle` is due then. */
+const invoiceAt = (input: RollInput, s: RollState, key: string, t: number, cycle: NextCycle | undefined, checkout: boolean): TimelineInvoice | undefined => {
   if (cycle === undefined || ms(cycle.startsAt) !== t) return undefined
   const total = BigInt(cycle.total)
   const creditApplied = total > 0n ? (s.balance < total ? s.balance : total) : 0n

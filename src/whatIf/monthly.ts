@@ -15,7 +15,7 @@ import type { UnknownPlan } from "../Errors.ts"
 import { addMonths, type Interval } from "../Interval.ts"
 import { recurringInterval } from "../Pricing.ts"
 import * as Rational from "../Rational.ts"
-import { rollForward } from "../timeline/roll.ts"
+import { rollInvoices } from "../timeline/roll.ts"
 
 const MONTHS: Readonly<Record<Interval["unit"], number>> = { day: 1, week: 1, month: 1, quarter: 3, semi_annual: 6, year: 12 }
 
@@ -45,13 +45,13 @@ const cycleMonths = (catalog: Catalog, customer: Customer): number => {
  */
 export const monthlyRevenue = (catalog: Catalog, customer: Customer, at: number, cycles: number): Result.Result<bigint, UnknownPlan> => {
   const months = cycles * cycleMonths(catalog, customer)
-  const rolled = rollForward({
+  const rolled = rollInvoices({
     catalog, currency: customer.currency ?? catalog.defaultCurrency, customer, hasPaymentMethod: customer.hasPaymentMethod === true,
     from: at, cycles: undefined, until: addMonths(at, months), entityId: undefined, trialEndWithoutCard: "cancel", newlyAppliedAt: undefined, firstInvoiceEmpty: () => false
   })
   if (Result.isFailure(rolled)) return Result.fail(rolled.failure)
   let billed = 0n
-  for (const inv of rolled.success.invoices) billed += BigInt(inv.total)
+  for (const inv of rolled.success) billed += BigInt(inv.total)
   const total = Rational.make(billed, BigInt(months))
   return Result.succeed(Rational.roundHalfAwayFromZero(total))
 }

@@ -148,6 +148,47 @@ export const addLine = (acc: SummaryAccumulator, line: WhatIfLine): void => {
   }
 }
 
+const addCount = (into: Map<string, number>, from: ReadonlyMap<string, number>): void => {
+  for (const [key, n] of from) into.set(key, (into.get(key) ?? 0) + n)
+}
+
+/**
+ * Adds the summary of later lines (`part`, accumulated on its own, e.g. by a worker) to `acc`:
+ * merging the parts of consecutive batches in input order gives exactly the summary of one
+ * accumulator over all the lines — sums and counts add, the movers of `part` join in their order
+ * (ties: the earlier customer stays), the failed examples are the first ones.
+ *
+ * @example for (const part of parts) mergeSummary(acc, part)
+ */
+export const mergeSummary = (acc: SummaryAccumulator, part: SummaryAccumulator): void => {
+  acc.customers += part.customers
+  acc.errors += part.errors
+  addCount(acc.errorsByTag, part.errorsByTag)
+  for (const [currency, t] of part.totals) {
+    const into = acc.totals.get(currency)
+    if (into === undefined) {
+      acc.totals.set(currency, { ...t })
+      continue
+    }
+    into.customers += t.customers
+    into.before += t.before
+    into.after += t.after
+    into.rises += t.rises
+    into.falls += t.falls
+    into.unchanged += t.unchanged
+    into.migration += t.migration
+  }
+  for (let i = 0; i < part.buckets.length; i++) acc.buckets[i] = (acc.buckets[i] ?? 0) + (part.buckets[i] ?? 0)
+  for (const [currency, movers] of part.movers) {
+    const list = acc.movers.get(currency) ?? []
+    for (const m of movers) addMover(list, m)
+    acc.movers.set(currency, list)
+  }
+  acc.failed += part.failed
+  addCount(acc.failedByReason, part.failedByReason)
+  for (const e of part.failedExamples) if (acc.failedExamples.length < FAILED_EXAMPLES) acc.failedExamples.push(e)
+}
+
 const sorted = <V>(m: ReadonlyMap<string, V>): Record<string, V> => Object.fromEntries([...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
 
 /**

@@ -17,6 +17,7 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process"
 import { once } from "node:events"
+import { Agent, request as httpRequest } from "node:http"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -53,8 +54,8 @@ interface Server {
   readonly child: ChildProcessWithoutNullStreams
 }
 
-const serve = async (catalog: string, store: string): Promise<Server> => {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve", "--catalog", catalog, "--port", "0", "--key", KEY, "--store", store], { cwd: root, stdio: ["pipe", "pipe", "pipe"] })
+export const serve = async (catalog: string, store: string, extra: ReadonlyArray<string> = []): Promise<Server> => {
+  const child = spawn(process.execPath, [...(process.env["SERVE_NODE_ARGS"] ?? "").split(" ").filter((a) => a !== ""), "--import", "tsx", "src/cli/main.ts", "serve", "--catalog", catalog, "--port", "0", "--key", KEY, "--store", store, ...extra], { cwd: root, stdio: ["pipe", "pipe", "pipe"] })
   child.stderr.resume()
   const [chunk] = (await once(child.stdout, "data")) as [Buffer]
   const url = chunk.toString().trim()
@@ -71,7 +72,7 @@ const rssMiB = (pid: number | undefined): number => {
   }
 }
 
-const stop = async (s: Server): Promise<void> => {
+export const stop = async (s: Pick<Server, "child">): Promise<void> => {
   if (s.child.exitCode !== null) return
   const exited = once(s.child, "exit")
   s.child.kill("SIGTERM")
@@ -80,31 +81,44 @@ const stop = async (s: Server): Promise<void> => {
 
 const quantile = (sorted: ReadonlyArray<number>, q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0
 
-/** Sends `total` requests from `clients` concurrent clients, round robin over `urls`. */
-const load = async (label: string, servers: ReadonlyArray<Server>, path: string, total: number, body: (i: number) => unknown, clients = 50): Promise<LoadResult> => {
+/** One POST on a keep-alive connection of `agent`: its status (0 when it failed) once the answer is read. */
+const post = (agent: Agent, url: URL, path: string, body: string): Promise<number> =>
+  new Promise((resolve) => {
+    const req = httpRequest({
+      agent, host: url.hostname, port: url.port, path, method: "POST",
+      headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) }
+    }, (res) => {
+      res.on("data", () => {}).on("end", () => resolve(res.statusCode ?? 0)).on("error", () => resolve(0))
+    })
+    req.on("error", () => resolve(0))
+    req.end(body)
+  })
+
+/**
+ * Sends `total` requests from `clients` concurrent clients, round robin over `servers`, on
+ * `node:http` with a keep-alive agent per server (one connection per client, reused).
+ */
+export const load = async (label: string, servers: ReadonlyArray<{ readonly url: string; readonly child?: ChildProcessWithoutNullStreams }>, path: string, total: number, body: (i: number) => unknown, clients = 50): Promise<LoadResult> => {
   const latencies: Array<number> = new Array<number>(total)
   const doneAt: Array<number> = new Array<number>(total)
+  const targets = servers.map((s) => ({ url: new URL(s.url), agent: new Agent({ keepAlive: true, maxSockets: clients }) }))
   let next = 0
   let failures = 0
   const started = performance.now()
   await Promise.all(Array.from({ length: clients }, async () => {
     while (next < total) {
       const i = next++
-      const url = (servers[i % servers.length] as Server).url
+      const target = targets[i % targets.length] as (typeof targets)[number]
       const t = performance.now()
-      try {
-        const r = await fetch(`${url}${path}`, { method: "POST", headers: { authorization: `Bearer ${KEY}` }, body: JSON.stringify(body(i)) })
-        await r.arrayBuffer()
-        if (r.status !== 200) failures++
-      } catch {
-        failures++
-      }
+      const status = await post(target.agent, target.url, path, JSON.stringify(body(i)))
+      if (status !== 200) failures++
       const end = performance.now()
       latencies[i] = end - t
       doneAt[i] = end - started
     }
   }))
   const seconds = (performance.now() - started) / 1000
+  for (const t of targets) t.agent.destroy()
   const sorted = [...latencies].sort((a, b) => a - b)
   const order = [...doneAt].sort((a, b) => a - b)
   const quarter = Math.floor(total / 4)
@@ -112,7 +126,32 @@ const load = async (label: string, servers: ReadonlyArray<Server>, path: string,
   return {
     label, requests: total, perSecond: total / seconds, p50Ms: quantile(sorted, 0.5), p99Ms: quantile(sorted, 0.99),
     firstQuarterPerSecond: rate(0, quarter), lastQuarterPerSecond: rate(total - quarter, total), failures,
-    serverRssMiB: servers.map((s) => rssMiB(s.child.pid))
+    serverRssMiB: servers.map((s) => rssMiB(s.child?.pid))
+  }
+}
+
+// A server that answers every request with a fixed small JSON body, reading the request first.
+const TRIVIAL_SERVER = `
+const http = require("node:http")
+const server = http.createServer((req, res) => { req.on("data", () => {}).on("end", () => { res.writeHead(200, { "content-type": "application/json" }); res.end('{"ok":true}') }) })
+server.listen(0, "127.0.0.1", () => process.stdout.write("http://127.0.0.1:" + server.address().port + "\\n"))
+`
+
+/**
+ * The load client's own ceiling: the same 50 clients against a server that does nothing (a
+ * child process, as `serve` is), so a figure near it says the client, not the server, was the limit.
+ *
+ * @example const row = await clientCeiling(20_000)
+ */
+export const clientCeiling = async (total: number): Promise<LoadResult> => {
+  const child = spawn(process.execPath, ["-e", TRIVIAL_SERVER], { stdio: ["pipe", "pipe", "pipe"] })
+  const [chunk] = (await once(child.stdout, "data")) as [Buffer]
+  const server = { url: chunk.toString().trim(), child }
+  try {
+    await load("warm-up", [server], "/", 2_000, () => ({ customer_id: "cus_1", plan_id: "pro" }))
+    return await load("client ceiling: a server that answers {} at once", [server], "/", total, (i) => ({ customer_id: `cus_${i % 100}`, plan_id: "pro" }))
+  } finally {
+    await stop(server)
   }
 }
 

@@ -41,6 +41,7 @@ import { type AutumnApiError, errorBody } from "./ApiError.ts"
 import { CustomerStore, type CustomerStoreOps } from "./CustomerStore.ts"
 import { authenticate } from "./internal/auth.ts"
 import { once, type StoredResponse } from "./internal/idempotency.ts"
+import { ExecutionJournal, type KeyedJournal } from "./internal/keyedExecution.ts"
 import { fromRequest, type RawRequest, type RawResponse, splitTarget, toResponse } from "./internal/raw.ts"
 import { checkRequest, MAX_PLANS_PER_REQUEST } from "./internal/requestChecks.ts"
 import { jsonRaw, newRequestId } from "./internal/requestId.ts"
@@ -188,9 +189,12 @@ const handlerFor = (options: AutumnOptions & Omit<AutumnHandlerOptions, "catalog
     const key = request.header("idempotency-key")
     // A preview reads one state and writes nothing: it needs no lock.
     if ((key === null || key === "") && path.includes(".preview_")) return json(await runEffect(requestId, operation(options, raw, params)), requestId)
-    const execute = Effect.promise(() => runEffect(requestId, operation(options, raw, params)))
+    const execute = (journal?: KeyedJournal) => Effect.promise(() => {
+      const effect = operation(options, raw, params)
+      return runEffect(requestId, journal === undefined ? effect : Effect.provideService(effect, ExecutionJournal, journal))
+    })
     if (key === null || key === "") {
-      return json((await locked(customerId, Effect.map(execute, (response) => ({ response, replayed: false })))).response, requestId)
+      return json((await locked(customerId, Effect.map(execute(), (response) => ({ response, replayed: false })))).response, requestId)
     }
     pruneNow()
     const keyed = {

@@ -141,20 +141,22 @@ export const sqlStore = (sql: SqlDatabase, location: string): StoreOps => {
     },
     getIdempotency: (scope, key, now) =>
       Effect.promise(async () => {
-        const row = (await sql.query<{ readonly request_hash: string; readonly status: number | null; readonly response: string | null; readonly expires_ms: string | number }>(
-          "SELECT request_hash, status, response, (extract(epoch FROM expires_at) * 1000)::float8 AS expires_ms FROM idempotency_records WHERE scope = $1 AND key = $2",
+        const row = (await sql.query<{ readonly request_hash: string; readonly status: number | null; readonly response: string | null; readonly expires_ms: string | number; readonly execution: string | null }>(
+          "SELECT request_hash, status, response, (extract(epoch FROM expires_at) * 1000)::float8 AS expires_ms, execution FROM idempotency_records WHERE scope = $1 AND key = $2",
           [scope, key]
         )).rows[0]
         if (row === undefined || Number(row.expires_ms) <= now) return undefined
         return {
           requestHash: row.request_hash, expiresAt: Number(row.expires_ms),
-          response: row.status === null || row.response === null ? undefined : { status: row.status, body: parse<unknown>(row.response) }
+          response: row.status === null || row.response === null ? undefined : { status: row.status, body: parse<unknown>(row.response) },
+          ...(row.execution === null ? {} : { execution: parse<unknown>(row.execution) })
         }
       }),
     putIdempotency: (scope, key, record) =>
       Effect.asVoid(Effect.promise(() => sql.query(
-        "INSERT INTO idempotency_records (scope, key, request_hash, status, response, expires_at) VALUES ($1, $2, $3, $4, $5, to_timestamp($6::float8 / 1000)) ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash, status = excluded.status, response = excluded.response, expires_at = excluded.expires_at",
-        [scope, key, record.requestHash, record.response?.status ?? null, record.response === undefined ? null : JSON.stringify(record.response.body), record.expiresAt]
+        "INSERT INTO idempotency_records (scope, key, request_hash, status, response, expires_at, execution) VALUES ($1, $2, $3, $4, $5, to_timestamp($6::float8 / 1000), $7) ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash, status = excluded.status, response = excluded.response, expires_at = excluded.expires_at, execution = excluded.execution",
+        [scope, key, record.requestHash, record.response?.status ?? null, record.response === undefined ? null : JSON.stringify(record.response.body), record.expiresAt,
+          record.execution === undefined ? null : JSON.stringify(record.execution)]
       ))),
     deleteIdempotency: (scope, key) => Effect.asVoid(Effect.promise(() => sql.query("DELETE FROM idempotency_records WHERE scope = $1 AND key = $2", [scope, key]))),
     pruneIdempotency: (now) =>

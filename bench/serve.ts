@@ -41,6 +41,15 @@ export interface LoadResult {
   readonly failures: number
   /** Peak RSS of each server process at the end (MiB). */
   readonly serverRssMiB: ReadonlyArray<number>
+  /** RSS of each server process once the first quarter of the requests was answered, and at the end (MiB). */
+  readonly rssFirstQuarterMiB: ReadonlyArray<number>
+  readonly rssEndMiB: ReadonlyArray<number>
+  /**
+   * CPU time (user + system) per request of the servers together and of the load client: what a
+   * request costs, which a busy machine changes far less than the rate.
+   */
+  readonly serverCpuUsPerRequest: number
+  readonly clientCpuUsPerRequest: number
 }
 
 /** The section's result: the rows, or why the PostgreSQL rows were skipped. */
@@ -55,7 +64,10 @@ interface Server {
 }
 
 export const serve = async (catalog: string, store: string, extra: ReadonlyArray<string> = []): Promise<Server> => {
-  const child = spawn(process.execPath, [...(process.env["SERVE_NODE_ARGS"] ?? "").split(" ").filter((a) => a !== ""), "--import", "tsx", "src/cli/main.ts", "serve", "--catalog", catalog, "--port", "0", "--key", KEY, "--store", store, ...extra], { cwd: root, stdio: ["pipe", "pipe", "pipe"] })
+  // SERVE_MAIN runs another build of the CLI (e.g. dist/cli/main.js); SERVE_NODE_ARGS adds node flags (--cpu-prof).
+  const words = (v: string | undefined) => (v ?? "").split(" ").filter((a) => a !== "")
+  const main = process.env["SERVE_MAIN"] === undefined ? ["--import", "tsx", "src/cli/main.ts"] : words(process.env["SERVE_MAIN"])
+  const child = spawn(process.execPath, [...words(process.env["SERVE_NODE_ARGS"]), ...main, "serve", "--catalog", catalog, "--port", "0", "--key", KEY, "--store", store, ...extra], { cwd: root, stdio: ["pipe", "pipe", "pipe"] })
   child.stderr.resume()
   const [chunk] = (await once(child.stdout, "data")) as [Buffer]
   const url = chunk.toString().trim()
@@ -63,16 +75,27 @@ export const serve = async (catalog: string, store: string, extra: ReadonlyArray
   return { url, child }
 }
 
-const rssMiB = (pid: number | undefined): number => {
+const rssMiB = (pid: number | undefined, field = "VmHWM:"): number => {
   try {
-    const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmHWM:")) ?? ""
+    const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith(field)) ?? ""
     return Math.round(Number(/(\d+)/.exec(line)?.[1] ?? 0) / 1024)
   } catch {
     return 0
   }
 }
 
-export const stop = async (s: Pick<Server, "child">): Promise<void> => {
+export /** CPU time (user + system) a process used so far, in µs (0 when it cannot be read). */
+const cpuUs = (pid: number | undefined): number => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ")
+    // utime and stime are fields 14 and 15 of the line (12 and 13 after the command), in clock ticks (100/s).
+    return (Number(fields[11]) + Number(fields[12])) * 10_000
+  } catch {
+    return 0
+  }
+}
+
+const stop = async (s: Pick<Server, "child">): Promise<void> => {
   if (s.child.exitCode !== null) return
   const exited = once(s.child, "exit")
   s.child.kill("SIGTERM")
@@ -103,7 +126,11 @@ export const load = async (label: string, servers: ReadonlyArray<{ readonly url:
   const doneAt: Array<number> = new Array<number>(total)
   const targets = servers.map((s) => ({ url: new URL(s.url), agent: new Agent({ keepAlive: true, maxSockets: clients }) }))
   let next = 0
+  let answered = 0
   let failures = 0
+  let rssFirstQuarterMiB: ReadonlyArray<number> = []
+  const serverCpu = () => servers.reduce((sum, s) => sum + cpuUs(s.child?.pid), 0)
+  const cpuBefore = { server: serverCpu(), client: process.cpuUsage() }
   const started = performance.now()
   await Promise.all(Array.from({ length: clients }, async () => {
     while (next < total) {
@@ -112,12 +139,15 @@ export const load = async (label: string, servers: ReadonlyArray<{ readonly url:
       const t = performance.now()
       const status = await post(target.agent, target.url, path, JSON.stringify(body(i)))
       if (status !== 200) failures++
+      if (++answered === Math.floor(total / 4)) rssFirstQuarterMiB = servers.map((s) => rssMiB(s.child?.pid, "VmRSS:"))
       const end = performance.now()
       latencies[i] = end - t
       doneAt[i] = end - started
     }
   }))
   const seconds = (performance.now() - started) / 1000
+  const clientCpu = process.cpuUsage(cpuBefore.client)
+  const serverCpuUs = serverCpu() - cpuBefore.server
   for (const t of targets) t.agent.destroy()
   const sorted = [...latencies].sort((a, b) => a - b)
   const order = [...doneAt].sort((a, b) => a - b)
@@ -126,7 +156,8 @@ export const load = async (label: string, servers: ReadonlyArray<{ readonly url:
   return {
     label, requests: total, perSecond: total / seconds, p50Ms: quantile(sorted, 0.5), p99Ms: quantile(sorted, 0.99),
     firstQuarterPerSecond: rate(0, quarter), lastQuarterPerSecond: rate(total - quarter, total), failures,
-    serverRssMiB: servers.map((s) => rssMiB(s.child?.pid))
+    serverRssMiB: servers.map((s) => rssMiB(s.child?.pid)), rssFirstQuarterMiB, rssEndMiB: servers.map((s) => rssMiB(s.child?.pid, "VmRSS:")),
+    serverCpuUsPerRequest: serverCpuUs / total, clientCpuUsPerRequest: (clientCpu.user + clientCpu.system) / total
   }
 }
 
@@ -157,6 +188,47 @@ export const clientCeiling = async (total: number): Promise<LoadResult> => {
 
 const attachBody = (prefix: string) => (i: number) => ({ customer_id: `${prefix}_${i}`, plan_id: "pro", customer_data: { metadata: { test_payment_method: "pm_card_visa" } } })
 
+const previewBody = (prefix: string) => (i: number) => ({ customer_id: `${prefix}_${i % 100}`, plan_id: i % 2 === 0 ? "premium" : "pro" })
+
+/** How many requests each row sends: `SERVE_BENCH_PREVIEWS` and `SERVE_BENCH_ATTACHES` override. */
+const countsOf = (quick: boolean) => ({
+  previews: Number(process.env["SERVE_BENCH_PREVIEWS"] ?? (quick ? 5_000 : 30_000)),
+  attaches: Number(process.env["SERVE_BENCH_ATTACHES"] ?? (quick ? 400 : 5_000))
+})
+
+/** The rows to run: `SERVE_BENCH_ONLY=ceiling,memory,pglite,pg1,pg2` (default all). */
+const wanted = (row: string): boolean => (process.env["SERVE_BENCH_ONLY"] ?? "ceiling,memory,pglite,pg1,pg2").split(",").includes(row)
+
+/** Previews of 100 customers who each hold `pro` (attached first, not measured). */
+const previewRow = async (label: string, servers: ReadonlyArray<Server>, prefix: string, total: number): Promise<LoadResult> => {
+  await load("seed", servers, "/v1/billing.attach", 100, attachBody(prefix), 10)
+  await load("warm-up", servers, "/v1/billing.preview_attach", 3_000, previewBody(prefix))
+  return load(label, servers, "/v1/billing.preview_attach", total, previewBody(prefix))
+}
+
+const onPostgres = async (catalog: string, counts: ReturnType<typeof countsOf>, rows: Array<LoadResult>): Promise<string | undefined> => {
+  const pg = await startPostgres()
+  if (typeof pg === "string") return pg
+  try {
+    for (const processes of [1, 2]) {
+      if (!wanted(`pg${processes}`)) continue
+      const url = pg.database(`bench_${processes}_${Date.now()}`)
+      const servers: Array<Server> = []
+      for (let i = 0; i < processes; i++) servers.push(await serve(catalog, url))
+      try {
+        await load("warm-up", servers, "/v1/billing.attach", 200, attachBody(`cus_warm${processes}`))
+        rows.push(await load(`attach, PostgreSQL, ${processes} process${processes === 1 ? "" : "es"}`, servers, "/v1/billing.attach", counts.attaches, attachBody(`cus_pg${processes}`)))
+        rows.push(await previewRow(`preview_attach, PostgreSQL, ${processes} process${processes === 1 ? "" : "es"}`, servers, `cus_pgp${processes}`, counts.previews))
+      } finally {
+        await Promise.all(servers.map(stop))
+      }
+    }
+  } finally {
+    pg.stop()
+  }
+  return undefined
+}
+
 /**
  * Runs the section.
  *
@@ -166,40 +238,29 @@ export const runServeBench = async (options: { readonly quick: boolean }): Promi
   const dir = mkdtempSync(join(tmpdir(), "attach-planner-bench-serve-"))
   const catalog = join(dir, "catalog.json")
   writeFileSync(catalog, JSON.stringify(AUTUMN_TEST_CATALOG))
-  const previews = options.quick ? 2_000 : 10_000
-  const attaches = options.quick ? 400 : 2_000
+  const counts = countsOf(options.quick)
   const rows: Array<LoadResult> = []
   let skipped: string | undefined
   try {
-    const lite = await serve(catalog, join(dir, "pglite"))
-    try {
-      // Warm-up, then the measured runs.
-      await load("warm-up", [lite], "/v1/billing.preview_attach", 500, () => ({ customer_id: "cus_preview", plan_id: "pro" }))
-      rows.push(await load("preview_attach, PGlite, 1 process", [lite], "/v1/billing.preview_attach", previews, (i) => ({ customer_id: `cus_preview_${i % 100}`, plan_id: i % 2 === 0 ? "pro" : "premium" })))
-      rows.push(await load("attach, PGlite, 1 process", [lite], "/v1/billing.attach", attaches, attachBody("cus_lite")))
-    } finally {
-      await stop(lite)
-    }
-    const pg = await startPostgres()
-    if (typeof pg === "string") skipped = pg
-    else {
+    if (wanted("ceiling")) rows.push(await clientCeiling(counts.previews))
+    if (wanted("memory")) {
+      const memory = await serve(catalog, "memory")
       try {
-        for (const processes of [1, 2]) {
-          const url = pg.database(`bench_${processes}_${Date.now()}`)
-          const servers: Array<Server> = []
-          for (let i = 0; i < processes; i++) servers.push(await serve(catalog, url))
-          try {
-            await load("warm-up", servers, "/v1/billing.attach", 100, attachBody(`cus_warm${processes}`))
-            rows.push(await load(`attach, PostgreSQL, ${processes} process${processes === 1 ? "" : "es"}`, servers, "/v1/billing.attach", attaches, attachBody(`cus_pg${processes}`)))
-            if (processes === 1) rows.push(await load("preview_attach, PostgreSQL, 1 process", servers, "/v1/billing.preview_attach", previews, (i) => ({ customer_id: `cus_pg1_${i % 100}`, plan_id: "premium" })))
-          } finally {
-            await Promise.all(servers.map(stop))
-          }
-        }
+        rows.push(await previewRow("preview_attach, memory store, 1 process", [memory], "cus_mem", counts.previews))
       } finally {
-        pg.stop()
+        await stop(memory)
       }
     }
+    if (wanted("pglite")) {
+      const lite = await serve(catalog, join(dir, "pglite"))
+      try {
+        rows.push(await previewRow("preview_attach, PGlite, 1 process", [lite], "cus_litep", counts.previews))
+        rows.push(await load("attach, PGlite, 1 process", [lite], "/v1/billing.attach", counts.attaches, attachBody("cus_lite")))
+      } finally {
+        await stop(lite)
+      }
+    }
+    if (wanted("pg1") || wanted("pg2")) skipped = await onPostgres(catalog, counts, rows)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

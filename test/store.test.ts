@@ -169,6 +169,11 @@ describe.each(kinds)("the store on %s", (_name, make) => {
     expect(await run(three.port.retrieveInvoice(invoice.id))).toMatchObject({ status: "paid" })
     const refused = await result(three.port.payInvoice({ idempotencyKey: "pay_1", invoiceId: invoice.id, amount: 1, creditApplied: 0 }))
     expect((refused.failure as { readonly _tag?: string } | undefined)?._tag).toBe("ProviderRejected")
+    // A sandbox behind a snapshot and an entry after it catches up through both.
+    await run(three.attachPaymentMethod("cus_sbx_2", "pm_card_visa"))
+    await three.flush()
+    await run(three.attachPaymentMethod("cus_sbx_3", "pm_card_visa"))
+    expect(await run(one.state)).toEqual(await run(three.state))
   })
 })
 

@@ -93,13 +93,16 @@ const sandboxOn = (sql: SqlDatabase): StoreOps["sandbox"] => {
     local("sandbox", 2 ** 31 - 1, task).then((h) => (h.held ? h.value : Promise.reject(new Error("sandbox lock not held"))))
   return {
     append: (applied, task) =>
-      Effect.promise(() => serial(() => sql.transaction(async (tx) => {
-        await tx.query("SELECT pg_advisory_xact_lock($1, 0)", [SANDBOX_LOCK])
+      Effect.promise(() => serial(() => sql.lockedTransaction(SANDBOX_LOCK, async (tx) => {
         const since = applied()
-        const snap = (await tx.query<{ readonly seq: string | number; readonly state: string }>(
-          "SELECT seq, state FROM sandbox_snapshots WHERE seq > $1 ORDER BY seq DESC LIMIT 1", [since])).rows[0]
-        const snapshot = snap === undefined ? undefined : { seq: Number(snap.seq), state: parse<unknown>(snap.state) }
-        const missed = (await tx.query<LogRow>("SELECT seq, operation, args FROM sandbox_log WHERE seq > $1 ORDER BY seq", [snapshot?.seq ?? since])).rows.map(entryOf)
+        // One query for both: the newest snapshot taken since, and the log entries since.
+        const rows = (await tx.query<LogRow & { readonly state: string | null }>(
+          "SELECT seq, operation, args, NULL::text AS state FROM sandbox_log WHERE seq > $1 UNION ALL (SELECT seq, NULL, NULL, state FROM sandbox_snapshots WHERE seq > $1 ORDER BY seq DESC LIMIT 1)",
+          [since])).rows
+        const snap = rows.find((r) => r.state !== null)
+        const snapshot = snap === undefined ? undefined : { seq: Number(snap.seq), state: parse<unknown>(snap.state ?? "null") }
+        const from = snapshot?.seq ?? since
+        const missed = rows.filter((r) => r.state === null && Number(r.seq) > from).map(entryOf).sort((a, b) => a.seq - b.seq)
         const { value, entry } = task({ snapshot, entries: missed })
         let seq = missed.at(-1)?.seq ?? snapshot?.seq ?? since
         if (entry !== undefined) {
@@ -109,8 +112,7 @@ const sandboxOn = (sql: SqlDatabase): StoreOps["sandbox"] => {
         return { value, seq }
       }))),
     snapshot: (seq, state) =>
-      Effect.promise(() => serial(() => sql.transaction(async (tx) => {
-        await tx.query("SELECT pg_advisory_xact_lock($1, 0)", [SANDBOX_LOCK])
+      Effect.promise(() => serial(() => sql.lockedTransaction(SANDBOX_LOCK, async (tx) => {
         await tx.query("INSERT INTO sandbox_snapshots (seq, state) VALUES ($1, $2) ON CONFLICT (seq) DO NOTHING", [seq, JSON.stringify(state)])
         await tx.query("DELETE FROM sandbox_snapshots WHERE seq < $1", [seq])
         await tx.query("DELETE FROM sandbox_log WHERE seq <= $1", [seq])

@@ -39,6 +39,8 @@ export interface LoadResult {
   readonly firstQuarterPerSecond: number
   readonly lastQuarterPerSecond: number
   readonly failures: number
+  /** The failed requests by status (0: no answer — the connection failed). */
+  readonly failedBy: Readonly<Record<string, number>>
   /** Peak RSS of each server process at the end (MiB). */
   readonly serverRssMiB: ReadonlyArray<number>
   /** RSS of each server process once the first quarter of the requests was answered, and at the end (MiB). */
@@ -128,6 +130,7 @@ export const load = async (label: string, servers: ReadonlyArray<{ readonly url:
   let next = 0
   let answered = 0
   let failures = 0
+  const failedBy: Record<string, number> = {}
   let rssFirstQuarterMiB: ReadonlyArray<number> = []
   const serverCpu = () => servers.reduce((sum, s) => sum + cpuUs(s.child?.pid), 0)
   const cpuBefore = { server: serverCpu(), client: process.cpuUsage() }
@@ -138,7 +141,10 @@ export const load = async (label: string, servers: ReadonlyArray<{ readonly url:
       const target = targets[i % targets.length] as (typeof targets)[number]
       const t = performance.now()
       const status = await post(target.agent, target.url, path, JSON.stringify(body(i)))
-      if (status !== 200) failures++
+      if (status !== 200) {
+        failures++
+        failedBy[String(status)] = (failedBy[String(status)] ?? 0) + 1
+      }
       if (++answered === Math.floor(total / 4)) rssFirstQuarterMiB = servers.map((s) => rssMiB(s.child?.pid, "VmRSS:"))
       const end = performance.now()
       latencies[i] = end - t
@@ -155,7 +161,7 @@ export const load = async (label: string, servers: ReadonlyArray<{ readonly url:
   const rate = (from: number, to: number) => (to - from) / (((order[to - 1] ?? 0) - (order[from] ?? 0)) / 1000 || 1)
   return {
     label, requests: total, perSecond: total / seconds, p50Ms: quantile(sorted, 0.5), p99Ms: quantile(sorted, 0.99),
-    firstQuarterPerSecond: rate(0, quarter), lastQuarterPerSecond: rate(total - quarter, total), failures,
+    firstQuarterPerSecond: rate(0, quarter), lastQuarterPerSecond: rate(total - quarter, total), failures, failedBy,
     serverRssMiB: servers.map((s) => rssMiB(s.child?.pid)), rssFirstQuarterMiB, rssEndMiB: servers.map((s) => rssMiB(s.child?.pid, "VmRSS:")),
     serverCpuUsPerRequest: serverCpuUs / total, clientCpuUsPerRequest: (clientCpu.user + clientCpu.system) / total
   }

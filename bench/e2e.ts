@@ -130,8 +130,11 @@ export const runChild = (argv: ReadonlyArray<string>, inputFile: string, capture
     })
   })
 
-/** Writes lines 0…count-1 of the generated stream to `file`; returns the counts per kind and the size. */
-export const writeGenerated = (file: string, seed: number, count: number): { readonly kinds: Record<LineKind, number>; readonly bytes: number } => {
+/**
+ * Writes lines 0…count-1 of the generated stream to `file`, each through `wrap` (default: as
+ * generated); returns the counts per kind and the size.
+ */
+export const writeGenerated = (file: string, seed: number, count: number, wrap: (line: string) => string = (line) => line): { readonly kinds: Record<LineKind, number>; readonly bytes: number } => {
   const kinds: Record<LineKind, number> = { new: 0, upgrade: 0, downgrade: 0, prepaid: 0 }
   const fd = openSync(file, "w")
   let bytes = 0
@@ -145,7 +148,7 @@ export const writeGenerated = (file: string, seed: number, count: number): { rea
   for (let i = 0; i < count; i++) {
     const { kind, document } = generatedLine(seed, i)
     kinds[kind]++
-    chunk.push(JSON.stringify(document) + "\n")
+    chunk.push(wrap(JSON.stringify(document)) + "\n")
     if (chunk.length === 2000) flush()
   }
   flush()

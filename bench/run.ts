@@ -33,6 +33,8 @@ import { PARALLEL_AFTER } from "../src/cli/jsonl.ts"
 import { type PricingResult, runPricingTable } from "./pricingTable.ts" // issue #16
 import { runWhatIfBench, type WhatIfBench } from "./whatIf.ts" // issue #15
 import { runServeBench, type ServeBenchResult } from "./serve.ts" // issue #13
+import { type FreshnessResult, runFreshness } from "./freshness.ts" // issue #11
+import { type OwnCatalogResult, runOwnCatalog } from "./ownCatalog.ts" // issue #11
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -42,9 +44,10 @@ const USAGE = `usage: npm run bench -- [options]
   --quick               smaller counts (about 30 s instead of about 3 min)
   --build               rebuild dist/ (npx tsc -p tsconfig.build.json) before the end-to-end runs
   --profile             also CPU-profile planAttach on dist/ (rebuilds dist/ first) and print the top functions
-  --only=LIST           sections to run, comma-separated: core,stages,scaling,e2e,pricing,whatif,serve,profile
+  --only=LIST           sections to run, comma-separated: core,fresh,stages,scaling,e2e,own,pricing,whatif,serve,profile
+                        (fresh: unseen vs repeated documents; own: documents carrying their own catalog)
                         (serve: real serve processes on PGlite and PostgreSQL; not in the default)
-                        (default: core,stages,scaling,e2e,pricing,whatif, plus profile with --profile)
+                        (default: core,fresh,stages,scaling,e2e,own,pricing,whatif, plus profile with --profile)
   --seed=N              seed of the generated end-to-end stream (default 20250116)
   --jobs=N              pass --jobs N to the CLI in the end-to-end runs (default: none, i.e. auto)
   --json=FILE           also write every number as JSON to FILE
@@ -60,7 +63,7 @@ if (flag("help") || unknown.length > 0) {
   process.exit(unknown.length > 0 ? 2 : 0)
 }
 const quick = flag("quick")
-const sections = new Set((value("only") ?? "core,stages,scaling,e2e,pricing,whatif").split(","))
+const sections = new Set((value("only") ?? "core,fresh,stages,scaling,e2e,own,pricing,whatif").split(","))
 if (flag("profile")) sections.add("profile")
 const seed = Number(value("seed") ?? "20250116")
 const jsonOut = value("json")
@@ -140,6 +143,18 @@ if (sections.has("core")) {
   ))
 }
 
+let fresh: FreshnessResult | undefined
+if (sections.has("fresh")) {
+  log("unseen vs repeated…")
+  fresh = runFreshness(seed, quick ? 1_000 : 4_000, quick ? 3 : 7)
+  out()
+  out(`1b. Unseen vs repeated documents: decode + plan of ${int(fresh.batch)} never-seen generated lines, then of the same texts parsed again (median of ${fresh.rounds} rounds)`)
+  out(formatTable(
+    [{ title: "unseen µs/doc", right: true }, { title: "repeated µs/doc", right: true }, { title: "unseen / repeated", right: true }],
+    [[fixed(fresh.unseenUs, 1), fixed(fresh.repeatedUs, 1), `${fixed(fresh.ratio, 2)}×`]]
+  ))
+}
+
 if (sections.has("stages")) {
   log("stages…")
   stages = runStages(seed, config.stageLines, config.stages)
@@ -209,6 +224,19 @@ if (sections.has("e2e")) {
   ))
 }
 
+let own: OwnCatalogResult | undefined
+if (sections.has("own")) {
+  log("end to end, each document with its own catalog…")
+  const jobs = value("jobs")
+  own = await runOwnCatalog({ rebuild: rebuild && !sections.has("e2e"), seed, documents: quick ? 5_000 : 20_000, reps: quick ? 1 : 3, cliOptions: jobs === undefined ? [] : ["--jobs", jobs], log })
+  out()
+  out(`4b. End to end, each line { catalog, customer, request } (the example catalog inside every line): preview --jsonl, against the floor on the same lines`)
+  out(formatTable(
+    [{ title: "documents", right: true }, { title: "input", right: true }, { title: "CLI docs/s", right: true }, { title: "floor docs/s", right: true }, { title: "CLI / floor time", right: true }],
+    [[int(own.documents), `${(own.inputBytes / 2 ** 20).toFixed(1)} MiB`, int(own.cliPerSecond), int(own.floorPerSecond), `${fixed(own.ratio, 1)}×`]]
+  ))
+}
+
 // Pricing table (issue #16) ----------------------------------------------------------------
 let whatIf: WhatIfBench | undefined // issue #15
 if (sections.has("whatif")) {
@@ -262,6 +290,12 @@ const mix = core?.find((r) => r.label.startsWith("mix"))
 if (mix !== undefined) {
   const ps = mix.timing.perSecond
   verdicts.push({ target: "core ≥ 100,000 previews/s (one core)", measured: `${int(ps)} previews/s (${fixed(mix.timing.medianUs, 1)} µs, mix)`, met: ps >= 100_000, factor: ps >= 100_000 ? `${fixed(ps / 100_000, 2)}× above` : `${fixed(100_000 / ps, 1)}× too slow` })
+}
+if (fresh !== undefined) {
+  verdicts.push({ target: "unseen document ≤ 1.3× a repeated one (decode + plan; issue #11)", measured: `${fixed(fresh.unseenUs, 1)} vs ${fixed(fresh.repeatedUs, 1)} µs`, met: fresh.ratio <= 1.3, factor: `${fixed(fresh.ratio, 2)}×` })
+}
+if (own !== undefined) {
+  verdicts.push({ target: "end to end, own catalog per document, within 3× the JSON floor (issue #11)", measured: `${int(own.cliPerSecond)} docs/s, ${fixed(own.ratio, 1)}× the floor's time`, met: own.ratio <= 3, factor: own.ratio <= 3 ? `${fixed(3 / own.ratio, 2)}× margin` : `${fixed(own.ratio / 3, 1)}× over the limit` })
 }
 if (e2e !== undefined) {
   const big = e2e.sizes[e2e.sizes.length - 1]
@@ -383,6 +417,8 @@ if (jsonOut !== undefined) {
     seed,
     machine: { node: process.version, cpus: availableParallelism(), cpuModel, memGiB: totalmem() / 2 ** 30, loadAtStart, loadAtEnd: load() },
     core,
+    fresh,
+    own: own === undefined ? undefined : { ...own, cli: own.cli.map(strip), floor: own.floor.map(strip) },
     stages,
     scaling,
     pricing,

@@ -75,11 +75,12 @@ export interface InvoiceTiming {
   readonly plans?: ReadonlyArray<string>
 }
 
-const withDiscount = (line: DraftLine, discountId: string, amount: bigint): DraftLine => {
-  if (amount === 0n) return line
-  const discounts = [...line.discounts, { discountId, amount }]
+type LineDiscount = DraftLine["discounts"][number]
+
+/** A line with the discounts it took appended, built once whatever their number (a literal, not a spread). */
+const withDiscounts = (line: DraftLine, taken: ReadonlyArray<LineDiscount>): DraftLine => {
+  const discounts = line.discounts.length === 0 ? taken : [...line.discounts, ...taken]
   const { kind, planId, featureId, description, quantity, period, creditedFrom, basis, derivation } = line
-  // A literal rather than a spread of the line (object spreads are slow on this path).
   const out: { -readonly [K in keyof DraftLine]: DraftLine[K] } = { kind, planId, featureId, description, quantity, period, amount: line.amount, discounts }
   if (creditedFrom !== undefined) out.creditedFrom = creditedFrom
   if (basis !== undefined) out.basis = basis
@@ -105,17 +106,27 @@ export const applyDiscounts = (
   const seen = new Set<string>()
   const unique = discounts.filter((d) => !seen.has(d.discount.id) && seen.add(d.discount.id) !== undefined)
   const onInvoice = (d: ActiveDiscount): boolean => invoice === undefined || appliesToInvoice(d, invoice.start, invoice.first)
-  let out = [...lines]
+  // What each line takes, and its running total: the lines are built once at the end.
+  const totals = lines.map(lineTotal)
+  const taken: Array<Array<LineDiscount> | undefined> = lines.map(() => undefined)
+  const take = (i: number, discountId: string, amount: bigint): void => {
+    if (amount === 0n) return
+    const list = taken[i]
+    if (list === undefined) taken[i] = [{ discountId, amount }]
+    else list.push({ discountId, amount })
+    totals[i] = (totals[i] as bigint) - amount
+  }
   for (const d of unique) {
     const pct = d.discount.percentOff
     if (pct === undefined) continue
     const charges = onInvoice(d)
-    out = out.map((line) => {
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] as DraftLine
       const chargeable = charges && discountable(line) && eligible(line, d.discount, invoice)
-      if (!chargeable && !(reducedCredit(line, d) && eligible(line, d.discount, invoice))) return line
-      const off = Rational.roundHalfAwayFromZero(Rational.div(Rational.mul(Rational.fromBigInt(lineTotal(line)), pct), Rational.fromInt(100)))
-      return withDiscount(line, d.discount.id, off)
-    })
+      if (!chargeable && !(reducedCredit(line, d) && eligible(line, d.discount, invoice))) continue
+      // round(total × percentOff / 100), as one exact fraction
+      take(i, d.discount.id, Rational.roundHalfAwayFromZero(Rational.make((totals[i] as bigint) * pct.n, pct.d * 100n)))
+    }
   }
   for (const d of unique) {
     const amountOff = d.discount.amountOff
@@ -123,10 +134,10 @@ export const applyDiscounts = (
     const idx: Array<number> = []
     const weights: Array<bigint> = []
     let available = 0n
-    for (let i = 0; i < out.length; i++) {
-      const line = out[i] as DraftLine
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] as DraftLine
       if (!discountable(line) || !eligible(line, d.discount, invoice)) continue
-      const total = lineTotal(line)
+      const total = totals[i] as bigint
       if (total <= 0n) continue
       idx.push(i)
       weights.push(total)
@@ -134,10 +145,12 @@ export const applyDiscounts = (
     }
     const wanted = Money.toMinor(amountOff, currency)
     const shares = splitByLargestRemainder(wanted < available ? wanted : available, weights)
-    for (let k = 0; k < idx.length; k++) {
-      const lineIndex = idx[k] as number
-      out[lineIndex] = withDiscount(out[lineIndex] as DraftLine, d.discount.id, shares[k] ?? 0n)
-    }
+    for (let k = 0; k < idx.length; k++) take(idx[k] as number, d.discount.id, shares[k] ?? 0n)
+  }
+  const out: Array<DraftLine> = []
+  for (let i = 0; i < lines.length; i++) {
+    const list = taken[i]
+    out.push(list === undefined ? lines[i] as DraftLine : withDiscounts(lines[i] as DraftLine, list))
   }
   return out
 }

@@ -18,6 +18,7 @@ import { type AttachRequest, AttachRequestSchema } from "./AttachRequest.ts"
 import { type Catalog, CatalogSchema, type Discount, type Feature, type ItemPrice, type Plan, type PlanItem, type PriceInterval, type Tier } from "./Catalog.ts"
 import { type Customer, CustomerSchema } from "./Customer.ts"
 import type { DecodeError, DecodeIssue } from "./Errors.ts"
+import { compileDecoder, GIVE_UP } from "./internal/compiledSchema.ts"
 import { decodeError, type Issue, parsePath, schemaIssues } from "./internal/decodeIssues.ts"
 import { fastCustomer, fastRequest, NOT_FAST } from "./internal/fastDecode.ts"
 import { guardInput } from "./internal/inputGuard.ts"
@@ -35,6 +36,7 @@ export interface AttachInput {
 const options = { errors: "all", onExcessProperty: "error", reportInput: true } as const
 
 const decodeCatalogShape = Schema.decodeUnknownResult(CatalogSchema)
+const compiledCatalogShape = compileDecoder(CatalogSchema)
 const decodeCustomerShape = Schema.decodeUnknownResult(CustomerSchema)
 const decodeRequestShape = Schema.decodeUnknownResult(AttachRequestSchema)
 
@@ -72,7 +74,8 @@ export const decodeCatalog = (input: unknown, prefix = "catalog"): Result.Result
 
 const decodeCatalogUnguarded = (input: unknown, prefix: string): Result.Result<Catalog, DecodeError> => {
   const issues: Array<Issue> = []
-  const raw = decodeWith(decodeCatalogShape, input, prefix, issues)
+  const compiled = compiledCatalogShape(input)
+  const raw = compiled !== GIVE_UP ? (compiled as typeof CatalogSchema.Type) : decodeWith(decodeCatalogShape, input, prefix, issues)
   if (raw === undefined) return Result.fail(decodeError(issues))
   const rules: Array<DecodeIssue> = []
   const catalog = normalizeCatalog(raw, prefix, rules)

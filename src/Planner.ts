@@ -22,7 +22,7 @@ import {
 import { addLength } from "./Interval.ts"
 import { planActions } from "./internal/actions.ts"
 import { customDerivation } from "./internal/derivation.ts"
-import { type DraftLine, sortLines } from "./internal/draft.ts"
+import { type DraftLine, sortLines, withBasis } from "./internal/draft.ts"
 import { finalizeLines, sumLines } from "./internal/finalize.ts"
 import {
   type PriceContext, heldOf, incomingCharges, outgoingArrears, outgoingCredits, quantitiesOf
@@ -453,7 +453,7 @@ const startNow = (
     providerSubscriptionId: target?.sub.providerSubscriptionId,
     discounts: replaced?.sub.discounts
   })
-  for (const line of charges) acc.lines.push(line.period === null ? line : { ...line, basis: { subscriptionId: sub.id } })
+  for (const line of charges) acc.lines.push(line.period === null ? line : withBasis(line, { subscriptionId: sub.id }))
   if (trial !== undefined) {
     acc.startedTrials.push({ planId: plan.id, trial })
     acc.trialEndsAt = anchor

@@ -8,7 +8,7 @@
  * import { Pricing } from "attach-planner"
  * // tiers [≤100 @0.10, ≤500 @0.05, ∞ @0.02]: graduated 250 units → 17.50
  */
-import type { BasePrice, Catalog, ItemPrice, Plan, PlanItem, PriceAmount, PriceInterval } from "./Catalog.ts"
+import type { BasePrice, Catalog, ItemPrice, Plan, PlanItem, PriceAmount, PriceInterval, Tier } from "./Catalog.ts"
 import type { Interval } from "./Interval.ts"
 import { lengthInMonths } from "./Interval.ts"
 import * as Rational from "./Rational.ts"
@@ -183,33 +183,64 @@ const decimalUnits = (units: number): [bigint, bigint] => {
  * tierPrice(price, 250, "usd", catalog) // graduated: 35/2 (17.50); volume: 25/2 (12.50)
  */
 export const tierPrice = (price: ItemPrice, n: number, currency: string, catalog: Catalog): Rational.Rational => {
+  if (price.amount !== undefined) {
+    const packs = packsFor(n, price.billingUnits)
+    return packs === 0n ? Rational.zero : Rational.mul(Rational.fromBigInt(packs), amountIn(price.amount, currency, catalog) ?? price.amount.amount)
+  }
+  return tierShares(price, n).total
+}
+
+/** A tier some units reached: the units priced in it and what they cost there (its flat fee included), in major units. */
+export interface TierShare {
+  readonly tier: Tier
+  readonly units: Rational.Rational
+  readonly cost: Rational.Rational
+}
+
+/** The tiers of a tiered price that `n` billable units reach, and their total. */
+export interface TierBreakdown {
+  readonly total: Rational.Rational
+  readonly shares: ReadonlyArray<TierShare>
+}
+
+const NO_TIERS: TierBreakdown = { total: Rational.zero, shares: [] }
+
+/**
+ * How `n` billable units of a tiered price are priced (docs/spec.md §8.2): rounded up to whole
+ * packs, then graduated (every tier reached, each priced per pack plus its flat fee) or volume
+ * (the one tier holding all units). The flat `amount` of a price is ignored here.
+ *
+ * @example tierShares(price, 250).shares.map((s) => s.units) // graduated [≤100, ≤500, ∞]: [100/1, 150/1]
+ */
+export const tierShares = (price: ItemPrice, n: number): TierBreakdown => {
   const packs = packsFor(n, price.billingUnits)
-  if (packs === 0n) return Rational.zero
+  if (packs === 0n) return NO_TIERS
   const bu = BigInt(price.billingUnits)
   const u = packs * bu
-  if (price.amount !== undefined) {
-    return Rational.mul(Rational.fromBigInt(packs), amountIn(price.amount, currency, catalog) ?? price.amount.amount)
-  }
   const tiers = price.tiers ?? []
   if (price.tierBehavior === "volume") {
     const tier = tiers.find((t) => t.upTo === "inf" || Rational.compare(Rational.make(...decimalUnits(t.upTo)), Rational.fromBigInt(u)) >= 0)
-    if (tier === undefined) return Rational.zero
-    return Rational.add(Rational.mul(Rational.make(u, bu), tier.amount), tier.flatAmount)
+    if (tier === undefined) return NO_TIERS
+    const cost = Rational.add(Rational.mul(Rational.make(u, bu), tier.amount), tier.flatAmount)
+    return { total: cost, shares: [{ tier, units: Rational.fromBigInt(u), cost }] }
   }
   let total = Rational.zero
   let lower = Rational.zero
   const upper = Rational.fromBigInt(u)
+  const shares: Array<TierShare> = []
   for (const tier of tiers) {
     const top = tier.upTo === "inf" ? upper : Rational.make(...decimalUnits(tier.upTo))
     const ceiling = Rational.compare(top, upper) < 0 ? top : upper
     const inTier = Rational.sub(ceiling, lower)
     if (inTier.n > 0n) {
-      total = Rational.add(total, Rational.add(Rational.mul(Rational.div(inTier, Rational.fromBigInt(bu)), tier.amount), tier.flatAmount))
+      const cost = Rational.add(Rational.mul(Rational.div(inTier, Rational.fromBigInt(bu)), tier.amount), tier.flatAmount)
+      total = Rational.add(total, cost)
+      shares.push({ tier, units: inTier, cost })
     }
     if (Rational.compare(top, upper) >= 0) break
     lower = top
   }
-  return total
+  return { total, shares }
 }
 
 /**

@@ -14,6 +14,7 @@
  */
 import * as Schema from "effect/Schema"
 import type { Period } from "./Interval.ts"
+import { iso } from "./internal/instants.ts"
 import { dayIn, isTimeZone } from "./internal/zonedDays.ts"
 import * as Rational from "./Rational.ts"
 
@@ -96,10 +97,22 @@ export interface FractionLeft {
   readonly zone: string
 }
 
+/**
+ * The share `numerator / denominator` clamped to [0, 1], in lowest terms: reduced once here (in
+ * doubles, exact for these counts), every amount prorated by it is a small fraction to reduce and write.
+ */
 const clamped = (numerator: number, denominator: number): Rational.Rational => {
   if (denominator <= 0 || numerator >= denominator) return Rational.one
   if (numerator <= 0) return Rational.zero
-  return Rational.make(BigInt(numerator), BigInt(denominator))
+  if (!Number.isSafeInteger(numerator) || !Number.isSafeInteger(denominator)) return Rational.make(BigInt(numerator), BigInt(denominator))
+  let p = denominator
+  let q = numerator
+  while (q !== 0) {
+    const r = p % q
+    p = q
+    q = r
+  }
+  return { n: BigInt(numerator / p), d: BigInt(denominator / p) }
 }
 
 /** Days of 30/360: each month 30 days, a day 31 counted as 30. */
@@ -114,13 +127,16 @@ const day30 = (t: number, zone: string): number => {
  * @example fractionBounds(fractionLeft(policyOf("killbill"), "UTC", period, at)) // { from: "2023-05-23", to: "2023-06-14" }
  */
 export const fractionBounds = (f: FractionLeft): { readonly from: string; readonly to: string } => {
-  if (f.unit !== "day") return { from: new Date(f.from).toISOString(), to: new Date(f.to).toISOString() }
+  if (f.unit !== "day") return { from: iso(f.from), to: iso(f.to) }
   return { from: dateText(f.from, f.zone), to: dateText(f.to, f.zone) }
 }
 
+const TWO = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0"))
+
 const dateText = (t: number, zone: string): string => {
   const d = dayIn(t, zone)
-  return `${String(d.year).padStart(4, "0")}-${String(d.month).padStart(2, "0")}-${String(d.day).padStart(2, "0")}`
+  const year = d.year >= 0 && d.year <= 9999 ? `${TWO[Math.floor(d.year / 100)] as string}${TWO[d.year % 100] as string}` : String(d.year).padStart(4, "0")
+  return `${year}-${TWO[d.month] as string}-${TWO[d.day] as string}`
 }
 
 const daysLeft = (policy: ProrationPolicy, zone: string, period: Period, t: number): FractionLeft => {

@@ -1,5 +1,6 @@
 /** The command line's one argument parser (src/cli/internal/argv.ts, over `node:util` parseArgs). */
 import { describe, expect, it } from "vitest"
+import { parseAdvanceArgs } from "../src/cli/advance.ts"
 import { onePositional, parseArgv } from "../src/cli/internal/argv.ts"
 
 const SPEC = { state: "string", format: "string", jsonl: "boolean", help: "boolean" } as const
@@ -34,5 +35,21 @@ describe("onePositional", () => {
     expect(onePositional("attach", ["a.json"])).toEqual({ file: "a.json" })
     expect(onePositional("attach", [])).toEqual({ file: undefined })
     expect(onePositional("attach", ["a.json", "b.json"])).toBe('attach takes one FILE, got "a.json" and "b.json"')
+  })
+})
+
+describe("parseAdvanceArgs (attach … advance, on the same parser)", () => {
+  it("reads its options in both forms around the word advance", () => {
+    expect(parseAdvanceArgs(["--state", "s.json", "advance", "--to=2025-04-01", "--catalog", "c.json", "--format", "table"])).toEqual({
+      state: "s.json", to: "2025-04-01", catalog: "c.json", customer: undefined, from: undefined, trialEndWithoutCard: "cancel", format: "table"
+    })
+  })
+
+  it("names the first problem: a FILE, an unknown option, an option taken for a value, a missing option, a bad choice", () => {
+    expect(parseAdvanceArgs(["advance", "x.json"])).toBe('advance takes no FILE, got "x.json"')
+    expect(parseAdvanceArgs(["advance", "--until=2025"])).toBe('unknown option "--until=2025"')
+    expect(parseAdvanceArgs(["advance", "--state", "s.json", "--to", "--catalog", "c.json"])).toBe("--to expects a value")
+    expect(parseAdvanceArgs(["advance", "--state", "s.json", "--catalog", "c.json"])).toBe("advance needs --to DATE")
+    expect(parseAdvanceArgs(["advance", "--state", "s", "--to", "2025-04-01", "--catalog", "c", "--trial-end-without-card", "keep"])).toBe('--trial-end-without-card expects "cancel" or "checkout", got "keep"')
   })
 })

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest"
 import { type Catalog, type ItemPrice, type Plan, findPlan } from "../src/Catalog.ts"
 import * as Money from "../src/Money.ts"
-import { billableUnits, isFree, isOneOff, isRecurring, monthlyTotal, packsFor, tierPrice } from "../src/Pricing.ts"
+import { billableUnits, isFree, isOneOff, isRecurring, monthlyTotal, packsFor, tierPrice, tierShares } from "../src/Pricing.ts"
 import * as Rational from "../src/Rational.ts"
 import { isUpgrade } from "../src/Scenario.ts"
 import { type Obj, catalog, decoded, freePlan, monthly, plan } from "./support/doc.ts"
@@ -334,5 +334,32 @@ describe("isUpgrade (docs/spec.md §6), the first rule that fires", () => {
     expect(up("tieredSeats", "pro")).toBe(false)
     // consumable usage is ignored: proUsage (20 + usage) → pro (20) is a tie → upgrade
     expect(up("proUsage", "pro")).toBe(true)
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+// tierShares: the one breakdown behind a tiered amount and its derivation
+// ---------------------------------------------------------------------------------------------
+
+describe("tierShares: the tiers reached, whose costs make up tierPrice", () => {
+  it("graduated 250: 100 units → 10, 150 units → 7.50; volume 250: all in the ≤500 tier → 12.50", () => {
+    const graduated = tierShares(itemPrice(pricingCatalog, "graduated", "messages"), 250)
+    expect(graduated.shares.map((s) => [s.tier.upTo, Number(s.units.n) / Number(s.units.d)])).toEqual([[100, 100], [500, 150]])
+    expectExact(graduated.shares[0]?.cost ?? Rational.zero, "10")
+    expectExact(graduated.shares[1]?.cost ?? Rational.zero, "7.50")
+    const volume = tierShares(itemPrice(pricingCatalog, "volume", "messages"), 250)
+    expect(volume.shares.map((s) => s.tier.upTo)).toEqual([500])
+    expectExact(volume.total, "12.50")
+  })
+
+  it("for every plan and unit count, the total is tierPrice and the sum of the tiers' costs", () => {
+    for (const planId of ["graduated", "volume", "packTiersGraduated", "packTiersVolume", "flatGraduated", "flatVolume"]) {
+      const price = itemPrice(pricingCatalog, planId, "messages")
+      for (const n of [0, 1, 99, 100, 101, 250, 499, 500, 501, 1000, 12_345]) {
+        const b = tierShares(price, n)
+        expect(same(b.total, usd(planId, n)), `${planId} ${n}`).toBe(true)
+        expect(same(b.shares.reduce((t, s) => Rational.add(t, s.cost), Rational.zero), b.total), `${planId} ${n}`).toBe(true)
+      }
+    }
   })
 })

@@ -23,6 +23,7 @@ import type { Catalog } from "../Catalog.ts"
 import type { ErrorDocument } from "../Errors.ts"
 import { type AttachState, openAttachState } from "./attachState.ts"
 import { documentError, failWith, readJsonFile, usageFailure } from "./documents.ts"
+import { parseArgv } from "./internal/argv.ts"
 import { formatInstant } from "./table.ts"
 
 /** The usage text of `attach … advance`. @example process.stderr.write(ADVANCE_USAGE) */
@@ -55,7 +56,7 @@ export interface AdvanceOptions {
   readonly format: "json" | "table"
 }
 
-const NAMES = ["--state", "--to", "--catalog", "--customer", "--from", "--trial-end-without-card", "--format"]
+const OPTIONS = { state: "string", to: "string", catalog: "string", customer: "string", from: "string", "trial-end-without-card": "string", format: "string" } as const
 
 /**
  * Parses the arguments of `attach … advance` (with `advance` itself among them); a string is a usage error.
@@ -63,18 +64,11 @@ const NAMES = ["--state", "--to", "--catalog", "--customer", "--from", "--trial-
  * @example parseAdvanceArgs(["--state", "s.json", "advance", "--to", "2025-04-01", "--catalog", "c.json"])
  */
 export const parseAdvanceArgs = (args: ReadonlyArray<string>): AdvanceOptions | string => {
-  const values = new Map<string, string>()
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? ""
-    if (arg === "advance") continue
-    if (!arg.startsWith("--")) return `advance takes no FILE, got ${JSON.stringify(arg)}`
-    const eq = arg.indexOf("=")
-    const name = eq < 0 ? arg : arg.slice(0, eq)
-    if (!NAMES.includes(name)) return `unknown option ${JSON.stringify(arg)}`
-    const value = eq < 0 ? args[++i] : arg.slice(eq + 1)
-    if (value === undefined || value === "") return `${name} expects a value`
-    values.set(name, value)
-  }
+  const parsed = parseArgv(args, OPTIONS)
+  if (typeof parsed === "string") return parsed
+  const file = parsed.positionals.find((p) => p !== "advance")
+  if (file !== undefined) return `advance takes no FILE, got ${JSON.stringify(file)}`
+  const values = parsed.values
   const state = values.get("--state")
   const to = values.get("--to")
   const catalog = values.get("--catalog")

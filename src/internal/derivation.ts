@@ -8,10 +8,10 @@
  *
  * @example exactText(Rational.make(-32000n, 31n)) // "-32000/31"
  */
-import type { Catalog, ItemPrice } from "../Catalog.ts"
+import type { Catalog, ItemPrice, Tier } from "../Catalog.ts"
 import type { DerivationTier, LineDerivation, LineDiscountDerivation } from "../Preview.ts"
 import { type FractionLeft, fractionBounds } from "../ProrationPolicy.ts"
-import { packsFor } from "../Pricing.ts"
+import { type TierBreakdown, packsFor, tierShares } from "../Pricing.ts"
 import * as Money from "../Money.ts"
 import * as Rational from "../Rational.ts"
 import { type LedgerBasis, creditedOf } from "./ledger.ts"
@@ -42,11 +42,69 @@ export const customDerivation = (amount: Rational.Rational, currency: string): D
   return { base: exact, exact }
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
+
+/** The greatest common divisor of `|a|` and `b > 0`: in doubles when both are safe integers (exact there), else in bigints. */
 const gcd = (a: bigint, b: bigint): bigint => {
-  let x = a < 0n ? -a : a
-  let y = b
-  while (y !== 0n) [x, y] = [y, x % y]
-  return x
+  const x = a < 0n ? -a : a
+  if (x <= MAX_SAFE && b <= MAX_SAFE) {
+    let p = Number(x)
+    let q = Number(b)
+    while (q !== 0) {
+      const r = p % q
+      p = q
+      q = r
+    }
+    return BigInt(p)
+  }
+  let p = x
+  let q = b
+  while (q !== 0n) {
+    const r = p % q
+    p = q
+    q = r
+  }
+  return p
+}
+
+const TEN_POWERS: ReadonlyArray<bigint> = Array.from({ length: 64 }, (_, i) => 10n ** BigInt(i))
+const tenPower = (places: number): bigint => TEN_POWERS[places] ?? 10n ** BigInt(places)
+
+/**
+ * How numerators over one reduced denominator `d` are written: `places` decimal places and the
+ * `factor` (10^places / d) that makes them whole, or `places` −1 when `d` has a prime factor
+ * other than 2 and 5 (written `n/d`).
+ */
+interface Denominator {
+  readonly d: bigint
+  readonly places: number
+  readonly factor: bigint
+}
+
+const INTEGER: Denominator = { d: 1n, places: 0, factor: 1n }
+
+const denominatorOf = (d: bigint): Denominator => {
+  if (d === 1n) return INTEGER
+  let rest = d
+  let twos = 0
+  let fives = 0
+  while ((rest & 1n) === 0n) { rest >>= 1n; twos++ }
+  while (rest % 5n === 0n) { rest /= 5n; fives++ }
+  if (rest !== 1n) return { d, places: -1, factor: 0n }
+  const places = twos > fives ? twos : fives
+  return { d, places, factor: tenPower(places) / d }
+}
+
+/** `n / den.d` as text, `n / den.d` being in lowest terms. */
+const textOver = (n: bigint, den: Denominator): string => {
+  if (den.places === 0 || n === 0n) return n.toString()
+  if (den.places < 0) return `${n}/${den.d}`
+  const scaled = n * den.factor
+  const negative = scaled < 0n
+  const abs = negative ? -scaled : scaled
+  const unit = tenPower(den.places)
+  const fraction = (abs % unit).toString()
+  return `${negative ? "-" : ""}${abs / unit}.${"0".repeat(den.places - fraction.length)}${fraction}`
 }
 
 /**
@@ -56,24 +114,36 @@ const gcd = (a: bigint, b: bigint): bigint => {
  * @example exactText(Rational.make(2001n, 2n)) // "1000.5"
  */
 export const exactText = (r: Rational.Rational): string => {
+  if (r.d === 1n) return r.n.toString()
   const g = gcd(r.n, r.d)
-  const n = g === 0n ? 0n : r.n / g
-  const d = g === 0n ? 1n : r.d / g
-  let rest = d
-  let twos = 0
-  let fives = 0
-  while (rest % 2n === 0n) { rest /= 2n; twos++ }
-  while (rest % 5n === 0n) { rest /= 5n; fives++ }
-  if (rest !== 1n) return `${n}/${d}`
-  const places = Math.max(twos, fives)
-  if (places === 0) return n.toString()
-  const scaled = (n * 10n ** BigInt(places)) / d
-  const negative = scaled < 0n
-  const digits = (negative ? -scaled : scaled).toString().padStart(places + 1, "0")
-  return `${negative ? "-" : ""}${digits.slice(0, -places)}.${digits.slice(-places)}`
+  return textOver(r.n / g, denominatorOf(r.d / g))
 }
 
 const minorOf = (r: Rational.Rational, minor: Rational.Rational): string => exactText(Rational.mul(r, minor))
+
+/** Whether every bound of a tier list is a whole number (or `inf`): then the breakdown of the amount is the derivation's. */
+const wholeBounds = (tiers: ReadonlyArray<Tier>): boolean => {
+  for (const t of tiers) if (t.upTo !== "inf" && !Number.isSafeInteger(t.upTo)) return false
+  return true
+}
+
+/**
+ * The derivation's tiers from the breakdown the amount was priced by ({@link tierShares}), in
+ * minor units; undefined when the bounds are not all whole (then {@link tierParts} reads them).
+ *
+ * @example sharedTiers(price, tierShares(price, 250), Rational.fromInt(100))?.length // 2
+ */
+export const sharedTiers = (price: ItemPrice, breakdown: TierBreakdown, minor: Rational.Rational): ReadonlyArray<DerivationTier> | undefined => {
+  if (price.tiers === undefined || !wholeBounds(price.tiers)) return undefined
+  const out: Array<DerivationTier> = []
+  for (const s of breakdown.shares) {
+    out.push({
+      upTo: s.tier.upTo, units: Number(s.units.n) / Number(s.units.d), unitPrice: minorOf(s.tier.amount, minor), flatAmount: minorOf(s.tier.flatAmount, minor),
+      amount: minorOf(s.cost, minor)
+    })
+  }
+  return out
+}
 
 /**
  * The tiers a tiered price of `n` billable units was priced at, in minor units: the units in each
@@ -85,6 +155,11 @@ const minorOf = (r: Rational.Rational, minor: Rational.Rational): string => exac
 export const tierParts = (price: ItemPrice, n: number, minor: Rational.Rational): ReadonlyArray<DerivationTier> | undefined => {
   const tiers = price.tiers
   if (tiers === undefined) return undefined
+  return sharedTiers(price, tierShares(price, n), minor) ?? decimalTierParts(price, tiers, n, minor)
+}
+
+/** {@link tierParts} for bounds that are not all whole numbers: those are read by the decimal parser. */
+const decimalTierParts = (price: ItemPrice, tiers: ReadonlyArray<Tier>, n: number, minor: Rational.Rational): ReadonlyArray<DerivationTier> => {
   const bu = BigInt(price.billingUnits)
   const u = packsFor(n, price.billingUnits) * bu
   if (u === 0n) return []
@@ -93,7 +168,6 @@ export const tierParts = (price: ItemPrice, n: number, minor: Rational.Rational)
     amount: minorOf(Rational.add(Rational.mul(Rational.div(units, Rational.fromBigInt(bu)), amount), flat), minor)
   })
   const upper = Rational.fromBigInt(u)
-  // Tier bounds are whole numbers but for rare fractional ones: those need the decimal parser.
   const topOf = (upTo: number | "inf"): Rational.Rational =>
     upTo === "inf" ? upper : Number.isSafeInteger(upTo) ? Rational.fromInt(upTo) : parseDecimal(upTo) ?? Rational.zero
   if (price.tierBehavior === "volume") {
@@ -146,21 +220,37 @@ const discountsOf = (discounts: ReadonlyArray<{ readonly discountId: string; rea
 export const finalDerivation = (
   d: DraftDerivation | undefined, amount: bigint, discounts: ReadonlyArray<{ readonly discountId: string; readonly amount: bigint }>, catalog: Catalog | undefined
 ): LineDerivation => {
-  const exact = d?.exact ?? Rational.fromBigInt(amount)
+  const exact = d?.exact
+  let exactT: string
+  let deltaT: string
+  if (exact === undefined || exact.d === 1n) {
+    const n = exact === undefined ? amount : exact.n
+    exactT = n.toString()
+    deltaT = (n - amount).toString()
+  } else {
+    // Reduced once: the rounding delta (exact − amount) has the same denominator, still in lowest terms.
+    const g = gcd(exact.n, exact.d)
+    const n = exact.n / g
+    const den = denominatorOf(exact.d / g)
+    exactT = textOver(n, den)
+    deltaT = textOver(n - amount * den.d, den)
+  }
+  const base = d?.base
   // In the documented key order: the amount, how it was prorated, then what came off it.
-  const out: Record<string, unknown> = {
-    exact: exactText(exact),
-    roundingDelta: exactText(Rational.sub(exact, Rational.fromBigInt(amount))),
-    base: exactText(d?.base ?? exact)
+  const out: Record<string, unknown> = { exact: exactT, roundingDelta: deltaT, base: base === undefined || base === exact ? exactT : exactText(base) }
+  if (d === undefined) {
+    out["discounts"] = discountsOf(discounts, catalog)
+    return out as unknown as LineDerivation
   }
-  if (d?.fraction !== undefined) {
-    const f = d.fraction
-    out["fraction"] = { numerator: f.numerator, denominator: f.denominator, unit: f.unit, ...fractionBounds(f) }
+  const f = d.fraction
+  if (f !== undefined) {
+    const bounds = fractionBounds(f)
+    out["fraction"] = { numerator: f.numerator, denominator: f.denominator, unit: f.unit, from: bounds.from, to: bounds.to }
   }
-  if (d?.tiers !== undefined) out["tiers"] = d.tiers
-  if (d?.policy !== undefined) out["policy"] = d.policy
+  if (d.tiers !== undefined) out["tiers"] = d.tiers
+  if (d.policy !== undefined) out["policy"] = d.policy
   out["discounts"] = discountsOf(discounts, catalog)
-  if (d?.ledger !== undefined) out["ledger"] = ledgerOf(d.ledger)
-  if (d?.usageToDate === true) out["usageToDate"] = true
+  if (d.ledger !== undefined) out["ledger"] = ledgerOf(d.ledger)
+  if (d.usageToDate === true) out["usageToDate"] = true
   return out as unknown as LineDerivation
 }

@@ -26,6 +26,21 @@ export interface DraftLine {
   readonly derivation?: DraftDerivation
 }
 
+/**
+ * A line with its basis set: the `{ ...line, basis }` of a spread (basis last), built as a literal
+ * (an object spread of a line is slow on this path).
+ *
+ * @example withBasis(charge, { subscriptionId: "sub_pro" }).basis // { subscriptionId: "sub_pro" }
+ */
+export const withBasis = (line: DraftLine, basis: LineBasis): DraftLine => {
+  const { kind, planId, featureId, description, quantity, period, amount, discounts, creditedFrom, derivation } = line
+  const out: { -readonly [K in keyof DraftLine]: DraftLine[K] } = { kind, planId, featureId, description, quantity, period, amount, discounts }
+  if (creditedFrom !== undefined) out.creditedFrom = creditedFrom
+  if (derivation !== undefined) out.derivation = derivation
+  out.basis = basis
+  return out
+}
+
 const ORDER: Record<DraftLine["kind"], number> = { arrears: 0, credit: 1, charge: 2, custom: 3 }
 
 /** Arrears first, then credits, then charges, then custom lines; stable within a kind. */

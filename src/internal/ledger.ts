@@ -198,6 +198,11 @@ export const recordLedger = (
   }
   for (const e of entries) {
     const billed = added.get(e.sub.id)
-    if (billed !== undefined) e.sub = patched(e.sub, { billed: [...(e.sub.billed ?? []), ...billed] })
+    if (billed === undefined) continue
+    const all = [...(e.sub.billed ?? []), ...billed]
+    // A subscription this attach started is the planner's own object: set in place (the key order
+    // of a copy: in place when present, else last); one of the customer's is copied.
+    if (started.includes(e.sub.id)) (e.sub as { billed?: Subscription["billed"] }).billed = all
+    else e.sub = patched(e.sub, { billed: all })
   }
 }

@@ -3,13 +3,14 @@ import type { Subscription } from "../Customer.ts"
 import type { Period } from "../Interval.ts"
 import { periodAt } from "../Interval.ts"
 import * as Money from "../Money.ts"
-import { type PlanPrice, amountIn, billableUnits, billingKind, packsFor, planPrices, recurringInterval, tierPrice } from "../Pricing.ts"
+import { type PlanPrice, amountIn, billableUnits, billingKind, packsFor, planPrices, recurringInterval, tierPrice, tierShares } from "../Pricing.ts"
 import { type FractionLeft, type ProrationPolicy, fractionLeft, resolvePolicy, zoneOf } from "../ProrationPolicy.ts"
 import * as Rational from "../Rational.ts"
 import { describeArrears, describeBaseCharge, describeCredit, describeItemCharge } from "./describe.ts"
-import type { DraftLine } from "./draft.ts"
+import { type DraftLine, withBasis } from "./draft.ts"
 import { ms } from "./instants.ts"
-import { type DraftDerivation, tierParts } from "./derivation.ts"
+import type { DerivationTier } from "../Preview.ts"
+import { type DraftDerivation, sharedTiers, tierParts } from "./derivation.ts"
 import { type LedgerBasis, type Remaining, allowedCredit, ledgerBasis } from "./ledger.ts"
 
 /** Pricing context of one attach. */
@@ -32,7 +33,11 @@ export const leftOf = (ctx: PriceContext, plan: Plan, period: Period, t: number)
 }
 
 /** The share of a span left after `t`, as the policy of `plan` counts it (for the ledger). @example remainingOf(ctx, plan)(0, 4, 1) // 3/4 */
-export const remainingOf = (ctx: PriceContext, plan: Plan): Remaining => (from, to, t) => leftOf(ctx, plan, { start: from, end: to }, t).share
+export const remainingOf = (ctx: PriceContext, plan: Plan): Remaining => {
+  const policy = policyFor(ctx, plan)
+  const zone = zoneOf(policy, ctx.timeZone)
+  return (from, to, t) => fractionLeft(policy, zone, { start: from, end: to }, t).share
+}
 
 export const quantityOf = (sub: Pick<Subscription, "featureQuantities">, featureId: string): number | undefined =>
   sub.featureQuantities?.find((q) => q.featureId === featureId)?.quantity
@@ -55,6 +60,20 @@ export const fullPrice = (p: PlanPrice, units: number, ctx: PriceContext): Ratio
   return tierPrice(p.price, units, ctx.currency, ctx.catalog)
 }
 
+/** A price's full-period amount for its billed units (major units) and the tiers of the derivation, from one breakdown when tiered. */
+interface Priced {
+  readonly price: Rational.Rational
+  readonly tiers: ReadonlyArray<DerivationTier> | undefined
+}
+
+const pricedOf = (p: PlanPrice, units: number, ctx: PriceContext): Priced => {
+  if (p.kind === "base") return { price: fullPrice(p, units, ctx), tiers: undefined }
+  const minor = Money.minorPerMajor(ctx.currency)
+  if (p.price.amount !== undefined || p.price.tiers === undefined) return { price: fullPrice(p, units, ctx), tiers: tierParts(p.price, units, minor) }
+  const breakdown = tierShares(p.price, units)
+  return { price: breakdown.total, tiers: sharedTiers(p.price, breakdown, minor) ?? tierParts(p.price, units, minor) }
+}
+
 /** The units shown on an item line: whole packs times the pack size. */
 export const packedUnits = (p: PlanPrice, units: number): number =>
   p.kind === "base" ? 1 : Number(packsFor(units, p.price.billingUnits)) * p.price.billingUnits
@@ -75,9 +94,15 @@ const draft = (
  */
 export const priceDerivation = (
   p: PlanPrice, units: number, base: Rational.Rational, exact: Rational.Rational, left: FractionLeft | undefined, ctx: PriceContext
-): DraftDerivation => {
-  const tiers = p.kind === "item" ? tierParts(p.price, units, Money.minorPerMajor(ctx.currency)) : undefined
-  const out: { -readonly [K in keyof DraftDerivation]: DraftDerivation[K] } = { base, exact }
+): DraftDerivation => derivationOf(p, base, exact, left, ctx, p.kind === "item" ? tierParts(p.price, units, Money.minorPerMajor(ctx.currency)) : undefined)
+
+type Building = { -readonly [K in keyof DraftDerivation]: DraftDerivation[K] }
+
+/** A derivation being built: the caller may still set a credit's ledger or the usage-to-date mark (no spread of it afterwards). */
+const derivationOf = (
+  p: PlanPrice, base: Rational.Rational, exact: Rational.Rational, left: FractionLeft | undefined, ctx: PriceContext, tiers: ReadonlyArray<DerivationTier> | undefined
+): Building => {
+  const out: Building = { base, exact }
   if (left !== undefined) {
     out.fraction = left
     out.policy = policyFor(ctx, p.plan).name
@@ -91,10 +116,10 @@ export const chargeLine = (
   p: PlanPrice, units: number, anchor: number, at: number, ctx: PriceContext, fullPeriod = false
 ): DraftLine | undefined => {
   const interval = recurringInterval(p.price.interval)
-  const price = fullPrice(p, units, ctx)
+  const priced = pricedOf(p, units, ctx)
   const period: Period | null = interval === undefined ? null : periodAt(anchor, interval, at)
   const left = period === null || fullPeriod ? undefined : leftOf(ctx, p.plan, period, at)
-  const base = Rational.mul(price, Money.minorPerMajor(ctx.currency))
+  const base = Rational.mul(priced.price, Money.minorPerMajor(ctx.currency))
   const exact = left === undefined ? base : Rational.mul(base, left.share)
   const amount = Rational.roundHalfAwayFromZero(exact)
   if (amount === 0n) return undefined
@@ -108,7 +133,7 @@ export const chargeLine = (
     quantity,
     shown,
     amount,
-    priceDerivation(p, units, base, exact, left, ctx)
+    derivationOf(p, base, exact, left, ctx, priced.tiers)
   )
 }
 
@@ -153,19 +178,27 @@ export const outgoingCredits = (sub: Subscription, plan: Plan, at: number, ctx: 
   const held = heldOf(sub)
   const out: Array<DraftLine> = []
   const remaining = remainingOf(ctx, plan)
+  let lastPeriod: Period | undefined
+  let lastLeft: FractionLeft | undefined
   for (const p of planPrices(plan)) {
     const interval = recurringInterval(p.price.interval)
     if (interval === undefined || billingKind(p) === "arrears") continue
     const units = billedUnits(p, quantities, held)
     const period = periodAt(anchor, interval, at)
     const featureId = p.kind === "base" ? null : p.item.featureId
-    const base = Rational.mul(fullPrice(p, units, ctx), Money.minorPerMajor(ctx.currency))
-    const left = leftOf(ctx, plan, period, at)
+    const priced = pricedOf(p, units, ctx)
+    const base = Rational.mul(priced.price, Money.minorPerMajor(ctx.currency))
+    // Prices of one interval share the period, and so the part of it left.
+    const left = period === lastPeriod && lastLeft !== undefined ? lastLeft : leftOf(ctx, plan, period, at)
+    lastPeriod = period
+    lastLeft = left
     const { exact, ledger } = creditAmount(sub, featureId, Rational.mul(base, left.share), at, remaining)
     const amount = -Rational.roundHalfAwayFromZero(exact)
     if (amount === 0n) continue
     const shown = { start: at, end: period.end }
     const quantity = packedUnits(p, units)
+    const derivation = derivationOf(p, Rational.negate(base), Rational.negate(exact), left, ctx, priced.tiers)
+    if (ledger !== undefined) derivation.ledger = { basis: ledger, ratio: Rational.one }
     const line: DraftLine = {
       kind: "credit",
       planId: plan.id,
@@ -176,9 +209,9 @@ export const outgoingCredits = (sub: Subscription, plan: Plan, at: number, ctx: 
       amount,
       discounts: NO_DISCOUNTS,
       creditedFrom: billedAtOf(sub, period.start),
-      derivation: creditDerivation(priceDerivation(p, units, Rational.negate(base), Rational.negate(exact), left, ctx), ledger, Rational.one)
+      derivation
     }
-    out.push(ledger === undefined ? line : { ...line, basis: { ledger } })
+    out.push(ledger === undefined ? line : withBasis(line, { ledger }))
   }
   return out
 }
@@ -198,15 +231,17 @@ export const outgoingArrears = (sub: Subscription, plan: Plan, at: number, ctx: 
     const period = periodAt(anchor, interval, at)
     if (endingAt !== undefined && period.end !== endingAt) continue
     const overage = billableUnits(usedOf(sub, p.item.featureId), p.item.included)
-    const exact = Rational.mul(tierPrice(p.price, overage, ctx.currency, ctx.catalog), Money.minorPerMajor(ctx.currency))
+    const priced = pricedOf(p, overage, ctx)
+    const exact = Rational.mul(priced.price, Money.minorPerMajor(ctx.currency))
     const amount = Rational.roundHalfAwayFromZero(exact)
     if (amount === 0n) continue
     const unitPrice = p.price.amount !== undefined && p.price.billingUnits === 1 ? amountIn(p.price.amount, ctx.currency, ctx.catalog) : undefined
     const description = describeArrears(p.item.feature, overage, unitPrice, ctx.currency)
-    const derivation = priceDerivation(p, overage, exact, exact, undefined, ctx)
+    const derivation = derivationOf(p, exact, exact, undefined, ctx, priced.tiers)
+    if (endingAt !== undefined) derivation.usageToDate = true
     out.push(endingAt === undefined
       ? draft("arrears", plan.id, p.item.featureId, description, overage, { start: period.start, end: at }, amount, derivation)
-      : draft("arrears", plan.id, p.item.featureId, `${description} (usage to date)`, overage, { start: period.start, end: endingAt }, amount, { ...derivation, usageToDate: true }))
+      : draft("arrears", plan.id, p.item.featureId, `${description} (usage to date)`, overage, { start: period.start, end: endingAt }, amount, derivation))
   }
   return out
 }

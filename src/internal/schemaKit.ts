@@ -1,21 +1,52 @@
-import { Decimal } from "decimal.js"
 import * as Schema from "effect/Schema"
 import * as Rational from "../Rational.ts"
 
-/** Parses a decimal given as a string or number into an exact rational, or undefined. */
+const DECIMAL_TEXT = /^\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$/
+const MAX_PLACES = 12
+const LIMIT = 10n ** 15n
+
+const gcd = (a: bigint, b: bigint): bigint => {
+  let x = a < 0n ? -a : a
+  let y = b
+  while (y !== 0n) [x, y] = [y, x % y]
+  return x
+}
+
+/**
+ * Parses a decimal given as a string or number into an exact rational in lowest terms, or
+ * undefined: not a decimal, not finite, more than 1e15 in magnitude or more than twelve decimal
+ * places (trailing zeros do not count). A number is read from its shortest round-trip text, so
+ * `0.1` is exactly one tenth. Integer arithmetic only.
+ *
+ * @example
+ * parseDecimal("19.99") // { n: 1999n, d: 100n }
+ * parseDecimal(0.5) // { n: 1n, d: 2n }
+ * parseDecimal("1e-13") // undefined (thirteen places)
+ */
 export const parseDecimal = (input: string | number): Rational.Rational | undefined => {
   if (typeof input === "number" && !Number.isFinite(input)) return undefined
-  if (typeof input === "string" && !/^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/.test(input)) return undefined
-  let d: Decimal
-  try {
-    d = new Decimal(typeof input === "number" ? input.toString() : input.trim())
-  } catch {
-    return undefined
-  }
-  if (!d.isFinite() || d.abs().gt("1e15") || (d.decimalPlaces() ?? 0) > 12) return undefined
-  const [n, den] = d.toFraction()
-  if (n === undefined || den === undefined) return undefined
-  return Rational.make(BigInt(n.toFixed(0)), BigInt(den.toFixed(0)))
+  const m = DECIMAL_TEXT.exec(typeof input === "number" ? input.toString() : input)
+  if (m === null) return undefined
+  const whole = m[2] ?? ""
+  const fraction = m[3] ?? ""
+  if (whole === "" && fraction === "") return undefined
+  if (m[4] !== undefined && m[4].replace(/^[+-]?0*/, "").length > 6) return /^0*$/.test(whole + fraction) ? Rational.zero : undefined
+  const significant = (whole + fraction).replace(/0+$/, "")
+  const digits = significant.replace(/^0+/, "")
+  const places = fraction.length - Number(m[4] ?? "0") - ((whole + fraction).length - significant.length)
+  if (digits === "") return Rational.zero
+  // Twelve places at most and 1e15 at most leave no room for more significant digits than this.
+  if (places > MAX_PLACES || digits.length - places > 16 || digits.length > 28) return undefined
+  return fromDigits(m[1] === "-", BigInt(digits), places)
+}
+
+const fromDigits = (negative: boolean, digits: bigint, places: number): Rational.Rational | undefined => {
+  const scale = 10n ** BigInt(Math.abs(places))
+  const n = negative ? -digits : digits
+  if (places <= 0) return digits * scale > LIMIT ? undefined : Rational.make(n * scale, 1n)
+  if (digits > LIMIT * scale) return undefined
+  const common = gcd(n, scale)
+  return Rational.make(n / common, scale / common)
 }
 
 /** A non-negative decimal amount in major units, as a JSON string (preferred) or number. */

@@ -38,10 +38,10 @@ export type SubscriptionPatch = { readonly [K in keyof Subscription]?: Subscript
  * @example patched(sub, { status: "expired", endsAt: "2025-01-16T00:00:00.000Z" }, ["cancelAtPeriodEnd", "endsAt"])
  */
 export const patched = (sub: Subscription, patch: SubscriptionPatch, drop: ReadonlyArray<keyof Subscription> = []): Subscription => {
-  const out: Record<string, unknown> = {}
   const source = sub as Record<string, unknown>
   const changes = patch as Record<string, unknown>
   const changed = Object.keys(changes)
+  const out: Record<string, unknown> = {}
   for (const key of Object.keys(source)) {
     if (drop.length > 0 && drop.includes(key as keyof Subscription)) continue
     out[key] = changed.includes(key) ? changes[key] : source[key]
@@ -214,7 +214,7 @@ const feedCanonical = (h: Fnv64, value: unknown): void => {
     }
     return h.char(0x7d) // }
   }
-  h.text(JSON.stringify(value) ?? "null")
+  h.text(typeof value === "boolean" ? (value ? "true" : "false") : value === null ? "null" : JSON.stringify(value) ?? "null")
 }
 
 /**

@@ -1,0 +1,170 @@
+/**
+ * A decoder compiled from a schema's AST, for schemas that only validate (no transformations):
+ * the same structure walk as `effect/Schema`'s decoder, with the schema's own checks run on each
+ * value, but as plain closures built once. On a valid input it returns what the Schema decoder
+ * returns — new objects with the schema's keys in schema order, optional keys only when present,
+ * arrays copied — and on anything else, or anything it does not model, {@link GIVE_UP}: the
+ * caller then runs the Schema decoder, which words the error. So it changes speed, never an
+ * answer, and it cannot drift from the schema because it is read from it.
+ *
+ * @example
+ * const decode = compileDecoder(Schema.Struct({ id: Schema.String }))
+ * decode({ id: "pro" }) // { id: "pro" }
+ * decode({ id: 1 }) === GIVE_UP // true
+ */
+import type * as Schema from "effect/Schema"
+import type * as AST from "effect/SchemaAST"
+
+/** The answer of a compiled decoder that is not sure: decode with Schema instead. */
+export const GIVE_UP: unique symbol = Symbol("decode with Schema")
+
+type Decode = (u: unknown) => unknown
+
+const PARSE_OPTIONS: AST.ParseOptions = { errors: "all", onExcessProperty: "error" }
+const never: Decode = () => GIVE_UP
+
+type Check = NonNullable<AST.AST["checks"]>[number]
+
+const passes = (check: Check, value: unknown, ast: AST.AST): boolean =>
+  check._tag === "Filter" ? check.run(value, ast, PARSE_OPTIONS) === undefined : check.checks.every((c) => passes(c, value, ast))
+
+const withChecks = (ast: AST.AST, decode: Decode): Decode => {
+  const checks = ast.checks
+  if (checks === undefined || checks.length === 0) return decode
+  return (u) => {
+    const out = decode(u)
+    return out === GIVE_UP || !checks.every((c) => passes(c, out, ast)) ? GIVE_UP : out
+  }
+}
+
+const isPlainObject = (u: unknown): u is Record<string, unknown> => {
+  if (typeof u !== "object" || u === null || Array.isArray(u)) return false
+  const proto: unknown = Object.getPrototypeOf(u)
+  return proto === Object.prototype || proto === null
+}
+
+const keyword = (ast: AST.AST): Decode | undefined => {
+  switch (ast._tag) {
+    case "String":
+      return (u) => (typeof u === "string" ? u : GIVE_UP)
+    case "Number":
+      return (u) => (typeof u === "number" && Number.isFinite(u) ? u : GIVE_UP)
+    case "Boolean":
+      return (u) => (typeof u === "boolean" ? u : GIVE_UP)
+    case "Null":
+      return (u) => (u === null ? u : GIVE_UP)
+    case "Literal": {
+      const literal = ast.literal
+      return (u) => (u === literal ? u : GIVE_UP)
+    }
+    default:
+      return undefined
+  }
+}
+
+const arrays = (ast: AST.Arrays, compile: (a: AST.AST) => Decode): Decode => {
+  const rest = ast.rest[0]
+  if (ast.elements.length > 0 || ast.rest.length !== 1 || rest === undefined) return never
+  const item = compile(rest)
+  return (u) => {
+    if (!Array.isArray(u)) return GIVE_UP
+    const out = new Array<unknown>(u.length)
+    for (let i = 0; i < u.length; i++) {
+      if (!(i in u)) return GIVE_UP
+      const v = item(u[i])
+      if (v === GIVE_UP) return GIVE_UP
+      out[i] = v
+    }
+    return out
+  }
+}
+
+const record = (ast: AST.Objects, compile: (a: AST.AST) => Decode): Decode => {
+  const index = ast.indexSignatures[0]
+  if (ast.propertySignatures.length > 0 || ast.indexSignatures.length !== 1 || index === undefined || index.parameter._tag !== "String" || index.parameter.checks !== undefined) return never
+  const value = compile(index.type)
+  return (u) => {
+    if (!isPlainObject(u)) return GIVE_UP
+    const out: Record<string, unknown> = {}
+    for (const key of Object.keys(u)) {
+      const v = value(u[key])
+      if (v === GIVE_UP) return GIVE_UP
+      out[key] = v
+    }
+    return out
+  }
+}
+
+const struct = (ast: AST.Objects, compile: (a: AST.AST) => Decode): Decode => {
+  if (ast.indexSignatures.length > 0) return record(ast, compile)
+  const fields = ast.propertySignatures.map((p) => ({
+    name: typeof p.name === "string" ? p.name : undefined,
+    optional: p.type.context?.isOptional === true,
+    decode: compile(p.type)
+  }))
+  if (fields.some((f) => f.name === undefined)) return never
+  const known = new Set(fields.map((f) => f.name))
+  return (u) => {
+    if (!isPlainObject(u)) return GIVE_UP
+    let present = 0
+    const out: Record<string, unknown> = {}
+    for (const f of fields) {
+      const name = f.name as string
+      if (!Object.hasOwn(u, name)) {
+        if (!f.optional) return GIVE_UP
+        continue
+      }
+      present++
+      const v = f.decode(u[name])
+      if (v === GIVE_UP) return GIVE_UP
+      out[name] = v
+    }
+    // An excess key is an error for the Schema decoder: let it say so.
+    if (Object.keys(u).length !== present) return GIVE_UP
+    for (const key of Object.keys(u)) if (!known.has(key)) return GIVE_UP
+    return out
+  }
+}
+
+const union = (ast: AST.Union, compile: (a: AST.AST) => Decode): Decode => {
+  const members = ast.types.map(compile)
+  return (u) => {
+    for (const member of members) {
+      const v = member(u)
+      if (v !== GIVE_UP) return v
+    }
+    return GIVE_UP
+  }
+}
+
+const compileAst = (ast: AST.AST): Decode => {
+  if (ast.encoding !== undefined) return never
+  if ("encodingChecks" in ast && ast.encodingChecks !== undefined) return never
+  const simple = keyword(ast)
+  if (simple !== undefined) return withChecks(ast, simple)
+  switch (ast._tag) {
+    case "Arrays":
+      return withChecks(ast, arrays(ast, compileAst))
+    case "Objects":
+      return withChecks(ast, struct(ast, compileAst))
+    case "Union":
+      return withChecks(ast, union(ast, compileAst))
+    case "Suspend": {
+      let inner: Decode | undefined
+      return withChecks(ast, (u) => (inner ??= compileAst(ast.thunk()))(u))
+    }
+    default:
+      return never
+  }
+}
+
+/**
+ * Compiles a decoder for `schema` (see the module comment): the decoded value, or
+ * {@link GIVE_UP}.
+ *
+ * @example
+ * const decode = compileDecoder(Schema.Array(Schema.Literals(["a", "b"])))
+ * decode(["a", "b"]) // ["a", "b"]
+ * decode(["c"]) === GIVE_UP // true
+ */
+export const compileDecoder = (schema: Schema.Top): Decode => compileAst(schema.ast)

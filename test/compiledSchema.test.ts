@@ -1,0 +1,111 @@
+/**
+ * The decoder compiled from a schema's AST (src/internal/compiledSchema.ts) must answer as the
+ * Schema decoder does whenever it answers at all: the same value, with the same keys in the same
+ * order. It may give up (the Schema decoder then runs), but on the valid documents of the
+ * examples and of the generators it must not, or it would be a slow path in disguise.
+ */
+import fc from "fast-check"
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
+import { readdirSync, readFileSync } from "node:fs"
+import { describe, expect, it } from "vitest"
+import { AttachRequestSchema } from "../src/AttachRequest.ts"
+import { CatalogSchema } from "../src/Catalog.ts"
+import { CustomerSchema } from "../src/Customer.ts"
+import { compileDecoder, GIVE_UP } from "../src/internal/compiledSchema.ts"
+import { catalogDocArb, customerDocArb, requestDocArb } from "./support/arbitraries.ts"
+
+const options = { errors: "all", onExcessProperty: "error" } as const
+const props = { seed: 20261204, numRuns: 300 } as const
+
+/** Whatever the compiled decoder answers, Schema answers too, identically; returns whether it answered. */
+const agrees = (schema: Schema.Top, input: unknown): boolean => {
+  const compiled = compileDecoder(schema)(input)
+  const viaSchema = Schema.decodeUnknownResult(schema as Schema.Codec<unknown, unknown>)(input, options)
+  if (compiled === GIVE_UP) return false
+  expect(Result.isSuccess(viaSchema), `Schema refuses what the compiled decoder accepted: ${JSON.stringify(input).slice(0, 300)}`).toBe(true)
+  if (Result.isSuccess(viaSchema)) {
+    expect(JSON.stringify(compiled)).toBe(JSON.stringify(viaSchema.success))
+    expect(compiled).toEqual(viaSchema.success)
+  }
+  return true
+}
+
+/** One random change to a JSON value: drop a key, add one, or replace a value with another kind. */
+const mutate = (doc: unknown, path: ReadonlyArray<number>, replacement: unknown, mode: number): unknown => {
+  const copy: unknown = structuredClone(doc)
+  let node: unknown = copy
+  for (const step of path) {
+    if (typeof node !== "object" || node === null) break
+    const keys = Object.keys(node)
+    if (keys.length === 0) break
+    const key = keys[step % keys.length] as string
+    const child = (node as Record<string, unknown>)[key]
+    if (typeof child !== "object" || child === null || step % 3 === 0) {
+      const target = node as Record<string, unknown>
+      if (mode === 0) delete target[key]
+      else if (mode === 1) target[`${key}_extra`] = replacement
+      else target[key] = replacement
+      return copy
+    }
+    node = child
+  }
+  return copy
+}
+
+const exampleCatalogs = (): Array<unknown> => {
+  const docs: Array<unknown> = [JSON.parse(readFileSync("examples/catalog.json", "utf8")), JSON.parse(readFileSync("examples/catalog-rise.json", "utf8"))]
+  for (const file of readdirSync("test/conformance/cases")) {
+    if (!file.endsWith(".json")) continue
+    const doc = JSON.parse(readFileSync(`test/conformance/cases/${file}`, "utf8")) as { readonly input?: { readonly catalog?: unknown } }
+    if (doc.input?.catalog !== undefined) docs.push(doc.input.catalog)
+  }
+  return docs
+}
+
+describe("compileDecoder", () => {
+  it("decodes every example and conformance catalog exactly as Schema does, without giving up", () => {
+    const catalogs = exampleCatalogs()
+    expect(catalogs.length).toBeGreaterThan(2)
+    for (const catalog of catalogs) expect(agrees(CatalogSchema, catalog)).toBe(true)
+  })
+
+  it("gives up on what Schema refuses: a wrong kind, a missing or an excess key, a bad literal or amount", () => {
+    const catalog = JSON.parse(readFileSync("examples/catalog.json", "utf8")) as { plans: Array<Record<string, unknown>> }
+    const decode = compileDecoder(CatalogSchema)
+    const bad = (edit: (c: typeof catalog) => void): unknown => {
+      const copy = structuredClone(catalog)
+      edit(copy)
+      return decode(copy)
+    }
+    expect(bad((c) => Object.assign(c, { extra: 1 }))).toBe(GIVE_UP)
+    expect(bad((c) => delete (c as Partial<typeof c>).plans)).toBe(GIVE_UP)
+    expect(bad((c) => Object.assign(c.plans[1] as object, { price: { amount: "twenty", interval: "month" } }))).toBe(GIVE_UP)
+    expect(bad((c) => Object.assign(c.plans[1] as object, { price: { amount: "-1", interval: "month" } }))).toBe(GIVE_UP)
+    expect(bad((c) => Object.assign(c.plans[1] as object, { price: { amount: "20", interval: "fortnight" } }))).toBe(GIVE_UP)
+    expect(bad((c) => Object.assign(c.plans[1] as object, { version: 0 }))).toBe(GIVE_UP)
+    expect(bad((c) => Object.assign(c.plans[1] as object, { id: "" }))).toBe(GIVE_UP)
+    expect(decode([])).toBe(GIVE_UP)
+    expect(decode(null)).toBe(GIVE_UP)
+    expect(decode(new Map())).toBe(GIVE_UP)
+  })
+
+  it("answers as Schema does on generated valid catalogs, customers and requests, and does not give up on them (property)", () => {
+    let answered = 0
+    let total = 0
+    const doc = fc.tuple(catalogDocArb, customerDocArb("cus_1"), requestDocArb("cus_1"))
+    fc.assert(fc.property(doc, ([catalog, customer, request]) => {
+      total += 3
+      answered += [agrees(CatalogSchema, catalog), agrees(CustomerSchema, customer), agrees(AttachRequestSchema, request)].filter(Boolean).length
+    }), props)
+    // Requests with `checkoutSessionParams` hold `Unknown` values, which the compiled decoder leaves to Schema.
+    expect(answered / total).toBeGreaterThan(0.8)
+  })
+
+  it("never answers where Schema refuses, on generated damaged catalogs (property)", () => {
+    const damaged = fc.tuple(catalogDocArb, fc.array(fc.nat(50), { minLength: 1, maxLength: 6 }), fc.oneof(fc.string(), fc.integer(), fc.double(), fc.constant(null), fc.boolean(), fc.constant([]), fc.constant({})), fc.nat(2))
+    fc.assert(fc.property(damaged, ([catalog, path, replacement, mode]) => {
+      agrees(CatalogSchema, mutate(catalog, path, replacement, mode))
+    }), { ...props, numRuns: 1000 })
+  })
+})

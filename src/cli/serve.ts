@@ -157,8 +157,9 @@ const REQUEST_TIMEOUT_MS = 15_000
 
 /** Writes a handler's own response; a body left unread closes the connection after it. */
 const sendRaw = (req: IncomingMessage, res: ServerResponse, response: RawResponse): void => {
-  const headers = req.complete ? response.headers : { ...response.headers, connection: "close" }
-  res.writeHead(response.status, headers)
+  // A known length: the answer goes out as one write, not as chunks of a chunked encoding.
+  const sized = { ...response.headers, "content-length": String(Buffer.byteLength(response.body)) }
+  res.writeHead(response.status, req.complete ? sized : { ...sized, connection: "close" })
   res.end(response.body)
 }
 

@@ -1,19 +1,25 @@
 /**
- * The server's speed (issue #13 point 6), with real `serve` processes on 127.0.0.1 and a load
- * generator in this process (50 concurrent clients, Node's fetch):
+ * The server's speed (issue #13), with real `serve` processes on 127.0.0.1 and a load generator
+ * in this process (50 concurrent clients on `node:http` with a keep-alive agent):
  *
- * - `preview_attach` requests/s and latency p50/p99 (one server, PGlite store);
+ * - the client's own ceiling, against a server that answers `{}` at once;
+ * - `preview_attach` requests/s and latency p50/p99 for 100 customers who hold a plan — on the
+ *   memory store, PGlite, and PostgreSQL with one and two server processes;
  * - `attach` requests/s — each a new customer with the sandbox's test card, charged $20.00 — on
  *   PGlite, and on a PostgreSQL 15 server (a throwaway cluster, `test/support/postgres.ts`) with
  *   one and with two server processes; the rate of the first and last quarter of the run shows
- *   whether it stays flat, and the servers' RSS at the end whether memory does.
+ *   whether it stays flat, the servers' RSS after the first quarter and at the end whether
+ *   memory does, and the CPU time per request what a request costs.
  *
- * The client shares the machine's two cores with the servers (and PostgreSQL), so the figures
- * are lower bounds of what the server alone would do.
+ * The client shares the machine's cores with the servers (and PostgreSQL), so the figures are
+ * lower bounds of what the server alone would do. Environment: `SERVE_BENCH_ONLY` (a list of
+ * ceiling, memory, pglite, pg1, pg2), `SERVE_BENCH_PREVIEWS`, `SERVE_BENCH_ATTACHES` (requests
+ * per row), `SERVE_MAIN` (another build of the CLI, e.g. `dist/cli/main.js`), `SERVE_NODE_ARGS`
+ * (node flags for the servers, e.g. `--cpu-prof`).
  *
  * @example
  * npm run bench -- --only=serve
- * npm run bench -- --only=serve --quick
+ * SERVE_BENCH_ONLY=pg1 SERVE_BENCH_ATTACHES=100000 npm run bench -- --only=serve
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process"
 import { once } from "node:events"

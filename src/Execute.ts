@@ -29,7 +29,7 @@ import { customerFingerprint } from "./internal/working.ts"
 import type { AttachPreview } from "./Preview.ts"
 import {
   type CheckoutSession, type PaymentFailure, type PaymentPort, PaymentProvider, type ProviderAction,
-  ProviderActionSchema, type ProviderError, type ProviderInvoice, type ProviderSubscription, isPaymentFailure
+  ProviderActionSchema, type ProviderError, type ProviderInvoice, type ProviderSubscription, type RenewalTerms, isPaymentFailure
 } from "./Provider.ts"
 
 /** Why the customer must act before the attach completes (docs/spec.md §11). @example { code: "3ds_required", reason: "The bank asks the customer to authenticate…" } */
@@ -145,8 +145,32 @@ const waitFor = (invoice: ProviderInvoice): Wait => ({
   }
 })
 
-/** Carries out one action; `wait` when the customer must act first. */
-const perform = (port: PaymentPort, action: ProviderAction, done: ReadonlyArray<Done>): Effect.Effect<Response | Wait, ProviderError> => {
+type SubscriptionAction = Extract<ProviderAction, { readonly subscriptionIds: ReadonlyArray<string> }>
+
+/**
+ * The renewal the plan expects of the subscription an action changes — its `nextCycle`, when that
+ * bills one of the action's plans — for providers that bill renewals themselves (docs/adapters.md §8).
+ */
+const renewalOf = (plan: AttachPreview, action: SubscriptionAction): RenewalTerms | undefined => {
+  const next = plan.nextCycle
+  if (next === null || ("compensates" in action && action.compensates !== undefined)) return undefined
+  const billed = new Set(next.lines.flatMap((l) => (l.kind === "charge" && l.planId !== null ? [l.planId] : [])))
+  // The action names the plan instances of its billing subscription as they are after the attach.
+  const named = (plan.customerAfter.subscriptions ?? []).filter((s) => action.subscriptionIds.includes(s.id))
+  const anchor = named.find((s) => billed.has(s.planId))?.billingAnchor
+  if (anchor === undefined) return undefined
+  const discounts = [...(plan.customerAfter.discounts ?? []), ...named.flatMap((s) => s.discounts ?? [])]
+  return { nextCycle: next, billingAnchor: anchor, discounts: discounts.filter((d, i) => discounts.findIndex((e) => e.discountId === d.discountId) === i) }
+}
+
+const withRenewal = <A extends SubscriptionAction>(plan: AttachPreview | undefined, action: A): Omit<A, "type"> & { readonly renewal?: RenewalTerms } => {
+  const { type: _, ...request } = action
+  const renewal = plan === undefined ? undefined : renewalOf(plan, action)
+  return renewal === undefined ? request : { ...request, renewal }
+}
+
+/** Carries out one action (`plan` given for forward actions: the renewal they lead to); `wait` when the customer must act first. */
+const perform = (port: PaymentPort, action: ProviderAction, done: ReadonlyArray<Done>, plan?: AttachPreview): Effect.Effect<Response | Wait, ProviderError> => {
   const subscription = (e: Effect.Effect<ProviderSubscription, ProviderError>) => Effect.map(e, (s): Response => ({ kind: "subscription", subscription: s }))
   const invoice = (e: Effect.Effect<ProviderInvoice, ProviderError>) => Effect.map(e, (i): Response => ({ kind: "invoice", invoice: i }))
   switch (action.type) {
@@ -162,30 +186,20 @@ const perform = (port: PaymentPort, action: ProviderAction, done: ReadonlyArray<
           ? { kind: "session", session }
           : { kind: "wait", paymentUrl: session.url, requiredAction: { code: "payment_method_required", reason: "The customer completes the provider's checkout at paymentUrl; then execute this plan again." } })
     }
-    case "createSubscription": {
-      const { type: _, ...request } = action
-      return subscription(port.createSubscription(request))
-    }
-    case "updateSubscription": {
-      const { type: _, ...request } = action
-      return subscription(port.updateSubscription(request))
-    }
+    case "createSubscription":
+      return subscription(port.createSubscription(withRenewal(plan, action)))
+    case "updateSubscription":
+      return subscription(port.updateSubscription(withRenewal(plan, action)))
     case "cancelSubscription": {
       const { type: _, ...request } = action
       return subscription(port.cancelSubscription(request))
     }
-    case "uncancelSubscription": {
-      const { type: _, ...request } = action
-      return subscription(port.uncancelSubscription(request))
-    }
-    case "scheduleChange": {
-      const { type: _, ...request } = action
-      return subscription(port.scheduleChange(request))
-    }
-    case "releaseSchedule": {
-      const { type: _, ...request } = action
-      return subscription(port.releaseSchedule(request))
-    }
+    case "uncancelSubscription":
+      return subscription(port.uncancelSubscription(withRenewal(plan, action)))
+    case "scheduleChange":
+      return subscription(port.scheduleChange(withRenewal(plan, action)))
+    case "releaseSchedule":
+      return subscription(port.releaseSchedule(withRenewal(plan, action)))
     case "createInvoice": {
       const { type: _, ...request } = action
       return invoice(port.createInvoice(request))
@@ -312,7 +326,7 @@ export const executeAttach = (plan: AttachPreview, current: Customer): Effect.Ef
     const port = yield* PaymentProvider
     const done: Array<Done> = []
     for (const action of actions) {
-      const outcome = yield* Effect.result(perform(port, action, done))
+      const outcome = yield* Effect.result(perform(port, action, done, plan))
       if (Result.isFailure(outcome)) {
         const e = outcome.failure
         if (action.type === "payInvoice" && isPaymentFailure(e)) return yield* rollBack(port, done, e, current)

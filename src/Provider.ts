@@ -16,6 +16,8 @@ import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import type { AppliedDiscount } from "./Customer.ts"
+import type { NextCycle } from "./Preview.ts"
 
 // ---------------------------------------------------------------------------------------------
 // Vocabulary
@@ -155,8 +157,24 @@ export type ActionOf<T extends ProviderAction["type"]> = Extract<ProviderAction,
 // Requests and responses of the port
 // ---------------------------------------------------------------------------------------------
 
-/** What an operation receives: its action without `type`. @example type R = Request<"createInvoice"> */
-export type Request<T extends ProviderAction["type"]> = Omit<ActionOf<T>, "type">
+/**
+ * What the plan expects a subscription to renew at, for a provider that bills renewals itself:
+ * the plan's `nextCycle` (the preview's own object), the billing anchor of that subscription, and
+ * the discounts in force for it with when they were applied (the customer's and the
+ * subscription's, from the plan's `customerAfter`). The executor adds it, outside the preview
+ * document, to the subscription operations of the subscription `nextCycle` bills; compensations
+ * and direct calls carry none.
+ *
+ * @example request.renewal?.nextCycle.total // 4050
+ */
+export interface RenewalTerms {
+  readonly nextCycle: NextCycle
+  readonly billingAnchor: string
+  readonly discounts: ReadonlyArray<AppliedDiscount>
+}
+
+/** What an operation receives: its action without `type` (subscription operations may also carry {@link RenewalTerms}). @example type R = Request<"createInvoice"> */
+export type Request<T extends ProviderAction["type"]> = Omit<ActionOf<T>, "type"> & { readonly renewal?: RenewalTerms }
 /** `payInvoice` receives the provider's invoice id in place of the key that created it. @example const r: PayInvoiceRequest = { idempotencyKey: "k", invoiceId: "in_1", amount: 2049, creditApplied: 0 } */
 export type PayInvoiceRequest = Omit<ActionOf<"payInvoice">, "type" | "invoice"> & { readonly invoiceId: string }
 

@@ -40,8 +40,8 @@ const ENTRIES: Readonly<Record<string, ReadonlyArray<string>>> = {
     "updateCustomer", "updateSubscription"
   ],
   "attach-planner/stripe": [
-    "StripeProvider", "layer", "lookupKeyOf", "makeMemoryPendingPlans", "makeStripePort", "makeStripeWebhookHandler", "planKey", "pricedItems",
-    "stripeCall", "toProviderError"
+    "StripeProvider", "layer", "lookupKeyOf", "makeMemoryPendingPlans", "makeStripePort", "makeStripeWebhookHandler", "markRenewalFailed", "planKey",
+    "pricedItems", "renewalCoupons", "stripeCall", "toProviderError"
   ],
   "attach-planner/testing": ["contractCatalog", "contractChecks", "runContract", "withFaults", "withWriteOutage"]
 }

@@ -11,4 +11,7 @@ export * as StripeProvider from "./provider.ts"
 export { type StripeConfig, layer, makeStripePort } from "./provider.ts"
 export { type PriceRef, type PriceSource, type PricedItem, lookupKeyOf, pricedItems } from "./prices.ts"
 export { stripeCall, toProviderError } from "./errors.ts"
-export { type PendingPlan, type PendingPlans, type WebhookOptions, makeMemoryPendingPlans, makeStripeWebhookHandler, planKey } from "./webhooks.ts"
+export {
+  type PendingPlan, type PendingPlans, type RenewalFailure, type WebhookOptions, makeMemoryPendingPlans, makeStripeWebhookHandler, markRenewalFailed, planKey
+} from "./webhooks.ts"
+export { type RenewalCoupon, renewalCoupons } from "./renewalDiscounts.ts"

@@ -3,7 +3,8 @@
  * signature through the SDK (a bad signature is 400 and nothing runs) and completes the host's
  * pending plans — executions that stopped at a checkout, an invoice on net terms, or a payment
  * that needed the customer — by executing the same plan again when Stripe says the customer acted
- * (`checkout.session.completed`, `invoice.paid`).
+ * (`checkout.session.completed`, `invoice.paid`). A renewal Stripe could not charge is reported
+ * with the subscription's status on Stripe (`past_due`), which {@link markRenewalFailed} stores.
  *
  * Exactly once: a plan is settled by its store's compare-and-set, so a duplicate or concurrent
  * delivery executes (idempotently) but never settles twice; an event id seen before is answered
@@ -79,6 +80,12 @@ export interface WebhookOptions {
   readonly pending: PendingPlans
   readonly onApplied: (pending: PendingPlan, result: ExecuteResult) => Promise<void>
   readonly onPaymentFailed?: (pending: PendingPlan, event: Stripe.Event) => Promise<void>
+  /**
+   * A renewal Stripe billed was not paid (`invoice.payment_failed` or
+   * `invoice.payment_action_required` on a `subscription_cycle` invoice): the subscription as
+   * Stripe holds it now (`past_due` after a declined renewal). Store it with {@link markRenewalFailed}.
+   */
+  readonly onRenewalFailed?: (failure: RenewalFailure, event: Stripe.Event) => Promise<void>
   readonly onSubscriptionChanged?: (subscription: Stripe.Subscription, event: Stripe.Event) => Promise<void>
   /**
    * For a host that keeps pending plans itself (e.g. the Autumn handler's `resume`): called with
@@ -86,6 +93,47 @@ export interface WebhookOptions {
    * effect. A rejection is a 500, so Stripe delivers the event again.
    */
   readonly onCustomerActed?: (stripeCustomerId: string, event: Stripe.Event) => Promise<boolean>
+}
+
+/**
+ * A renewal that was not paid: Stripe's subscription and customer, the open invoice (its hosted
+ * page is where the customer pays it), and the status the subscription has now on Stripe.
+ *
+ * @example { subscriptionId: "sub_1", customerId: "cus_1", invoiceId: "in_1", amountDue: 2000, hostedUrl: "https://invoice.stripe.com/…", status: "past_due" }
+ */
+export interface RenewalFailure {
+  readonly subscriptionId: string
+  readonly customerId: string
+  readonly invoiceId: string
+  readonly amountDue: number
+  readonly hostedUrl: string | null
+  readonly status: "active" | "trialing" | "past_due" | "canceled"
+}
+
+/**
+ * The customer state after a renewal failure: the plans held on that Stripe subscription take
+ * its status (`past_due`), so the next plan for the customer starts from what Stripe holds.
+ *
+ * @example store.save(markRenewalFailed(customer, failure))
+ */
+export const markRenewalFailed = (customer: Customer, failure: RenewalFailure): Customer => ({
+  ...customer,
+  ...(customer.subscriptions === undefined ? {} : {
+    subscriptions: customer.subscriptions.map((s) =>
+      s.providerSubscriptionId === failure.subscriptionId && (s.status === "active" || s.status === "past_due") && failure.status === "past_due" ? { ...s, status: "past_due" as const } : s)
+  })
+})
+
+const idOf = (x: string | { readonly id: string }): string => (typeof x === "string" ? x : x.id)
+
+/** The failure of a renewal invoice, read with the subscription's status on Stripe now; undefined for other invoices. */
+const renewalFailure = async (o: WebhookOptions, invoice: Stripe.Invoice): Promise<RenewalFailure | undefined> => {
+  const parent = invoice.parent?.subscription_details?.subscription ?? null
+  if (invoice.billing_reason !== "subscription_cycle" || parent === null || invoice.customer === null) return undefined
+  const sub = await o.stripe.subscriptions.retrieve(idOf(parent))
+  const status = sub.status === "trialing" ? "trialing" : sub.status === "past_due" || sub.status === "unpaid" ? "past_due"
+    : sub.status === "canceled" || sub.status === "incomplete_expired" ? "canceled" : "active"
+  return { subscriptionId: sub.id, customerId: idOf(invoice.customer), invoiceId: invoice.id ?? "", amountDue: invoice.amount_due, hostedUrl: invoice.hosted_invoice_url ?? null, status }
 }
 
 const json = (status: number, body: unknown): Response => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } })
@@ -120,6 +168,8 @@ const dispatch = async (o: WebhookOptions, event: Stripe.Event): Promise<boolean
     case "invoice.payment_action_required": {
       const pending = key === undefined ? undefined : await o.pending.find(key)
       if (pending !== undefined) await o.onPaymentFailed?.(pending, event)
+      const renewal = key === undefined && o.onRenewalFailed !== undefined ? await renewalFailure(o, event.data.object) : undefined
+      if (renewal !== undefined) await o.onRenewalFailed?.(renewal, event)
       return false
     }
     case "customer.subscription.updated":

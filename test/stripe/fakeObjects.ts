@@ -2,11 +2,13 @@
  * The objects of the local Stripe-compatible test server (test/stripe/fakeStripe.ts) and the
  * rules Stripe documents for them that the tests rely on:
  *
- * - an invoice's `subtotal` is the sum of its lines, `total` = subtotal (no tax, no discounts on
- *   these lines); at finalization the customer's balance is applied: a credit (negative balance)
+ * - an invoice's `subtotal` is the sum of its lines, `total` = subtotal minus its discounts
+ *   (`total_discount_amounts`, which only renewals have: test/stripe/fakeDiscounts.ts); no tax; at finalization the customer's balance is applied: a credit (negative balance)
  *   reduces `amount_due` by min(credit, total), a debt (positive balance) adds to it, and a
  *   negative total is added to the customer's credit (`amount_due` 0); an invoice due 0 is paid
  *   when finalized; voiding gives the applied balance back;
+ * - a subscription whose latest renewal invoice is open after a failed payment is `past_due`
+ *   (active again once that invoice is paid);
  * - a subscription's current period runs from its start to its `billing_cycle_anchor` (or trial
  *   end), then one price interval after another from the anchor;
  * - test payment methods: `pm_card_visa` pays, `pm_card_chargeDeclined` is declined,
@@ -33,8 +35,13 @@ export interface FakeSubscription extends Json {
   id: string; object: "subscription"; customer: string; currency: string; status: string; metadata: Record<string, string>
   items: { object: "list"; data: Array<FakeSubscriptionItem> }; cancel_at_period_end: boolean; cancel_at: number | null; canceled_at: number | null
   schedule: string | null; trial_end: number | null; billing_cycle_anchor: number; start_date: number; collection_method: string; days_until_due: number | null
+  discounts: Array<string>; latest_invoice: string | null
 }
-export interface FakePhase extends Json { start_date: number; end_date: number; items: Array<{ price: string; quantity: number }>; metadata: Record<string, string> }
+export interface FakePhase extends Json {
+  start_date: number; end_date: number; items: Array<{ price: string; quantity: number }>; metadata: Record<string, string>
+  /** The phase's `discounts` parameter as sent (absent: none), attached when the phase starts. */
+  discounts: unknown
+}
 export interface FakeSchedule extends Json {
   id: string; object: "subscription_schedule"; subscription: string; customer: string; status: string; phases: Array<FakePhase>
   end_behavior: string; metadata: Record<string, string>; released_subscription: string | null; current_phase: { start_date: number; end_date: number } | null
@@ -48,6 +55,14 @@ export interface FakeInvoice extends Json {
   metadata: Record<string, string>; lines: { object: "list"; data: Array<FakeInvoiceItem> }; subtotal: number; total: number
   amount_due: number; amount_paid: number; amount_remaining: number; starting_balance: number; ending_balance: number | null
   hosted_invoice_url: string | null; attempt_count: number; auto_advance: boolean; days_until_due: number | null
+  total_discount_amounts: Array<{ amount: number; discount: string }>
+}
+export interface FakeCoupon extends Json {
+  id: string; object: "coupon"; amount_off: number | null; percent_off: null; currency: string | null; duration: string; duration_in_months: number | null
+  name: string | null; metadata: Record<string, string>; valid: true; times_redeemed: number
+}
+export interface FakeDiscount extends Json {
+  id: string; object: "discount"; source: { type: "coupon"; coupon: FakeCoupon }; start: number; end: number | null; subscription: string | null; customer: string
 }
 export interface FakeSession extends Json {
   id: string; object: "checkout.session"; mode: string; customer: string; currency: string | null; status: string; url: string | null
@@ -69,6 +84,8 @@ export interface FakeState {
   invoices: Map<string, FakeInvoice>
   sessions: Map<string, FakeSession>
   setupIntents: Map<string, FakeSetupIntent>
+  coupons: Map<string, FakeCoupon>
+  discounts: Map<string, FakeDiscount>
   events: Array<FakeEvent>
   /** Successful payments: invoice id and amount. */
   charges: Array<{ invoice: string; amount: number; currency: string }>
@@ -77,7 +94,7 @@ export interface FakeState {
 /** A fresh state whose clock is `now` (epoch seconds). @example emptyFakeState(1_737_000_000) */
 export const emptyFakeState = (now = Math.floor(Date.now() / 1000)): FakeState => ({
   now, nextId: 1, customers: new Map(), paymentMethods: new Map(), prices: new Map(), subscriptions: new Map(), schedules: new Map(),
-  invoiceItems: new Map(), invoices: new Map(), sessions: new Map(), setupIntents: new Map(), events: [], charges: []
+  invoiceItems: new Map(), invoices: new Map(), sessions: new Map(), setupIntents: new Map(), coupons: new Map(), discounts: new Map(), events: [], charges: []
 })
 
 /** A new id with Stripe's prefix. */
@@ -102,7 +119,7 @@ export const attachToken = (s: FakeState, token: string, customer: string): Fake
 }
 
 /** UTC calendar months added to epoch seconds, the day clamped to the month's end (Jan 31 + 1 month = Feb 28/29). */
-const addMonths = (t: number, months: number): number => {
+export const addMonths = (t: number, months: number): number => {
   const d = new Date(t * 1000)
   const total = d.getUTCFullYear() * 12 + d.getUTCMonth() + months
   const year = Math.floor(total / 12)
@@ -137,7 +154,10 @@ export const refresh = (s: FakeState, sub: FakeSubscription): FakeSubscription =
     item.current_period_start = p.start
     item.current_period_end = p.end
   }
-  sub.status = sub.trial_end !== null && s.now < sub.trial_end ? "trialing" : "active"
+  // A renewal whose payment failed leaves the subscription past_due until that invoice is paid (or voided).
+  const latest = sub.latest_invoice === null ? undefined : s.invoices.get(sub.latest_invoice)
+  const unpaid = latest?.["billing_reason"] === "subscription_cycle" && latest.status === "open" && latest.attempt_count > 0
+  sub.status = sub.trial_end !== null && s.now < sub.trial_end ? "trialing" : unpaid ? "past_due" : "active"
   if (sub.cancel_at_period_end) sub.cancel_at = p.end
   return sub
 }
@@ -147,7 +167,7 @@ export const draftInvoice = (s: FakeState, customer: string, currency: string, f
   id: newId(s, "in"), object: "invoice", customer, currency, status: "draft", collection_method: "charge_automatically",
   description: null, metadata: {}, lines: { object: "list", data: [] }, subtotal: 0, total: 0,
   amount_due: 0, amount_paid: 0, amount_remaining: 0, starting_balance: 0, ending_balance: null, hosted_invoice_url: null, attempt_count: 0,
-  auto_advance: false, days_until_due: null, ...fields
+  auto_advance: false, days_until_due: null, total_discount_amounts: [], ...fields
 })
 
 /** Finalizes a draft invoice as Stripe documents: totals, the customer's balance, paid when nothing is due. */
@@ -155,7 +175,7 @@ export const finalizeInvoice = (s: FakeState, inv: FakeInvoice, hostedBase: stri
   const customer = s.customers.get(inv.customer)
   const balance = customer?.balance ?? 0
   inv.subtotal = inv.lines.data.reduce((sum, l) => sum + l.amount, 0)
-  inv.total = inv.subtotal
+  inv.total = inv.subtotal - inv.total_discount_amounts.reduce((sum, d) => sum + d.amount, 0)
   inv.starting_balance = balance
   const due = inv.total + balance
   inv.amount_due = Math.max(0, due)

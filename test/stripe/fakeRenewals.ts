@@ -1,16 +1,19 @@
 /**
  * Renewals on the local Stripe-compatible test server: moving its clock forward runs what Stripe
  * runs at each period boundary a subscription passes, in order — a cancellation at period end
- * ends it; a schedule's phase starting there sets the subscription's items and the phase's
+ * ends it; a schedule's phase starting there sets the subscription's items, discounts and the phase's
  * metadata (a schedule whose last phase ended is released); then the renewal invoice bills the
- * items at their prices for the new period (with the customer's pending invoice items), is
- * finalized (the customer's balance applied) and charged to the default card off-session.
+ * items at their prices for the new period (with the customer's pending invoice items), less the
+ * subscription's discounts in force (test/stripe/fakeDiscounts.ts), is finalized (the customer's
+ * balance applied) and charged to the default card off-session; a declined charge leaves the
+ * subscription `past_due`.
  *
  * @example advanceClock(fake.state, Date.parse("2025-02-16T01:00:00Z") / 1000, fake.base)
  */
 import {
   type FakeInvoiceItem, type FakeState, type FakeSubscription, chargeInvoice, currentPeriod, draftInvoice, emit, finalizeInvoice, newId, refresh
 } from "./fakeObjects.ts"
+import { discountRenewal, setDiscounts } from "./fakeDiscounts.ts"
 
 const applySchedule = (s: FakeState, sub: FakeSubscription, at: number): void => {
   const schedule = sub.schedule === null ? undefined : s.schedules.get(sub.schedule)
@@ -23,6 +26,8 @@ const applySchedule = (s: FakeState, sub: FakeSubscription, at: number): void =>
       return { id: newId(s, "si"), object: "subscription_item" as const, price, quantity: i.quantity, current_period_start: 0, current_period_end: 0 }
     })
     sub.metadata = { ...sub.metadata, ...next.metadata }
+    // A phase that names no discounts inherits the customer's (none here): the subscription's are replaced either way.
+    setDiscounts(s, sub, next.discounts ?? "")
     schedule.current_phase = { start_date: next.start_date, end_date: next.end_date }
   } else if (schedule.phases.at(-1)?.end_date === at && schedule.end_behavior === "release") {
     schedule.status = "released"
@@ -34,7 +39,10 @@ const applySchedule = (s: FakeState, sub: FakeSubscription, at: number): void =>
 
 const renew = (s: FakeState, sub: FakeSubscription, base: string): void => {
   const period = currentPeriod(s, refresh(s, sub))
-  const inv = draftInvoice(s, sub.customer, sub.currency, { collection_method: sub.collection_method, subscription: sub.id, billing_reason: "subscription_cycle", auto_advance: true })
+  const inv = draftInvoice(s, sub.customer, sub.currency, {
+    collection_method: sub.collection_method, subscription: sub.id, billing_reason: "subscription_cycle", auto_advance: true,
+    parent: { type: "subscription_details", subscription_details: { subscription: sub.id, metadata: {} } }
+  })
   const lines: Array<FakeInvoiceItem> = sub.items.data.map((i) => ({
     id: newId(s, "il"), object: "invoiceitem", customer: sub.customer, currency: sub.currency, amount: i.price.unit_amount * i.quantity,
     description: `${i.quantity} × ${i.price.id}`, period: { start: period.start, end: period.end }, invoice: inv.id, discountable: true, metadata: {}
@@ -45,12 +53,15 @@ const renew = (s: FakeState, sub: FakeSubscription, base: string): void => {
     lines.push(item)
   }
   inv.lines.data = lines
+  discountRenewal(s, sub, inv)
   s.invoices.set(inv.id, inv)
+  sub.latest_invoice = inv.id
   emit(s, "invoice.created", inv)
   finalizeInvoice(s, inv, base)
   if (inv.status !== "open" || sub.collection_method !== "charge_automatically") return
   const customer = s.customers.get(sub.customer)
   chargeInvoice(s, inv, s.paymentMethods.get(customer?.invoice_settings.default_payment_method ?? ""), false)
+  refresh(s, sub)
 }
 
 /** Moves the server's clock to `to` (epoch seconds), running every boundary passed on the way. */

@@ -9,6 +9,7 @@ import {
   type FakeInvoice, type FakeInvoiceItem, type FakePrice, type FakeSchedule, type FakeState, type FakeSubscription, type FakeSubscriptionItem,
   type Json, attachToken, boundary, chargeInvoice, currentPeriod, emit, finalizeInvoice, newId, refresh
 } from "./fakeObjects.ts"
+import { expandDiscounts, setDiscounts } from "./fakeDiscounts.ts"
 
 /** A Stripe error answer. */
 export class FakeError extends Error {
@@ -42,9 +43,10 @@ export interface Call { readonly s: FakeState; readonly params: P; readonly args
 export interface Route { readonly method: string; readonly path: RegExp; readonly file: string; readonly iface: string; readonly handle: (c: Call) => Json }
 
 const expanded = (s: FakeState, o: Json, expand: unknown): Json => {
-  const out: Json = { ...o }
+  let out: Json = { ...o }
   for (const field of Array.isArray(expand) ? (expand as Array<unknown>) : []) {
     if (typeof field !== "string") continue
+    if (field === "discounts") out = expandDiscounts(s, out)
     const id = out[field]
     if (typeof id === "string") out[field] = s.schedules.get(id) ?? s.setupIntents.get(id) ?? id
   }
@@ -119,8 +121,10 @@ const subscriptions: Array<Route> = [
     const sub: FakeSubscription = {
       id: newId(s, "sub"), object: "subscription", customer: c.id, currency: str(params["currency"]) ?? "usd", status: "active", metadata: meta({}, params["metadata"]),
       items: { object: "list", data: [] }, cancel_at_period_end: false, cancel_at: null, canceled_at: null, schedule: null, trial_end: trialEnd,
-      billing_cycle_anchor: anchor, start_date: s.now, collection_method: str(params["collection_method"]) ?? "charge_automatically", days_until_due: num(params["days_until_due"]) ?? null
+      billing_cycle_anchor: anchor, start_date: s.now, collection_method: str(params["collection_method"]) ?? "charge_automatically", days_until_due: num(params["days_until_due"]) ?? null,
+      discounts: [], latest_invoice: null
     }
+    setDiscounts(s, sub, params["discounts"])
     if (str(params["proration_behavior"]) !== "none" || (anchor === s.now && trialEnd === null)) throw invalid("The test server bills no first period: send proration_behavior none and a future anchor or trial end")
     sub.items.data = list(params["items"]).map((p) => subItem(s, sub, p))
     if (sub.items.data.length === 0) throw invalid("A subscription needs at least one item", "parameter_missing")
@@ -150,6 +154,7 @@ const subscriptions: Array<Route> = [
       sub.cancel_at_period_end = cancel
       sub.cancel_at = null
     }
+    setDiscounts(s, sub, params["discounts"])
     sub.metadata = meta(sub.metadata, params["metadata"])
     emit(s, "customer.subscription.updated", refresh(s, sub))
     return sub
@@ -173,7 +178,7 @@ const schedules: Array<Route> = [
     const p = currentPeriod(s, sub)
     const schedule: FakeSchedule = {
       id: newId(s, "sub_sched"), object: "subscription_schedule", subscription: sub.id, customer: sub.customer, status: "active", end_behavior: "release",
-      phases: [{ start_date: p.start, end_date: p.end, items: sub.items.data.map((i) => ({ price: i.price.id, quantity: i.quantity })), metadata: {} }],
+      phases: [{ start_date: p.start, end_date: p.end, items: sub.items.data.map((i) => ({ price: i.price.id, quantity: i.quantity })), metadata: {}, discounts: sub.discounts.map((discount) => ({ discount })) }],
       metadata: {}, released_subscription: null, current_phase: { start_date: p.start, end_date: p.end }
     }
     s.schedules.set(schedule.id, schedule)
@@ -193,10 +198,12 @@ const schedules: Array<Route> = [
         const end = num(p["end_date"]) ?? boundary(start, { interval: str(d["interval"]) ?? "month", interval_count: num(d["interval_count"]) ?? 1 }, 1)
         if (end <= start) throw invalid("A phase must end after it starts")
         const items = list(p["items"]).map((i) => ({ price: priceOf(s, i["price"], sub.currency).id, quantity: num(i["quantity"]) ?? 1 }))
-        const phase = { start_date: start, end_date: end, items, metadata: meta({}, p["metadata"]) }
+        const phase = { start_date: start, end_date: end, items, metadata: meta({}, p["metadata"]), discounts: p["discounts"] }
         start = end
         return phase
       })
+      // The current phase's discounts are the subscription's now.
+      setDiscounts(s, sub, schedule.phases[0]?.discounts)
     }
     schedule.end_behavior = str(params["end_behavior"]) ?? schedule.end_behavior
     schedule.metadata = meta(schedule.metadata, params["metadata"])

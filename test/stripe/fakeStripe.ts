@@ -19,11 +19,12 @@ import { type IncomingMessage, type ServerResponse, createServer } from "node:ht
 import type { AddressInfo } from "node:net"
 import Stripe from "stripe"
 import { BILLING_ROUTES } from "./fakeBilling.ts"
+import { COUPON_ROUTES } from "./fakeDiscounts.ts"
 import { type FakeState, type Json, attachToken, chargeInvoice, emit, emptyFakeState, newId } from "./fakeObjects.ts"
 import { FakeError, type Route, customers, expanded, need, schedules, subscriptions } from "./fakeRoutes.ts"
 import { loadParams } from "./sdkParams.ts"
 
-const ROUTES: ReadonlyArray<Route> = [...customers, ...subscriptions, ...schedules, ...BILLING_ROUTES]
+const ROUTES: ReadonlyArray<Route> = [...customers, ...subscriptions, ...schedules, ...BILLING_ROUTES, ...COUPON_ROUTES]
 const check = loadParams()
 
 const arrays = (v: unknown): unknown => {

@@ -7,7 +7,10 @@
  * prices (new, scheduled downgrade, cancel); prorated kwd amounts are not charged live.
  *
  * A renewal run (new premium, seats up, a scheduled downgrade to lite) moves the clock past the
- * period's end: Stripe's renewal invoice must equal the last plan's `nextCycle`.
+ * period's end: Stripe's renewal invoice must equal the last plan's `nextCycle`. A recurring
+ * discount run (new premium with a forever 33% off and a 2-month amount off, seats up) renews
+ * three times: each Stripe renewal must equal the engine's next cycle for it — the 2-month
+ * discount on the first renewal only (test/stripe/engineRenewals.ts).
  *
  * The same walk code also runs here against the local test server, so it is exercised without a key.
  */
@@ -15,7 +18,10 @@ import Stripe from "stripe"
 import { afterAll, describe, expect, it } from "vitest"
 import { startFakeStripe } from "./fakeStripe.ts"
 import { advanceClock } from "./fakeRenewals.ts"
-import { type LiveStep, type WalkClock, liveRenewal, liveWalk, testClock, totals } from "./liveWalk.ts"
+import type { NextCycle } from "../../src/Preview.ts"
+import type { Obj } from "../support/rulesDoc.ts"
+import { engineRenewals } from "./engineRenewals.ts"
+import { type LiveStep, type WalkClock, liveRenewal, liveRenewals, liveWalk, testClock, totals } from "./liveWalk.ts"
 import { WALK, type WalkAmounts, walkCatalog } from "./walkCatalog.ts"
 
 const KEY = process.env["STRIPE_TEST_SECRET_KEY"] ?? ""
@@ -35,6 +41,30 @@ const RENEWAL_STEPS = [
   { name: "seats up", at: "2025-01-26T00:00:00.000Z", plans: seats("premium", 5) },
   { name: "scheduled downgrade", at: "2025-02-05T00:00:00.000Z", plans: seats("lite", 2) }
 ]
+
+const DISCOUNTED: Obj = {
+  ...walkCatalog("usd"),
+  discounts: [{ id: "THIRD", percentOff: "33", duration: "forever" }, { id: "TWO_MONTHS", amountOff: "7.5", duration: { months: 2 } }]
+}
+const DISCOUNT_STEPS = [
+  { name: "new", at: "2025-01-16T00:00:00.000Z", plans: seats("premium", 3), request: { discounts: [{ discountId: "THIRD" }, { discountId: "TWO_MONTHS" }] } },
+  { name: "seats up", at: "2025-01-26T00:00:00.000Z", plans: seats("premium", 5) }
+]
+
+/** Three renewals of the discount run against the engine's, cycle by cycle; the renewals seen. */
+const checkDiscountedRenewals = async (stripe: Stripe, clock: WalkClock, run: ReadonlyArray<LiveStep>): Promise<ReadonlyArray<readonly [number | undefined, number | undefined]>> => {
+  const last = run.at(-1)
+  if (last === undefined) throw new Error("no step")
+  const expected = engineRenewals(DISCOUNTED, last.result.customer, last.plan, seats("premium", 5), 3).flatMap((n): Array<NextCycle> => (n === null ? [] : [n]))
+  const renewals = await liveRenewals(stripe, clock, run, expected.map((n) => Date.parse(n.startsAt)))
+  const seen = expected.map((n, k) => [n.total, renewals[k]?.total] as const)
+  expect(expected.map((n) => n.discountTotal > 0)).toEqual([true, true, true])
+  expect(expected[0]?.discountTotal).toBeGreaterThan(expected[1]?.discountTotal ?? 0)
+  for (const [k, n] of expected.entries()) {
+    expect([renewals[k]?.subtotal, renewals[k]?.total, renewals[k]?.status], `renewal ${k + 1}`).toEqual([n.subtotal, n.total, "paid"])
+  }
+  return seen
+}
 
 const checkRenewal = (run: ReadonlyArray<LiveStep>, renewal: Stripe.Invoice | undefined): void => {
   const next = run.at(-1)?.plan.nextCycle
@@ -90,6 +120,20 @@ describe("a live renewal on Stripe (test mode, a test clock)", () => {
   }, 900_000)
 })
 
+describe("live renewals with recurring discounts on Stripe (test mode, a test clock)", () => {
+  it.skipIf(!live)("usd: a forever 33% off and a 2-month amount off, three renewals each equal to the engine's next cycle", async () => {
+    const stripe = new Stripe(KEY, { maxNetworkRetries: 2 })
+    const clock = await testClock(stripe, "attach-planner renewal discounts usd")
+    try {
+      const run = await liveWalk(stripe, clock, DISCOUNTED, DISCOUNT_STEPS)
+      checkTotals(run)
+      console.log("live discounted renewals usd [engine, Stripe]:", JSON.stringify(await checkDiscountedRenewals(stripe, clock, run)))
+    } finally {
+      await clock.close()
+    }
+  }, 1_800_000)
+})
+
 const fakeClock = (fake: Awaited<ReturnType<typeof startFakeStripe>>): WalkClock =>
   ({ start: fake.state.now, customerParams: {}, advanceTo: async (t) => advanceClock(fake.state, t, fake.base), close: async () => {} })
 
@@ -123,5 +167,15 @@ describe("the live walk's code against the local test server", () => {
     const renewal = await liveRenewal(fake.client(), clock, run)
     checkRenewal(run, renewal)
     expect(renewal?.total).toBe(1500) // lite 10.00 + 1 seat past the one included × 5.00
+  })
+
+  it("three renewals with a forever and a 2-month discount equal the engine's next cycles", async () => {
+    const fake = await startFakeStripe()
+    servers.push(fake)
+    const clock = fakeClock(fake)
+    const run = await liveWalk(fake.client(), clock, DISCOUNTED, DISCOUNT_STEPS)
+    checkTotals(run)
+    const seen = await checkDiscountedRenewals(fake.client(), clock, run)
+    expect(seen.map(([engine, stripe]) => engine === stripe)).toEqual([true, true, true])
   })
 })

@@ -84,7 +84,7 @@ export const liveWalk = async (stripe: Stripe, clock: WalkClock, catalog: Obj, s
     const at = clock.start + (Date.parse(step.at) - first) / 1000
     await clock.advanceTo(at)
     const current = withUsage(customer, step.usage)
-    const plan = ok(doc(catalog, current as unknown as Obj, req(new Date(at * 1000).toISOString(), step.plans)))
+    const plan = ok(doc(catalog, current as unknown as Obj, req(new Date(at * 1000).toISOString(), step.plans, step.request ?? {})))
     const result = await execute(plan, current, port)
     if (result.applied) customer = result.customer
     const invoice = result.invoice === undefined ? null : await stripe.invoices.retrieve(result.invoice.id)
@@ -114,4 +114,28 @@ export const liveRenewal = async (stripe: Stripe, clock: WalkClock, run: Readonl
     await sleep(2000)
   }
   return undefined
+}
+
+/**
+ * The subscription's renewal invoices at the instants `startsAt` (epoch milliseconds; the
+ * engine's expected renewals), in order: the clock moves two hours past each, and each is awaited
+ * (at most 3 minutes) until Stripe has tried to collect it. Shorter when one does not come.
+ */
+export const liveRenewals = async (stripe: Stripe, clock: WalkClock, run: ReadonlyArray<LiveStep>, startsAt: ReadonlyArray<number>): Promise<Array<Stripe.Invoice>> => {
+  const subscription = run.at(-1)?.result.customer.subscriptions?.find((s) => s.providerSubscriptionId !== undefined)?.providerSubscriptionId
+  if (subscription === undefined) return []
+  const out: Array<Stripe.Invoice> = []
+  for (const t of startsAt) {
+    await clock.advanceTo(t / 1000 + 7200)
+    let found: Stripe.Invoice | undefined
+    for (let i = 0; i < 90 && found === undefined; i++) {
+      const cycles = (await stripe.invoices.list({ subscription, limit: 20 })).data.filter((inv) => inv.billing_reason === "subscription_cycle").reverse()
+      const next = cycles[out.length]
+      if (next !== undefined && next.status !== "draft") found = next
+      else await sleep(2000)
+    }
+    if (found === undefined) return out
+    out.push(found)
+  }
+  return out
 }

@@ -23,6 +23,8 @@ export interface Step {
   readonly plans: string | ReadonlyArray<Obj>
   readonly usage?: { readonly planId: string; readonly used: number }
   readonly card?: string
+  /** More of the request (e.g. `discounts`). */
+  readonly request?: Obj
   /** What the customer does when the execution stops (pay on the hosted page, add a card). */
   readonly then?: (fake: FakeStripe, first: ExecuteResult, stripeCustomer: string) => Promise<void>
 }
@@ -88,7 +90,7 @@ export const walk = async (catalog: Obj, steps: ReadonlyArray<Step>, faults?: Fa
       fake.state.customers.get(stripeCustomer)!.invoice_settings.default_payment_method = pm?.id ?? null
     }
     const current = withUsage(customer, step.usage)
-    const plan = ok(doc(catalog, current as unknown as Obj, req(step.at, step.plans)))
+    const plan = ok(doc(catalog, current as unknown as Obj, req(step.at, step.plans, step.request ?? {})))
     const failures = { n: 0 }
     const first = await execute(plan, current, port, failures)
     let final = first

@@ -25,7 +25,7 @@ import { customDerivation } from "./internal/derivation.ts"
 import { type DraftLine, sortLines, withBasis } from "./internal/draft.ts"
 import { finalizeLines, sumLines } from "./internal/finalize.ts"
 import {
-  type PriceContext, heldOf, incomingCharges, outgoingArrears, outgoingCredits, quantitiesOf
+  type PriceContext, type Priced, heldOf, incomingCharges, outgoingArrears, outgoingCredits, quantitiesOf
 } from "./internal/lines.ts"
 import { openLedger, recordLedger } from "./internal/ledger.ts"
 import { nextCycleOf } from "./internal/nextCycle.ts"
@@ -36,7 +36,7 @@ import {
 import * as Money from "./Money.ts"
 import { policyOf } from "./ProrationPolicy.ts"
 import type { AttachPreview, Change, Scenario, Timing } from "./Preview.ts"
-import { isFree, isOneOff, isRecurring, pricedIn } from "./Pricing.ts"
+import { type PlanPrice, isFree, isOneOff, isRecurring, pricedIn } from "./Pricing.ts"
 import { type Held, classify, isMainPlan, scopeOf } from "./Scenario.ts"
 import { parseDecimal } from "./internal/schemaKit.ts"
 import { documentInstants, InstantOutOfRange, iso, ms } from "./internal/instants.ts"
@@ -182,7 +182,7 @@ const plan = ({ catalog, customer, request }: AttachInput): AttachPreview => {
     actions: NO_ACTIONS,
     basedOn: ""
   }
-  preview.actions = planActions(ctx, preview, { customerBefore: customer })
+  preview.actions = planActions(ctx, preview, { customerBefore: customer, entries: acc.entries })
   preview.basedOn = customerFingerprint(customer)
   return preview
 }
@@ -439,7 +439,8 @@ const startNow = (
   const carried = replaced === undefined ? new Map<string, number>() : carriedUsage(replaced, plan)
   // A plan joining a trialing subscription joins its trial: its recurring prices start at the trial end.
   const joinsTrial = target !== undefined && isTrialingAt(target.sub, at)
-  const charges = noProration ? [] : incomingCharges(plan, quantities, carried, anchor, at, ctx, { recurring: trial === undefined && !joinsTrial })
+  const priced = new Map<PlanPrice, Priced>()
+  const charges = noProration ? [] : incomingCharges(plan, quantities, carried, anchor, at, ctx, { recurring: trial === undefined && !joinsTrial, priced })
   if (replaced !== undefined) {
     updateEntry(acc, replaced.sub, (sub) => patched(sub, { status: "expired", endsAt: iso(at) }, CANCEL))
     acc.ended.push(billingKey(replaced.sub))
@@ -451,7 +452,8 @@ const startNow = (
     quantities,
     carried,
     providerSubscriptionId: target?.sub.providerSubscriptionId,
-    discounts: replaced?.sub.discounts
+    discounts: replaced?.sub.discounts,
+    priced
   })
   for (const line of charges) acc.lines.push(line.period === null ? line : withBasis(line, { subscriptionId: sub.id }))
   if (trial !== undefined) {
@@ -491,6 +493,8 @@ interface NewSub {
   readonly providerSubscriptionId: string | undefined
   /** Discounts of the replaced subscription, which stay with the plan that replaces it. */
   readonly discounts?: Subscription["discounts"] | undefined
+  /** What today's charges priced for it, by price (for its next cycle). */
+  readonly priced?: ReadonlyMap<PlanPrice, Priced>
 }
 
 const newSubscription = (ctx: Ctx, acc: Acc, plan: Plan, scope: string | null, s: NewSub): Subscription => {
@@ -508,7 +512,8 @@ const newSubscription = (ctx: Ctx, acc: Acc, plan: Plan, scope: string | null, s
   if (s.carried.size > 0) sub["usage"] = pairs(s.carried, (featureId, used) => ({ featureId, used }))
   if (s.providerSubscriptionId !== undefined) sub["providerSubscriptionId"] = s.providerSubscriptionId
   if (s.discounts !== undefined && s.discounts.length > 0) sub["discounts"] = s.discounts
-  acc.entries.push({ sub: sub as unknown as Subscription, plan })
+  const created = sub as unknown as Subscription
+  acc.entries.push(s.priced === undefined || s.priced.size === 0 ? { sub: created, plan } : { sub: created, plan, priced: { sub: created, byPrice: s.priced } })
   acc.newSubscriptionIds.push(id)
   return sub as unknown as Subscription
 }

@@ -24,7 +24,7 @@ import { type AutumnHandler, makeAutumnHandler } from "../autumn/Handler.ts"
 import { defaultNewCustomer } from "../autumn/Operations.ts"
 import { TEST_PAYMENT_METHOD_FIELD } from "../autumn/SandboxCustomers.ts"
 import type { Catalog } from "../Catalog.ts"
-import { makeMemoryPendingPlans, makeStripePort, makeStripeWebhookHandler } from "../stripe/index.ts"
+import { makeMemoryPendingPlans, makeStripePort, makeStripeWebhookHandler, markRenewalFailed } from "../stripe/index.ts"
 
 /** The webhook's path. @example STRIPE_WEBHOOK_PATH // "/webhooks/stripe" */
 export const STRIPE_WEBHOOK_PATH = "/webhooks/stripe"
@@ -129,8 +129,9 @@ export const stripeServeHandler = async (
   const customers = customerMap(stripe)
   const cardOf = (data: Parameters<typeof cardIn>[0]): string | undefined => cardIn(data) ?? testCard
   const port = makeStripePort({ stripe, catalog, createPrices: true, customerId: customers.stripeId })
+  const store = makeMemoryStore()
   const made = makeAutumnHandler({
-    catalog, keys: [key], customers: makeMemoryStore(), provider: port,
+    catalog, keys: [key], customers: store, provider: port,
     newCustomer: (customerId, data) => ({ ...defaultNewCustomer(customerId, data), hasPaymentMethod: cardOf(data) !== undefined }),
     onCustomerCreated: (customer, data) => {
       const token = cardOf(data)
@@ -155,6 +156,15 @@ export const stripeServeHandler = async (
       const resumed = await autumn.resume(hostId)
       if (resumed.status >= 500) throw new Error(`resuming ${hostId}: ${JSON.stringify(resumed.body)}`)
       return resumed.status === 200 && tookEffect(resumed.body)
+    },
+    // A declined renewal: the plans on that Stripe subscription are past_due in the state the next attach starts from.
+    onRenewalFailed: async (failure) => {
+      const hostId = await customers.hostId(failure.customerId)
+      if (hostId === undefined) return
+      await Effect.runPromise(Effect.gen(function*() {
+        const customer = yield* store.get(hostId)
+        if (customer !== undefined) yield* store.put(markRenewalFailed(customer, failure))
+      }))
     }
   })
   const handler = (request: Request): Promise<Response> =>

@@ -8,13 +8,13 @@
  * planActions({ request, catalog }, preview, { customerBefore }) // [{ type: "updateSubscription", … }, { type: "createInvoice", … }, …]
  */
 import type { AttachRequest } from "../AttachRequest.ts"
-import { type Catalog, findPlan } from "../Catalog.ts"
+import { type Catalog, type Plan, findPlan } from "../Catalog.ts"
 import { type Customer, type Subscription, isCurrent } from "../Customer.ts"
 import type { AttachPreview, Change } from "../Preview.ts"
 import { isRecurring } from "../Pricing.ts"
 import type { Phase, ProviderAction, ProviderItem } from "../Provider.ts"
 import { iso, ms } from "./instants.ts"
-import { billingKey, jsonHash } from "./working.ts"
+import { type Entry, billingKey, jsonHash } from "./working.ts"
 
 interface ActionCtx {
   readonly request: AttachRequest
@@ -23,6 +23,20 @@ interface ActionCtx {
 
 interface ActionFacts {
   readonly customerBefore: Customer
+  /**
+   * The planner's working state after the attach, when the caller has it: each subscription of
+   * `customerAfter` in order (the customer's own first, as in `customerBefore`) with its catalog
+   * plan. The plans are then not looked up again, and each billing key is computed once: the
+   * planner never changes the provider id or anchor of a subscription it patches. The ledger it
+   * trimmed from `customerAfter` is not part of what the provider holds.
+   */
+  readonly entries?: ReadonlyArray<Entry>
+}
+
+/** A plan instance with its catalog plan (undefined when the catalog has none). */
+interface Member {
+  readonly sub: Subscription
+  readonly plan: Plan | undefined
 }
 
 /**
@@ -76,49 +90,67 @@ const samePhase = (a: Phase | null, b: Phase | null): boolean =>
  */
 export const billingView = (customer: Customer, catalog: Catalog): Array<BillingSubscription> => {
   const out: Array<BillingSubscription> = []
-  for (const [key, members] of billingGroups(customer)) out.push(billingSubscription(key, members, catalog))
+  const subs = customer.subscriptions ?? []
+  const members = subs.map((sub) => ({ sub, plan: findPlan(catalog, sub.planId, sub.version) }))
+  for (const [key, group] of billingGroups(members, members.length, subs.map(billingKey))) out.push(billingSubscription(key, group))
   return out
 }
 
-/** The plan instances of a customer grouped by billing subscription, in order of first listing. */
-const billingGroups = (customer: Customer): Map<string, Array<Subscription>> => {
-  const groups = new Map<string, Array<Subscription>>()
-  for (const sub of customer.subscriptions ?? []) {
-    const key = billingKey(sub)
+/** The first `count` plan instances grouped by billing subscription (`keys`, in step), in order of first listing. */
+const billingGroups = (members: ReadonlyArray<Member>, count: number, keys: ReadonlyArray<string>): Map<string, Array<Member>> => {
+  const groups = new Map<string, Array<Member>>()
+  for (let i = 0; i < count; i++) {
+    const key = keys[i] as string
     const group = groups.get(key)
-    if (group === undefined) groups.set(key, [sub])
-    else group.push(sub)
+    if (group === undefined) groups.set(key, [members[i] as Member])
+    else group.push(members[i] as Member)
   }
   return groups
 }
 
-const sameMembers = (a: ReadonlyArray<Subscription>, b: ReadonlyArray<Subscription>): boolean =>
-  a.length === b.length && a.every((sub, i) => sub === b[i])
+const sameMembers = (a: ReadonlyArray<Member>, b: ReadonlyArray<Member>): boolean =>
+  a.length === b.length && a.every((m, i) => m.sub === (b[i] as Member).sub)
+
+/** The plan instances before and after with their plans and billing keys: the planner's when given, else looked up. */
+const membersOf = (before: Customer, after: Customer, facts: ActionFacts, catalog: Catalog): { before: Map<string, Array<Member>>; after: Map<string, Array<Member>> } => {
+  const subsBefore = before.subscriptions ?? []
+  const entries = facts.entries
+  if (entries !== undefined) {
+    const keys = entries.map((e) => billingKey(e.sub))
+    const fromBefore: Array<Member> = subsBefore.map((sub, i) => ({ sub, plan: (entries[i] as Entry).plan }))
+    return { before: billingGroups(fromBefore, fromBefore.length, keys), after: billingGroups(entries, entries.length, keys) }
+  }
+  const lookedUp = (subs: ReadonlyArray<Subscription>): Array<Member> => subs.map((sub) => ({ sub, plan: findPlan(catalog, sub.planId, sub.version) }))
+  const subsAfter = after.subscriptions ?? []
+  return {
+    before: billingGroups(lookedUp(subsBefore), subsBefore.length, subsBefore.map(billingKey)),
+    after: billingGroups(lookedUp(subsAfter), subsAfter.length, subsAfter.map(billingKey))
+  }
+}
 
 /**
  * The billing subscriptions the attach changed, before and after, in order of first listing
  * (before, then new ones). A billing subscription whose plan instances are the very same objects
  * before and after projects to the same view, so it cannot produce an action and is skipped.
  */
-const changedViews = (before: Customer, after: Customer, catalog: Catalog): Array<ViewPair> => {
-  const groupsBefore = billingGroups(before)
-  const groupsAfter = billingGroups(after)
+const changedViews = (before: Customer, after: Customer, facts: ActionFacts, catalog: Catalog): Array<ViewPair> => {
+  const groups = membersOf(before, after, facts, catalog)
   const out: Array<ViewPair> = []
-  for (const key of groupsBefore.keys()) visitView(out, key, groupsBefore, groupsAfter, catalog)
-  for (const key of groupsAfter.keys()) if (!groupsBefore.has(key)) visitView(out, key, groupsBefore, groupsAfter, catalog)
+  for (const key of groups.before.keys()) visitView(out, key, groups.before, groups.after)
+  for (const key of groups.after.keys()) if (!groups.before.has(key)) visitView(out, key, groups.before, groups.after)
   return out
 }
 
 const visitView = (
-  out: Array<ViewPair>, key: string, groupsBefore: ReadonlyMap<string, ReadonlyArray<Subscription>>, groupsAfter: ReadonlyMap<string, ReadonlyArray<Subscription>>, catalog: Catalog
+  out: Array<ViewPair>, key: string, groupsBefore: ReadonlyMap<string, ReadonlyArray<Member>>, groupsAfter: ReadonlyMap<string, ReadonlyArray<Member>>
 ): void => {
   const b = groupsBefore.get(key)
   const a = groupsAfter.get(key)
   if (b !== undefined && a !== undefined && sameMembers(b, a)) return
   out.push({
     key,
-    before: b === undefined ? undefined : billingSubscription(key, b, catalog),
-    after: a === undefined ? undefined : billingSubscription(key, a, catalog)
+    before: b === undefined ? undefined : billingSubscription(key, b),
+    after: a === undefined ? undefined : billingSubscription(key, a)
   })
 }
 
@@ -133,8 +165,7 @@ interface Held {
   readonly item: ProviderItem
 }
 
-const itemOf = (sub: Subscription, catalog: Catalog): ProviderItem | undefined => {
-  const plan = findPlan(catalog, sub.planId, sub.version)
+const itemOf = ({ sub, plan }: Member): ProviderItem | undefined => {
   if (plan === undefined || !isRecurring(plan)) return undefined
   const fq = sub.featureQuantities
   const quantities = fq === undefined ? [] : fq.length < 2 ? fq.slice() : [...fq].sort((a, b) => (a.featureId < b.featureId ? -1 : 1))
@@ -144,12 +175,13 @@ const itemOf = (sub: Subscription, catalog: Catalog): ProviderItem | undefined =
 /** When a current plan instance ends because it cancels at period end. */
 const cancelsAt = (s: Subscription): number => (s.cancelAtPeriodEnd === true && s.endsAt !== undefined ? ms(s.endsAt) : Infinity)
 
-const billingSubscription = (key: string, members: ReadonlyArray<Subscription>, catalog: Catalog): BillingSubscription => {
+const billingSubscription = (key: string, members: ReadonlyArray<Member>): BillingSubscription => {
   const current: Array<Held> = []
   const scheduled: Array<Held> = []
   let change = Infinity
-  for (const sub of members) {
-    const item = itemOf(sub, catalog)
+  for (const member of members) {
+    const item = itemOf(member)
+    const sub = member.sub
     if (item === undefined) continue
     if (isCurrent(sub)) {
       current.push({ sub, item })
@@ -170,13 +202,13 @@ const billingSubscription = (key: string, members: ReadonlyArray<Subscription>, 
     if (then.length === 0) cancelAt = iso(change)
     else if (!sameItems(then, items)) phase = { at: iso(change), items: then }
   }
-  const first = members[0] as Subscription
+  const first = (members[0] as Member).sub
   const trialing = current.find((m) => m.sub.status === "trialing" && m.sub.trialEndsAt !== undefined)
   let providerId: string | undefined
   const ids: Array<string> = []
-  for (const s of members) {
-    providerId ??= s.providerSubscriptionId
-    ids.push(s.id)
+  for (const { sub } of members) {
+    providerId ??= sub.providerSubscriptionId
+    ids.push(sub.id)
   }
   return {
     key,
@@ -260,7 +292,7 @@ export const requestKey = (request: AttachRequest): string => jsonHash(request)
  * @example planActions({ request, catalog }, preview, { customerBefore }).map((a) => a.type) // ["updateSubscription", "createInvoice", "payInvoice"]
  */
 export const planActions = (ctx: ActionCtx, p: Omit<AttachPreview, "actions" | "basedOn">, facts: ActionFacts): Array<ProviderAction> => {
-  const { early, late, created } = subscriptionDrafts(changedViews(facts.customerBefore, p.customerAfter, ctx.catalog), p, ctx)
+  const { early, late, created } = subscriptionDrafts(changedViews(facts.customerBefore, p.customerAfter, facts, ctx.catalog), p, ctx)
   const invoiceMode = ctx.request.invoiceMode?.enabled === true ? ctx.request.invoiceMode : undefined
   const invoice: Array<Draft> = p.lines.length === 0 ? [] : [{
     type: "createInvoice",

@@ -60,8 +60,14 @@ export const fullPrice = (p: PlanPrice, units: number, ctx: PriceContext): Ratio
   return tierPrice(p.price, units, ctx.currency, ctx.catalog)
 }
 
-/** A price's full-period amount for its billed units (major units) and the tiers of the derivation, from one breakdown when tiered. */
-interface Priced {
+/**
+ * A price's full-period amount for its billed units (major units) and the tiers of the derivation,
+ * from one breakdown when tiered. It depends on the price and its units only, not on the period:
+ * the next cycle of a subscription started today reuses today's (the same units by construction).
+ *
+ * @example pricedCharges.get(proBase)?.price // 50/1
+ */
+export interface Priced {
   readonly price: Rational.Rational
   readonly tiers: ReadonlyArray<DerivationTier> | undefined
 }
@@ -116,8 +122,19 @@ export const chargeLine = (
   p: PlanPrice, units: number, anchor: number, at: number, ctx: PriceContext, fullPeriod = false
 ): DraftLine | undefined => {
   const interval = recurringInterval(p.price.interval)
-  const priced = pricedOf(p, units, ctx)
-  const period: Period | null = interval === undefined ? null : periodAt(anchor, interval, at)
+  return chargeLineOver(p, units, interval === undefined ? null : periodAt(anchor, interval, at), at, ctx, fullPeriod)
+}
+
+/**
+ * {@link chargeLine} over the period already found for its price at `at` (null for a one-off
+ * price): the next cycle finds each period once for the invoice's instant and its prices.
+ *
+ * @example chargeLineOver(p, 1, { start: at, end: next }, at, ctx, true)?.amount // 5000n
+ */
+export const chargeLineOver = (
+  p: PlanPrice, units: number, period: Period | null, at: number, ctx: PriceContext, fullPeriod = false, known?: Priced
+): DraftLine | undefined => {
+  const priced = known ?? pricedOf(p, units, ctx)
   const left = period === null || fullPeriod ? undefined : leftOf(ctx, p.plan, period, at)
   const base = Rational.mul(priced.price, Money.minorPerMajor(ctx.currency))
   const exact = left === undefined ? base : Rational.mul(base, left.share)
@@ -137,17 +154,27 @@ export const chargeLine = (
   )
 }
 
-/** The charges of an incoming plan: every in-advance price, prorated from `at` on `anchor`. */
+/**
+ * The charges of an incoming plan: every in-advance price, prorated from `at` on `anchor`. With
+ * `priced`, what each charged price costs for a full period is recorded there (by price).
+ */
 export const incomingCharges = (
   plan: Plan, quantities: ReadonlyMap<string, number>, held: ReadonlyMap<string, number>,
-  anchor: number, at: number, ctx: PriceContext, options: { readonly recurring: boolean; readonly fullPeriod?: boolean }
+  anchor: number, at: number, ctx: PriceContext,
+  options: { readonly recurring: boolean; readonly fullPeriod?: boolean; readonly priced?: Map<PlanPrice, Priced> }
 ): Array<DraftLine> => {
   const out: Array<DraftLine> = []
+  const record = options.priced
   for (const p of planPrices(plan)) {
     if (billingKind(p) === "arrears") continue
     if (!options.recurring && p.price.interval !== "one_off") continue
-    const line = chargeLine(p, billedUnits(p, quantities, held), anchor, at, ctx, options.fullPeriod === true)
-    if (line !== undefined) out.push(line)
+    const units = billedUnits(p, quantities, held)
+    const interval = recurringInterval(p.price.interval)
+    const priced = pricedOf(p, units, ctx)
+    const line = chargeLineOver(p, units, interval === undefined ? null : periodAt(anchor, interval, at), at, ctx, options.fullPeriod === true, priced)
+    if (line === undefined) continue
+    out.push(line)
+    record?.set(p, priced)
   }
   return out
 }

@@ -1,15 +1,29 @@
 import { isCurrent } from "../Customer.ts"
 import { type ActiveDiscount, appliesToInvoice, applyDiscounts } from "../Discounts.ts"
 import { periodAt } from "../Interval.ts"
+import type { Interval, Period } from "../Interval.ts"
 import type { NextCycle, UsageLine } from "../Preview.ts"
 import { billableUnits, billingKind, planPrices, recurringInterval } from "../Pricing.ts"
 import type { DraftLine } from "./draft.ts"
 import { finalizeLines, sumLines } from "./finalize.ts"
-import { type PriceContext, billedUnits, chargeLine, heldOf, outgoingArrears, quantitiesOf, usedOf } from "./lines.ts"
+import { type PriceContext, billedUnits, chargeLineOver, heldOf, outgoingArrears, quantitiesOf, usedOf } from "./lines.ts"
 import { type Entry, billingKey, isTrialingAt } from "./working.ts"
 import { iso, ms } from "./instants.ts"
 
 const NONE: ReadonlyMap<string, number> = new Map()
+
+/** The earliest end of the periods at `t` of a plan's recurring prices (prices of one interval share one period, found once). */
+const earliestPeriodEnd = (plan: NonNullable<Entry["plan"]>, anchor: number, t: number): number => {
+  let end = Number.POSITIVE_INFINITY
+  let last: Interval | undefined
+  for (const p of planPrices(plan)) {
+    const interval = recurringInterval(p.price.interval)
+    if (interval === undefined || (last !== undefined && last.unit === interval.unit && last.count === interval.count)) continue
+    last = interval
+    end = Math.min(end, periodAt(anchor, interval, t).end)
+  }
+  return end
+}
 
 /** The instant of the next invoice: the earliest renewal, trial end or scheduled change after `at`. */
 const nextInvoiceAt = (members: ReadonlyArray<Entry>, at: number): number | undefined => {
@@ -21,11 +35,7 @@ const nextInvoiceAt = (members: ReadonlyArray<Entry>, at: number): number | unde
       continue
     }
     if (sub.endsAt !== undefined && sub.cancelAtPeriodEnd === true) next = Math.min(next, ms(sub.endsAt))
-    const anchor = ms(sub.billingAnchor)
-    for (const p of planPrices(plan)) {
-      const interval = recurringInterval(p.price.interval)
-      if (interval !== undefined) next = Math.min(next, periodAt(anchor, interval, at).end)
-    }
+    next = Math.min(next, earliestPeriodEnd(plan, ms(sub.billingAnchor), at))
   }
   return Number.isFinite(next) && next > at ? next : undefined
 }
@@ -59,33 +69,11 @@ export const nextCycleOf = (
   // The ending period's arrears of the usage the state records (the subscription may end then).
   for (const e of members) {
     if (e.plan !== undefined && (e.sub.status === "active" || e.sub.status === "past_due") && !isTrialingAt(e.sub, ctx.at)) {
-      lines.push(...outgoingArrears(e.sub, e.plan, ctx.at, ctx, startsAt))
+      for (const line of outgoingArrears(e.sub, e.plan, ctx.at, ctx, startsAt)) lines.push(line)
     }
   }
   for (const e of members) {
-    if (e.plan === undefined || !activeAt(e, startsAt)) continue
-    const anchor = ms(e.sub.billingAnchor)
-    let quantities: ReadonlyMap<string, number> | undefined
-    let held: ReadonlyMap<string, number> | undefined
-    for (const p of planPrices(e.plan)) {
-      const interval = recurringInterval(p.price.interval)
-      if (interval === undefined) continue
-      if (billingKind(p) === "arrears") {
-        if (p.kind !== "item") continue
-        const known = e.sub.status !== "scheduled" && e.sub.usage?.some((u) => u.featureId === p.item.featureId) === true
-        usageLines.push(known
-          ? { planId: e.plan.id, featureId: p.item.featureId, overage: billableUnits(usedOf(e.sub, p.item.featureId), p.item.included) }
-          : { planId: e.plan.id, featureId: p.item.featureId })
-        continue
-      }
-      if (periodAt(anchor, interval, startsAt).start !== startsAt) continue
-      if (p.kind === "item") {
-        quantities ??= quantitiesOf(e.sub)
-        held ??= heldOf(e.sub)
-      }
-      const line = chargeLine(p, p.kind === "base" ? 1 : billedUnits(p, quantities ?? NONE, held ?? NONE), anchor, startsAt, ctx, true)
-      if (line !== undefined) lines.push(line)
-    }
+    if (e.plan !== undefined && activeAt(e, startsAt)) renewalLines(e, e.plan, startsAt, ctx, lines, usageLines)
   }
   if (lines.length === 0 && usageLines.length === 0) return undefined
   const discounted = applyDiscounts(lines, discounts.length === 0 ? discounts : discounts.filter((d) => appliesToInvoice(d, startsAt, todayEmpty)), ctx.currency, ctx.catalog)
@@ -97,5 +85,47 @@ export const nextCycleOf = (
     discountTotal: Number(totals.discountTotal),
     total: Number(totals.total),
     usageLines
+  }
+}
+
+/**
+ * The lines of one plan instance active at `startsAt` on that invoice: its in-advance prices whose
+ * period starts then, at full period (each period found once for the plan's prices), and its
+ * consumable items as usage lines.
+ */
+const renewalLines = (
+  entry: Entry, plan: NonNullable<Entry["plan"]>, startsAt: number, ctx: PriceContext, lines: Array<DraftLine>, usageLines: Array<UsageLine>
+): void => {
+  const sub = entry.sub
+  // Started today and unchanged since: its units are those today's charges priced.
+  const known = entry.priced !== undefined && entry.priced.sub === sub ? entry.priced.byPrice : undefined
+  const anchor = ms(sub.billingAnchor)
+  let quantities: ReadonlyMap<string, number> | undefined
+  let held: ReadonlyMap<string, number> | undefined
+  // Prices of one interval share the period at `startsAt`, found once.
+  let last: Interval | undefined
+  let period: Period | undefined
+  for (const p of planPrices(plan)) {
+    const interval = recurringInterval(p.price.interval)
+    if (interval === undefined) continue
+    if (billingKind(p) === "arrears") {
+      if (p.kind !== "item") continue
+      const recorded = sub.status !== "scheduled" && sub.usage?.some((u) => u.featureId === p.item.featureId) === true
+      usageLines.push(recorded
+        ? { planId: plan.id, featureId: p.item.featureId, overage: billableUnits(usedOf(sub, p.item.featureId), p.item.included) }
+        : { planId: plan.id, featureId: p.item.featureId })
+      continue
+    }
+    if (period === undefined || last === undefined || last.unit !== interval.unit || last.count !== interval.count) {
+      last = interval
+      period = periodAt(anchor, interval, startsAt)
+    }
+    if (period.start !== startsAt) continue
+    if (p.kind === "item") {
+      quantities ??= quantitiesOf(sub)
+      held ??= heldOf(sub)
+    }
+    const line = chargeLineOver(p, p.kind === "base" ? 1 : billedUnits(p, quantities ?? NONE, held ?? NONE), period, startsAt, ctx, true, known?.get(p))
+    if (line !== undefined) lines.push(line)
   }
 }

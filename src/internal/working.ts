@@ -2,13 +2,20 @@ import type { Plan } from "../Catalog.ts"
 import type { Subscription } from "../Customer.ts"
 import { isCurrent } from "../Customer.ts"
 import { periodAt } from "../Interval.ts"
-import { planPrices, recurringInterval } from "../Pricing.ts"
+import { type PlanPrice, planPrices, recurringInterval } from "../Pricing.ts"
+import type { Priced } from "./lines.ts"
 import { iso, ms } from "./instants.ts"
 
 /** A subscription of the customer as the attach goes, with its catalog plan. */
 export interface Entry {
   sub: Subscription
   readonly plan: Plan | undefined
+  /**
+   * For a subscription this attach started: what its charged prices cost for a full period, as
+   * today's charges priced them for `sub` (the object then: a later change replaces the object,
+   * and the prices no longer apply).
+   */
+  readonly priced?: { readonly sub: Subscription; readonly byPrice: ReadonlyMap<PlanPrice, Priced> }
 }
 
 /** Which billing subscription a plan instance belongs to: the provider's id, or its anchor. */

@@ -12,6 +12,7 @@ import * as Result from "effect/Result"
 import { catalogFromJson } from "../../src/cli/serve.ts"
 import { chooseProvider, stripeServeHandler } from "../../src/cli/serveStripe.ts"
 import { spawnCli } from "../support/runCli.ts"
+import { advanceClock } from "./fakeRenewals.ts"
 import { type FakeStripe, startFakeStripe } from "./fakeStripe.ts"
 
 const ENV = { STRIPE_SECRET_KEY: "sk_test_fake", STRIPE_WEBHOOK_SECRET: "whsec_serve_test", ATTACH_PLANNER_KEY: "am_sk_stripe" }
@@ -109,5 +110,34 @@ describe("the serve --provider stripe handler in process", () => {
     const unsigned = await handler(new Request("http://127.0.0.1/webhooks/stripe", { method: "POST", body: "{}" }))
     expect(unsigned.status).toBe(400)
     expect(((await unsigned.json()) as { readonly error: string }).error).toMatch(/^Webhook signature verification failed/)
+  })
+
+  it("a declined renewal reported by Stripe's signed invoice.payment_failed makes the customer's plan past_due in the served state", async () => {
+    const server = await startFakeStripe()
+    fake = server
+    const catalog = catalogFromJson(JSON.parse(readFileSync("test/fixtures/autumn/checkout-pro-v1.json", "utf8")))
+    if (Result.isFailure(catalog)) throw new Error(catalog.failure.message)
+    const config = { secretKey: ENV.STRIPE_SECRET_KEY, webhookSecret: ENV.STRIPE_WEBHOOK_SECRET, apiBase: new URL(server.base) }
+    const served = await stripeServeHandler(catalog.success, ENV.ATTACH_PLANNER_KEY, config, "pm_card_visa")
+    if (Result.isFailure(served)) throw new Error(served.failure.message)
+    const { handler } = served.success
+    const call = (path: string, body: unknown): Promise<Response> =>
+      handler(new Request(`http://127.0.0.1${path}`, { method: "POST", headers: { authorization: `Bearer ${ENV.ATTACH_PLANNER_KEY}` }, body: JSON.stringify(body) }))
+    expect((await (await call("/v1/billing.attach", { customer_id: "c10", plan_id: "pro" })).json())).toMatchObject({ invoice: { status: "paid", total: 2000 } })
+    const stripe = server.client()
+    const [stripeCustomer] = [...server.state.customers.values()]
+    const declining = await stripe.paymentMethods.attach("pm_card_chargeDeclined", { customer: stripeCustomer?.id ?? "" })
+    await stripe.customers.update(stripeCustomer?.id ?? "", { invoice_settings: { default_payment_method: declining.id } })
+    advanceClock(server.state, server.state.now + 32 * 86_400, server.base)
+    const event = [...server.state.events].reverse().find((e) => e.type === "invoice.payment_failed")
+    expect(event).toBeDefined()
+    const payload = JSON.stringify(event)
+    const delivered = await handler(new Request("http://127.0.0.1/webhooks/stripe", {
+      method: "POST", headers: { "stripe-signature": stripe.webhooks.generateTestHeaderString({ payload, secret: ENV.STRIPE_WEBHOOK_SECRET }) }, body: payload
+    }))
+    expect(delivered.status).toBe(200)
+    const customer = (await (await call("/v1/customers.get_or_create", { customer_id: "c10" })).json()) as { readonly subscriptions?: ReadonlyArray<{ readonly plan_id: string; readonly past_due: boolean }> }
+    // Autumn shows a past-due plan as held (status active) with past_due set.
+    expect(customer.subscriptions?.map((s) => [s.plan_id, s.past_due])).toEqual([["pro", true]])
   })
 })

@@ -1,22 +1,29 @@
 /**
- * The server's speed (issue #13 point 6), with real `serve` processes on 127.0.0.1 and a load
- * generator in this process (50 concurrent clients, Node's fetch):
+ * The server's speed (issue #13), with real `serve` processes on 127.0.0.1 and a load generator
+ * in this process (50 concurrent clients on `node:http` with a keep-alive agent):
  *
- * - `preview_attach` requests/s and latency p50/p99 (one server, PGlite store);
+ * - the client's own ceiling, against a server that answers `{}` at once;
+ * - `preview_attach` requests/s and latency p50/p99 for 100 customers who hold a plan — on the
+ *   memory store, PGlite, and PostgreSQL with one and two server processes;
  * - `attach` requests/s — each a new customer with the sandbox's test card, charged $20.00 — on
  *   PGlite, and on a PostgreSQL 15 server (a throwaway cluster, `test/support/postgres.ts`) with
  *   one and with two server processes; the rate of the first and last quarter of the run shows
- *   whether it stays flat, and the servers' RSS at the end whether memory does.
+ *   whether it stays flat, the servers' RSS after the first quarter and at the end whether
+ *   memory does, and the CPU time per request what a request costs.
  *
- * The client shares the machine's two cores with the servers (and PostgreSQL), so the figures
- * are lower bounds of what the server alone would do.
+ * The client shares the machine's cores with the servers (and PostgreSQL), so the figures are
+ * lower bounds of what the server alone would do. Environment: `SERVE_BENCH_ONLY` (a list of
+ * ceiling, memory, pglite, pg1, pg2), `SERVE_BENCH_PREVIEWS`, `SERVE_BENCH_ATTACHES` (requests
+ * per row), `SERVE_MAIN` (another build of the CLI, e.g. `dist/cli/main.js`), `SERVE_NODE_ARGS`
+ * (node flags for the servers, e.g. `--cpu-prof`).
  *
  * @example
  * npm run bench -- --only=serve
- * npm run bench -- --only=serve --quick
+ * SERVE_BENCH_ONLY=pg1 SERVE_BENCH_ATTACHES=100000 npm run bench -- --only=serve
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process"
 import { once } from "node:events"
+import { Agent, request as httpRequest } from "node:http"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -38,8 +45,19 @@ export interface LoadResult {
   readonly firstQuarterPerSecond: number
   readonly lastQuarterPerSecond: number
   readonly failures: number
+  /** The failed requests by status (0: no answer — the connection failed). */
+  readonly failedBy: Readonly<Record<string, number>>
   /** Peak RSS of each server process at the end (MiB). */
   readonly serverRssMiB: ReadonlyArray<number>
+  /** RSS of each server process once the first quarter of the requests was answered, and at the end (MiB). */
+  readonly rssFirstQuarterMiB: ReadonlyArray<number>
+  readonly rssEndMiB: ReadonlyArray<number>
+  /**
+   * CPU time (user + system) per request of the servers together and of the load client: what a
+   * request costs, which a busy machine changes far less than the rate.
+   */
+  readonly serverCpuUsPerRequest: number
+  readonly clientCpuUsPerRequest: number
 }
 
 /** The section's result: the rows, or why the PostgreSQL rows were skipped. */
@@ -53,8 +71,11 @@ interface Server {
   readonly child: ChildProcessWithoutNullStreams
 }
 
-const serve = async (catalog: string, store: string): Promise<Server> => {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve", "--catalog", catalog, "--port", "0", "--key", KEY, "--store", store], { cwd: root, stdio: ["pipe", "pipe", "pipe"] })
+export const serve = async (catalog: string, store: string, extra: ReadonlyArray<string> = []): Promise<Server> => {
+  // SERVE_MAIN runs another build of the CLI (e.g. dist/cli/main.js); SERVE_NODE_ARGS adds node flags (--cpu-prof).
+  const words = (v: string | undefined) => (v ?? "").split(" ").filter((a) => a !== "")
+  const main = process.env["SERVE_MAIN"] === undefined ? ["--import", "tsx", "src/cli/main.ts"] : words(process.env["SERVE_MAIN"])
+  const child = spawn(process.execPath, [...words(process.env["SERVE_NODE_ARGS"]), ...main, "serve", "--catalog", catalog, "--port", "0", "--key", KEY, "--store", store, ...extra], { cwd: root, stdio: ["pipe", "pipe", "pipe"] })
   child.stderr.resume()
   const [chunk] = (await once(child.stdout, "data")) as [Buffer]
   const url = chunk.toString().trim()
@@ -62,16 +83,27 @@ const serve = async (catalog: string, store: string): Promise<Server> => {
   return { url, child }
 }
 
-const rssMiB = (pid: number | undefined): number => {
+const rssMiB = (pid: number | undefined, field = "VmHWM:"): number => {
   try {
-    const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmHWM:")) ?? ""
+    const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith(field)) ?? ""
     return Math.round(Number(/(\d+)/.exec(line)?.[1] ?? 0) / 1024)
   } catch {
     return 0
   }
 }
 
-const stop = async (s: Server): Promise<void> => {
+export /** CPU time (user + system) a process used so far, in µs (0 when it cannot be read). */
+const cpuUs = (pid: number | undefined): number => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ")
+    // utime and stime are fields 14 and 15 of the line (12 and 13 after the command), in clock ticks (100/s).
+    return (Number(fields[11]) + Number(fields[12])) * 10_000
+  } catch {
+    return 0
+  }
+}
+
+const stop = async (s: Pick<Server, "child">): Promise<void> => {
   if (s.child.exitCode !== null) return
   const exited = once(s.child, "exit")
   s.child.kill("SIGTERM")
@@ -80,43 +112,134 @@ const stop = async (s: Server): Promise<void> => {
 
 const quantile = (sorted: ReadonlyArray<number>, q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0
 
-/** Sends `total` requests from `clients` concurrent clients, round robin over `urls`. */
-const load = async (label: string, servers: ReadonlyArray<Server>, path: string, total: number, body: (i: number) => unknown, clients = 50): Promise<LoadResult> => {
+/** One POST on a keep-alive connection of `agent`: its status (0 when it failed) once the answer is read. */
+const post = (agent: Agent, url: URL, path: string, body: string): Promise<number> =>
+  new Promise((resolve) => {
+    const req = httpRequest({
+      agent, host: url.hostname, port: url.port, path, method: "POST",
+      headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) }
+    }, (res) => {
+      res.on("data", () => {}).on("end", () => resolve(res.statusCode ?? 0)).on("error", () => resolve(0))
+    })
+    req.on("error", () => resolve(0))
+    req.end(body)
+  })
+
+/**
+ * Sends `total` requests from `clients` concurrent clients, round robin over `servers`, on
+ * `node:http` with a keep-alive agent per server (one connection per client, reused).
+ */
+export const load = async (label: string, servers: ReadonlyArray<{ readonly url: string; readonly child?: ChildProcessWithoutNullStreams }>, path: string, total: number, body: (i: number) => unknown, clients = 50): Promise<LoadResult> => {
   const latencies: Array<number> = new Array<number>(total)
   const doneAt: Array<number> = new Array<number>(total)
+  const targets = servers.map((s) => ({ url: new URL(s.url), agent: new Agent({ keepAlive: true, maxSockets: clients }) }))
   let next = 0
+  let answered = 0
   let failures = 0
+  const failedBy: Record<string, number> = {}
+  let rssFirstQuarterMiB: ReadonlyArray<number> = []
+  const serverCpu = () => servers.reduce((sum, s) => sum + cpuUs(s.child?.pid), 0)
+  const cpuBefore = { server: serverCpu(), client: process.cpuUsage() }
   const started = performance.now()
   await Promise.all(Array.from({ length: clients }, async () => {
     while (next < total) {
       const i = next++
-      const url = (servers[i % servers.length] as Server).url
+      const target = targets[i % targets.length] as (typeof targets)[number]
       const t = performance.now()
-      try {
-        const r = await fetch(`${url}${path}`, { method: "POST", headers: { authorization: `Bearer ${KEY}` }, body: JSON.stringify(body(i)) })
-        await r.arrayBuffer()
-        if (r.status !== 200) failures++
-      } catch {
+      const status = await post(target.agent, target.url, path, JSON.stringify(body(i)))
+      if (status !== 200) {
         failures++
+        failedBy[String(status)] = (failedBy[String(status)] ?? 0) + 1
       }
+      if (++answered === Math.floor(total / 4)) rssFirstQuarterMiB = servers.map((s) => rssMiB(s.child?.pid, "VmRSS:"))
       const end = performance.now()
       latencies[i] = end - t
       doneAt[i] = end - started
     }
   }))
   const seconds = (performance.now() - started) / 1000
+  const clientCpu = process.cpuUsage(cpuBefore.client)
+  const serverCpuUs = serverCpu() - cpuBefore.server
+  for (const t of targets) t.agent.destroy()
   const sorted = [...latencies].sort((a, b) => a - b)
   const order = [...doneAt].sort((a, b) => a - b)
   const quarter = Math.floor(total / 4)
   const rate = (from: number, to: number) => (to - from) / (((order[to - 1] ?? 0) - (order[from] ?? 0)) / 1000 || 1)
   return {
     label, requests: total, perSecond: total / seconds, p50Ms: quantile(sorted, 0.5), p99Ms: quantile(sorted, 0.99),
-    firstQuarterPerSecond: rate(0, quarter), lastQuarterPerSecond: rate(total - quarter, total), failures,
-    serverRssMiB: servers.map((s) => rssMiB(s.child.pid))
+    firstQuarterPerSecond: rate(0, quarter), lastQuarterPerSecond: rate(total - quarter, total), failures, failedBy,
+    serverRssMiB: servers.map((s) => rssMiB(s.child?.pid)), rssFirstQuarterMiB, rssEndMiB: servers.map((s) => rssMiB(s.child?.pid, "VmRSS:")),
+    serverCpuUsPerRequest: serverCpuUs / total, clientCpuUsPerRequest: (clientCpu.user + clientCpu.system) / total
+  }
+}
+
+// A server that answers every request with a fixed small JSON body, reading the request first.
+const TRIVIAL_SERVER = `
+const http = require("node:http")
+const server = http.createServer((req, res) => { req.on("data", () => {}).on("end", () => { res.writeHead(200, { "content-type": "application/json" }); res.end('{"ok":true}') }) })
+server.listen(0, "127.0.0.1", () => process.stdout.write("http://127.0.0.1:" + server.address().port + "\\n"))
+`
+
+/**
+ * The load client's own ceiling: the same 50 clients against a server that does nothing (a
+ * child process, as `serve` is), so a figure near it says the client, not the server, was the limit.
+ *
+ * @example const row = await clientCeiling(20_000)
+ */
+export const clientCeiling = async (total: number): Promise<LoadResult> => {
+  const child = spawn(process.execPath, ["-e", TRIVIAL_SERVER], { stdio: ["pipe", "pipe", "pipe"] })
+  const [chunk] = (await once(child.stdout, "data")) as [Buffer]
+  const server = { url: chunk.toString().trim(), child }
+  try {
+    await load("warm-up", [server], "/", 2_000, () => ({ customer_id: "cus_1", plan_id: "pro" }))
+    return await load("client ceiling: a server that answers {} at once", [server], "/", total, (i) => ({ customer_id: `cus_${i % 100}`, plan_id: "pro" }))
+  } finally {
+    await stop(server)
   }
 }
 
 const attachBody = (prefix: string) => (i: number) => ({ customer_id: `${prefix}_${i}`, plan_id: "pro", customer_data: { metadata: { test_payment_method: "pm_card_visa" } } })
+
+const previewBody = (prefix: string) => (i: number) => ({ customer_id: `${prefix}_${i % 100}`, plan_id: i % 2 === 0 ? "premium" : "pro" })
+
+/** How many requests each row sends: `SERVE_BENCH_PREVIEWS` and `SERVE_BENCH_ATTACHES` override. */
+const countsOf = (quick: boolean) => ({
+  previews: Number(process.env["SERVE_BENCH_PREVIEWS"] ?? (quick ? 5_000 : 30_000)),
+  attaches: Number(process.env["SERVE_BENCH_ATTACHES"] ?? (quick ? 400 : 5_000))
+})
+
+/** The rows to run: `SERVE_BENCH_ONLY=ceiling,memory,pglite,pg1,pg2` (default all). */
+const wanted = (row: string): boolean => (process.env["SERVE_BENCH_ONLY"] ?? "ceiling,memory,pglite,pg1,pg2").split(",").includes(row)
+
+/** Previews of 100 customers who each hold `pro` (attached first, not measured). */
+const previewRow = async (label: string, servers: ReadonlyArray<Server>, prefix: string, total: number): Promise<LoadResult> => {
+  await load("seed", servers, "/v1/billing.attach", 100, attachBody(prefix), 10)
+  await load("warm-up", servers, "/v1/billing.preview_attach", 3_000, previewBody(prefix))
+  return load(label, servers, "/v1/billing.preview_attach", total, previewBody(prefix))
+}
+
+const onPostgres = async (catalog: string, counts: ReturnType<typeof countsOf>, rows: Array<LoadResult>): Promise<string | undefined> => {
+  const pg = await startPostgres()
+  if (typeof pg === "string") return pg
+  try {
+    for (const processes of [1, 2]) {
+      if (!wanted(`pg${processes}`)) continue
+      const url = pg.database(`bench_${processes}_${Date.now()}`)
+      const servers: Array<Server> = []
+      for (let i = 0; i < processes; i++) servers.push(await serve(catalog, url))
+      try {
+        await load("warm-up", servers, "/v1/billing.attach", 200, attachBody(`cus_warm${processes}`))
+        rows.push(await load(`attach, PostgreSQL, ${processes} process${processes === 1 ? "" : "es"}`, servers, "/v1/billing.attach", counts.attaches, attachBody(`cus_pg${processes}`)))
+        rows.push(await previewRow(`preview_attach, PostgreSQL, ${processes} process${processes === 1 ? "" : "es"}`, servers, `cus_pgp${processes}`, counts.previews))
+      } finally {
+        await Promise.all(servers.map(stop))
+      }
+    }
+  } finally {
+    pg.stop()
+  }
+  return undefined
+}
 
 /**
  * Runs the section.
@@ -127,40 +250,29 @@ export const runServeBench = async (options: { readonly quick: boolean }): Promi
   const dir = mkdtempSync(join(tmpdir(), "attach-planner-bench-serve-"))
   const catalog = join(dir, "catalog.json")
   writeFileSync(catalog, JSON.stringify(AUTUMN_TEST_CATALOG))
-  const previews = options.quick ? 2_000 : 10_000
-  const attaches = options.quick ? 400 : 2_000
+  const counts = countsOf(options.quick)
   const rows: Array<LoadResult> = []
   let skipped: string | undefined
   try {
-    const lite = await serve(catalog, join(dir, "pglite"))
-    try {
-      // Warm-up, then the measured runs.
-      await load("warm-up", [lite], "/v1/billing.preview_attach", 500, () => ({ customer_id: "cus_preview", plan_id: "pro" }))
-      rows.push(await load("preview_attach, PGlite, 1 process", [lite], "/v1/billing.preview_attach", previews, (i) => ({ customer_id: `cus_preview_${i % 100}`, plan_id: i % 2 === 0 ? "pro" : "premium" })))
-      rows.push(await load("attach, PGlite, 1 process", [lite], "/v1/billing.attach", attaches, attachBody("cus_lite")))
-    } finally {
-      await stop(lite)
-    }
-    const pg = await startPostgres()
-    if (typeof pg === "string") skipped = pg
-    else {
+    if (wanted("ceiling")) rows.push(await clientCeiling(counts.previews))
+    if (wanted("memory")) {
+      const memory = await serve(catalog, "memory")
       try {
-        for (const processes of [1, 2]) {
-          const url = pg.database(`bench_${processes}_${Date.now()}`)
-          const servers: Array<Server> = []
-          for (let i = 0; i < processes; i++) servers.push(await serve(catalog, url))
-          try {
-            await load("warm-up", servers, "/v1/billing.attach", 100, attachBody(`cus_warm${processes}`))
-            rows.push(await load(`attach, PostgreSQL, ${processes} process${processes === 1 ? "" : "es"}`, servers, "/v1/billing.attach", attaches, attachBody(`cus_pg${processes}`)))
-            if (processes === 1) rows.push(await load("preview_attach, PostgreSQL, 1 process", servers, "/v1/billing.preview_attach", previews, (i) => ({ customer_id: `cus_pg1_${i % 100}`, plan_id: "premium" })))
-          } finally {
-            await Promise.all(servers.map(stop))
-          }
-        }
+        rows.push(await previewRow("preview_attach, memory store, 1 process", [memory], "cus_mem", counts.previews))
       } finally {
-        pg.stop()
+        await stop(memory)
       }
     }
+    if (wanted("pglite")) {
+      const lite = await serve(catalog, join(dir, "pglite"))
+      try {
+        rows.push(await previewRow("preview_attach, PGlite, 1 process", [lite], "cus_litep", counts.previews))
+        rows.push(await load("attach, PGlite, 1 process", [lite], "/v1/billing.attach", counts.attaches, attachBody("cus_lite")))
+      } finally {
+        await stop(lite)
+      }
+    }
+    if (wanted("pg1") || wanted("pg2")) skipped = await onPostgres(catalog, counts, rows)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

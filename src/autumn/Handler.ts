@@ -40,10 +40,11 @@ import { IDEMPOTENCY_TTL_MS, type StoreOps } from "../store/Store.ts"
 import { type AutumnApiError, errorBody } from "./ApiError.ts"
 import { CustomerStore, type CustomerStoreOps } from "./CustomerStore.ts"
 import { authenticate } from "./internal/auth.ts"
-import { readJsonBody } from "./internal/body.ts"
 import { once, type StoredResponse } from "./internal/idempotency.ts"
+import { ExecutionJournal, type KeyedJournal } from "./internal/keyedExecution.ts"
+import { fromRequest, type RawRequest, type RawResponse, splitTarget, toResponse } from "./internal/raw.ts"
 import { checkRequest, MAX_PLANS_PER_REQUEST } from "./internal/requestChecks.ts"
-import { jsonResponse, newRequestId } from "./internal/requestId.ts"
+import { jsonRaw, newRequestId } from "./internal/requestId.ts"
 import { type AutumnOptions, resume } from "./Operations.ts"
 import { apiShape, type Operation, resolveRoute, routeCustomerId } from "./Routes.ts"
 
@@ -82,25 +83,27 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
 const MAX_DEPTH = 64
 
-const json = (r: StoredResponse, requestId: string, headers: Record<string, string> = {}): Response => jsonResponse(r.status, r.body, requestId, headers)
+const json = (r: StoredResponse, requestId: string, headers: Record<string, string> = {}): RawResponse => jsonRaw(r.status, r.body, requestId, headers)
 
 const failure = (status: number, code: string, message: string): StoredResponse => ({ status, body: { code, message } })
 
 /** A GET's query parameters as its body (`undefined` without any). */
-const queryOf = (url: string): Record<string, string> | undefined => {
-  const params = new URL(url).searchParams
+const queryOf = (query: string): Record<string, string> | undefined => {
+  const params = new URLSearchParams(query)
   return params.size === 0 ? undefined : Object.fromEntries(params)
 }
 
 /**
  * The fetch handler, with `resume(customerId)`: executes the customer's pending plan again under
  * the customer's lock — the entry point for a provider's webhook (checkout completed, invoice
- * paid). Resolves with the status and body an attach would answer.
+ * paid). Resolves with the status and body an attach would answer. `raw` is the same handler
+ * without the web types, for a server that holds the request's parts already (`serve` on Node).
  *
  * @example await handler.resume("cus_1") // { status: 200, body: { customer_id: "cus_1", invoice: { status: "paid", … }, payment_url: null } }
  */
 export type AutumnHandler = ((request: Request) => Promise<Response>) & {
   readonly resume: (customerId: string) => Promise<StoredResponse>
+  readonly raw: (request: RawRequest) => Promise<RawResponse>
 }
 
 const isDecodedCatalog = (catalog: unknown): catalog is Catalog =>
@@ -159,36 +162,39 @@ const handlerFor = (options: AutumnOptions & Omit<AutumnHandlerOptions, "catalog
     Effect.runFork(Effect.ignore(store.pruneIdempotency(Date.now())))
   }
 
-  const handle = async (request: Request, requestId: string): Promise<Response> => {
-    const who = authenticate(request.headers.get("authorization"), options.keys)
+  const handle = async (request: RawRequest, requestId: string): Promise<RawResponse> => {
+    const who = authenticate(request.header("authorization"), options.keys)
     if (typeof who !== "number") return json(failure(who.status, who.code, who.message), requestId)
-    const url = new URL(request.url)
-    const path = url.pathname.replace(/\/+$/, "")
+    const target = splitTarget(request.url)
+    const path = target.path.replace(/\/+$/, "")
     const route = path.startsWith(base) ? resolveRoute(request.method, path.slice(base.length)) : undefined
     if (route === undefined) return json(failure(404, "not_found", `No route ${path}`), requestId)
     const operation: Operation | undefined = route.operation
     if (operation === undefined) {
       return json(failure(405, "method_not_allowed", `${path} takes ${route.methods.join(", ")}`), requestId, { allow: route.methods.join(", ") })
     }
-    const shape = apiShape(request.headers.get("x-api-version"))
+    const shape = apiShape(request.header("x-api-version"))
     if (Result.isFailure(shape)) return json({ status: shape.failure.status, body: errorBody(shape.failure) }, requestId)
     const params = shape.success === undefined ? route.params : { ...route.params, __shape: shape.success }
     // A GET's query parameters are its body (0.x: `GET /customers?limit=10`).
-    let raw: unknown = request.method === "GET" ? queryOf(request.url) : undefined
+    let raw: unknown = request.method === "GET" ? queryOf(target.query) : undefined
     if (request.method !== "GET") {
-      const body = await readJsonBody(request, limits)
+      const body = await request.readBody(limits)
       if (!body.ok) return json({ status: body.failure.status, body: { code: body.failure.code, message: body.failure.message } }, requestId)
       raw = body.value
     }
     const refused = checkRequest(raw, params, options.maxPlans ?? MAX_PLANS_PER_REQUEST)
     if (refused !== undefined) return json({ status: refused.status, body: { code: refused.code, message: refused.message } }, requestId)
     const customerId = routeCustomerId(params, raw)
-    const execute = Effect.promise(() => runEffect(requestId, operation(options, raw, params)))
-    const key = request.headers.get("idempotency-key")
+    const key = request.header("idempotency-key")
+    // A preview reads one state and writes nothing: it needs no lock.
+    if ((key === null || key === "") && path.includes(".preview_")) return json(await runEffect(requestId, operation(options, raw, params)), requestId)
+    const execute = (journal?: KeyedJournal) => Effect.promise(() => {
+      const effect = operation(options, raw, params)
+      return runEffect(requestId, journal === undefined ? effect : Effect.provideService(effect, ExecutionJournal, journal))
+    })
     if (key === null || key === "") {
-      // A preview reads one state and writes nothing: it needs no lock.
-      if (path.includes(".preview_")) return json(await Effect.runPromise(execute), requestId)
-      return json((await locked(customerId, Effect.map(execute, (response) => ({ response, replayed: false })))).response, requestId)
+      return json((await locked(customerId, Effect.map(execute(), (response) => ({ response, replayed: false })))).response, requestId)
     }
     pruneNow()
     const keyed = {
@@ -199,11 +205,13 @@ const handlerFor = (options: AutumnOptions & Omit<AutumnHandlerOptions, "catalog
     return json(outcome.response, requestId, outcome.replayed ? { "idempotent-replayed": "true" } : {})
   }
 
-  const guarded = (request: Request): Promise<Response> => {
+  const guarded = (request: RawRequest): Promise<RawResponse> => {
     const requestId = newRequestId()
     return handle(request, requestId).catch((cause: unknown) => json(internal(requestId, cause), requestId))
   }
-  return Object.assign(guarded, {
+  const fetchHandler = (request: Request): Promise<Response> => guarded(fromRequest(request)).then(toResponse)
+  return Object.assign(fetchHandler, {
+    raw: guarded,
     resume: (customerId: string) =>
       locked(customerId, Effect.map(Effect.promise(() => runEffect(newRequestId(), resume(customerId))), (response) => ({ response, replayed: false })))
         .then((o) => o.response)

@@ -17,6 +17,7 @@
  *   Effect.provideService(PaymentProvider, Sandbox.make().port)))
  */
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Result from "effect/Result"
 import type { Catalog } from "../Catalog.ts"
 import type { Customer } from "../Customer.ts"
@@ -29,6 +30,7 @@ import type { PaymentProvider } from "../Provider.ts"
 import { AutumnApiError, customerNotFound, customerStateChanged, fromExecuteError, fromPlanError } from "./ApiError.ts"
 import { type CustomerProfile, CustomerStore } from "./CustomerStore.ts"
 import { refuseHeldPlans } from "./internal/heldPlans.ts"
+import { completeJournaled, ExecutionJournal } from "./internal/keyedExecution.ts"
 import { type AttachCall, type CustomerData, decodeAttachBody, decodeCheckoutBody, decodeMultiAttachBody } from "./Requests.ts"
 import { type AttachResponse, attachResponse, type CheckoutResponse, checkoutResponse, type PreviewResponse, previewResponse } from "./Responses.ts"
 
@@ -186,6 +188,9 @@ const storeCreated = (customer: Customer, created: NonNullable<Found["created"]>
 export const runCall = (options: AutumnOptions, call: AttachCall, mode: RunMode): Effect.Effect<Run, AutumnApiError, Services> =>
   Effect.gen(function* () {
     const store = yield* CustomerStore
+    const journal = Option.getOrUndefined(yield* Effect.serviceOption(ExecutionJournal))
+    // A retry of a keyed request cut off mid-execution: that plan, completed, is the answer.
+    if (journal?.previous !== undefined && journal.previous.customer.id === call.customerId) return yield* completeJournaled(journal.previous)
     const found = yield* findCustomer(options, call)
     const resumed = yield* resumeFor(found.customer, false, found.created)
     const customer = resumed.customer
@@ -203,7 +208,9 @@ export const runCall = (options: AutumnOptions, call: AttachCall, mode: RunMode)
       return { customer, plan, result: undefined }
     }
     if (created !== undefined && options.onCustomerCreated !== undefined) yield* options.onCustomerCreated(customer, created.data)
-    // Journaled before the first provider call: a cut-off execution is completed by the next request.
+    // Journaled before the first provider call: a cut-off execution is completed by the next
+    // request, and by the retry with the same key with the answer the first attempt would give.
+    if (journal !== undefined) yield* journal.record({ plan, customer, created })
     yield* store.setPending(customer.id, plan)
     const outcome = yield* Effect.result(executeAttach(plan, customer))
     if (Result.isFailure(outcome)) {

@@ -139,6 +139,8 @@ const matchPath = (pattern: string, path: string): Record<string, string> | unde
  * @example resolveRoute("GET", "/v1/billing.attach") // { operation: undefined, params: {}, methods: ["POST"] }
  */
 export const resolveRoute = (method: string, path: string): ResolvedRoute | undefined => {
+  const fixed = FIXED_PATHS.get(path)?.get(method)
+  if (fixed !== undefined) return fixed
   if (isMeteringRoute(path)) return { operation: notImplemented(path), params: {}, methods: [method] }
   const methods: Array<string> = []
   let found: ResolvedRoute | undefined
@@ -151,6 +153,24 @@ export const resolveRoute = (method: string, path: string): ResolvedRoute | unde
   if (methods.length === 0) return undefined
   return found === undefined ? { operation: undefined, params: {}, methods } : { ...found, methods }
 }
+
+/**
+ * The resolved routes of the paths without parameters, per method, worked out once: most
+ * requests are one of them, and then no pattern is matched. A path some pattern with parameters
+ * also matches, or a metering path, is left out (the full resolution decides it).
+ */
+const FIXED_PATHS: ReadonlyMap<string, ReadonlyMap<string, ResolvedRoute>> = (() => {
+  const table = new Map<string, Map<string, ResolvedRoute>>()
+  const patterns = AUTUMN_ROUTES.filter((r) => r.path.includes(":"))
+  for (const route of AUTUMN_ROUTES) {
+    if (route.path.includes(":") || isMeteringRoute(route.path) || patterns.some((p) => matchPath(p.path, route.path) !== undefined)) continue
+    const methods = AUTUMN_ROUTES.filter((r) => r.path === route.path).map((r) => r.method)
+    const byMethod = table.get(route.path) ?? new Map<string, ResolvedRoute>()
+    if (!byMethod.has(route.method)) byMethod.set(route.method, { operation: route.operation, params: { ...route.params }, methods })
+    table.set(route.path, byMethod)
+  }
+  return table
+})()
 
 /**
  * The response shapes an `x-api-version` header selects: `v1` for 1.x (what autumn-js 0.x

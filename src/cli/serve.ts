@@ -27,8 +27,10 @@ import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import { type AutumnHandler, type AutumnHandlerOptions, DEFAULT_MAX_BODY_BYTES, makeAutumnHandler } from "../autumn/Handler.ts"
 import { authenticate } from "../autumn/internal/auth.ts"
-import { type BodyLimits, readJsonBody } from "../autumn/internal/body.ts"
-import { jsonResponse, newRequestId } from "../autumn/internal/requestId.ts"
+import type { BodyLimits } from "../autumn/internal/body.ts"
+import { nodeRawRequest } from "../autumn/internal/nodeRequest.ts"
+import { fromRequest, type RawRequest, type RawResponse, splitTarget, toResponse } from "../autumn/internal/raw.ts"
+import { jsonRaw, newRequestId } from "../autumn/internal/requestId.ts"
 import { makeMemoryStore } from "../autumn/CustomerStore.ts"
 import { importAutumnCatalog, isAutumnCatalog } from "../autumn/Products.ts"
 import { sandboxCustomers } from "../autumn/SandboxCustomers.ts"
@@ -153,6 +155,22 @@ const send = async (req: IncomingMessage, res: ServerResponse, response: Respons
 const HEADERS_TIMEOUT_MS = 5_000
 const REQUEST_TIMEOUT_MS = 15_000
 
+/** Writes a handler's own response; a body left unread closes the connection after it. */
+const sendRaw = (req: IncomingMessage, res: ServerResponse, response: RawResponse): void => {
+  // A known length: the answer goes out as one write, not as chunks of a chunked encoding.
+  const sized = { ...response.headers, "content-length": String(Buffer.byteLength(response.body)) }
+  res.writeHead(response.status, req.complete ? sized : { ...sized, connection: "close" })
+  res.end(response.body)
+}
+
+/**
+ * A handler `listen` serves: a fetch handler, optionally with `raw` — the same handler on the
+ * request's parts, which `listen` then calls directly (no web `Request` per request).
+ *
+ * @example const h: ServedHandler = Object.assign(fetchHandler, { raw: autumn.raw })
+ */
+export type ServedHandler = ((request: Request) => Promise<Response>) & { readonly raw?: (request: RawRequest) => Promise<RawResponse> }
+
 /** A running server. @example const { url, close } = await listen(handler, { port: 0, host: "127.0.0.1" }) */
 export interface Listening {
   readonly url: string
@@ -165,11 +183,15 @@ export interface Listening {
  *
  * @example const { url, close } = await listen(handler, { port: 0, host: "127.0.0.1" })
  */
-export const listen = (handler: (request: Request) => Promise<Response>, options: { readonly port: number; readonly host: string }): Promise<Listening> =>
+export const listen = (handler: ServedHandler, options: { readonly port: number; readonly host: string }): Promise<Listening> =>
   new Promise((resolve, reject) => {
     let origin = ""
+    const raw = handler.raw
+    const answer = raw === undefined
+      ? (req: IncomingMessage, res: ServerResponse) => Promise.resolve().then(() => handler(toRequest(req, origin))).then((response) => send(req, res, response))
+      : (req: IncomingMessage, res: ServerResponse) => raw(nodeRawRequest(req)).then((response) => sendRaw(req, res, response))
     const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1_000 }, (req, res) => {
-      Promise.resolve().then(() => handler(toRequest(req, origin))).then((response) => send(req, res, response)).catch((cause: unknown) => {
+      answer(req, res).catch((cause: unknown) => {
         process.stderr.write(`attach-planner: internal error: ${cause instanceof Error ? cause.stack ?? cause.message : String(cause)}\n`)
         if (res.headersSent) return void res.destroy()
         res.statusCode = 500
@@ -201,16 +223,16 @@ const SANDBOX_BODY: BodyLimits = { maxBytes: 64 * 1024, timeoutMs: 10_000, maxDe
  *
  * @example const handler = withSandboxRoutes(autumnHandler, sandbox, "sk_1")
  */
-export const withSandboxRoutes = (handler: AutumnHandler, sandbox: Sandbox.SandboxOps, key: string) =>
-  async (request: Request): Promise<Response> => {
-    const path = new URL(request.url).pathname
-    if (path !== "/v1/sandbox.complete_checkout" && path !== "/v1/sandbox.state") return handler(request)
+export const withSandboxRoutes = (handler: AutumnHandler, sandbox: Sandbox.SandboxOps, key: string) => {
+  const raw = async (request: RawRequest): Promise<RawResponse> => {
+    const { path } = splitTarget(request.url)
+    if (path !== "/v1/sandbox.complete_checkout" && path !== "/v1/sandbox.state") return handler.raw(request)
     const requestId = newRequestId()
-    const reply = (status: number, body: unknown) => jsonResponse(status, body, requestId)
-    const who = authenticate(request.headers.get("authorization"), [key])
+    const reply = (status: number, body: unknown) => jsonRaw(status, body, requestId)
+    const who = authenticate(request.header("authorization"), [key])
     if (typeof who !== "number") return reply(who.status, { code: who.code, message: who.message })
     if (path === "/v1/sandbox.state") return reply(200, await Effect.runPromise(sandbox.state))
-    const read = await readJsonBody(request, SANDBOX_BODY)
+    const read = await request.readBody(SANDBOX_BODY)
     if (!read.ok) return reply(read.failure.status, { code: read.failure.code, message: read.failure.message })
     const body = typeof read.value === "object" && read.value !== null ? read.value as { readonly url?: unknown; readonly payment_method?: unknown } : {}
     if (typeof body.url !== "string") return reply(400, { code: "invalid_inputs", message: "url: is required (the checkout URL)" })
@@ -223,6 +245,8 @@ export const withSandboxRoutes = (handler: AutumnHandler, sandbox: Sandbox.Sandb
     const resumed = await handler.resume(customerId)
     return reply(resumed.status, resumed.body)
   }
+  return Object.assign((request: Request) => raw(fromRequest(request)).then(toResponse), { raw })
+}
 
 /**
  * Makes the whole `serve` handler for a catalog: the Autumn routes over a fresh sandbox and

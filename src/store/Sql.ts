@@ -28,6 +28,12 @@ export interface Queryable {
 export interface SqlDatabase extends Queryable {
   readonly kind: "pglite" | "postgres"
   readonly transaction: <A>(task: (tx: Queryable) => Promise<A>) => Promise<A>
+  /**
+   * A transaction holding the advisory transaction lock `(space, 0)` across every process on the
+   * database (PostgreSQL: taken in the same round trip as BEGIN); on PGlite, one process's
+   * database, a plain transaction.
+   */
+  readonly lockedTransaction: <A>(space: number, task: (tx: Queryable) => Promise<A>) => Promise<A>
   readonly exclusive: <A>(space: number, key: string, waitMs: number, task: () => Promise<A>) => Promise<{ readonly held: true; readonly value: A } | { readonly held: false }>
   readonly close: () => Promise<void>
 }
@@ -52,6 +58,7 @@ export const openPglite = async (dir: string | undefined): Promise<SqlDatabase> 
     kind: "pglite",
     query: root.query,
     transaction: (task) => db.transaction((tx) => task(wrap(tx))),
+    lockedTransaction: (_space, task) => db.transaction((tx) => task(wrap(tx))),
     exclusive: async (_space, _key, _waitMs, task) => ({ held: true, value: await task() }),
     close: () => db.close()
   }
@@ -87,23 +94,26 @@ export const openPostgres = async (url: string, options: { readonly poolSize?: n
   })
   await pool.query("SELECT 1")
   const root = wrap(pool)
+  // `begin` is sent as one simple query (no parameters): BEGIN and, for a locked transaction, the lock.
+  const inTransaction = async <A>(begin: string, task: (tx: Queryable) => Promise<A>): Promise<A> => {
+    const client = await pool.connect()
+    try {
+      await client.query(begin)
+      const value = await task(wrap(client))
+      await client.query("COMMIT")
+      return value
+    } catch (cause) {
+      await client.query("ROLLBACK").catch(() => {})
+      throw cause
+    } finally {
+      client.release()
+    }
+  }
   return {
     kind: "postgres",
     query: root.query,
-    transaction: async (task) => {
-      const client = await pool.connect()
-      try {
-        await client.query("BEGIN")
-        const value = await task(wrap(client))
-        await client.query("COMMIT")
-        return value
-      } catch (cause) {
-        await client.query("ROLLBACK").catch(() => {})
-        throw cause
-      } finally {
-        client.release()
-      }
-    },
+    transaction: (task) => inTransaction("BEGIN", task),
+    lockedTransaction: (space, task) => inTransaction(`BEGIN; SELECT pg_advisory_xact_lock(${Math.trunc(space)}, 0)`, task),
     exclusive: async (space, key, waitMs, task) => {
       // Waiting for a free lock connection is the server's capacity, not the customer's
       // contention: it has a deadline of its own, and the lock's wait starts once connected.
@@ -116,8 +126,8 @@ export const openPostgres = async (url: string, options: { readonly poolSize?: n
       const left = Math.max(1, waitMs)
       let broken = false
       try {
-        await client.query(`SET lock_timeout = ${Math.ceil(left)}`)
-        await client.query("SELECT pg_advisory_lock($1, hashtext($2))", [space, key])
+        // One round trip: the timeout and the lock (the key as an escaped literal).
+        await client.query(`SET lock_timeout = ${Math.ceil(left)}; SELECT pg_advisory_lock(${Math.trunc(space)}, hashtext(${client.escapeLiteral(key)}))`)
       } catch (cause) {
         client.release()
         if (isLockTimeout(cause)) return { held: false }

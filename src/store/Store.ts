@@ -28,7 +28,8 @@ export class CustomerBusy extends Data.TaggedError("CustomerBusy")<{ readonly cu
 
 /**
  * A request kept under its idempotency key: the hash of what was asked, and the answer once there
- * is one (`undefined`: it was started and cut off — the process died before answering).
+ * is one (`undefined`: it was started and cut off — the process died before answering), with
+ * what it was executing then.
  *
  * @example const r: IdempotencyRecord = { requestHash: "ab12", response: { status: 200, body: {} }, expiresAt: 1735689600000 }
  */
@@ -36,6 +37,12 @@ export interface IdempotencyRecord {
   readonly requestHash: string
   readonly response: { readonly status: number; readonly body: unknown } | undefined
   readonly expiresAt: number
+  /**
+   * What the request journaled before its first provider call, while it has no response yet:
+   * the plan and the state it was planned from (JSON), so that a retry after the process died
+   * completes that plan and answers as the first attempt would have.
+   */
+  readonly execution?: unknown
 }
 
 /**

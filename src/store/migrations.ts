@@ -6,7 +6,7 @@
  *
  * @example
  * import * as Store from "attach-planner/store"
- * Store.MIGRATIONS.map((m) => m.version) // [1]
+ * Store.MIGRATIONS.map((m) => m.version) // [1, 2]
  */
 import type { SqlDatabase } from "./Sql.ts"
 
@@ -65,6 +65,12 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
         state text NOT NULL
       );
     `
+  },
+  {
+    version: 2,
+    name: "idempotency execution",
+    // The plan a keyed request executes, journaled under its key until it answers.
+    sql: "ALTER TABLE idempotency_records ADD COLUMN execution text;"
   }
 ]
 

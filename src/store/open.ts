@@ -11,6 +11,7 @@
 import { mkdir, open, readFile, rm } from "node:fs/promises"
 import { join, resolve } from "node:path"
 import * as Effect from "effect/Effect"
+import { cachedCustomers } from "./cache.ts"
 import { memoryStore } from "./memoryStore.ts"
 import { migrate } from "./migrations.ts"
 import { openPglite, openPostgres } from "./Sql.ts"
@@ -93,7 +94,8 @@ export const openStore = async (location: string, options: { readonly waitMs?: n
       const sql = await openPglite(join(dir, "pgdata"))
       await migrate(sql)
       const store = sqlStore(sql, dir)
-      return { ...store, close: Effect.andThen(store.close, Effect.promise(release)) }
+      // This process is the directory's only writer (its lock): reads may come from memory.
+      return { ...store, customers: cachedCustomers(store.customers), close: Effect.andThen(store.close, Effect.promise(release)) }
     } catch (cause) {
       await release()
       throw cause

@@ -93,13 +93,16 @@ const sandboxOn = (sql: SqlDatabase): StoreOps["sandbox"] => {
     local("sandbox", 2 ** 31 - 1, task).then((h) => (h.held ? h.value : Promise.reject(new Error("sandbox lock not held"))))
   return {
     append: (applied, task) =>
-      Effect.promise(() => serial(() => sql.transaction(async (tx) => {
-        await tx.query("SELECT pg_advisory_xact_lock($1, 0)", [SANDBOX_LOCK])
+      Effect.promise(() => serial(() => sql.lockedTransaction(SANDBOX_LOCK, async (tx) => {
         const since = applied()
-        const snap = (await tx.query<{ readonly seq: string | number; readonly state: string }>(
-          "SELECT seq, state FROM sandbox_snapshots WHERE seq > $1 ORDER BY seq DESC LIMIT 1", [since])).rows[0]
-        const snapshot = snap === undefined ? undefined : { seq: Number(snap.seq), state: parse<unknown>(snap.state) }
-        const missed = (await tx.query<LogRow>("SELECT seq, operation, args FROM sandbox_log WHERE seq > $1 ORDER BY seq", [snapshot?.seq ?? since])).rows.map(entryOf)
+        // One query for both: the newest snapshot taken since, and the log entries since.
+        const rows = (await tx.query<LogRow & { readonly state: string | null }>(
+          "SELECT seq, operation, args, NULL::text AS state FROM sandbox_log WHERE seq > $1 UNION ALL (SELECT seq, NULL, NULL, state FROM sandbox_snapshots WHERE seq > $1 ORDER BY seq DESC LIMIT 1)",
+          [since])).rows
+        const snap = rows.find((r) => r.state !== null)
+        const snapshot = snap === undefined ? undefined : { seq: Number(snap.seq), state: parse<unknown>(snap.state ?? "null") }
+        const from = snapshot?.seq ?? since
+        const missed = rows.filter((r) => r.state === null && Number(r.seq) > from).map(entryOf).sort((a, b) => a.seq - b.seq)
         const { value, entry } = task({ snapshot, entries: missed })
         let seq = missed.at(-1)?.seq ?? snapshot?.seq ?? since
         if (entry !== undefined) {
@@ -109,8 +112,7 @@ const sandboxOn = (sql: SqlDatabase): StoreOps["sandbox"] => {
         return { value, seq }
       }))),
     snapshot: (seq, state) =>
-      Effect.promise(() => serial(() => sql.transaction(async (tx) => {
-        await tx.query("SELECT pg_advisory_xact_lock($1, 0)", [SANDBOX_LOCK])
+      Effect.promise(() => serial(() => sql.lockedTransaction(SANDBOX_LOCK, async (tx) => {
         await tx.query("INSERT INTO sandbox_snapshots (seq, state) VALUES ($1, $2) ON CONFLICT (seq) DO NOTHING", [seq, JSON.stringify(state)])
         await tx.query("DELETE FROM sandbox_snapshots WHERE seq < $1", [seq])
         await tx.query("DELETE FROM sandbox_log WHERE seq <= $1", [seq])
@@ -141,20 +143,22 @@ export const sqlStore = (sql: SqlDatabase, location: string): StoreOps => {
     },
     getIdempotency: (scope, key, now) =>
       Effect.promise(async () => {
-        const row = (await sql.query<{ readonly request_hash: string; readonly status: number | null; readonly response: string | null; readonly expires_ms: string | number }>(
-          "SELECT request_hash, status, response, (extract(epoch FROM expires_at) * 1000)::float8 AS expires_ms FROM idempotency_records WHERE scope = $1 AND key = $2",
+        const row = (await sql.query<{ readonly request_hash: string; readonly status: number | null; readonly response: string | null; readonly expires_ms: string | number; readonly execution: string | null }>(
+          "SELECT request_hash, status, response, (extract(epoch FROM expires_at) * 1000)::float8 AS expires_ms, execution FROM idempotency_records WHERE scope = $1 AND key = $2",
           [scope, key]
         )).rows[0]
         if (row === undefined || Number(row.expires_ms) <= now) return undefined
         return {
           requestHash: row.request_hash, expiresAt: Number(row.expires_ms),
-          response: row.status === null || row.response === null ? undefined : { status: row.status, body: parse<unknown>(row.response) }
+          response: row.status === null || row.response === null ? undefined : { status: row.status, body: parse<unknown>(row.response) },
+          ...(row.execution === null ? {} : { execution: parse<unknown>(row.execution) })
         }
       }),
     putIdempotency: (scope, key, record) =>
       Effect.asVoid(Effect.promise(() => sql.query(
-        "INSERT INTO idempotency_records (scope, key, request_hash, status, response, expires_at) VALUES ($1, $2, $3, $4, $5, to_timestamp($6::float8 / 1000)) ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash, status = excluded.status, response = excluded.response, expires_at = excluded.expires_at",
-        [scope, key, record.requestHash, record.response?.status ?? null, record.response === undefined ? null : JSON.stringify(record.response.body), record.expiresAt]
+        "INSERT INTO idempotency_records (scope, key, request_hash, status, response, expires_at, execution) VALUES ($1, $2, $3, $4, $5, to_timestamp($6::float8 / 1000), $7) ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash, status = excluded.status, response = excluded.response, expires_at = excluded.expires_at, execution = excluded.execution",
+        [scope, key, record.requestHash, record.response?.status ?? null, record.response === undefined ? null : JSON.stringify(record.response.body), record.expiresAt,
+          record.execution === undefined ? null : JSON.stringify(record.execution)]
       ))),
     deleteIdempotency: (scope, key) => Effect.asVoid(Effect.promise(() => sql.query("DELETE FROM idempotency_records WHERE scope = $1 AND key = $2", [scope, key]))),
     pruneIdempotency: (now) =>

@@ -45,14 +45,14 @@ const collect = async (body: ReadableStream<Uint8Array>, limits: BodyLimits): Pr
   try {
     for (;;) {
       const next = await Promise.race([reader.read(), expired])
-      if (next === "timeout") return { ok: false, read: refused(408, "request_timeout", `(body): not received within ${limits.timeoutMs} ms`) }
+      if (next === "timeout") return { ok: false, read: bodyRefusal("timeout", limits) }
       if (next.done) break
       size += next.value.byteLength
       if (size > limits.maxBytes) return { ok: false, read: tooLarge(limits.maxBytes) }
       parts.push(next.value)
     }
   } catch {
-    return { ok: false, read: refused(400, "invalid_inputs", "(body): the connection failed while it was read") }
+    return { ok: false, read: bodyRefusal("failed", limits) }
   } finally {
     clearTimeout(timer)
     reader.cancel().catch(() => {})
@@ -95,9 +95,32 @@ export const readJsonBody = async (request: Request, limits: BodyLimits): Promis
   if (Number.isFinite(declared) && declared > limits.maxBytes) return tooLarge(limits.maxBytes)
   const chunks = request.body === null ? { ok: true as const, bytes: new Uint8Array(0) } : await collect(request.body, limits)
   if (!chunks.ok) return chunks.read
+  return parseJsonBytes(chunks.bytes, limits)
+}
+
+/**
+ * The refusals of a body as it arrives, for a server that reads the body itself: too large
+ * (413), not received in time (408), the connection failed (400).
+ *
+ * @example bodyRefusal("too_large", limits) // { ok: false, failure: { status: 413, code: "payload_too_large", … } }
+ */
+export const bodyRefusal = (why: "too_large" | "timeout" | "failed", limits: BodyLimits): BodyRead =>
+  why === "too_large" ? tooLarge(limits.maxBytes)
+    : why === "timeout" ? refused(408, "request_timeout", `(body): not received within ${limits.timeoutMs} ms`)
+    : refused(400, "invalid_inputs", "(body): the connection failed while it was read")
+
+const utf8 = new TextDecoder("utf-8", { fatal: true })
+
+/**
+ * Parses a received body: valid UTF-8, JSON, nested at most `limits.maxDepth` levels; an empty
+ * body is `undefined`.
+ *
+ * @example parseJsonBytes(new TextEncoder().encode("{}"), limits) // { ok: true, value: {} }
+ */
+export const parseJsonBytes = (bytes: Uint8Array, limits: BodyLimits): BodyRead => {
   let text: string
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(chunks.bytes)
+    text = utf8.decode(bytes)
   } catch {
     return refused(400, "invalid_inputs", "(body): is not valid UTF-8")
   }

@@ -4,8 +4,9 @@
  * with a key runs; a later one with the same key, route and body gets the stored response; the
  * same key with another route or body is refused (422). A response with a 5xx status is not
  * kept: the request may be retried. A record left without a response (the process died while
- * the request ran) lets the retry run it again — the operations then complete the customer's
- * journaled plan with the same provider keys, so nothing is charged twice.
+ * the request ran) lets the retry run it again: when the record holds the plan the attempt was
+ * executing (./keyedExecution.ts), the retry completes that plan with the same provider keys and
+ * answers as the first attempt would have — nothing is charged twice, and the client gets its 200.
  *
  * Runs under the customer's lock (the handler takes it): requests with one key concern one
  * customer, so the record is read and written by one request at a time.
@@ -16,6 +17,7 @@
  */
 import * as Effect from "effect/Effect"
 import type { StoreOps } from "../../store/Store.ts"
+import type { KeyedExecution, KeyedJournal } from "./keyedExecution.ts"
 
 /** A response as stored for replay. @example { status: 200, body: { customer_id: "cus_1", payment_url: null } } */
 export interface StoredResponse {
@@ -42,11 +44,13 @@ export interface Once {
 }
 
 /**
- * Runs `execute` once for a key (see the module's description).
+ * Runs `execute` once for a key (see the module's description). `execute` gets the key's
+ * journal: what a cut-off earlier attempt journaled (its plan, to complete), and where this
+ * attempt journals its own before its first provider call.
  *
- * @example yield* once(store, keyed, Effect.succeed({ status: 200, body: {} }))
+ * @example yield* once(store, keyed, () => Effect.succeed({ status: 200, body: {} }))
  */
-export const once = <E, R>(records: IdempotencyRecords, k: KeyedRequest, execute: Effect.Effect<StoredResponse, E, R>): Effect.Effect<Once, E, R> =>
+export const once = <E, R>(records: IdempotencyRecords, k: KeyedRequest, execute: (journal: KeyedJournal) => Effect.Effect<StoredResponse, E, R>): Effect.Effect<Once, E, R> =>
   Effect.gen(function* () {
     const seen = yield* records.getIdempotency(k.scope, k.key, k.now)
     if (seen !== undefined && seen.requestHash !== k.requestHash) {
@@ -55,8 +59,14 @@ export const once = <E, R>(records: IdempotencyRecords, k: KeyedRequest, execute
     if (seen?.response !== undefined) return { response: seen.response, replayed: true }
     const expiresAt = k.now + k.ttlMs
     if (seen === undefined) yield* records.putIdempotency(k.scope, k.key, { requestHash: k.requestHash, response: undefined, expiresAt })
-    const response = yield* execute
+    // The record is the store's own JSON of a KeyedExecution, written below.
+    const previous = seen?.execution as KeyedExecution | undefined
+    const journal: KeyedJournal = {
+      previous,
+      record: (execution) => records.putIdempotency(k.scope, k.key, { requestHash: k.requestHash, response: undefined, expiresAt: seen?.expiresAt ?? expiresAt, execution })
+    }
+    const response = yield* execute(journal)
     if (response.status >= 500) yield* records.deleteIdempotency(k.scope, k.key)
-    else yield* records.putIdempotency(k.scope, k.key, { requestHash: k.requestHash, response, expiresAt })
+    else yield* records.putIdempotency(k.scope, k.key, { requestHash: k.requestHash, response, expiresAt: seen?.expiresAt ?? expiresAt })
     return { response, replayed: false }
   })

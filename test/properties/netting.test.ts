@@ -166,7 +166,7 @@ describe("upgrade then immediate downgrade back nets to zero (docs/spec.md §6, 
   })
 
   /**
-   * `test/properties.test.ts` checks that a same-price version switch totals 0 ± 1, which also
+   * `test/properties/wholePreviews.test.ts` checks that a same-price version switch totals 0 ± 1, which also
    * holds when no line is produced at all. Here every priced part is switched (base, seats held,
    * prepaid storage, on their own intervals), each credit must meet a charge of the same feature
    * with the opposite amount (±1), and most cases must produce lines.

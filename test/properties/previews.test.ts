@@ -2,7 +2,7 @@
  * Properties of whole previews over plausible generated documents of every scenario (issue #5;
  * docs/spec.md §1, §8.9, §13): plans of every kind (free, paid, arrears-only, one-off, add-on, trial,
  * two versions), customers holding some of them in any status, and requests for one or two of
- * them with random options. `test/properties.test.ts` checks the totals on immediate switches;
+ * them with random options. `test/properties/wholePreviews.test.ts` checks the totals on immediate switches;
  * here they are checked on everything the engine plans, together with determinism.
  * Runs use a fixed seed; fast-check prints it with the shrunk counterexample on a failure.
  */
@@ -93,7 +93,7 @@ describe("determinism (docs/spec.md §1)", () => {
 
 describe("monotonicity of prepaid quantities: where it does not hold (docs/spec.md §8.2)", () => {
   /**
-   * `test/properties.test.ts` checks "more prepaid quantity never costs less" on flat and
+   * `test/properties/wholePreviews.test.ts` checks "more prepaid quantity never costs less" on flat and
    * graduated prices only, and rightly: a volume price charges every unit at the rate of the tier
    * the quantity falls in, so crossing into a cheaper tier costs less. Tiers ≤ 100 @ $0.10, then
    * @ $0.05: 100 units = 100 × 0.10 = $10.00; 101 units = 101 × 0.05 = $5.05 (a new subscription,

@@ -5,8 +5,8 @@
  */
 import * as Effect from "effect/Effect"
 import { describe, expect, it } from "vitest"
-import { CustomerChanged, type CustomerStoreOps, makeMemoryStore } from "../src/autumn/CustomerStore.ts"
-import { cachedCustomers } from "../src/store/cache.ts"
+import { CustomerChanged, type CustomerStoreOps, makeMemoryStore } from "../../src/autumn/CustomerStore.ts"
+import { cachedCustomers } from "../../src/store/cache.ts"
 
 /** A store that counts its reads and can hold a read until released. */
 const counting = () => {

@@ -9,10 +9,10 @@
 import fc from "fast-check"
 import * as Result from "effect/Result"
 import { describe, expect, it } from "vitest"
-import { previewDocument } from "../src/index.ts"
-import type { AttachPreview, Line } from "../src/Preview.ts"
-import { previewTimelineSync } from "../src/timeline/preview.ts"
-import { plannedDocumentArb } from "./support/arbitraries.ts"
+import { previewDocument } from "../../src/index.ts"
+import type { AttachPreview, Line } from "../../src/Preview.ts"
+import { previewTimelineSync } from "../../src/timeline/preview.ts"
+import { plannedDocumentArb } from "../support/arbitraries.ts"
 
 const RUNS = { seed: 1515, numRuns: 250, interruptAfterTimeLimit: 20_000 } as const
 const sum = (xs: ReadonlyArray<number>): number => xs.reduce((a, b) => a + b, 0)

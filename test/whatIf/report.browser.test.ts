@@ -7,8 +7,8 @@
 import { existsSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import { chromium } from "playwright-core"
-import { whatIfReport } from "../src/whatIf/report.ts"
-import { addLine, makeSummary, summaryOf } from "../src/whatIf/summary.ts"
+import { whatIfReport } from "../../src/whatIf/report.ts"
+import { addLine, makeSummary, summaryOf } from "../../src/whatIf/summary.ts"
 
 const CHROMIUM = "/usr/bin/chromium"
 const hasBrowser = existsSync(CHROMIUM)

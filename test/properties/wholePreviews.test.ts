@@ -4,9 +4,9 @@
  */
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import * as Interval from "../src/Interval.ts"
-import type { AttachPreview, Line } from "../src/Preview.ts"
-import { type Obj, catalog, customer, doc, monthly, preview, request, sub } from "./support/doc.ts"
+import * as Interval from "../../src/Interval.ts"
+import type { AttachPreview, Line } from "../../src/Preview.ts"
+import { type Obj, catalog, customer, doc, monthly, preview, request, sub } from "../support/doc.ts"
 
 const RUNS = { seed: 42, numRuns: 150 } as const
 const DAY = 86_400_000

@@ -8,8 +8,8 @@
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import { describe, expect, it } from "vitest"
-import { previewTimeline, previewTimelinePromise, previewTimelineSync, type Timeline, type TimelineOptions, timelineDocument } from "../src/index.ts"
-import { catalog, customer, doc, monthly, request, sub } from "./support/doc.ts"
+import { previewTimeline, previewTimelinePromise, previewTimelineSync, type Timeline, type TimelineOptions, timelineDocument } from "../../src/index.ts"
+import { catalog, customer, doc, monthly, request, sub } from "../support/doc.ts"
 
 const JAN1 = "2025-01-01T00:00:00.000Z"
 const JAN16 = "2025-01-16T00:00:00.000Z"

@@ -5,8 +5,8 @@
  */
 import { once } from "node:events"
 import { describe, expect, it } from "vitest"
-import { parseServeArgs } from "../src/cli/serve.ts"
-import { spawnCli } from "./support/runCli.ts"
+import { parseServeArgs } from "../../src/cli/serve.ts"
+import { spawnCli } from "../support/runCli.ts"
 
 describe("serve arguments", () => {
   it("takes the key from --key, else from ATTACH_PLANNER_KEY", () => {

@@ -8,9 +8,9 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as Result from "effect/Result"
 import { describe, expect, it } from "vitest"
-import { previewTimelineSync } from "../src/timeline/preview.ts"
-import { catalog, customer, doc, monthly, request, sub } from "./support/doc.ts"
-import { runCli } from "./support/runCli.ts"
+import { previewTimelineSync } from "../../src/timeline/preview.ts"
+import { catalog, customer, doc, monthly, request, sub } from "../support/doc.ts"
+import { runCli } from "../support/runCli.ts"
 
 const downgrade = doc(catalog([monthly("lite", "10"), monthly("premium", "50")]), customer([sub("premium", "2025-01-01T00:00:00Z")]), request("2025-01-16T00:00:00Z", "lite"))
 

@@ -1,5 +1,6 @@
 import * as Schema from "effect/Schema"
 import * as Rational from "../Rational.ts"
+import { withPlainChecks } from "./compiledSchema.ts"
 
 const DECIMAL_TEXT = /^\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$/
 const MAX_PLACES = 12
@@ -25,19 +26,51 @@ const gcd = (a: bigint, b: bigint): bigint => {
  */
 export const parseDecimal = (input: string | number): Rational.Rational | undefined => {
   if (typeof input === "number" && !Number.isFinite(input)) return undefined
-  const m = DECIMAL_TEXT.exec(typeof input === "number" ? input.toString() : input)
-  if (m === null) return undefined
-  const whole = m[2] ?? ""
-  const fraction = m[3] ?? ""
+  const text = typeof input === "number" ? input.toString() : input
+  const plain = plainParts(text)
+  if (plain !== undefined) return fromParts(plain.negative, plain.whole, plain.fraction, undefined)
+  const m = DECIMAL_TEXT.exec(text)
+  return m === null ? undefined : fromParts(m[1] === "-", m[2] ?? "", m[3] ?? "", m[4])
+}
+
+/**
+ * The sign, whole and fraction digits of the common form `[+-]digits[.digits]` (no spaces, no
+ * exponent) without the regular expression, or undefined for any other text, which
+ * {@link DECIMAL_TEXT} then reads: the parts are the ones that expression captures.
+ */
+const plainParts = (text: string): { readonly negative: boolean; readonly whole: string; readonly fraction: string } | undefined => {
+  const first = text.charCodeAt(0)
+  const start = first === 45 || first === 43 ? 1 : 0
+  let dot = -1
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 46 && dot === -1) dot = i
+    else if (c < 48 || c > 57) return undefined
+  }
+  if (dot === -1) return { negative: first === 45, whole: text.slice(start), fraction: "" }
+  return { negative: first === 45, whole: text.slice(start, dot), fraction: text.slice(dot + 1) }
+}
+
+const isAllZeros = (s: string): boolean => {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== 48) return false
+  return true
+}
+
+/** The rational of the captured parts of a decimal's text (see {@link parseDecimal}). */
+const fromParts = (negative: boolean, whole: string, fraction: string, exponent: string | undefined): Rational.Rational | undefined => {
   if (whole === "" && fraction === "") return undefined
-  if (m[4] !== undefined && m[4].replace(/^[+-]?0*/, "").length > 6) return /^0*$/.test(whole + fraction) ? Rational.zero : undefined
-  const significant = (whole + fraction).replace(/0+$/, "")
-  const digits = significant.replace(/^0+/, "")
-  const places = fraction.length - Number(m[4] ?? "0") - ((whole + fraction).length - significant.length)
+  if (exponent !== undefined && exponent.replace(/^[+-]?0*/, "").length > 6) return isAllZeros(whole + fraction) ? Rational.zero : undefined
+  const all = whole + fraction
+  let end = all.length
+  while (end > 0 && all.charCodeAt(end - 1) === 48) end--
+  let begin = 0
+  while (begin < end && all.charCodeAt(begin) === 48) begin++
+  const digits = all.slice(begin, end)
+  const places = fraction.length - (exponent === undefined ? 0 : Number(exponent)) - (all.length - end)
   if (digits === "") return Rational.zero
   // Twelve places at most and 1e15 at most leave no room for more significant digits than this.
   if (places > MAX_PLACES || digits.length - places > 16 || digits.length > 28) return undefined
-  return fromDigits(m[1] === "-", BigInt(digits), places)
+  return fromDigits(negative, BigInt(digits), places)
 }
 
 const fromDigits = (negative: boolean, digits: bigint, places: number): Rational.Rational | undefined => {
@@ -49,10 +82,20 @@ const fromDigits = (negative: boolean, digits: bigint, places: number): Rational
   return Rational.make(n / common, scale / common)
 }
 
+/** Whether a value is a decimal amount ≥ 0, as a string or number (the checks of {@link DecimalAmount}), read once. */
+export const isDecimalAmount = (u: unknown): boolean => {
+  if (typeof u !== "string" && typeof u !== "number") return false
+  const r = parseDecimal(u)
+  return r !== undefined && r.n >= 0n
+}
+
 /** A non-negative decimal amount in major units, as a JSON string (preferred) or number. */
-export const DecimalAmount = Schema.Union([Schema.String, Schema.Number]).annotate({ expected: "a decimal" }).check(
-  Schema.makeFilter((s: string | number) => parseDecimal(s) !== undefined, { expected: "a decimal" }),
-  Schema.makeFilter((s: string | number) => (parseDecimal(s)?.n ?? 0n) >= 0n, { expected: "a non-negative amount" })
+export const DecimalAmount = withPlainChecks(
+  Schema.Union([Schema.String, Schema.Number]).annotate({ expected: "a decimal" }).check(
+    Schema.makeFilter((s: string | number) => parseDecimal(s) !== undefined, { expected: "a decimal" }),
+    Schema.makeFilter((s: string | number) => (parseDecimal(s)?.n ?? 0n) >= 0n, { expected: "a non-negative amount" })
+  ),
+  isDecimalAmount
 )
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/
@@ -93,13 +136,12 @@ export const isInstant = (s: string): boolean => {
 }
 
 /** An ISO-8601 instant string of the years 1970–9999 (a malformed one is reported by the first check only). */
-export const Instant = Schema.String.check(
-  Schema.makeFilter(isInstantForm, {
-    expected: "an ISO-8601 instant such as 2025-01-16T00:00:00Z"
-  }),
-  Schema.makeFilter((s: string) => !isInstantForm(s) || inDocumentYears(Date.parse(s)), {
-    expected: "an instant of the years 1970–9999"
-  })
+export const Instant = withPlainChecks(
+  Schema.String.check(
+    Schema.makeFilter(isInstantForm, { expected: "an ISO-8601 instant such as 2025-01-16T00:00:00Z" }),
+    Schema.makeFilter((s: string) => !isInstantForm(s) || inDocumentYears(Date.parse(s)), { expected: "an instant of the years 1970–9999" })
+  ),
+  (u) => typeof u === "string" && isInstantForm(u) && inDocumentYears(Date.parse(u))
 )
 
 // The predicates below are what the hand-written fast path (`internal/fastDecode.ts`) accepts for
@@ -120,18 +162,18 @@ export const isId = (u: unknown): u is string => typeof u === "string" && u.leng
 export const isCurrencyCode = (s: string): boolean => /^[A-Za-z]{3}$/.test(s)
 
 /** A whole number ≥ 1. */
-export const PositiveInt = Schema.Int.check(Schema.makeFilter((n: number) => n >= 1, { expected: "an integer ≥ 1" }))
+export const PositiveInt = withPlainChecks(Schema.Int.check(Schema.makeFilter((n: number) => n >= 1, { expected: "an integer ≥ 1" })), isPositiveInt)
 /** A whole number ≥ 0. */
-export const NonNegativeInt = Schema.Int.check(Schema.makeFilter((n: number) => n >= 0 && n <= Number.MAX_SAFE_INTEGER, { expected: "a safe integer ≥ 0" }))
+export const NonNegativeInt = withPlainChecks(Schema.Int.check(Schema.makeFilter((n: number) => n >= 0 && n <= Number.MAX_SAFE_INTEGER, { expected: "a safe integer ≥ 0" })), isNonNegativeInt)
 /** A finite number ≥ 0. */
-export const NonNegativeNumber = Schema.Finite.check(Schema.makeFilter((n: number) => n >= 0 && n <= 1e15, { expected: "a number ≥ 0 (at most 1e15)" }))
+export const NonNegativeNumber = withPlainChecks(Schema.Finite.check(Schema.makeFilter((n: number) => n >= 0 && n <= 1e15, { expected: "a number ≥ 0 (at most 1e15)" })), isNonNegativeNumber)
 /** A whole quantity of a feature (seats are not fractional), 0 to 1e15. */
-export const Quantity = Schema.Int.check(Schema.makeFilter((n: number) => n >= 0 && n <= 1e15, { expected: "a whole number ≥ 0 (at most 1e15)" }))
+export const Quantity = withPlainChecks(Schema.Int.check(Schema.makeFilter((n: number) => n >= 0 && n <= 1e15, { expected: "a whole number ≥ 0 (at most 1e15)" })), isQuantity)
 /** A non-empty identifier. */
-export const Id = Schema.String.check(Schema.makeFilter(isId, { expected: "a non-empty id (at most 512 characters)" }))
+export const Id = withPlainChecks(Schema.String.check(Schema.makeFilter(isId, { expected: "a non-empty id (at most 512 characters)" })), isId)
 
 export const IntervalUnitSchema = Schema.Literals(["day", "week", "month", "quarter", "semi_annual", "year"])
 export const PriceIntervalSchema = Schema.Literals(["day", "week", "month", "quarter", "semi_annual", "year", "one_off"])
-export const CurrencyCode = Schema.String.check(
+export const CurrencyCode = withPlainChecks(Schema.String.check(
   Schema.makeFilter(isCurrencyCode, { expected: "a 3-letter ISO 4217 currency code" })
-)
+), (u) => typeof u === "string" && isCurrencyCode(u))

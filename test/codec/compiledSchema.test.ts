@@ -12,7 +12,8 @@ import { describe, expect, it } from "vitest"
 import { AttachRequestSchema } from "../../src/AttachRequest.ts"
 import { CatalogSchema } from "../../src/Catalog.ts"
 import { CustomerSchema } from "../../src/Customer.ts"
-import { compileDecoder, GIVE_UP } from "../../src/internal/compiledSchema.ts"
+import { compileDecoder, GIVE_UP, withPlainChecks } from "../../src/internal/compiledSchema.ts"
+import { CurrencyCode, DecimalAmount, Id, Instant, NonNegativeInt, NonNegativeNumber, PositiveInt, Quantity } from "../../src/internal/schemaKit.ts"
 import { catalogDocArb, customerDocArb, requestDocArb } from "../support/arbitraries.ts"
 
 const options = { errors: "all", onExcessProperty: "error" } as const
@@ -107,5 +108,37 @@ describe("compileDecoder", () => {
     fc.assert(fc.property(damaged, ([catalog, path, replacement, mode]) => {
       agrees(CatalogSchema, mutate(catalog, path, replacement, mode))
     }), { ...props, numRuns: 1000 })
+  })
+
+  it("runs the plain predicate of a library leaf schema, wherever the leaf occurs", () => {
+    const refusesAll = withPlainChecks(Schema.String.check(Schema.makeFilter((t: string) => t.length > 0, { expected: "text" })), () => false)
+    expect(compileDecoder(refusesAll)("a")).toBe(GIVE_UP)
+    expect(compileDecoder(Schema.Struct({ a: Schema.optionalKey(refusesAll) }))({ a: "a" })).toBe(GIVE_UP)
+    expect(compileDecoder(Schema.Struct({ a: Schema.optionalKey(refusesAll) }))({})).toEqual({})
+    // A schema with further checks is not the registered leaf: its own checks run.
+    const longer = refusesAll.check(Schema.makeFilter((t: string) => t.length > 1, { expected: "longer" }))
+    expect(compileDecoder(longer)("ab")).toBe("ab")
+  })
+
+  it("accepts with the leaf predicates exactly what Schema accepts (property)", () => {
+    const leaves: ReadonlyArray<readonly [string, Schema.Top]> = [
+      ["Id", Id], ["DecimalAmount", DecimalAmount], ["PositiveInt", PositiveInt], ["NonNegativeInt", NonNegativeInt],
+      ["NonNegativeNumber", NonNegativeNumber], ["Quantity", Quantity], ["CurrencyCode", CurrencyCode], ["Instant", Instant]
+    ]
+    const edges: ReadonlyArray<unknown> = [
+      "", "a", "x".repeat(512), "x".repeat(513), "usd", "US", "u5d", "USDX", "0", "-0", "20", "-1", "-0.5", "19.99", " 7 ", "1e3", "1e-13", "1e16", "twenty",
+      "2025-01-16T00:00:00Z", "2025-02-30T00:00:00Z", "1969-12-31T23:59:59Z", "9999-12-31T23:59:59.999Z", "2025-01-16",
+      0, -0, 1, -1, 0.5, 1e15, 1e15 + 2, 2 ** 53, Number.MAX_SAFE_INTEGER, Number.NaN, Number.POSITIVE_INFINITY, 1e300, null, true, [], {}
+    ]
+    const value = fc.oneof(fc.constantFrom(...edges), fc.string({ maxLength: 8 }), fc.double(), fc.integer(), fc.integer().map((i) => i / 100), fc.integer().map(String))
+    for (const [name, schema] of leaves) {
+      const decode = Schema.decodeUnknownResult(schema as Schema.Codec<unknown, unknown>)
+      const compiled = compileDecoder(schema)
+      const same = (v: unknown): void => {
+        expect(compiled(v) !== GIVE_UP, `${name} on ${String(v)}`).toBe(Result.isSuccess(decode(v, options)))
+      }
+      edges.forEach(same)
+      fc.assert(fc.property(value, same), { seed: 20261204, numRuns: 500 })
+    }
   })
 })

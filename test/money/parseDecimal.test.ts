@@ -68,6 +68,12 @@ describe("parseDecimal: exact, in lowest terms, bounded", () => {
     fc.assert(fc.property(text, (t) => same(t)), { seed: 20261204, numRuns: 3000 })
   })
 
+  it("agrees with the decimal.js reading on any text of digits, dots and signs (the regex-free path)", () => {
+    for (const t of ["", "+", "-", ".", "-.", "+.5", "1.2.3", "--5", "5-", "+-1", "1..2", "-0", "00.00", "-00012.3400"]) same(t)
+    const text = fc.string({ unit: fc.constantFrom("0", "1", "7", "9", ".", "-", "+"), maxLength: 30 })
+    fc.assert(fc.property(text, (t) => same(t)), { seed: 20261204, numRuns: 3000 })
+  })
+
   it("agrees with the decimal.js reading on generated numbers (property)", () => {
     const number = fc.oneof(fc.double({ noNaN: false }), fc.integer().map((i) => i / 100), fc.integer().map((i) => i / 7), fc.double({ min: -1e16, max: 1e16 }))
     fc.assert(fc.property(number, (n) => same(n)), { seed: 20261204, numRuns: 3000 })

@@ -138,30 +138,34 @@ const record = (ast: AST.Objects, compile: (a: AST.AST) => Decode): Decode => {
 const struct = (ast: AST.Objects, compile: (a: AST.AST) => Decode): Decode => {
   if (ast.indexSignatures.length > 0) return record(ast, compile)
   const fields = ast.propertySignatures.map((p) => ({
-    name: typeof p.name === "string" ? p.name : undefined,
+    name: typeof p.name === "string" ? p.name : "",
+    named: typeof p.name === "string",
     optional: p.type.context?.isOptional === true,
+    // A name Object.prototype also has reads as present when absent: ask for an own property.
+    inherited: typeof p.name === "string" && p.name in Object.prototype,
     decode: compile(p.type)
   }))
-  if (fields.some((f) => f.name === undefined)) return never
+  if (fields.some((f) => !f.named)) return never
   const known = new Set(fields.map((f) => f.name))
   return (u) => {
     if (!isPlainObject(u)) return GIVE_UP
     let present = 0
     const out: Record<string, unknown> = {}
     for (const f of fields) {
-      const name = f.name as string
-      if (!Object.hasOwn(u, name)) {
+      const value = u[f.name]
+      if ((value === undefined || f.inherited) && !Object.hasOwn(u, f.name)) {
         if (!f.optional) return GIVE_UP
         continue
       }
       present++
-      const v = f.decode(u[name])
+      const v = f.decode(value)
       if (v === GIVE_UP) return GIVE_UP
-      out[name] = v
+      out[f.name] = v
     }
     // An excess key is an error for the Schema decoder: let it say so.
-    if (Object.keys(u).length !== present) return GIVE_UP
-    for (const key of Object.keys(u)) if (!known.has(key)) return GIVE_UP
+    const keys = Object.keys(u)
+    if (keys.length !== present) return GIVE_UP
+    for (const key of keys) if (!known.has(key)) return GIVE_UP
     return out
   }
 }

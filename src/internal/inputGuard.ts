@@ -20,16 +20,25 @@ import type { DecodeIssue } from "../Errors.ts"
  */
 export const INPUT_LIMITS = { maxDepth: 64, maxArrayLength: 100_000, maxValues: 2_000_000 } as const
 
-interface Frame {
-  readonly value: unknown
-  readonly parent: number
-  readonly key: string | number
-  readonly depth: number
+/** The objects reached so far, by index: their value, parent index, key in the parent and depth (parallel arrays allocate less than one record each). */
+interface Frames {
+  readonly values: Array<unknown>
+  readonly parents: Array<number>
+  readonly keys: Array<string | number>
+  readonly depths: Array<number>
 }
 
-const pathOf = (frames: ReadonlyArray<Frame>, at: number, prefix: string): string => {
+const push = (frames: Frames, value: unknown, parent: number, key: string | number, depth: number): number => {
+  frames.values.push(value)
+  frames.parents.push(parent)
+  frames.keys.push(key)
+  frames.depths.push(depth)
+  return frames.values.length - 1
+}
+
+const pathOf = (frames: Frames, at: number, prefix: string): string => {
   const keys: Array<string | number> = []
-  for (let i = at; i > 0; i = (frames[i] as Frame).parent) keys.push((frames[i] as Frame).key)
+  for (let i = at; i > 0; i = frames.parents[i] as number) keys.push(frames.keys[i] as string | number)
   let path = prefix
   for (let k = keys.length - 1; k >= 0; k--) {
     const key = keys[k] as string | number
@@ -46,33 +55,47 @@ const reason = (cause: unknown): string => {
   }
 }
 
-type Children = ReadonlyArray<readonly [string | number, unknown]>
-/** Why children could not be read: the message, and the key that threw when it is known. */
-type Unreadable = { readonly key: string | number | undefined; readonly message: string }
+/** Why an object's children could not be read: the frame to name (the key that threw, when known) and the message. */
+interface Unreadable {
+  readonly at: number
+  readonly message: string
+}
 
-/** The children of an object or array, each read once. */
-const childrenOf = (value: object): Children | Unreadable => {
+const isObject = (u: unknown): u is object => typeof u === "object" && u !== null
+
+/**
+ * Reads each child of the object of frame `at` once, adding a frame for each object child (and
+ * its index to `pending`, in order); the number of other children, or why they cannot be read.
+ */
+const readChildren = (frames: Frames, at: number, value: object, pending: Array<number>): number | Unreadable => {
+  const depth = (frames.depths[at] as number) + 1
+  const first = frames.values.length
   let key: string | number | undefined
+  let primitives = 0
   try {
     if (Array.isArray(value)) {
-      if (value.length > INPUT_LIMITS.maxArrayLength) return { key: undefined, message: `has ${value.length} elements, more than the limit of ${INPUT_LIMITS.maxArrayLength}` }
-      const out: Array<readonly [number, unknown]> = []
+      if (value.length > INPUT_LIMITS.maxArrayLength) return { at, message: `has ${value.length} elements, more than the limit of ${INPUT_LIMITS.maxArrayLength}` }
       for (let i = 0; i < value.length; i++) {
         key = i
-        out.push([i, value[i]])
+        const child: unknown = value[i]
+        if (isObject(child)) push(frames, child, at, i, depth)
+        else primitives++
       }
-      return out
+    } else {
+      const record = value as Record<string, unknown>
+      for (const k of Object.keys(record)) {
+        key = k
+        const child = record[k]
+        if (isObject(child)) push(frames, child, at, k, depth)
+        else primitives++
+      }
     }
-    const record = value as Record<string, unknown>
-    const out: Array<readonly [string, unknown]> = []
-    for (const k of Object.keys(record)) {
-      key = k
-      out.push([k, record[k]])
-    }
-    return out
   } catch (cause) {
-    return { key, message: `cannot be read (${reason(cause)})` }
+    const message = `cannot be read (${reason(cause)})`
+    return key === undefined ? { at, message } : { at: push(frames, undefined, at, key, depth), message }
   }
+  for (let i = first; i < frames.values.length; i++) pending.push(i)
+  return primitives
 }
 
 /**
@@ -82,31 +105,20 @@ const childrenOf = (value: object): Children | Unreadable => {
  * @example guardInput({ a: [1, 2] }, "catalog") // undefined
  */
 export const guardInput = (input: unknown, prefix: string): DecodeIssue | undefined => {
-  const frames: Array<Frame> = [{ value: input, parent: -1, key: "", depth: 1 }]
+  const frames: Frames = { values: [input], parents: [-1], keys: [""], depths: [1] }
   const pending: Array<number> = [0]
   let values = 0
   while (pending.length > 0) {
     const at = pending.pop() as number
-    const frame = frames[at] as Frame
-    const value = frame.value
+    const value = frames.values[at]
     if (++values > INPUT_LIMITS.maxValues) return { path: pathOf(frames, at, prefix), message: `makes the input hold more than ${INPUT_LIMITS.maxValues} values` }
-    if (typeof value !== "object" || value === null) continue
-    if (frame.depth > INPUT_LIMITS.maxDepth) return { path: pathOf(frames, at, prefix), message: `nests deeper than ${INPUT_LIMITS.maxDepth} levels (or refers to itself)` }
-    const children = childrenOf(value)
-    if (!Array.isArray(children)) {
-      const { key, message } = children as Unreadable
-      if (key === undefined) return { path: pathOf(frames, at, prefix), message }
-      frames.push({ value: undefined, parent: at, key, depth: frame.depth + 1 })
-      return { path: pathOf(frames, frames.length - 1, prefix), message }
-    }
-    for (const [key, child] of children) {
-      if (typeof child !== "object" || child === null) {
-        if (++values > INPUT_LIMITS.maxValues) return { path: pathOf(frames, at, prefix), message: `makes the input hold more than ${INPUT_LIMITS.maxValues} values` }
-        continue
-      }
-      pending.push(frames.length)
-      frames.push({ value: child, parent: at, key, depth: frame.depth + 1 })
-    }
+    if (!isObject(value)) continue
+    if ((frames.depths[at] as number) > INPUT_LIMITS.maxDepth) return { path: pathOf(frames, at, prefix), message: `nests deeper than ${INPUT_LIMITS.maxDepth} levels (or refers to itself)` }
+    const read = readChildren(frames, at, value, pending)
+    if (typeof read !== "number") return { path: pathOf(frames, read.at, prefix), message: read.message }
+    // Plain children count as values too; the object holding them is named when they pass the limit.
+    values += read
+    if (values > INPUT_LIMITS.maxValues) return { path: pathOf(frames, at, prefix), message: `makes the input hold more than ${INPUT_LIMITS.maxValues} values` }
   }
   return undefined
 }

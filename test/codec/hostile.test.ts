@@ -175,4 +175,13 @@ describe("the hostile corpus", () => {
     d.request["checkoutSessionParams"] = nested(INPUT_LIMITS.maxDepth - 4, false)
     expect(Result.isSuccess(previewAttachSync(d))).toBe(true)
   })
+
+  it("names the object whose plain values pass the limit on values, and the key whose getter throws", () => {
+    const row = Array.from({ length: 50 }, (_, i) => i)
+    const shared = doc()
+    shared.request["checkoutSessionParams"] = { a: new Array<unknown>(50_000).fill(row) }
+    expect(failureOf(decodeAttachDocument(shared))).toMatchObject({ path: "request.checkoutSessionParams.a[10784]", message: `request.checkoutSessionParams.a[10784]: makes the input hold more than ${INPUT_LIMITS.maxValues} values` })
+    const throwing = Object.defineProperty({ a: 1, b: { c: 2 } }, "z", { enumerable: true, get: () => { throw new Error("boom") } })
+    expect(failureOf(decodeCatalog({ features: [], plans: [throwing] }))).toMatchObject({ path: "catalog.plans[0].z", message: "catalog.plans[0].z: cannot be read (boom)" })
+  })
 })

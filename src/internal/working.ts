@@ -38,15 +38,23 @@ const anchorKey = (anchor: string): string => {
 export type SubscriptionPatch = { readonly [K in keyof Subscription]?: Subscription[K] }
 
 /**
- * `{ ...withoutKeys(sub, drop), ...patch }` built by a loop: the same keys in the same order (the
- * subscription's own keys in place, new ones appended in patch order), several times faster than
- * an object spread of a decoded subscription.
+ * `{ ...withoutKeys(sub, drop), ...patch }`: the same keys in the same order (the subscription's
+ * own keys in place, new ones appended in patch order). One spread of the subscription, then the
+ * patch set on the copy, when it holds none of the keys to drop (about twice as fast as a loop);
+ * else a loop that leaves them out.
  *
  * @example patched(sub, { status: "expired", endsAt: "2025-01-16T00:00:00.000Z" }, ["cancelAtPeriodEnd", "endsAt"])
  */
 export const patched = (sub: Subscription, patch: SubscriptionPatch, drop: ReadonlyArray<keyof Subscription> = []): Subscription => {
   const source = sub as Record<string, unknown>
   const changes = patch as Record<string, unknown>
+  for (const key of drop) if (Object.hasOwn(source, key)) return patchedWithout(source, changes, drop)
+  const out: Record<string, unknown> = { ...source }
+  for (const key of Object.keys(changes)) out[key] = changes[key]
+  return out as unknown as Subscription
+}
+
+const patchedWithout = (source: Record<string, unknown>, changes: Record<string, unknown>, drop: ReadonlyArray<keyof Subscription>): Subscription => {
   const changed = Object.keys(changes)
   const out: Record<string, unknown> = {}
   for (const key of Object.keys(source)) {
@@ -102,10 +110,11 @@ export const subscriptionIds = (ids: Iterable<string>): SubscriptionIds => ({ ta
 /** A deterministic subscription id for a plan attached at an instant — `sub_<plan>_<stamp>`, then `_2`, `_3`, … — now taken. */
 export const newSubscriptionId = (planId: string, at: number, ids: SubscriptionIds): string => {
   const base = `sub_${planId}_${stampOf(at)}`
-  let i = ids.lastSuffix.get(base) ?? 1
+  // A base never given a suffix is at 1 (kept implicit: most attaches give none).
+  let i = ids.lastSuffix.size === 0 ? 1 : ids.lastSuffix.get(base) ?? 1
   let id = i === 1 ? base : `${base}_${i}`
   while (ids.taken.has(id)) id = `${base}_${++i}`
-  ids.lastSuffix.set(base, i)
+  if (i !== 1) ids.lastSuffix.set(base, i)
   ids.taken.add(id)
   return id
 }

@@ -38,23 +38,15 @@ const anchorKey = (anchor: string): string => {
 export type SubscriptionPatch = { readonly [K in keyof Subscription]?: Subscription[K] }
 
 /**
- * `{ ...withoutKeys(sub, drop), ...patch }`: the same keys in the same order (the subscription's
- * own keys in place, new ones appended in patch order). One spread of the subscription, then the
- * patch set on the copy, when it holds none of the keys to drop (about twice as fast as a loop);
- * else a loop that leaves them out.
+ * `{ ...withoutKeys(sub, drop), ...patch }` built by a loop: the same keys in the same order (the
+ * subscription's own keys in place, new ones appended in patch order), several times faster than
+ * an object spread of a decoded subscription.
  *
  * @example patched(sub, { status: "expired", endsAt: "2025-01-16T00:00:00.000Z" }, ["cancelAtPeriodEnd", "endsAt"])
  */
 export const patched = (sub: Subscription, patch: SubscriptionPatch, drop: ReadonlyArray<keyof Subscription> = []): Subscription => {
   const source = sub as Record<string, unknown>
   const changes = patch as Record<string, unknown>
-  for (const key of drop) if (Object.hasOwn(source, key)) return patchedWithout(source, changes, drop)
-  const out: Record<string, unknown> = { ...source }
-  for (const key of Object.keys(changes)) out[key] = changes[key]
-  return out as unknown as Subscription
-}
-
-const patchedWithout = (source: Record<string, unknown>, changes: Record<string, unknown>, drop: ReadonlyArray<keyof Subscription>): Subscription => {
   const changed = Object.keys(changes)
   const out: Record<string, unknown> = {}
   for (const key of Object.keys(source)) {

@@ -92,16 +92,21 @@ describe("serve --provider stripe against the local Stripe-compatible server", (
   })
 })
 
+/** The serve --provider stripe handler over a fresh local Stripe server, with --test-card pm_card_visa. */
+const servedWithTestCard = async (): Promise<{ readonly server: FakeStripe; readonly handler: (request: Request) => Promise<Response> }> => {
+  const server = await startFakeStripe()
+  fake = server
+  const catalog = catalogFromJson(JSON.parse(readFileSync("test/fixtures/autumn/checkout-pro-v1.json", "utf8")))
+  if (Result.isFailure(catalog)) throw new Error(catalog.failure.message)
+  const config = { secretKey: ENV.STRIPE_SECRET_KEY, webhookSecret: ENV.STRIPE_WEBHOOK_SECRET, apiBase: new URL(server.base) }
+  const served = await stripeServeHandler(catalog.success, ENV.ATTACH_PLANNER_KEY, config, "pm_card_visa")
+  if (Result.isFailure(served)) throw new Error(served.failure.message)
+  return { server, handler: served.success.handler }
+}
+
 describe("the serve --provider stripe handler in process", () => {
   it("--test-card gives every new customer that Stripe test card: a paid attach charges it at once; the webhook needs no bearer key", async () => {
-    const server = await startFakeStripe()
-    fake = server
-    const catalog = catalogFromJson(JSON.parse(readFileSync("test/fixtures/autumn/checkout-pro-v1.json", "utf8")))
-    if (Result.isFailure(catalog)) throw new Error(catalog.failure.message)
-    const config = { secretKey: ENV.STRIPE_SECRET_KEY, webhookSecret: ENV.STRIPE_WEBHOOK_SECRET, apiBase: new URL(server.base) }
-    const served = await stripeServeHandler(catalog.success, ENV.ATTACH_PLANNER_KEY, config, "pm_card_visa")
-    if (Result.isFailure(served)) throw new Error(served.failure.message)
-    const { handler } = served.success
+    const { server, handler } = await servedWithTestCard()
     const attach = await handler(new Request("http://127.0.0.1/v1/billing.attach", {
       method: "POST", headers: { authorization: `Bearer ${ENV.ATTACH_PLANNER_KEY}` }, body: JSON.stringify({ customer_id: "c9", plan_id: "pro" })
     }))
@@ -113,14 +118,7 @@ describe("the serve --provider stripe handler in process", () => {
   })
 
   it("a declined renewal reported by Stripe's signed invoice.payment_failed makes the customer's plan past_due in the served state", async () => {
-    const server = await startFakeStripe()
-    fake = server
-    const catalog = catalogFromJson(JSON.parse(readFileSync("test/fixtures/autumn/checkout-pro-v1.json", "utf8")))
-    if (Result.isFailure(catalog)) throw new Error(catalog.failure.message)
-    const config = { secretKey: ENV.STRIPE_SECRET_KEY, webhookSecret: ENV.STRIPE_WEBHOOK_SECRET, apiBase: new URL(server.base) }
-    const served = await stripeServeHandler(catalog.success, ENV.ATTACH_PLANNER_KEY, config, "pm_card_visa")
-    if (Result.isFailure(served)) throw new Error(served.failure.message)
-    const { handler } = served.success
+    const { server, handler } = await servedWithTestCard()
     const call = (path: string, body: unknown): Promise<Response> =>
       handler(new Request(`http://127.0.0.1${path}`, { method: "POST", headers: { authorization: `Bearer ${ENV.ATTACH_PLANNER_KEY}` }, body: JSON.stringify(body) }))
     expect((await (await call("/v1/billing.attach", { customer_id: "c10", plan_id: "pro" })).json())).toMatchObject({ invoice: { status: "paid", total: 2000 } })

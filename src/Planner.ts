@@ -22,7 +22,7 @@ import {
 import { addLength } from "./Interval.ts"
 import { planActions } from "./internal/actions.ts"
 import { customDerivation } from "./internal/derivation.ts"
-import { type DraftLine, sortLines, withBasis } from "./internal/draft.ts"
+import { type DraftLine, sortLines } from "./internal/draft.ts"
 import { finalizeLines, sumLines } from "./internal/finalize.ts"
 import {
   type PriceContext, type Priced, heldOf, incomingCharges, outgoingArrears, outgoingCredits, quantitiesOf
@@ -455,7 +455,12 @@ const startNow = (
     discounts: replaced?.sub.discounts,
     priced
   })
-  for (const line of charges) acc.lines.push(line.period === null ? line : withBasis(line, { subscriptionId: sub.id }))
+  // Today's charges are fresh lines of this attach: the new subscription's id is set on them, not on copies.
+  const basis = { subscriptionId: sub.id }
+  for (const line of charges) {
+    if (line.period !== null) (line as { basis?: DraftLine["basis"] }).basis = basis
+    acc.lines.push(line)
+  }
   if (trial !== undefined) {
     acc.startedTrials.push({ planId: plan.id, trial })
     acc.trialEndsAt = anchor

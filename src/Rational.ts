@@ -40,10 +40,13 @@ export const add = (a: Rational, b: Rational): Rational =>
   a.d === b.d ? { n: a.n + b.n, d: a.d } : { n: a.n * b.d + b.n * a.d, d: a.d * b.d }
 
 /** @example Rational.sub(Rational.one, Rational.make(1n, 4n)) // 3/4 */
-export const sub = (a: Rational, b: Rational): Rational => add(a, { n: -b.n, d: b.d })
+export const sub = (a: Rational, b: Rational): Rational =>
+  a.d === b.d ? { n: a.n - b.n, d: a.d } : { n: a.n * b.d - b.n * a.d, d: a.d * b.d }
 
 /** @example Rational.mul(Rational.make(1n, 2n), Rational.make(2n, 3n)) // 2/6 */
-export const mul = (a: Rational, b: Rational): Rational => ({ n: a.n * b.n, d: a.d * b.d })
+export const mul = (a: Rational, b: Rational): Rational =>
+  // Most factors are whole (prices, quantities): no bigint product for a denominator of 1.
+  ({ n: a.n * b.n, d: b.d === 1n ? a.d : a.d === 1n ? b.d : a.d * b.d })
 
 /** Division by a non-zero rational. @example Rational.div(Rational.one, Rational.fromInt(4)) // 1/4 */
 export const div = (a: Rational, b: Rational): Rational => make(a.n * b.d, a.d * b.n)
@@ -53,6 +56,7 @@ export const negate = (a: Rational): Rational => ({ n: -a.n, d: a.d })
 
 /** @example Rational.compare(Rational.make(1n, 3n), Rational.make(1n, 2n)) // -1 */
 export const compare = (a: Rational, b: Rational): -1 | 0 | 1 => {
+  if (a.d === b.d) return a.n < b.n ? -1 : a.n > b.n ? 1 : 0
   const l = a.n * b.d
   const r = b.n * a.d
   return l < r ? -1 : l > r ? 1 : 0
@@ -70,6 +74,7 @@ export const isZero = (a: Rational): boolean => a.n === 0n
  * Rational.roundHalfAwayFromZero(Rational.make(-5n, 2n)) // -3n
  */
 export const roundHalfAwayFromZero = (a: Rational): bigint => {
+  if (a.d === 1n) return a.n
   const negative = a.n < 0n
   const abs = negative ? -a.n : a.n
   const q = (2n * abs + a.d) / (2n * a.d)
@@ -82,12 +87,14 @@ export const roundHalfAwayFromZero = (a: Rational): bigint => {
  * @example Rational.ceil(Rational.make(7n, 2n)) // 4n
  */
 export const ceil = (a: Rational): bigint => {
+  if (a.d === 1n) return a.n
   const q = a.n / a.d
   return a.n > 0n && q * a.d !== a.n ? q + 1n : q
 }
 
 /** Rounds down (toward −∞). @example Rational.floor(Rational.make(-7n, 2n)) // -4n */
 export const floor = (a: Rational): bigint => {
+  if (a.d === 1n) return a.n
   const q = a.n / a.d
   return a.n < 0n && q * a.d !== a.n ? q - 1n : q
 }

@@ -79,9 +79,13 @@ interface Denominator {
   readonly d: bigint
   readonly places: number
   readonly factor: bigint
+  /** `factor` and 10^places as doubles, or 0 when either is not a safe integer (then bigints write it). */
+  readonly factorN: number
+  readonly unitN: number
 }
 
-const INTEGER: Denominator = { d: 1n, places: 0, factor: 1n }
+const INTEGER: Denominator = { d: 1n, places: 0, factor: 1n, factorN: 1, unitN: 1 }
+const MAX_PLACES_N = 15
 
 const denominatorOf = (d: bigint): Denominator => {
   if (d === 1n) return INTEGER
@@ -90,15 +94,25 @@ const denominatorOf = (d: bigint): Denominator => {
   let fives = 0
   while ((rest & 1n) === 0n) { rest >>= 1n; twos++ }
   while (rest % 5n === 0n) { rest /= 5n; fives++ }
-  if (rest !== 1n) return { d, places: -1, factor: 0n }
+  if (rest !== 1n) return { d, places: -1, factor: 0n, factorN: 0, unitN: 0 }
   const places = twos > fives ? twos : fives
-  return { d, places, factor: tenPower(places) / d }
+  const factor = tenPower(places) / d
+  const safe = places <= MAX_PLACES_N && factor <= MAX_SAFE
+  return { d, places, factor, factorN: safe ? Number(factor) : 0, unitN: safe ? 10 ** places : 0 }
 }
 
 /** `n / den.d` as text, `n / den.d` being in lowest terms. */
 const textOver = (n: bigint, den: Denominator): string => {
   if (den.places === 0 || n === 0n) return n.toString()
   if (den.places < 0) return `${n}/${den.d}`
+  // In doubles while the scaled numerator is a safe integer (exact there: every step is).
+  const x = Number(n)
+  const scaledN = x * den.factorN
+  if (den.unitN > 0 && Number.isSafeInteger(x) && Number.isSafeInteger(scaledN)) {
+    const absN = scaledN < 0 ? -scaledN : scaledN
+    const fractionN = absN % den.unitN
+    return `${scaledN < 0 ? "-" : ""}${(absN - fractionN) / den.unitN}.${String(fractionN).padStart(den.places, "0")}`
+  }
   const scaled = n * den.factor
   const negative = scaled < 0n
   const abs = negative ? -scaled : scaled

@@ -4,15 +4,14 @@ import { finalDerivation } from "./derivation.ts"
 import { type DraftLine, lineTotal } from "./draft.ts"
 import { iso } from "./instants.ts"
 
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
-const safe = (n: bigint): boolean => n <= MAX_SAFE && n >= -MAX_SAFE
-
 /** Turns draft lines into document lines; undefined when an amount exceeds a safe integer. */
 export const finalizeLines = (lines: ReadonlyArray<DraftLine>, _currency: string, catalog?: Catalog): Array<Line> | undefined => {
   const out: Array<Line> = []
   for (const l of lines) {
-    const total = lineTotal(l)
-    if (!safe(l.amount) || !safe(total)) return undefined
+    // A bigint beyond a safe integer converts to a double beyond it (rounding is monotonic).
+    const amount = Number(l.amount)
+    const total = Number(lineTotal(l))
+    if (!Number.isSafeInteger(amount) || !Number.isSafeInteger(total)) return undefined
     out.push({
       kind: l.kind,
       planId: l.planId,
@@ -20,9 +19,9 @@ export const finalizeLines = (lines: ReadonlyArray<DraftLine>, _currency: string
       description: l.description,
       quantity: l.quantity,
       period: l.period === null ? null : { start: iso(l.period.start), end: iso(l.period.end) },
-      amount: Number(l.amount),
+      amount,
       discounts: l.discounts.length === 0 ? [] : l.discounts.map((d) => ({ discountId: d.discountId, amount: Number(d.amount) })),
-      total: Number(total),
+      total,
       derivation: finalDerivation(l.derivation, l.amount, l.discounts, catalog)
     })
   }

@@ -7,7 +7,7 @@ import { type PlanPrice, amountIn, billableUnits, billingKind, packsFor, planPri
 import { type FractionLeft, type ProrationPolicy, fractionLeft, resolvePolicy, zoneOf } from "../ProrationPolicy.ts"
 import * as Rational from "../Rational.ts"
 import { describeArrears, describeBaseCharge, describeCredit, describeItemCharge } from "./describe.ts"
-import { type DraftLine, withBasis } from "./draft.ts"
+import type { DraftLine } from "./draft.ts"
 import { ms } from "./instants.ts"
 import type { DerivationTier } from "../Preview.ts"
 import { type DraftDerivation, sharedTiers, tierParts } from "./derivation.ts"
@@ -226,7 +226,7 @@ export const outgoingCredits = (sub: Subscription, plan: Plan, at: number, ctx: 
     const quantity = packedUnits(p, units)
     const derivation = derivationOf(p, Rational.negate(base), Rational.negate(exact), left, ctx, priced.tiers)
     if (ledger !== undefined) derivation.ledger = { basis: ledger, ratio: Rational.one }
-    const line: DraftLine = {
+    const line: { -readonly [K in keyof DraftLine]: DraftLine[K] } = {
       kind: "credit",
       planId: plan.id,
       featureId,
@@ -238,7 +238,8 @@ export const outgoingCredits = (sub: Subscription, plan: Plan, at: number, ctx: 
       creditedFrom: billedAtOf(sub, period.start),
       derivation
     }
-    out.push(ledger === undefined ? line : withBasis(line, { ledger }))
+    if (ledger !== undefined) line.basis = { ledger }
+    out.push(line)
   }
   return out
 }

@@ -102,10 +102,11 @@ export const subscriptionIds = (ids: Iterable<string>): SubscriptionIds => ({ ta
 /** A deterministic subscription id for a plan attached at an instant — `sub_<plan>_<stamp>`, then `_2`, `_3`, … — now taken. */
 export const newSubscriptionId = (planId: string, at: number, ids: SubscriptionIds): string => {
   const base = `sub_${planId}_${stampOf(at)}`
-  let i = ids.lastSuffix.get(base) ?? 1
+  // A base never given a suffix is at 1 (kept implicit: most attaches give none).
+  let i = ids.lastSuffix.size === 0 ? 1 : ids.lastSuffix.get(base) ?? 1
   let id = i === 1 ? base : `${base}_${i}`
   while (ids.taken.has(id)) id = `${base}_${++i}`
-  ids.lastSuffix.set(base, i)
+  if (i !== 1) ids.lastSuffix.set(base, i)
   ids.taken.add(id)
   return id
 }

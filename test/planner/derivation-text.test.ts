@@ -52,6 +52,18 @@ describe("exact texts", () => {
     fc.assert(fc.property(rationals, (r) => exactText(r) === reference(r)), { numRuns: 3000 })
   })
 
+  it("are the texts of the plain definition where the scaled numerator crosses 2^53 (written in doubles below it)", () => {
+    const decimal = fc.tuple(fc.nat(20), fc.nat(20)).map(([a, b]) => 2n ** BigInt(a) * 5n ** BigInt(b))
+    const near = fc.tuple(decimal, fc.bigInt({ min: -4096n, max: 4096n }), fc.boolean()).map(([d, off, negative]) => {
+      // A numerator whose scaled form lands next to Number.MAX_SAFE_INTEGER for this denominator.
+      let places = 0n
+      while ((10n ** places) % d !== 0n) places++
+      const edge = (2n ** 53n * d) / 10n ** places + off
+      return Rational.make(negative ? -edge : edge, d)
+    })
+    fc.assert(fc.property(near, (r) => exactText(r) === reference(r)), { numRuns: 3000 })
+  })
+
   it("the derivation's exact, rounding delta and base are the texts of exact, exact − amount and base", () => {
     fc.assert(fc.property(rationals, fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }), fc.boolean(), (exact, amount, sameBase) => {
       const base = sameBase ? exact : Rational.mul(exact, Rational.fromInt(3))

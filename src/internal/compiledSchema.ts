@@ -80,7 +80,8 @@ const withChecks = (ast: AST.AST, decode: Decode): Decode => {
 const isPlainObject = (u: unknown): u is Record<string, unknown> => {
   if (typeof u !== "object" || u === null || Array.isArray(u)) return false
   const proto: unknown = Object.getPrototypeOf(u)
-  return proto === Object.prototype || proto === null
+  // A symbol key is an excess key for the Schema decoder, which Object.keys would not show.
+  return (proto === Object.prototype || proto === null) && Object.getOwnPropertySymbols(u).length === 0
 }
 
 const keyword = (ast: AST.AST): Decode | undefined => {

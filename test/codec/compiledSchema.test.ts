@@ -86,6 +86,10 @@ describe("compileDecoder", () => {
     expect(bad((c) => Object.assign(c.plans[1] as object, { price: { amount: "20", interval: "fortnight" } }))).toBe(GIVE_UP)
     expect(bad((c) => Object.assign(c.plans[1] as object, { version: 0 }))).toBe(GIVE_UP)
     expect(bad((c) => Object.assign(c.plans[1] as object, { id: "" }))).toBe(GIVE_UP)
+    expect(decode(Object.assign({ [Symbol("tag")]: 1 }, catalog))).toBe(GIVE_UP)
+    expect(agrees(CatalogSchema, Object.assign({ [Symbol("tag")]: 1 }, catalog))).toBe(false)
+    // A non-enumerable extra key is invisible to Schema too: both accept, with the same value.
+    expect(agrees(CatalogSchema, Object.defineProperty(structuredClone(catalog), "note", { value: "x", enumerable: false }))).toBe(true)
     expect(decode([])).toBe(GIVE_UP)
     expect(decode(null)).toBe(GIVE_UP)
     expect(decode(new Map())).toBe(GIVE_UP)

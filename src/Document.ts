@@ -2,7 +2,7 @@
  * Decoding of the attach document `{ catalog, customer, request }` (docs/spec.md §13) at the boundary:
  * structure with `effect/Schema`, then every cross-field rule of docs/spec.md §3. A bad document gives a
  * {@link DecodeError} naming the path of the first bad field; nothing is half-decoded. Valid
- * customers and requests take a hand-written fast path (`internal/fastDecode.ts`) with the same
+ * customers and requests take a fast path compiled from their schemas (`internal/fastDecode.ts`) with the same
  * answers. The encoders turn a decoded document back into JSON.
  *
  * @example
@@ -91,32 +91,28 @@ export const decodeCustomerAndRequest = (catalog: Catalog, input: unknown): Resu
   guarded(input, "", () => decodeCustomerAndRequestUnguarded(catalog, input))
 
 const decodeCustomerAndRequestUnguarded = (catalog: Catalog, input: unknown): Result.Result<AttachInput, DecodeError> => {
-  const fast = fastCustomerAndRequest(catalog, input, false)
+  const fast = fastCustomerAndRequest(catalog, input)
   return fast === NOT_FAST ? decodeCustomerAndRequestWithSchema(catalog, input) : Result.succeed(fast)
 }
 
 /**
- * {@link decodeCustomerAndRequest} for a value straight from `JSON.parse` (no symbol keys, no
- * non-enumerable properties, plain prototypes), which lets the fast path check keys more cheaply.
- * Same answers as `decodeCustomerAndRequest` for such values.
+ * {@link decodeCustomerAndRequest} for a value straight from `JSON.parse`: the same decoder (the
+ * fast path is compiled from the schemas and checks any value), kept for the callers that name it.
  *
  * @example decodeParsedCustomerAndRequest(catalog, JSON.parse(line))
  */
 export const decodeParsedCustomerAndRequest = (catalog: Catalog, json: unknown): Result.Result<AttachInput, DecodeError> =>
-  guarded(json, "", () => {
-    const fast = fastCustomerAndRequest(catalog, json, true)
-    return fast === NOT_FAST ? decodeCustomerAndRequestWithSchema(catalog, json) : Result.succeed(fast)
-  })
+  decodeCustomerAndRequest(catalog, json)
 
 /** The common valid document without Schema (see internal/fastDecode.ts), or NOT_FAST. */
-const fastCustomerAndRequest = (catalog: Catalog, input: unknown, fromJson: boolean): AttachInput | typeof NOT_FAST => {
+const fastCustomerAndRequest = (catalog: Catalog, input: unknown): AttachInput | typeof NOT_FAST => {
   if (!isRecord(input)) return NOT_FAST
   for (const key of Object.keys(input)) {
     if (key !== "customer" && key !== "request" && key !== "catalog") return NOT_FAST
   }
-  const customer = fastCustomer(input["customer"], fromJson)
+  const customer = fastCustomer(input["customer"])
   if (customer === NOT_FAST) return NOT_FAST
-  const request = fastRequest(input["request"], fromJson)
+  const request = fastRequest(input["request"])
   return request === NOT_FAST ? NOT_FAST : { catalog, customer, request }
 }
 

@@ -144,9 +144,9 @@ export const Instant = withPlainChecks(
   (u) => typeof u === "string" && isInstantForm(u) && inDocumentYears(Date.parse(u))
 )
 
-// The predicates below are what the hand-written fast path (`internal/fastDecode.ts`) accepts for
-// the schemas that follow them: each accepts exactly the values its schema accepts (the string
-// ones are the schemas' own filters), so a fast decode never succeeds where Schema would fail.
+// The predicates below are the plain checks the compiled decoders (`internal/compiledSchema.ts`)
+// run for the schemas that follow them: each accepts exactly the values its schema accepts (the
+// string ones are the schemas' own filters), so a fast decode never succeeds where Schema would fail.
 
 /** Whether a value is a safe integer ≥ 1 (the check of {@link PositiveInt}). */
 export const isPositiveInt = (u: unknown): u is number => typeof u === "number" && Number.isSafeInteger(u) && u >= 1

@@ -45,7 +45,7 @@ const fast = (catalog: Catalog, u: Record<string, unknown>): PricingTableInput |
   if (entityId !== undefined && typeof entityId !== "string") return NOT_FAST
   if (currency !== undefined && (typeof currency !== "string" || !isCurrencyCode(currency))) return NOT_FAST
   if (allVersions !== undefined && typeof allVersions !== "boolean") return NOT_FAST
-  const customer = fastCustomer(u["customer"], false)
+  const customer = fastCustomer(u["customer"])
   if (customer === NOT_FAST) return NOT_FAST
   return { catalog, customer, at, entityId, currency, allVersions }
 }

@@ -19,18 +19,10 @@ import { OWN_AHEAD, runWhatIfStream } from "../../src/whatIf/parallel.ts"
 import type { WhatIfSetup } from "../../src/whatIf/pool.ts"
 import { runWhatIf } from "../../src/whatIf/stream.ts"
 import { makeSummary, mergeSummary, summaryOf } from "../../src/whatIf/summary.ts"
-import { catalog, decoded, type Obj, plan, sub } from "../support/doc.ts"
+import { decoded, type Obj, sub } from "../support/doc.ts"
+import { AT, FROM, TO } from "./priceRise.ts"
 import { runCli } from "../support/runCli.ts"
 
-const AT = Date.parse("2025-01-16T00:00:00Z")
-const discounts = { discounts: [{ id: "M2", percentOff: "50", duration: { months: 2 } }] }
-const FROM: Obj = catalog([
-  plan("lite", "10"), plan("pro", "20", "month", { price: { amount: "20", interval: "month", currencies: { eur: "18" } } }), plan("annual", "120", "year")
-], discounts)
-const TO: Obj = catalog([
-  plan("lite", "10"), plan("pro", "25", "month", { price: { amount: "25", interval: "month", currencies: { eur: "22" } } }), plan("annual", "180", "year"),
-  plan("pro_2025", "30")
-], discounts)
 const MIGRATE: ReadonlyArray<readonly [string, string]> = [["pro", "pro_2025"], ["lite", "gold"]]
 const input: WhatIfInput = { from: decoded(FROM), to: decoded(TO), at: AT, migrate: new Map(MIGRATE), cycles: 2 }
 const setup: WhatIfSetup = { from: FROM, to: TO, at: AT, migrate: MIGRATE, cycles: 2 }

@@ -14,20 +14,11 @@ import { describe, expect, it } from "vitest"
 import { type CustomerLine, type WhatIfInput, type WhatIfLine, whatIfCustomer } from "../../src/whatIf/customer.ts"
 import { runWhatIf } from "../../src/whatIf/stream.ts"
 import { bucketOf, type WhatIfSummary } from "../../src/whatIf/summary.ts"
-import { catalog, decoded, type Obj, plan, sub } from "../support/doc.ts"
+import { decoded, type Obj, sub } from "../support/doc.ts"
+import { AT, FROM, TO } from "./priceRise.ts"
 import { outputLines, runCli } from "../support/runCli.ts"
 
-const AT = Date.parse("2025-01-16T00:00:00Z")
 const JAN1 = "2025-01-01T00:00:00Z"
-const discounts = { discounts: [{ id: "M2", percentOff: "50", duration: { months: 2 } }] }
-const FROM: Obj = catalog([
-  plan("lite", "10"), plan("pro", "20", "month", { price: { amount: "20", interval: "month", currencies: { eur: "18" } } }), plan("annual", "120", "year")
-], discounts)
-// pro rises to $25 (€22), annual to $180; pro_2025 is usd only
-const TO: Obj = catalog([
-  plan("lite", "10"), plan("pro", "25", "month", { price: { amount: "25", interval: "month", currencies: { eur: "22" } } }), plan("annual", "180", "year"),
-  plan("pro_2025", "30")
-], discounts)
 const input = (migrate: ReadonlyArray<readonly [string, string]> = [], cycles = 1): WhatIfInput =>
   ({ from: decoded(FROM), to: decoded(TO), at: AT, migrate: new Map(migrate), cycles })
 const cus = (id: string, subscriptions: ReadonlyArray<Obj>, extra: Obj = {}): Obj => ({ customer: { id, hasPaymentMethod: true, subscriptions, ...extra } })

@@ -14,6 +14,7 @@
  */
 import { availableParallelism } from "node:os"
 import { Worker } from "node:worker_threads"
+import { workerEntry } from "../internal/workerEntry.ts"
 
 /** What each worker previews against: whole documents, or `{ customer, request }` lines and a catalog. */
 export type WorkerSource = { readonly hasCatalog: false } | { readonly hasCatalog: true; readonly catalog: unknown }
@@ -71,18 +72,6 @@ export interface WorkerPool {
  */
 export const autoJobs = (): number => Math.min(availableParallelism(), 4)
 
-/**
- * The worker's entry: `jsonlWorker.js` next to this module in `dist/`. When the sources run
- * through tsx (`npm run cli`), `jsonlWorker.ts`, started by a small script that first registers
- * tsx in the worker: tsx's loader hooks do not carry over to worker threads by themselves.
- */
-const workerEntry = (): { readonly entry: URL | string; readonly eval: boolean } => {
-  if (!import.meta.url.endsWith(".ts")) return { entry: new URL("./jsonlWorker.js", import.meta.url), eval: false }
-  const worker = new URL("./jsonlWorker.ts", import.meta.url).href
-  const tsx = import.meta.resolve("tsx/esm/api")
-  return { entry: `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(worker)}) })`, eval: true }
-}
-
 /** One worker thread, as the pool uses it. */
 interface Channel {
   readonly post: (request: BatchRequest) => void
@@ -92,7 +81,7 @@ interface Channel {
 type OnMessage = (message: BatchResponse | { readonly ready: true }) => void
 
 const threadWorker = (setup: WorkerSetup, onMessage: OnMessage, onError: (cause: unknown) => void, onExit: (code: number) => void): Channel => {
-  const { entry, eval: isScript } = workerEntry()
+  const { entry, eval: isScript } = workerEntry(import.meta.url, "jsonlWorker")
   const worker = new Worker(entry, { workerData: setup, eval: isScript })
   worker.on("message", onMessage)
   worker.on("error", onError)

@@ -14,6 +14,7 @@
  */
 import { Worker } from "node:worker_threads"
 import type { SummaryAccumulator } from "./summary.ts"
+import { workerEntry } from "../internal/workerEntry.ts"
 
 /** What a worker compares: both catalogs as JSON (each decodes them), the instant, the migrations, the cycles. @example { from, to, at: 1737000000000, migrate: [["pro", "pro_2025"]], cycles: 1 } */
 export interface WhatIfSetup {
@@ -53,14 +54,6 @@ export interface WhatIfPool {
   readonly submit: (first: number, bytes: Uint8Array) => Promise<Omit<WhatIfResponse, "id">>
   /** Stops every worker (pending batches reject). */
   readonly close: () => Promise<void>
-}
-
-/** `worker.js` next to this module in `dist/`; from the sources (tsx), a script that registers tsx in the worker first. */
-const workerEntry = (): { readonly entry: URL | string; readonly eval: boolean } => {
-  if (!import.meta.url.endsWith(".ts")) return { entry: new URL("./worker.js", import.meta.url), eval: false }
-  const worker = new URL("./worker.ts", import.meta.url).href
-  const tsx = import.meta.resolve("tsx/esm/api")
-  return { entry: `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(worker)}) })`, eval: true }
 }
 
 /**
@@ -122,7 +115,7 @@ const onMessage = (state: PoolState, message: WhatIfResponse | { readonly ready:
 }
 
 const spawn = (state: PoolState, setup: WhatIfSetup): Worker => {
-  const { entry, eval: isScript } = workerEntry()
+  const { entry, eval: isScript } = workerEntry(import.meta.url, "worker")
   const worker = new Worker(entry, { workerData: setup, eval: isScript, resourceLimits: WORKER_HEAP })
   worker.on("message", (message: WhatIfResponse | { readonly ready: true }) => onMessage(state, message))
   worker.on("error", (cause: unknown) => fail(state, errorOf(cause)))

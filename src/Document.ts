@@ -18,9 +18,8 @@ import { type AttachRequest, AttachRequestSchema } from "./AttachRequest.ts"
 import { type Catalog, CatalogSchema, type Discount, type Feature, type ItemPrice, type Plan, type PlanItem, type PriceInterval, type Tier } from "./Catalog.ts"
 import { type Customer, CustomerSchema } from "./Customer.ts"
 import type { DecodeError, DecodeIssue } from "./Errors.ts"
-import { compileDecoder, GIVE_UP } from "./internal/compiledSchema.ts"
 import { decodeError, type Issue, parsePath, schemaIssues } from "./internal/decodeIssues.ts"
-import { fastCustomer, fastRequest, NOT_FAST } from "./internal/fastDecode.ts"
+import { fastCatalog, fastCustomer, fastRequest, NOT_FAST } from "./internal/fastDecode.ts"
 import { guardInput } from "./internal/inputGuard.ts"
 import { normalizeCatalog } from "./internal/normalizeCatalog.ts"
 import { encodePolicy } from "./ProrationPolicy.ts"
@@ -36,7 +35,6 @@ export interface AttachInput {
 const options = { errors: "all", onExcessProperty: "error", reportInput: true } as const
 
 const decodeCatalogShape = Schema.decodeUnknownResult(CatalogSchema)
-const compiledCatalogShape = compileDecoder(CatalogSchema)
 const decodeCustomerShape = Schema.decodeUnknownResult(CustomerSchema)
 const decodeRequestShape = Schema.decodeUnknownResult(AttachRequestSchema)
 
@@ -74,8 +72,8 @@ export const decodeCatalog = (input: unknown, prefix = "catalog"): Result.Result
 
 const decodeCatalogUnguarded = (input: unknown, prefix: string): Result.Result<Catalog, DecodeError> => {
   const issues: Array<Issue> = []
-  const compiled = compiledCatalogShape(input)
-  const raw = compiled !== GIVE_UP ? (compiled as typeof CatalogSchema.Type) : decodeWith(decodeCatalogShape, input, prefix, issues)
+  const fast = fastCatalog(input)
+  const raw = fast !== NOT_FAST ? fast : decodeWith(decodeCatalogShape, input, prefix, issues)
   if (raw === undefined) return Result.fail(decodeError(issues))
   const rules: Array<DecodeIssue> = []
   const catalog = normalizeCatalog(raw, prefix, rules)
@@ -94,15 +92,6 @@ const decodeCustomerAndRequestUnguarded = (catalog: Catalog, input: unknown): Re
   const fast = fastCustomerAndRequest(catalog, input)
   return fast === NOT_FAST ? decodeCustomerAndRequestWithSchema(catalog, input) : Result.succeed(fast)
 }
-
-/**
- * {@link decodeCustomerAndRequest} for a value straight from `JSON.parse`: the same decoder (the
- * fast path is compiled from the schemas and checks any value), kept for the callers that name it.
- *
- * @example decodeParsedCustomerAndRequest(catalog, JSON.parse(line))
- */
-export const decodeParsedCustomerAndRequest = (catalog: Catalog, json: unknown): Result.Result<AttachInput, DecodeError> =>
-  decodeCustomerAndRequest(catalog, json)
 
 /** The common valid document without Schema (see internal/fastDecode.ts), or NOT_FAST. */
 const fastCustomerAndRequest = (catalog: Catalog, input: unknown): AttachInput | typeof NOT_FAST => {

@@ -11,7 +11,7 @@
 import { readFile } from "node:fs/promises"
 import * as Result from "effect/Result"
 import type { Catalog } from "../Catalog.ts"
-import { decodeCatalog, decodeParsedCustomerAndRequest } from "../Document.ts"
+import { decodeCatalog, decodeCustomerAndRequest } from "../Document.ts"
 import { DecodeError, type ErrorDocument, errorDocument } from "../Errors.ts"
 import { previewDocument } from "../index.ts"
 import { planAttach } from "../Planner.ts"
@@ -117,7 +117,7 @@ export const documentPreviewer: Previewer = previewDocument
  */
 export const catalogPreviewer = (catalog: Catalog): Previewer => (document) => {
   // Previewers are given values straight from JSON.parse.
-  const input = decodeParsedCustomerAndRequest(catalog, document)
+  const input = decodeCustomerAndRequest(catalog, document)
   if (Result.isFailure(input)) return errorDocument(input.failure)
   const preview = planAttach(input.success)
   return Result.isSuccess(preview) ? preview.success : errorDocument(preview.failure)

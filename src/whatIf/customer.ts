@@ -11,7 +11,7 @@
 import * as Result from "effect/Result"
 import type { Catalog } from "../Catalog.ts"
 import { type Customer, isCurrent } from "../Customer.ts"
-import { decodeParsedCustomerAndRequest } from "../Document.ts"
+import { decodeCustomerAndRequest } from "../Document.ts"
 import { type ErrorDocument, errorDocument } from "../Errors.ts"
 import { iso } from "../internal/instants.ts"
 import { planAttach } from "../Planner.ts"
@@ -68,7 +68,7 @@ const decodeCustomer = (catalog: Catalog, json: unknown, at: number): Result.Res
   const doc = typeof json === "object" && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : {}
   const c = doc["customer"]
   const id = typeof c === "object" && c !== null && typeof (c as Record<string, unknown>)["id"] === "string" ? (c as Record<string, unknown>)["id"] : "-"
-  const input = decodeParsedCustomerAndRequest(catalog, { customer: c, request: { customerId: id, at: iso(at), plans: [{ planId: PROBE }] } })
+  const input = decodeCustomerAndRequest(catalog, { customer: c, request: { customerId: id, at: iso(at), plans: [{ planId: PROBE }] } })
   return Result.isSuccess(input) ? Result.succeed(input.success.customer) : Result.fail(errorDocument(input.failure))
 }
 
@@ -90,7 +90,7 @@ const migrated = (input: WhatIfInput, customer: Customer): Result.Result<{ reado
   const previews: Array<MigrationPreview> = []
   for (const m of toMigrate(customer, input.migrate)) {
     const request = { customerId: customer.id, at: iso(input.at), plans: [m.entityId === null ? { planId: m.to } : { planId: m.to, entityId: m.entityId }] }
-    const decoded = decodeParsedCustomerAndRequest(input.to, { customer: current, request })
+    const decoded = decodeCustomerAndRequest(input.to, { customer: current, request })
     const planned = Result.flatMap(decoded, (d) => planAttach(d))
     if (Result.isFailure(planned)) return Result.fail({ customerId: customer.id, error: errorDocument(planned.failure).error, migration: { from: m.from, to: m.to } })
     const p = planned.success

@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs"
 import * as Result from "effect/Result"
 import { describe, expect, it } from "vitest"
-import { decodeAttachDocument, decodeCatalog, decodeCustomerAndRequest, decodeParsedCustomerAndRequest } from "../../src/Document.ts"
+import { decodeAttachDocument, decodeCatalog, decodeCustomerAndRequest } from "../../src/Document.ts"
 import { planAttach, previewAttachSync, previewDocument } from "../../src/index.ts"
 import { INPUT_LIMITS } from "../../src/internal/inputGuard.ts"
 
@@ -155,7 +155,7 @@ describe("the hostile corpus", () => {
     cyclic["self"] = cyclic
     const input = { customer: upgrade.customer, request: { ...upgrade.request, checkoutSessionParams: cyclic } }
     expect(failureOf(decodeCustomerAndRequest(catalog.success, input))?.message).toMatch(/nests deeper than 64 levels \(or refers to itself\)/)
-    expect(failureOf(decodeParsedCustomerAndRequest(catalog.success, throwing({ ...input }, "customer")))?.path).toBe("customer")
+    expect(failureOf(decodeCustomerAndRequest(catalog.success, throwing({ ...input }, "customer")))?.path).toBe("customer")
     const d = doc()
     throwing(d.customer, "id")
     expect(failureOf(decodeAttachDocument(d))).toMatchObject({ path: "customer.id", message: "customer.id: cannot be read (trap)" })

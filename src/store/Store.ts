@@ -1,7 +1,8 @@
 /**
  * The store port: everything `serve` and `attach` must not lose — customers (with their
  * fingerprint, for compare-and-set) and profiles, pending plans with their execution journal,
- * idempotency records (request hash, response, expiry), and the sandbox provider's state —
+ * idempotency records (request hash, response, expiry), and the sandbox provider's state, one
+ * customer's part at a time —
  * behind one Effect service with three implementations: in memory (`memoryStore`), PGlite in a
  * directory and a PostgreSQL server (`sqlStore`), opened from one location string by `openStore`.
  *
@@ -56,43 +57,70 @@ export interface JournalEvent {
 }
 
 /**
- * One change of the sandbox provider's state, as logged: the sandbox operation and its arguments.
+ * A sandbox idempotency record as the store keeps it: the key, the record (JSON: operation,
+ * request fingerprint, response) and when it expires (milliseconds since the epoch).
  *
- * @example const e: SandboxLogEntry = { seq: 1, operation: "createInvoice", args: [{ idempotencyKey: "k", … }] }
+ * @example const r: SandboxRecord = { key: "k", record: "{…}", expiresAt: 1735689600000 }
  */
-export interface SandboxLogEntry {
-  readonly seq: number
-  readonly operation: string
-  readonly args: ReadonlyArray<unknown>
+export interface SandboxRecord {
+  readonly key: string
+  readonly record: string
+  readonly expiresAt: number
 }
 
 /**
- * What a process must apply before its own change of the sandbox: the entries logged since the
- * last one it applied — after `snapshot` (reset to it first) when one was taken since.
+ * Which customer's sandbox state an operation needs: the customer's id, or the id of one of their
+ * objects (a subscription, an invoice, a checkout session or its URL).
  *
- * @example const c: CatchUp = { snapshot: undefined, entries: [] }
+ * @example const ref: SandboxRef = { objectId: "in_sbx_0001" }
  */
-export interface CatchUp {
-  readonly snapshot: { readonly seq: number; readonly state: unknown } | undefined
-  readonly entries: ReadonlyArray<SandboxLogEntry>
+export type SandboxRef = { readonly customerId: string } | { readonly objectId: string }
+
+/**
+ * What a sandbox operation reads: its customer (when known), their part of the sandbox's state
+ * (JSON; `undefined` when the sandbox has not seen them), the id counter, and the live records of
+ * the keys asked for.
+ *
+ * @example const r: SandboxRead = { customerId: "cus_1", slice: undefined, nextId: 1, records: [] }
+ */
+export interface SandboxRead {
+  readonly customerId: string | undefined
+  readonly slice: string | undefined
+  readonly nextId: number
+  readonly records: ReadonlyArray<SandboxRecord>
 }
 
 /**
- * The sandbox provider's durable state: a snapshot and the log of operations after it.
- * `append` runs `task` under the sandbox's lock (across processes on PostgreSQL) with what was
- * logged since `applied()` (the last entry this process applied); `task` applies that, then its
- * own operation, and returns the entry to log (or none). It resolves with the task's value and
- * the sequence number of the last entry now applied.
+ * What a sandbox operation writes: the customer's part of the state (JSON), the id counter, the
+ * objects it created (to find the customer by them), the records it made and the keys it freed.
  *
- * @example const { value, seq } = yield* store.sandbox.append(() => seq, (catchUp) => ({ value: 1, entry: undefined }))
+ * @example const w: SandboxWrite = { customer: { id: "cus_1", slice: "{…}" }, nextId: 2, objects: ["in_sbx_0001"], put: [], remove: [] }
  */
-export interface SandboxLog {
-  readonly append: <A>(
-    applied: () => number,
-    task: (catchUp: CatchUp) => { readonly value: A; readonly entry: Omit<SandboxLogEntry, "seq"> | undefined }
-  ) => Effect.Effect<{ readonly value: A; readonly seq: number }>
-  /** Stores the state after entry `seq` as the snapshot, and forgets the log up to it. */
-  readonly snapshot: (seq: number, state: unknown) => Effect.Effect<void>
+export interface SandboxWrite {
+  readonly customer: { readonly id: string; readonly slice: string } | undefined
+  readonly nextId: number
+  readonly objects: ReadonlyArray<string>
+  readonly put: ReadonlyArray<SandboxRecord>
+  readonly remove: ReadonlyArray<string>
+}
+
+/**
+ * The sandbox provider's durable state, one customer's part at a time: `transact` runs `task`
+ * under the sandbox's lock (across processes on PostgreSQL) with what the operation reads and
+ * writes what it returns, in one transaction; `all` reads everything (for `state`; a full scan).
+ * A process keeps none of it. `legacy` converts a store written as a log of operations and
+ * snapshots (before migration 3): `convert` receives them and returns the parts to write.
+ *
+ * @example const value = yield* store.sandbox.transact({ customerId: "cus_1" }, ["k"], Date.now(), (read) => ({ value: read.nextId, write: undefined }))
+ */
+export interface SandboxTables {
+  readonly transact: <A>(
+    ref: SandboxRef, keys: ReadonlyArray<string>, now: number, task: (read: SandboxRead) => { readonly value: A; readonly write: SandboxWrite | undefined }
+  ) => Effect.Effect<A>
+  readonly all: (now: number) => Effect.Effect<{ readonly slices: ReadonlyArray<string>; readonly nextId: number; readonly records: ReadonlyArray<SandboxRecord> }>
+  readonly legacy: (
+    convert: (log: { readonly snapshot: unknown; readonly entries: ReadonlyArray<{ readonly operation: string; readonly args: ReadonlyArray<unknown> }> }) => ReadonlyArray<SandboxWrite>
+  ) => Effect.Effect<number>
 }
 
 /**
@@ -117,10 +145,10 @@ export interface StoreOps {
   readonly getIdempotency: (scope: string, key: string, now: number) => Effect.Effect<IdempotencyRecord | undefined>
   readonly putIdempotency: (scope: string, key: string, record: IdempotencyRecord) => Effect.Effect<void>
   readonly deleteIdempotency: (scope: string, key: string) => Effect.Effect<void>
-  /** Forgets the records expired at `now`; resolves with how many. */
+  /** Forgets the records expired at `now` (the sandbox's too); resolves with how many of the store's. */
   readonly pruneIdempotency: (now: number) => Effect.Effect<number>
   readonly readJournal: (customerId: string) => Effect.Effect<ReadonlyArray<JournalEvent>>
-  readonly sandbox: SandboxLog
+  readonly sandbox: SandboxTables
   readonly close: Effect.Effect<void>
 }
 

@@ -1,11 +1,10 @@
 /**
- * The sandbox provider on a store: every process keeps the sandbox's state in memory and the
- * store keeps the log of the operations that changed it (and, now and then, a snapshot). Each
- * operation runs under the sandbox's lock: the process first applies what others logged since
- * its last one, then its own operation, and logs it — so several `serve` processes on one
- * database share one sandbox, and a restarted one finds every charge it made. The sandbox's
- * operations are deterministic (no clock, ids from a counter), so applying the log again gives
- * the same state.
+ * The sandbox provider on a store: each operation reads its customer's part of the sandbox's
+ * state and the records of its idempotency keys from the store, runs on them, and writes back what
+ * changed, in one transaction under the sandbox's lock — so several `serve` processes on one
+ * database share one sandbox, a restarted one finds every charge it made, and a process keeps no
+ * customer's sandbox state in memory (only its last calls' log, bounded). Its idempotency records
+ * expire after 24 hours, as the store's do.
  *
  * @example
  * const sandbox = await durableSandbox(store.sandbox)
@@ -13,23 +12,21 @@
  */
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
-import { decodeCatalog, encodeCatalog } from "../Document.ts"
+import { decodeCatalog } from "../Document.ts"
 import type { Customer } from "../Customer.ts"
-import { isReadOperation, makePort, type PaymentPort, type TestClockPort } from "../Provider.ts"
+import { makePort, type PaymentPort, type PortOperation, type ProviderError, type RequestOf, type ResultOf, type TestClockPort } from "../Provider.ts"
 import * as Sandbox from "../Sandbox.ts"
-import { makeBoundedLock } from "./locks.ts"
-import type { CatchUp, SandboxLog } from "./Store.ts"
+import { assemble, changes, split, stateOf } from "./sandboxSlices.ts"
+import type { SandboxRef, SandboxTables } from "./Store.ts"
 
-/** Log entries between snapshots (a snapshot holds the whole state, so it is taken rarely). */
-const SNAPSHOT_EVERY = 10_000
+/** The calls of this process kept for `state`'s log: the last 1,000–2,000. */
+const LOG_LIMIT = 1_000
 
-type Call = { readonly operation: string; readonly args: ReadonlyArray<unknown> }
 type AnyOp = (...args: ReadonlyArray<unknown>) => Effect.Effect<unknown, unknown>
 
-/** The operation a log entry names, on a sandbox (port operations and the sandbox's own). */
-const invoke = (sandbox: Sandbox.SandboxOps, call: Call): Effect.Effect<unknown, unknown> => {
+/** An operation of a store written before migration 3, as it logged it (the catalog as JSON). */
+const invokeLogged = (sandbox: Sandbox.SandboxOps, call: { readonly operation: string; readonly args: ReadonlyArray<unknown> }): Effect.Effect<unknown, unknown> => {
   const own: Record<string, AnyOp> = {
-    // The catalog is logged in its JSON form (a decoded one holds bigint rationals).
     seedCustomer: (c, catalog) => {
       const decoded = decodeCatalog(catalog)
       return Result.isSuccess(decoded) ? sandbox.seedCustomer(c as Customer, decoded.success) : Effect.die(decoded.failure)
@@ -38,76 +35,80 @@ const invoke = (sandbox: Sandbox.SandboxOps, call: Call): Effect.Effect<unknown,
     completeCheckout: (session, token) => sandbox.completeCheckout(String(session), String(token)),
     payInvoiceHosted: (id, token) => sandbox.payInvoiceHosted(String(id), ...(token === undefined || token === null ? [] : [String(token)])),
     finalizeInvoice: (id) => sandbox.finalizeInvoice(String(id)),
-    voidInvoice: (id) => sandbox.voidInvoice(String(id)),
-    state: () => sandbox.state
+    voidInvoice: (id) => sandbox.voidInvoice(String(id))
   }
   const op = own[call.operation] ?? (sandbox.port as unknown as Record<string, AnyOp>)[call.operation]
   return op === undefined ? Effect.die(`no sandbox operation ${call.operation}`) : op(...call.args)
 }
 
-/** The sandbox's durable form, with `flush` (a snapshot now, e.g. at shutdown). @example await sandbox.flush() */
+/** The whole state a log of operations (after a snapshot) leads to. */
+const replay = (log: { readonly snapshot: unknown; readonly entries: ReadonlyArray<{ readonly operation: string; readonly args: ReadonlyArray<unknown> }> }): Sandbox.SandboxState => {
+  const decoded = log.snapshot === undefined ? undefined : Sandbox.decodeState(log.snapshot)
+  const sandbox = Sandbox.make(decoded !== undefined && Result.isSuccess(decoded) ? decoded.success : Sandbox.emptyState)
+  for (const entry of log.entries) Effect.runSync(Effect.result(invokeLogged(sandbox, entry)))
+  return Effect.runSync(sandbox.state)
+}
+
+/** Which customer a port operation's request belongs to, and its idempotency keys. */
+const refOf = (name: PortOperation, request: unknown): SandboxRef => {
+  if (typeof request === "string") return { objectId: request }
+  const r = request as { readonly customerId?: string; readonly subscriptionId?: string; readonly invoiceId?: string }
+  if (name === "payInvoice") return { objectId: r.invoiceId ?? "" }
+  return r.customerId !== undefined ? { customerId: r.customerId } : { objectId: r.subscriptionId ?? "" }
+}
+
+const keysOf = (request: unknown): ReadonlyArray<string> => {
+  if (typeof request !== "object" || request === null) return []
+  const r = request as { readonly idempotencyKey?: string; readonly compensates?: string }
+  return [r.idempotencyKey, r.compensates].filter((k): k is string => k !== undefined)
+}
+
+/** The sandbox's durable form, with `flush` (nothing is left to write: kept for callers that flush at shutdown). @example await sandbox.flush() */
 export type DurableSandbox = Sandbox.SandboxOps & { readonly port: PaymentPort & TestClockPort; readonly flush: () => Promise<void> }
 
 /**
- * Loads the sandbox from its log (snapshot, then the entries after it) and returns its
- * operations; each one is logged before it answers.
+ * The sandbox over the store's sandbox tables (a store written as a log before migration 3 is
+ * converted first); each operation is stored before it answers.
  *
  * @example const sandbox = await durableSandbox(store.sandbox); await Effect.runPromise(sandbox.state)
  */
-export const durableSandbox = async (log: SandboxLog): Promise<DurableSandbox> => {
-  let local = Sandbox.make()
-  let applied = 0
-  let logged = 0
-  const mutex = makeBoundedLock()
-  const catchUp = (c: CatchUp): void => {
-    if (c.snapshot !== undefined) {
-      const state = Sandbox.decodeState(c.snapshot.state)
-      local = Sandbox.make(Result.isSuccess(state) ? state.success : Sandbox.emptyState)
-    }
-    // A replayed operation's outcome was already answered by the process that logged it.
-    for (const entry of c.entries) Effect.runSync(Effect.result(invoke(local, entry)))
-  }
-  const run = <A, E>(call: Call, mutates: boolean): Effect.Effect<A, E> =>
+export const durableSandbox = async (tables: SandboxTables): Promise<DurableSandbox> => {
+  await Effect.runPromise(tables.legacy((log) => split(replay(log), Date.now())))
+  let log: Array<Sandbox.SandboxState["log"][number]> = []
+  const run = <A, E>(ref: SandboxRef, keys: ReadonlyArray<string>, op: (sandbox: ReturnType<typeof Sandbox.make>) => Effect.Effect<A, E>): Effect.Effect<A, E> =>
     Effect.flatMap(
-      Effect.promise(() => mutex("sandbox", 2 ** 31 - 1, async () => {
-        const { value, seq } = await Effect.runPromise(log.append(() => applied, (c) => {
-          catchUp(c)
-          const outcome = Effect.runSync(Effect.result(invoke(local, call)))
-          const due = mutates && ++logged % SNAPSHOT_EVERY === 0
-          return { value: { outcome, state: due ? Effect.runSync(local.state) : undefined }, entry: mutates ? call : undefined }
-        }))
-        applied = seq
-        if (value.state !== undefined) await Effect.runPromise(log.snapshot(seq, value.state))
-        return value.outcome
-      })),
-      (held) => (held.held ? Effect.fromResult(held.value as Result.Result<A, E>) : Effect.die("sandbox lock not held"))
+      Effect.suspend(() => {
+        const now = Date.now()
+        return tables.transact(ref, keys, now, (read) => {
+          const before = stateOf(read)
+          const sandbox = Sandbox.make(before)
+          const outcome = Effect.runSync(Effect.result(op(sandbox)))
+          const after = Effect.runSync(sandbox.state)
+          log.push(...after.log)
+          if (log.length > 2 * LOG_LIMIT) log = log.slice(-LOG_LIMIT)
+          return { value: outcome, write: changes(read, before, after, read.customerId ?? after.customers[0]?.id, now) }
+        })
+      }),
+      (outcome) => Effect.fromResult(outcome)
     )
+  const portOp = <K extends PortOperation>(name: K) => (request: RequestOf<K>): Effect.Effect<ResultOf<K>, ProviderError> =>
+    run(refOf(name, request), keysOf(request), (sandbox) => (sandbox.port[name] as (r: RequestOf<K>) => Effect.Effect<ResultOf<K>, ProviderError>)(request))
   const port: PaymentPort & TestClockPort = {
-    ...makePort((operation) => (request) => run({ operation, args: [request] }, !isReadOperation(operation))),
-    advanceTestClock: (r) => run({ operation: "advanceTestClock", args: [r] }, true),
-    testClockOf: (customerId) => run({ operation: "testClockOf", args: [customerId] }, false),
-    setTestClock: (r) => run({ operation: "setTestClock", args: [r] }, true),
-    setSubscriptionStatus: (r) => run({ operation: "setSubscriptionStatus", args: [r] }, true)
+    ...makePort(portOp),
+    advanceTestClock: (r) => run({ customerId: r.customerId }, [], (s) => s.port.advanceTestClock(r)),
+    testClockOf: (customerId) => run({ customerId }, [], (s) => s.port.testClockOf(customerId)),
+    setTestClock: (r) => run({ customerId: r.customerId }, [], (s) => s.port.setTestClock(r)),
+    setSubscriptionStatus: (r) => run({ objectId: r.subscriptionId }, [], (s) => s.port.setSubscriptionStatus(r))
   }
-  const ops: DurableSandbox = {
+  return {
     port,
-    state: run({ operation: "state", args: [] }, false),
-    seedCustomer: (customer, catalog) => run({ operation: "seedCustomer", args: [customer, encodeCatalog(catalog)] }, true),
-    attachPaymentMethod: (customerId, token) => run({ operation: "attachPaymentMethod", args: [customerId, token] }, true),
-    completeCheckout: (session, token) => run({ operation: "completeCheckout", args: [session, token] }, true),
-    payInvoiceHosted: (invoiceId, token) => run({ operation: "payInvoiceHosted", args: [invoiceId, token ?? null] }, true),
-    finalizeInvoice: (invoiceId) => run({ operation: "finalizeInvoice", args: [invoiceId] }, true),
-    voidInvoice: (invoiceId) => run({ operation: "voidInvoice", args: [invoiceId] }, true),
-    flush: () =>
-      mutex("sandbox", 2 ** 31 - 1, async () => {
-        const { value, seq } = await Effect.runPromise(log.append(() => applied, (c) => {
-          catchUp(c)
-          return { value: Effect.runSync(local.state), entry: undefined }
-        }))
-        applied = seq
-        if (seq > 0) await Effect.runPromise(log.snapshot(seq, value))
-      }).then(() => undefined)
+    state: Effect.flatMap(Effect.suspend(() => tables.all(Date.now())), (all) => Effect.sync(() => assemble(all, [...log]))),
+    seedCustomer: (customer, catalog) => run({ customerId: customer.id }, [], (s) => s.seedCustomer(customer, catalog)),
+    attachPaymentMethod: (customerId, token) => run({ customerId }, [], (s) => s.attachPaymentMethod(customerId, token)),
+    completeCheckout: (session, token) => run({ objectId: session }, [], (s) => s.completeCheckout(session, token)),
+    payInvoiceHosted: (invoiceId, token) => run({ objectId: invoiceId }, [], (s) => s.payInvoiceHosted(invoiceId, token)),
+    finalizeInvoice: (invoiceId) => run({ objectId: invoiceId }, [], (s) => s.finalizeInvoice(invoiceId)),
+    voidInvoice: (invoiceId) => run({ objectId: invoiceId }, [], (s) => s.voidInvoice(invoiceId)),
+    flush: () => Promise.resolve()
   }
-  await Effect.runPromise(ops.state)
-  return ops
 }

@@ -7,7 +7,7 @@
  * import * as Store from "attach-planner/store"
  * const store = await Store.openStore("./.attach-planner")
  */
-export { CustomerBusy, IDEMPOTENCY_TTL_MS, type CatchUp, type IdempotencyRecord, type JournalEvent, type SandboxLog, type SandboxLogEntry, Store, type StoreOps } from "./Store.ts"
+export { CustomerBusy, IDEMPOTENCY_TTL_MS, type IdempotencyRecord, type JournalEvent, type SandboxRead, type SandboxRecord, type SandboxRef, type SandboxTables, type SandboxWrite, Store, type StoreOps } from "./Store.ts"
 export { memoryStore } from "./memoryStore.ts"
 export { sqlStore } from "./sqlStore.ts"
 export { DEFAULT_STORE, isPostgresUrl, openStore, redactUrl } from "./open.ts"

@@ -10,7 +10,7 @@ import * as Effect from "effect/Effect"
 import { type CustomerStoreOps, makeMemoryStore } from "../autumn/CustomerStore.ts"
 import type { Customer } from "../Customer.ts"
 import { inSection, makeBoundedLock } from "./locks.ts"
-import { CustomerBusy, type IdempotencyRecord, type JournalEvent, type SandboxLogEntry, type StoreOps } from "./Store.ts"
+import { CustomerBusy, type IdempotencyRecord, type JournalEvent, type SandboxRecord, type SandboxTables, type StoreOps } from "./Store.ts"
 
 /**
  * The message of a {@link CustomerBusy} failure.
@@ -34,6 +34,47 @@ export const journaled = (
 })
 
 /**
+ * The sandbox's tables in memory: every customer's part the sandbox ever made (this is the
+ * tests' store; nothing is forgotten but expired idempotency records, see `pruneIdempotency`).
+ *
+ * @example const tables = memorySandbox()
+ */
+export const memorySandbox = (): SandboxTables & { readonly prune: (now: number) => void } => {
+  const slices = new Map<string, string>()
+  const objects = new Map<string, string>()
+  const records = new Map<string, SandboxRecord>()
+  let nextId = 1
+  const live = (now: number) => (r: SandboxRecord | undefined): r is SandboxRecord => r !== undefined && r.expiresAt > now
+  return {
+    transact: (ref, keys, now, task) =>
+      Effect.sync(() => {
+        const customerId = "customerId" in ref ? ref.customerId : objects.get(ref.objectId)
+        const { value, write } = task({
+          customerId, slice: customerId === undefined ? undefined : slices.get(customerId), nextId,
+          records: keys.map((k) => records.get(k)).filter(live(now))
+        })
+        if (write === undefined) return value
+        if (write.customer !== undefined) {
+          slices.set(write.customer.id, write.customer.slice)
+          for (const o of write.objects) if (!objects.has(o)) objects.set(o, write.customer.id)
+        }
+        for (const k of write.remove) records.delete(k)
+        for (const r of write.put) {
+          records.delete(r.key)
+          records.set(r.key, r)
+        }
+        nextId = write.nextId
+        return value
+      }),
+    all: (now) => Effect.sync(() => ({ slices: [...slices.values()], nextId, records: [...records.values()].filter(live(now)) })),
+    legacy: () => Effect.succeed(0),
+    prune: (now) => {
+      for (const [k, r] of records) if (r.expiresAt <= now) records.delete(k)
+    }
+  }
+}
+
+/**
  * A new, empty in-memory store (seeded with `initial` customers).
  *
  * @example const store = memoryStore([{ id: "cus_1", hasPaymentMethod: true }])
@@ -42,9 +83,8 @@ export const memoryStore = (initial: ReadonlyArray<Customer> = []): StoreOps => 
   const lock = makeBoundedLock()
   const records = new Map<string, IdempotencyRecord>()
   const journal = new Map<string, Array<JournalEvent>>()
-  const log: Array<SandboxLogEntry> = []
-  let snapshot: { readonly seq: number; readonly state: unknown } = { seq: 0, state: undefined }
   const id = (scope: string, key: string) => JSON.stringify([scope, key])
+  const sandbox = memorySandbox()
   return {
     kind: "memory",
     location: "memory",
@@ -65,27 +105,13 @@ export const memoryStore = (initial: ReadonlyArray<Customer> = []): StoreOps => 
     deleteIdempotency: (scope, key) => Effect.sync(() => void records.delete(id(scope, key))),
     pruneIdempotency: (now) =>
       Effect.sync(() => {
+        sandbox.prune(now)
         let n = 0
         for (const [k, r] of records) if (r.expiresAt <= now && records.delete(k)) n++
         return n
       }),
     readJournal: (customerId) => Effect.sync(() => [...(journal.get(customerId) ?? [])]),
-    sandbox: {
-      append: (applied, task) =>
-        Effect.sync(() => {
-          const since = applied()
-          const taken = snapshot.seq > since ? snapshot : undefined
-          const from = taken?.seq ?? since
-          const { value, entry } = task({ snapshot: taken, entries: log.filter((e) => e.seq > from) })
-          if (entry !== undefined) log.push({ seq: (log.at(-1)?.seq ?? snapshot.seq) + 1, ...entry })
-          return { value, seq: log.at(-1)?.seq ?? snapshot.seq }
-        }),
-      snapshot: (seq, state) =>
-        Effect.sync(() => {
-          snapshot = { seq, state: structuredClone(state) }
-          log.splice(0, log.findIndex((e) => e.seq > seq) < 0 ? log.length : log.findIndex((e) => e.seq > seq))
-        })
-    },
+    sandbox,
     close: Effect.void
   }
 }

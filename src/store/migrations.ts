@@ -6,7 +6,7 @@
  *
  * @example
  * import * as Store from "attach-planner/store"
- * Store.MIGRATIONS.map((m) => m.version) // [1, 2]
+ * Store.MIGRATIONS.map((m) => m.version) // [1, 2, 3]
  */
 import type { SqlDatabase } from "./Sql.ts"
 
@@ -71,6 +71,36 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
     name: "idempotency execution",
     // The plan a keyed request executes, journaled under its key until it answers.
     sql: "ALTER TABLE idempotency_records ADD COLUMN execution text;"
+  },
+  {
+    version: 3,
+    name: "sandbox by customer",
+    // The sandbox's state one customer's part per row (a server keeps none of it in memory):
+    // the objects that lead to a customer, the id counter, and its idempotency records by key,
+    // expiring as the store's do. The log and snapshots of migration 1 are converted at start-up.
+    sql: `
+      CREATE TABLE sandbox_customers (
+        customer_id text PRIMARY KEY,
+        seq bigserial UNIQUE,
+        state text NOT NULL
+      );
+      CREATE TABLE sandbox_objects (
+        id text PRIMARY KEY,
+        customer_id text NOT NULL
+      );
+      CREATE TABLE sandbox_counter (
+        one boolean PRIMARY KEY DEFAULT true CHECK (one),
+        next_id bigint NOT NULL
+      );
+      INSERT INTO sandbox_counter (next_id) VALUES (1);
+      CREATE TABLE sandbox_idempotency (
+        key text PRIMARY KEY,
+        seq bigserial UNIQUE,
+        record text NOT NULL,
+        expires_ms bigint NOT NULL
+      );
+      CREATE INDEX sandbox_idempotency_expiry ON sandbox_idempotency (expires_ms);
+    `
   }
 ]
 

@@ -16,8 +16,8 @@ import { customerFingerprint } from "../internal/working.ts"
 import type { AttachPreview } from "../Preview.ts"
 import { inSection, makeBoundedLock } from "./locks.ts"
 import { busyMessage } from "./memoryStore.ts"
-import type { SqlDatabase } from "./Sql.ts"
-import { CustomerBusy, type JournalEvent, type SandboxLogEntry, type StoreOps } from "./Store.ts"
+import type { Queryable, SqlDatabase } from "./Sql.ts"
+import { CustomerBusy, type JournalEvent, type SandboxRecord, type SandboxTables, type SandboxWrite, type StoreOps } from "./Store.ts"
 
 /** Advisory lock spaces: customers, the sandbox (migrations use 3). */
 const CUSTOMER_LOCK = 1
@@ -83,39 +83,72 @@ const customersOn = (sql: SqlDatabase): CustomerStoreOps => ({
     })
 })
 
-type LogRow = { readonly seq: string | number; readonly operation: string; readonly args: string }
-const entryOf = (r: LogRow): SandboxLogEntry => ({ seq: Number(r.seq), operation: r.operation, args: parse<ReadonlyArray<unknown>>(r.args) })
+type ReadRow = { readonly kind: "c" | "n" | "r"; readonly k: string | null; readonly v: string; readonly e: string | number | null }
 
-const sandboxOn = (sql: SqlDatabase): StoreOps["sandbox"] => {
-  // One append at a time in this process: a queue here instead of connections waiting on the lock.
+// One query for what an operation reads: the customer's part (by id, or by one of their
+// objects), the id counter, and the live records of its keys.
+const READ = `SELECT 'c' AS kind, s.customer_id AS k, s.state AS v, NULL::bigint AS e FROM sandbox_customers s
+  WHERE s.customer_id = COALESCE($1::text, (SELECT o.customer_id FROM sandbox_objects o WHERE o.id = $2::text))
+  UNION ALL SELECT 'n', NULL, next_id::text, NULL FROM sandbox_counter
+  UNION ALL SELECT 'r', key, record, expires_ms FROM sandbox_idempotency WHERE key IN ($3::text, $4::text) AND expires_ms > $5::bigint`
+
+// One statement for what it writes (JSON arrays for the lists; both databases have the functions).
+const WRITE = `WITH c AS (INSERT INTO sandbox_customers (customer_id, state) SELECT $1::text, $2::text WHERE $1::text IS NOT NULL
+    ON CONFLICT (customer_id) DO UPDATE SET state = excluded.state),
+  o AS (INSERT INTO sandbox_objects (id, customer_id) SELECT x, $1::text FROM json_array_elements_text($3::json) AS x WHERE $1::text IS NOT NULL
+    ON CONFLICT (id) DO NOTHING),
+  d AS (DELETE FROM sandbox_idempotency WHERE key IN (SELECT json_array_elements_text($4::json))),
+  p AS (INSERT INTO sandbox_idempotency (key, record, expires_ms) SELECT r.key, r.record, r.expires_ms FROM json_to_recordset($5::json) AS r(key text, record text, expires_ms bigint)
+    ON CONFLICT (key) DO UPDATE SET record = excluded.record, expires_ms = excluded.expires_ms)
+  UPDATE sandbox_counter SET next_id = $6::bigint`
+
+const writeSandbox = (tx: Queryable, w: SandboxWrite): Promise<unknown> =>
+  tx.query(WRITE, [
+    w.customer?.id ?? null, w.customer?.slice ?? null, JSON.stringify(w.objects), JSON.stringify(w.remove),
+    JSON.stringify(w.put.map((r) => ({ key: r.key, record: r.record, expires_ms: r.expiresAt }))), w.nextId
+  ])
+
+const recordOf = (r: { readonly k: string | null; readonly v: string; readonly e: string | number | null }): SandboxRecord =>
+  ({ key: r.k ?? "", record: r.v, expiresAt: Number(r.e) })
+
+const sandboxOn = (sql: SqlDatabase): SandboxTables => {
+  // One operation at a time in this process: a queue here instead of connections waiting on the lock.
   const local = makeBoundedLock()
   const serial = <A>(task: () => Promise<A>): Promise<A> =>
     local("sandbox", 2 ** 31 - 1, task).then((h) => (h.held ? h.value : Promise.reject(new Error("sandbox lock not held"))))
   return {
-    append: (applied, task) =>
+    transact: (ref, keys, now, task) =>
       Effect.promise(() => serial(() => sql.lockedTransaction(SANDBOX_LOCK, async (tx) => {
-        const since = applied()
-        // One query for both: the newest snapshot taken since, and the log entries since.
-        const rows = (await tx.query<LogRow & { readonly state: string | null }>(
-          "SELECT seq, operation, args, NULL::text AS state FROM sandbox_log WHERE seq > $1 UNION ALL (SELECT seq, NULL, NULL, state FROM sandbox_snapshots WHERE seq > $1 ORDER BY seq DESC LIMIT 1)",
-          [since])).rows
-        const snap = rows.find((r) => r.state !== null)
-        const snapshot = snap === undefined ? undefined : { seq: Number(snap.seq), state: parse<unknown>(snap.state ?? "null") }
-        const from = snapshot?.seq ?? since
-        const missed = rows.filter((r) => r.state === null && Number(r.seq) > from).map(entryOf).sort((a, b) => a.seq - b.seq)
-        const { value, entry } = task({ snapshot, entries: missed })
-        let seq = missed.at(-1)?.seq ?? snapshot?.seq ?? since
-        if (entry !== undefined) {
-          const r = await tx.query<{ readonly seq: string | number }>("INSERT INTO sandbox_log (operation, args) VALUES ($1, $2) RETURNING seq", [entry.operation, JSON.stringify(entry.args)])
-          seq = Number(r.rows[0]?.seq ?? seq)
-        }
-        return { value, seq }
+        const byId = "customerId" in ref ? ref.customerId : null
+        const rows = (await tx.query<ReadRow>(READ, [byId, "objectId" in ref ? ref.objectId : null, keys[0] ?? null, keys[1] ?? null, now])).rows
+        const slice = rows.find((r) => r.kind === "c")
+        const { value, write } = task({
+          customerId: byId ?? slice?.k ?? undefined, slice: slice?.v, nextId: Number(rows.find((r) => r.kind === "n")?.v ?? 1),
+          records: rows.filter((r) => r.kind === "r").map(recordOf)
+        })
+        if (write !== undefined) await writeSandbox(tx, write)
+        return value
       }))),
-    snapshot: (seq, state) =>
+    all: (now) =>
       Effect.promise(() => serial(() => sql.lockedTransaction(SANDBOX_LOCK, async (tx) => {
-        await tx.query("INSERT INTO sandbox_snapshots (seq, state) VALUES ($1, $2) ON CONFLICT (seq) DO NOTHING", [seq, JSON.stringify(state)])
-        await tx.query("DELETE FROM sandbox_snapshots WHERE seq < $1", [seq])
-        await tx.query("DELETE FROM sandbox_log WHERE seq <= $1", [seq])
+        const slices = (await tx.query<{ readonly state: string }>("SELECT state FROM sandbox_customers ORDER BY seq", [])).rows.map((r) => r.state)
+        const counter = (await tx.query<{ readonly n: string | number }>("SELECT next_id AS n FROM sandbox_counter", [])).rows[0]?.n ?? 1
+        const records = (await tx.query<{ readonly k: string; readonly v: string; readonly e: string | number }>(
+          "SELECT key AS k, record AS v, expires_ms AS e FROM sandbox_idempotency WHERE expires_ms > $1::bigint ORDER BY seq", [now])).rows.map(recordOf)
+        return { slices, nextId: Number(counter), records }
+      }))),
+    legacy: (convert) =>
+      Effect.promise(() => serial(() => sql.lockedTransaction(SANDBOX_LOCK, async (tx) => {
+        const snap = (await tx.query<{ readonly state: string }>("SELECT state FROM sandbox_snapshots ORDER BY seq DESC LIMIT 1", [])).rows[0]
+        const since = (await tx.query<{ readonly seq: string | number }>("SELECT coalesce(max(seq), 0) AS seq FROM sandbox_snapshots", [])).rows[0]?.seq ?? 0
+        const entries = (await tx.query<{ readonly operation: string; readonly args: string }>(
+          "SELECT operation, args FROM sandbox_log WHERE seq > $1 ORDER BY seq", [Number(since)])).rows
+        if (snap === undefined && entries.length === 0) return 0
+        const writes = convert({ snapshot: snap === undefined ? undefined : parse<unknown>(snap.state), entries: entries.map((e) => ({ operation: e.operation, args: parse<ReadonlyArray<unknown>>(e.args) })) })
+        for (const w of writes) await writeSandbox(tx, w)
+        await tx.query("DELETE FROM sandbox_log", [])
+        await tx.query("DELETE FROM sandbox_snapshots", [])
+        return writes.length
       })))
   }
 }
@@ -162,7 +195,10 @@ export const sqlStore = (sql: SqlDatabase, location: string): StoreOps => {
       ))),
     deleteIdempotency: (scope, key) => Effect.asVoid(Effect.promise(() => sql.query("DELETE FROM idempotency_records WHERE scope = $1 AND key = $2", [scope, key]))),
     pruneIdempotency: (now) =>
-      Effect.map(Effect.promise(() => sql.query("DELETE FROM idempotency_records WHERE expires_at <= to_timestamp($1::float8 / 1000)", [now])), (r) => r.count),
+      Effect.promise(async () => {
+        await sql.query("DELETE FROM sandbox_idempotency WHERE expires_ms <= $1::bigint", [now])
+        return (await sql.query("DELETE FROM idempotency_records WHERE expires_at <= to_timestamp($1::float8 / 1000)", [now])).count
+      }),
     readJournal: (customerId) =>
       Effect.map(
         Effect.promise(() => sql.query<{ readonly event: JournalEvent["event"]; readonly plan_based_on: string | null }>(

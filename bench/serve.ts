@@ -15,7 +15,9 @@
  * lower bounds of what the server alone would do. Environment: `SERVE_BENCH_ONLY` (a list of
  * ceiling, memory, pglite, pg1, pg2), `SERVE_BENCH_PREVIEWS`, `SERVE_BENCH_ATTACHES` (requests
  * per row), `SERVE_MAIN` (another build of the CLI, e.g. `dist/cli/main.js`), `SERVE_NODE_ARGS`
- * (node flags for the servers, e.g. `--cpu-prof`).
+ * (node flags for the servers, e.g. `--cpu-prof`). Each row also records its rate, the servers' RSS
+ * and the load average per quarter (printed as it runs, on stderr) and the first answers of each
+ * failing status.
  *
  * @example
  * npm run bench -- --only=serve
@@ -25,7 +27,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process"
 import { once } from "node:events"
 import { Agent, request as httpRequest } from "node:http"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { AUTUMN_TEST_CATALOG } from "../test/support/autumnCatalog.ts"
@@ -52,6 +54,10 @@ export interface LoadResult {
   /** RSS of each server process once the first quarter of the requests was answered, and at the end (MiB). */
   readonly rssFirstQuarterMiB: ReadonlyArray<number>
   readonly rssEndMiB: ReadonlyArray<number>
+  /** Per quarter of the requests: its rate, each server's RSS when it ended (MiB), the load average then. */
+  readonly quarters: ReadonlyArray<{ readonly perSecond: number; readonly rssMiB: ReadonlyArray<number>; readonly loadAverage: number }>
+  /** The first answers of each failing status (up to 3), to see why. */
+  readonly failedBodies: Readonly<Record<string, ReadonlyArray<string>>>
   /**
    * CPU time (user + system) per request of the servers together and of the load client: what a
    * request costs, which a busy machine changes far less than the rate.
@@ -112,16 +118,19 @@ const stop = async (s: Pick<Server, "child">): Promise<void> => {
 
 const quantile = (sorted: ReadonlyArray<number>, q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0
 
-/** One POST on a keep-alive connection of `agent`: its status (0 when it failed) once the answer is read. */
-const post = (agent: Agent, url: URL, path: string, body: string): Promise<number> =>
+/** One POST on a keep-alive connection of `agent`: its status (0 when it failed) once the answer is read, and the answer when not a 200. */
+const post = (agent: Agent, url: URL, path: string, body: string): Promise<{ readonly status: number; readonly text: string }> =>
   new Promise((resolve) => {
     const req = httpRequest({
       agent, host: url.hostname, port: url.port, path, method: "POST",
       headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) }
     }, (res) => {
-      res.on("data", () => {}).on("end", () => resolve(res.statusCode ?? 0)).on("error", () => resolve(0))
+      const chunks: Array<Buffer> = []
+      res.on("data", (c: Buffer) => void (res.statusCode === 200 ? undefined : chunks.push(c)))
+        .on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString().slice(0, 500) }))
+        .on("error", (e) => resolve({ status: 0, text: String(e) }))
     })
-    req.on("error", () => resolve(0))
+    req.on("error", (e) => resolve({ status: 0, text: String(e) }))
     req.end(body)
   })
 
@@ -138,20 +147,32 @@ export const load = async (label: string, servers: ReadonlyArray<{ readonly url:
   let failures = 0
   const failedBy: Record<string, number> = {}
   let rssFirstQuarterMiB: ReadonlyArray<number> = []
+  const quarters: Array<LoadResult["quarters"][number]> = []
+  const failedBodies: Record<string, Array<string>> = {}
   const serverCpu = () => servers.reduce((sum, s) => sum + cpuUs(s.child?.pid), 0)
   const cpuBefore = { server: serverCpu(), client: process.cpuUsage() }
   const started = performance.now()
+  let quarterStarted = started
   await Promise.all(Array.from({ length: clients }, async () => {
     while (next < total) {
       const i = next++
       const target = targets[i % targets.length] as (typeof targets)[number]
       const t = performance.now()
-      const status = await post(target.agent, target.url, path, JSON.stringify(body(i)))
+      const { status, text } = await post(target.agent, target.url, path, JSON.stringify(body(i)))
       if (status !== 200) {
         failures++
         failedBy[String(status)] = (failedBy[String(status)] ?? 0) + 1
+        const seen = (failedBodies[String(status)] ??= [])
+        if (seen.length < 3) seen.push(text)
       }
       if (++answered === Math.floor(total / 4)) rssFirstQuarterMiB = servers.map((s) => rssMiB(s.child?.pid, "VmRSS:"))
+      if (answered % Math.max(1, Math.floor(total / 4)) === 0 && quarters.length < 4) {
+        const now = performance.now()
+        const q = { perSecond: Math.floor(total / 4) / ((now - quarterStarted) / 1000), rssMiB: servers.map((s) => rssMiB(s.child?.pid, "VmRSS:")), loadAverage: loadavg()[0] ?? 0 }
+        quarterStarted = now
+        quarters.push(q)
+        if (total >= 1_000) process.stderr.write(`  ${label}: quarter ${quarters.length}: ${Math.round(q.perSecond)} req/s, RSS ${q.rssMiB.join(" + ")} MiB, load ${q.loadAverage.toFixed(1)}, failed ${failures} ${JSON.stringify(failedBy)}\n`)
+      }
       const end = performance.now()
       latencies[i] = end - t
       doneAt[i] = end - started
@@ -169,6 +190,7 @@ export const load = async (label: string, servers: ReadonlyArray<{ readonly url:
     label, requests: total, perSecond: total / seconds, p50Ms: quantile(sorted, 0.5), p99Ms: quantile(sorted, 0.99),
     firstQuarterPerSecond: rate(0, quarter), lastQuarterPerSecond: rate(total - quarter, total), failures, failedBy,
     serverRssMiB: servers.map((s) => rssMiB(s.child?.pid)), rssFirstQuarterMiB, rssEndMiB: servers.map((s) => rssMiB(s.child?.pid, "VmRSS:")),
+    quarters, failedBodies,
     serverCpuUsPerRequest: serverCpuUs / total, clientCpuUsPerRequest: (clientCpu.user + clientCpu.system) / total
   }
 }
@@ -208,8 +230,13 @@ const countsOf = (quick: boolean) => ({
   attaches: Number(process.env["SERVE_BENCH_ATTACHES"] ?? (quick ? 400 : 5_000))
 })
 
-/** The rows to run: `SERVE_BENCH_ONLY=ceiling,memory,pglite,pg1,pg2` (default all). */
-const wanted = (row: string): boolean => (process.env["SERVE_BENCH_ONLY"] ?? "ceiling,memory,pglite,pg1,pg2").split(",").includes(row)
+/**
+ * The rows to run: `SERVE_BENCH_ONLY=ceiling,memory,pglite,pg1,pg2` (default all); `pglite-attach`,
+ * `pg1-attach`, `pg2-attach` run only that store's attach row (a long run: `SERVE_BENCH_ATTACHES`).
+ */
+const only = (): ReadonlyArray<string> => (process.env["SERVE_BENCH_ONLY"] ?? "ceiling,memory,pglite,pg1,pg2").split(",")
+const wanted = (row: string): boolean => only().includes(row) || only().includes(`${row}-attach`)
+const previewsWanted = (row: string): boolean => only().includes(row)
 
 /** Previews of 100 customers who each hold `pro` (attached first, not measured). */
 const previewRow = async (label: string, servers: ReadonlyArray<Server>, prefix: string, total: number): Promise<LoadResult> => {
@@ -230,7 +257,7 @@ const onPostgres = async (catalog: string, counts: ReturnType<typeof countsOf>, 
       try {
         await load("warm-up", servers, "/v1/billing.attach", 200, attachBody(`cus_warm${processes}`))
         rows.push(await load(`attach, PostgreSQL, ${processes} process${processes === 1 ? "" : "es"}`, servers, "/v1/billing.attach", counts.attaches, attachBody(`cus_pg${processes}`)))
-        rows.push(await previewRow(`preview_attach, PostgreSQL, ${processes} process${processes === 1 ? "" : "es"}`, servers, `cus_pgp${processes}`, counts.previews))
+        if (previewsWanted(`pg${processes}`)) rows.push(await previewRow(`preview_attach, PostgreSQL, ${processes} process${processes === 1 ? "" : "es"}`, servers, `cus_pgp${processes}`, counts.previews))
       } finally {
         await Promise.all(servers.map(stop))
       }
@@ -266,7 +293,7 @@ export const runServeBench = async (options: { readonly quick: boolean }): Promi
     if (wanted("pglite")) {
       const lite = await serve(catalog, join(dir, "pglite"))
       try {
-        rows.push(await previewRow("preview_attach, PGlite, 1 process", [lite], "cus_litep", counts.previews))
+        if (previewsWanted("pglite")) rows.push(await previewRow("preview_attach, PGlite, 1 process", [lite], "cus_litep", counts.previews))
         rows.push(await load("attach, PGlite, 1 process", [lite], "/v1/billing.attach", counts.attaches, attachBody("cus_lite")))
       } finally {
         await stop(lite)

@@ -30,17 +30,25 @@ const boundedMap = <A>(capacity: number) => {
       entries.set(id, value)
       if (entries.size > capacity) entries.delete(entries.keys().next().value as string)
     },
-    forget: (id: string) => void entries.delete(id)
+    forget: (id: string) => void entries.delete(id),
+    size: () => entries.size
   }
 }
 
+
+/**
+ * A cached customer store, with how many ids each of its caches holds now (never more than its capacity).
+ *
+ * @example cached.cacheSizes() // { states: 10000, pending: 10000 }
+ */
+export type CachedCustomers = CustomerStoreOps & { readonly cacheSizes: () => { readonly states: number; readonly pending: number } }
 
 /**
  * The customer store `customers` with customer states and pending plans cached (see the module).
  *
  * @example const customers = cachedCustomers(store.customers, 10_000)
  */
-export const cachedCustomers = (customers: CustomerStoreOps, capacity = DEFAULT_CACHE_CAPACITY): CustomerStoreOps => {
+export const cachedCustomers = (customers: CustomerStoreOps, capacity = DEFAULT_CACHE_CAPACITY): CachedCustomers => {
   const states = boundedMap<Customer>(capacity)
   const pending = boundedMap<AttachPreview>(capacity)
   // Bumped as every write starts and ends: a read that overlapped a write does not fill the
@@ -67,6 +75,7 @@ export const cachedCustomers = (customers: CustomerStoreOps, capacity = DEFAULT_
     put: (customer, options) =>
       writeThrough(customers.put(customer, options), () => states.set(customer.id, customer), () => states.forget(customer.id)),
     getPending: (id) => read(pending, id, customers.getPending(id)),
-    setPending: (id, plan) => writeThrough(customers.setPending(id, plan), () => pending.set(id, plan), () => pending.forget(id))
+    setPending: (id, plan) => writeThrough(customers.setPending(id, plan), () => pending.set(id, plan), () => pending.forget(id)),
+    cacheSizes: () => ({ states: states.size(), pending: pending.size() })
   }
 }

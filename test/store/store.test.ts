@@ -226,3 +226,32 @@ describe("a PGlite directory", () => {
     await run(again.close)
   })
 })
+
+describe("a store written before migration 3", () => {
+  it("has its sandbox log and snapshot converted to customers' rows at start-up: charges, invoices and keys kept", async () => {
+    const { openPglite } = await import("../../src/store/Sql.ts")
+    const sql = await openPglite(join(tempDir(), "pgdata"))
+    await migrate(sql)
+    const snapshot = { version: 1, nextId: 1, customers: [{ id: "cus_snap", balance: 500, paymentMethod: null }], subscriptions: [], invoices: [], checkoutSessions: [], charges: [], idempotency: [], log: [], clocks: [] }
+    const invoice = {
+      idempotencyKey: "inv_old", customerId: "cus_old", currency: "usd", description: "Pro", lines: [], subtotal: 2000, discountTotal: 0,
+      total: 2000, creditApplied: 0, amountDue: 2000, collection: "charge_automatically", finalize: true, netTermsDays: null
+    }
+    await sql.query("INSERT INTO sandbox_snapshots (seq, state) VALUES (1, $1)", [JSON.stringify(snapshot)])
+    for (const [seq, operation, args] of [
+      [1, "attachPaymentMethod", ["cus_before_snapshot", "pm_card_visa"]], [2, "attachPaymentMethod", ["cus_old", "pm_card_visa"]],
+      [3, "createInvoice", [invoice]], [4, "payInvoice", [{ idempotencyKey: "pay_old", invoiceId: "in_sbx_0001", amount: 2000, creditApplied: 0 }]]
+    ] as const) await sql.query("INSERT INTO sandbox_log (seq, operation, args) VALUES ($1, $2, $3)", [seq, operation, JSON.stringify(args)])
+    const sandbox = await durableSandbox(sqlStore(sql, "pglite").sandbox)
+    const state = await run(sandbox.state)
+    expect(state.customers.map((c) => [c.id, c.balance, c.paymentMethod])).toEqual([["cus_snap", 500, null], ["cus_old", 0, "pm_card_visa"]])
+    expect(state.charges.map((c) => [c.customerId, c.invoiceId, c.amount])).toEqual([["cus_old", "in_sbx_0001", 2000]])
+    expect(state.nextId).toBe(3)
+    // The converted keys replay; new ids continue the counter.
+    expect(await run(sandbox.port.payInvoice({ idempotencyKey: "pay_old", invoiceId: "in_sbx_0001", amount: 2000, creditApplied: 0 }))).toMatchObject({ status: "paid" })
+    expect(await run(sandbox.port.createInvoice({ ...invoice, idempotencyKey: "inv_new", finalize: false }))).toMatchObject({ id: "in_sbx_0003" })
+    expect((await run(sandbox.state)).charges).toHaveLength(1)
+    expect((await sql.query("SELECT seq FROM sandbox_log UNION ALL SELECT seq FROM sandbox_snapshots", [])).rows).toEqual([])
+    await sql.close()
+  })
+})

@@ -40,7 +40,7 @@ describe("a server process on a SQL store", () => {
     const customers = cachedCustomers(store.customers, 50)
     const sandbox = await durableSandbox(store.sandbox)
     const handler = Result.getOrThrow(makeAutumnHandler({
-      catalog: autumnTestCatalog(), keys: [KEY], customers, store: { ...store, customers }, provider: sandbox.port, ...sandboxCustomers(sandbox)
+      catalog: autumnTestCatalog(), keys: [KEY], customers, store, provider: sandbox.port, ...sandboxCustomers(sandbox)
     }))
     let n = 0
     const attaches = async (count: number) => {

@@ -235,7 +235,7 @@ describe("a store written before migration 3", () => {
     const snapshot = { version: 1, nextId: 1, customers: [{ id: "cus_snap", balance: 500, paymentMethod: null }], subscriptions: [], invoices: [], checkoutSessions: [], charges: [], idempotency: [], log: [], clocks: [] }
     const invoice = {
       idempotencyKey: "inv_old", customerId: "cus_old", currency: "usd", description: "Pro", lines: [], subtotal: 2000, discountTotal: 0,
-      total: 2000, creditApplied: 0, amountDue: 2000, collection: "charge_automatically", finalize: true, netTermsDays: null
+      total: 2000, creditApplied: 0, amountDue: 2000, collection: "charge_automatically" as const, finalize: true, netTermsDays: null
     }
     await sql.query("INSERT INTO sandbox_snapshots (seq, state) VALUES (1, $1)", [JSON.stringify(snapshot)])
     for (const [seq, operation, args] of [

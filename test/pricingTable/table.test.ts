@@ -11,7 +11,7 @@ import {
   customerEligibility, decodeCatalog, decodePricingRequest, planPricingTable, previewPricingTable, previewPricingTablePromise,
   previewPricingTableSync, type PricingTable, type PricingTableEntry
 } from "../../src/index.ts"
-import { catalog, customer, freePlan, monthly, type Obj, plan, sub } from "../support/doc.ts"
+import { type Obj, catalog, customer, freePlan, monthly, plan, subscription } from "../support/build.ts"
 
 const AT = "2025-01-16T00:00:00Z"
 const ANCHOR = "2025-01-01T00:00:00Z"
@@ -48,7 +48,7 @@ const brief = (r: PricingTableEntry) => ({
   nextCycleAt: r.nextCycleAt
 })
 
-const onPro = customer([sub("pro", ANCHOR)])
+const onPro = customer([subscription("pro", ANCHOR)])
 
 describe("a customer on pro, mid-cycle", () => {
   const t = table({ catalog: CATALOG, customer: onPro, at: AT })
@@ -108,7 +108,7 @@ describe("a customer on pro, mid-cycle", () => {
 
 describe("other customers", () => {
   it("a used trial is not offered again: trial_pro is a plain upgrade", () => {
-    const t = table({ catalog: CATALOG, customer: customer([sub("pro", ANCHOR)], { trialsUsed: ["trial_pro"] }), at: AT })
+    const t = table({ catalog: CATALOG, customer: customer([subscription("pro", ANCHOR)], { trialsUsed: ["trial_pro"] }), at: AT })
     // 3000 × 16/31 = 1548.4 → 1548; − 1032 = 516
     expect(brief(row(t, "trial_pro"))).toMatchObject({ action: "upgrade", amountDueToday: 516, nextCycleAt: "2025-02-01T00:00:00.000Z" })
     expect([row(t, "trial_pro").trialAvailable, row(t, "trial_pro").trialEndsAt]).toEqual([false, null])
@@ -126,8 +126,8 @@ describe("other customers", () => {
 
   it("a plan cancelling at period end with another scheduled: renew and scheduled", () => {
     const c = customer([
-      sub("premium", ANCHOR, { cancelAtPeriodEnd: true, endsAt: "2025-02-01T00:00:00Z" }),
-      sub("pro", ANCHOR, { id: "sub_pro_next", status: "scheduled", startsAt: "2025-02-01T00:00:00Z", startedAt: "2025-02-01T00:00:00Z" })
+      subscription("premium", ANCHOR, { cancelAtPeriodEnd: true, endsAt: "2025-02-01T00:00:00Z" }),
+      subscription("pro", ANCHOR, { id: "sub_pro_next", status: "scheduled", startsAt: "2025-02-01T00:00:00Z", startedAt: "2025-02-01T00:00:00Z" })
     ])
     const t = table({ catalog: CATALOG, customer: c, at: AT })
     expect(brief(row(t, "premium"))).toEqual({ action: "renew", scenario: "renew", timing: "immediate", amountDueToday: 0, recurring: 5000, nextCycleAt: "2025-02-01T00:00:00.000Z" })
@@ -162,7 +162,7 @@ describe("versions", () => {
   const versioned = catalog([monthly("pro", "20"), monthly("pro", "25", { version: 2 }), monthly("premium", "50")])
 
   // A subscription without a version holds the highest one; this customer holds v1.
-  const onProV1 = customer([sub("pro", ANCHOR, { version: 1 })])
+  const onProV1 = customer([subscription("pro", ANCHOR, { version: 1 })])
 
   it("lists the highest version of each plan; the customer on v1 sees v2 as an upgrade", () => {
     const t = table({ catalog: versioned, customer: onProV1, at: AT })
@@ -181,7 +181,7 @@ describe("versions", () => {
 
 describe("errors and API forms", () => {
   it("a held plan missing from the catalog fails the whole table, as it fails every preview", () => {
-    const r = previewPricingTableSync({ catalog: CATALOG, customer: customer([sub("gold", ANCHOR)]), at: AT })
+    const r = previewPricingTableSync({ catalog: CATALOG, customer: customer([subscription("gold", ANCHOR)]), at: AT })
     expect(Result.isFailure(r) && r.failure).toMatchObject({ _tag: "UnknownPlan", planId: "gold", message: 'Subscription "sub_gold_old" holds plan "gold", which is not in the catalog' })
   })
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest"
 import { parseArgs } from "../../src/cli/args.ts"
 import { formatPreviewTable } from "../../src/cli/table.ts"
-import { JAN1, JAN16, catalog, customer, doc, monthly, request } from "../support/build.ts"
+import { JAN1, JAN16, catalog, customer, doc, monthly, request, subscription } from "../support/build.ts"
 import { ok } from "../support/run.ts"
 
 const plans = catalog([monthly("pro", "20"), monthly("premium", "50")], { discounts: [{ id: "HALF1", percentOff: "50", duration: "once" }, { id: "TEN", percentOff: "10", duration: "forever" }] })
@@ -25,7 +25,7 @@ describe("--explain", () => {
   })
 
   it("without it the table is unchanged", () => {
-    const up = ok(doc(plans, customer([{ id: "sub_pro", planId: "pro", status: "active", billingAnchor: JAN1, startedAt: JAN1 }]), request(JAN16, "premium")))
+    const up = ok(doc(plans, customer([subscription("pro", JAN1, { id: "sub_pro" })]), request(JAN16, "premium")))
     expect(formatPreviewTable(up)).toBe(formatPreviewTable(up, { explain: false }))
     expect(formatPreviewTable(up)).not.toContain("exact →")
   })

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest"
 import type { AttachPreview } from "../../src/Preview.ts"
-import { JAN1, JAN16, catalog, customer, doc, freePlan, monthly, request } from "../support/build.ts"
+import { JAN1, JAN16, catalog, customer, doc, freePlan, monthly, request, subscription } from "../support/build.ts"
 import { ok, rows } from "../support/run.ts"
 
 const JAN10 = "2025-01-10T00:00:00.000Z"
@@ -38,7 +38,7 @@ describe("a credit never exceeds what was billed for the period", () => {
   })
 
   it("A → B with 50 % once on Jan 10 (B billed 709), then B → C on Jan 11: B's credit is 709 × 21/22 → 677", () => {
-    const first = ok(doc(plans, customer([{ id: "sub_a", planId: "a", status: "active", billingAnchor: JAN1, startedAt: JAN1 }]), request(JAN10, "b", { discounts: [{ discountId: "HALF1" }] })))
+    const first = ok(doc(plans, customer([subscription("a", JAN1, { id: "sub_a" })]), request(JAN10, "b", { discounts: [{ discountId: "HALF1" }] })))
     // credit A: 1000 × 22/31 = 709.6… → −710; charge B: 2000 × 22/31 = 1419.3… → 1419, 50 % = 709.5 → 710 off → 709
     expect(rows(first.lines)).toEqual([["credit", "a", null, -710, -710], ["charge", "b", null, 1419, 709]])
     const second = next(first, JAN11, "c")
@@ -48,7 +48,7 @@ describe("a credit never exceeds what was billed for the period", () => {
   })
 
   it("A → B with prorationBehavior none (B billed nothing), then B → C: no credit for B", () => {
-    const first = ok(doc(plans, customer([{ id: "sub_a", planId: "a", status: "active", billingAnchor: JAN1, startedAt: JAN1 }]), request(JAN10, "b", { prorationBehavior: "none" })))
+    const first = ok(doc(plans, customer([subscription("a", JAN1, { id: "sub_a" })]), request(JAN10, "b", { prorationBehavior: "none" })))
     expect(first.lines).toEqual([])
     const second = next(first, JAN11, "c")
     // B's ledger entry is 0 (left unbilled): credit min(1354.8…, 0) = 0; charge C 2032
@@ -56,7 +56,7 @@ describe("a credit never exceeds what was billed for the period", () => {
   })
 
   it("records what was billed and credited in customerAfter", () => {
-    const first = ok(doc(plans, customer([{ id: "sub_a", planId: "a", status: "active", billingAnchor: JAN1, startedAt: JAN1 }]), request(JAN10, "b", { discounts: [{ discountId: "HALF1" }] })))
+    const first = ok(doc(plans, customer([subscription("a", JAN1, { id: "sub_a" })]), request(JAN10, "b", { discounts: [{ discountId: "HALF1" }] })))
     const b = first.customerAfter.subscriptions?.find((s) => s.planId === "b")
     expect(b?.billed).toEqual([{ featureId: null, from: JAN10, to: "2025-02-01T00:00:00.000Z", amount: 709 }])
     const second = next(first, JAN11, "c")
@@ -67,7 +67,7 @@ describe("a credit never exceeds what was billed for the period", () => {
 
 const JAN15 = "2025-01-15T00:00:00.000Z"
 const FEB20 = "2025-02-20T00:00:00.000Z"
-const heldPro = (extra = {}) => ({ id: "sub_pro", planId: "pro", status: "active", billingAnchor: JAN1, startedAt: JAN1, ...extra })
+const heldPro = (extra = {}) => subscription("pro", JAN1, { id: "sub_pro", ...extra })
 const storage = (quantity: number) => [{ planId: "seatsPlan", featureQuantities: [{ featureId: "storage", quantity }] }]
 
 describe("a state without a ledger is credited from the discounts it records (rule 8)", () => {

@@ -5,7 +5,7 @@
  * usage to date.
  */
 import { describe, expect, it } from "vitest"
-import { FEB1, JAN1, JAN16, catalog, customer, doc, monthly, request } from "../support/build.ts"
+import { FEB1, JAN1, JAN16, catalog, customer, doc, monthly, request, subscription } from "../support/build.ts"
 import { ok, rows } from "../support/run.ts"
 
 const messages = (included: number) => ({ items: [{ featureId: "messages", included, reset: { interval: "month" }, price: { amount: "0.10", interval: "month", billingMethod: "usage_based" } }] })
@@ -43,7 +43,7 @@ describe("a discount applies to custom lines like any other line (rule 15)", () 
 })
 
 describe("the next cycle bills the ending period's recorded usage (rule 31)", () => {
-  const premium = (used: number) => ({ id: "sub_premium", planId: "premium", status: "active", billingAnchor: JAN1, startedAt: JAN1, usage: [{ featureId: "messages", used }] })
+  const premium = (used: number) => subscription("premium", JAN1, { id: "sub_premium", usage: [{ featureId: "messages", used }] })
 
   it("Autumn's case: premium → pro scheduled, 100 messages of premium overage at $0.10 → renewal $20 + $10 = $30", () => {
     const p = ok(doc(plans, customer([premium(5100)]), request(JAN16, "pro")))
@@ -61,7 +61,7 @@ describe("the next cycle bills the ending period's recorded usage (rule 31)", ()
   })
 
   it("a renewal of the same plan bills its usage so far with it: pro with 1250 messages → 2000 + 250 × 0.10", () => {
-    const p = ok(doc(plans, customer([{ id: "sub_pro", planId: "pro", status: "active", billingAnchor: JAN1, startedAt: JAN1, usage: [{ featureId: "messages", used: 1250 }] }]), request(JAN16, "pro")))
+    const p = ok(doc(plans, customer([subscription("pro", JAN1, { id: "sub_pro", usage: [{ featureId: "messages", used: 1250 }] })]), request(JAN16, "pro")))
     expect(p.scenario).toBe("active")
     expect(rows(p.nextCycle?.lines ?? [])).toEqual([["arrears", "pro", "messages", 2500, 2500], ["charge", "pro", null, 2000, 2000]])
     expect(p.nextCycle?.total).toBe(4500)

@@ -7,12 +7,12 @@ import { describe, expect, it } from "vitest"
 import { ProrationPolicy } from "../../src/index.ts"
 import type { AttachPreview } from "../../src/Preview.ts"
 import * as Rational from "../../src/Rational.ts"
-import { type Obj, catalog, customer, doc, monthly, plan, request } from "../support/build.ts"
+import { type Obj, catalog, customer, doc, monthly, plan, request, subscription } from "../support/build.ts"
 import { err, ok, rows } from "../support/run.ts"
 
 const MAR1 = "2024-03-01T00:00:00.000Z"
 const AT = "2024-03-20T08:30:00.000Z"
-const heldA = (anchor = MAR1) => ({ id: "sub_a", planId: "a", status: "active", billingAnchor: anchor, startedAt: anchor })
+const heldA = (anchor = MAR1) => subscription("a", anchor, { id: "sub_a" })
 const tenToTwenty = (extra = {}, planExtra = {}) => catalog([monthly("a", "10", planExtra), monthly("b", "20", planExtra)], extra)
 const upgrade = (catalogDoc: Obj, requestExtra: Obj = {}, customerExtra: Obj = {}): AttachPreview =>
   ok(doc(catalogDoc, customer([heldA()], customerExtra), request(AT, "b", requestExtra)))
@@ -85,7 +85,7 @@ describe("Kill Bill's leading proration factors (billing day 15, a plan started 
 
   it("an add-on of $31 joining a subscription on the 15th on May 23 2023 is charged 3100 × 23/31 = 2300", () => {
     const catalogDoc = catalog([monthly("base", "0.5"), plan("extra", "31", "month", { addOn: true })], { prorationPolicy: "killbill" })
-    const state = customer([{ id: "sub_b", planId: "base", status: "active", billingAnchor: "2023-01-15T00:00:00Z", startedAt: "2023-01-15T00:00:00Z" }])
+    const state = customer([subscription("base", "2023-01-15T00:00:00Z", { id: "sub_b" })])
     const p = ok(doc(catalogDoc, state, request("2023-05-23T10:00:00Z", "extra")))
     expect(rows(p.lines)).toEqual([["charge", "extra", null, 2300, 2300]])
   })

@@ -13,17 +13,19 @@
 import { availableParallelism } from "node:os"
 import { startWorkerPool, type WorkerPool as Pool } from "../internal/workerPool.ts"
 
-/** What each worker previews against: whole documents, or `{ customer, request }` lines and a catalog. */
+/** What each worker previews against: whole documents, or `{ customer, request }` lines and a catalog. @example { hasCatalog: true, catalog: catalogJson } */
 export type WorkerSource = { readonly hasCatalog: false } | { readonly hasCatalog: true; readonly catalog: unknown }
 
 /**
  * The worker's start-up data: the source; lines (joined by `\n`) to answer and throw away before
  * reporting ready, so that its first real batches run optimised code; and a fault to inject
  * (tests only, see {@link startPool}).
+ *
+ * @example { hasCatalog: false, warmUp: "", fault: undefined }
  */
 export type WorkerSetup = WorkerSource & { readonly warmUp: string; readonly fault: string | undefined }
 
-/** One batch of lines for a worker. */
+/** One batch of lines for a worker. @example { first: 257, text: lines.join("\n") } */
 export interface BatchRequest {
   /** Number of the batch's first line in the whole input (1-based). */
   readonly first: number
@@ -31,7 +33,7 @@ export interface BatchRequest {
   readonly text: string
 }
 
-/** A worker's answer to one batch. */
+/** A worker's answer to one batch. @example { bytes, lines: 256, failed: 3 } */
 export interface BatchAnswer {
   /** The output lines of the batch, UTF-8, each ending in `\n`. */
   readonly bytes: Uint8Array
@@ -39,7 +41,7 @@ export interface BatchAnswer {
   readonly failed: number
 }
 
-/** A running pool of `--jsonl` workers. */
+/** A running pool of `--jsonl` workers. @example pool.pending() < pool.size * 2 */
 export type WorkerPool = Pool<BatchRequest, BatchAnswer>
 
 /**

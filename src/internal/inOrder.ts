@@ -13,7 +13,7 @@
  * await answers.writeAbove(0)
  */
 
-/** The queue of answers of one run. */
+/** The queue of answers of one run. @example if (!(await answers.writeAbove(maxInFlight - 1))) return false */
 export interface InOrder<Answer> {
   /** Queues an answer made here. */
   readonly answered: (answer: Answer) => void

@@ -21,6 +21,7 @@ export type Obj = Readonly<Record<string, unknown>>
 
 /** One day in milliseconds. */
 export const DAY = 86_400_000
+/** The instants of the reference period: its anchor (Jan 1), the request (Jan 16), the next anchor (Feb 1) and a month after the request (Feb 16). */
 export const JAN1 = "2025-01-01T00:00:00.000Z"
 export const JAN16 = "2025-01-16T00:00:00.000Z"
 export const FEB1 = "2025-02-01T00:00:00.000Z"

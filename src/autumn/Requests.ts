@@ -14,6 +14,7 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import type { AttachRequestSchema } from "../AttachRequest.ts"
 import type { Catalog } from "../Catalog.ts"
+import { compileDecoder, GIVE_UP } from "../internal/compiledSchema.ts"
 import { autumnBodyProblem, schemaIssues } from "../internal/decodeIssues.ts"
 import { type AutumnApiError, invalidInputs } from "./ApiError.ts"
 
@@ -168,14 +169,46 @@ type Decoded<A> = Result.Result<A, AutumnApiError>
 
 const decodeOptions = { errors: "all", onExcessProperty: "error", reportInput: true } as const
 
+interface BodyDecoder {
+  /** The compiled decoder: the same value as Schema's on a valid body, else GIVE_UP. */
+  readonly fast: (json: unknown) => unknown
+  /** Schema's decoder: the only source of error messages. */
+  readonly schema: (json: unknown, options: typeof decodeOptions) => Result.Result<unknown, Schema.SchemaError>
+}
+
+// Built once per schema, not per request: a body that decodes takes the compiled path, any
+// other body (and one whose reading throws) is Schema's, so an error is worded as before.
+const decoders = new WeakMap<object, BodyDecoder>()
+
+const decoderOf = (schema: Schema.Codec<unknown, unknown>): BodyDecoder => {
+  const known = decoders.get(schema)
+  if (known !== undefined) return known
+  const compiled = compileDecoder(schema)
+  const made: BodyDecoder = {
+    fast: (json) => {
+      try {
+        return compiled(json)
+      } catch {
+        return GIVE_UP
+      }
+    },
+    schema: Schema.decodeUnknownResult(schema)
+  }
+  decoders.set(schema, made)
+  return made
+}
+
 /**
  * Decodes a request body with a schema; a bad field is a 400 naming its snake_case path.
  *
  * @example decodeWith(CheckoutBodySchema, { customer_id: 1 }) // Result.fail(invalid_inputs "customer_id: …")
  */
 export const decodeWith = <S extends Schema.Codec<unknown, unknown>>(schema: S, json: unknown): Decoded<S["Type"]> => {
-  const r = Schema.decodeUnknownResult(schema as Schema.Codec<S["Type"], unknown>)(json, decodeOptions)
-  if (Result.isSuccess(r)) return Result.succeed(r.success)
+  const decoder = decoderOf(schema)
+  const fast = decoder.fast(json)
+  if (fast !== GIVE_UP) return Result.succeed(fast as S["Type"])
+  const r = decoder.schema(json, decodeOptions)
+  if (Result.isSuccess(r)) return Result.succeed(r.success as S["Type"])
   const first = autumnBodyProblem(schemaIssues(r.failure.issue))
   return Result.fail(invalidInputs(first.path, first.message))
 }

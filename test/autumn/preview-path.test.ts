@@ -9,11 +9,13 @@ import * as Schema from "effect/Schema"
 import { describe, expect, it } from "vitest"
 import { decodeForPlanning } from "../../src/autumn/internal/decodedCustomers.ts"
 import {
-  AttachBodySchema, CheckoutBodySchema, CustomerStore, makeMemoryStore, MultiAttachBodySchema, previewAttach, sandboxCustomers
+  AttachBodySchema, CheckoutBodySchema, CustomerStore, makeMemoryStore, minorToMajor, MultiAttachBodySchema, previewAttach, sandboxCustomers,
+  toWireAmount
 } from "../../src/autumn/index.ts"
 import { decodeWith } from "../../src/autumn/Requests.ts"
 import type { Customer } from "../../src/Customer.ts"
 import { decodeCustomerAndRequest } from "../../src/Document.ts"
+import * as Rational from "../../src/Rational.ts"
 import * as Sandbox from "../../src/Sandbox.ts"
 import { autumnTestCatalog, handlerOf } from "../support/autumnCatalog.ts"
 
@@ -118,5 +120,21 @@ describe("a preview without the Effect runtime", () => {
     const unknown = await s.post("/v1/billing.preview_attach", { customer_id: "cus_1", plan_id: "platinum" })
     expect(unknown.status).toBe(404)
     expect(JSON.parse(unknown.body).request_id).toMatch(/^req_/)
+  })
+})
+
+describe("minor units on the wire", () => {
+  it("gives every amount the number of its exact decimal, as toWireAmount of the rational does", () => {
+    const amounts: Array<bigint> = [0n, 1n, -1n, 9n, 10n, 99n, 100n, 101n, 1549n, -1032n, 30n, 2n ** 53n + 1n, -(10n ** 25n) - 7n]
+    let seed = 12345
+    for (let i = 0; i < 2000; i++) {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31
+      amounts.push(BigInt(seed % 2 === 0 ? seed : -seed) * BigInt(1 + (i % 7) * 1000))
+    }
+    for (const currency of ["usd", "jpy", "kwd"]) {
+      const scale = 10n ** BigInt(currency === "usd" ? 2 : currency === "jpy" ? 0 : 3)
+      for (const minor of amounts) expect(Object.is(minorToMajor(minor, currency), toWireAmount(Rational.make(minor, scale)))).toBe(true)
+      expect(minorToMajor(1549, currency)).toBe(toWireAmount(Rational.make(1549n, scale)))
+    }
   })
 })

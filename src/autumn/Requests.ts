@@ -213,11 +213,20 @@ export const decodeWith = <S extends Schema.Codec<unknown, unknown>>(schema: S, 
   return Result.fail(invalidInputs(first.path, first.message))
 }
 
+/** The 400 of a field Autumn defines that this server does not carry out. */
+const unsupportedField = (path: string): AutumnApiError => invalidInputs(path, "is not supported by this server (see docs/autumn-compat.md)")
+
 /** The first unsupported field present at the given paths, as a 400. @example rejectUnsupported([["customize", undefined]]) // undefined */
 export const rejectUnsupported = (fields: ReadonlyArray<readonly [string, unknown]>): AutumnApiError | undefined => {
   const found = fields.find(([, value]) => value !== undefined)
-  return found === undefined ? undefined : invalidInputs(found[0], "is not supported by this server (see docs/autumn-compat.md)")
+  return found === undefined ? undefined : unsupportedField(found[0])
 }
+
+/** The fields of an attach body this server does not carry out, in the order a 400 names the first. */
+const ATTACH_UNSUPPORTED = [
+  "customize", "subscription_id", "ends_at", "long_lived_checkout", "processor_subscription_id", "carry_over_balances", "carry_over_usages",
+  "license_quantities", "no_billing_changes", "tax_rate_id", "remove_plan_ids"
+] as const satisfies ReadonlyArray<keyof AttachBody>
 
 const featureQuantities = (list: ReadonlyArray<{ readonly feature_id: string; readonly quantity?: number }> | undefined) => {
   const given = (list ?? []).flatMap((q) => (q.quantity === undefined ? [] : [{ featureId: q.feature_id, quantity: q.quantity }]))
@@ -299,12 +308,8 @@ const callOf = (b: Common, request: RequestInput): AttachCall =>
  */
 export const decodeAttachBody = (json: unknown): Decoded<AttachCall> =>
   Result.flatMap(decodeWith(AttachBodySchema, json), (b: AttachBody) => {
-    const unsupported = rejectUnsupported([
-      ["customize", b.customize], ["subscription_id", b.subscription_id], ["ends_at", b.ends_at], ["long_lived_checkout", b.long_lived_checkout],
-      ["processor_subscription_id", b.processor_subscription_id], ["carry_over_balances", b.carry_over_balances], ["carry_over_usages", b.carry_over_usages],
-      ["license_quantities", b.license_quantities], ["no_billing_changes", b.no_billing_changes], ["tax_rate_id", b.tax_rate_id], ["remove_plan_ids", b.remove_plan_ids]
-    ])
-    if (unsupported !== undefined) return Result.fail(unsupported)
+    const unsupported = ATTACH_UNSUPPORTED.find((name) => b[name] !== undefined)
+    if (unsupported !== undefined) return Result.fail(unsupportedField(unsupported))
     const plan = { planId: b.plan_id, ...(b.version === undefined ? {} : { version: b.version }), ...featureQuantities(b.feature_quantities) }
     return Result.map(commonRequest(b, b.proration_behavior), (rest) => callOf(b, { ...rest, plans: [plan] }))
   })

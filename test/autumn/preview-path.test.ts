@@ -7,6 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import { describe, expect, it } from "vitest"
+import { parseJsonBytes } from "../../src/autumn/internal/body.ts"
 import { decodeForPlanning } from "../../src/autumn/internal/decodedCustomers.ts"
 import {
   AttachBodySchema, CheckoutBodySchema, CustomerStore, makeMemoryStore, minorToMajor, MultiAttachBodySchema, previewAttach, sandboxCustomers,
@@ -66,6 +67,20 @@ describe("request bodies on the compiled decoder", () => {
       }
     }
     expect(outcome(() => decodeWith(AttachBodySchema, thrower))).toBe(outcome(() => Schema.decodeUnknownResult(AttachBodySchema)(thrower, { errors: "all", onExcessProperty: "error" })))
+  })
+})
+
+describe("the depth bound of a body without walking a short one", () => {
+  it("refuses exactly the bodies nested deeper than the bound, the shortest of each depth included", () => {
+    const nested = (depth: number, open: string, close: string) => `${open.repeat(depth - 1)}1${close.repeat(depth - 1)}`
+    for (let maxDepth = 1; maxDepth <= 8; maxDepth++) {
+      for (let depth = 1; depth <= 10; depth++) {
+        for (const [open, close] of [["[", "]"], ['{"a":', "}"]] as const) {
+          const read = parseJsonBytes(new TextEncoder().encode(nested(depth, open, close)), { maxBytes: 1 << 20, timeoutMs: 1000, maxDepth })
+          expect([depth, maxDepth, read.ok]).toStrictEqual([depth, maxDepth, depth <= maxDepth])
+        }
+      }
+    }
   })
 })
 

@@ -20,16 +20,16 @@ import {
   type AttachError, CurrencyMismatch, InvalidRequest, UnknownDiscount, UnknownFeature, UnknownPlan
 } from "./Errors.ts"
 import { addLength } from "./Interval.ts"
-import { planActions } from "./internal/actions.ts"
-import { customDerivation } from "./internal/derivation.ts"
-import { type DraftLine, sortLines } from "./internal/draft.ts"
-import { finalizeLines, sumLines } from "./internal/finalize.ts"
+import { planActions } from "./planner/actions.ts"
+import { customDerivation } from "./planner/internal/derivation.ts"
+import { type DraftLine, sortLines } from "./planner/internal/draft.ts"
+import { finalizeLines, sumLines } from "./planner/totals.ts"
 import {
   type PriceContext, type Priced, heldOf, incomingCharges, outgoingArrears, outgoingCredits, quantitiesOf
-} from "./internal/lines.ts"
-import { openLedger, recordLedger } from "./internal/ledger.ts"
-import { nextCycleOf } from "./internal/nextCycle.ts"
-import { quantityChangeLines } from "./internal/quantityChange.ts"
+} from "./planner/internal/lines.ts"
+import { openLedger, recordLedger } from "./planner/internal/ledger.ts"
+import { nextCycleOf } from "./planner/nextCycle.ts"
+import { quantityChangeLines } from "./planner/internal/quantityChange.ts"
 import {
   type Entry, billingKey, currentPeriodEnd, customerFingerprint, isTrialingAt, newSubscriptionId, patched, type SubscriptionIds, subscriptionIds
 } from "./internal/working.ts"

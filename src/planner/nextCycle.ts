@@ -4,11 +4,11 @@ import { periodAt } from "../Interval.ts"
 import type { Interval, Period } from "../Interval.ts"
 import type { NextCycle, UsageLine } from "../Preview.ts"
 import { billableUnits, billingKind, planPrices, recurringInterval } from "../Pricing.ts"
-import type { DraftLine } from "./draft.ts"
-import { finalizeLines, sumLines } from "./finalize.ts"
-import { type PriceContext, billedUnits, chargeLineOver, heldOf, outgoingArrears, quantitiesOf, usedOf } from "./lines.ts"
-import { type Entry, billingKey, isTrialingAt } from "./working.ts"
-import { iso, ms } from "./instants.ts"
+import type { DraftLine } from "./internal/draft.ts"
+import { finalizeLines, sumLines } from "./totals.ts"
+import { type PriceContext, billedUnits, chargeLineOver, heldOf, outgoingArrears, quantitiesOf, usedOf } from "./internal/lines.ts"
+import { type Entry, billingKey, isTrialingAt } from "../internal/working.ts"
+import { iso, ms } from "../internal/instants.ts"
 
 const NONE: ReadonlyMap<string, number> = new Map()
 

@@ -13,8 +13,8 @@ import { type Customer, type Subscription, isCurrent } from "../Customer.ts"
 import type { AttachPreview, Change } from "../Preview.ts"
 import { isRecurring } from "../Pricing.ts"
 import type { Phase, ProviderAction, ProviderItem } from "../Provider.ts"
-import { iso, ms } from "./instants.ts"
-import { type Entry, billingKey, jsonHash } from "./working.ts"
+import { iso, ms } from "../internal/instants.ts"
+import { type Entry, billingKey, jsonHash } from "../internal/working.ts"
 
 interface ActionCtx {
   readonly request: AttachRequest

@@ -3,15 +3,15 @@
  * is recorded on its subscription (`billed`), and a credit for unused time draws on it — the
  * unused share of what was paid, never more than what remains uncredited.
  */
-import type { Plan } from "../Catalog.ts"
-import type { BilledEntry, Subscription } from "../Customer.ts"
-import { splitByLargestRemainder } from "../Discounts.ts"
-import { periodAt } from "../Interval.ts"
-import { billingKind, planPrices, recurringInterval } from "../Pricing.ts"
-import * as Rational from "../Rational.ts"
+import type { Plan } from "../../Catalog.ts"
+import type { BilledEntry, Subscription } from "../../Customer.ts"
+import { splitByLargestRemainder } from "../../Discounts.ts"
+import { periodAt } from "../../Interval.ts"
+import { billingKind, planPrices, recurringInterval } from "../../Pricing.ts"
+import * as Rational from "../../Rational.ts"
 import { type DraftLine, lineTotal } from "./draft.ts"
-import { iso, ms } from "./instants.ts"
-import { patched } from "./working.ts"
+import { iso, ms } from "../../internal/instants.ts"
+import { patched } from "../../internal/working.ts"
 
 /** The part of the span `[from, to)` left after `t`, as the proration policy counts it. */
 export type Remaining = (from: number, to: number, t: number) => Rational.Rational

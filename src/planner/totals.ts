@@ -1,8 +1,8 @@
 import type { Catalog } from "../Catalog.ts"
 import type { Line } from "../Preview.ts"
-import { finalDerivation } from "./derivation.ts"
-import { type DraftLine, lineTotal } from "./draft.ts"
-import { iso } from "./instants.ts"
+import { finalDerivation } from "./internal/derivation.ts"
+import { type DraftLine, lineTotal } from "./internal/draft.ts"
+import { iso } from "../internal/instants.ts"
 
 /** Turns draft lines into document lines; undefined when an amount exceeds a safe integer. */
 export const finalizeLines = (lines: ReadonlyArray<DraftLine>, _currency: string, catalog?: Catalog): Array<Line> | undefined => {

@@ -172,7 +172,8 @@ export const recordLedger = (
   entries: ReadonlyArray<Entry>, lines: ReadonlyArray<DraftLine>, started: ReadonlyArray<string>, at: number
 ): ReadonlyArray<Entry> => {
   const added = new Map<string, Array<BilledEntry>>()
-  const subs = entries.map((e) => e.sub)
+  // Subscriptions a credit drew on, by index (the others are read from `entries`).
+  const drawn = new Map<number, Subscription>()
   for (const line of lines) {
     const basis = line.basis
     if (line.kind === "charge" && basis?.subscriptionId !== undefined && line.period !== null) {
@@ -180,15 +181,29 @@ export const recordLedger = (
     }
     if (line.kind === "credit" && basis?.ledger !== undefined) {
       const ledger = basis.ledger
-      const i = subs.findIndex((sub) => sub.id === ledger.subscriptionId)
-      const sub = subs[i]
-      if (sub?.billed !== undefined) subs[i] = patched(sub, { billed: withCredits(sub.billed, ledger.draws, splitCredit(ledger, -lineTotal(line)), at) })
+      const i = entries.findIndex((e) => e.sub.id === ledger.subscriptionId)
+      const sub = drawn.get(i) ?? entries[i]?.sub
+      if (sub?.billed !== undefined) drawn.set(i, patched(sub, { billed: withCredits(sub.billed, ledger.draws, splitCredit(ledger, -lineTotal(line)), at) }))
     }
   }
-  for (let i = 0; i < subs.length; i++) {
-    const sub = subs[i] as Subscription
-    const plan = (entries[i] as Entry).plan
-    if (!started.includes(sub.id) || plan === undefined || sub.status !== "active") continue
+  for (const id of started) addUnbilled(entries, id, added, at)
+  let out: Array<Entry> | undefined
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] as Entry
+    const before = drawn.get(i) ?? entry.sub
+    const billed = added.get(before.id)
+    const sub = billed === undefined ? before : patched(before, { billed: [...(before.billed ?? []), ...billed] })
+    if (sub === entry.sub) continue
+    out ??= entries.slice()
+    out[i] = withSubscription(entry, sub, true)
+  }
+  return out ?? entries
+}
+
+/** A ledger entry of 0 for every in-advance price the subscription `id`, started by this attach, did not bill today. */
+const addUnbilled = (entries: ReadonlyArray<Entry>, id: string, added: Map<string, Array<BilledEntry>>, at: number): void => {
+  for (const { sub, plan } of entries) {
+    if (sub.id !== id || plan === undefined || sub.status !== "active") continue
     const billed = added.get(sub.id) ?? []
     for (const p of planPrices(plan)) {
       const interval = recurringInterval(p.price.interval)
@@ -198,15 +213,4 @@ export const recordLedger = (
     }
     if (billed.length > 0) added.set(sub.id, billed)
   }
-  let out: Array<Entry> | undefined
-  for (let i = 0; i < subs.length; i++) {
-    const before = subs[i] as Subscription
-    const billed = added.get(before.id)
-    const sub = billed === undefined ? before : patched(before, { billed: [...(before.billed ?? []), ...billed] })
-    const entry = entries[i] as Entry
-    if (sub === entry.sub) continue
-    out ??= entries.slice()
-    out[i] = withSubscription(entry, sub, true)
-  }
-  return out ?? entries
 }

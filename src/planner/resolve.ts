@@ -112,7 +112,7 @@ const planProblem = (ctx: PlanContext, requested: RequestedPlan, plan: Plan): At
   return undefined
 }
 
-/** The scope a requested plan is attached in: its entity, the request's, or the customer (`null`). */
+/** The scope a requested plan is attached in: its entity, the request's, or the customer (`null`). @example scopeFor(ctx, { planId: "seats", entityId: "ent_1" }) // "ent_1" */
 export const scopeFor = (ctx: PlanContext, requested: RequestedPlan): string | null => requested.entityId ?? ctx.request.entityId ?? null
 
 const multiPlanProblem = (ctx: PlanContext, plans: ReadonlyArray<ResolvedPlan>): AttachError | undefined => {

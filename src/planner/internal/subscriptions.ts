@@ -53,10 +53,15 @@ const CANCEL: ReadonlyArray<keyof Subscription> = ["cancelAtPeriodEnd", "endsAt"
 /** A subscription that no longer cancels at the end of its period. @example withoutCancel(sub).cancelAtPeriodEnd // undefined */
 export const withoutCancel = (sub: Subscription): Subscription => patched(sub, {}, CANCEL)
 
-/** A subscription ended at `at` (a pending cancellation dropped: it ends now). */
+/** A subscription ended at `at` (a pending cancellation dropped: it ends now). @example endedAt(sub, at).status // "expired" */
 export const endedAt = (sub: Subscription, at: number): Subscription => patched(sub, { status: "expired", endsAt: iso(at) }, CANCEL)
 
-/** The entries with a pending scheduled plan expired now, and the plan it was to replace no longer cancelling because of it. */
+/**
+ * The entries with a pending scheduled plan expired now, and the plan it was to replace no longer
+ * cancelling because of it.
+ *
+ * @example releaseSchedule(entries, scheduledBasic, at).map((e) => e.sub.status) // ["active", "expired"]
+ */
 export const releaseSchedule = (entries: ReadonlyArray<Entry>, scheduled: Subscription, at: number): ReadonlyArray<Entry> => {
   const out = updated(entries, scheduled, (sub) => patched(sub, { status: "expired", endsAt: iso(at) })).slice()
   for (let i = 0; i < out.length; i++) {
@@ -83,13 +88,18 @@ export interface NewSubscription {
   readonly priced?: ReadonlyMap<PlanPrice, Priced>
 }
 
-/** The id the next subscription of `plan` starting at `startsAt` gets, and the ids taken then. */
+/** The id the next subscription of `plan` starting at `startsAt` gets, and the ids taken then. @example nextId(working, "pro", at).id // "sub_pro_20250116T000000Z" */
 export const nextId = (working: Working, planId: string, startsAt: number): { readonly id: string; readonly ids: SubscriptionIds } => {
   const ids = working.ids ?? subscriptionIds(working.entries.map((e) => e.sub.id))
   return { id: newSubscriptionId(planId, startsAt, ids), ids }
 }
 
-/** A subscription of `plan` with id `id`, built field by field in the document's key order (conditional spreads are slow). */
+/**
+ * A subscription of `plan` with id `id`, built field by field in the document's key order
+ * (conditional spreads are slow), with what today's charges priced for it.
+ *
+ * @example newSubscription("sub_pro_20250116T000000Z", pro, null, { status: "active", anchor: at, startedAt: at, … }).sub.status // "active"
+ */
 export const newSubscription = (id: string, plan: Plan, scope: string | null, s: NewSubscription): Entry => {
   const sub: Record<string, unknown> = { id, planId: plan.id, version: plan.version }
   if (scope !== null) sub["entityId"] = scope
@@ -112,8 +122,6 @@ const pairs = <A>(map: ReadonlyMap<string, number>, f: (featureId: string, n: nu
   return out
 }
 
-/** The working state with a new entry added (and the ids that took its id). */
-export const withEntry = (working: Working, entry: Entry, ids: SubscriptionIds): Working => ({ entries: [...working.entries, entry], ids })
 
 /** The plans the customer holds now (not expired), each with its subscription. @example heldPlans(entries)[0]?.plan.id // "pro" */
 export const heldPlans = (entries: ReadonlyArray<Entry>): Array<Held> => {

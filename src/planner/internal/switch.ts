@@ -90,7 +90,12 @@ const outgoingLines = (ctx: PlanContext, replaced: Held | undefined, endingTrial
   return lines
 }
 
-/** Plans `plan` to start now, replacing `replaced` if any; a failure when `prorationBehavior: "none"` would skip a charge. */
+/**
+ * Plans `plan` to start now, replacing `replaced` if any; a failure when `prorationBehavior:
+ * "none"` would skip a charge.
+ *
+ * @example startNow(ctx, working, [], { planId: "premium" }, premium, currentPro, null, "upgrade") // Success({ transition: { lines: [credit, charge], … }, working })
+ */
 export const startNow = (
   ctx: PlanContext, working: Working, earlier: ReadonlyArray<Transition>, requested: RequestedPlan, plan: Plan,
   replaced: Held | undefined, scope: string | null, scenario: Scenario
@@ -143,7 +148,12 @@ export const startNow = (
   return Result.succeed({ transition, working: { entries: [...entries, entry], ids } })
 }
 
-/** Plans the switch from `replaced` to `plan` at the end of the current period: the replaced plan cancels then, the new one is scheduled. */
+/**
+ * Plans the switch from `replaced` to `plan` at the end of the current period: the replaced plan
+ * cancels then, the new one is scheduled.
+ *
+ * @example scheduleSwitch(ctx, working, { planId: "basic" }, basic, currentPro, null, "downgrade").transition.change.timing // "end_of_cycle"
+ */
 export const scheduleSwitch = (
   ctx: PlanContext, working: Working, requested: RequestedPlan, plan: Plan, replaced: Held, scope: string | null, scenario: Scenario
 ): Step => {

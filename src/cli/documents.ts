@@ -11,9 +11,8 @@
 import { readFile } from "node:fs/promises"
 import * as Result from "effect/Result"
 import type { Catalog } from "../Catalog.ts"
-import { decodeCatalog, decodeCustomerAndRequest } from "../Document.ts"
+import { decodeAttachDocument, decodeCatalog, decodeCustomerAndRequest } from "../Document.ts"
 import { DecodeError, type ErrorDocument, errorDocument } from "../Errors.ts"
-import { previewDocument } from "../index.ts"
 import { planAttach } from "../Planner.ts"
 import type { AttachPreview } from "../Preview.ts"
 
@@ -107,8 +106,61 @@ export const loadCatalog = async (file: string): Promise<Loaded<Catalog>> => {
   return loaded.ok ? { ok: true, value: loaded.value.catalog } : loaded
 }
 
-/** The previewer of whole attach documents `{ catalog, customer, request }`. */
-export const documentPreviewer: Previewer = previewDocument
+/**
+ * Whether two values from `JSON.parse` are the same JSON: the same keys in the same order, the
+ * same texts, numbers (`-0` is not `0`), booleans and nulls. Recursion goes only as deep as both
+ * values are objects at the same keys, so never deeper than `known` nests.
+ *
+ * @example sameJson(JSON.parse('{"a":[1,"x"]}'), JSON.parse('{"a":[1,"x"]}')) // true
+ */
+export const sameJson = (value: unknown, known: unknown): boolean => {
+  if (value === known) return value !== 0 || Object.is(value, known)
+  if (typeof value !== "object" || typeof known !== "object" || value === null || known === null) return false
+  if (Array.isArray(value) !== Array.isArray(known)) return false
+  const values = value as Record<string, unknown>
+  const knowns = known as Record<string, unknown>
+  const keys = Object.keys(values)
+  const knownKeys = Object.keys(knowns)
+  if (keys.length !== knownKeys.length) return false
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string
+    if (key !== knownKeys[i] || !sameJson(values[key], knowns[key])) return false
+  }
+  return true
+}
+
+/**
+ * A previewer of whole attach documents that keeps the last catalog it decoded (see
+ * {@link documentPreviewer}); `decodeDocument` decodes the documents whose catalog it has not
+ * just seen (tests count its calls).
+ *
+ * @example const previewer = rememberingPreviewer(decodeAttachDocument)
+ */
+export const rememberingPreviewer = (decodeDocument: typeof decodeAttachDocument): Previewer => {
+  let known: { readonly json: unknown; readonly catalog: Catalog } | undefined
+  return (document) => {
+    const json = isRecordLike(document) && "catalog" in document ? document["catalog"] : undefined
+    const seen = known !== undefined && json !== undefined && sameJson(json, known.json) ? known.catalog : undefined
+    // The same answer as decodeAttachDocument: it too guards the whole document, then decodes the catalog.
+    const input = seen !== undefined ? decodeCustomerAndRequest(seen, document) : decodeDocument(document)
+    if (Result.isFailure(input)) return errorDocument(input.failure)
+    if (seen === undefined && json !== undefined) known = { json, catalog: input.success.catalog }
+    return outputOf(planAttach(input.success))
+  }
+}
+
+const isRecordLike = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+
+/**
+ * The previewer of whole attach documents `{ catalog, customer, request }`, answering as
+ * `previewDocument` does. A stream of documents often carries one catalog on every line: the last
+ * catalog decoded is kept with the JSON it came from, and a document whose catalog is the same
+ * JSON is planned against it without decoding the catalog again (decoding is a function of the
+ * JSON alone, so the answer is the same). Given values straight from `JSON.parse`.
+ *
+ * @example previewParsed(documentPreviewer, JSON.parse(line))
+ */
+export const documentPreviewer: Previewer = rememberingPreviewer(decodeAttachDocument)
 
 /**
  * The previewer of `{ customer, request }` documents against an already decoded catalog.
@@ -118,10 +170,10 @@ export const documentPreviewer: Previewer = previewDocument
 export const catalogPreviewer = (catalog: Catalog): Previewer => (document) => {
   // Previewers are given values straight from JSON.parse.
   const input = decodeCustomerAndRequest(catalog, document)
-  if (Result.isFailure(input)) return errorDocument(input.failure)
-  const preview = planAttach(input.success)
-  return Result.isSuccess(preview) ? preview.success : errorDocument(preview.failure)
+  return Result.isFailure(input) ? errorDocument(input.failure) : outputOf(planAttach(input.success))
 }
+
+const outputOf = (preview: ReturnType<typeof planAttach>): Output => (Result.isSuccess(preview) ? preview.success : errorDocument(preview.failure))
 
 /**
  * Runs a previewer, turning an unexpected exception (a defect of the engine) into an error

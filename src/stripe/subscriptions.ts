@@ -168,86 +168,104 @@ const schedulePhases = async (ctx: StripeContext, sub: Stripe.Subscription, sche
   ]
 }
 
+/** A new subscription, created once per key (a canceled one is created again under the next generation of the key). */
+const createSubscription = async (ctx: StripeContext, r: Request<"createSubscription">): Promise<ProviderSubscription> => {
+  const params = await createParams(ctx, r)
+  // A subscription canceled by a compensation answers its key for 24 h: the next generation creates it again.
+  for (let generation = 0; generation < GENERATIONS; generation++) {
+    const key = generation === 0 ? r.idempotencyKey : `${r.idempotencyKey}~${generation}`
+    const sub = await stripeCall(() => ctx.stripe.subscriptions.create({ ...params, expand: EXPAND }, { idempotencyKey: key }), null)
+    const now = await retrieve(ctx, sub.id)
+    if (now.status === "canceled") continue
+    const renewed = await renewWith(ctx, now, { ...r, idempotencyKey: key }, r.items, seconds(r.startsAt))
+    return view(renewed, scheduleOf(renewed))
+  }
+  throw new ProviderRejected({ code: "subscription_canceled", message: `${r.idempotencyKey} was canceled ${GENERATIONS} times` })
+}
+
+/** A change of a subscription's items, from the items it held before the change or already to them. */
+const updateSubscription = async (ctx: StripeContext, r: Request<"updateSubscription">): Promise<ProviderSubscription> => {
+  const sub = await live(ctx, r.subscriptionId, r.idempotencyKey)
+  const holds = itemsOf(sub)
+  if (!sameItems(holds, r.items) && !sameItems(holds, r.previousItems)) throw new ProviderRejected({ code: "state_mismatch", message: `Subscription ${sub.id} does not hold the items this change starts from` })
+  const updated = sameItems(holds, r.items) ? sub : await update(ctx, sub, r.idempotencyKey, {
+    items: itemChanges(sub.items.data, await stripeItems(ctx, r.items, sub.currency)), proration_behavior: "none", metadata: { ap_items: JSON.stringify(r.items) }
+  })
+  const renewed = await renewWith(ctx, updated, r, r.items, nowWithin(updated))
+  return view(renewed, scheduleOf(renewed))
+}
+
+/** Cancels a subscription now or at its period end. */
+const cancelSubscription = async (ctx: StripeContext, r: Request<"cancelSubscription">): Promise<ProviderSubscription> => {
+  const found = await retrieve(ctx, r.subscriptionId)
+  const sub = found.status === "canceled" ? found : await releaseSpent(ctx, found, r.idempotencyKey)
+  if (sub.status === "canceled" || (r.atPeriodEnd && sub.cancel_at_period_end)) return view(sub, scheduleOf(sub))
+  if (r.atPeriodEnd) {
+    const updated = await update(ctx, sub, r.idempotencyKey, { cancel_at_period_end: true, proration_behavior: "none" })
+    return view(updated, scheduleOf(updated))
+  }
+  const canceled = await stripeCall(() => ctx.stripe.subscriptions.cancel(sub.id, { prorate: false, invoice_now: false }, { idempotencyKey: r.idempotencyKey }), null)
+  return view(canceled, null)
+}
+
+/** Takes back a cancellation at period end. */
+const uncancelSubscription = async (ctx: StripeContext, r: Request<"uncancelSubscription">): Promise<ProviderSubscription> => {
+  const sub = await live(ctx, r.subscriptionId, r.idempotencyKey)
+  const updated = !sub.cancel_at_period_end ? sub : await update(ctx, sub, r.idempotencyKey, { cancel_at_period_end: false, proration_behavior: "none" })
+  const renewed = await renewWith(ctx, updated, r, itemsOf(updated), nowWithin(updated))
+  return view(renewed, scheduleOf(renewed))
+}
+
+/** Schedules a change of items at a later instant (a downgrade at period end) as a subscription schedule phase. */
+const scheduleChange = async (ctx: StripeContext, r: Request<"scheduleChange">): Promise<ProviderSubscription> => {
+  const found = await live(ctx, r.subscriptionId, r.idempotencyKey)
+  // Undoing a release: the subscription's own coupons go back to those from before it, too.
+  const sub = r.compensates === undefined ? found : await renewWith(ctx, found, r, itemsOf(found), nowWithin(found))
+  const phase = { at: r.at, items: r.items }
+  const existing = scheduleOf(sub)
+  const pending = phaseOf(existing)
+  if (pending !== null) {
+    if (samePhase(pending, phase)) return view(sub, existing)
+    throw new ProviderRejected({ code: "schedule_exists", message: `Subscription ${sub.id} already has a pending change; release it first` })
+  }
+  const rev = revOf(sub)
+  // A schedule without a phase of ours is this change's own, made before a failure: carry on with it.
+  const created = existing !== null && existing.status !== "released" && existing.status !== "canceled"
+    ? existing
+    : await stripeCall(() => ctx.stripe.subscriptionSchedules.create({ from_subscription: sub.id }, { idempotencyKey: `${r.idempotencyKey}:from@${rev}` }), null)
+  const phases = await schedulePhases(ctx, sub, created, r)
+  const schedule = await stripeCall(() => ctx.stripe.subscriptionSchedules.update(created.id, {
+    end_behavior: "release", phases, metadata: { ap_phase: JSON.stringify(phase), ap_key: r.idempotencyKey }
+  }, { idempotencyKey: `${r.idempotencyKey}:phases@${rev}` }), null)
+  return view(sub, schedule)
+}
+
+/** Releases a subscription's pending scheduled change. */
+const releaseSchedule = async (ctx: StripeContext, r: Request<"releaseSchedule">): Promise<ProviderSubscription> => {
+  const sub = await live(ctx, r.subscriptionId, r.idempotencyKey)
+  const schedule = scheduleOf(sub)
+  if (schedule !== null && phaseOf(schedule) !== null) {
+    await stripeCall(() => ctx.stripe.subscriptionSchedules.release(schedule.id, { preserve_cancel_date: true }, { idempotencyKey: `${r.idempotencyKey}@${revOf(sub)}` }), null)
+  }
+  // A new revision, so that a schedule made again after this release gets new keys.
+  // The released phase's coupons are kept on the subscription, for a compensation that schedules the phase again.
+  const bumped = schedule === null || phaseOf(schedule) === null ? sub : await update(ctx, sub, `${r.idempotencyKey}:released`, {
+    metadata: { ap_phase_discounts: schedule.phases.at(-1)?.metadata?.["ap_discounts"] ?? "[]", ap_phase_discounts_key: r.idempotencyKey }
+  })
+  const renewed = await renewWith(ctx, bumped, r, itemsOf(bumped), nowWithin(bumped))
+  return view(renewed, null)
+}
+
 /**
  * The subscription operations over Stripe.
  *
  * @example const ops = subscriptionOps(ctx); const sub = await ops.createSubscription(request)
  */
 export const subscriptionOps = (ctx: StripeContext) => ({
-  createSubscription: async (r: Request<"createSubscription">): Promise<ProviderSubscription> => {
-    const params = await createParams(ctx, r)
-    // A subscription canceled by a compensation answers its key for 24 h: the next generation creates it again.
-    for (let generation = 0; generation < GENERATIONS; generation++) {
-      const key = generation === 0 ? r.idempotencyKey : `${r.idempotencyKey}~${generation}`
-      const sub = await stripeCall(() => ctx.stripe.subscriptions.create({ ...params, expand: EXPAND }, { idempotencyKey: key }), null)
-      const now = await retrieve(ctx, sub.id)
-      if (now.status === "canceled") continue
-      const renewed = await renewWith(ctx, now, { ...r, idempotencyKey: key }, r.items, seconds(r.startsAt))
-      return view(renewed, scheduleOf(renewed))
-    }
-    throw new ProviderRejected({ code: "subscription_canceled", message: `${r.idempotencyKey} was canceled ${GENERATIONS} times` })
-  },
-  updateSubscription: async (r: Request<"updateSubscription">): Promise<ProviderSubscription> => {
-    const sub = await live(ctx, r.subscriptionId, r.idempotencyKey)
-    const holds = itemsOf(sub)
-    if (!sameItems(holds, r.items) && !sameItems(holds, r.previousItems)) throw new ProviderRejected({ code: "state_mismatch", message: `Subscription ${sub.id} does not hold the items this change starts from` })
-    const updated = sameItems(holds, r.items) ? sub : await update(ctx, sub, r.idempotencyKey, {
-      items: itemChanges(sub.items.data, await stripeItems(ctx, r.items, sub.currency)), proration_behavior: "none", metadata: { ap_items: JSON.stringify(r.items) }
-    })
-    const renewed = await renewWith(ctx, updated, r, r.items, nowWithin(updated))
-    return view(renewed, scheduleOf(renewed))
-  },
-  cancelSubscription: async (r: Request<"cancelSubscription">): Promise<ProviderSubscription> => {
-    const found = await retrieve(ctx, r.subscriptionId)
-    const sub = found.status === "canceled" ? found : await releaseSpent(ctx, found, r.idempotencyKey)
-    if (sub.status === "canceled" || (r.atPeriodEnd && sub.cancel_at_period_end)) return view(sub, scheduleOf(sub))
-    if (r.atPeriodEnd) {
-      const updated = await update(ctx, sub, r.idempotencyKey, { cancel_at_period_end: true, proration_behavior: "none" })
-      return view(updated, scheduleOf(updated))
-    }
-    const canceled = await stripeCall(() => ctx.stripe.subscriptions.cancel(sub.id, { prorate: false, invoice_now: false }, { idempotencyKey: r.idempotencyKey }), null)
-    return view(canceled, null)
-  },
-  uncancelSubscription: async (r: Request<"uncancelSubscription">): Promise<ProviderSubscription> => {
-    const sub = await live(ctx, r.subscriptionId, r.idempotencyKey)
-    const updated = !sub.cancel_at_period_end ? sub : await update(ctx, sub, r.idempotencyKey, { cancel_at_period_end: false, proration_behavior: "none" })
-    const renewed = await renewWith(ctx, updated, r, itemsOf(updated), nowWithin(updated))
-    return view(renewed, scheduleOf(renewed))
-  },
-  scheduleChange: async (r: Request<"scheduleChange">): Promise<ProviderSubscription> => {
-    const found = await live(ctx, r.subscriptionId, r.idempotencyKey)
-    // Undoing a release: the subscription's own coupons go back to those from before it, too.
-    const sub = r.compensates === undefined ? found : await renewWith(ctx, found, r, itemsOf(found), nowWithin(found))
-    const phase = { at: r.at, items: r.items }
-    const existing = scheduleOf(sub)
-    const pending = phaseOf(existing)
-    if (pending !== null) {
-      if (samePhase(pending, phase)) return view(sub, existing)
-      throw new ProviderRejected({ code: "schedule_exists", message: `Subscription ${sub.id} already has a pending change; release it first` })
-    }
-    const rev = revOf(sub)
-    // A schedule without a phase of ours is this change's own, made before a failure: carry on with it.
-    const created = existing !== null && existing.status !== "released" && existing.status !== "canceled"
-      ? existing
-      : await stripeCall(() => ctx.stripe.subscriptionSchedules.create({ from_subscription: sub.id }, { idempotencyKey: `${r.idempotencyKey}:from@${rev}` }), null)
-    const phases = await schedulePhases(ctx, sub, created, r)
-    const schedule = await stripeCall(() => ctx.stripe.subscriptionSchedules.update(created.id, {
-      end_behavior: "release", phases, metadata: { ap_phase: JSON.stringify(phase), ap_key: r.idempotencyKey }
-    }, { idempotencyKey: `${r.idempotencyKey}:phases@${rev}` }), null)
-    return view(sub, schedule)
-  },
-  releaseSchedule: async (r: Request<"releaseSchedule">): Promise<ProviderSubscription> => {
-    const sub = await live(ctx, r.subscriptionId, r.idempotencyKey)
-    const schedule = scheduleOf(sub)
-    if (schedule !== null && phaseOf(schedule) !== null) {
-      await stripeCall(() => ctx.stripe.subscriptionSchedules.release(schedule.id, { preserve_cancel_date: true }, { idempotencyKey: `${r.idempotencyKey}@${revOf(sub)}` }), null)
-    }
-    // A new revision, so that a schedule made again after this release gets new keys.
-    // The released phase's coupons are kept on the subscription, for a compensation that schedules the phase again.
-    const bumped = schedule === null || phaseOf(schedule) === null ? sub : await update(ctx, sub, `${r.idempotencyKey}:released`, {
-      metadata: { ap_phase_discounts: schedule.phases.at(-1)?.metadata?.["ap_discounts"] ?? "[]", ap_phase_discounts_key: r.idempotencyKey }
-    })
-    const renewed = await renewWith(ctx, bumped, r, itemsOf(bumped), nowWithin(bumped))
-    return view(renewed, null)
-  }
+  createSubscription: (r: Request<"createSubscription">) => createSubscription(ctx, r),
+  updateSubscription: (r: Request<"updateSubscription">) => updateSubscription(ctx, r),
+  cancelSubscription: (r: Request<"cancelSubscription">) => cancelSubscription(ctx, r),
+  uncancelSubscription: (r: Request<"uncancelSubscription">) => uncancelSubscription(ctx, r),
+  scheduleChange: (r: Request<"scheduleChange">) => scheduleChange(ctx, r),
+  releaseSchedule: (r: Request<"releaseSchedule">) => releaseSchedule(ctx, r)
 })

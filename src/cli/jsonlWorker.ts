@@ -26,8 +26,8 @@ const previewerOf = (source: WorkerSetup): Previewer => {
 const answer = (previewer: Previewer, setup: WorkerSetup, request: BatchRequest): BatchResponse => {
   if (setup.fault === "throw") throw new Error("fault injected (a test's startPool)")
   const batch = answerBatch(previewer, request.text, request.first)
-  const bytes = Buffer.from(batch.text, "utf8")
-  // A small Buffer may live in Node's shared pool: copy it out so that only its bytes move.
+  const bytes = batch.bytes
+  // The answer is the start of a larger buffer: copy it out so that only its bytes move.
   const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes)
   return { id: request.id, bytes: owned, lines: batch.lines, failed: batch.failed }
 }

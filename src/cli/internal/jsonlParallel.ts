@@ -67,7 +67,7 @@ const sent = (pool: WorkerPool, first: number, text: string): Entry => {
 /** A batch answered in this thread. */
 const answeredHere = (previewer: Previewer, first: number, text: string): Entry => {
   const answer = answerBatch(previewer, text, first)
-  return { answer: Promise.resolve({ bytes: Buffer.from(answer.text, "utf8"), lines: answer.lines, failed: answer.failed }), settled: true }
+  return { answer: Promise.resolve({ bytes: answer.bytes, lines: answer.lines, failed: answer.failed }), settled: true }
 }
 
 /**

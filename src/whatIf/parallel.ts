@@ -17,6 +17,7 @@ import type { Writable } from "node:stream"
 import { answerBatch, linesIn } from "./batch.ts"
 import type { WhatIfInput } from "./customer.ts"
 import { startWhatIfPool, type WhatIfPool, type WhatIfSetup } from "./pool.ts"
+import { type InOrder, inOrder } from "../internal/inOrder.ts"
 import { makeSummary, mergeSummary, type SummaryAccumulator, summaryOf, type WhatIfSummary } from "./summary.ts"
 
 /** Input bytes per batch (about 300 customers). @example runWhatIfStream(input, setup, source, out, { batchBytes: BATCH_BYTES / 4 }) */
@@ -45,7 +46,6 @@ export interface StreamRun {
 }
 
 type Answer = { readonly bytes: Uint8Array | string; readonly summary: SummaryAccumulator }
-type Slot = { readonly done: Answer } | { readonly pending: Promise<Answer> }
 
 /** The pieces of input read and not yet cut into a batch. */
 interface Carry {
@@ -78,42 +78,37 @@ interface Run {
   readonly perWorker: number
   readonly maxInFlight: number
   readonly acc: SummaryAccumulator
-  readonly slots: Array<Slot>
+  /** Answers of batches not yet written (and merged), oldest first. */
+  readonly answers: InOrder<Answer>
   /** Number of the next batch's first line. */
   next: number
   workerBatches: number
-  failure: string | undefined
+  /** Why the workers did not start, if they did not. */
+  startFailure: string | undefined
   pool: WhatIfPool | undefined
 }
 
 const reasonOf = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))
 
-/** Writes the oldest answer, waiting for it, and merges its summary. */
-const settleOldest = async (run: Run): Promise<void> => {
-  const head = run.slots.shift()
-  if (head === undefined) return
-  try {
-    const answer = "done" in head ? head.done : await head.pending
-    mergeSummary(run.acc, answer.summary)
-    if (answer.bytes.length > 0 && !run.out.write(answer.bytes)) await once(run.out, "drain")
-  } catch (cause) {
-    run.failure = reasonOf(cause)
-  }
+/** Why the run stopped early, if it did. */
+const failureOf = (run: Run): string | undefined => run.startFailure ?? run.answers.failure()
+
+/** Writes an answer and merges its summary. */
+const writeAnswer = async (out: Writable, acc: SummaryAccumulator, answer: Answer): Promise<boolean> => {
+  mergeSummary(acc, answer.summary)
+  if (answer.bytes.length > 0 && !out.write(answer.bytes)) await once(out, "drain")
+  return true
 }
 
 /** Writes the answers due: every answered one at the head, then waits while more than `limit` are out. */
 const settle = async (run: Run, limit: number): Promise<void> => {
-  while (run.slots.length > 0 && run.failure === undefined) {
-    const head = run.slots[0]
-    if (head === undefined || (!("done" in head) && run.slots.length <= limit)) return
-    await settleOldest(run)
-  }
+  if (failureOf(run) === undefined && (await run.answers.writeAnswered())) await run.answers.writeAbove(limit)
 }
 
 const startPool = async (run: Run): Promise<void> => {
   if (run.pool !== undefined || run.setup === undefined || run.jobs < 2) return
   run.pool = startWhatIfPool(run.jobs, run.setup)
-  if (run.parallelAfter === 0) await run.pool.ready.catch((cause: unknown) => { run.failure = reasonOf(cause) })
+  if (run.parallelAfter === 0) await run.pool.ready.catch((cause: unknown) => { run.startFailure = reasonOf(cause) })
 }
 
 /** Answers one batch of whole lines: through the least busy worker once they run, else here. */
@@ -122,16 +117,13 @@ const answerBytes = async (run: Run, bytes: Buffer): Promise<void> => {
   run.next += linesIn(bytes)
   const pool = run.pool
   // Once the workers run, they compare everything: this thread only reads, writes and merges.
-  while (pool?.isReady() === true && pool.leastPending() >= run.perWorker && run.slots.length > 0 && run.failure === undefined) await settleOldest(run)
-  if (pool?.isReady() === true && run.failure === undefined) {
+  while (pool?.isReady() === true && pool.leastPending() >= run.perWorker && run.answers.size() > 0 && failureOf(run) === undefined) await run.answers.writeOldest()
+  if (pool?.isReady() === true && failureOf(run) === undefined) {
     run.workerBatches++
-    const pending = pool.submit(first, bytes)
-    // A failed pool rejects every batch; those after the first are dropped, never awaited.
-    pending.catch(() => {})
-    run.slots.push({ pending })
+    run.answers.awaiting(pool.submit({ first, bytes }))
   } else {
     const answer = answerBatch(run.input, bytes.toString("utf8"), first)
-    run.slots.push({ done: { bytes: answer.text, summary: answer.summary } })
+    run.answers.answered({ bytes: answer.text, summary: answer.summary })
   }
   await settle(run, run.maxInFlight)
   if (run.next > run.parallelAfter) await startPool(run)
@@ -149,24 +141,26 @@ export const runWhatIfStream = async (
   const jobs = setup === undefined ? 1 : Math.max(1, Math.floor(options.jobs ?? 1))
   const perWorker = Math.max(1, options.perWorker ?? PER_WORKER)
   const batchBytes = Math.max(1, options.batchBytes ?? BATCH_BYTES)
+  const acc = makeSummary()
   const run: Run = {
     input, setup, out, jobs, parallelAfter: options.parallelAfter ?? PARALLEL_AFTER, perWorker, maxInFlight: jobs * perWorker + OWN_AHEAD,
-    acc: makeSummary(), slots: [], next: 1, workerBatches: 0, failure: undefined, pool: undefined
+    acc, answers: inOrder((answer: Answer) => writeAnswer(out, acc, answer)), next: 1, workerBatches: 0, startFailure: undefined, pool: undefined
   }
   const carry: Carry = { parts: [], size: 0 }
   try {
     if (run.parallelAfter === 0) await startPool(run)
     for await (const chunk of source) {
-      if (run.failure !== undefined) break
+      if (failureOf(run) !== undefined) break
       const bytes = cut(carry, typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk, batchBytes)
       if (bytes !== undefined) await answerBytes(run, bytes)
     }
-    if (run.failure === undefined && carry.size > 0) await answerBytes(run, Buffer.concat(carry.parts, carry.size))
+    if (failureOf(run) === undefined && carry.size > 0) await answerBytes(run, Buffer.concat(carry.parts, carry.size))
     await settle(run, 0)
   } finally {
     await run.pool?.close()
   }
   const summary = summaryOf(run.acc)
-  if (run.failure === undefined && !out.write(JSON.stringify({ summary }) + "\n")) await once(out, "drain")
-  return { summary, workerBatches: run.workerBatches, failure: run.failure }
+  const failure = failureOf(run)
+  if (failure === undefined && !out.write(JSON.stringify({ summary }) + "\n")) await once(out, "drain")
+  return { summary, workerBatches: run.workerBatches, failure }
 }

@@ -8,7 +8,7 @@ import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { parseAttachArgs } from "../../src/cli/attach.ts"
 import { CATALOG } from "../support/execute.ts"
-import { JAN1, JAN16, cus, doc, req, sub } from "../support/rulesDoc.ts"
+import { JAN1, JAN16, customer, doc, request, subscription } from "../support/build.ts"
 import { runCli } from "../support/runCli.ts"
 
 const tempDir = (): Promise<string> => mkdtemp(join(tmpdir(), "attach-cli-"))
@@ -29,12 +29,12 @@ const stateOf = async (dir: string): Promise<StateFile> => JSON.parse(await read
 describe("attach from the shell", () => {
   it("walks a customer new → upgrade → downgrade; later documents need no customer", async () => {
     const dir = await tempDir()
-    const first = await attach(dir, doc(CATALOG, cus([]), req(JAN1, "pro")))
+    const first = await attach(dir, doc(CATALOG, customer([]), request(JAN1, "pro")))
     expect(first.code).toBe(0)
     expect(first.json).toMatchObject({ scenario: "new", applied: true, amountDue: 2000, invoice: { status: "paid", total: 2000 } })
-    const up = await attach(dir, { catalog: CATALOG, request: req(JAN16, "premium") })
+    const up = await attach(dir, { catalog: CATALOG, request: request(JAN16, "premium") })
     expect(up.json).toMatchObject({ scenario: "upgrade", applied: true, completed: [{ type: "updateSubscription" }, { type: "createInvoice" }, { type: "payInvoice" }] })
-    const down = await attach(dir, { catalog: CATALOG, request: req("2025-01-20T00:00:00Z", "lite") }, "--format", "table")
+    const down = await attach(dir, { catalog: CATALOG, request: request("2025-01-20T00:00:00Z", "lite") }, "--format", "table")
     expect(down.code).toBe(0)
     expect(down.stdout).toMatch(/Scenario\s+downgrade/)
     expect(down.stdout).toMatch(/Outcome\s+applied/)
@@ -51,7 +51,7 @@ describe("attach from the shell", () => {
 
   it("stops at the checkout; --complete-checkout completes it and runs the same plan again", async () => {
     const dir = await tempDir()
-    const document = doc(CATALOG, cus([], { hasPaymentMethod: false }), req(JAN16, "pro"))
+    const document = doc(CATALOG, customer([], { hasPaymentMethod: false }), request(JAN16, "pro"))
     const waiting = await attach(dir, document)
     expect(waiting.json).toMatchObject({ applied: false, requiredAction: { code: "payment_method_required" } })
     expect(waiting.json?.["paymentUrl"]).toMatch(/\/checkout\/cs_sbx_/)
@@ -64,7 +64,7 @@ describe("attach from the shell", () => {
 
   it("a declined upgrade leaves the stored customer as it was; --pay-invoice pays the open invoice and completes it", async () => {
     const dir = await tempDir()
-    const document = doc(CATALOG, cus([sub("pro", JAN1)]), req(JAN16, "premium"))
+    const document = doc(CATALOG, customer([subscription("pro", JAN1)]), request(JAN16, "premium"))
     const declined = await attach(dir, document, "--payment-method", "pm_card_declined")
     expect(declined.json).toMatchObject({ applied: false, requiredAction: { code: "payment_failed" }, invoice: { status: "open" } })
     expect((await stateOf(dir)).customers["cus_1"]?.subscriptions?.map((s) => [s.planId, s.status])).toEqual([["pro", "active"]])
@@ -75,7 +75,7 @@ describe("attach from the shell", () => {
 
   it("errors: a bad document is an error document (exit 1); a missing --state is a usage error (exit 2)", async () => {
     const dir = await tempDir()
-    const bad = await attach(dir, doc(CATALOG, cus([]), req(JAN16, "platinum")))
+    const bad = await attach(dir, doc(CATALOG, customer([]), request(JAN16, "platinum")))
     expect(bad.code).toBe(1)
     expect(JSON.parse(bad.stdout)).toMatchObject({ error: { _tag: "UnknownPlan" } })
     const usage = await runCli(["attach", "x.json"])

@@ -5,14 +5,15 @@
 import { describe, expect, it } from "vitest"
 import { parseArgs } from "../../src/cli/args.ts"
 import { formatPreviewTable } from "../../src/cli/table.ts"
-import { JAN1, JAN16, cat, cus, doc, monthly, ok, req } from "../support/rulesDoc.ts"
+import { JAN1, JAN16, catalog, customer, doc, monthly, request, subscription } from "../support/build.ts"
+import { ok } from "../support/run.ts"
 
-const plans = cat([monthly("pro", "20"), monthly("premium", "50")], { discounts: [{ id: "HALF1", percentOff: "50", duration: "once" }, { id: "TEN", percentOff: "10", duration: "forever" }] })
+const plans = catalog([monthly("pro", "20"), monthly("premium", "50")], { discounts: [{ id: "HALF1", percentOff: "50", duration: "once" }, { id: "TEN", percentOff: "10", duration: "forever" }] })
 
 describe("--explain", () => {
   it("prints under each line its base, fraction, ledger, exact amount, rounding and discounts", () => {
-    const bought = ok(doc(plans, cus([]), req(JAN1, "pro", { discounts: [{ discountId: "HALF1" }] })))
-    const up = ok(doc(plans, bought.customerAfter, req(JAN16, "premium", { discounts: [{ discountId: "TEN" }] })))
+    const bought = ok(doc(plans, customer([]), request(JAN1, "pro", { discounts: [{ discountId: "HALF1" }] })))
+    const up = ok(doc(plans, bought.customerAfter, request(JAN16, "premium", { discounts: [{ discountId: "TEN" }] })))
     const text = formatPreviewTable(up, { explain: true })
     expect(text).toContain("= -2000 × 1382400000/2678400000 ms left (2025-01-16T00:00:00.000Z → 2025-02-01T00:00:00.000Z, policy exact)")
     expect(text).toContain("  ledger: paid 1000 for 2025-01-01T00:00:00.000Z → 2025-02-01T00:00:00.000Z, credited 0, open 1000, unused now 16000/31")
@@ -24,7 +25,7 @@ describe("--explain", () => {
   })
 
   it("without it the table is unchanged", () => {
-    const up = ok(doc(plans, cus([{ id: "sub_pro", planId: "pro", status: "active", billingAnchor: JAN1, startedAt: JAN1 }]), req(JAN16, "premium")))
+    const up = ok(doc(plans, customer([subscription("pro", JAN1, { id: "sub_pro" })]), request(JAN16, "premium")))
     expect(formatPreviewTable(up)).toBe(formatPreviewTable(up, { explain: false }))
     expect(formatPreviewTable(up)).not.toContain("exact →")
   })

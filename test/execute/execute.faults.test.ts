@@ -22,7 +22,7 @@ import { previewDocument } from "../../src/index.ts"
 import * as Sandbox from "../../src/Sandbox.ts"
 import { withFaults } from "../../src/testing/index.ts"
 import { CATALOG, CATALOG_MODEL, type Run, SCENARIOS, type Scenario, providerHolds, runScenario, storedHolds } from "../support/execute.ts"
-import { doc, req } from "../support/rulesDoc.ts"
+import { doc, request } from "../support/build.ts"
 
 const summary = (run: Run) => ({
   applied: run.final.applied,
@@ -103,7 +103,7 @@ describe("random walks: attaches one after another, each with a random card and 
       let expected = 0
       for (const step of steps) {
         day += step.day
-        const out = previewDocument(doc(CATALOG, customer, req(`2025-01-${String(day).padStart(2, "0")}T00:00:00Z`, step.planId)))
+        const out = previewDocument(doc(CATALOG, customer, request(`2025-01-${String(day).padStart(2, "0")}T00:00:00Z`, step.planId)))
         if ("error" in out) continue
         await Effect.runPromise(sandbox.attachPaymentMethod("cus_1", step.card))
         const port = withFaults(sandbox.port, { calls: step.fault === undefined ? [] : [step.fault.call], when: step.fault?.when ?? "before" })

@@ -12,7 +12,8 @@ import * as Sandbox from "../../src/Sandbox.ts"
 import { withFaults } from "../../src/testing/index.ts"
 import { itEffect } from "../support/itEffect.ts"
 import { CATALOG, CATALOG_MODEL, SCENARIOS, type Scenario, customerOf, providerHolds, runScenario, storedHolds } from "../support/execute.ts"
-import { FEB1, JAN1, JAN16, cus, doc, ok, req, sub } from "../support/rulesDoc.ts"
+import { FEB1, JAN1, JAN16, customer, doc, request, subscription } from "../support/build.ts"
+import { ok } from "../support/run.ts"
 
 const action = <T extends ProviderAction["type"]>(p: AttachPreview, type: T): ActionOf<T> =>
   p.actions.find((a) => a.type === type) as ActionOf<T>
@@ -29,7 +30,7 @@ describe("the plan's provider actions (docs/spec.md §11)", () => {
   })
 
   it("no change (active): no actions", () => {
-    expect(ok(doc(CATALOG, cus([sub("pro", JAN1)]), req(JAN16, "pro"))).actions).toEqual([])
+    expect(ok(doc(CATALOG, customer([subscription("pro", JAN1)]), request(JAN16, "pro"))).actions).toEqual([])
   })
 
   it("new subscription: the items, the anchor, then an invoice of the planned lines, finalized and charged", () => {
@@ -53,9 +54,9 @@ describe("the plan's provider actions (docs/spec.md §11)", () => {
   })
 
   it("checkout of a one-off purchase: mode payment; of a trial needing a card: the trial end", () => {
-    const boost = ok(doc(CATALOG, cus([], { hasPaymentMethod: false }), req(JAN16, "boost")))
+    const boost = ok(doc(CATALOG, customer([], { hasPaymentMethod: false }), request(JAN16, "boost")))
     expect(action(boost, "createCheckoutSession")).toMatchObject({ mode: "payment", items: [], amountDue: 3000 })
-    const trial = ok(doc(CATALOG, cus([], { hasPaymentMethod: false }), req(JAN16, "trialPro")))
+    const trial = ok(doc(CATALOG, customer([], { hasPaymentMethod: false }), request(JAN16, "trialPro")))
     expect(action(trial, "createCheckoutSession")).toMatchObject({ mode: "subscription", trialEndsAt: "2025-01-30T00:00:00.000Z", amountDue: 0 })
     expect(action(trial, "createSubscription")).toMatchObject({ trialEndsAt: "2025-01-30T00:00:00.000Z", billingAnchor: "2025-01-30T00:00:00.000Z" })
   })
@@ -108,17 +109,17 @@ describe("the plan's provider actions (docs/spec.md §11)", () => {
     expect(ok(SCENARIOS.upgrade.document).actions.map((a) => a.idempotencyKey)).toEqual(keys)
     expect(new Set(keys).size).toBe(keys.length)
     keys.forEach((k, i) => expect(k).toMatch(new RegExp(`^ap_[0-9a-f]{16}_${i}_${p.actions[i]?.type}$`)))
-    const later = ok(doc(CATALOG, cus([sub("pro", JAN1, { usage: [{ featureId: "messages", used: 150 }] })]), req("2025-01-17T00:00:00Z", "premium")))
+    const later = ok(doc(CATALOG, customer([subscription("pro", JAN1, { usage: [{ featureId: "messages", used: 150 }] })]), request("2025-01-17T00:00:00Z", "premium")))
     expect(later.actions[0]?.idempotencyKey).not.toBe(keys[0])
-    const otherPlan = ok(doc(CATALOG, cus([sub("pro", JAN1, { usage: [{ featureId: "messages", used: 150 }] })]), req(JAN16, "ultra")))
+    const otherPlan = ok(doc(CATALOG, customer([subscription("pro", JAN1, { usage: [{ featureId: "messages", used: 150 }] })]), request(JAN16, "ultra")))
     expect(otherPlan.actions[0]?.idempotencyKey).not.toBe(keys[0])
   })
 
   itEffect("the same request planned against another state has the same keys: the provider refuses the other parameters", () =>
     Effect.gen(function* () {
       const a = SCENARIOS.upgrade
-      const bCustomer = cus([sub("pro", JAN1, { usage: [{ featureId: "messages", used: 151 }] })])
-      const b = ok(doc(CATALOG, bCustomer, req(JAN16, "premium")))
+      const bCustomer = customer([subscription("pro", JAN1, { usage: [{ featureId: "messages", used: 151 }] })])
+      const b = ok(doc(CATALOG, bCustomer, request(JAN16, "premium")))
       expect(b.actions.map((x) => x.idempotencyKey)).toEqual(ok(a.document).actions.map((x) => x.idempotencyKey))
       const sandbox = yield* Sandbox.Sandbox
       yield* sandbox.seedCustomer(customerOf(a), CATALOG_MODEL)
@@ -308,7 +309,7 @@ describe("a customer walked through new → upgrade → downgrade → renew with
       const steps = [["2025-01-01T00:00:00Z", "pro"], [JAN16, "premium"], ["2025-01-20T00:00:00Z", "lite"], ["2025-01-25T00:00:00Z", "premium"]] as const
       const scenarios: Array<string> = []
       for (const [at, planId] of steps) {
-        const plan = ok(doc(CATALOG, customer, req(at, planId)))
+        const plan = ok(doc(CATALOG, customer, request(at, planId)))
         scenarios.push(plan.scenario)
         const result = yield* executeAttach(plan, customer)
         expect(result.applied).toBe(true)
@@ -342,7 +343,7 @@ describe("through the package entry points (the docs/adapters.md example)", () =
       const customer = { id: "cus_1", hasPaymentMethod: true }
       const sandbox = yield* sandboxEntry.Sandbox
       yield* sandbox.seedCustomer(customer, CATALOG_MODEL)
-      const plan = yield* api.previewAttach({ catalog: CATALOG, customer, request: req(JAN16, "pro") })
+      const plan = yield* api.previewAttach({ catalog: CATALOG, customer, request: request(JAN16, "pro") })
       const result = yield* api.executeAttach(plan, customer)
       expect(result).toMatchObject({ applied: true, invoice: { status: "paid", total: 2000 } })
       expect(result.customer.subscriptions?.[0]?.providerSubscriptionId).toMatch(/^sub_sbx_/)

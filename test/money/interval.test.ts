@@ -2,13 +2,13 @@ import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import * as Interval from "../../src/Interval.ts"
 import * as Rational from "../../src/Rational.ts"
+import { DAY, iso } from "../support/build.ts"
 
 const at = (iso: string): number => {
   const t = Date.parse(iso)
   if (Number.isNaN(t)) throw new Error(`bad test instant ${iso}`)
   return t
 }
-const iso = (t: number): string => new Date(t).toISOString()
 const iv = (unit: Interval.IntervalUnit, count = 1): Interval.Interval => ({ unit, count })
 const boundaries = (anchor: string, interval: Interval.Interval, ks: ReadonlyArray<number>): Array<string> =>
   ks.map((k) => iso(Interval.boundary(at(anchor), interval, k)))
@@ -16,8 +16,6 @@ const period = (anchor: string, interval: Interval.Interval, t: string): { start
   const p = Interval.periodAt(at(anchor), interval, at(t))
   return { start: iso(p.start), end: iso(p.end) }
 }
-
-const DAY = 86_400_000
 
 describe("Interval.boundary — months clamp from the anchor, never chained", () => {
   it("Jan 31 anchor in a leap year: Feb 29, Mar 31, Apr 30", () => {

@@ -10,13 +10,9 @@
 import { describe, expect, it } from "vitest"
 import { previewDocument } from "../../src/index.ts"
 import type { AttachPreview, Line } from "../../src/Preview.ts"
-import {
-  type Obj, brief, catalog, customer, doc, failure, freePlan, monthly, plan, preview, request, sub
-} from "../support/doc.ts"
+import { JAN1, JAN16, type Obj, catalog, customer, doc, freePlan, iso, monthly, plan, request, subscription } from "../support/build.ts"
+import { brief, failure, preview } from "../support/run.ts"
 
-const JAN1 = "2025-01-01T00:00:00Z"
-const JAN16 = "2025-01-16T00:00:00Z"
-const iso = (s: string): string => new Date(Date.parse(s)).toISOString()
 
 const subsAfter = (p: AttachPreview): ReadonlyArray<Obj> => (p.customerAfter.subscriptions ?? []) as ReadonlyArray<Obj>
 const subAfter = (p: AttachPreview, planId: string, status?: string): Obj | undefined =>
@@ -149,7 +145,7 @@ describe("new subscription with a card on file: full first period (docs/spec.md 
 
 describe("mid-cycle upgrade: credit at the old price, charge prorated to the anchor's period end", () => {
   it("pro $20 → premium $50 on Jan 16 of a Jan 1 anchor", () => {
-    const p = preview(doc(basic, customer([sub("pro", JAN1)]), request(JAN16, "premium")))
+    const p = preview(doc(basic, customer([subscription("pro", JAN1)]), request(JAN16, "premium")))
     expect(p.scenario).toBe("upgrade")
     // credit −(20 × 16/31) = −320/31 = −10.3225… → −1032
     // charge  50 × 16/31  =  800/31 =  25.8064… → 2581
@@ -171,7 +167,7 @@ describe("mid-cycle upgrade: credit at the old price, charge prorated to the anc
   })
 
   it("credits use the old anchor even when the charge re-anchors (billingCycleAnchor now)", () => {
-    const p = preview(doc(basic, customer([sub("pro", JAN1)]), request(JAN16, "premium", { billingCycleAnchor: "now" })))
+    const p = preview(doc(basic, customer([subscription("pro", JAN1)]), request(JAN16, "premium", { billingCycleAnchor: "now" })))
     // credit on the old anchor: −(20 × 16/31) → −1032
     // charge re-anchored at Jan 16: full period Jan 16 → Feb 16, 50 × 1 → 5000
     expect(brief(p.lines)).toEqual([
@@ -186,7 +182,7 @@ describe("mid-cycle upgrade: credit at the old price, charge prorated to the anc
   })
 
   it("a clamped month-end anchor: anchor Nov 30 2024, at Feb 10 2025 → period [Jan 30, Feb 28), 18/29 left", () => {
-    const p = preview(doc(basic, customer([sub("pro", "2024-11-30T00:00:00Z")]), request("2025-02-10T00:00:00Z", "premium")))
+    const p = preview(doc(basic, customer([subscription("pro", "2024-11-30T00:00:00Z")]), request("2025-02-10T00:00:00Z", "premium")))
     // boundaries: Nov 30 + 2 months = Jan 30; + 3 months = "Feb 30" → Feb 28. Period 29 days, 18 left.
     // credit −(20 × 18/29) = −360/29 = −12.4137… → −1241
     // charge  50 × 18/29  =  900/29 =  31.0344… → 3103
@@ -201,7 +197,7 @@ describe("mid-cycle upgrade: credit at the old price, charge prorated to the anc
       monthly("proPacks", "20", { items: [storagePrepaid(100, "5")] }),
       monthly("premiumPacks", "50", { items: [storagePrepaid(250, "10")] })
     ])
-    const c = customer([sub("proPacks", JAN1, { featureQuantities: [{ featureId: "storage", quantity: 450 }] })])
+    const c = customer([subscription("proPacks", JAN1, { featureQuantities: [{ featureId: "storage", quantity: 450 }] })])
     const p = preview(doc(cat, c, request(JAN16, "premiumPacks")))
     // old storage: ceil(450/100) = 5 packs × $5 = $25; new: ceil(450/250) = 2 packs × $10 = $20
     // credit base    −(20 × 16/31) = −320/31 = −10.3225… → −1032
@@ -228,7 +224,7 @@ describe("mid-cycle upgrade: credit at the old price, charge prorated to the anc
       monthly("teamSeats", "20", { items: [seatsAllocated(2, "10")] }),
       monthly("bizSeats", "50", { items: [seatsAllocated(3, "12")] })
     ])
-    const c = customer([sub("teamSeats", JAN1, { usage: [{ featureId: "seats", used: 5 }] })])
+    const c = customer([subscription("teamSeats", JAN1, { usage: [{ featureId: "seats", used: 5 }] })])
     const p = preview(doc(cat, c, request(JAN16, "bizSeats")))
     // old seats billable: 5 − 2 = 3 × $10 = $30; new: 5 − 3 = 2 × $12 = $24
     // credit base  −(20 × 16/31) = −320/31 → −1032
@@ -260,7 +256,7 @@ describe("arrears of the outgoing plan (docs/spec.md §8.4)", () => {
     monthly("proUsage", "20", { items: [messagesArrears(included, extra["amount"] === undefined ? "0.01" : String(extra["amount"]), extra["billingUnits"] === undefined ? {} : { billingUnits: extra["billingUnits"] })] }),
     monthly("premium", "50")
   ])
-  const used = (n: number): Obj => customer([sub("proUsage", JAN1, { usage: [{ featureId: "messages", used: n }] })])
+  const used = (n: number): Obj => customer([subscription("proUsage", JAN1, { usage: [{ featureId: "messages", used: n }] })])
 
   it("overage billed at the old price, not prorated, period [period start, at]; lines ordered arrears, credits, charges", () => {
     const p = preview(doc(arrearsCatalog(1000), used(1500), request(JAN16, "premium")))
@@ -305,7 +301,7 @@ describe("arrears of the outgoing plan (docs/spec.md §8.4)", () => {
 
 describe("downgrade: scheduled for the period end (docs/spec.md §6 timing)", () => {
   it("premium → pro mid-cycle: no lines, change at Feb 1, the old sub cancels then, the new one is scheduled", () => {
-    const c = customer([sub("premium", JAN1, { providerSubscriptionId: "stripe_sub_1" })])
+    const c = customer([subscription("premium", JAN1, { providerSubscriptionId: "stripe_sub_1" })])
     const p = preview(doc(basic, c, request(JAN16, "pro")))
     expect(p.scenario).toBe("downgrade")
     expect(p.lines).toEqual([])
@@ -327,7 +323,7 @@ describe("downgrade: scheduled for the period end (docs/spec.md §6 timing)", ()
 
 describe("cancel: paid → free (docs/spec.md §6 rule 7)", () => {
   it("is scenario cancel, end of cycle, nothing billed any more → nextCycle null", () => {
-    const p = preview(doc(basic, customer([sub("premium", JAN1)]), request(JAN16, "free")))
+    const p = preview(doc(basic, customer([subscription("premium", JAN1)]), request(JAN16, "free")))
     expect(p.scenario).toBe("cancel")
     expect(p.changes).toEqual([{ planId: "free", scenario: "cancel", timing: "end_of_cycle", replaces: "premium", entityId: null, effectiveAt: "2025-02-01T00:00:00.000Z" }])
     expect(p.lines).toEqual([])
@@ -339,7 +335,7 @@ describe("cancel: paid → free (docs/spec.md §6 rule 7)", () => {
 
 describe("free → paid (docs/spec.md §6 rule 1, §7)", () => {
   it("is an upgrade with a full new period anchored at `at` (a free plan is not a paid subscription to join)", () => {
-    const c = customer([sub("free", "2024-12-05T00:00:00Z")])
+    const c = customer([subscription("free", "2024-12-05T00:00:00Z")])
     const p = preview(doc(basic, c, request(JAN16, "pro")))
     expect(p.scenario).toBe("upgrade")
     expect(p.changes[0]).toMatchObject({ planId: "pro", scenario: "upgrade", timing: "immediate", replaces: "free" })
@@ -354,7 +350,7 @@ describe("free → paid (docs/spec.md §6 rule 1, §7)", () => {
 
 describe("add-on joins the existing subscription (docs/spec.md §6 rule 2, §7)", () => {
   it("prorated to the existing anchor's period end; the next cycle bills both", () => {
-    const c = customer([sub("pro", JAN1, { providerSubscriptionId: "stripe_sub_1" })])
+    const c = customer([subscription("pro", JAN1, { providerSubscriptionId: "stripe_sub_1" })])
     const p = preview(doc(basic, c, request(JAN16, "extra")))
     expect(p.scenario).toBe("new")
     expect(p.changes).toEqual([{ planId: "extra", scenario: "new", timing: "immediate", replaces: null, entityId: null, effectiveAt: "2025-01-16T00:00:00.000Z" }])
@@ -372,7 +368,7 @@ describe("add-on joins the existing subscription (docs/spec.md §6 rule 2, §7)"
 
 describe("add-on stacking and future anchors", () => {
   it("a recurring add-on already held stacks as a second instance (docs/spec.md §6 rule 2)", () => {
-    const p = preview(doc(basic, customer([sub("pro", JAN1), sub("extra", JAN1)]), request(JAN16, "extra")))
+    const p = preview(doc(basic, customer([subscription("pro", JAN1), subscription("extra", JAN1)]), request(JAN16, "extra")))
     expect(p.changes[0]).toMatchObject({ planId: "extra", scenario: "new", replaces: null })
     // 10 × 16/31 → 516
     expect(brief(p.lines).map((l) => l.amount)).toEqual([516])
@@ -382,7 +378,7 @@ describe("add-on stacking and future anchors", () => {
   })
 
   it("an anchor in the future works (docs/spec.md §2.2): anchor Feb 1, at Jan 16 → period [Jan 1, Feb 1)", () => {
-    const p = preview(doc(basic, customer([sub("pro", "2025-02-01T00:00:00Z", { startedAt: JAN1 })]), request(JAN16, "premium")))
+    const p = preview(doc(basic, customer([subscription("pro", "2025-02-01T00:00:00Z", { startedAt: JAN1 })]), request(JAN16, "premium")))
     // boundary −1 = Jan 1: the same 16/31 as above: −1032 + 2581 = 1549
     expect(brief(p.lines).map((l) => l.amount)).toEqual([-1032, 2581])
     expect(p.total).toBe(1549)
@@ -392,7 +388,7 @@ describe("add-on stacking and future anchors", () => {
 
 describe("attaching the current plan (docs/spec.md §6 rule 4)", () => {
   it("is active: no lines, no actions, the current next cycle is still shown", () => {
-    const p = preview(doc(basic, customer([sub("pro", JAN1)]), request(JAN16, "pro")))
+    const p = preview(doc(basic, customer([subscription("pro", JAN1)]), request(JAN16, "pro")))
     expect(p.scenario).toBe("active")
     expect(p.changes).toEqual([{ planId: "pro", scenario: "active", timing: "none", replaces: null, entityId: null, effectiveAt: "2025-01-16T00:00:00.000Z" }])
     expect(p.lines).toEqual([])
@@ -412,7 +408,7 @@ describe("changes entries", () => {
   })
 
   it("list every plan of a multi-plan request in order", () => {
-    const p = preview(doc(basic, customer([sub("pro", JAN1)]), request(JAN16, [{ planId: "premium" }, { planId: "extra" }])))
+    const p = preview(doc(basic, customer([subscription("pro", JAN1)]), request(JAN16, [{ planId: "premium" }, { planId: "extra" }])))
     expect(p.changes).toEqual([
       { planId: "premium", scenario: "upgrade", timing: "immediate", replaces: "pro", entityId: null, effectiveAt: "2025-01-16T00:00:00.000Z" },
       { planId: "extra", scenario: "new", timing: "immediate", replaces: null, entityId: null, effectiveAt: "2025-01-16T00:00:00.000Z" }
@@ -442,7 +438,7 @@ describe("scenario rules of docs/spec.md §6", () => {
   ])
 
   it("rule 3: a plan of another group is new and joins the paid subscription", () => {
-    const p = preview(doc(cat, customer([sub("pro", JAN1)]), request(JAN16, "support")))
+    const p = preview(doc(cat, customer([subscription("pro", JAN1)]), request(JAN16, "support")))
     expect(p.changes[0]).toMatchObject({ planId: "support", scenario: "new", replaces: null })
     // joins the Jan 1 anchor: 5 × 16/31 = 80/31 = 2.5806… → 258
     expect(brief(p.lines)).toEqual([{ kind: "charge", planId: "support", featureId: null, amount: 258, total: 258 }])
@@ -452,7 +448,7 @@ describe("scenario rules of docs/spec.md §6", () => {
   })
 
   it("rule 6: free → free is new and switches now, with nothing billed", () => {
-    const p = preview(doc(cat, customer([sub("free", JAN1)]), request(JAN16, "free2")))
+    const p = preview(doc(cat, customer([subscription("free", JAN1)]), request(JAN16, "free2")))
     expect(p.changes).toEqual([{ planId: "free2", scenario: "new", timing: "immediate", replaces: "free", entityId: null, effectiveAt: "2025-01-16T00:00:00.000Z" }])
     expect(p.lines).toEqual([])
     expect(p.nextCycle).toBeNull()
@@ -461,7 +457,7 @@ describe("scenario rules of docs/spec.md §6", () => {
   })
 
   it("rule 4 of isUpgrade: monthly $20 → annual $100 is an upgrade, charged on the shared anchor's annual period", () => {
-    const p = preview(doc(cat, customer([sub("pro", JAN1)]), request(JAN16, "annual100")))
+    const p = preview(doc(cat, customer([subscription("pro", JAN1)]), request(JAN16, "annual100")))
     expect(p.scenario).toBe("upgrade")
     // credit −(20 × 16/31) → −1032
     // annual period from the Jan 1 anchor: [Jan 1 2025, Jan 1 2026) = 365 days, 350 left:
@@ -474,7 +470,7 @@ describe("scenario rules of docs/spec.md §6", () => {
   })
 
   it("monthly $20 → quarterly $54 joins the anchor with the quarter's own period", () => {
-    const p = preview(doc(cat, customer([sub("pro", JAN1)]), request(JAN16, "proQ")))
+    const p = preview(doc(cat, customer([subscription("pro", JAN1)]), request(JAN16, "proQ")))
     expect(p.scenario).toBe("upgrade")
     // quarter from Jan 1: [Jan 1, Apr 1) = 31 + 28 + 31 = 90 days, 75 left (Jan 16 → Apr 1)
     //   54 × 75/90 = 45 exactly → 4500; credit −1032; total 3468
@@ -484,7 +480,7 @@ describe("scenario rules of docs/spec.md §6", () => {
   })
 
   it("an immediate upgrade with planSchedule end_of_cycle is scheduled instead", () => {
-    const p = preview(doc(cat, customer([sub("pro", JAN1)]), request(JAN16, "premium", { planSchedule: "end_of_cycle" })))
+    const p = preview(doc(cat, customer([subscription("pro", JAN1)]), request(JAN16, "premium", { planSchedule: "end_of_cycle" })))
     expect(p.changes).toEqual([{ planId: "premium", scenario: "upgrade", timing: "end_of_cycle", replaces: "pro", entityId: null, effectiveAt: "2025-02-01T00:00:00.000Z" }])
     expect(p.lines).toEqual([])
     expect(p.nextCycle).toMatchObject({ startsAt: "2025-02-01T00:00:00.000Z", total: 5000 })
@@ -492,8 +488,8 @@ describe("scenario rules of docs/spec.md §6", () => {
 
   describe("with a pending downgrade premium → pro at Feb 1", () => {
     const pending = customer([
-      sub("premium", JAN1, { cancelAtPeriodEnd: true, endsAt: "2025-02-01T00:00:00.000Z" }),
-      sub("pro", JAN1, { id: "sub_pro_scheduled", status: "scheduled", startsAt: "2025-02-01T00:00:00.000Z", startedAt: "2025-02-01T00:00:00.000Z" })
+      subscription("premium", JAN1, { cancelAtPeriodEnd: true, endsAt: "2025-02-01T00:00:00.000Z" }),
+      subscription("pro", JAN1, { id: "sub_pro_scheduled", status: "scheduled", startsAt: "2025-02-01T00:00:00.000Z", startedAt: "2025-02-01T00:00:00.000Z" })
     ])
 
     it("rule 4: attaching the cancelling plan renews it (uncancel, nothing charged) and releases the schedule", () => {
@@ -552,8 +548,8 @@ describe("scenario rules of docs/spec.md §6", () => {
 
 describe("which subscription a new plan joins (docs/spec.md §7)", () => {
   const subs = [
-    sub("pro", JAN1, { id: "sub_customer" }),
-    sub("pro", "2025-01-10T00:00:00Z", { id: "sub_entity", entityId: "ent_1" })
+    subscription("pro", JAN1, { id: "sub_customer" }),
+    subscription("pro", "2025-01-10T00:00:00Z", { id: "sub_entity", entityId: "ent_1" })
   ]
 
   it("the same entity's subscription first", () => {
@@ -590,7 +586,7 @@ describe("one-off prices of a recurring plan (docs/spec.md §8.1, §8.3) and the
   ])
 
   it("a one-off price is charged in full, the recurring part prorated; the next cycle has no one-off price", () => {
-    const p = preview(doc(cat, customer([sub("pro", JAN1)]), request(JAN16, [{ planId: "setup", featureQuantities: [{ featureId: "storage", quantity: 10 }] }])))
+    const p = preview(doc(cat, customer([subscription("pro", JAN1)]), request(JAN16, [{ planId: "setup", featureQuantities: [{ featureId: "storage", quantity: 10 }] }])))
     // setup: $100 full, no period → 10000; storage 10 × $1 = $10 × 16/31 = 160/31 → 516
     expect(brief(p.lines).map((l) => [l.featureId, l.amount])).toEqual([[null, 10000], ["storage", 516]])
     expect(p.lines[0]?.period).toBeNull()
@@ -601,7 +597,7 @@ describe("one-off prices of a recurring plan (docs/spec.md §8.1, §8.3) and the
   })
 
   it("one-off prices are never credited", () => {
-    const c = customer([sub("proOnce", JAN1, { featureQuantities: [{ featureId: "storage", quantity: 50 }] })])
+    const c = customer([subscription("proOnce", JAN1, { featureQuantities: [{ featureId: "storage", quantity: 50 }] })])
     const p = preview(doc(cat, c, request(JAN16, "premium")))
     // only the monthly base is credited: −(20 × 16/31) → −1032; the $50 of storage bought once is not
     expect(brief(p.lines).map((l) => [l.kind, l.featureId, l.amount])).toEqual([["credit", null, -1032], ["charge", null, 2581]])
@@ -638,7 +634,7 @@ describe("one-off prices of a recurring plan (docs/spec.md §8.1, §8.3) and the
 
   it("consumable items are listed as usage lines, with the overage so far when known", () => {
     const usageCat = catalog([monthly("proUsage", "20", { items: [messagesArrears(1000, "0.01")] })])
-    const active = preview(doc(usageCat, customer([sub("proUsage", JAN1, { usage: [{ featureId: "messages", used: 1500 }] })]), request(JAN16, "proUsage")))
+    const active = preview(doc(usageCat, customer([subscription("proUsage", JAN1, { usage: [{ featureId: "messages", used: 1500 }] })]), request(JAN16, "proUsage")))
     // 1500 − 1000 = 500 so far
     expect(active.nextCycle?.usageLines).toEqual([{ planId: "proUsage", featureId: "messages", overage: 500 }])
     const fresh = preview(doc(usageCat, customer([]), request(JAN16, "proUsage")))
@@ -654,7 +650,7 @@ describe("one-off prices of a recurring plan (docs/spec.md §8.1, §8.3) and the
 
 describe("totals and customer credit (docs/spec.md §8.9)", () => {
   const forcedDowngrade = (extra: Obj = {}): AttachPreview =>
-    preview(doc(basic, customer([sub("premium", JAN1)], extra), request(JAN16, "pro", { planSchedule: "immediate" })))
+    preview(doc(basic, customer([subscription("premium", JAN1)], extra), request(JAN16, "pro", { planSchedule: "immediate" })))
 
   it("a negative total (premium → pro forced immediate) becomes customer credit", () => {
     const p = forcedDowngrade()
@@ -683,14 +679,14 @@ describe("totals and customer credit (docs/spec.md §8.9)", () => {
   })
 
   it("an existing balance smaller than the total reduces amountDue", () => {
-    const p = preview(doc(basic, customer([sub("pro", JAN1)], { creditBalance: 1000 }), request(JAN16, "premium")))
+    const p = preview(doc(basic, customer([subscription("pro", JAN1)], { creditBalance: 1000 }), request(JAN16, "premium")))
     // total 1549; applied min(1000, 1549) = 1000; due 1549 − 1000 = 549; balance after 0
     expect(p).toMatchObject({ total: 1549, creditApplied: 1000, amountDue: 549 })
     expect(p.customerAfter.creditBalance).toBe(0)
   })
 
   it("an existing balance larger than the total covers it", () => {
-    const p = preview(doc(basic, customer([sub("pro", JAN1)], { creditBalance: 3000 }), request(JAN16, "premium")))
+    const p = preview(doc(basic, customer([subscription("pro", JAN1)], { creditBalance: 3000 }), request(JAN16, "premium")))
     // applied min(3000, 1549) = 1549; due 0; balance after 3000 − 1549 = 1451
     expect(p).toMatchObject({ total: 1549, creditApplied: 1549, amountDue: 0 })
     expect(p.customerAfter.creditBalance).toBe(1451)
@@ -698,7 +694,7 @@ describe("totals and customer credit (docs/spec.md §8.9)", () => {
 
   it("subtotal, discountTotal and total add up with a percent discount", () => {
     const cat = { ...basic, discounts: [{ id: "TEN", percentOff: "10", duration: "forever" }] }
-    const p = preview(doc(cat, customer([sub("pro", JAN1)]), request(JAN16, "premium", { discounts: [{ discountId: "TEN" }] })))
+    const p = preview(doc(cat, customer([subscription("pro", JAN1)]), request(JAN16, "premium", { discounts: [{ discountId: "TEN" }] })))
     // charge 2581, 10 % off: 258.1 → 258 → total 2323; the credit is not discounted (the discount is new)
     // subtotal −1032 + 2581 = 1549; discountTotal 258; total 1549 − 258 = 1291
     expect(lineFor(p.lines, "charge", "premium")).toMatchObject({ amount: 2581, discounts: [{ discountId: "TEN", amount: 258 }], total: 2323 })
@@ -733,7 +729,7 @@ describe("checkout (docs/spec.md §10)", () => {
   })
 
   it("no payment method but an existing paid subscription being upgraded → none", () => {
-    expect(preview(doc(basic, noCard([sub("pro", JAN1)]), request(JAN16, "premium"))).checkout).toBe("none")
+    expect(preview(doc(basic, noCard([subscription("pro", JAN1)]), request(JAN16, "premium"))).checkout).toBe("none")
   })
 
   it("a trial that needs no card, without a card → none; nothing charged today", () => {
@@ -761,7 +757,7 @@ describe("checkout (docs/spec.md §10)", () => {
   })
 
   it("a one-off purchase without a card, next to an existing paid subscription → still provider_checkout; it replaces nothing", () => {
-    const p = preview(doc(basic, noCard([sub("pro", JAN1)]), request(JAN16, "pack")))
+    const p = preview(doc(basic, noCard([subscription("pro", JAN1)]), request(JAN16, "pack")))
     expect(p.checkout).toBe("provider_checkout")
     // docs/spec.md §6 rule 1: one-off → new, never replaces anything; $15 in full → 1500
     expect(p.changes).toEqual([{ planId: "pack", scenario: "new", timing: "immediate", replaces: null, entityId: null, effectiveAt: "2025-01-16T00:00:00.000Z" }])
@@ -774,16 +770,16 @@ describe("checkout (docs/spec.md §10)", () => {
   })
 
   it("redirectMode always on an upgrade → confirm; on a new subscription → provider_checkout", () => {
-    expect(preview(doc(basic, customer([sub("pro", JAN1)]), request(JAN16, "premium", { redirectMode: "always" }))).checkout).toBe("confirm")
+    expect(preview(doc(basic, customer([subscription("pro", JAN1)]), request(JAN16, "premium", { redirectMode: "always" }))).checkout).toBe("confirm")
     expect(preview(doc(basic, customer([]), request(JAN16, "pro", { redirectMode: "always" }))).checkout).toBe("provider_checkout")
   })
 
   it("free → paid without a card: no paid subscription yet → provider_checkout", () => {
-    expect(preview(doc(basic, noCard([sub("free", JAN1)]), request(JAN16, "pro"))).checkout).toBe("provider_checkout")
+    expect(preview(doc(basic, noCard([subscription("free", JAN1)]), request(JAN16, "pro"))).checkout).toBe("provider_checkout")
   })
 
   it("a downgrade (future start) → none even without a card", () => {
-    expect(preview(doc(basic, noCard([sub("premium", JAN1)]), request(JAN16, "pro"))).checkout).toBe("none")
+    expect(preview(doc(basic, noCard([subscription("premium", JAN1)]), request(JAN16, "pro"))).checkout).toBe("none")
   })
 })
 
@@ -829,7 +825,7 @@ describe("determinism (docs/spec.md §1)", () => {
   it("the same document twice gives byte-identical JSON", () => {
     const d = doc(
       { ...basic, discounts: [{ id: "TEN", percentOff: "10", duration: "forever" }] },
-      customer([sub("pro", JAN1, { providerSubscriptionId: "stripe_sub_1" })], { creditBalance: 700 }),
+      customer([subscription("pro", JAN1, { providerSubscriptionId: "stripe_sub_1" })], { creditBalance: 700 }),
       request(JAN16, [{ planId: "premium" }, { planId: "extra" }], { discounts: [{ discountId: "TEN" }] })
     )
     const first = JSON.stringify(previewDocument(d))

@@ -9,7 +9,8 @@ import * as Money from "../../src/Money.ts"
 import { billableUnits, isFree, isOneOff, isRecurring, monthlyTotal, packsFor, tierPrice, tierShares } from "../../src/Pricing.ts"
 import * as Rational from "../../src/Rational.ts"
 import { isUpgrade } from "../../src/Scenario.ts"
-import { type Obj, catalog, decoded, freePlan, monthly, plan } from "../support/doc.ts"
+import { type Obj, catalog, freePlan, monthly, plan } from "../support/build.ts"
+import { decoded } from "../support/run.ts"
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

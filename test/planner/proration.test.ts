@@ -4,6 +4,7 @@ import * as Interval from "../../src/Interval.ts"
 import * as Money from "../../src/Money.ts"
 import * as Proration from "../../src/Proration.ts"
 import * as Rational from "../../src/Rational.ts"
+import { DAY } from "../support/build.ts"
 
 const at = (iso: string): number => {
   const t = Date.parse(iso)
@@ -79,7 +80,6 @@ describe("Proration charges and credits, rounded once", () => {
 // Properties
 // ---------------------------------------------------------------------------------------------
 
-const DAY = 86_400_000
 const props = { seed: 16_31, numRuns: 200 } as const
 
 /** A price in major units with up to 4 decimals, below 100 000. */

@@ -10,7 +10,7 @@ import * as Result from "effect/Result"
 import { describe, expect, it } from "vitest"
 import { previewAttachSync, previewPricingTableSync, type PricingTable } from "../../src/index.ts"
 import type { AttachPreview } from "../../src/Preview.ts"
-import type { Obj } from "../support/doc.ts"
+import type { Obj } from "../support/build.ts"
 import { attachDocumentArb, plannedDocumentArb } from "../support/arbitraries.ts"
 
 const RUNS = { seed: 1616, numRuns: 200, interruptAfterTimeLimit: 15_000 } as const

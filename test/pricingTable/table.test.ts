@@ -11,10 +11,8 @@ import {
   customerEligibility, decodeCatalog, decodePricingRequest, planPricingTable, previewPricingTable, previewPricingTablePromise,
   previewPricingTableSync, type PricingTable, type PricingTableEntry
 } from "../../src/index.ts"
-import { catalog, customer, freePlan, monthly, type Obj, plan, sub } from "../support/doc.ts"
+import { JAN1, JAN16, type Obj, catalog, customer, freePlan, monthly, plan, subscription } from "../support/build.ts"
 
-const AT = "2025-01-16T00:00:00Z"
-const ANCHOR = "2025-01-01T00:00:00Z"
 
 const CATALOG = catalog([
   freePlan(),
@@ -48,14 +46,14 @@ const brief = (r: PricingTableEntry) => ({
   nextCycleAt: r.nextCycleAt
 })
 
-const onPro = customer([sub("pro", ANCHOR)])
+const onPro = customer([subscription("pro", JAN1)])
 
 describe("a customer on pro, mid-cycle", () => {
-  const t = table({ catalog: CATALOG, customer: onPro, at: AT })
+  const t = table({ catalog: CATALOG, customer: onPro, at: JAN16 })
 
   it("lists every plan in catalog order, in the customer's currency", () => {
     expect(t.plans.map((p) => p.planId)).toEqual(["free", "pro", "premium", "trial_pro", "pro_annual", "addon", "pack"])
-    expect([t.customerId, t.currency, t.at, t.entityId]).toEqual(["cus_1", "usd", AT, null])
+    expect([t.customerId, t.currency, t.at, t.entityId]).toEqual(["cus_1", "usd", JAN16, null])
   })
 
   it("pro is current; it renews Feb 1 at $20.00", () => {
@@ -108,7 +106,7 @@ describe("a customer on pro, mid-cycle", () => {
 
 describe("other customers", () => {
   it("a used trial is not offered again: trial_pro is a plain upgrade", () => {
-    const t = table({ catalog: CATALOG, customer: customer([sub("pro", ANCHOR)], { trialsUsed: ["trial_pro"] }), at: AT })
+    const t = table({ catalog: CATALOG, customer: customer([subscription("pro", JAN1)], { trialsUsed: ["trial_pro"] }), at: JAN16 })
     // 3000 × 16/31 = 1548.4 → 1548; − 1032 = 516
     expect(brief(row(t, "trial_pro"))).toMatchObject({ action: "upgrade", amountDueToday: 516, nextCycleAt: "2025-02-01T00:00:00.000Z" })
     expect([row(t, "trial_pro").trialAvailable, row(t, "trial_pro").trialEndsAt]).toEqual([false, null])
@@ -116,7 +114,7 @@ describe("other customers", () => {
   })
 
   it("a new customer without a card must check out for a paid plan, not for a cardless trial", () => {
-    const t = table({ catalog: CATALOG, customer: customer([], { hasPaymentMethod: false }), at: AT })
+    const t = table({ catalog: CATALOG, customer: customer([], { hasPaymentMethod: false }), at: JAN16 })
     // nothing held: premium is new on its own anchor, a full first period of 5000
     expect(brief(row(t, "premium"))).toEqual({ action: "buy", scenario: "new", timing: "immediate", amountDueToday: 5000, recurring: 5000, nextCycleAt: "2025-02-16T00:00:00.000Z" })
     expect([row(t, "premium").checkout, row(t, "premium").checkoutRequired]).toEqual(["provider_checkout", true])
@@ -126,10 +124,10 @@ describe("other customers", () => {
 
   it("a plan cancelling at period end with another scheduled: renew and scheduled", () => {
     const c = customer([
-      sub("premium", ANCHOR, { cancelAtPeriodEnd: true, endsAt: "2025-02-01T00:00:00Z" }),
-      sub("pro", ANCHOR, { id: "sub_pro_next", status: "scheduled", startsAt: "2025-02-01T00:00:00Z", startedAt: "2025-02-01T00:00:00Z" })
+      subscription("premium", JAN1, { cancelAtPeriodEnd: true, endsAt: "2025-02-01T00:00:00Z" }),
+      subscription("pro", JAN1, { id: "sub_pro_next", status: "scheduled", startsAt: "2025-02-01T00:00:00Z", startedAt: "2025-02-01T00:00:00Z" })
     ])
-    const t = table({ catalog: CATALOG, customer: c, at: AT })
+    const t = table({ catalog: CATALOG, customer: c, at: JAN16 })
     expect(brief(row(t, "premium"))).toEqual({ action: "renew", scenario: "renew", timing: "immediate", amountDueToday: 0, recurring: 5000, nextCycleAt: "2025-02-01T00:00:00.000Z" })
     expect(brief(row(t, "pro"))).toMatchObject({ action: "scheduled", scenario: "scheduled", timing: "none", amountDueToday: 0 })
     expect(row(t, "premium").held).toEqual({ version: 1, status: "active", canceling: true, trialing: false })
@@ -139,7 +137,7 @@ describe("other customers", () => {
   })
 
   it("in eur, plans without a eur price are unavailable with the reason", () => {
-    const t = table({ catalog: CATALOG, customer: onPro, at: AT, currency: "EUR" })
+    const t = table({ catalog: CATALOG, customer: onPro, at: JAN16, currency: "EUR" })
     expect(t.currency).toBe("eur")
     // premium: 4500 × 16/31 = 2322.6 → 2323; credit −1800 × 16/31 = −929.0 → −929; 2323 − 929 = 1394
     expect(brief(row(t, "premium"))).toMatchObject({ action: "upgrade", amountDueToday: 1394, recurring: 4500 })
@@ -149,7 +147,7 @@ describe("other customers", () => {
   })
 
   it("for an entity with nothing of its own, the plans are new and join the customer's subscription", () => {
-    const t = table({ catalog: CATALOG, customer: onPro, at: AT, entityId: "ws_1" })
+    const t = table({ catalog: CATALOG, customer: onPro, at: JAN16, entityId: "ws_1" })
     expect(t.entityId).toBe("ws_1")
     // premium joins pro's anchor: 5000 × 16/31 → 2581, nothing replaced
     expect(brief(row(t, "premium"))).toMatchObject({ action: "buy", scenario: "new", amountDueToday: 2581 })
@@ -162,10 +160,10 @@ describe("versions", () => {
   const versioned = catalog([monthly("pro", "20"), monthly("pro", "25", { version: 2 }), monthly("premium", "50")])
 
   // A subscription without a version holds the highest one; this customer holds v1.
-  const onProV1 = customer([sub("pro", ANCHOR, { version: 1 })])
+  const onProV1 = customer([subscription("pro", JAN1, { version: 1 })])
 
   it("lists the highest version of each plan; the customer on v1 sees v2 as an upgrade", () => {
-    const t = table({ catalog: versioned, customer: onProV1, at: AT })
+    const t = table({ catalog: versioned, customer: onProV1, at: JAN16 })
     expect(t.plans.map((p) => `${p.planId}@${p.version}`)).toEqual(["pro@2", "premium@1"])
     // 2500 × 16/31 = 1290.3 → 1290; − 1032 = 258
     expect(brief(row(t, "pro"))).toMatchObject({ action: "upgrade", amountDueToday: 258 })
@@ -173,7 +171,7 @@ describe("versions", () => {
   })
 
   it("with allVersions, every version in catalog order: v1 is current", () => {
-    const t = table({ catalog: versioned, customer: onProV1, at: AT, allVersions: true })
+    const t = table({ catalog: versioned, customer: onProV1, at: JAN16, allVersions: true })
     expect(t.plans.map((p) => `${p.planId}@${p.version}`)).toEqual(["pro@1", "pro@2", "premium@1"])
     expect([row(t, "pro", 1).action, row(t, "pro", 2).action]).toEqual(["current", "upgrade"])
   })
@@ -181,7 +179,7 @@ describe("versions", () => {
 
 describe("errors and API forms", () => {
   it("a held plan missing from the catalog fails the whole table, as it fails every preview", () => {
-    const r = previewPricingTableSync({ catalog: CATALOG, customer: customer([sub("gold", ANCHOR)]), at: AT })
+    const r = previewPricingTableSync({ catalog: CATALOG, customer: customer([subscription("gold", JAN1)]), at: JAN16 })
     expect(Result.isFailure(r) && r.failure).toMatchObject({ _tag: "UnknownPlan", planId: "gold", message: 'Subscription "sub_gold_old" holds plan "gold", which is not in the catalog' })
   })
 
@@ -191,24 +189,24 @@ describe("errors and API forms", () => {
       return Result.isFailure(r) ? `${r.failure._tag}: ${r.failure.message}` : "no error"
     }
     expect(message({ catalog: CATALOG, customer: onPro, at: "Jan 16" })).toBe('DecodeError: at: expected an ISO-8601 instant such as 2025-01-16T00:00:00Z, got "Jan 16"')
-    expect(message({ catalog: CATALOG, customer: onPro, at: AT, currency: "euro" })).toBe('DecodeError: currency: expected a 3-letter ISO 4217 currency code, got "euro"')
-    expect(message({ catalog: CATALOG, customer: { id: "" }, at: AT })).toMatch(/^DecodeError: customer\.id: /)
-    expect(message({ catalog: CATALOG, customer: onPro, at: AT, plans: [] })).toMatch(/^DecodeError: plans: /)
-    expect(message({ customer: onPro, at: AT })).toBe("DecodeError: catalog: is required but missing")
-    expect(message({ catalog: { defaultCurrency: "usd", features: [], plans: [{ id: "pro", price: { amount: "x", interval: "month" } }] }, customer: onPro, at: AT })).toMatch(/^DecodeError: catalog\.plans\[0\]\.price\.amount: /)
+    expect(message({ catalog: CATALOG, customer: onPro, at: JAN16, currency: "euro" })).toBe('DecodeError: currency: expected a 3-letter ISO 4217 currency code, got "euro"')
+    expect(message({ catalog: CATALOG, customer: { id: "" }, at: JAN16 })).toMatch(/^DecodeError: customer\.id: /)
+    expect(message({ catalog: CATALOG, customer: onPro, at: JAN16, plans: [] })).toMatch(/^DecodeError: plans: /)
+    expect(message({ customer: onPro, at: JAN16 })).toBe("DecodeError: catalog: is required but missing")
+    expect(message({ catalog: { defaultCurrency: "usd", features: [], plans: [{ id: "pro", price: { amount: "x", interval: "month" } }] }, customer: onPro, at: JAN16 })).toMatch(/^DecodeError: catalog\.plans\[0\]\.price\.amount: /)
     expect(message([])).toBe("DecodeError: (document): expected an object with catalog, customer and at, got an array")
   })
 
   it("a catalog decoded once prices many customers: decodePricingRequest + planPricingTable give the same table", () => {
     const decoded = decodeCatalog(CATALOG)
     if (Result.isFailure(decoded)) throw new Error(decoded.failure.message)
-    const input = decodePricingRequest(decoded.success, { customer: onPro, at: AT })
+    const input = decodePricingRequest(decoded.success, { customer: onPro, at: JAN16 })
     if (Result.isFailure(input)) throw new Error(input.failure.message)
-    expect(planPricingTable(input.success)).toEqual(Result.succeed(table({ catalog: CATALOG, customer: onPro, at: AT })))
+    expect(planPricingTable(input.success)).toEqual(Result.succeed(table({ catalog: CATALOG, customer: onPro, at: JAN16 })))
   })
 
   it("the Effect and Promise forms give the same table or the same error", async () => {
-    const document = { catalog: CATALOG, customer: onPro, at: AT }
+    const document = { catalog: CATALOG, customer: onPro, at: JAN16 }
     const expected = table(document)
     expect(await Effect.runPromise(previewPricingTable(document))).toEqual(expected)
     expect(await previewPricingTablePromise(document)).toEqual(expected)

@@ -13,10 +13,9 @@ import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import type { BilledEntry, Customer } from "../../src/Customer.ts"
 import type { AttachPreview } from "../../src/Preview.ts"
-import { DAY, iso } from "../support/arbitraries.ts"
 import { previewAttachSync } from "../../src/index.ts"
 import * as Result from "effect/Result"
-import { type Obj, catalog, customer, doc, request } from "../support/doc.ts"
+import { DAY, type Obj, catalog, customer, doc, iso, request } from "../support/build.ts"
 
 const ONCE: ReadonlyArray<string> = ["ALL1", "HALF1", "OFF5"]
 const RUNS = { seed: 12, numRuns: 150 } as const

@@ -28,8 +28,9 @@ import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { addMonths } from "../../src/Interval.ts"
 import type { AttachPreview } from "../../src/Preview.ts"
-import { type PlanParts, type PlanShape, DAY, anchorAndAtArb, decimalOf, isFreeShape, iso, planDoc, planPartsArb, tenThousandthsArb, zeroed } from "../support/arbitraries.ts"
-import { type Obj, catalog, customer, doc, preview, request, sub } from "../support/doc.ts"
+import { type PlanParts, type PlanShape, anchorAndAtArb, decimalOf, isFreeShape, planDoc, planPartsArb, tenThousandthsArb, zeroed } from "../support/arbitraries.ts"
+import { DAY, type Obj, catalog, customer, doc, iso, request, subscription } from "../support/build.ts"
+import { preview } from "../support/run.ts"
 
 const RUNS = { seed: 42, numRuns: 200 } as const
 const sum = (xs: ReadonlyArray<number>): number => xs.reduce((a, b) => a + b, 0)
@@ -83,12 +84,12 @@ const catalogOf = (g: RoundTrip): Obj => {
 
 /** The customer holding `held` since `anchor`, with usage, quantities and pre-applied discounts. */
 const customerOn = (g: RoundTrip, held: string): Obj => customer([
-  sub(held, iso(g.times.anchor), {
+  subscription(held, iso(g.times.anchor), {
     featureQuantities: [{ featureId: "storage", quantity: g.storageQuantity }],
     usage: [{ featureId: "seats", used: g.seatsUsed }, { featureId: "messages", used: g.messagesUsed }],
     discounts: g.discounts.map((d, i) => ({ discountId: `PCT${i}`, appliedAt: iso(g.times.anchor - d.daysBeforeAnchor * DAY) }))
   }),
-  ...(g.addOn === undefined ? [] : [sub("extra", iso(g.times.at - g.addOn.daysBefore * DAY))])
+  ...(g.addOn === undefined ? [] : [subscription("extra", iso(g.times.at - g.addOn.daysBefore * DAY))])
 ], { creditBalance: g.creditBalance })
 
 /**
@@ -188,7 +189,7 @@ describe("upgrade then immediate downgrade back nets to zero (docs/spec.md §6, 
       const cat = catalog([planDoc("pro", shape, { version: 1 }), planDoc("pro", shape, { version: 2 })], {
         discounts: g.discount === undefined ? [] : [{ id: "PCT", percentOff: g.discount.percent, duration: "forever" }]
       })
-      const held = customer([sub("pro", iso(g.times.anchor), {
+      const held = customer([subscription("pro", iso(g.times.anchor), {
         version: 1,
         featureQuantities: [{ featureId: "storage", quantity: g.storageQuantity }],
         usage: [{ featureId: "seats", used: g.seatsUsed }],
@@ -223,7 +224,7 @@ describe("upgrade then immediate downgrade back nets to zero (docs/spec.md §6, 
   it("an immediate cancel credits the unused time net of the held plan's discount (−800, not −1600)", () => {
     const jan1 = "2025-01-01T00:00:00.000Z"
     const cat = catalog([{ id: "p", price: { amount: "31", interval: "month" } }, { id: "q" }], { discounts: [{ id: "HALF", percentOff: "50", duration: "forever" }] })
-    const held = customer([sub("p", jan1, { discounts: [{ discountId: "HALF", appliedAt: jan1 }] })])
+    const held = customer([subscription("p", jan1, { discounts: [{ discountId: "HALF", appliedAt: jan1 }] })])
     const p = preview(doc(cat, held, request("2025-01-16T00:00:00.000Z", "q", { planSchedule: "immediate" })))
     expect(p.scenario).toBe("cancel")
     expect(p.lines.map((l) => [l.kind, l.planId, l.amount, l.total])).toEqual([["credit", "p", -1600, -800]])

@@ -11,7 +11,8 @@ import { describe, expect, it } from "vitest"
 import { previewDocument } from "../../src/index.ts"
 import type { AttachPreview, Line } from "../../src/Preview.ts"
 import { attachDocumentArb, plannedDocumentArb } from "../support/arbitraries.ts"
-import { catalog, customer, doc, preview, request } from "../support/doc.ts"
+import { catalog, customer, doc, request } from "../support/build.ts"
+import { preview } from "../support/run.ts"
 
 /**
  * Shrinking these documents is slow (every candidate plans several previews); a run that fails

@@ -14,10 +14,11 @@ import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import type { Scenario } from "../../src/Preview.ts"
 import {
-  type PlanParts, type PlanShape, type UpgradeVerdict, DAY, anchorAndAtArb, compareFractions, isFreeShape, isUpgradeOracle, iso, monthlyTotal,
+  type PlanParts, type PlanShape, type UpgradeVerdict, anchorAndAtArb, compareFractions, isFreeShape, isUpgradeOracle, monthlyTotal,
   planDoc, planPartsArb, planShapeArb, recurringIntervalArb, tenThousandthsArb, zeroed
 } from "../support/arbitraries.ts"
-import { type Obj, catalog, customer, doc, preview, request, sub } from "../support/doc.ts"
+import { DAY, type Obj, catalog, customer, doc, iso, request, subscription } from "../support/build.ts"
+import { preview } from "../support/run.ts"
 
 const RUNS = { seed: 42, numRuns: 200 } as const
 
@@ -29,8 +30,8 @@ const BYSTANDER_PLANS: ReadonlyArray<Obj> = [
   { id: "extra", addOn: true, price: { amount: "3", interval: "month" } }
 ]
 const bystanders = (b: { otherGroup: boolean; addOn: boolean }, anchor: string): Array<Obj> => [
-  ...(b.otherGroup ? [sub("support", anchor)] : []),
-  ...(b.addOn ? [sub("extra", anchor)] : [])
+  ...(b.otherGroup ? [subscription("support", anchor)] : []),
+  ...(b.addOn ? [subscription("extra", anchor)] : [])
 ]
 
 // ---------------------------------------------------------------------------------------------
@@ -62,7 +63,7 @@ describe("attaching the current plan is `active` (docs/spec.md §6 rule 4)", () 
       const cat = catalog([...g.versions.map((s, i) => planDoc("pro", s, { version: i + 1, group: g.group })), ...BYSTANDER_PLANS])
       const anchor = iso(g.times.anchor)
       const subscriptions = [
-        sub("pro", anchor, {
+        subscription("pro", anchor, {
           version,
           status: g.status,
           ...(g.status === "trialing" ? { trialEndsAt: iso(g.times.at + DAY) } : {}),
@@ -211,7 +212,7 @@ describe("an upgrade's reverse is a downgrade, except in the SPEC's tie cases (d
       ])
       const anchor = iso(g.times.anchor)
       const holding = (r: { planId: string; version?: number }): Obj => customer([
-        sub(r.planId, anchor, { ...(r.version === undefined ? {} : { version: r.version }), status: g.status }),
+        subscription(r.planId, anchor, { ...(r.version === undefined ? {} : { version: r.version }), status: g.status }),
         ...bystanders(g.bystanders, anchor)
       ])
       const scenarioOf = (from: typeof ref.a, to: typeof ref.a): Scenario =>

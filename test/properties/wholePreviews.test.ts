@@ -6,11 +6,11 @@ import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import * as Interval from "../../src/Interval.ts"
 import type { AttachPreview, Line } from "../../src/Preview.ts"
-import { type Obj, catalog, customer, doc, monthly, preview, request, sub } from "../support/doc.ts"
+import { anchorAndAtArb, instantArb } from "../support/arbitraries.ts"
+import { DAY, type Obj, catalog, customer, doc, iso, monthly, request, subscription } from "../support/build.ts"
+import { preview } from "../support/run.ts"
 
 const RUNS = { seed: 42, numRuns: 150 } as const
-const DAY = 86_400_000
-const BASE = Date.parse("2015-01-01T00:00:00Z")
 
 // ---------------------------------------------------------------------------------------------
 // Generators
@@ -22,13 +22,6 @@ const amountArb = fc.integer({ min: 0, max: 10_000_000 }).map((n) => (n / 10_000
 const paidAmountArb = fc.integer({ min: 1, max: 10_000_000 }).map((n) => (n / 10_000).toFixed(4))
 const unitArb = fc.constantFrom("day", "week", "month", "quarter", "semi_annual", "year")
 const intervalArb = fc.record({ unit: unitArb, count: fc.integer({ min: 1, max: 3 }) })
-/** An instant between 2015 and ~2035 (ms precision). */
-const instantArb = fc.tuple(fc.integer({ min: 0, max: 7300 }), fc.integer({ min: 0, max: DAY - 1 })).map(([d, ms]) => BASE + d * DAY + ms)
-/** An anchor and an instant at or after it, up to three years later. */
-const anchorAndAtArb = fc.tuple(instantArb, fc.integer({ min: 0, max: 3 * 365 }), fc.integer({ min: 0, max: DAY - 1 }))
-  .map(([anchor, d, ms]) => ({ anchor, at: anchor + d * DAY + ms }))
-
-const iso = (t: number): string => new Date(t).toISOString()
 /** Exact minor units (usd) of a 4-decimal amount string, rounded half away from zero. */
 const minorOf = (amount: string): number => {
   const tenThousandths = Math.round(Number(amount) * 10_000) // exact: at most 1e7
@@ -100,7 +93,7 @@ const switchDoc = (g: Switch): Obj => doc(
       { id: "OFF", amountOff: g.amountOff, duration: "once" }
     ]
   }),
-  customer([sub("old", iso(g.times.anchor), {
+  customer([subscription("old", iso(g.times.anchor), {
     featureQuantities: [{ featureId: "storage", quantity: g.storageQuantity }],
     usage: [{ featureId: "seats", used: g.seatsUsed }, { featureId: "messages", used: g.messagesUsed }]
   })], { creditBalance: g.creditBalance }),
@@ -199,7 +192,7 @@ describe("credits (docs/spec.md §8.3)", () => {
         { id: "pro", version: 1, price: priced(amount, interval) },
         { id: "pro", version: 2, price: priced(amount, interval) }
       ])
-      const p = preview(doc(cat, customer([sub("pro", iso(times.anchor), { version: 1 })]), request(iso(times.at), "pro")))
+      const p = preview(doc(cat, customer([subscription("pro", iso(times.anchor), { version: 1 })]), request(iso(times.at), "pro")))
       // docs/decisions.md rule 2: another version is a switch; equal monthly totals → upgrade (tie)
       expect(p.scenario).toBe("upgrade")
       // credit −(a × f) and charge a × f over the same period (the new version joins the old anchor)
@@ -251,7 +244,7 @@ describe("monotonicity", () => {
           items: [{ featureId: "storage", included, price: { ...price, interval: "month", billingMethod: "prepaid", billingUnits: pack } }]
         }
       ])
-      const c = customer(joined ? [sub("pro", iso(times.anchor))] : [])
+      const c = customer(joined ? [subscription("pro", iso(times.anchor))] : [])
       const costOf = (q: number): number =>
         preview(doc(cat, c, request(iso(times.at), [{ planId: "storagePlan", featureQuantities: [{ featureId: "storage", quantity: q }] }]))).total
       expect(costOf(q1)).toBeLessThanOrEqual(costOf(q1 + dq))
@@ -270,7 +263,7 @@ describe("monotonicity", () => {
     })
     fc.assert(fc.property(arb, ({ anchor, amount, interval, periodsLater, p1, p2 }) => {
       const cat = catalog([monthly("pro", "20"), { id: "extra", addOn: true, price: priced(amount, interval) }])
-      const c = customer([sub("pro", iso(anchor))])
+      const c = customer([subscription("pro", iso(anchor))])
       // a period of the add-on's interval on the shared anchor, some periods after the anchor
       const iv = { unit: interval.unit, count: interval.count } as Interval.Interval
       const start = Interval.boundary(anchor, iv, periodsLater)

@@ -5,16 +5,17 @@
 import * as Schema from "effect/Schema"
 import { describe, expect, it } from "vitest"
 import { LineSchema } from "../../src/Provider.ts"
-import { FEB1, JAN1, JAN16, cat, cus, doc, monthly, ok, req } from "../support/rulesDoc.ts"
+import { FEB1, JAN1, JAN16, catalog, customer, doc, monthly, request, subscription } from "../support/build.ts"
+import { ok } from "../support/run.ts"
 
-const plans = cat([monthly("pro", "20"), monthly("premium", "50"),
+const plans = catalog([monthly("pro", "20"), monthly("premium", "50"),
   monthly("packs", "0", { items: [{ featureId: "messages", included: 100, price: { tiers: [{ upTo: 500, amount: "10" }, { upTo: "inf", amount: "5", flatAmount: "1.5" }], interval: "month", billingUnits: 100, billingMethod: "prepaid" } }] })],
 { discounts: [{ id: "HALF1", percentOff: "50", duration: "once" }, { id: "TEN", percentOff: "10", duration: "forever" }] })
-const heldPro = { id: "sub_pro", planId: "pro", status: "active", billingAnchor: JAN1, startedAt: JAN1 }
+const heldPro = subscription("pro", JAN1, { id: "sub_pro" })
 
 describe("the derivation of a line", () => {
   it("$20 → $50 on Jan 16: −1032 = −2000 × 16/31 (delta −8/31), 2581 = 5000 × 16/31 (delta −11/31)", () => {
-    const p = ok(doc(plans, cus([heldPro]), req(JAN16, "premium")))
+    const p = ok(doc(plans, customer([heldPro]), request(JAN16, "premium")))
     const fraction = { numerator: 1_382_400_000, denominator: 2_678_400_000, unit: "millisecond", from: JAN16, to: FEB1 }
     expect(p.lines.map((l) => l.derivation)).toEqual([
       { exact: "-32000/31", roundingDelta: "-8/31", base: "-2000", fraction, policy: "exact", discounts: [] },
@@ -25,9 +26,9 @@ describe("the derivation of a line", () => {
   })
 
   it("a credit drawn on the ledger names the entry, what remains of it and the paid share", () => {
-    const bought = ok(doc(plans, cus([]), req(JAN1, "pro", { discounts: [{ discountId: "HALF1" }] })))
+    const bought = ok(doc(plans, customer([]), request(JAN1, "pro", { discounts: [{ discountId: "HALF1" }] })))
     expect(bought.lines[0]?.derivation?.discounts).toEqual([{ discountId: "HALF1", percentOff: "50", amount: 1000 }])
-    const up = ok(doc(plans, bought.customerAfter, req(JAN16, "premium")))
+    const up = ok(doc(plans, bought.customerAfter, request(JAN16, "premium")))
     const credit = up.lines[0]?.derivation
     // −min(2000 × 16/31 = 32000/31, 1000 × 16/31 = 16000/31, 1000) = −16000/31 = −516.13 → −516, delta −4/31
     expect(credit?.exact).toBe("-16000/31")
@@ -39,7 +40,7 @@ describe("the derivation of a line", () => {
   })
 
   it("tiers: 800 messages, 100 included, packs of 100, [≤500 @ 10, ∞ @ 5 + 1.50 flat] → 5000 + 1150 = 6150", () => {
-    const p = ok(doc(plans, cus([]), req(JAN1, [{ planId: "packs", featureQuantities: [{ featureId: "messages", quantity: 800 }] }])))
+    const p = ok(doc(plans, customer([]), request(JAN1, [{ planId: "packs", featureQuantities: [{ featureId: "messages", quantity: 800 }] }])))
     const line = p.lines.find((l) => l.featureId === "messages")
     expect(line?.amount).toBe(6150)
     expect(line?.derivation?.tiers).toEqual([
@@ -49,7 +50,7 @@ describe("the derivation of a line", () => {
   })
 
   it("a percent-off discount on the line, with what it is", () => {
-    const p = ok(doc(plans, cus([]), req(JAN16, "pro", { discounts: [{ discountId: "TEN" }] })))
+    const p = ok(doc(plans, customer([]), request(JAN16, "pro", { discounts: [{ discountId: "TEN" }] })))
     expect(p.lines[0]?.derivation).toEqual({
       exact: "2000", roundingDelta: "0", base: "2000",
       fraction: { numerator: 2_678_400_000, denominator: 2_678_400_000, unit: "millisecond", from: JAN16, to: "2025-02-16T00:00:00.000Z" },
@@ -59,7 +60,7 @@ describe("the derivation of a line", () => {
 
   it("a day policy counts days: lago, Mar 20 … Mar 31 of Mar 1 … Mar 31", () => {
     const held = { ...heldPro, billingAnchor: "2024-03-01T00:00:00Z", startedAt: "2024-03-01T00:00:00Z" }
-    const p = ok(doc(plans, cus([held]), req("2024-03-20T08:30:00Z", "premium", { prorationPolicy: "lago" })))
+    const p = ok(doc(plans, customer([held]), request("2024-03-20T08:30:00Z", "premium", { prorationPolicy: "lago" })))
     expect(p.lines[1]?.derivation).toEqual({
       exact: "60000/31", roundingDelta: "15/31", base: "5000",
       fraction: { numerator: 12, denominator: 31, unit: "day", from: "2024-03-20", to: "2024-03-31" },
@@ -69,7 +70,7 @@ describe("the derivation of a line", () => {
   })
 
   it("custom lines: the exact minor units of the amount given", () => {
-    const p = ok(doc(plans, cus([]), req(JAN1, "pro", { customLineItems: [{ amount: "12.345", description: "Setup" }] })))
+    const p = ok(doc(plans, customer([]), request(JAN1, "pro", { customLineItems: [{ amount: "12.345", description: "Setup" }] })))
     expect(p.lines[0]?.derivation).toEqual({ exact: "1234.5", roundingDelta: "-0.5", base: "1234.5", discounts: [] })
     expect(p.lines[0]?.amount).toBe(1235)
   })
@@ -77,9 +78,9 @@ describe("the derivation of a line", () => {
 
 describe("invoices keep the derivation (the provider port's LineSchema)", () => {
   it("every line of a ledger credit, a tiered charge and a day-policy preview decodes with it, derivation and all", () => {
-    const bought = ok(doc(plans, cus([]), req(JAN1, "pro", { discounts: [{ discountId: "HALF1" }] })))
-    const up = ok(doc(plans, bought.customerAfter, req(JAN16, "premium", { prorationPolicy: "lago" })))
-    const packs = ok(doc(plans, cus([]), req(JAN1, [{ planId: "packs", featureQuantities: [{ featureId: "messages", quantity: 800 }] }])))
+    const bought = ok(doc(plans, customer([]), request(JAN1, "pro", { discounts: [{ discountId: "HALF1" }] })))
+    const up = ok(doc(plans, bought.customerAfter, request(JAN16, "premium", { prorationPolicy: "lago" })))
+    const packs = ok(doc(plans, customer([]), request(JAN1, [{ planId: "packs", featureQuantities: [{ featureId: "messages", quantity: 800 }] }])))
     for (const line of [...up.lines, ...packs.lines, ...(up.nextCycle?.lines ?? [])]) {
       expect(Schema.decodeUnknownSync(LineSchema)(line)).toEqual(line)
     }

@@ -5,9 +5,10 @@
  */
 import { describe, expect, it } from "vitest"
 import type { AttachPreview } from "../../src/Preview.ts"
-import { JAN1, JAN16, cat, cus, doc, monthly, ok, req, sub } from "../support/rulesDoc.ts"
+import { JAN1, JAN16, catalog, customer, doc, monthly, request, subscription } from "../support/build.ts"
+import { ok } from "../support/run.ts"
 
-const dcat = cat([
+const dcat = catalog([
   monthly("pro", "20"),
   monthly("premium", "50"),
   // metered: $20 + messages above 100 at $0.10 each, billed in arrears
@@ -24,20 +25,20 @@ const descriptions = (p: AttachPreview): Array<string> => p.lines.map((l) => l.d
 
 describe("period text (docs/spec.md §8)", () => {
   it("an upgrade on Jan 16: \"Unused time on Pro (Jan 16 – Feb 1, 2025)\" and \"Premium (Jan 16 – Feb 1, 2025)\"", () => {
-    const p = ok(doc(dcat, cus([sub("pro", JAN1)]), req(JAN16, "premium")))
+    const p = ok(doc(dcat, customer([subscription("pro", JAN1)]), request(JAN16, "premium")))
     expect(descriptions(p)).toEqual(["Unused time on Pro (Jan 16 – Feb 1, 2025)", "Premium (Jan 16 – Feb 1, 2025)"])
   })
 
   it("across a year end both years are shown: \"Pro (Dec 16, 2024 – Jan 16, 2025)\"", () => {
-    const p = ok(doc(dcat, cus([]), req("2024-12-16T00:00:00Z", "pro")))
+    const p = ok(doc(dcat, customer([]), request("2024-12-16T00:00:00Z", "pro")))
     expect(descriptions(p)).toEqual(["Pro (Dec 16, 2024 – Jan 16, 2025)"])
   })
 })
 
 describe("arrears (docs/spec.md §8.4)", () => {
   it("\"Messages overage: 50 × $0.10\": 150 used, 100 included → 50 × $0.10 = $5.00 → 500", () => {
-    const metered = sub("metered", JAN1, { usage: [{ featureId: "messages", used: 150 }] })
-    const p = ok(doc(dcat, cus([metered]), req(JAN16, "premium")))
+    const metered = subscription("metered", JAN1, { usage: [{ featureId: "messages", used: 150 }] })
+    const p = ok(doc(dcat, customer([metered]), request(JAN16, "premium")))
     const arrears = p.lines.find((l) => l.kind === "arrears")
     expect(arrears).toMatchObject({
       description: "Messages overage: 50 × $0.10",
@@ -52,13 +53,13 @@ describe("arrears (docs/spec.md §8.4)", () => {
 
 describe("feature units use the display names (docs/spec.md §3 display)", () => {
   it("singular for 1: \"Crew – 1 member (Jan 16 – Feb 16, 2025)\" at $4 → 400", () => {
-    const p = ok(doc(dcat, cus([]), req(JAN16, [{ planId: "crew", featureQuantities: [{ featureId: "members", quantity: 1 }] }])))
+    const p = ok(doc(dcat, customer([]), request(JAN16, [{ planId: "crew", featureQuantities: [{ featureId: "members", quantity: 1 }] }])))
     expect(p.lines).toHaveLength(1)
     expect(p.lines[0]).toMatchObject({ description: "Crew – 1 member (Jan 16 – Feb 16, 2025)", amount: 400, quantity: 1 })
   })
 
   it("plural for 3, the display plural (not singular + \"s\"): \"Crew – 3 people (Jan 16 – Feb 16, 2025)\" at 3 × $4 → 1200", () => {
-    const p = ok(doc(dcat, cus([]), req(JAN16, [{ planId: "crew", featureQuantities: [{ featureId: "members", quantity: 3 }] }])))
+    const p = ok(doc(dcat, customer([]), request(JAN16, [{ planId: "crew", featureQuantities: [{ featureId: "members", quantity: 3 }] }])))
     expect(p.lines[0]).toMatchObject({ description: "Crew – 3 people (Jan 16 – Feb 16, 2025)", amount: 1200, quantity: 3 })
   })
 })

@@ -8,9 +8,8 @@
  */
 import { describe, expect, it } from "vitest"
 import type { AttachPreview } from "../../src/Preview.ts"
-import {
-  FEB1, FEB16, JAN1, JAN16, type Obj, addOn, cat, cus, doc, err, monthly, ok, req, rows, sub, subAfter
-} from "../support/rulesDoc.ts"
+import { FEB1, FEB16, JAN1, JAN16, type Obj, addOn, catalog, customer, doc, monthly, request, subscription } from "../support/build.ts"
+import { err, ok, rows, subAfter } from "../support/run.ts"
 
 const DISCOUNTS: ReadonlyArray<Obj> = [
   { id: "PCT20", percentOff: "20", duration: "forever" },
@@ -27,7 +26,7 @@ const DISCOUNTS: ReadonlyArray<Obj> = [
   { id: "SPRING15", percentOff: "15", duration: "forever", promotionCodes: ["SPRING"] }
 ]
 
-const dcat = cat([
+const dcat = catalog([
   monthly("lite", "10"),
   monthly("pro", "20"),
   monthly("premium", "50"),
@@ -40,7 +39,7 @@ const ids = (...discountIds: ReadonlyArray<string>): Obj => ({ discounts: discou
 
 /** A new customer attaching `plans` at Jan 16 with the request discounts. */
 const fresh = (plans: string | ReadonlyArray<Obj>, ...discountIds: ReadonlyArray<string>): AttachPreview =>
-  ok(doc(dcat, cus([]), req(JAN16, plans, ids(...discountIds))))
+  ok(doc(dcat, customer([]), request(JAN16, plans, ids(...discountIds))))
 
 const proAndExtra: ReadonlyArray<Obj> = [{ planId: "pro" }, { planId: "extra" }]
 
@@ -54,12 +53,12 @@ describe("percent-off first, then amount-off, each in request order (docs/spec.m
 
   it("two percent-offs apply on the running amount, in request order, each rounded on the line", () => {
     // customer on pro (Jan 1); the add-on joins: 10 × 16/31 → 516
-    const base = cus([sub("pro", JAN1)])
-    const a = ok(doc(dcat, base, req(JAN16, "extra", ids("PCT20", "PCT10"))))
+    const base = customer([subscription("pro", JAN1)])
+    const a = ok(doc(dcat, base, request(JAN16, "extra", ids("PCT20", "PCT10"))))
     // 516 × 20% = 103.2 → 103 → 413; 413 × 10% = 41.3 → 41 → 372
     expect(a.lines[0]?.discounts).toEqual([{ discountId: "PCT20", amount: 103 }, { discountId: "PCT10", amount: 41 }])
     expect(a.total).toBe(372)
-    const b = ok(doc(dcat, base, req(JAN16, "extra", ids("PCT10", "PCT20"))))
+    const b = ok(doc(dcat, base, request(JAN16, "extra", ids("PCT10", "PCT20"))))
     // 516 × 10% = 51.6 → 52 → 464; 464 × 20% = 92.8 → 93 → 371
     expect(b.lines[0]?.discounts).toEqual([{ discountId: "PCT10", amount: 52 }, { discountId: "PCT20", amount: 93 }])
     expect(b.total).toBe(371)
@@ -110,7 +109,7 @@ describe("amount-off larger than the charges: lines go to 0, never below (docs/s
   })
 
   it("on an upgrade the charge goes to 0 and the credit line is left alone", () => {
-    const p = ok(doc(dcat, cus([sub("lite", JAN1)]), req(JAN16, "pro", ids("HUGE"))))
+    const p = ok(doc(dcat, customer([subscription("lite", JAN1)]), request(JAN16, "pro", ids("HUGE"))))
     // credit −(10 × 16/31) → −516 (amount-off never touches credits); charge 20 × 16/31 → 1032, all of it off
     expect(rows(p.lines)).toEqual([["credit", "lite", null, -516, -516], ["charge", "pro", null, 1032, 0]])
     expect(p).toMatchObject({ subtotal: 516, discountTotal: 1032, total: -516, amountDue: 0 })
@@ -120,7 +119,7 @@ describe("amount-off larger than the charges: lines go to 0, never below (docs/s
 describe("credit lines: only a discount applied before the credited period began (docs/spec.md §8.8; decisions rule 15)", () => {
   // premium $50 (anchor Jan 1) → ultra $100 on Jan 16
   const upgrade = (customerExtra: Obj, subExtra: Obj = {}, requestExtra: Obj = {}): AttachPreview =>
-    ok(doc(dcat, cus([sub("premium", JAN1, subExtra)], customerExtra), req(JAN16, "ultra", requestExtra)))
+    ok(doc(dcat, customer([subscription("premium", JAN1, subExtra)], customerExtra), request(JAN16, "ultra", requestExtra)))
 
   it("a customer discount applied Dec 1 (before the period Jan 1) reduces the credit too", () => {
     const p = upgrade({ discounts: [{ discountId: "PCT20", appliedAt: "2024-12-01T00:00:00Z" }] })
@@ -160,21 +159,21 @@ describe("the same discount twice counts once (docs/spec.md §8.8)", () => {
   })
 
   it("already on the customer and requested again: once", () => {
-    const p = ok(doc(dcat, cus([], { discounts: [{ discountId: "PCT20", appliedAt: "2024-06-01T00:00:00Z" }] }), req(JAN16, "pro", ids("PCT20"))))
+    const p = ok(doc(dcat, customer([], { discounts: [{ discountId: "PCT20", appliedAt: "2024-06-01T00:00:00Z" }] }), request(JAN16, "pro", ids("PCT20"))))
     expect(p.lines[0]?.discounts).toEqual([{ discountId: "PCT20", amount: 400 }])
     expect(p.total).toBe(1600)
   })
 
   it("on the customer and on the subscription: once (on the credit and on the charge)", () => {
     const applied = [{ discountId: "PCT20", appliedAt: "2024-12-01T00:00:00Z" }]
-    const p = ok(doc(dcat, cus([sub("premium", JAN1, { discounts: applied })], { discounts: applied }), req(JAN16, "ultra")))
+    const p = ok(doc(dcat, customer([subscription("premium", JAN1, { discounts: applied })], { discounts: applied }), request(JAN16, "ultra")))
     // as with either alone: credit −2581 → −2065, charge 5161 → 4129 (twice would be −1652 and 3303)
     expect(rows(p.lines)).toEqual([["credit", "premium", null, -2581, -2065], ["charge", "ultra", null, 5161, 4129]])
     expect(p.lines.map((l) => l.discounts.length)).toEqual([1, 1])
   })
 
   it("by id and by its promotion code: once", () => {
-    const p = ok(doc(dcat, cus([]), req(JAN16, "pro", { discounts: [{ discountId: "SPRING15" }, { promotionCode: "SPRING" }] })))
+    const p = ok(doc(dcat, customer([]), request(JAN16, "pro", { discounts: [{ discountId: "SPRING15" }, { promotionCode: "SPRING" }] })))
     // 2000 × 15% = 300 once
     expect(p.lines[0]?.discounts).toEqual([{ discountId: "SPRING15", amount: 300 }])
     expect(p.total).toBe(1700)
@@ -224,30 +223,30 @@ describe("durations (docs/spec.md §8.8, §9)", () => {
 
 describe("promotion codes and unknown discounts (docs/spec.md §8.8, §12)", () => {
   it("a promotion code resolves to its discount", () => {
-    const p = ok(doc(dcat, cus([]), req(JAN16, "pro", { discounts: [{ promotionCode: "SPRING" }] })))
+    const p = ok(doc(dcat, customer([]), request(JAN16, "pro", { discounts: [{ promotionCode: "SPRING" }] })))
     // 2000 × 15% = 300 → 1700
     expect(p.lines[0]?.discounts).toEqual([{ discountId: "SPRING15", amount: 300 }])
     expect(p.total).toBe(1700)
   })
 
   it("an unknown discount id → UnknownDiscount naming it", () => {
-    const e = err(doc(dcat, cus([]), req(JAN16, "pro", ids("NOPE"))))
+    const e = err(doc(dcat, customer([]), request(JAN16, "pro", ids("NOPE"))))
     expect(e).toMatchObject({ _tag: "UnknownDiscount", discountId: "NOPE" })
   })
 
   it("an unknown promotion code → UnknownDiscount naming it", () => {
-    const e = err(doc(dcat, cus([]), req(JAN16, "pro", { discounts: [{ promotionCode: "WINTER" }] })))
+    const e = err(doc(dcat, customer([]), request(JAN16, "pro", { discounts: [{ promotionCode: "WINTER" }] })))
     expect(e).toMatchObject({ _tag: "UnknownDiscount", promotionCode: "WINTER" })
   })
 
   it("a discount id is not accepted as a promotion code", () => {
-    expect(err(doc(dcat, cus([]), req(JAN16, "pro", { discounts: [{ promotionCode: "SPRING15" }] })))._tag).toBe("UnknownDiscount")
+    expect(err(doc(dcat, customer([]), request(JAN16, "pro", { discounts: [{ promotionCode: "SPRING15" }] })))._tag).toBe("UnknownDiscount")
   })
 })
 
 describe("an existing customer-level AppliedDiscount keeps applying per its duration (docs/spec.md §8.8)", () => {
   it("forever, applied Jun 1: the joining add-on today and both plans at the next cycle", () => {
-    const p = ok(doc(dcat, cus([sub("pro", JAN1)], { discounts: [{ discountId: "PCT20", appliedAt: "2024-06-01T00:00:00Z" }] }), req(JAN16, "extra")))
+    const p = ok(doc(dcat, customer([subscription("pro", JAN1)], { discounts: [{ discountId: "PCT20", appliedAt: "2024-06-01T00:00:00Z" }] }), request(JAN16, "extra")))
     // extra 516 × 20% = 103.2 → 103 → 413
     expect(rows(p.lines)).toEqual([["charge", "extra", null, 516, 413]])
     // Feb 1: pro 2000 − 400 = 1600, extra 1000 − 200 = 800 → 2400
@@ -255,7 +254,7 @@ describe("an existing customer-level AppliedDiscount keeps applying per its dura
   })
 
   it("{months: 3} applied Nov 1: today (Jan 16 < Feb 1) on credit and charge; the Feb 1 cycle is past it", () => {
-    const p = ok(doc(dcat, cus([sub("pro", JAN1)], { discounts: [{ discountId: "M3", appliedAt: "2024-11-01T00:00:00Z" }] }), req(JAN16, "premium")))
+    const p = ok(doc(dcat, customer([subscription("pro", JAN1)], { discounts: [{ discountId: "M3", appliedAt: "2024-11-01T00:00:00Z" }] }), request(JAN16, "premium")))
     // credit −1032 × 20% = −206.4 → −206 → −826 (applied Nov 1, before the credited period Jan 1)
     // charge 2581 × 20% = 516.2 → 516 → 2065; total 2065 − 826 = 1239
     expect(rows(p.lines)).toEqual([["credit", "pro", null, -1032, -826], ["charge", "premium", null, 2581, 2065]])
@@ -265,13 +264,13 @@ describe("an existing customer-level AppliedDiscount keeps applying per its dura
   })
 
   it("{months: 3} applied Sep 1: ended Dec 1, before today → not applied", () => {
-    const p = ok(doc(dcat, cus([sub("pro", JAN1)], { discounts: [{ discountId: "M3", appliedAt: "2024-09-01T00:00:00Z" }] }), req(JAN16, "extra")))
+    const p = ok(doc(dcat, customer([subscription("pro", JAN1)], { discounts: [{ discountId: "M3", appliedAt: "2024-09-01T00:00:00Z" }] }), request(JAN16, "extra")))
     expect(rows(p.lines)).toEqual([["charge", "extra", null, 516, 516]])
     expect(p.nextCycle).toMatchObject({ discountTotal: 0, total: 3000 })
   })
 
   it("once, applied in the past: already used, not applied again", () => {
-    const p = ok(doc(dcat, cus([sub("pro", JAN1)], { discounts: [{ discountId: "ONCE25", appliedAt: "2024-12-01T00:00:00Z" }] }), req(JAN16, "extra")))
+    const p = ok(doc(dcat, customer([subscription("pro", JAN1)], { discounts: [{ discountId: "ONCE25", appliedAt: "2024-12-01T00:00:00Z" }] }), request(JAN16, "extra")))
     expect(rows(p.lines)).toEqual([["charge", "extra", null, 516, 516]])
     expect(p.nextCycle).toMatchObject({ discountTotal: 0, total: 3000 })
   })

@@ -6,19 +6,18 @@
  */
 import { describe, expect, it } from "vitest"
 import type { AttachPreview } from "../../src/Preview.ts"
-import {
-  FEB1, FEB16, JAN1, JAN16, type Obj, cat, cus, doc, monthly, ok, req, rows, sub, subsAfter
-} from "../support/rulesDoc.ts"
+import { FEB1, FEB16, JAN1, JAN16, type Obj, catalog, customer, doc, monthly, request, subscription } from "../support/build.ts"
+import { ok, rows, subsAfter } from "../support/run.ts"
 
-const ecat = cat([monthly("pro", "20"), monthly("premium", "50")])
+const ecat = catalog([monthly("pro", "20"), monthly("premium", "50")])
 
-const customerPro = sub("pro", JAN1, { id: "sub_customer" })
+const customerPro = subscription("pro", JAN1, { id: "sub_customer" })
 
 const find = (p: AttachPreview, planId: string, entityId: string | null): Obj | undefined =>
   subsAfter(p).find((s) => s["planId"] === planId && (s["entityId"] ?? null) === entityId)
 
 describe("request.entityId scopes the scenario (docs/spec.md §6)", () => {
-  const p = ok(doc(ecat, cus([customerPro]), req(JAN16, "premium", { entityId: "ent_1" })))
+  const p = ok(doc(ecat, customer([customerPro]), request(JAN16, "premium", { entityId: "ent_1" })))
 
   it("an entity's plan does not replace the customer's: new, replaces nothing", () => {
     expect(p.changes).toEqual([{ planId: "premium", scenario: "new", timing: "immediate", replaces: null, entityId: "ent_1", effectiveAt: JAN16 }])
@@ -36,20 +35,20 @@ describe("request.entityId scopes the scenario (docs/spec.md §6)", () => {
   })
 
   it("a per-plan entityId scopes the same way", () => {
-    const q = ok(doc(ecat, cus([customerPro]), req(JAN16, [{ planId: "premium", entityId: "ent_1" }])))
+    const q = ok(doc(ecat, customer([customerPro]), request(JAN16, [{ planId: "premium", entityId: "ent_1" }])))
     expect(q.changes[0]).toMatchObject({ scenario: "new", replaces: null, entityId: "ent_1" })
   })
 
   it("contrast: without an entity it is an upgrade replacing the customer's pro", () => {
-    const q = ok(doc(ecat, cus([customerPro]), req(JAN16, "premium")))
+    const q = ok(doc(ecat, customer([customerPro]), request(JAN16, "premium")))
     expect(q.changes[0]).toMatchObject({ scenario: "upgrade", replaces: "pro", entityId: null })
   })
 })
 
 describe("an entity's own plan is replaced within the entity (docs/spec.md §6, §7 'prefer same entity')", () => {
   it("entity pro (anchor Jan 10) → premium: credit and charge on the entity's anchor; the customer's pro stays", () => {
-    const entityPro = sub("pro", "2025-01-10T00:00:00Z", { id: "sub_entity", entityId: "ent_1" })
-    const p = ok(doc(ecat, cus([customerPro, entityPro]), req(JAN16, "premium", { entityId: "ent_1" })))
+    const entityPro = subscription("pro", "2025-01-10T00:00:00Z", { id: "sub_entity", entityId: "ent_1" })
+    const p = ok(doc(ecat, customer([customerPro, entityPro]), request(JAN16, "premium", { entityId: "ent_1" })))
     expect(p.changes[0]).toMatchObject({ scenario: "upgrade", replaces: "pro", entityId: "ent_1" })
     // period [Jan 10, Feb 10) = 31 days, 25 left: fraction 25/31
     // credit −(20 × 25/31) = −500/31 = −16.129… → −1613; charge 50 × 25/31 = 1250/31 = 40.3225… → 4032
@@ -62,7 +61,7 @@ describe("an entity's own plan is replaced within the entity (docs/spec.md §6, 
 
 describe("newBillingSubscription: true (docs/spec.md §7)", () => {
   it("starts a new subscription anchored at `at`: full period 5000, next cycle Feb 16", () => {
-    const p = ok(doc(ecat, cus([customerPro]), req(JAN16, "premium", { entityId: "ent_1", newBillingSubscription: true })))
+    const p = ok(doc(ecat, customer([customerPro]), request(JAN16, "premium", { entityId: "ent_1", newBillingSubscription: true })))
     // fraction 1 → $50 → 5000
     expect(rows(p.lines)).toEqual([["charge", "premium", null, 5000, 5000]])
     expect(p.lines[0]?.period).toEqual({ start: JAN16, end: FEB16 })

@@ -5,11 +5,10 @@
  *   $10 × 16/31 = 5.1612… → 516   $20 × 16/31 = 10.3225… → 1032   $50 × 16/31 = 25.8064… → 2581
  */
 import { describe, expect, it } from "vitest"
-import {
-  FEB16, JAN1, JAN16, actionTypes, addOn, cat, cus, doc, err, monthly, ok, req, rows, sub, subAfter
-} from "../support/rulesDoc.ts"
+import { FEB16, JAN1, JAN16, addOn, catalog, customer, doc, monthly, request, subscription } from "../support/build.ts"
+import { actionTypes, err, ok, rows, subAfter } from "../support/run.ts"
 
-const mcat = cat([
+const mcat = catalog([
   monthly("pro", "20"),
   monthly("premium", "50"),
   monthly("support", "10", { group: "support" }),
@@ -17,7 +16,7 @@ const mcat = cat([
 ])
 
 describe("a main plan and an add-on for a new customer (docs/spec.md §6, §7)", () => {
-  const p = ok(doc(mcat, cus([]), req(JAN16, [{ planId: "pro" }, { planId: "extra" }])))
+  const p = ok(doc(mcat, customer([]), request(JAN16, [{ planId: "pro" }, { planId: "extra" }])))
 
   it("one invoice with both charges for a full first period", () => {
     // pro: new subscription at `at`, fraction 1 → 2000; extra joins it at the same anchor → fraction 1 → 1000
@@ -48,29 +47,29 @@ describe("a main plan and an add-on for a new customer (docs/spec.md §6, §7)",
 
 describe("at most one main plan per (group, scope) (docs/spec.md §6)", () => {
   it("two main plans of the same group → InvalidRequest two_main_plans_in_group", () => {
-    const e = err(doc(mcat, cus([]), req(JAN16, [{ planId: "pro" }, { planId: "premium" }])))
+    const e = err(doc(mcat, customer([]), request(JAN16, [{ planId: "pro" }, { planId: "premium" }])))
     expect(e).toMatchObject({ _tag: "InvalidRequest", reason: "two_main_plans_in_group" })
   })
 
   it("main plans of different groups are fine: pro 2000 + support 1000", () => {
-    const p = ok(doc(mcat, cus([]), req(JAN16, [{ planId: "pro" }, { planId: "support" }])))
+    const p = ok(doc(mcat, customer([]), request(JAN16, [{ planId: "pro" }, { planId: "support" }])))
     expect(rows(p.lines)).toEqual([["charge", "pro", null, 2000, 2000], ["charge", "support", null, 1000, 1000]])
   })
 
   it("the same group for two different entities is fine", () => {
-    const p = ok(doc(mcat, cus([]), req(JAN16, [{ planId: "pro", entityId: "ent_1" }, { planId: "premium", entityId: "ent_2" }])))
+    const p = ok(doc(mcat, customer([]), request(JAN16, [{ planId: "pro", entityId: "ent_1" }, { planId: "premium", entityId: "ent_2" }])))
     expect(p.changes.map((c) => [c.planId, c.scenario, c.entityId])).toEqual([["pro", "new", "ent_1"], ["premium", "new", "ent_2"]])
   })
 })
 
 describe("multi-plan requests are immediate (docs/spec.md §6)", () => {
   it("planSchedule end_of_cycle with several plans → InvalidRequest", () => {
-    const e = err(doc(mcat, cus([]), req(JAN16, [{ planId: "pro" }, { planId: "extra" }], { planSchedule: "end_of_cycle" })))
+    const e = err(doc(mcat, customer([]), request(JAN16, [{ planId: "pro" }, { planId: "extra" }], { planSchedule: "end_of_cycle" })))
     expect(e).toMatchObject({ _tag: "InvalidRequest", reason: "multi_plan_must_be_immediate" })
   })
 
   it("a downgrade inside a multi-plan request happens now: premium → pro + extra", () => {
-    const p = ok(doc(mcat, cus([sub("premium", JAN1)]), req(JAN16, [{ planId: "pro" }, { planId: "extra" }])))
+    const p = ok(doc(mcat, customer([subscription("premium", JAN1)]), request(JAN16, [{ planId: "pro" }, { planId: "extra" }])))
     expect(p.changes.map((c) => [c.planId, c.scenario, c.timing])).toEqual([["pro", "downgrade", "immediate"], ["extra", "new", "immediate"]])
     // credit −2581; pro 1032; extra 516 → −1033
     expect(rows(p.lines)).toEqual([["credit", "premium", null, -2581, -2581], ["charge", "pro", null, 1032, 1032], ["charge", "extra", null, 516, 516]])

@@ -7,21 +7,22 @@
 import { describe, expect, it } from "vitest"
 import type { Action, AttachPreview } from "../../src/Preview.ts"
 import {
-  FEB1, FEB16, JAN1, JAN16, type Obj, actionTypes, cat, cus, doc, err, free, monthly, ok, oneOff, req, rows, sub, subAfter
-} from "../support/rulesDoc.ts"
+  FEB1, FEB16, JAN1, JAN16, type Obj, catalog, customer, doc, freePlan, monthly, oneOff, request, subscription
+} from "../support/build.ts"
+import { actionTypes, err, ok, rows, subAfter } from "../support/run.ts"
 
-const ocat = cat([
-  free(),
+const ocat = catalog([
+  freePlan(),
   monthly("pro", "20", { price: { amount: "20", interval: "month", currencies: { eur: "18" } } }),
   monthly("premium", "50"),
   oneOff("pack", "15")
 ])
 
-const onPro = (extra: Obj = {}): Obj => cus([sub("pro", JAN1)], extra)
-const onPremium = (extra: Obj = {}): Obj => cus([sub("premium", JAN1)], extra)
+const onPro = (extra: Obj = {}): Obj => customer([subscription("pro", JAN1)], extra)
+const onPremium = (extra: Obj = {}): Obj => customer([subscription("premium", JAN1)], extra)
 
 const upgrade = (requestExtra: Obj, customerExtra: Obj = {}): AttachPreview =>
-  ok(doc(ocat, onPro(customerExtra), req(JAN16, "premium", requestExtra)))
+  ok(doc(ocat, onPro(customerExtra), request(JAN16, "premium", requestExtra)))
 
 const action = (p: AttachPreview, type: string): Action | undefined => p.actions.find((a) => a.type === type)
 
@@ -38,7 +39,7 @@ describe("planSchedule (docs/spec.md §6: it overrides the timing)", () => {
   })
 
   it("immediate on a downgrade: credit + charge now; the negative total becomes credit balance", () => {
-    const p = ok(doc(ocat, onPremium(), req(JAN16, "pro", { planSchedule: "immediate" })))
+    const p = ok(doc(ocat, onPremium(), request(JAN16, "pro", { planSchedule: "immediate" })))
     expect(p.changes[0]).toMatchObject({ scenario: "downgrade", timing: "immediate", replaces: "premium", effectiveAt: JAN16 })
     // credit −(50 × 16/31) → −2581; charge 20 × 16/31 → 1032; total −1549
     expect(rows(p.lines)).toEqual([["credit", "premium", null, -2581, -2581], ["charge", "pro", null, 1032, 1032]])
@@ -48,7 +49,7 @@ describe("planSchedule (docs/spec.md §6: it overrides the timing)", () => {
   })
 
   it("…and the credit adds to an existing balance: 500 + 1549 = 2049", () => {
-    const p = ok(doc(ocat, onPremium({ creditBalance: 500 }), req(JAN16, "pro", { planSchedule: "immediate" })))
+    const p = ok(doc(ocat, onPremium({ creditBalance: 500 }), request(JAN16, "pro", { planSchedule: "immediate" })))
     expect(p).toMatchObject({ total: -1549, creditApplied: 0, amountDue: 0 })
     expect(p.customerAfter.creditBalance).toBe(2049)
   })
@@ -67,13 +68,13 @@ describe("prorationBehavior none (docs/spec.md §8.7)", () => {
   })
 
   it("refused free → paid: InvalidRequest proration_none_would_skip_charge", () => {
-    const e = err(doc(ocat, cus([sub("free", JAN1)]), req(JAN16, "pro", { prorationBehavior: "none" })))
+    const e = err(doc(ocat, customer([subscription("free", JAN1)]), request(JAN16, "pro", { prorationBehavior: "none" })))
     expect(e).toMatchObject({ _tag: "InvalidRequest", reason: "proration_none_would_skip_charge" })
   })
 
   it("refused when it would end a trial", () => {
-    const trialing = sub("pro", "2025-01-20T00:00:00Z", { status: "trialing", startedAt: "2025-01-06T00:00:00Z", trialEndsAt: "2025-01-20T00:00:00Z" })
-    const e = err(doc(ocat, cus([trialing]), req(JAN16, "premium", { prorationBehavior: "none" })))
+    const trialing = subscription("pro", "2025-01-20T00:00:00Z", { status: "trialing", startedAt: "2025-01-06T00:00:00Z", trialEndsAt: "2025-01-20T00:00:00Z" })
+    const e = err(doc(ocat, customer([trialing]), request(JAN16, "premium", { prorationBehavior: "none" })))
     expect(e).toMatchObject({ _tag: "InvalidRequest", reason: "proration_none_would_skip_charge" })
   })
 })
@@ -100,9 +101,9 @@ describe("billingCycleAnchor now (docs/spec.md §7, §8.3)", () => {
   // subscription, the charge 5000 × 20% = 1000 → 4000; total 3174).
   it("…keeps the old subscription's discount on its credit line", () => {
     const p = ok(doc(
-      cat([monthly("pro", "20"), monthly("premium", "50")], { discounts: [{ id: "PCT20", percentOff: "20", duration: "forever" }] }),
-      cus([sub("pro", JAN1, { discounts: [{ discountId: "PCT20", appliedAt: "2024-12-01T00:00:00Z" }] })]),
-      req(JAN16, "premium", { billingCycleAnchor: "now" })
+      catalog([monthly("pro", "20"), monthly("premium", "50")], { discounts: [{ id: "PCT20", percentOff: "20", duration: "forever" }] }),
+      customer([subscription("pro", JAN1, { discounts: [{ discountId: "PCT20", appliedAt: "2024-12-01T00:00:00Z" }] })]),
+      request(JAN16, "premium", { billingCycleAnchor: "now" })
     ))
     expect(rows(p.lines)[0]).toEqual(["credit", "pro", null, -1032, -826])
     expect(p.lines[1]).toMatchObject({ kind: "charge", planId: "premium", amount: 5000, total: 4000 })
@@ -136,19 +137,19 @@ describe("redirectMode always (docs/spec.md §10)", () => {
   })
 
   it("a new subscription → provider_checkout, even with a card on file", () => {
-    const p = ok(doc(ocat, cus([]), req(JAN16, "pro", { redirectMode: "always" })))
+    const p = ok(doc(ocat, customer([]), request(JAN16, "pro", { redirectMode: "always" })))
     expect(p.checkout).toBe("provider_checkout")
     expect(actionTypes(p)).toContain("createCheckoutSession")
   })
 
   it("contrast: if_required (default) with a card on file → none", () => {
-    expect(ok(doc(ocat, cus([]), req(JAN16, "pro"))).checkout).toBe("none")
+    expect(ok(doc(ocat, customer([]), request(JAN16, "pro"))).checkout).toBe("none")
   })
 })
 
 describe("invoiceMode (docs/spec.md §10, §11)", () => {
   it("checkout none without a card; a createInvoice with send_invoice and netTermsDays 30 by default; no payInvoice", () => {
-    const p = ok(doc(ocat, cus([], { hasPaymentMethod: false }), req(JAN16, "pro", { invoiceMode: { enabled: true } })))
+    const p = ok(doc(ocat, customer([], { hasPaymentMethod: false }), request(JAN16, "pro", { invoiceMode: { enabled: true } })))
     expect(p.checkout).toBe("none")
     expect(action(p, "createInvoice")).toMatchObject({ collection: "send_invoice", netTermsDays: 30, finalize: true, total: 2000 })
     expect(actionTypes(p)).not.toContain("payInvoice")
@@ -156,12 +157,12 @@ describe("invoiceMode (docs/spec.md §10, §11)", () => {
   })
 
   it("netTermsDays and finalize are passed through", () => {
-    const p = ok(doc(ocat, cus([]), req(JAN16, "pro", { invoiceMode: { enabled: true, netTermsDays: 7, finalize: false } })))
+    const p = ok(doc(ocat, customer([]), request(JAN16, "pro", { invoiceMode: { enabled: true, netTermsDays: 7, finalize: false } })))
     expect(action(p, "createInvoice")).toMatchObject({ collection: "send_invoice", netTermsDays: 7, finalize: false })
   })
 
   it("contrast: without invoiceMode the invoice is charged automatically and paid", () => {
-    const p = ok(doc(ocat, cus([]), req(JAN16, "pro")))
+    const p = ok(doc(ocat, customer([]), request(JAN16, "pro")))
     expect(action(p, "createInvoice")).toMatchObject({ collection: "charge_automatically" })
     expect(action(p, "payInvoice")).toMatchObject({ amount: 2000 })
   })
@@ -169,7 +170,7 @@ describe("invoiceMode (docs/spec.md §10, §11)", () => {
 
 describe("currency (docs/spec.md §2.1)", () => {
   it("request currency eur with a plan priced {eur: \"18\"}: amounts in eur", () => {
-    const p = ok(doc(ocat, cus([]), req(JAN16, "pro", { currency: "eur" })))
+    const p = ok(doc(ocat, customer([]), request(JAN16, "pro", { currency: "eur" })))
     expect(p.currency).toBe("eur")
     // €18 full period → 1800
     expect(rows(p.lines)).toEqual([["charge", "pro", null, 1800, 1800]])
@@ -177,31 +178,31 @@ describe("currency (docs/spec.md §2.1)", () => {
   })
 
   it("the code is accepted in any case: EUR → eur", () => {
-    expect(ok(doc(ocat, cus([]), req(JAN16, "pro", { currency: "EUR" }))).currency).toBe("eur")
+    expect(ok(doc(ocat, customer([]), request(JAN16, "pro", { currency: "EUR" }))).currency).toBe("eur")
   })
 
   it("the customer's currency is used when the request has none", () => {
-    const p = ok(doc(ocat, cus([], { currency: "eur" }), req(JAN16, "pro")))
+    const p = ok(doc(ocat, customer([], { currency: "eur" }), request(JAN16, "pro")))
     expect(p.currency).toBe("eur")
     expect(p.total).toBe(1800)
   })
 
   it("a plan without an eur amount → CurrencyMismatch", () => {
-    const e = err(doc(ocat, cus([]), req(JAN16, "premium", { currency: "eur" })))
+    const e = err(doc(ocat, customer([]), request(JAN16, "premium", { currency: "eur" })))
     expect(e).toMatchObject({ _tag: "CurrencyMismatch", planId: "premium", currency: "eur" })
   })
 })
 
 describe("creditBalance reduces amountDue (docs/spec.md §8.9)", () => {
   it("a balance of 500 on a 2000 total: 500 applied, 1500 due, nothing left", () => {
-    const p = ok(doc(ocat, cus([], { creditBalance: 500 }), req(JAN16, "pro")))
+    const p = ok(doc(ocat, customer([], { creditBalance: 500 }), request(JAN16, "pro")))
     expect(p).toMatchObject({ total: 2000, creditApplied: 500, amountDue: 1500 })
     expect(p.customerAfter.creditBalance).toBe(0)
     expect(action(p, "payInvoice")).toMatchObject({ amount: 1500, creditApplied: 500 })
   })
 
   it("a balance of 3000 covers the 2000: nothing due, 1000 left", () => {
-    const p = ok(doc(ocat, cus([], { creditBalance: 3000 }), req(JAN16, "pro")))
+    const p = ok(doc(ocat, customer([], { creditBalance: 3000 }), request(JAN16, "pro")))
     expect(p).toMatchObject({ total: 2000, creditApplied: 2000, amountDue: 0 })
     expect(p.customerAfter.creditBalance).toBe(1000)
     expect(actionTypes(p)).not.toContain("payInvoice")

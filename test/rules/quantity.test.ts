@@ -8,9 +8,8 @@
  */
 import { describe, expect, it } from "vitest"
 import type { AttachPreview } from "../../src/Preview.ts"
-import {
-  FEB1, JAN1, JAN16, type Obj, actionTypes, cat, cus, doc, err, monthly, ok, req, rows, sub, subAfter
-} from "../support/rulesDoc.ts"
+import { FEB1, JAN1, JAN16, type Obj, catalog, customer, doc, monthly, request, subscription } from "../support/build.ts"
+import { actionTypes, err, ok, rows, subAfter } from "../support/run.ts"
 
 const storageItem = (billingUnits: number, amount: string, extra: Obj = {}): Obj => ({
   featureId: "storage",
@@ -19,7 +18,7 @@ const storageItem = (billingUnits: number, amount: string, extra: Obj = {}): Obj
   ...extra
 })
 
-const qcat = (proration?: Obj): Obj => cat([
+const qcat = (proration?: Obj): Obj => catalog([
   monthly("team", "20", { items: [storageItem(10, "5", proration === undefined ? {} : { proration })] }),
   // business: $50 + storage in packs of 25 GB at $10, nothing included
   monthly("business", "50", {
@@ -27,10 +26,10 @@ const qcat = (proration?: Obj): Obj => cat([
   })
 ])
 
-const holding30 = cus([sub("team", JAN1, { featureQuantities: [{ featureId: "storage", quantity: 30 }] })])
+const holding30 = customer([subscription("team", JAN1, { featureQuantities: [{ featureId: "storage", quantity: 30 }] })])
 
 const change = (quantity: number, proration?: Obj): AttachPreview =>
-  ok(doc(qcat(proration), holding30, req(JAN16, [{ planId: "team", featureQuantities: [{ featureId: "storage", quantity }] }])))
+  ok(doc(qcat(proration), holding30, request(JAN16, [{ planId: "team", featureQuantities: [{ featureId: "storage", quantity }] }])))
 
 const quantityAfter = (p: AttachPreview, planId: string): unknown => subAfter(p, planId)?.["featureQuantities"]
 
@@ -120,7 +119,7 @@ describe("onDecrease (docs/spec.md §8.6)", () => {
 
 describe("quantities on a plan change (docs/spec.md §5; decisions rule 11)", () => {
   it("inherited when none is requested, converted to the new pack size", () => {
-    const p = ok(doc(qcat(), holding30, req(JAN16, "business")))
+    const p = ok(doc(qcat(), holding30, request(JAN16, "business")))
     expect(p.changes[0]).toMatchObject({ scenario: "upgrade", replaces: "team" })
     // credits (old price, old quantity): base −1032; storage 2 packs $10 → −(10 × 16/31) → −516
     // charges: base 50 × 16/31 → 2581; storage 30 GB → ceil(30/25) = 2 packs × $10 = $20 → 320/31 → 1032
@@ -140,7 +139,7 @@ describe("quantities on a plan change (docs/spec.md §5; decisions rule 11)", ()
   })
 
   it("a requested quantity wins over the inherited one: 60 GB → 3 packs → $30", () => {
-    const p = ok(doc(qcat(), holding30, req(JAN16, [{ planId: "business", featureQuantities: [{ featureId: "storage", quantity: 60 }] }])))
+    const p = ok(doc(qcat(), holding30, request(JAN16, [{ planId: "business", featureQuantities: [{ featureId: "storage", quantity: 60 }] }])))
     // 30 × 16/31 = 480/31 = 15.4838… → 1548, 3 × 25 = 75 GB
     expect(p.lines.find((l) => l.kind === "charge" && l.featureId === "storage")).toMatchObject({ amount: 1548, quantity: 75 })
   })
@@ -148,7 +147,7 @@ describe("quantities on a plan change (docs/spec.md §5; decisions rule 11)", ()
 
 describe("maxPurchase (docs/spec.md §3; decisions rule 12)", () => {
   it("exceeded: 111 GB = 101 above the 10 included > 100 → InvalidRequest quantity_above_max_purchase", () => {
-    const e = err(doc(qcat(), holding30, req(JAN16, [{ planId: "team", featureQuantities: [{ featureId: "storage", quantity: 111 }] }])))
+    const e = err(doc(qcat(), holding30, request(JAN16, [{ planId: "team", featureQuantities: [{ featureId: "storage", quantity: 111 }] }])))
     expect(e).toMatchObject({ _tag: "InvalidRequest", reason: "quantity_above_max_purchase" })
   })
 
@@ -159,7 +158,7 @@ describe("maxPurchase (docs/spec.md §3; decisions rule 12)", () => {
   })
 
   it("also checked for a new customer", () => {
-    const e = err(doc(qcat(), cus([]), req(JAN16, [{ planId: "team", featureQuantities: [{ featureId: "storage", quantity: 500 }] }])))
+    const e = err(doc(qcat(), customer([]), request(JAN16, [{ planId: "team", featureQuantities: [{ featureId: "storage", quantity: 500 }] }])))
     expect(e).toMatchObject({ _tag: "InvalidRequest", reason: "quantity_above_max_purchase" })
   })
 })

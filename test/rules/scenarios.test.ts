@@ -5,13 +5,12 @@
  *   $10 × 16/31 = 160/31 = 5.1612… → 516
  */
 import { describe, expect, it } from "vitest"
-import {
-  FEB1, JAN1, JAN16, actionTypes, addOn, cat, cus, doc, free, monthly, ok, oneOff, req, rows, sub, subAfter, subsAfter
-} from "../support/rulesDoc.ts"
+import { FEB1, JAN1, JAN16, addOn, catalog, customer, doc, freePlan, monthly, oneOff, request, subscription } from "../support/build.ts"
+import { actionTypes, ok, rows, subAfter, subsAfter } from "../support/run.ts"
 
-const scat = cat([
-  free("free"),
-  free("starter"),
+const scat = catalog([
+  freePlan("free"),
+  freePlan("starter"),
   monthly("lite", "10"),
   monthly("pro", "20"),
   monthly("premium", "50"),
@@ -20,27 +19,27 @@ const scat = cat([
 ])
 
 /** premium (Jan 1) cancelling at Feb 1, with pro scheduled from Feb 1 (a pending downgrade). */
-const pendingDowngrade = cus([
-  sub("premium", JAN1, { cancelAtPeriodEnd: true, endsAt: FEB1 }),
-  sub("pro", JAN1, { id: "sub_pro_scheduled", status: "scheduled", startsAt: FEB1, startedAt: FEB1 })
+const pendingDowngrade = customer([
+  subscription("premium", JAN1, { cancelAtPeriodEnd: true, endsAt: FEB1 }),
+  subscription("pro", JAN1, { id: "sub_pro_scheduled", status: "scheduled", startsAt: FEB1, startedAt: FEB1 })
 ])
 
 describe("active: the current plan again (docs/spec.md §6 rule 4)", () => {
   it("no lines, no actions, timing none; the current next cycle is still shown", () => {
-    const p = ok(doc(scat, cus([sub("pro", JAN1)]), req(JAN16, "pro")))
+    const p = ok(doc(scat, customer([subscription("pro", JAN1)]), request(JAN16, "pro")))
     expect(p.scenario).toBe("active")
     expect(p.changes).toEqual([{ planId: "pro", scenario: "active", timing: "none", replaces: null, entityId: null, effectiveAt: JAN16 }])
     expect(p.lines).toEqual([])
     expect(p.actions).toEqual([])
     expect(p).toMatchObject({ total: 0, amountDue: 0, checkout: "none" })
-    expect(subsAfter(p)).toEqual([sub("pro", JAN1)])
+    expect(subsAfter(p)).toEqual([subscription("pro", JAN1)])
     expect(p.nextCycle).toMatchObject({ startsAt: FEB1, total: 2000 })
   })
 })
 
 describe("renew: the current plan is set to cancel at period end (docs/spec.md §6 rule 4)", () => {
   it("a pending downgrade: renew, nothing charged, uncancelled, the scheduled plan released", () => {
-    const p = ok(doc(scat, pendingDowngrade, req(JAN16, "premium")))
+    const p = ok(doc(scat, pendingDowngrade, request(JAN16, "premium")))
     expect(p.scenario).toBe("renew")
     expect(p.lines).toEqual([])
     expect(p.total).toBe(0)
@@ -55,7 +54,7 @@ describe("renew: the current plan is set to cancel at period end (docs/spec.md �
   })
 
   it("a plain cancellation (no scheduled plan): renew, uncancelled, next cycle restored", () => {
-    const p = ok(doc(scat, cus([sub("pro", JAN1, { cancelAtPeriodEnd: true, endsAt: FEB1 })]), req(JAN16, "pro")))
+    const p = ok(doc(scat, customer([subscription("pro", JAN1, { cancelAtPeriodEnd: true, endsAt: FEB1 })]), request(JAN16, "pro")))
     expect(p.scenario).toBe("renew")
     expect(p.lines).toEqual([])
     expect(subAfter(p, "pro")?.["cancelAtPeriodEnd"]).toBeUndefined()
@@ -65,7 +64,7 @@ describe("renew: the current plan is set to cancel at period end (docs/spec.md �
 
 describe("scheduled: attaching the pending scheduled plan (docs/spec.md §6 rule 5)", () => {
   it("scenario scheduled, timing none, effective at its start; nothing changes", () => {
-    const p = ok(doc(scat, pendingDowngrade, req(JAN16, "pro")))
+    const p = ok(doc(scat, pendingDowngrade, request(JAN16, "pro")))
     expect(p.changes).toEqual([{ planId: "pro", scenario: "scheduled", timing: "none", replaces: null, entityId: null, effectiveAt: FEB1 }])
     expect(p.lines).toEqual([])
     expect(subAfter(p, "pro")).toMatchObject({ status: "scheduled", startsAt: FEB1 })
@@ -75,7 +74,7 @@ describe("scheduled: attaching the pending scheduled plan (docs/spec.md §6 rule
 
 describe("cancel: paid → free (docs/spec.md §6 rule 7, §9)", () => {
   it("scenario cancel, end of cycle, no lines, nothing billed any more → nextCycle null", () => {
-    const p = ok(doc(scat, cus([sub("pro", JAN1)]), req(JAN16, "free")))
+    const p = ok(doc(scat, customer([subscription("pro", JAN1)]), request(JAN16, "free")))
     expect(p.changes).toEqual([{ planId: "free", scenario: "cancel", timing: "end_of_cycle", replaces: "pro", entityId: null, effectiveAt: FEB1 }])
     expect(p.lines).toEqual([])
     expect(p.nextCycle).toBeNull()
@@ -87,7 +86,7 @@ describe("cancel: paid → free (docs/spec.md §6 rule 7, §9)", () => {
 
 describe("a pending scheduled downgrade is replaced by a new attach in the group (docs/spec.md §6 timing)", () => {
   it("another downgrade (lite): the pending pro is released and lite scheduled at Feb 1", () => {
-    const p = ok(doc(scat, pendingDowngrade, req(JAN16, "lite")))
+    const p = ok(doc(scat, pendingDowngrade, request(JAN16, "lite")))
     expect(p.changes[0]).toMatchObject({ planId: "lite", scenario: "downgrade", timing: "end_of_cycle", replaces: "premium", effectiveAt: FEB1 })
     expect(p.lines).toEqual([])
     expect(subAfter(p, "pro")).toMatchObject({ id: "sub_pro_scheduled", status: "expired" })
@@ -98,13 +97,13 @@ describe("a pending scheduled downgrade is replaced by a new attach in the group
   // docs/spec.md §6 timing: "the new plan is scheduled from the current period's end, the old one cancels
   // then" — releasing the pending schedule must not leave premium uncancelled.
   it("…and premium still cancels at Feb 1, so the next cycle bills lite alone ($10 → 1000)", () => {
-    const p = ok(doc(scat, pendingDowngrade, req(JAN16, "lite")))
+    const p = ok(doc(scat, pendingDowngrade, request(JAN16, "lite")))
     expect(subAfter(p, "premium")).toMatchObject({ cancelAtPeriodEnd: true, endsAt: FEB1 })
     expect(p.nextCycle).toMatchObject({ startsAt: FEB1, total: 1000 })
   })
 
   it("a cancel (free) replaces the pending downgrade too", () => {
-    const p = ok(doc(scat, pendingDowngrade, req(JAN16, "free")))
+    const p = ok(doc(scat, pendingDowngrade, request(JAN16, "free")))
     expect(p.changes[0]).toMatchObject({ planId: "free", scenario: "cancel", timing: "end_of_cycle", replaces: "premium" })
     expect(subAfter(p, "pro")).toMatchObject({ status: "expired" })
     expect(subAfter(p, "free")).toMatchObject({ status: "scheduled", startsAt: FEB1 })
@@ -112,7 +111,7 @@ describe("a pending scheduled downgrade is replaced by a new attach in the group
 
   // docs/spec.md §6 rule 7 / §9: a downgrade to free leaves nothing billed → nextCycle null.
   it("…and after that cancel nothing is billed any more: premium cancels at Feb 1, nextCycle null", () => {
-    const p = ok(doc(scat, pendingDowngrade, req(JAN16, "free")))
+    const p = ok(doc(scat, pendingDowngrade, request(JAN16, "free")))
     expect(subAfter(p, "premium")).toMatchObject({ cancelAtPeriodEnd: true, endsAt: FEB1 })
     expect(p.nextCycle).toBeNull()
   })
@@ -120,7 +119,7 @@ describe("a pending scheduled downgrade is replaced by a new attach in the group
 
 describe("recurring add-on stacking (docs/spec.md §6 rule 2)", () => {
   it("an add-on already held creates a second instance, prorated onto the anchor", () => {
-    const p = ok(doc(scat, cus([sub("pro", JAN1), sub("extra", JAN1)]), req(JAN16, "extra")))
+    const p = ok(doc(scat, customer([subscription("pro", JAN1), subscription("extra", JAN1)]), request(JAN16, "extra")))
     expect(p.changes).toEqual([{ planId: "extra", scenario: "new", timing: "immediate", replaces: null, entityId: null, effectiveAt: JAN16 }])
     // 10 × 16/31 → 516
     expect(rows(p.lines)).toEqual([["charge", "extra", null, 516, 516]])
@@ -134,7 +133,7 @@ describe("recurring add-on stacking (docs/spec.md §6 rule 2)", () => {
 
 describe("a one-off beside a main plan (docs/spec.md §6 rule 1, §9)", () => {
   it("new, replaces nothing, charged in full with no period; nextCycle null; the main plan stays", () => {
-    const p = ok(doc(scat, cus([sub("pro", JAN1)]), req(JAN16, "pack")))
+    const p = ok(doc(scat, customer([subscription("pro", JAN1)]), request(JAN16, "pack")))
     expect(p.changes).toEqual([{ planId: "pack", scenario: "new", timing: "immediate", replaces: null, entityId: null, effectiveAt: JAN16 }])
     // one-off $15 → 1500, not prorated
     expect(rows(p.lines)).toEqual([["charge", "pack", null, 1500, 1500]])
@@ -147,7 +146,7 @@ describe("a one-off beside a main plan (docs/spec.md §6 rule 1, §9)", () => {
 
 describe("free → free switches now (docs/spec.md §6 rule 6)", () => {
   it("scenario new, immediate, the old free plan expired, nothing billed", () => {
-    const p = ok(doc(scat, cus([sub("free", JAN1)]), req(JAN16, "starter")))
+    const p = ok(doc(scat, customer([subscription("free", JAN1)]), request(JAN16, "starter")))
     expect(p.changes[0]).toMatchObject({ planId: "starter", scenario: "new", timing: "immediate", effectiveAt: JAN16 })
     expect(p.lines).toEqual([])
     expect(p.total).toBe(0)

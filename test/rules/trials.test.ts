@@ -5,9 +5,8 @@
  * half-away-from-zero rounding to minor units per line.
  */
 import { describe, expect, it } from "vitest"
-import {
-  JAN1, JAN16, actionTypes, cat, cus, doc, err, free, iso, monthly, ok, req, rows, sub, subAfter
-} from "../support/rulesDoc.ts"
+import { JAN1, JAN16, catalog, customer, doc, freePlan, iso, monthly, request, subscription } from "../support/build.ts"
+import { actionTypes, err, ok, rows, subAfter } from "../support/run.ts"
 
 const MAR10 = "2025-03-10T00:00:00.000Z"
 const MAR24 = "2025-03-24T00:00:00.000Z" // Mar 10 + 14 days
@@ -15,8 +14,8 @@ const JAN20 = "2025-01-20T00:00:00.000Z"
 const JAN30 = "2025-01-30T00:00:00.000Z" // Jan 16 + 14 days
 
 /** lite $10, pro $20 with a 14-day trial, premium $50 without one. */
-const trialCat = (trial: Record<string, unknown> = { length: 14, unit: "day" }): Record<string, unknown> => cat([
-  free(),
+const trialCat = (trial: Record<string, unknown> = { length: 14, unit: "day" }): Record<string, unknown> => catalog([
+  freePlan(),
   monthly("lite", "10"),
   monthly("pro", "20", { freeTrial: trial }),
   monthly("premium", "50")
@@ -24,7 +23,7 @@ const trialCat = (trial: Record<string, unknown> = { length: 14, unit: "day" }):
 
 describe("a plan's trial starts (docs/spec.md §8.5)", () => {
   it("today 0 with no charge lines; trialEndsAt = at + 14 days; the next cycle at the trial end at full price", () => {
-    const p = ok(doc(trialCat(), cus([]), req(MAR10, "pro")))
+    const p = ok(doc(trialCat(), customer([]), request(MAR10, "pro")))
     expect(p.scenario).toBe("new")
     // in-advance recurring charges are dropped during a trial → no line at all
     expect(p.lines).toEqual([])
@@ -39,7 +38,7 @@ describe("a plan's trial starts (docs/spec.md §8.5)", () => {
   })
 
   it("customerAfter: the subscription is trialing until the trial end (anchored there) and the trial is recorded as used", () => {
-    const p = ok(doc(trialCat(), cus([]), req(MAR10, "pro")))
+    const p = ok(doc(trialCat(), customer([]), request(MAR10, "pro")))
     expect(subAfter(p, "pro")).toMatchObject({ status: "trialing", trialEndsAt: MAR24, billingAnchor: MAR24, startedAt: MAR10 })
     expect(p.customerAfter.trialsUsed).toEqual(["pro"])
     // nothing to invoice or pay today
@@ -48,18 +47,18 @@ describe("a plan's trial starts (docs/spec.md §8.5)", () => {
   })
 
   it("trialsUsed keeps earlier entries and appends the plan once", () => {
-    const p = ok(doc(trialCat(), cus([], { trialsUsed: ["other"] }), req(MAR10, "pro")))
+    const p = ok(doc(trialCat(), customer([], { trialsUsed: ["other"] }), request(MAR10, "pro")))
     expect(p.customerAfter.trialsUsed).toEqual(["other", "pro"])
   })
 })
 
 describe("only in-advance recurring charges are dropped during a trial (docs/spec.md §8.5, §8.1)", () => {
   it("a one-off prepaid item of the trial plan is still charged today: 2 × $5 → 1000", () => {
-    const setupCat = cat([monthly("setup", "20", {
+    const setupCat = catalog([monthly("setup", "20", {
       freeTrial: { length: 14, unit: "day" },
       items: [{ featureId: "storage", included: 0, price: { amount: "5", interval: "one_off", billingMethod: "prepaid" } }]
     })])
-    const p = ok(doc(setupCat, cus([]), req(MAR10, [{ planId: "setup", featureQuantities: [{ featureId: "storage", quantity: 2 }] }])))
+    const p = ok(doc(setupCat, customer([]), request(MAR10, [{ planId: "setup", featureQuantities: [{ featureId: "storage", quantity: 2 }] }])))
     // one-off: full amount, never prorated, no period; the $20 base is dropped for the trial
     expect(rows(p.lines)).toEqual([["charge", "setup", "storage", 1000, 1000]])
     expect(p.lines[0]?.period).toBeNull()
@@ -71,14 +70,14 @@ describe("only in-advance recurring charges are dropped during a trial (docs/spe
 
 describe("the request's freeTrial (docs/spec.md §5, §8.5)", () => {
   it("overrides the plan's trial: 1 month instead of 14 days → Apr 10", () => {
-    const p = ok(doc(trialCat(), cus([]), req(MAR10, "pro", { freeTrial: { length: 1, unit: "month" } })))
+    const p = ok(doc(trialCat(), customer([]), request(MAR10, "pro", { freeTrial: { length: 1, unit: "month" } })))
     expect(p.lines).toEqual([])
     expect(p.trialEndsAt).toBe("2025-04-10T00:00:00.000Z")
     expect(subAfter(p, "pro")).toMatchObject({ status: "trialing", trialEndsAt: "2025-04-10T00:00:00.000Z" })
   })
 
   it("gives a trial to a plan without one: premium, 7 days → Mar 17, next cycle 5000", () => {
-    const p = ok(doc(trialCat(), cus([]), req(MAR10, "premium", { freeTrial: { length: 7, unit: "day" } })))
+    const p = ok(doc(trialCat(), customer([]), request(MAR10, "premium", { freeTrial: { length: 7, unit: "day" } })))
     expect(p.lines).toEqual([])
     expect(p.trialEndsAt).toBe("2025-03-17T00:00:00.000Z")
     // full $50 at the trial end → 5000
@@ -86,7 +85,7 @@ describe("the request's freeTrial (docs/spec.md §5, §8.5)", () => {
   })
 
   it("freeTrial: null removes the plan's trial: full first period charged, active, no trial recorded", () => {
-    const p = ok(doc(trialCat(), cus([]), req(MAR10, "pro", { freeTrial: null })))
+    const p = ok(doc(trialCat(), customer([]), request(MAR10, "pro", { freeTrial: null })))
     // new subscription anchored at `at`: fraction 1 → $20 → 2000
     expect(rows(p.lines)).toEqual([["charge", "pro", null, 2000, 2000]])
     expect(p.total).toBe(2000)
@@ -99,7 +98,7 @@ describe("the request's freeTrial (docs/spec.md §5, §8.5)", () => {
 
 describe("a trial already used gives no trial (docs/spec.md §4, §8.5)", () => {
   it("via trialsUsed: full charge 2000, active, trialEndsAt null", () => {
-    const p = ok(doc(trialCat(), cus([], { trialsUsed: ["pro"] }), req(MAR10, "pro")))
+    const p = ok(doc(trialCat(), customer([], { trialsUsed: ["pro"] }), request(MAR10, "pro")))
     // fraction 1 → 2000
     expect(rows(p.lines)).toEqual([["charge", "pro", null, 2000, 2000]])
     expect(p.trialEndsAt).toBeNull()
@@ -108,23 +107,23 @@ describe("a trial already used gives no trial (docs/spec.md §4, §8.5)", () => 
   })
 
   it("via a past (expired) subscription of the plan that had a trial: full charge 2000", () => {
-    const past = sub("pro", "2024-06-15T00:00:00Z", {
+    const past = subscription("pro", "2024-06-15T00:00:00Z", {
       status: "expired", startedAt: "2024-06-01T00:00:00Z", trialEndsAt: "2024-06-15T00:00:00Z", endsAt: "2024-09-15T00:00:00Z"
     })
-    const p = ok(doc(trialCat(), cus([past]), req(MAR10, "pro")))
+    const p = ok(doc(trialCat(), customer([past]), request(MAR10, "pro")))
     expect(p.scenario).toBe("new")
     expect(rows(p.lines)).toEqual([["charge", "pro", null, 2000, 2000]])
     expect(p.trialEndsAt).toBeNull()
   })
 
   it("a request freeTrial does not revive a used trial either", () => {
-    const p = ok(doc(trialCat(), cus([], { trialsUsed: ["pro"] }), req(MAR10, "pro", { freeTrial: { length: 30, unit: "day" } })))
+    const p = ok(doc(trialCat(), customer([], { trialsUsed: ["pro"] }), request(MAR10, "pro", { freeTrial: { length: 30, unit: "day" } })))
     expect(rows(p.lines)).toEqual([["charge", "pro", null, 2000, 2000]])
     expect(p.trialEndsAt).toBeNull()
   })
 
   it("another plan's used trial does not count: trialsUsed [lite] still gives pro its trial", () => {
-    const p = ok(doc(trialCat(), cus([], { trialsUsed: ["lite"] }), req(MAR10, "pro")))
+    const p = ok(doc(trialCat(), customer([], { trialsUsed: ["lite"] }), request(MAR10, "pro")))
     expect(p.lines).toEqual([])
     expect(p.trialEndsAt).toBe(MAR24)
   })
@@ -132,7 +131,7 @@ describe("a trial already used gives no trial (docs/spec.md §4, §8.5)", () => 
 
 describe("upgrading from a paid plan into a trial keeps the credit (docs/spec.md §8.5, §8.3)", () => {
   it("lite $10 (anchor Jan 1) → pro with a 14-day trial on Jan 16: only the credit for lite", () => {
-    const p = ok(doc(trialCat(), cus([sub("lite", JAN1)]), req(JAN16, "pro")))
+    const p = ok(doc(trialCat(), customer([subscription("lite", JAN1)]), request(JAN16, "pro")))
     expect(p.changes).toEqual([{ planId: "pro", scenario: "upgrade", timing: "immediate", replaces: "lite", entityId: null, effectiveAt: JAN16 }])
     // credit −(10 × 16/31) = −160/31 = −5.1612… → −516; no charge for pro during the trial
     expect(rows(p.lines)).toEqual([["credit", "lite", null, -516, -516]])
@@ -151,10 +150,10 @@ describe("upgrading from a paid plan into a trial keeps the credit (docs/spec.md
 
 describe("ending a trial by upgrading to a plan without a trial (docs/spec.md §8.5, §7)", () => {
   // pro trialing since Jan 6, trial (and anchor) until Jan 20
-  const trialing = sub("pro", JAN20, { status: "trialing", startedAt: "2025-01-06T00:00:00Z", trialEndsAt: JAN20 })
+  const trialing = subscription("pro", JAN20, { status: "trialing", startedAt: "2025-01-06T00:00:00Z", trialEndsAt: JAN20 })
 
   it("no credit line, re-anchored at `at`, full-period charge", () => {
-    const p = ok(doc(trialCat(), cus([trialing], { trialsUsed: ["pro"] }), req(JAN16, "premium")))
+    const p = ok(doc(trialCat(), customer([trialing], { trialsUsed: ["pro"] }), request(JAN16, "premium")))
     expect(p.changes[0]).toMatchObject({ planId: "premium", scenario: "upgrade", timing: "immediate", replaces: "pro" })
     // nothing was paid for the trial → no credit; a new period [Jan 16, Feb 16) at fraction 1 → $50 → 5000
     expect(rows(p.lines)).toEqual([["charge", "premium", null, 5000, 5000]])
@@ -171,8 +170,8 @@ describe("ending a trial by upgrading to a plan without a trial (docs/spec.md §
 
 describe("a downgrade while trialing is scheduled at the existing trial end (docs/spec.md §8.5; decisions rule 5)", () => {
   it("premium trialing until Jan 20 → pro: end_of_cycle at Jan 20, no lines, pro gets no trial of its own", () => {
-    const trialing = sub("premium", JAN20, { status: "trialing", startedAt: "2025-01-06T00:00:00Z", trialEndsAt: JAN20 })
-    const p = ok(doc(trialCat(), cus([trialing]), req(JAN16, "pro")))
+    const trialing = subscription("premium", JAN20, { status: "trialing", startedAt: "2025-01-06T00:00:00Z", trialEndsAt: JAN20 })
+    const p = ok(doc(trialCat(), customer([trialing]), request(JAN16, "pro")))
     expect(p.changes).toEqual([{ planId: "pro", scenario: "downgrade", timing: "end_of_cycle", replaces: "premium", entityId: null, effectiveAt: JAN20 }])
     expect(p.lines).toEqual([])
     expect(p.total).toBe(0)
@@ -187,8 +186,8 @@ describe("a downgrade while trialing is scheduled at the existing trial end (doc
   })
 
   it("the trial end wins over the anchor's period end: anchor Jan 6 (period end Feb 6), trial until Jan 20 → Jan 20", () => {
-    const trialing = sub("premium", "2025-01-06T00:00:00Z", { status: "trialing", trialEndsAt: JAN20 })
-    const p = ok(doc(trialCat(), cus([trialing]), req(JAN16, "pro")))
+    const trialing = subscription("premium", "2025-01-06T00:00:00Z", { status: "trialing", trialEndsAt: JAN20 })
+    const p = ok(doc(trialCat(), customer([trialing]), request(JAN16, "pro")))
     expect(p.changes[0]).toMatchObject({ scenario: "downgrade", timing: "end_of_cycle", effectiveAt: JAN20 })
     expect(subAfter(p, "pro")).toMatchObject({ status: "scheduled", startsAt: JAN20 })
     expect(subAfter(p, "premium")).toMatchObject({ cancelAtPeriodEnd: true, endsAt: JAN20 })
@@ -197,7 +196,7 @@ describe("a downgrade while trialing is scheduled at the existing trial end (doc
 
 describe("a downgrade never starts a trial (docs/spec.md §8.5), even when forced immediate", () => {
   it("premium → pro (pro has a 14-day trial) with planSchedule immediate: credit and a prorated charge, no trial", () => {
-    const p = ok(doc(trialCat(), cus([sub("premium", JAN1)]), req(JAN16, "pro", { planSchedule: "immediate" })))
+    const p = ok(doc(trialCat(), customer([subscription("premium", JAN1)]), request(JAN16, "pro", { planSchedule: "immediate" })))
     expect(p.changes[0]).toMatchObject({ scenario: "downgrade", timing: "immediate", replaces: "premium" })
     // credit −(50 × 16/31) = −800/31 = −25.806… → −2581; charge 20 × 16/31 = 320/31 = 10.322… → 1032
     expect(rows(p.lines)).toEqual([["credit", "premium", null, -2581, -2581], ["charge", "pro", null, 1032, 1032]])
@@ -209,20 +208,20 @@ describe("a downgrade never starts a trial (docs/spec.md §8.5), even when force
 
 describe("a trial without a card requirement (docs/spec.md §10)", () => {
   it("cardRequired false, no payment method → checkout none", () => {
-    const p = ok(doc(trialCat({ length: 14, unit: "day", cardRequired: false }), cus([], { hasPaymentMethod: false }), req(MAR10, "pro")))
+    const p = ok(doc(trialCat({ length: 14, unit: "day", cardRequired: false }), customer([], { hasPaymentMethod: false }), request(MAR10, "pro")))
     expect(p.trialEndsAt).toBe(MAR24)
     expect(p.checkout).toBe("none")
     expect(actionTypes(p)).not.toContain("createCheckoutSession")
   })
 
   it("contrast: the default cardRequired (true), no payment method → provider_checkout", () => {
-    const p = ok(doc(trialCat(), cus([], { hasPaymentMethod: false }), req(MAR10, "pro")))
+    const p = ok(doc(trialCat(), customer([], { hasPaymentMethod: false }), request(MAR10, "pro")))
     expect(p.trialEndsAt).toBe(MAR24)
     expect(p.checkout).toBe("provider_checkout")
   })
 
   it("a request trial with cardRequired false, no payment method → checkout none", () => {
-    const p = ok(doc(trialCat(), cus([], { hasPaymentMethod: false }), req(MAR10, "premium", { freeTrial: { length: 7, unit: "day", cardRequired: false } })))
+    const p = ok(doc(trialCat(), customer([], { hasPaymentMethod: false }), request(MAR10, "premium", { freeTrial: { length: 7, unit: "day", cardRequired: false } })))
     expect(p.lines).toEqual([])
     expect(p.checkout).toBe("none")
   })
@@ -231,45 +230,45 @@ describe("a trial without a card requirement (docs/spec.md §10)", () => {
 describe("trial lengths in months and years clamp to the month's last day (docs/spec.md §2.2, §8.5)", () => {
   it("Jan 31 2025 + 1 month → Feb 28 2025", () => {
     const at = "2025-01-31T00:00:00.000Z"
-    const p = ok(doc(trialCat({ length: 1, unit: "month" }), cus([]), req(at, "pro")))
+    const p = ok(doc(trialCat({ length: 1, unit: "month" }), customer([]), request(at, "pro")))
     expect(p.trialEndsAt).toBe("2025-02-28T00:00:00.000Z")
     expect(p.nextCycle?.startsAt).toBe("2025-02-28T00:00:00.000Z")
     expect(subAfter(p, "pro")).toMatchObject({ trialEndsAt: "2025-02-28T00:00:00.000Z", billingAnchor: "2025-02-28T00:00:00.000Z" })
   })
 
   it("Jan 31 2024 (leap year) + 1 month → Feb 29 2024, keeping the time of day", () => {
-    const p = ok(doc(trialCat({ length: 1, unit: "month" }), cus([]), req("2024-01-31T09:30:00Z", "pro")))
+    const p = ok(doc(trialCat({ length: 1, unit: "month" }), customer([]), request("2024-01-31T09:30:00Z", "pro")))
     expect(p.trialEndsAt).toBe(iso("2024-02-29T09:30:00Z"))
   })
 
   it("Feb 29 2024 + 1 year → Feb 28 2025", () => {
-    const p = ok(doc(trialCat({ length: 1, unit: "year" }), cus([]), req("2024-02-29T00:00:00Z", "pro")))
+    const p = ok(doc(trialCat({ length: 1, unit: "year" }), customer([]), request("2024-02-29T00:00:00Z", "pro")))
     expect(p.trialEndsAt).toBe("2025-02-28T00:00:00.000Z")
   })
 })
 
 describe("no trial where docs/spec.md §8.5 excludes it", () => {
   it("a request trial on a free plan does nothing", () => {
-    const p = ok(doc(trialCat(), cus([]), req(MAR10, "free", { freeTrial: { length: 7, unit: "day" } })))
+    const p = ok(doc(trialCat(), customer([]), request(MAR10, "free", { freeTrial: { length: 7, unit: "day" } })))
     expect(p.trialEndsAt).toBeNull()
     expect(subAfter(p, "free")?.["status"]).toBe("active")
   })
 
   it("an unknown plan is still an error with a trial requested", () => {
-    expect(err(doc(trialCat(), cus([]), req(MAR10, "platinum", { freeTrial: { length: 7, unit: "day" } })))._tag).toBe("UnknownPlan")
+    expect(err(doc(trialCat(), customer([]), request(MAR10, "platinum", { freeTrial: { length: 7, unit: "day" } })))._tag).toBe("UnknownPlan")
   })
 })
 
 describe("a prepaid quantity change while trialing (docs/spec.md §8.5 with §8.6)", () => {
-  const teamCat = cat([monthly("team", "20", {
+  const teamCat = catalog([monthly("team", "20", {
     freeTrial: { length: 14, unit: "day" },
     items: [{ featureId: "storage", included: 10, price: { amount: "5", interval: "month", billingMethod: "prepaid", billingUnits: 10 } }]
   })])
   // trialing since Jan 6 until Jan 20 (anchor Jan 20), holding 30 GB: 20 billable → 2 packs → $10
-  const trialing = cus([sub("team", JAN20, {
+  const trialing = customer([subscription("team", JAN20, {
     status: "trialing", startedAt: "2025-01-06T00:00:00Z", trialEndsAt: JAN20, featureQuantities: [{ featureId: "storage", quantity: 30 }]
   })], { trialsUsed: ["team"] })
-  const to50 = req(JAN16, [{ planId: "team", featureQuantities: [{ featureId: "storage", quantity: 50 }] }])
+  const to50 = request(JAN16, [{ planId: "team", featureQuantities: [{ featureId: "storage", quantity: 50 }] }])
 
   it("the new quantity renews at the trial end: Jan 20, base 2000 + 4 packs × $5 = 2000 → 4000", () => {
     const p = ok(doc(teamCat, trialing, to50))
@@ -293,7 +292,7 @@ describe("a prepaid quantity change while trialing (docs/spec.md §8.5 with §8.
   // −(Δ $10 × 4/31) = −40/31 = −1.290… → −129 for time that was never paid, and customerAfter gets
   // creditBalance 129. Expected: no line, no credit balance; the lower quantity renews on Jan 20.
   it("a decrease while trialing credits nothing (nothing was paid for the trial)", () => {
-    const p = ok(doc(teamCat, trialing, req(JAN16, [{ planId: "team", featureQuantities: [{ featureId: "storage", quantity: 10 }] }])))
+    const p = ok(doc(teamCat, trialing, request(JAN16, [{ planId: "team", featureQuantities: [{ featureId: "storage", quantity: 10 }] }])))
     expect(p.lines).toEqual([])
     expect(p.customerAfter.creditBalance).toBeUndefined()
   })

@@ -8,7 +8,8 @@
  */
 import type { Customer } from "../../src/Customer.ts"
 import type { AttachPreview, NextCycle } from "../../src/Preview.ts"
-import { type Obj, doc, ok, req } from "../support/rulesDoc.ts"
+import { type Obj, doc, request } from "../support/build.ts"
+import { ok } from "../support/run.ts"
 
 /** The state once the scheduled change took effect at `at`: the ended plan gone, the scheduled one active. */
 export const tookEffect = (c: Customer, at: string): Customer => ({
@@ -23,7 +24,7 @@ export const tookEffect = (c: Customer, at: string): Customer => ({
 
 /** The engine's next cycle seen from `at` for a customer holding `plans` (a preview whose actions must be none). */
 export const engineNext = (catalog: Obj, customer: Customer, at: string, plans: ReadonlyArray<Obj>): NextCycle | null => {
-  const look = ok(doc(catalog, customer as unknown as Obj, req(at, plans)))
+  const look = ok(doc(catalog, customer as unknown as Obj, request(at, plans)))
   if (look.actions.length > 0) throw new Error(`the look at ${at} would change the subscription: ${look.actions.map((a) => a.type).join(", ")}`)
   return look.nextCycle
 }

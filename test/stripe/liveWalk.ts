@@ -11,8 +11,8 @@ import type { Customer } from "../../src/Customer.ts"
 import { type ExecuteResult, PaymentProviderError, executeAttachPromise } from "../../src/Execute.ts"
 import type { AttachPreview } from "../../src/Preview.ts"
 import { makeStripePort } from "../../src/stripe/index.ts"
-import { decoded } from "../support/doc.ts"
-import { type Obj, cus, doc, ok, req } from "../support/rulesDoc.ts"
+import { type Obj, customer, doc, request } from "../support/build.ts"
+import { decoded, ok } from "../support/run.ts"
 import { type Step, withUsage } from "./walk.ts"
 
 /** The time of the walk's Stripe customer. */
@@ -78,15 +78,15 @@ export const liveWalk = async (stripe: Stripe, clock: WalkClock, catalog: Obj, s
   })).id
   const port = makeStripePort({ stripe, catalog: decoded(catalog), createPrices: true, customerId: async () => stripeCustomer })
   const first = Date.parse(steps[0]?.at ?? "")
-  let customer = cus([]) as unknown as Customer
+  let stored = customer([]) as unknown as Customer
   const out: Array<LiveStep> = []
   for (const step of steps) {
     const at = clock.start + (Date.parse(step.at) - first) / 1000
     await clock.advanceTo(at)
-    const current = withUsage(customer, step.usage)
-    const plan = ok(doc(catalog, current as unknown as Obj, req(new Date(at * 1000).toISOString(), step.plans, step.request ?? {})))
+    const current = withUsage(stored, step.usage)
+    const plan = ok(doc(catalog, current as unknown as Obj, request(new Date(at * 1000).toISOString(), step.plans, step.request ?? {})))
     const result = await execute(plan, current, port)
-    if (result.applied) customer = result.customer
+    if (result.applied) stored = result.customer
     const invoice = result.invoice === undefined ? null : await stripe.invoices.retrieve(result.invoice.id)
     out.push({ name: step.name, plan, result, invoice })
   }

@@ -7,7 +7,7 @@
  * same coupons on the subscription, and the same three renewals — so no coupon is attached twice.
  */
 import { describe, expect, it } from "vitest"
-import type { Obj } from "../support/rulesDoc.ts"
+import type { Obj } from "../support/build.ts"
 import { advanceClock } from "./fakeRenewals.ts"
 import { type Step, type WalkRun, walk } from "./walk.ts"
 import { walkCatalog } from "./walkCatalog.ts"

@@ -15,8 +15,8 @@ import type { Customer } from "../../src/Customer.ts"
 import { executeAttachPromise } from "../../src/Execute.ts"
 import type { NextCycle } from "../../src/Preview.ts"
 import { makeStripePort } from "../../src/stripe/index.ts"
-import { decoded } from "../support/doc.ts"
-import { type Obj, cus, doc, ok, req } from "../support/rulesDoc.ts"
+import { type Obj, customer, doc, request } from "../support/build.ts"
+import { decoded, ok } from "../support/run.ts"
 import type { FakeInvoice } from "./fakeObjects.ts"
 import { engineRenewals } from "./engineRenewals.ts"
 import { advanceClock } from "./fakeRenewals.ts"
@@ -143,9 +143,9 @@ describe("renewals with recurring discounts equal the engine's next cycle, cycle
       const stripe = fake.client()
       const stripeCustomer = (await stripe.customers.create({ payment_method: "pm_card_visa", invoice_settings: { default_payment_method: "pm_card_visa" } })).id
       const port = makeStripePort({ stripe, catalog: decoded(catalog), createPrices: true, customerId: async () => stripeCustomer })
-      const customer = cus([])
-      const plan = ok(doc(catalog, customer, req(at, seats(3), { discounts: [{ discountId: "TWO_MONTHS" }] })))
-      expect((await executeAttachPromise(plan, customer as unknown as Customer, port)).applied).toBe(true)
+      const newcomer = customer([])
+      const plan = ok(doc(catalog, newcomer, request(at, seats(3), { discounts: [{ discountId: "TWO_MONTHS" }] })))
+      expect((await executeAttachPromise(plan, newcomer as unknown as Customer, port)).applied).toBe(true)
       const sub = [...fake.state.subscriptions.values()][0]
       const [discount] = (sub?.discounts ?? []).map((id) => fake.state.discounts.get(id))
       // Counted from the plan's instant (2 months) it would end on Mar 16 00:05, after that renewal: counted again from its start, 1 month.

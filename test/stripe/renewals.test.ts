@@ -11,7 +11,7 @@
 import { afterEach, describe, expect, it } from "vitest"
 import { Effect } from "effect"
 import { type RenewalFailure, makeMemoryPendingPlans, makeStripePort, makeStripeWebhookHandler, markRenewalFailed } from "../../src/stripe/index.ts"
-import { decoded } from "../support/doc.ts"
+import { decoded } from "../support/run.ts"
 import type { FakeInvoice } from "./fakeObjects.ts"
 import { advanceClock } from "./fakeRenewals.ts"
 import { type WalkRun, walk } from "./walk.ts"

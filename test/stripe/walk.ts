@@ -11,8 +11,8 @@ import { type ExecuteResult, PaymentProviderError, executeAttachPromise } from "
 import type { AttachPreview } from "../../src/Preview.ts"
 import type { PaymentPort } from "../../src/Provider.ts"
 import { makeStripePort } from "../../src/stripe/index.ts"
-import { decoded } from "../support/doc.ts"
-import { type Obj, cus, doc, ok, req } from "../support/rulesDoc.ts"
+import { type Obj, customer, doc, request } from "../support/build.ts"
+import { decoded, ok } from "../support/run.ts"
 import type { FakeInvoice } from "./fakeObjects.ts"
 import { type FakeStripe, startFakeStripe } from "./fakeStripe.ts"
 
@@ -81,7 +81,7 @@ export const walk = async (catalog: Obj, steps: ReadonlyArray<Step>, faults?: Fa
   const stripeCustomer = (await stripe.customers.create({ payment_method: "pm_card_visa", invoice_settings: { default_payment_method: "pm_card_visa" } })).id
   const port = makeStripePort({ stripe, catalog: decoded(catalog), createPrices: true, customerId: async () => stripeCustomer, successUrl: "http://127.0.0.1/done" })
   if (faults !== undefined) fake.faults = { calls: faults.calls.map((k) => k + fake.calls.length), when: faults.when }
-  let customer = cus([]) as unknown as Customer
+  let stored = customer([]) as unknown as Customer
   const runs: Array<StepRun> = []
   for (const step of steps) {
     fake.state.now = Date.parse(step.at) / 1000
@@ -89,8 +89,8 @@ export const walk = async (catalog: Obj, steps: ReadonlyArray<Step>, faults?: Fa
       const pm = fake.state.paymentMethods.get((await stripe.paymentMethods.attach(step.card, { customer: stripeCustomer })).id)
       fake.state.customers.get(stripeCustomer)!.invoice_settings.default_payment_method = pm?.id ?? null
     }
-    const current = withUsage(customer, step.usage)
-    const plan = ok(doc(catalog, current as unknown as Obj, req(step.at, step.plans, step.request ?? {})))
+    const current = withUsage(stored, step.usage)
+    const plan = ok(doc(catalog, current as unknown as Obj, request(step.at, step.plans, step.request ?? {})))
     const failures = { n: 0 }
     const first = await execute(plan, current, port, failures)
     let final = first
@@ -98,8 +98,8 @@ export const walk = async (catalog: Obj, steps: ReadonlyArray<Step>, faults?: Fa
       await step.then(fake, first, stripeCustomer)
       final = await execute(plan, current, port, failures)
     }
-    if (final.applied) customer = final.customer
+    if (final.applied) stored = final.customer
     runs.push({ name: step.name, plan, first, final, invoice: invoiceOf(fake, plan), failures: failures.n })
   }
-  return { fake, steps: runs, customer }
+  return { fake, steps: runs, customer: stored }
 }

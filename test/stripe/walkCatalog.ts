@@ -5,7 +5,7 @@
  *
  * @example walkCatalog("jpy") // { defaultCurrency: "jpy", plans: [...] }
  */
-import { type Obj, cat, free, monthly } from "../support/rulesDoc.ts"
+import { type Obj, catalog, freePlan, monthly } from "../support/build.ts"
 import type { Step } from "./walk.ts"
 
 const AMOUNTS = {
@@ -27,8 +27,8 @@ export type WalkAmounts = { readonly [K in keyof (typeof AMOUNTS)["usd"]]: strin
 /** The walk's catalog in one currency (its amounts, or others given). @example walkCatalog("kwd") */
 export const walkCatalog = (currency: WalkCurrency, amounts?: WalkAmounts): Obj => {
   const a = amounts ?? AMOUNTS[currency]
-  return cat([
-    free(),
+  return catalog([
+    freePlan(),
     monthly("lite", a.lite, { items: [seats(a.seat)] }),
     monthly("pro", a.pro, { items: [seats(a.seat), messages(100, a.message)] }),
     monthly("premium", a.premium, { items: [seats(a.seat), messages(1000, a.cheapMessage)] })

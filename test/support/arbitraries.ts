@@ -8,13 +8,9 @@
  * fc.sample(planShapeArb, 1).map((s) => planDoc("pro", s)) // [{ id: "pro", price: { amount: "12.5000", … }, items: […] }]
  */
 import fc from "fast-check"
-import { FEATURES, type Obj } from "./doc.ts"
+import { DAY, FEATURES, iso, type Obj } from "./build.ts"
 
-export const DAY = 86_400_000
 const BASE = Date.parse("2015-01-01T00:00:00Z")
-
-/** The document form of an instant. */
-export const iso = (t: number): string => new Date(t).toISOString()
 
 /** An instant between 2015 and ~2035 (ms precision). */
 export const instantArb = fc.tuple(fc.integer({ min: 0, max: 7300 }), fc.integer({ min: 0, max: DAY - 1 }))
@@ -128,7 +124,7 @@ const storagePriceDoc = (p: StoragePrice): Obj => p.kind === "flat"
         : { upTo: t.upTo, amount: decimalOf(t.amount), flatAmount: decimalOf(t.flat) })
     }
 
-/** The catalog JSON of a generated plan (features of `test/support/doc.ts`). */
+/** The catalog JSON of a generated plan (features of `test/support/build.ts`). */
 export const planDoc = (id: string, s: PlanShape, extra: Obj = {}): Obj => {
   const p = s.parts
   const items: Array<Obj> = []

@@ -18,12 +18,12 @@ import type { AttachPreview } from "../../src/Preview.ts"
 import type { PaymentPort, ProviderError } from "../../src/Provider.ts"
 import * as Sandbox from "../../src/Sandbox.ts"
 import { withFaults } from "../../src/testing/index.ts"
-import { decoded } from "./doc.ts"
-import { FEB1, JAN1, JAN16, type Obj, addOn, cat, cus, doc, free, monthly, ok, oneOff, req, sub } from "./rulesDoc.ts"
+import { FEB1, JAN1, JAN16, type Obj, addOn, catalog, customer, doc, freePlan, monthly, oneOff, request, subscription } from "./build.ts"
+import { decoded, ok } from "./run.ts"
 
 /** The catalog of every scenario. */
-export const CATALOG = cat([
-  free(),
+export const CATALOG = catalog([
+  freePlan(),
   monthly("lite", "10"),
   monthly("pro", "20", { items: [{ featureId: "messages", included: 100, reset: { interval: "month" }, price: { amount: "0.10", interval: "month", billingMethod: "usage_based" } }] }),
   monthly("premium", "50"),
@@ -42,7 +42,7 @@ export const CATALOG = cat([
 export const CATALOG_MODEL = decoded(CATALOG)
 
 const pendingDowngrade = [
-  sub("premium", JAN1, { cancelAtPeriodEnd: true, endsAt: FEB1 }),
+  subscription("premium", JAN1, { cancelAtPeriodEnd: true, endsAt: FEB1 }),
   { id: "sub_pro_scheduled", planId: "pro", status: "scheduled", billingAnchor: JAN1, startedAt: FEB1, startsAt: FEB1 }
 ]
 
@@ -68,101 +68,101 @@ const checkout: CustomerStep = (sandbox, first) => sandbox.completeCheckout(firs
 const finalizeAndPay: CustomerStep = (sandbox, first) =>
   Effect.flatMap(sandbox.finalizeInvoice(first.invoice?.id ?? "none"), (inv) => sandbox.payInvoiceHosted(inv.id, "pm_card_visa"))
 
-const onPro = cus([sub("pro", JAN1, { usage: [{ featureId: "messages", used: 150 }] })])
+const onPro = customer([subscription("pro", JAN1, { usage: [{ featureId: "messages", used: 150 }] })])
 
 /** Every provider flow of the issue. */
 export const SCENARIOS = {
-  newSubscription: { document: doc(CATALOG, cus([]), req(JAN16, "pro")), actions: ["createSubscription", "createInvoice", "payInvoice"], outcome: "applied" },
+  newSubscription: { document: doc(CATALOG, customer([]), request(JAN16, "pro")), actions: ["createSubscription", "createInvoice", "payInvoice"], outcome: "applied" },
   checkoutNotCompleted: {
-    document: doc(CATALOG, cus([], { hasPaymentMethod: false }), req(JAN16, "pro", { successUrl: "https://app.example/done", checkoutSessionParams: { locale: "fr" } })),
+    document: doc(CATALOG, customer([], { hasPaymentMethod: false }), request(JAN16, "pro", { successUrl: "https://app.example/done", checkoutSessionParams: { locale: "fr" } })),
     actions: ["createCheckoutSession", "awaitCheckout", "createSubscription", "createInvoice", "payInvoice"],
     outcome: "payment_method_required"
   },
   checkoutCompleted: {
-    document: doc(CATALOG, cus([], { hasPaymentMethod: false }), req(JAN16, "pro")),
+    document: doc(CATALOG, customer([], { hasPaymentMethod: false }), request(JAN16, "pro")),
     actions: ["createCheckoutSession", "awaitCheckout", "createSubscription", "createInvoice", "payInvoice"],
     step: checkout,
     outcome: "applied"
   },
-  upgrade: { document: doc(CATALOG, onPro, req(JAN16, "premium")), actions: ["updateSubscription", "createInvoice", "payInvoice"], outcome: "applied" },
+  upgrade: { document: doc(CATALOG, onPro, request(JAN16, "premium")), actions: ["updateSubscription", "createInvoice", "payInvoice"], outcome: "applied" },
   upgradeWithCredit: {
-    document: doc(CATALOG, cus([sub("pro", JAN1)], { creditBalance: 1000 }), req(JAN16, "premium")),
+    document: doc(CATALOG, customer([subscription("pro", JAN1)], { creditBalance: 1000 }), request(JAN16, "premium")),
     actions: ["updateSubscription", "createInvoice", "payInvoice"],
     outcome: "applied"
   },
-  upgradeDeclined: { document: doc(CATALOG, onPro, req(JAN16, "premium")), card: "pm_card_declined", actions: ["updateSubscription", "createInvoice", "payInvoice"], outcome: "payment_failed" },
+  upgradeDeclined: { document: doc(CATALOG, onPro, request(JAN16, "premium")), card: "pm_card_declined", actions: ["updateSubscription", "createInvoice", "payInvoice"], outcome: "payment_failed" },
   upgradeDeclinedThenNewCard: {
-    document: doc(CATALOG, onPro, req(JAN16, "premium")), card: "pm_card_declined", actions: ["updateSubscription", "createInvoice", "payInvoice"], step: newCard, outcome: "applied"
+    document: doc(CATALOG, onPro, request(JAN16, "premium")), card: "pm_card_declined", actions: ["updateSubscription", "createInvoice", "payInvoice"], step: newCard, outcome: "applied"
   },
-  upgrade3ds: { document: doc(CATALOG, onPro, req(JAN16, "premium")), card: "pm_card_3ds", actions: ["updateSubscription", "createInvoice", "payInvoice"], outcome: "3ds_required" },
+  upgrade3ds: { document: doc(CATALOG, onPro, request(JAN16, "premium")), card: "pm_card_3ds", actions: ["updateSubscription", "createInvoice", "payInvoice"], outcome: "3ds_required" },
   upgrade3dsAuthenticated: {
-    document: doc(CATALOG, onPro, req(JAN16, "premium")), card: "pm_card_3ds", actions: ["updateSubscription", "createInvoice", "payInvoice"], step: pay3ds, outcome: "applied"
+    document: doc(CATALOG, onPro, request(JAN16, "premium")), card: "pm_card_3ds", actions: ["updateSubscription", "createInvoice", "payInvoice"], step: pay3ds, outcome: "applied"
   },
   upgradeWithoutCard: {
-    document: doc(CATALOG, cus([sub("pro", JAN1)], { hasPaymentMethod: false }), req(JAN16, "premium")),
+    document: doc(CATALOG, customer([subscription("pro", JAN1)], { hasPaymentMethod: false }), request(JAN16, "premium")),
     actions: ["updateSubscription", "createInvoice", "payInvoice"],
     outcome: "payment_method_required"
   },
-  newDeclined: { document: doc(CATALOG, cus([]), req(JAN16, "pro")), card: "pm_card_declined", actions: ["createSubscription", "createInvoice", "payInvoice"], outcome: "payment_failed" },
+  newDeclined: { document: doc(CATALOG, customer([]), request(JAN16, "pro")), card: "pm_card_declined", actions: ["createSubscription", "createInvoice", "payInvoice"], outcome: "payment_failed" },
   upgradeFromTrial: {
-    document: doc(CATALOG, cus([sub("trialPro", JAN1, { status: "trialing", billingAnchor: "2025-01-15T00:00:00.000Z", trialEndsAt: "2025-01-15T00:00:00.000Z" })]), req("2025-01-10T00:00:00.000Z", "premium")),
+    document: doc(CATALOG, customer([subscription("trialPro", JAN1, { status: "trialing", billingAnchor: "2025-01-15T00:00:00.000Z", trialEndsAt: "2025-01-15T00:00:00.000Z" })]), request("2025-01-10T00:00:00.000Z", "premium")),
     actions: ["createSubscription", "createInvoice", "payInvoice", "cancelSubscription"],
     outcome: "applied"
   },
-  downgrade: { document: doc(CATALOG, cus([sub("premium", JAN1)]), req(JAN16, "pro")), actions: ["scheduleChange"], outcome: "applied" },
-  downgradeReplaced: { document: doc(CATALOG, cus(pendingDowngrade), req(JAN16, "lite")), actions: ["releaseSchedule", "scheduleChange"], outcome: "applied" },
+  downgrade: { document: doc(CATALOG, customer([subscription("premium", JAN1)]), request(JAN16, "pro")), actions: ["scheduleChange"], outcome: "applied" },
+  downgradeReplaced: { document: doc(CATALOG, customer(pendingDowngrade), request(JAN16, "lite")), actions: ["releaseSchedule", "scheduleChange"], outcome: "applied" },
   upgradeReplacesDowngrade: {
-    document: doc(CATALOG, cus(pendingDowngrade), req(JAN16, "ultra")),
+    document: doc(CATALOG, customer(pendingDowngrade), request(JAN16, "ultra")),
     actions: ["releaseSchedule", "updateSubscription", "createInvoice", "payInvoice"],
     outcome: "applied"
   },
   upgradeReplacesDowngradeDeclined: {
-    document: doc(CATALOG, cus(pendingDowngrade), req(JAN16, "ultra")),
+    document: doc(CATALOG, customer(pendingDowngrade), request(JAN16, "ultra")),
     card: "pm_card_declined",
     actions: ["releaseSchedule", "updateSubscription", "createInvoice", "payInvoice"],
     outcome: "payment_failed"
   },
-  renewReleasesDowngrade: { document: doc(CATALOG, cus(pendingDowngrade), req(JAN16, "premium")), actions: ["releaseSchedule"], outcome: "applied" },
-  cancel: { document: doc(CATALOG, cus([sub("pro", JAN1)]), req(JAN16, "free")), actions: ["cancelSubscription"], outcome: "applied" },
-  uncancel: { document: doc(CATALOG, cus([sub("pro", JAN1, { cancelAtPeriodEnd: true, endsAt: FEB1 })]), req(JAN16, "pro")), actions: ["uncancelSubscription"], outcome: "applied" },
-  addOn: { document: doc(CATALOG, cus([sub("pro", JAN1)]), req(JAN16, "extra")), actions: ["updateSubscription", "createInvoice", "payInvoice"], outcome: "applied" },
-  oneOff: { document: doc(CATALOG, cus([]), req(JAN16, "boost")), actions: ["createInvoice", "payInvoice"], outcome: "applied" },
-  trial: { document: doc(CATALOG, cus([]), req(JAN16, "trialPro")), actions: ["createSubscription"], outcome: "applied" },
-  multiPlan: { document: doc(CATALOG, cus([]), req(JAN16, [{ planId: "pro" }, { planId: "extra" }])), actions: ["createSubscription", "createInvoice", "payInvoice"], outcome: "applied" },
+  renewReleasesDowngrade: { document: doc(CATALOG, customer(pendingDowngrade), request(JAN16, "premium")), actions: ["releaseSchedule"], outcome: "applied" },
+  cancel: { document: doc(CATALOG, customer([subscription("pro", JAN1)]), request(JAN16, "free")), actions: ["cancelSubscription"], outcome: "applied" },
+  uncancel: { document: doc(CATALOG, customer([subscription("pro", JAN1, { cancelAtPeriodEnd: true, endsAt: FEB1 })]), request(JAN16, "pro")), actions: ["uncancelSubscription"], outcome: "applied" },
+  addOn: { document: doc(CATALOG, customer([subscription("pro", JAN1)]), request(JAN16, "extra")), actions: ["updateSubscription", "createInvoice", "payInvoice"], outcome: "applied" },
+  oneOff: { document: doc(CATALOG, customer([]), request(JAN16, "boost")), actions: ["createInvoice", "payInvoice"], outcome: "applied" },
+  trial: { document: doc(CATALOG, customer([]), request(JAN16, "trialPro")), actions: ["createSubscription"], outcome: "applied" },
+  multiPlan: { document: doc(CATALOG, customer([]), request(JAN16, [{ planId: "pro" }, { planId: "extra" }])), actions: ["createSubscription", "createInvoice", "payInvoice"], outcome: "applied" },
   quantityProrated: {
-    document: doc(CATALOG, cus([sub("team", JAN1, { featureQuantities: [{ featureId: "storage", quantity: 30 }] })]), req(JAN16, [{ planId: "team", featureQuantities: [{ featureId: "storage", quantity: 50 }] }])),
+    document: doc(CATALOG, customer([subscription("team", JAN1, { featureQuantities: [{ featureId: "storage", quantity: 30 }] })]), request(JAN16, [{ planId: "team", featureQuantities: [{ featureId: "storage", quantity: 50 }] }])),
     actions: ["updateSubscription", "createInvoice", "payInvoice"],
     outcome: "applied"
   },
   quantityNextCycle: {
-    document: doc(CATALOG, cus([sub("teamLater", JAN1, { featureQuantities: [{ featureId: "storage", quantity: 30 }] })]), req(JAN16, [{ planId: "teamLater", featureQuantities: [{ featureId: "storage", quantity: 50 }] }])),
+    document: doc(CATALOG, customer([subscription("teamLater", JAN1, { featureQuantities: [{ featureId: "storage", quantity: 30 }] })]), request(JAN16, [{ planId: "teamLater", featureQuantities: [{ featureId: "storage", quantity: 50 }] }])),
     actions: ["updateSubscription"],
     outcome: "applied"
   },
   immediateDowngradeCredit: {
-    document: doc(CATALOG, cus([sub("premium", JAN1)], { creditBalance: 500 }), req(JAN16, "pro", { planSchedule: "immediate" })),
+    document: doc(CATALOG, customer([subscription("premium", JAN1)], { creditBalance: 500 }), request(JAN16, "pro", { planSchedule: "immediate" })),
     actions: ["updateSubscription", "createInvoice"],
     outcome: "applied"
   },
   invoiceSent: {
-    document: doc(CATALOG, cus([], { hasPaymentMethod: false }), req(JAN16, "pro", { invoiceMode: { enabled: true, netTermsDays: 15 } })),
+    document: doc(CATALOG, customer([], { hasPaymentMethod: false }), request(JAN16, "pro", { invoiceMode: { enabled: true, netTermsDays: 15 } })),
     actions: ["createInvoice", "awaitInvoicePaid", "createSubscription"],
     outcome: "payment_processing"
   },
   invoicePaid: {
-    document: doc(CATALOG, cus([], { hasPaymentMethod: false }), req(JAN16, "pro", { invoiceMode: { enabled: true, netTermsDays: 15 } })),
+    document: doc(CATALOG, customer([], { hasPaymentMethod: false }), request(JAN16, "pro", { invoiceMode: { enabled: true, netTermsDays: 15 } })),
     actions: ["createInvoice", "awaitInvoicePaid", "createSubscription"],
     step: payHosted,
     outcome: "applied"
   },
   invoiceDraft: {
-    document: doc(CATALOG, cus([sub("pro", JAN1)]), req(JAN16, "premium", { invoiceMode: { enabled: true, finalize: false } })),
+    document: doc(CATALOG, customer([subscription("pro", JAN1)]), request(JAN16, "premium", { invoiceMode: { enabled: true, finalize: false } })),
     actions: ["createInvoice", "awaitInvoicePaid", "updateSubscription"],
     step: finalizeAndPay,
     outcome: "applied"
   },
   invoiceEnablesPlanNow: {
-    document: doc(CATALOG, cus([sub("pro", JAN1)]), req(JAN16, "premium", { invoiceMode: { enabled: true, enablePlanImmediately: true } })),
+    document: doc(CATALOG, customer([subscription("pro", JAN1)]), request(JAN16, "premium", { invoiceMode: { enabled: true, enablePlanImmediately: true } })),
     actions: ["updateSubscription", "createInvoice"],
     outcome: "applied"
   }

@@ -7,7 +7,7 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
-import { catalog, customer, doc, monthly, request } from "../support/doc.ts"
+import { catalog, customer, doc, monthly, request } from "../support/build.ts"
 import { runCli } from "../support/runCli.ts"
 
 const attachDoc = doc(catalog([monthly("lite", "10"), monthly("premium", "50")]), customer([]), request("2025-01-01T00:00:00Z", "premium"))

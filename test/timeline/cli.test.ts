@@ -9,10 +9,10 @@ import { join } from "node:path"
 import * as Result from "effect/Result"
 import { describe, expect, it } from "vitest"
 import { previewTimelineSync } from "../../src/timeline/preview.ts"
-import { catalog, customer, doc, monthly, request, sub } from "../support/doc.ts"
+import { catalog, customer, doc, monthly, request, subscription } from "../support/build.ts"
 import { runCli } from "../support/runCli.ts"
 
-const downgrade = doc(catalog([monthly("lite", "10"), monthly("premium", "50")]), customer([sub("premium", "2025-01-01T00:00:00Z")]), request("2025-01-16T00:00:00Z", "lite"))
+const downgrade = doc(catalog([monthly("lite", "10"), monthly("premium", "50")]), customer([subscription("premium", "2025-01-01T00:00:00Z")]), request("2025-01-16T00:00:00Z", "lite"))
 
 const file = async (value: unknown): Promise<string> => {
   const dir = await mkdtemp(join(tmpdir(), "timeline-cli-"))

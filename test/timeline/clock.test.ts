@@ -13,11 +13,9 @@ import { type PaymentPort, PaymentProvider } from "../../src/Provider.ts"
 import * as Sandbox from "../../src/Sandbox.ts"
 import { withFaults } from "../../src/testing/index.ts"
 import { advanceClock, advanceClockPromise, type ClockResult } from "../../src/timeline/clock.ts"
-import { catalog, customer, decoded, doc, monthly, type Obj, preview, request, sub } from "../support/doc.ts"
+import { FEB1, JAN1, JAN16, type Obj, catalog, customer, doc, monthly, request, subscription } from "../support/build.ts"
+import { decoded, preview } from "../support/run.ts"
 
-const JAN1 = "2025-01-01T00:00:00.000Z"
-const JAN16 = "2025-01-16T00:00:00.000Z"
-const FEB1 = "2025-02-01T00:00:00.000Z"
 const MAR1 = "2025-03-01T00:00:00.000Z"
 const APR1 = "2025-04-01T00:00:00.000Z"
 
@@ -57,7 +55,7 @@ describe("advanceClock on the sandbox", () => {
 
   it("a scheduled downgrade premium → lite: on Feb 1 the provider's subscription holds lite and $10 is charged", async () => {
     const sandbox = Sandbox.make()
-    const stored = await attach(sandbox, doc(CAT, customer([sub("premium", JAN1)]), request(JAN16, "lite")))
+    const stored = await attach(sandbox, doc(CAT, customer([subscription("premium", JAN1)]), request(JAN16, "lite")))
     const before = await Effect.runPromise(sandbox.state)
     expect(before.subscriptions[0]?.phase?.items.map((i) => i.planId)).toEqual(["lite"])
     const r = await advanceClockPromise({ catalog: MODEL, customer: stored, at: JAN16 }, FEB1, sandbox.port)

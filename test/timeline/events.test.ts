@@ -9,11 +9,8 @@ import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import { describe, expect, it } from "vitest"
 import { previewTimeline, previewTimelinePromise, previewTimelineSync, type Timeline, type TimelineOptions, timelineDocument } from "../../src/index.ts"
-import { catalog, customer, doc, monthly, request, sub } from "../support/doc.ts"
+import { FEB1, JAN1, JAN16, catalog, customer, doc, monthly, request, subscription } from "../support/build.ts"
 
-const JAN1 = "2025-01-01T00:00:00.000Z"
-const JAN16 = "2025-01-16T00:00:00.000Z"
-const FEB1 = "2025-02-01T00:00:00.000Z"
 const MAR1 = "2025-03-01T00:00:00.000Z"
 const APR1 = "2025-04-01T00:00:00.000Z"
 const MAY1 = "2025-05-01T00:00:00.000Z"
@@ -38,7 +35,7 @@ const events = (t: Timeline) => t.events.map((e) => [e.at, e.type])
 
 describe("previewTimeline: every event the issue lists, hand-computed", () => {
   it("a scheduled downgrade premium → lite takes effect at the period end: nothing today, then $10 a month", () => {
-    const t = timeline(doc(cat, customer([sub("premium", JAN1)]), request(JAN16, "lite")), { cycles: 2 })
+    const t = timeline(doc(cat, customer([subscription("premium", JAN1)]), request(JAN16, "lite")), { cycles: 2 })
     expect(money(t)).toEqual([[JAN16, 0, 0, 0], [FEB1, 1000, 0, 1000], [MAR1, 1000, 0, 1000]])
     expect(t.invoices[1]?.lines.map((l) => l.planId)).toEqual(["lite"])
     expect(t.events).toEqual([{ at: FEB1, type: "phase_started", entityId: null, subscriptionId: "sub_lite_20250201T000000Z", planId: "lite", replaces: "premium" }])
@@ -72,7 +69,7 @@ describe("previewTimeline: every event the issue lists, hand-computed", () => {
   })
 
   it("a cancellation at period end: premium ends Feb 1 and is not renewed; the add-on ($5 × 16/31 = 2.58 today) renews alone", () => {
-    const premium = sub("premium", JAN1, { cancelAtPeriodEnd: true, endsAt: FEB1 })
+    const premium = subscription("premium", JAN1, { cancelAtPeriodEnd: true, endsAt: FEB1 })
     const t = timeline(doc(cat, customer([premium]), request(JAN16, "addon")), { cycles: 2 })
     expect(money(t)).toEqual([[JAN16, 258, 0, 258], [FEB1, 500, 0, 500], [MAR1, 500, 0, 500]])
     expect(t.invoices.slice(1).flatMap((i) => i.lines.map((l) => l.planId))).toEqual(["addon", "addon"])
@@ -98,7 +95,7 @@ describe("previewTimeline: every event the issue lists, hand-computed", () => {
   })
 
   it("an anchor reset: lite → premium with billingCycleAnchor now renews on the 16th (−$10 × 16/31 = −5.16, + $50 today)", () => {
-    const t = timeline(doc(cat, customer([sub("lite", JAN1)]), request(JAN16, "premium", { billingCycleAnchor: "now" })), { cycles: 1 })
+    const t = timeline(doc(cat, customer([subscription("lite", JAN1)]), request(JAN16, "premium", { billingCycleAnchor: "now" })), { cycles: 1 })
     expect(money(t)).toEqual([[JAN16, 4484, 0, 4484], ["2025-02-16T00:00:00.000Z", 5000, 0, 5000]])
     expect(t.events).toEqual([{ at: JAN16, type: "anchor_reset", entityId: null, subscriptionId: "sub_premium_20250116T000000Z", planId: "premium", billingAnchor: JAN16 }])
   })
@@ -106,7 +103,7 @@ describe("previewTimeline: every event the issue lists, hand-computed", () => {
 
 describe("previewTimeline per entity", () => {
   // ent_a holds lite; premium is attached for ent_b on Jan 10 ($50 × 22/31 = 35.48), on the same billing subscription
-  const d = doc(cat, customer([sub("lite", JAN1, { id: "sub_a", entityId: "ent_a" })]), request("2025-01-10T00:00:00Z", "premium", { entityId: "ent_b" }))
+  const d = doc(cat, customer([subscription("lite", JAN1, { id: "sub_a", entityId: "ent_a" })]), request("2025-01-10T00:00:00Z", "premium", { entityId: "ent_b" }))
   it("the customer's timeline bills both entities together on Feb 1 ($10 + $50)", () => {
     expect(money(timeline(d, { cycles: 1 }))).toEqual([["2025-01-10T00:00:00.000Z", 3548, 0, 3548], [FEB1, 6000, 0, 6000]])
   })

@@ -19,7 +19,8 @@ import { OWN_AHEAD, runWhatIfStream } from "../../src/whatIf/parallel.ts"
 import type { WhatIfSetup } from "../../src/whatIf/pool.ts"
 import { runWhatIf } from "../../src/whatIf/stream.ts"
 import { makeSummary, mergeSummary, summaryOf } from "../../src/whatIf/summary.ts"
-import { decoded, type Obj, sub } from "../support/doc.ts"
+import { type Obj, subscription } from "../support/build.ts"
+import { decoded } from "../support/run.ts"
 import { AT, FROM, TO } from "./priceRise.ts"
 import { runCli } from "../support/runCli.ts"
 
@@ -31,7 +32,7 @@ const setup: WhatIfSetup = { from: FROM, to: TO, at: AT, migrate: MIGRATE, cycle
 const customerLine = (i: number): string => {
   const plans = [["pro"], ["annual"], ["lite"], ["pro", "annual"], []][i % 5] ?? []
   const day = String(1 + (i % 7)).padStart(2, "0")
-  const subs = plans.map((p, j) => sub(p, `2024-12-${day}T00:00:00Z`, { id: `s${j}`, ...(i % 11 === 0 ? { discounts: [{ discountId: "M2", appliedAt: "2025-01-01T00:00:00Z" }] } : {}) }))
+  const subs = plans.map((p, j) => subscription(p, `2024-12-${day}T00:00:00Z`, { id: `s${j}`, ...(i % 11 === 0 ? { discounts: [{ discountId: "M2", appliedAt: "2025-01-01T00:00:00Z" }] } : {}) }))
   return JSON.stringify({ customer: { id: `cus_${i}`, hasPaymentMethod: true, ...(i % 6 === 0 ? { currency: "eur" } : {}), subscriptions: subs } })
 }
 

@@ -3,7 +3,7 @@
  * annual from $120 to $180, lite stays at $10, and the new pro_2025 ($30) is usd only. Both
  * catalogs hold M2, 50 % off for two months.
  */
-import { catalog, type Obj, plan } from "../support/doc.ts"
+import { type Obj, catalog, plan } from "../support/build.ts"
 
 /** The what-if's instant in both test files. */
 export const AT = Date.parse("2025-01-16T00:00:00Z")

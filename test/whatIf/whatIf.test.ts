@@ -14,14 +14,15 @@ import { describe, expect, it } from "vitest"
 import { type CustomerLine, type WhatIfInput, type WhatIfLine, whatIfCustomer } from "../../src/whatIf/customer.ts"
 import { runWhatIf } from "../../src/whatIf/stream.ts"
 import { bucketOf, type WhatIfSummary } from "../../src/whatIf/summary.ts"
-import { decoded, type Obj, sub } from "../support/doc.ts"
+import { JAN1, type Obj, customer, subscription } from "../support/build.ts"
+import { decoded } from "../support/run.ts"
 import { AT, FROM, TO } from "./priceRise.ts"
 import { outputLines, runCli } from "../support/runCli.ts"
 
-const JAN1 = "2025-01-01T00:00:00Z"
 const input = (migrate: ReadonlyArray<readonly [string, string]> = [], cycles = 1): WhatIfInput =>
   ({ from: decoded(FROM), to: decoded(TO), at: AT, migrate: new Map(migrate), cycles })
-const cus = (id: string, subscriptions: ReadonlyArray<Obj>, extra: Obj = {}): Obj => ({ customer: { id, hasPaymentMethod: true, subscriptions, ...extra } })
+/** The line of customer `id` in a customer base. */
+const baseLine = (id: string, subscriptions: ReadonlyArray<Obj>, extra: Obj = {}): Obj => ({ customer: customer(subscriptions, { id, ...extra }) })
 const line = (l: WhatIfLine): CustomerLine => {
   if ("error" in l) throw new Error(`expected a customer line, got ${l.error._tag}: ${l.error.message}`)
   return l
@@ -29,32 +30,32 @@ const line = (l: WhatIfLine): CustomerLine => {
 
 describe("what-if per customer, hand-computed", () => {
   it("pro $20 → $25 a month: 2000 → 2500, +500", () => {
-    expect(whatIfCustomer(input(), cus("c1", [sub("pro", JAN1)]))).toEqual({ customerId: "c1", currency: "usd", monthlyBefore: 2000, monthlyAfter: 2500, change: 500 })
+    expect(whatIfCustomer(input(), baseLine("c1", [subscription("pro", JAN1)]))).toEqual({ customerId: "c1", currency: "usd", monthlyBefore: 2000, monthlyAfter: 2500, change: 500 })
   })
   it("annual $120 → $180 a year is $10 → $15 a month", () => {
-    expect(line(whatIfCustomer(input(), cus("c2", [sub("annual", JAN1)])))).toMatchObject({ monthlyBefore: 1000, monthlyAfter: 1500, change: 500 })
+    expect(line(whatIfCustomer(input(), baseLine("c2", [subscription("annual", JAN1)])))).toMatchObject({ monthlyBefore: 1000, monthlyAfter: 1500, change: 500 })
   })
   it("50% off for 2 months from Jan 1, over 3 cycles: (1000 + 2000 + 2000) / 3 = 1666.67 → 1667 before, (1250 + 2500 + 2500) / 3 = 2083.33 → 2083 after", () => {
-    const c = cus("c3", [sub("pro", JAN1, { discounts: [{ discountId: "M2", appliedAt: JAN1 }] })])
+    const c = baseLine("c3", [subscription("pro", JAN1, { discounts: [{ discountId: "M2", appliedAt: JAN1 }] })])
     // renewals Feb 1 (50% off), Mar 1 (the discount ran out on Mar 1), Apr 1
     expect(line(whatIfCustomer(input([], 3), c))).toMatchObject({ monthlyBefore: 1667, monthlyAfter: 2083, change: 416 })
   })
   it("a customer in eur: €18 → €22", () => {
-    expect(whatIfCustomer(input(), cus("c4", [sub("pro", JAN1)], { currency: "eur" }))).toEqual({ customerId: "c4", currency: "eur", monthlyBefore: 1800, monthlyAfter: 2200, change: 400 })
+    expect(whatIfCustomer(input(), baseLine("c4", [subscription("pro", JAN1)], { currency: "eur" }))).toEqual({ customerId: "c4", currency: "eur", monthlyBefore: 1800, monthlyAfter: 2200, change: 400 })
   })
   it("migrating pro → pro_2025 ($30) on Jan 16, $20 paid for January: ($30 − $20) × 16/31 days = 5.16 today, monthly 2000 → 3000", () => {
     const paid = { billed: [{ featureId: null, from: JAN1, to: "2025-02-01T00:00:00Z", amount: 2000 }] }
-    expect(whatIfCustomer(input([["pro", "pro_2025"]]), cus("c5", [sub("pro", JAN1, paid)]))).toEqual({
+    expect(whatIfCustomer(input([["pro", "pro_2025"]]), baseLine("c5", [subscription("pro", JAN1, paid)]))).toEqual({
       customerId: "c5", currency: "usd", monthlyBefore: 2000, monthlyAfter: 3000, change: 1000,
       migration: [{ from: "pro", to: "pro_2025", entityId: null, scenario: "upgrade", total: 516, amountDue: 516 }]
     })
   })
   it("without a billed record the held plan is credited at the --to price ($25): ($30 − $25) × 16/31 = 2.58", () => {
-    expect(line(whatIfCustomer(input([["pro", "pro_2025"]]), cus("c5", [sub("pro", JAN1)]))).migration).toEqual([{ from: "pro", to: "pro_2025", entityId: null, scenario: "upgrade", total: 258, amountDue: 258 }])
+    expect(line(whatIfCustomer(input([["pro", "pro_2025"]]), baseLine("c5", [subscription("pro", JAN1)]))).migration).toEqual([{ from: "pro", to: "pro_2025", entityId: null, scenario: "upgrade", total: 258, amountDue: 258 }])
   })
   it("migrations that would fail are tagged error lines: a plan not in --to, a plan without the customer's currency", () => {
-    expect(whatIfCustomer(input([["pro", "gold"]]), cus("c6", [sub("pro", JAN1)]))).toMatchObject({ customerId: "c6", error: { _tag: "UnknownPlan" }, migration: { from: "pro", to: "gold" } })
-    expect(whatIfCustomer(input([["pro", "pro_2025"]]), cus("c7", [sub("pro", JAN1)], { currency: "eur" }))).toMatchObject({ customerId: "c7", error: { _tag: "CurrencyMismatch" }, migration: { from: "pro", to: "pro_2025" } })
+    expect(whatIfCustomer(input([["pro", "gold"]]), baseLine("c6", [subscription("pro", JAN1)]))).toMatchObject({ customerId: "c6", error: { _tag: "UnknownPlan" }, migration: { from: "pro", to: "gold" } })
+    expect(whatIfCustomer(input([["pro", "pro_2025"]]), baseLine("c7", [subscription("pro", JAN1)], { currency: "eur" }))).toMatchObject({ customerId: "c7", error: { _tag: "CurrencyMismatch" }, migration: { from: "pro", to: "pro_2025" } })
   })
   it("a customer that cannot be read is a DecodeError line naming the field", () => {
     expect(whatIfCustomer(input(), { customer: { id: "c8", subscriptions: [{ planId: 3 }] } })).toMatchObject({ customerId: null, error: { _tag: "DecodeError", path: expect.stringContaining("customer.subscriptions[0]") } })
@@ -90,7 +91,7 @@ const customerArb = fc.record({
 describe("what-if summary (property)", () => {
   it("the summary's totals, counts and distribution are the sums of the customer lines", async () => {
     await fc.assert(fc.asyncProperty(fc.array(customerArb, { maxLength: 30 }), fc.boolean(), fc.integer({ min: 1, max: 3 }), async (customers, migrating, cycles) => {
-      const texts = customers.map((c, k) => c.bad === 0 ? "{not json" : JSON.stringify(cus(`c${k}`, c.plans.map((p, j) => sub(p, `2024-12-${String(c.anchorDay).padStart(2, "0")}T00:00:00Z`, { id: `s${j}`, ...(c.discounted ? { discounts: [{ discountId: "M2", appliedAt: JAN1 }] } : {}) })), c.currency === undefined ? {} : { currency: c.currency })))
+      const texts = customers.map((c, k) => c.bad === 0 ? "{not json" : JSON.stringify(baseLine(`c${k}`, c.plans.map((p, j) => subscription(p, `2024-12-${String(c.anchorDay).padStart(2, "0")}T00:00:00Z`, { id: `s${j}`, ...(c.discounted ? { discounts: [{ discountId: "M2", appliedAt: JAN1 }] } : {}) })), c.currency === undefined ? {} : { currency: c.currency })))
       const { lines, summary } = await run(input(migrating ? [["pro", "pro_2025"], ["lite", "gold"]] : [], cycles), texts)
       const ok = lines.filter((l): l is CustomerLine => !("error" in l))
       expect(summary.customers).toBe(lines.length)
@@ -120,7 +121,7 @@ describe("attach-planner what-if", () => {
     const dir = await mkdtemp(join(tmpdir(), "what-if-"))
     await writeFile(join(dir, "from.json"), JSON.stringify(FROM))
     await writeFile(join(dir, "to.json"), JSON.stringify(TO))
-    const stdin = [cus("a", [sub("pro", JAN1)]), cus("b", [sub("annual", JAN1)]), cus("c", [sub("lite", JAN1)])].map((c) => JSON.stringify(c)).join("\n") + "\n{oops\n"
+    const stdin = [baseLine("a", [subscription("pro", JAN1)]), baseLine("b", [subscription("annual", JAN1)]), baseLine("c", [subscription("lite", JAN1)])].map((c) => JSON.stringify(c)).join("\n") + "\n{oops\n"
     const r = await runCli(["what-if", "--from", join(dir, "from.json"), "--to", join(dir, "to.json"), "--at", "2025-01-16T00:00:00Z", "--report", join(dir, "r.html")], stdin)
     expect(r.stderr).toBe("")
     expect(r.code).toBe(0)

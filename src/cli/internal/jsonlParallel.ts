@@ -14,6 +14,7 @@ import type { Previewer } from "../documents.ts"
 import type { BatchAnswer, WorkerPool } from "../jsonlPool.ts"
 import type { JsonlWriter } from "./jsonlWriter.ts"
 import { answerBatch } from "./jsonlLines.ts"
+import { type InOrder, inOrder } from "../../internal/inOrder.ts"
 
 /** A batch holds at most this many lines, or this many UTF-16 code units (a huge line goes alone). */
 const WORKER_BATCH_LINES = 256
@@ -38,11 +39,6 @@ export interface ParallelRun {
   readonly peakInFlight: () => number
 }
 
-interface Entry {
-  readonly answer: Promise<BatchAnswer>
-  settled: boolean
-}
-
 /** The lines of the next batch, from `i`: how many, within the batch limits. */
 const batchEnd = (complete: ReadonlyArray<string>, i: number): number => {
   let chars = 0
@@ -54,20 +50,10 @@ const batchEnd = (complete: ReadonlyArray<string>, i: number): number => {
   return j
 }
 
-/** A batch sent to a worker, marked settled once it is answered (or failed). */
-const sent = (pool: WorkerPool, first: number, text: string): Entry => {
-  const entry = { answer: pool.submit(first, text), settled: false }
-  entry.answer.then(
-    () => (entry.settled = true),
-    () => (entry.settled = true)
-  )
-  return entry
-}
-
 /** A batch answered in this thread. */
-const answeredHere = (previewer: Previewer, first: number, text: string): Entry => {
+const answeredHere = (previewer: Previewer, first: number, text: string): BatchAnswer => {
   const answer = answerBatch(previewer, text, first)
-  return { answer: Promise.resolve({ bytes: answer.bytes, lines: answer.lines, failed: answer.failed }), settled: true }
+  return { bytes: answer.bytes, lines: answer.lines, failed: answer.failed }
 }
 
 /**
@@ -79,31 +65,19 @@ export const parallelRun = (
   previewer: Previewer, writer: JsonlWriter, progress: Progress, limits: { readonly maxInFlight: number; readonly perWorker: number }
 ): ParallelRun => {
   /** Answers of batches not yet written, oldest first. */
-  const inFlight: Array<Entry> = []
-  let failure: string | undefined
-  let batches = 0
-  let peakInFlight = 0
-  const writeOldest = async (): Promise<boolean> => {
-    const oldest = inFlight.shift()
-    if (oldest === undefined) return true
-    let answer: BatchAnswer
-    try {
-      answer = await oldest.answer
-    } catch (cause) {
-      failure = cause instanceof Error ? cause.message : String(cause)
-      return false
-    }
+  const inFlight: InOrder<BatchAnswer> = inOrder((answer) => {
     progress.lines += answer.lines
     progress.failed += answer.failed
     return writer.send(answer.bytes)
-  }
+  })
+  let batches = 0
   // This thread plans too whenever the workers are busy, so no core idles and no second copy of
   // the warmed-up code is needed for its share.
   const submit = async (pool: WorkerPool, first: number, text: string): Promise<boolean> => {
-    while (inFlight.length >= limits.maxInFlight) if (!(await writeOldest())) return false
-    inFlight.push(pool.pending() < pool.size * limits.perWorker ? sent(pool, first, text) : answeredHere(previewer, first, text))
+    if (!(await inFlight.writeAbove(limits.maxInFlight - 1))) return false
+    if (pool.pending() < pool.size * limits.perWorker) inFlight.awaiting(pool.submit({ first, text }))
+    else inFlight.answered(answeredHere(previewer, first, text))
     batches++
-    if (inFlight.length > peakInFlight) peakInFlight = inFlight.length
     return true
   }
   const dispatch = async (pool: WorkerPool, complete: ReadonlyArray<string>): Promise<boolean> => {
@@ -114,15 +88,9 @@ export const parallelRun = (
       const text = j === i + 1 ? (complete[i] ?? "") : complete.slice(i, j).join("\n")
       progress.lineNumber += j - i
       i = j
-      if (!(await submit(pool, first, text))) return false
-      while (inFlight[0]?.settled === true) if (!(await writeOldest())) return false
+      if (!(await submit(pool, first, text)) || !(await inFlight.writeAnswered())) return false
     }
     return true
   }
-  const drain = async (): Promise<boolean> => {
-    let going = true
-    while (going && inFlight.length > 0) going = await writeOldest()
-    return going
-  }
-  return { dispatch, drain, failure: () => failure, batches: () => batches, peakInFlight: () => peakInFlight }
+  return { dispatch, drain: () => inFlight.writeAbove(0), failure: inFlight.failure, batches: () => batches, peakInFlight: inFlight.peak }
 }

@@ -2,7 +2,10 @@
  * End to end on documents that each carry their own catalog (issue #11): `preview --jsonl`
  * without `--catalog`, every line `{ catalog, customer, request }` with the example catalog
  * inside, against the JSON floor on the same lines (which parses the catalog too). The CLI must
- * decode each line's catalog, so this measures catalog decoding as much as planning.
+ * decode each line's catalog, so this measures catalog decoding as much as planning. The CLI keeps
+ * the last catalog it decoded and skips decoding a line's catalog that is the same JSON, so a
+ * second stream, whose every line carries a different catalog (one feature renamed), measures
+ * the decoding that a stream of changing catalogs pays.
  *
  * @example
  * const r = await runOwnCatalog({ rebuild: false, seed: 20250116, documents: 20_000, reps: 3, log: console.error })
@@ -28,16 +31,53 @@ export interface OwnCatalogResult {
   readonly ratio: number
   readonly cli: ReadonlyArray<ChildRun>
   readonly floor: ReadonlyArray<ChildRun>
+  /** The same on the stream whose every line carries a different catalog. */
+  readonly distinct: { readonly cliPerSecond: number; readonly floorPerSecond: number; readonly ratio: number; readonly cli: ReadonlyArray<ChildRun>; readonly floor: ReadonlyArray<ChildRun> }
 }
 
 const withCatalog = (catalog: string) => (line: string): string => `{"catalog":${catalog},${line.slice(1)}`
+
+/** Each line with a catalog of its own: the example catalog with its first feature renamed "… #n". */
+const withDistinctCatalogs = (): ((line: string) => string) => {
+  const catalog = exampleCatalog() as { features: Array<{ name?: string }> }
+  const feature = catalog.features[0]
+  const name = feature?.name ?? "feature"
+  let n = 0
+  return (line) => {
+    if (feature !== undefined) feature.name = `${name} #${++n}`
+    return withCatalog(JSON.stringify(catalog))(line)
+  }
+}
 
 const checked = (run: ChildRun, what: string): ChildRun => {
   if (run.code !== 0) throw new Error(`${what} exited with ${run.code}: ${run.stderr}`)
   return run
 }
 
-/** Runs the CLI and the floor alternately `reps` times each on `documents` catalog-carrying lines. */
+type Runs = { readonly cli: ReadonlyArray<ChildRun>; readonly floor: ReadonlyArray<ChildRun> }
+
+/** Runs the CLI and the floor alternately `reps` times each on `file`. */
+const alternate = async (
+  cliArgv: ReadonlyArray<string>, file: string, previewFile: string,
+  options: { readonly documents: number; readonly reps: number; readonly cliOptions?: ReadonlyArray<string>; readonly log: (s: string) => void }, what: string
+): Promise<Runs> => {
+  const cli: Array<ChildRun> = []
+  const floor: Array<ChildRun> = []
+  for (let r = 0; r < options.reps; r++) {
+    options.log(`  own catalog${what}: ${options.documents.toLocaleString("en-US")} documents, run ${r + 1}/${options.reps}…`)
+    cli.push(checked(await runChild([...cliArgv, "preview", "--jsonl", ...(options.cliOptions ?? [])], file), "the CLI"))
+    floor.push(checked(await runChild([process.execPath, floorScript, previewFile], file), "the floor"))
+  }
+  return { cli, floor }
+}
+
+const rates = (documents: number, runs: Runs) => {
+  const cliMs = medianOf(runs.cli.map((r) => r.wallMs))
+  const floorMs = medianOf(runs.floor.map((r) => r.wallMs))
+  return { cliPerSecond: documents / (cliMs / 1000), floorPerSecond: documents / (floorMs / 1000), ratio: cliMs / floorMs, ...runs }
+}
+
+/** Runs the CLI and the floor alternately `reps` times each on `documents` catalog-carrying lines, the same catalog on every line, then a different one on every line. */
 export const runOwnCatalog = async (options: {
   readonly rebuild: boolean
   readonly seed: number
@@ -54,24 +94,11 @@ export const runOwnCatalog = async (options: {
     writeFileSync(previewFile, sample.representative)
     const file = join(dir, "own-catalog.jsonl")
     const inputBytes = writeGenerated(file, options.seed, options.documents, withCatalog(JSON.stringify(exampleCatalog()))).bytes
-    const cliRuns: Array<ChildRun> = []
-    const floorRuns: Array<ChildRun> = []
-    for (let r = 0; r < options.reps; r++) {
-      options.log(`  own catalog: ${options.documents.toLocaleString("en-US")} documents, run ${r + 1}/${options.reps}…`)
-      cliRuns.push(checked(await runChild([...cli.argv, "preview", "--jsonl", ...(options.cliOptions ?? [])], file), "the CLI"))
-      floorRuns.push(checked(await runChild([process.execPath, floorScript, previewFile], file), "the floor"))
-    }
-    const cliMs = medianOf(cliRuns.map((r) => r.wallMs))
-    const floorMs = medianOf(floorRuns.map((r) => r.wallMs))
-    return {
-      documents: options.documents,
-      inputBytes,
-      cliPerSecond: options.documents / (cliMs / 1000),
-      floorPerSecond: options.documents / (floorMs / 1000),
-      ratio: cliMs / floorMs,
-      cli: cliRuns,
-      floor: floorRuns
-    }
+    const distinctFile = join(dir, "distinct-catalogs.jsonl")
+    writeGenerated(distinctFile, options.seed, options.documents, withDistinctCatalogs())
+    const same = await alternate(cli.argv, file, previewFile, options, "")
+    const distinct = await alternate(cli.argv, distinctFile, previewFile, options, ", a different catalog on every line")
+    return { documents: options.documents, inputBytes, ...rates(options.documents, same), distinct: rates(options.documents, distinct) }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

@@ -45,7 +45,8 @@ import { ExecutionJournal, type KeyedJournal } from "./internal/keyedExecution.t
 import { fromRequest, type RawRequest, type RawResponse, splitTarget, toResponse } from "./internal/raw.ts"
 import { checkRequest, MAX_PLANS_PER_REQUEST } from "./internal/requestChecks.ts"
 import { jsonRaw, newRequestId } from "./internal/requestId.ts"
-import { type AutumnOptions, resume } from "./Operations.ts"
+import { type AutumnOptions, PREVIEW_DECODERS, previewOf, resume } from "./Operations.ts"
+import type { AttachCall } from "./Requests.ts"
 import { apiShape, type Operation, resolveRoute, routeCustomerId } from "./Routes.ts"
 
 /**
@@ -143,13 +144,20 @@ const handlerFor = (options: AutumnOptions & Omit<AutumnHandlerOptions, "catalog
     Effect.runPromise(Effect.result(effect.pipe(
       Effect.provideService(CustomerStore, options.customers),
       Effect.provideService(PaymentProvider, options.provider)
-    ))).then(
-      (r): StoredResponse => {
-        if (Result.isSuccess(r)) return { status: 200, body: r.success }
-        return r.failure.status === 500 ? internal(requestId, r.failure.message) : { status: r.failure.status, body: errorBody(r.failure) }
-      },
-      (cause: unknown): StoredResponse => internal(requestId, cause)
-    )
+    ))).then((r) => answered(requestId, r), (cause: unknown): StoredResponse => internal(requestId, cause))
+
+  const answered = (requestId: string, r: Result.Result<unknown, AutumnApiError>): StoredResponse => {
+    if (Result.isSuccess(r)) return { status: 200, body: r.success }
+    return r.failure.status === 500 ? internal(requestId, r.failure.message) : { status: r.failure.status, body: errorBody(r.failure) }
+  }
+
+  /** A preview as a plain function (previewOf): the body decoded, one read of the store, the plan. */
+  const preview = async (requestId: string, decode: (body: unknown) => Result.Result<AttachCall, AutumnApiError>, body: unknown): Promise<StoredResponse> => {
+    const call = decode(body)
+    if (Result.isFailure(call)) return answered(requestId, call)
+    const stored = await Effect.runPromise(options.customers.get(call.success.customerId))
+    return answered(requestId, previewOf(options, stored, call.success))
+  }
 
   /** Runs `task` holding the customer's lock; 409 when it could not be had in time. */
   const locked = (customerId: string, task: Effect.Effect<{ readonly response: StoredResponse; readonly replayed: boolean }>) =>
@@ -188,7 +196,10 @@ const handlerFor = (options: AutumnOptions & Omit<AutumnHandlerOptions, "catalog
     const customerId = routeCustomerId(params, raw)
     const key = request.header("idempotency-key")
     // A preview reads one state and writes nothing: it needs no lock.
-    if ((key === null || key === "") && path.includes(".preview_")) return json(await runEffect(requestId, operation(options, raw, params)), requestId)
+    if ((key === null || key === "") && path.includes(".preview_")) {
+      const decode = PREVIEW_DECODERS.get(operation)
+      return json(await (decode === undefined ? runEffect(requestId, operation(options, raw, params)) : preview(requestId, decode, raw)), requestId)
+    }
     const execute = (journal?: KeyedJournal) => Effect.promise(() => {
       const effect = operation(options, raw, params)
       return runEffect(requestId, journal === undefined ? effect : Effect.provideService(effect, ExecutionJournal, journal))

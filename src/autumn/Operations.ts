@@ -21,7 +21,6 @@ import * as Option from "effect/Option"
 import * as Result from "effect/Result"
 import type { Catalog } from "../Catalog.ts"
 import type { Customer } from "../Customer.ts"
-import { decodeCustomerAndRequest } from "../Document.ts"
 import { autumnMessage } from "../internal/decodeIssues.ts"
 import { type ExecuteResult, executeAttach } from "../Execute.ts"
 import { planAttach } from "../Planner.ts"
@@ -29,6 +28,7 @@ import type { AttachPreview } from "../Preview.ts"
 import type { PaymentProvider } from "../Provider.ts"
 import { AutumnApiError, customerNotFound, customerStateChanged, fromExecuteError, fromPlanError } from "./ApiError.ts"
 import { type CustomerProfile, CustomerStore } from "./CustomerStore.ts"
+import { decodeForPlanning } from "./internal/decodedCustomers.ts"
 import { refuseHeldPlans } from "./internal/heldPlans.ts"
 import { completeJournaled, ExecutionJournal } from "./internal/keyedExecution.ts"
 import { type AttachCall, type CustomerData, decodeAttachBody, decodeCheckoutBody, decodeMultiAttachBody } from "./Requests.ts"
@@ -102,14 +102,16 @@ const findCustomer = (options: AutumnOptions, call: AttachCall): Effect.Effect<F
     const stored = yield* store.get(call.customerId)
     if (stored !== undefined) return { customer: stored, created: undefined }
     const data = call.customerData ?? {}
-    const customer = (options.newCustomer ?? defaultNewCustomer)(call.customerId, data)
-    return { customer, created: { data, profile: profileFromData(data, clockOf(options)) } }
+    return { customer: newCustomerOf(options, call), created: { data, profile: profileFromData(data, clockOf(options)) } }
   })
+
+/** The customer a call creates when the store does not hold it (from `customer_data`). */
+const newCustomerOf = (options: AutumnOptions, call: AttachCall): Customer =>
+  (options.newCustomer ?? defaultNewCustomer)(call.customerId, call.customerData ?? {})
 
 /** Plans the call for the customer at the server's clock; errors in Autumn's terms. */
 const planFor = (options: AutumnOptions, customer: Customer, call: AttachCall): Result.Result<AttachPreview, AutumnApiError> => {
-  const at = clockOf(options)
-  const input = decodeCustomerAndRequest(options.catalog, { customer, request: { ...call.request, at } })
+  const input = decodeForPlanning(options.catalog, customer, { ...call.request, at: clockOf(options) })
   if (Result.isFailure(input)) {
     return Result.fail(new AutumnApiError({ status: 400, code: "invalid_inputs", message: autumnMessage(input.failure) }))
   }
@@ -225,12 +227,25 @@ export const runCall = (options: AutumnOptions, call: AttachCall, mode: RunMode)
     return { customer, plan, result }
   })
 
+/**
+ * The preview of a call for the customer the store holds (`undefined`: the new customer the call
+ * would create, not stored): a plain function — a preview plans and writes nothing, so it needs
+ * neither port, and the handler runs it without the Effect runtime.
+ *
+ * @example previewOf(options, stored, call) // Result<PreviewResponse, AutumnApiError>
+ */
+export const previewOf = (options: AutumnOptions, stored: Customer | undefined, call: AttachCall): Result.Result<PreviewResponse, AutumnApiError> => {
+  const customer = stored ?? newCustomerOf(options, call)
+  return Result.map(planFor(options, customer, call), (plan) => previewResponse(options.catalog, customer, call.request, plan))
+}
+
+/**
+ * The preview of a call as an Effect over the customer store.
+ *
+ * @example previewCall(options, call) // Effect<PreviewResponse, AutumnApiError, CustomerStore>
+ */
 export const previewCall = (options: AutumnOptions, call: AttachCall): Effect.Effect<PreviewResponse, AutumnApiError, CustomerStore> =>
-  Effect.gen(function* () {
-    const { customer } = yield* findCustomer(options, call)
-    const plan = yield* Effect.fromResult(planFor(options, customer, call))
-    return previewResponse(options.catalog, customer, call.request, plan)
-  })
+  Effect.flatMap(CustomerStore, (store) => Effect.flatMap(store.get(call.customerId), (stored) => Effect.fromResult(previewOf(options, stored, call))))
 
 const execute = (options: AutumnOptions, call: AttachCall): Effect.Effect<AttachResponse, AutumnApiError, Services> =>
   Effect.flatMap(runCall(options, call, { shouldExecute: () => true, refuseHeld: true }), ({ result }) =>
@@ -267,6 +282,17 @@ export const previewAttach = (options: AutumnOptions, body: unknown): Effect.Eff
  */
 export const previewMultiAttach = (options: AutumnOptions, body: unknown): Effect.Effect<PreviewResponse, AutumnApiError, CustomerStore> =>
   Effect.flatMap(Effect.fromResult(decodeMultiAttachBody(body)), (call) => previewCall(options, call))
+
+/**
+ * The body decoder of each preview operation: the handler decodes such a request with it, reads
+ * the customer and plans with {@link previewOf}, without running the operation's Effect.
+ *
+ * @example PREVIEW_DECODERS.get(previewAttach)?.({ customer_id: "cus_1", plan_id: "pro" }) // Result<AttachCall, AutumnApiError>
+ */
+export const PREVIEW_DECODERS: ReadonlyMap<unknown, (body: unknown) => Result.Result<AttachCall, AutumnApiError>> = new Map<unknown, (body: unknown) => Result.Result<AttachCall, AutumnApiError>>([
+  [previewAttach, decodeAttachBody],
+  [previewMultiAttach, decodeMultiAttachBody]
+])
 
 /**
  * `POST /v1/checkout` (legacy): when the customer must pay through the provider's checkout (no

@@ -14,6 +14,7 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import type { AttachRequestSchema } from "../AttachRequest.ts"
 import type { Catalog } from "../Catalog.ts"
+import { compileDecoder, GIVE_UP } from "../internal/compiledSchema.ts"
 import { autumnBodyProblem, schemaIssues } from "../internal/decodeIssues.ts"
 import { type AutumnApiError, invalidInputs } from "./ApiError.ts"
 
@@ -168,23 +169,64 @@ type Decoded<A> = Result.Result<A, AutumnApiError>
 
 const decodeOptions = { errors: "all", onExcessProperty: "error", reportInput: true } as const
 
+interface BodyDecoder {
+  /** The compiled decoder: the same value as Schema's on a valid body, else GIVE_UP. */
+  readonly fast: (json: unknown) => unknown
+  /** Schema's decoder: the only source of error messages. */
+  readonly schema: (json: unknown, options: typeof decodeOptions) => Result.Result<unknown, Schema.SchemaError>
+}
+
+// Built once per schema, not per request: a body that decodes takes the compiled path, any
+// other body (and one whose reading throws) is Schema's, so an error is worded as before.
+const decoders = new WeakMap<object, BodyDecoder>()
+
+const decoderOf = (schema: Schema.Codec<unknown, unknown>): BodyDecoder => {
+  const known = decoders.get(schema)
+  if (known !== undefined) return known
+  const compiled = compileDecoder(schema)
+  const made: BodyDecoder = {
+    fast: (json) => {
+      try {
+        return compiled(json)
+      } catch {
+        return GIVE_UP
+      }
+    },
+    schema: Schema.decodeUnknownResult(schema)
+  }
+  decoders.set(schema, made)
+  return made
+}
+
 /**
  * Decodes a request body with a schema; a bad field is a 400 naming its snake_case path.
  *
  * @example decodeWith(CheckoutBodySchema, { customer_id: 1 }) // Result.fail(invalid_inputs "customer_id: …")
  */
 export const decodeWith = <S extends Schema.Codec<unknown, unknown>>(schema: S, json: unknown): Decoded<S["Type"]> => {
-  const r = Schema.decodeUnknownResult(schema as Schema.Codec<S["Type"], unknown>)(json, decodeOptions)
-  if (Result.isSuccess(r)) return Result.succeed(r.success)
+  const decoder = decoderOf(schema)
+  const fast = decoder.fast(json)
+  if (fast !== GIVE_UP) return Result.succeed(fast as S["Type"])
+  const r = decoder.schema(json, decodeOptions)
+  if (Result.isSuccess(r)) return Result.succeed(r.success as S["Type"])
   const first = autumnBodyProblem(schemaIssues(r.failure.issue))
   return Result.fail(invalidInputs(first.path, first.message))
 }
 
+/** The 400 of a field Autumn defines that this server does not carry out. */
+const unsupportedField = (path: string): AutumnApiError => invalidInputs(path, "is not supported by this server (see docs/autumn-compat.md)")
+
 /** The first unsupported field present at the given paths, as a 400. @example rejectUnsupported([["customize", undefined]]) // undefined */
 export const rejectUnsupported = (fields: ReadonlyArray<readonly [string, unknown]>): AutumnApiError | undefined => {
   const found = fields.find(([, value]) => value !== undefined)
-  return found === undefined ? undefined : invalidInputs(found[0], "is not supported by this server (see docs/autumn-compat.md)")
+  return found === undefined ? undefined : unsupportedField(found[0])
 }
+
+/** The fields of an attach body this server does not carry out, in the order a 400 names the first. */
+const ATTACH_UNSUPPORTED = [
+  "customize", "subscription_id", "ends_at", "long_lived_checkout", "processor_subscription_id", "carry_over_balances", "carry_over_usages",
+  "license_quantities", "no_billing_changes", "tax_rate_id", "remove_plan_ids"
+] as const satisfies ReadonlyArray<keyof AttachBody>
 
 const featureQuantities = (list: ReadonlyArray<{ readonly feature_id: string; readonly quantity?: number }> | undefined) => {
   const given = (list ?? []).flatMap((q) => (q.quantity === undefined ? [] : [{ featureId: q.feature_id, quantity: q.quantity }]))
@@ -266,12 +308,8 @@ const callOf = (b: Common, request: RequestInput): AttachCall =>
  */
 export const decodeAttachBody = (json: unknown): Decoded<AttachCall> =>
   Result.flatMap(decodeWith(AttachBodySchema, json), (b: AttachBody) => {
-    const unsupported = rejectUnsupported([
-      ["customize", b.customize], ["subscription_id", b.subscription_id], ["ends_at", b.ends_at], ["long_lived_checkout", b.long_lived_checkout],
-      ["processor_subscription_id", b.processor_subscription_id], ["carry_over_balances", b.carry_over_balances], ["carry_over_usages", b.carry_over_usages],
-      ["license_quantities", b.license_quantities], ["no_billing_changes", b.no_billing_changes], ["tax_rate_id", b.tax_rate_id], ["remove_plan_ids", b.remove_plan_ids]
-    ])
-    if (unsupported !== undefined) return Result.fail(unsupported)
+    const unsupported = ATTACH_UNSUPPORTED.find((name) => b[name] !== undefined)
+    if (unsupported !== undefined) return Result.fail(unsupportedField(unsupported))
     const plan = { planId: b.plan_id, ...(b.version === undefined ? {} : { version: b.version }), ...featureQuantities(b.feature_quantities) }
     return Result.map(commonRequest(b, b.proration_behavior), (rest) => callOf(b, { ...rest, plans: [plan] }))
   })

@@ -1,8 +1,9 @@
 /**
  * The response bodies of Autumn's API, built from a preview (docs/spec.md §13) and an execution result
  * (docs/spec.md §11). Autumn speaks major units as JSON numbers and instants as epoch milliseconds; this
- * library keeps integer minor units and ISO strings. {@link toWireAmount} is the one place where
- * an exact amount becomes a float, through its exact decimal string (1549 cents → "15.49" → 15.49).
+ * library keeps integer minor units and ISO strings. {@link toWireAmount} (a rational) and
+ * {@link minorToMajor} (whole minor units) are the only places where an exact amount becomes a
+ * float, through its exact decimal string (1549 cents → "15.49" → 15.49).
  *
  * @example
  * import * as Autumn from "attach-planner/autumn"
@@ -49,8 +50,15 @@ export const toWireAmount = (major: Rational.Rational): number => {
  *
  * @example minorToMajor(-1032, "usd") // -10.32
  */
-export const minorToMajor = (minor: number | bigint, currency: string): number =>
-  toWireAmount(Rational.make(BigInt(minor), 10n ** BigInt(exponentOf(currency))))
+export const minorToMajor = (minor: number | bigint, currency: string): number => {
+  // A whole number of minor units is already a decimal: its digits with the point `places` from
+  // the right are its exact expansion (what toWireAmount finds, without a rational's division).
+  const places = exponentOf(currency)
+  const whole = BigInt(minor)
+  const digits = (whole < 0n ? -whole : whole).toString().padStart(places + 1, "0")
+  const text = places === 0 ? digits : `${digits.slice(0, -places)}.${digits.slice(-places)}`
+  return Number(whole < 0n ? `-${text}` : text)
+}
 
 /** An ISO instant as epoch milliseconds. @example toMillis("2025-02-01T00:00:00Z") // 1738368000000 */
 export const toMillis = (instant: string): number => Date.parse(instant)

@@ -11,9 +11,8 @@
 import { readFile } from "node:fs/promises"
 import * as Result from "effect/Result"
 import type { Catalog } from "../Catalog.ts"
-import { decodeCatalog, decodeCustomerAndRequest } from "../Document.ts"
+import { decodeAttachDocument, decodeCatalog, decodeCustomerAndRequest } from "../Document.ts"
 import { DecodeError, type ErrorDocument, errorDocument } from "../Errors.ts"
-import { previewDocument } from "../index.ts"
 import { planAttach } from "../Planner.ts"
 import type { AttachPreview } from "../Preview.ts"
 
@@ -107,8 +106,75 @@ export const loadCatalog = async (file: string): Promise<Loaded<Catalog>> => {
   return loaded.ok ? { ok: true, value: loaded.value.catalog } : loaded
 }
 
-/** The previewer of whole attach documents `{ catalog, customer, request }`. */
-export const documentPreviewer: Previewer = previewDocument
+type Matcher = (value: unknown) => boolean
+
+/**
+ * A test of whether a value from `JSON.parse` is the same JSON as `known`: the same keys in the
+ * same order, the same texts, numbers (`-0` is not `0`), booleans and nulls. Built once per
+ * known value, so that a test reads each property of the value once and allocates nothing; it
+ * goes only as deep as `known` nests.
+ *
+ * @example sameJsonAs(JSON.parse('{"a":[1,"x"]}'))(JSON.parse('{"a":[1,"x"]}')) // true
+ */
+export const sameJsonAs = (known: unknown): Matcher => {
+  if (typeof known !== "object" || known === null) return known === 0 ? (value) => Object.is(value, known) : (value) => value === known
+  if (Array.isArray(known)) {
+    const items = known.map(sameJsonAs)
+    return (value) => {
+      if (!Array.isArray(value) || value.length !== items.length) return false
+      for (let i = 0; i < items.length; i++) if (!(items[i] as Matcher)(value[i])) return false
+      return true
+    }
+  }
+  const record = known as Record<string, unknown>
+  const keys = Object.keys(record)
+  const fields = keys.map((key) => sameJsonAs(record[key]))
+  return (value) => {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return false
+    const values = value as Record<string, unknown>
+    // for…in lists own keys in the order Object.keys does, then inherited enumerable ones, which
+    // a value from JSON.parse does not have (and which make the count differ).
+    let i = 0
+    for (const key in values) {
+      if (key !== keys[i] || !(fields[i] as Matcher)(values[key])) return false
+      i++
+    }
+    return i === keys.length
+  }
+}
+
+/**
+ * A previewer of whole attach documents that keeps the last catalog it decoded (see
+ * {@link documentPreviewer}); `decodeDocument` decodes the documents whose catalog it has not
+ * just seen (tests count its calls).
+ *
+ * @example const previewer = rememberingPreviewer(decodeAttachDocument)
+ */
+export const rememberingPreviewer = (decodeDocument: typeof decodeAttachDocument): Previewer => {
+  let known: { readonly same: Matcher; readonly catalog: Catalog } | undefined
+  return (document) => {
+    const json = isRecordLike(document) && "catalog" in document ? document["catalog"] : undefined
+    const seen = known !== undefined && json !== undefined && known.same(json) ? known.catalog : undefined
+    // The same answer as decodeAttachDocument: it too guards the whole document, then decodes the catalog.
+    const input = seen !== undefined ? decodeCustomerAndRequest(seen, document) : decodeDocument(document)
+    if (Result.isFailure(input)) return errorDocument(input.failure)
+    if (seen === undefined && json !== undefined) known = { same: sameJsonAs(json), catalog: input.success.catalog }
+    return outputOf(planAttach(input.success))
+  }
+}
+
+const isRecordLike = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+
+/**
+ * The previewer of whole attach documents `{ catalog, customer, request }`, answering as
+ * `previewDocument` does. A stream of documents often carries one catalog on every line: the last
+ * catalog decoded is kept with the JSON it came from, and a document whose catalog is the same
+ * JSON is planned against it without decoding the catalog again (decoding is a function of the
+ * JSON alone, so the answer is the same). Given values straight from `JSON.parse`.
+ *
+ * @example previewParsed(documentPreviewer, JSON.parse(line))
+ */
+export const documentPreviewer: Previewer = rememberingPreviewer(decodeAttachDocument)
 
 /**
  * The previewer of `{ customer, request }` documents against an already decoded catalog.
@@ -118,10 +184,10 @@ export const documentPreviewer: Previewer = previewDocument
 export const catalogPreviewer = (catalog: Catalog): Previewer => (document) => {
   // Previewers are given values straight from JSON.parse.
   const input = decodeCustomerAndRequest(catalog, document)
-  if (Result.isFailure(input)) return errorDocument(input.failure)
-  const preview = planAttach(input.success)
-  return Result.isSuccess(preview) ? preview.success : errorDocument(preview.failure)
+  return Result.isFailure(input) ? errorDocument(input.failure) : outputOf(planAttach(input.success))
 }
+
+const outputOf = (preview: ReturnType<typeof planAttach>): Output => (Result.isSuccess(preview) ? preview.success : errorDocument(preview.failure))
 
 /**
  * Runs a previewer, turning an unexpected exception (a defect of the engine) into an error

@@ -12,7 +12,7 @@ import * as Result from "effect/Result"
 import { decodeCatalog } from "../Document.ts"
 import { catalogPreviewer, documentPreviewer, type Previewer } from "./documents.ts"
 import { answerBatch } from "./internal/jsonlLines.ts"
-import { ownedBytes, serveJobs } from "../internal/workerPool.ts"
+import { serveJobs } from "../internal/workerPool.ts"
 import type { BatchAnswer, BatchRequest, WorkerSetup } from "./jsonlPool.ts"
 
 const previewerOf = (source: WorkerSetup): Previewer => {
@@ -26,7 +26,9 @@ const previewerOf = (source: WorkerSetup): Previewer => {
 const answer = (previewer: Previewer, setup: WorkerSetup, request: BatchRequest): BatchAnswer => {
   if (setup.fault === "throw") throw new Error("fault injected (a test's startPool)")
   const batch = answerBatch(previewer, request.text, request.first)
-  return { bytes: ownedBytes(batch.text), lines: batch.lines, failed: batch.failed }
+  const bytes = batch.bytes
+  // The answer is the start of a larger buffer: copy it out so that only its bytes move.
+  return { bytes: bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes), lines: batch.lines, failed: batch.failed }
 }
 
 serveJobs((setup: WorkerSetup) => {

@@ -155,12 +155,19 @@ const send = async (req: IncomingMessage, res: ServerResponse, response: Respons
 const HEADERS_TIMEOUT_MS = 5_000
 const REQUEST_TIMEOUT_MS = 15_000
 
-/** Writes a handler's own response; a body left unread closes the connection after it. */
+/**
+ * Writes a handler's own response; a body left unread closes the connection after it. The body
+ * is encoded once, its length known (no chunked encoding), and the status line, the headers (as
+ * Node's flat name/value list, no header map built) and the body go out in one write.
+ */
 const sendRaw = (req: IncomingMessage, res: ServerResponse, response: RawResponse): void => {
-  // A known length: the answer goes out as one write, not as chunks of a chunked encoding.
-  const sized = { ...response.headers, "content-length": String(Buffer.byteLength(response.body)) }
-  res.writeHead(response.status, req.complete ? sized : { ...sized, connection: "close" })
-  res.end(response.body)
+  const body = Buffer.from(response.body)
+  const headers: Array<string> = []
+  for (const [name, value] of Object.entries(response.headers)) headers.push(name, value)
+  headers.push("content-length", String(body.byteLength))
+  if (!req.complete) headers.push("connection", "close")
+  res.writeHead(response.status, headers)
+  res.end(body)
 }
 
 /**

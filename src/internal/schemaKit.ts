@@ -13,6 +13,14 @@ const gcd = (a: bigint, b: bigint): bigint => {
   return x
 }
 
+// Every amount is read twice when a catalog is decoded (the decoder's check, then the
+// normaliser), and a stream of documents carrying one catalog repeats the same few texts: the
+// reading is kept by text. Rationals are immutable, so one may stand for every equal amount.
+const MAX_CACHED_TEXT = 40
+const MAX_CACHED_TEXTS = 4096
+const NOT_A_DECIMAL = "not a decimal"
+const parsedTexts = new Map<string, Rational.Rational | typeof NOT_A_DECIMAL>()
+
 /**
  * Parses a decimal given as a string or number into an exact rational in lowest terms, or
  * undefined: not a decimal, not finite, more than 1e15 in magnitude or more than twelve decimal
@@ -27,6 +35,16 @@ const gcd = (a: bigint, b: bigint): bigint => {
 export const parseDecimal = (input: string | number): Rational.Rational | undefined => {
   if (typeof input === "number" && !Number.isFinite(input)) return undefined
   const text = typeof input === "number" ? input.toString() : input
+  if (text.length > MAX_CACHED_TEXT) return parseText(text)
+  const known = parsedTexts.get(text)
+  if (known !== undefined) return known === NOT_A_DECIMAL ? undefined : known
+  if (parsedTexts.size >= MAX_CACHED_TEXTS) parsedTexts.clear()
+  const parsed = parseText(text)
+  parsedTexts.set(text, parsed ?? NOT_A_DECIMAL)
+  return parsed
+}
+
+const parseText = (text: string): Rational.Rational | undefined => {
   const plain = plainParts(text)
   if (plain !== undefined) return fromParts(plain.negative, plain.whole, plain.fraction, undefined)
   const m = DECIMAL_TEXT.exec(text)

@@ -3,7 +3,7 @@ import type { Subscription } from "../Customer.ts"
 import { isCurrent } from "../Customer.ts"
 import { periodAt } from "../Interval.ts"
 import { type PlanPrice, planPrices, recurringInterval } from "../Pricing.ts"
-import type { Priced } from "./lines.ts"
+import type { Priced } from "../planner/internal/lines.ts"
 import { iso, ms } from "./instants.ts"
 
 /** A subscription of the customer as the attach goes, with its catalog plan. */

@@ -6,7 +6,7 @@
  */
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { exactText, finalDerivation } from "../../src/internal/derivation.ts"
+import { exactText, finalDerivation } from "../../src/planner/internal/derivation.ts"
 import * as Rational from "../../src/Rational.ts"
 
 const reference = (r: Rational.Rational): string => {

@@ -132,6 +132,8 @@ export const parseJsonBytes = (bytes: Uint8Array, limits: BodyLimits): BodyRead 
   } catch {
     return refused(400, "invalid_inputs", "(body): is not valid JSON")
   }
-  if (jsonDepth(value, limits.maxDepth) > limits.maxDepth) return refused(400, "invalid_inputs", `(body): nests deeper than ${limits.maxDepth} levels`)
+  // Nesting d levels takes at least 2d − 1 characters (a bracket pair per level around a value):
+  // a shorter text cannot be too deep, and most bodies are not walked.
+  if (text.length > 2 * limits.maxDepth && jsonDepth(value, limits.maxDepth) > limits.maxDepth) return refused(400, "invalid_inputs", `(body): nests deeper than ${limits.maxDepth} levels`)
   return { ok: true, value }
 }

@@ -7,7 +7,7 @@
 import type { AttachRequest } from "../../AttachRequest.ts"
 import type { Catalog } from "../../Catalog.ts"
 import type { Customer } from "../../Customer.ts"
-import { planActions } from "../../internal/actions.ts"
+import { planActions } from "../../planner/actions.ts"
 import { customerFingerprint } from "../../internal/working.ts"
 import type { AttachPreview, Line } from "../../Preview.ts"
 

@@ -53,7 +53,7 @@ const batchEnd = (complete: ReadonlyArray<string>, i: number): number => {
 /** A batch answered in this thread. */
 const answeredHere = (previewer: Previewer, first: number, text: string): BatchAnswer => {
   const answer = answerBatch(previewer, text, first)
-  return { bytes: Buffer.from(answer.text, "utf8"), lines: answer.lines, failed: answer.failed }
+  return { bytes: answer.bytes, lines: answer.lines, failed: answer.failed }
 }
 
 /**

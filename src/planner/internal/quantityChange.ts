@@ -1,14 +1,14 @@
-import { periodAt } from "../Interval.ts"
-import * as Money from "../Money.ts"
-import { billableUnits, billingKind, planPrices, recurringInterval } from "../Pricing.ts"
-import * as Rational from "../Rational.ts"
-import type { Held } from "../Scenario.ts"
-import { describeItemCharge, periodText, unitsText } from "./describe.ts"
+import { periodAt } from "../../Interval.ts"
+import * as Money from "../../Money.ts"
+import { billableUnits, billingKind, planPrices, recurringInterval } from "../../Pricing.ts"
+import * as Rational from "../../Rational.ts"
+import type { Held } from "../../Scenario.ts"
+import { describeItemCharge, periodText, unitsText } from "../../internal/describe.ts"
 import type { DraftDerivation } from "./derivation.ts"
 import type { DraftLine } from "./draft.ts"
 import type { LedgerBasis } from "./ledger.ts"
 import { type PriceContext, billedAtOf, creditAmount, creditDerivation, priceDerivation, fullPrice, leftOf, packedUnits, quantitiesOf, remainingOf } from "./lines.ts"
-import { ms } from "./instants.ts"
+import { ms } from "../../internal/instants.ts"
 
 const withoutTiers = ({ tiers: _tiers, ...rest }: DraftDerivation): DraftDerivation => rest
 

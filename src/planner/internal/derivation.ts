@@ -8,14 +8,14 @@
  *
  * @example exactText(Rational.make(-32000n, 31n)) // "-32000/31"
  */
-import type { Catalog, ItemPrice, Tier } from "../Catalog.ts"
-import type { DerivationTier, LineDerivation, LineDiscountDerivation } from "../Preview.ts"
-import { type FractionLeft, fractionBounds } from "../ProrationPolicy.ts"
-import { type TierBreakdown, packsFor, tierShares } from "../Pricing.ts"
-import * as Money from "../Money.ts"
-import * as Rational from "../Rational.ts"
+import type { Catalog, ItemPrice, Tier } from "../../Catalog.ts"
+import type { DerivationTier, LineDerivation, LineDiscountDerivation } from "../../Preview.ts"
+import { type FractionLeft, fractionBounds } from "../../ProrationPolicy.ts"
+import { type TierBreakdown, packsFor, tierShares } from "../../Pricing.ts"
+import * as Money from "../../Money.ts"
+import * as Rational from "../../Rational.ts"
 import { type LedgerBasis, creditedOf } from "./ledger.ts"
-import { parseDecimal } from "./schemaKit.ts"
+import { parseDecimal } from "../../internal/schemaKit.ts"
 
 /** A line's derivation while the line is built (exact rationals, instants in ms). */
 export interface DraftDerivation {

@@ -1,15 +1,15 @@
-import type { Catalog, Plan } from "../Catalog.ts"
-import type { Subscription } from "../Customer.ts"
-import type { Period } from "../Interval.ts"
-import { periodAt } from "../Interval.ts"
-import * as Money from "../Money.ts"
-import { type PlanPrice, amountIn, billableUnits, billingKind, packsFor, planPrices, recurringInterval, tierPrice, tierShares } from "../Pricing.ts"
-import { type FractionLeft, type ProrationPolicy, fractionLeft, resolvePolicy, zoneOf } from "../ProrationPolicy.ts"
-import * as Rational from "../Rational.ts"
-import { describeArrears, describeBaseCharge, describeCredit, describeItemCharge } from "./describe.ts"
-import type { DraftLine } from "./draft.ts"
-import { ms } from "./instants.ts"
-import type { DerivationTier } from "../Preview.ts"
+import type { Catalog, Plan } from "../../Catalog.ts"
+import type { Subscription } from "../../Customer.ts"
+import type { Period } from "../../Interval.ts"
+import { periodAt } from "../../Interval.ts"
+import * as Money from "../../Money.ts"
+import { type PlanPrice, amountIn, billableUnits, billingKind, packsFor, planPrices, recurringInterval, tierPrice, tierShares } from "../../Pricing.ts"
+import { type FractionLeft, type ProrationPolicy, fractionLeft, resolvePolicy, zoneOf } from "../../ProrationPolicy.ts"
+import * as Rational from "../../Rational.ts"
+import { describeArrears, describeBaseCharge, describeCredit, describeItemCharge } from "../../internal/describe.ts"
+import type { DraftLine, LineBasis } from "./draft.ts"
+import { ms } from "../../internal/instants.ts"
+import type { DerivationTier } from "../../Preview.ts"
 import { type DraftDerivation, sharedTiers, tierParts } from "./derivation.ts"
 import { type LedgerBasis, type Remaining, allowedCredit, ledgerBasis } from "./ledger.ts"
 
@@ -156,15 +156,17 @@ export const chargeLineOver = (
 
 /**
  * The charges of an incoming plan: every in-advance price, prorated from `at` on `anchor`. With
- * `priced`, what each charged price costs for a full period is recorded there (by price).
+ * `priced`, what each charged price costs for a full period is recorded there (by price); with
+ * `basis`, each charge for a period is marked as recorded in that subscription's ledger.
  */
 export const incomingCharges = (
   plan: Plan, quantities: ReadonlyMap<string, number>, held: ReadonlyMap<string, number>,
   anchor: number, at: number, ctx: PriceContext,
-  options: { readonly recurring: boolean; readonly fullPeriod?: boolean; readonly priced?: Map<PlanPrice, Priced> }
+  options: { readonly recurring: boolean; readonly fullPeriod?: boolean; readonly priced?: Map<PlanPrice, Priced>; readonly basis?: LineBasis }
 ): Array<DraftLine> => {
   const out: Array<DraftLine> = []
   const record = options.priced
+  const basis = options.basis
   for (const p of planPrices(plan)) {
     if (billingKind(p) === "arrears") continue
     if (!options.recurring && p.price.interval !== "one_off") continue
@@ -173,6 +175,8 @@ export const incomingCharges = (
     const priced = pricedOf(p, units, ctx)
     const line = chargeLineOver(p, units, interval === undefined ? null : periodAt(anchor, interval, at), at, ctx, options.fullPeriod === true, priced)
     if (line === undefined) continue
+    // The line is this function's own, not yet seen by anyone: its basis is set in place (a copy is slow here).
+    if (basis !== undefined && line.period !== null) (line as { basis?: LineBasis }).basis = basis
     out.push(line)
     record?.set(p, priced)
   }

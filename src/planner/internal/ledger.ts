@@ -3,15 +3,15 @@
  * is recorded on its subscription (`billed`), and a credit for unused time draws on it — the
  * unused share of what was paid, never more than what remains uncredited.
  */
-import type { Plan } from "../Catalog.ts"
-import type { BilledEntry, Subscription } from "../Customer.ts"
-import { splitByLargestRemainder } from "../Discounts.ts"
-import { periodAt } from "../Interval.ts"
-import { billingKind, planPrices, recurringInterval } from "../Pricing.ts"
-import * as Rational from "../Rational.ts"
+import type { BilledEntry, Subscription } from "../../Customer.ts"
+import { splitByLargestRemainder } from "../../Discounts.ts"
+import { periodAt } from "../../Interval.ts"
+import { billingKind, planPrices, recurringInterval } from "../../Pricing.ts"
+import * as Rational from "../../Rational.ts"
 import { type DraftLine, lineTotal } from "./draft.ts"
-import { iso, ms } from "./instants.ts"
-import { patched } from "./working.ts"
+import { iso, ms } from "../../internal/instants.ts"
+import { type Entry, patched } from "../../internal/working.ts"
+import { withSubscription } from "./subscriptions.ts"
 
 /** The part of the span `[from, to)` left after `t`, as the proration policy counts it. */
 export type Remaining = (from: number, to: number, t: number) => Rational.Rational
@@ -153,56 +153,64 @@ export const withCredits = (billed: ReadonlyArray<BilledEntry>, draws: ReadonlyA
 export const openLedger = (billed: ReadonlyArray<BilledEntry>, at: number): Array<BilledEntry> =>
   billed.filter((e) => ms(e.to) > at)
 
-/** A subscription of the working state, with its plan (as `working.ts` keeps them). */
-interface Held {
-  sub: Subscription
-  readonly plan: Plan | undefined
+const addTo = (added: Map<string, Array<BilledEntry>>, id: string, entry: BilledEntry): void => {
+  const list = added.get(id)
+  if (list === undefined) added.set(id, [entry])
+  else list.push(entry)
 }
 
 /**
- * Writes today's invoice into the ledgers of the working state: each charge becomes an entry of
- * its subscription (net of discounts), each credit drawn on the ledger is recorded on the entries
- * it drew on, and a subscription this attach started gets an entry of 0 for every in-advance
- * price it did not bill today (left unbilled: `prorationBehavior: "none"`, joining a trial).
+ * Writes today's invoice into the ledgers of the subscriptions after the attach: each charge
+ * becomes an entry of its subscription (net of discounts), each credit drawn on the ledger is
+ * recorded on the entries it drew on, and a subscription this attach started gets an entry of 0
+ * for every in-advance price it did not bill today (left unbilled: `prorationBehavior: "none"`,
+ * joining a trial). The entries returned share those whose ledger is unchanged.
+ *
+ * @example recordLedger(entries, lines, ["sub_pro_20250116T000000Z"], at)[1]?.sub.billed // [{ featureId: null, from: …, to: …, amount: 5000 }]
  */
 export const recordLedger = (
-  entries: ReadonlyArray<Held>, lines: ReadonlyArray<DraftLine>, started: ReadonlyArray<string>, at: number
-): void => {
+  entries: ReadonlyArray<Entry>, lines: ReadonlyArray<DraftLine>, started: ReadonlyArray<string>, at: number
+): ReadonlyArray<Entry> => {
   const added = new Map<string, Array<BilledEntry>>()
-  const add = (id: string, entry: BilledEntry): void => {
-    const list = added.get(id)
-    if (list === undefined) added.set(id, [entry])
-    else list.push(entry)
-  }
+  // Subscriptions a credit drew on, by index (the others are read from `entries`).
+  const drawn = new Map<number, Subscription>()
   for (const line of lines) {
     const basis = line.basis
     if (line.kind === "charge" && basis?.subscriptionId !== undefined && line.period !== null) {
-      add(basis.subscriptionId, billedEntry(line.featureId, line.period.start, line.period.end, lineTotal(line)))
+      addTo(added, basis.subscriptionId, billedEntry(line.featureId, line.period.start, line.period.end, lineTotal(line)))
     }
     if (line.kind === "credit" && basis?.ledger !== undefined) {
       const ledger = basis.ledger
-      const held = entries.find((e) => e.sub.id === ledger.subscriptionId)
-      if (held?.sub.billed !== undefined) held.sub = patched(held.sub, { billed: withCredits(held.sub.billed, ledger.draws, splitCredit(ledger, -lineTotal(line)), at) })
+      const i = entries.findIndex((e) => e.sub.id === ledger.subscriptionId)
+      const sub = drawn.get(i) ?? entries[i]?.sub
+      if (sub?.billed !== undefined) drawn.set(i, patched(sub, { billed: withCredits(sub.billed, ledger.draws, splitCredit(ledger, -lineTotal(line)), at) }))
     }
   }
-  for (const e of entries) {
-    if (!started.includes(e.sub.id) || e.plan === undefined || e.sub.status !== "active") continue
-    const billed = added.get(e.sub.id) ?? []
-    for (const p of planPrices(e.plan)) {
+  for (const id of started) addUnbilled(entries, id, added, at)
+  let out: Array<Entry> | undefined
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] as Entry
+    const before = drawn.get(i) ?? entry.sub
+    const billed = added.get(before.id)
+    const sub = billed === undefined ? before : patched(before, { billed: [...(before.billed ?? []), ...billed] })
+    if (sub === entry.sub) continue
+    out ??= entries.slice()
+    out[i] = withSubscription(entry, sub, true)
+  }
+  return out ?? entries
+}
+
+/** A ledger entry of 0 for every in-advance price the subscription `id`, started by this attach, did not bill today. */
+const addUnbilled = (entries: ReadonlyArray<Entry>, id: string, added: Map<string, Array<BilledEntry>>, at: number): void => {
+  for (const { sub, plan } of entries) {
+    if (sub.id !== id || plan === undefined || sub.status !== "active") continue
+    const billed = added.get(sub.id) ?? []
+    for (const p of planPrices(plan)) {
       const interval = recurringInterval(p.price.interval)
       const featureId = p.kind === "base" ? null : p.item.featureId
       if (interval === undefined || billingKind(p) === "arrears" || billed.some((b) => b.featureId === featureId)) continue
-      billed.push(billedEntry(featureId, at, periodAt(ms(e.sub.billingAnchor), interval, at).end, 0n))
+      billed.push(billedEntry(featureId, at, periodAt(ms(sub.billingAnchor), interval, at).end, 0n))
     }
-    if (billed.length > 0) added.set(e.sub.id, billed)
-  }
-  for (const e of entries) {
-    const billed = added.get(e.sub.id)
-    if (billed === undefined) continue
-    const all = [...(e.sub.billed ?? []), ...billed]
-    // A subscription this attach started is the planner's own object: set in place (the key order
-    // of a copy: in place when present, else last); one of the customer's is copied.
-    if (started.includes(e.sub.id)) (e.sub as { billed?: Subscription["billed"] }).billed = all
-    else e.sub = patched(e.sub, { billed: all })
+    if (billed.length > 0) added.set(sub.id, billed)
   }
 }

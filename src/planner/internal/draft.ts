@@ -1,4 +1,4 @@
-import type { Period } from "../Interval.ts"
+import type { Period } from "../../Interval.ts"
 import type { DraftDerivation } from "./derivation.ts"
 import type { LedgerBasis } from "./ledger.ts"
 

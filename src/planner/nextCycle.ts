@@ -1,14 +1,23 @@
+/**
+ * The seventh stage of the planner: the first renewal invoice of the billing subscription the
+ * attach bills, from the state after it (docs/spec.md §9). The timeline rolls a customer forward
+ * with the same {@link nextCycleOf}.
+ *
+ * @example
+ * nextCycleAfter(ctx, after.entries, invoicedKey(moved.transitions), discounts.active, today.lines.length === 0)?.startsAt
+ * // "2025-02-16T00:00:00.000Z"
+ */
 import { isCurrent } from "../Customer.ts"
 import { type ActiveDiscount, appliesToInvoice, applyDiscounts } from "../Discounts.ts"
 import { periodAt } from "../Interval.ts"
 import type { Interval, Period } from "../Interval.ts"
 import type { NextCycle, UsageLine } from "../Preview.ts"
 import { billableUnits, billingKind, planPrices, recurringInterval } from "../Pricing.ts"
-import type { DraftLine } from "./draft.ts"
-import { finalizeLines, sumLines } from "./finalize.ts"
-import { type PriceContext, billedUnits, chargeLineOver, heldOf, outgoingArrears, quantitiesOf, usedOf } from "./lines.ts"
-import { type Entry, billingKey, isTrialingAt } from "./working.ts"
-import { iso, ms } from "./instants.ts"
+import type { DraftLine } from "./internal/draft.ts"
+import { finalizeLines, sumLines } from "./totals.ts"
+import { type PriceContext, billedUnits, chargeLineOver, heldOf, outgoingArrears, quantitiesOf, usedOf } from "./internal/lines.ts"
+import { type Entry, billingKey, isTrialingAt } from "../internal/working.ts"
+import { iso, ms } from "../internal/instants.ts"
 
 const NONE: ReadonlyMap<string, number> = new Map()
 
@@ -129,3 +138,17 @@ const renewalLines = (
     if (line !== undefined) lines.push(line)
   }
 }
+
+/**
+ * The next cycle of the attach: that of the billing subscription it bills (`key`), null when it
+ * bills none or nothing is billed any more.
+ *
+ * @example nextCycleAfter(ctx, entries, undefined, [], true) // null
+ */
+export const nextCycleAfter = (
+  ctx: PriceContext & { readonly at: number },
+  entries: ReadonlyArray<Entry>,
+  key: string | undefined,
+  discounts: ReadonlyArray<ActiveDiscount>,
+  todayEmpty: boolean
+): NextCycle | null => (key === undefined ? null : nextCycleOf(ctx, entries, key, discounts, todayEmpty) ?? null)

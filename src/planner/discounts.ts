@@ -1,0 +1,72 @@
+/**
+ * The fourth stage of the planner: which discounts are active on today's invoice, and how each
+ * comes off its lines. Today's invoice is that of the billing subscription the attach bills, or,
+ * when it bills none (a switch to a free plan), that of the subscription it ends, whose discounts
+ * still apply to its credits.
+ *
+ * @example
+ * const { active, lines } = todayDiscounts(resolution, moved, today)
+ * active.map((d) => d.discount.id) // ["LAUNCH20", "WELCOME5"]
+ */
+import type { AppliedDiscount } from "../Customer.ts"
+import { type ActiveDiscount, applyDiscounts } from "../Discounts.ts"
+import { ms } from "../internal/instants.ts"
+import { type Entry, billingKey } from "../internal/working.ts"
+import type { DraftLine } from "./internal/draft.ts"
+import type { Transition } from "./internal/step.ts"
+import type { TodayLines } from "./lines.ts"
+import type { PlanContext, Resolution } from "./resolve.ts"
+import type { Transitions } from "./transitions.ts"
+
+/** The discounts of today's invoice and its lines with what each takes off. */
+export interface TodayDiscounts {
+  /** The customer's, then those of the billing subscription invoiced, then the request's (each discount once). */
+  readonly active: ReadonlyArray<ActiveDiscount>
+  readonly lines: ReadonlyArray<DraftLine>
+}
+
+/**
+ * The billing subscription whose invoice the attach is on: the first a change bills, undefined when none does.
+ *
+ * @example invoicedKey(transitions) // "anchor:1736985600000"
+ */
+export const invoicedKey = (transitions: ReadonlyArray<Transition>): string | undefined => {
+  for (const t of transitions) if (t.billingKey !== undefined) return t.billingKey
+  return undefined
+}
+
+const endedKey = (transitions: ReadonlyArray<Transition>): string | undefined => {
+  for (const t of transitions) if (t.endedKey !== undefined) return t.endedKey
+  return undefined
+}
+
+/**
+ * Today's discounts, applied to today's lines.
+ *
+ * @example todayDiscounts(resolution, moved, today).lines[0]?.discounts // [{ discountId: "LAUNCH20", amount: 1000n }]
+ */
+export const todayDiscounts = (resolved: Resolution, moved: Transitions, today: TodayLines): TodayDiscounts => {
+  const ctx = resolved.ctx
+  const active = activeDiscounts(ctx, moved.entries, resolved.requestDiscounts, invoicedKey(moved.transitions) ?? endedKey(moved.transitions))
+  const plans = resolved.plans.map((p) => p.plan.id)
+  return { active, lines: applyDiscounts(today.lines, active, ctx.currency, ctx.catalog, { start: ctx.at, first: true, plans }) }
+}
+
+const activeDiscounts = (
+  ctx: PlanContext, entries: ReadonlyArray<Entry>, fromRequest: ReadonlyArray<ActiveDiscount>, invoiceKey: string | undefined
+): Array<ActiveDiscount> => {
+  const out: Array<ActiveDiscount> = []
+  addApplied(ctx, out, ctx.customer.discounts)
+  if (invoiceKey !== undefined) {
+    for (const e of entries) if (e.sub.discounts !== undefined && billingKey(e.sub) === invoiceKey) addApplied(ctx, out, e.sub.discounts)
+  }
+  for (const d of fromRequest) if (!out.some((o) => o.discount.id === d.discount.id)) out.push(d)
+  return out
+}
+
+const addApplied = (ctx: PlanContext, out: Array<ActiveDiscount>, applied: ReadonlyArray<AppliedDiscount> | undefined): void => {
+  for (const a of applied ?? []) {
+    const discount = ctx.catalog.discountsById.get(a.discountId)
+    if (discount !== undefined) out.push({ discount, appliedAt: ms(a.appliedAt), newlyApplied: false })
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * A plan that starts: now (its charges, the credits and usage of the plan it replaces, the
+ * subscription it creates or joins) or at the end of the period of the plan it replaces.
+ *
+ * @example
+ * const step = startNow(ctx, working, [], { planId: "pro" }, pro, undefined, null, "new")
+ * Result.isSuccess(step) && step.success.transition.starts // "paid_recurring"
+ */
+import * as Result from "effect/Result"
+import type { RequestedPlan } from "../../AttachRequest.ts"
+import type { FreeTrial, Plan } from "../../Catalog.ts"
+import { isCurrent } from "../../Customer.ts"
+import { type AttachError, InvalidRequest } from "../../Errors.ts"
+import { iso, ms } from "../../internal/instants.ts"
+import { type Entry, billingKey, currentPeriodEnd, isTrialingAt, patched } from "../../internal/working.ts"
+import { addLength } from "../../Interval.ts"
+import type { Scenario } from "../../Preview.ts"
+import { type PlanPrice, isFree, isOneOff, isRecurring } from "../../Pricing.ts"
+import { type Held, isMainPlan, scopeOf } from "../../Scenario.ts"
+import type { PlanContext } from "../resolve.ts"
+import type { DraftLine } from "./draft.ts"
+import { type Priced, heldOf, incomingCharges, outgoingArrears, outgoingCredits, quantitiesOf } from "./lines.ts"
+import { type Starts, type Step, type Transition, changeOf, heldChange } from "./step.ts"
+import { type Working, endedAt, heldPlans, newSubscription, nextId, updated } from "./subscriptions.ts"
+
+const NONE: ReadonlyMap<string, number> = new Map()
+
+/** The quantities a request asks for, by feature. @example requestedQuantities({ planId: "team", featureQuantities: [{ featureId: "seats", quantity: 5 }] }).get("seats") // 5 */
+export const requestedQuantities = (requested: RequestedPlan): Map<string, number> =>
+  new Map((requested.featureQuantities ?? []).map((q) => [q.featureId, q.quantity]))
+
+/** Quantities for an incoming plan: requested, else inherited from the replaced plan. */
+const incomingQuantities = (plan: Plan, requested: RequestedPlan, replaced: Held | undefined): Map<string, number> => {
+  const wanted = requestedQuantities(requested)
+  if (replaced === undefined) return wanted
+  const before = quantitiesOf(replaced.sub)
+  for (const item of plan.items) {
+    if (wanted.has(item.featureId) || item.price?.billingMethod !== "prepaid") continue
+    const had = before.get(item.featureId)
+    if (had !== undefined) wanted.set(item.featureId, had)
+  }
+  return wanted
+}
+
+/** Non-consumable usage (seats held) carries into the incoming plan; consumable usage was billed. */
+const carriedUsage = (replaced: Held, plan: Plan): Map<string, number> => {
+  const held = heldOf(replaced.sub)
+  const out = new Map<string, number>()
+  for (const item of plan.items) {
+    const used = held.get(item.featureId)
+    if (used !== undefined && !item.feature.consumable) out.set(item.featureId, used)
+  }
+  return out
+}
+
+/** The trial a plan starts: the request's or the plan's, unless the customer used one of the plan (before or earlier in this attach). */
+const trialFor = (
+  ctx: PlanContext, entries: ReadonlyArray<Entry>, earlier: ReadonlyArray<Transition>, plan: Plan, scenario: Scenario
+): FreeTrial | undefined => {
+  if (scenario === "downgrade" || scenario === "cancel" || !isRecurring(plan)) return undefined
+  const trial = ctx.request.freeTrial === null ? undefined : ctx.request.freeTrial === undefined ? plan.freeTrial : {
+    length: ctx.request.freeTrial.length,
+    unit: ctx.request.freeTrial.unit,
+    cardRequired: ctx.request.freeTrial.cardRequired !== false
+  }
+  if (trial === undefined) return undefined
+  const used = (ctx.customer.trialsUsed ?? []).includes(plan.id) ||
+    entries.some((e) => e.sub.planId === plan.id && e.sub.trialEndsAt !== undefined) ||
+    earlier.some((t) => t.trial?.planId === plan.id)
+  return used ? undefined : trial
+}
+
+/** The subscription a new recurring plan joins (docs/spec.md §7): same scope first, then main plans. */
+const joinTarget = (entries: ReadonlyArray<Entry>, scope: string | null): Held | undefined => {
+  let best: Held | undefined
+  for (const h of heldPlans(entries)) {
+    if (isCurrent(h.sub) && isRecurring(h.plan) && (best === undefined || joinRank(h, scope) < joinRank(best, scope))) best = h
+  }
+  return best
+}
+
+const joinRank = (h: Held, scope: string | null): number => (scopeOf(h.sub) === scope ? 0 : 2) + (isMainPlan(h.plan) ? 0 : 1)
+
+/** The usage and unused time of the plan replaced now, as today's lines (none when it ends a trial: nothing was paid). */
+const outgoingLines = (ctx: PlanContext, replaced: Held | undefined, endingTrial: boolean, noProration: boolean): Array<DraftLine> => {
+  const lines: Array<DraftLine> = []
+  if (replaced === undefined || endingTrial) return lines
+  for (const line of outgoingArrears(replaced.sub, replaced.plan, ctx.at, ctx)) lines.push(line)
+  if (!noProration) for (const line of outgoingCredits(replaced.sub, replaced.plan, ctx.at, ctx)) lines.push(line)
+  return lines
+}
+
+/**
+ * Plans `plan` to start now, replacing `replaced` if any; a failure when `prorationBehavior:
+ * "none"` would skip a charge.
+ *
+ * @example startNow(ctx, working, [], { planId: "premium" }, premium, currentPro, null, "upgrade") // Success({ transition: { lines: [credit, charge], … }, working })
+ */
+export const startNow = (
+  ctx: PlanContext, working: Working, earlier: ReadonlyArray<Transition>, requested: RequestedPlan, plan: Plan,
+  replaced: Held | undefined, scope: string | null, scenario: Scenario
+): Result.Result<Step, AttachError> => {
+  const at = ctx.at
+  const oneOff = isOneOff(plan)
+  const trial = oneOff ? undefined : trialFor(ctx, working.entries, earlier, plan, scenario)
+  const endingTrial = replaced !== undefined && isTrialingAt(replaced.sub, at)
+  const target = oneOff || trial !== undefined || endingTrial || ctx.request.billingCycleAnchor === "now" || ctx.request.newBillingSubscription === true
+    ? undefined
+    : joinTarget(working.entries, scope)
+  const noProration = ctx.request.prorationBehavior === "none" && !oneOff && (replaced !== undefined || target !== undefined)
+  if (noProration && (replaced !== undefined && isFree(replaced.plan) && !isFree(plan) || endingTrial)) {
+    return Result.fail(new InvalidRequest({ reason: "proration_none_would_skip_charge", message: `prorationBehavior "none" would skip a charge that cannot be deferred (${endingTrial ? "ending a trial" : "moving from a free to a paid plan"})` }))
+  }
+  const lines = outgoingLines(ctx, replaced, endingTrial, noProration)
+  const anchor = trial !== undefined ? addLength(at, trial.length, trial.unit) : target !== undefined ? ms(target.sub.billingAnchor) : at
+  const quantities = incomingQuantities(plan, requested, replaced)
+  const carried = replaced === undefined ? NONE : carriedUsage(replaced, plan)
+  // A plan joining a trialing subscription joins its trial: its recurring prices start at the trial end.
+  const joinsTrial = target !== undefined && isTrialingAt(target.sub, at)
+  const { id, ids } = nextId(working, plan.id, at)
+  const priced = new Map<PlanPrice, Priced>()
+  if (!noProration) {
+    const charges = incomingCharges(plan, quantities, carried, anchor, at, ctx, { recurring: trial === undefined && !joinsTrial, priced, basis: { subscriptionId: id } })
+    for (const line of charges) lines.push(line)
+  }
+  const entries = replaced === undefined ? working.entries : updated(working.entries, replaced.sub, (sub) => endedAt(sub, at))
+  const entry = newSubscription(id, plan, scope, {
+    status: trial !== undefined ? "trialing" : "active",
+    anchor,
+    startedAt: at,
+    quantities,
+    carried,
+    providerSubscriptionId: target?.sub.providerSubscriptionId,
+    discounts: replaced?.sub.discounts,
+    priced
+  })
+  const starts: Starts = oneOff ? "one_off" : isFree(plan) ? "free" : "paid_recurring"
+  const transition: Transition = {
+    change: changeOf(plan, scope, scenario, "immediate", at, replaced?.plan.id ?? null),
+    lines,
+    billingKey: starts === "paid_recurring" ? billingKey(entry.sub) : undefined,
+    endedKey: replaced === undefined ? undefined : billingKey(replaced.sub),
+    created: id,
+    trial: trial === undefined ? undefined : { planId: plan.id, trial, endsAt: anchor },
+    starts,
+    startsBillingSubscription: starts === "paid_recurring" && target === undefined
+  }
+  return Result.succeed({ transition, working: { entries: [...entries, entry], ids } })
+}
+
+/**
+ * Plans the switch from `replaced` to `plan` at the end of the current period: the replaced plan
+ * cancels then, the new one is scheduled.
+ *
+ * @example scheduleSwitch(ctx, working, { planId: "basic" }, basic, currentPro, null, "downgrade").transition.change.timing // "end_of_cycle"
+ */
+export const scheduleSwitch = (
+  ctx: PlanContext, working: Working, requested: RequestedPlan, plan: Plan, replaced: Held, scope: string | null, scenario: Scenario
+): Step => {
+  const effectiveAt = currentPeriodEnd(replaced.sub, replaced.plan, ctx.at)
+  const entries = updated(working.entries, replaced.sub, (sub) => patched(sub, { cancelAtPeriodEnd: true, endsAt: iso(effectiveAt) }))
+  const quantities = incomingQuantities(plan, requested, replaced)
+  const carried = carriedUsage(replaced, plan)
+  const { id, ids } = nextId({ entries, ids: working.ids }, plan.id, effectiveAt)
+  const entry = newSubscription(id, plan, scope, {
+    status: "scheduled",
+    anchor: ms(replaced.sub.billingAnchor),
+    startedAt: effectiveAt,
+    startsAt: effectiveAt,
+    quantities,
+    carried,
+    providerSubscriptionId: replaced.sub.providerSubscriptionId,
+    discounts: replaced.sub.discounts
+  })
+  const change = changeOf(plan, scope, scenario, "end_of_cycle", effectiveAt, replaced.plan.id)
+  return { transition: heldChange(change, billingKey(entry.sub), undefined, id), working: { entries: [...entries, entry], ids } }
+}

@@ -1,0 +1,98 @@
+/**
+ * The planner's pipeline, stage after stage: resolve → transitions → lines → discounts → totals →
+ * state after → next cycle → checkout → actions. Each stage is a function of the values the
+ * earlier ones returned; a failure of one is returned as it is, and the later stages do not run.
+ *
+ * @example
+ * const preview = plan({ catalog, customer, request })
+ * Result.isSuccess(preview) && preview.success.amountDue // 3000
+ */
+import * as Result from "effect/Result"
+import type { AttachInput } from "../Document.ts"
+import type { AttachError } from "../Errors.ts"
+import { iso } from "../internal/instants.ts"
+import { customerFingerprint } from "../internal/working.ts"
+import type { AttachPreview } from "../Preview.ts"
+import { planActions } from "./actions.ts"
+import { checkoutOf } from "./checkout.ts"
+import { invoicedKey, todayDiscounts } from "./discounts.ts"
+import type { Transition } from "./internal/step.ts"
+import { todayLines } from "./lines.ts"
+import { nextCycleAfter } from "./nextCycle.ts"
+import { resolve } from "./resolve.ts"
+import { stateAfter } from "./stateAfter.ts"
+import { todayTotals } from "./totals.ts"
+import { transitionsOf } from "./transitions.ts"
+
+/**
+ * Plans an attach on a decoded document: the preview, or the tagged error of the first stage that
+ * refused it. Exceptions (an instant past year 9999, an input no document decodes to) are left to
+ * the caller, `planAttach`.
+ *
+ * @example plan({ catalog, customer, request }) // Result<AttachPreview, AttachError>
+ */
+export const plan = (input: AttachInput): Result.Result<AttachPreview, AttachError> => {
+  const resolved = resolve(input)
+  if (Result.isFailure(resolved)) return Result.fail(resolved.failure)
+  const r = resolved.success
+  const moved = transitionsOf(r)
+  if (Result.isFailure(moved)) return Result.fail(moved.failure)
+  const transitions = moved.success.transitions
+  const today = todayLines(r.ctx, transitions)
+  if (Result.isFailure(today)) return Result.fail(today.failure)
+  const discounts = todayDiscounts(r, moved.success, today.success)
+  const totals = todayTotals(r.ctx, discounts.lines)
+  if (Result.isFailure(totals)) return Result.fail(totals.failure)
+  const t = totals.success
+  const after = stateAfter(r, moved.success, today.success, discounts.lines, t.balanceAfter)
+  const nextCycle = nextCycleAfter(r.ctx, after.entries, invoicedKey(transitions), discounts.active, today.success.lines.length === 0)
+  const checkout = checkoutOf(r, transitions, today.success.immediate)
+  const trialEndsAt = lastTrialEnd(transitions)
+  const customer = r.ctx.customer
+  // In the document's key order; the actions are planned from everything before them.
+  const body: Omit<AttachPreview, "actions" | "basedOn"> = {
+    customerId: customer.id,
+    currency: r.ctx.currency,
+    scenario: transitions[0]?.change.scenario ?? "active",
+    changes: transitions.map((x) => x.change),
+    lines: t.lines,
+    subtotal: Number(t.subtotal),
+    discountTotal: Number(t.discountTotal),
+    total: Number(t.total),
+    creditApplied: Number(t.creditApplied),
+    amountDue: Number(t.amountDue),
+    trialEndsAt: trialEndsAt === undefined ? null : iso(trialEndsAt),
+    nextCycle,
+    checkout,
+    customerAfter: after.customerAfter
+  }
+  const actions = planActions(r.ctx, body, { customerBefore: customer, entries: after.entries })
+  return Result.succeed(withActions(body, actions, customerFingerprint(customer)))
+}
+
+/** The preview: the body's fields in order, then the actions and the fingerprint (a literal: a spread of the body is slow here). */
+const withActions = (b: Omit<AttachPreview, "actions" | "basedOn">, actions: AttachPreview["actions"], basedOn: string): AttachPreview => ({
+  customerId: b.customerId,
+  currency: b.currency,
+  scenario: b.scenario,
+  changes: b.changes,
+  lines: b.lines,
+  subtotal: b.subtotal,
+  discountTotal: b.discountTotal,
+  total: b.total,
+  creditApplied: b.creditApplied,
+  amountDue: b.amountDue,
+  trialEndsAt: b.trialEndsAt,
+  nextCycle: b.nextCycle,
+  checkout: b.checkout,
+  customerAfter: b.customerAfter,
+  actions,
+  basedOn
+})
+
+/** The end of the last trial the attach started. */
+const lastTrialEnd = (transitions: ReadonlyArray<Transition>): number | undefined => {
+  let end: number | undefined
+  for (const t of transitions) if (t.trial !== undefined) end = t.trial.endsAt
+  return end
+}

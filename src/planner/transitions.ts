@@ -1,0 +1,126 @@
+/**
+ * The second stage of the planner: per requested plan, in the request's order, the scenario (new,
+ * upgrade, downgrade, …), its timing, the subscription it joins, replaces or changes, and the
+ * lines it puts on today's invoice. Each plan sees the subscriptions as the plans before it left
+ * them.
+ *
+ * @example
+ * const moved = transitionsOf(resolution)
+ * Result.isSuccess(moved) && moved.success.transitions.map((t) => t.change.scenario) // ["upgrade"]
+ */
+import * as Result from "effect/Result"
+import type { RequestedPlan } from "../AttachRequest.ts"
+import type { Plan } from "../Catalog.ts"
+import type { Subscription } from "../Customer.ts"
+import type { AttachError } from "../Errors.ts"
+import { ms } from "../internal/instants.ts"
+import { type Entry, billingKey, isTrialingAt, patched } from "../internal/working.ts"
+import type { Scenario, Timing } from "../Preview.ts"
+import { isFree } from "../Pricing.ts"
+import { type Classification, type Held, classify, isMainPlan } from "../Scenario.ts"
+import { quantitiesOf } from "./internal/lines.ts"
+import { quantityChangeLines } from "./internal/quantityChange.ts"
+import { type Step, type Transition, changeOf, heldChange } from "./internal/step.ts"
+import { type Working, heldPlans, releaseSchedule, updated, withoutCancel } from "./internal/subscriptions.ts"
+import { requestedQuantities, scheduleSwitch, startNow } from "./internal/switch.ts"
+import { type PlanContext, type Resolution, scopeFor } from "./resolve.ts"
+
+export type { StartedTrial, Starts, Transition } from "./internal/step.ts"
+
+/** The transitions of an attach and the customer's subscriptions after them (the customer's first, in order, then those created). */
+export interface Transitions {
+  readonly transitions: ReadonlyArray<Transition>
+  readonly entries: ReadonlyArray<Entry>
+}
+
+/**
+ * The transitions of the requested plans, each applied to the subscriptions the previous ones
+ * left; the first failure stops them.
+ *
+ * @example transitionsOf(resolution) // Success({ transitions: [{ change: { scenario: "new", … }, lines: [charge], … }], entries })
+ */
+export const transitionsOf = (resolved: Resolution): Result.Result<Transitions, AttachError> => {
+  let working: Working = { entries: resolved.entries, ids: undefined }
+  const transitions: Array<Transition> = []
+  for (const { requested, plan } of resolved.plans) {
+    const step = stepOf(resolved.ctx, working, transitions, requested, plan)
+    if (Result.isFailure(step)) return Result.fail(step.failure)
+    transitions.push(step.success.transition)
+    working = step.success.working
+  }
+  return Result.succeed({ transitions, entries: working.entries })
+}
+
+const quantitiesDiffer = (requested: RequestedPlan) => (current: Held): boolean => {
+  const have = quantitiesOf(current.sub)
+  return (requested.featureQuantities ?? []).some((q) => (have.get(q.featureId) ?? 0) !== q.quantity)
+}
+
+const baseTiming = (scenario: Scenario): Timing =>
+  scenario === "downgrade" || scenario === "cancel" ? "end_of_cycle" : scenario === "active" || scenario === "scheduled" ? "none" : "immediate"
+
+const timingFor = (ctx: PlanContext, scenario: Scenario): Timing => {
+  const timing = baseTiming(scenario)
+  if (ctx.request.plans.length > 1 && timing === "end_of_cycle") return "immediate"
+  const override = ctx.request.planSchedule
+  if (override === undefined || timing === "none" || scenario === "renew" || scenario === "update_prepaid_quantity") return timing
+  return override
+}
+
+const stepOf = (
+  ctx: PlanContext, working: Working, earlier: ReadonlyArray<Transition>, requested: RequestedPlan, plan: Plan
+): Result.Result<Step, AttachError> => {
+  const scope = scopeFor(ctx, requested)
+  const c = classify(plan, scope, heldPlans(working.entries), quantitiesDiffer(requested), ctx.currency, ctx.catalog, requested.subscriptionId)
+  const kept = heldStep(ctx, working, requested, plan, scope, c)
+  if (kept !== undefined) return Result.succeed(kept)
+  const replaced = c.scenario === "new" && !(c.current !== undefined && isFree(c.current.plan) && isFree(plan) && isMainPlan(plan))
+    ? undefined
+    : c.current
+  const released: Working = c.scheduled !== undefined && isMainPlan(plan)
+    ? { entries: releaseSchedule(working.entries, c.scheduled.sub, ctx.at), ids: working.ids }
+    : working
+  if (timingFor(ctx, c.scenario) === "end_of_cycle" && replaced !== undefined) {
+    return Result.succeed(scheduleSwitch(ctx, released, requested, plan, replaced, scope, c.scenario))
+  }
+  return startNow(ctx, released, earlier, requested, plan, replaced, scope, c.scenario)
+}
+
+/** A plan the customer holds or has scheduled: kept, confirmed, renewed or re-quantified (undefined for the other scenarios). */
+const heldStep = (ctx: PlanContext, working: Working, requested: RequestedPlan, plan: Plan, scope: string | null, c: Classification): Step | undefined => {
+  const at = ctx.at
+  switch (c.scenario) {
+    case "active": {
+      const current = c.current as Held
+      return { transition: heldChange(changeOf(plan, scope, "active", "none", at, null), billingKey(current.sub)), working }
+    }
+    case "scheduled": {
+      const scheduled = c.scheduled as Held
+      const change = changeOf(plan, scope, "scheduled", "none", ms(scheduled.sub.startsAt ?? scheduled.sub.startedAt), null)
+      return { transition: heldChange(change, billingKey(scheduled.sub)), working }
+    }
+    case "renew": {
+      const current = c.current as Held
+      const renewed = updated(working.entries, current.sub, withoutCancel)
+      const entries = c.scheduled === undefined ? renewed : releaseSchedule(renewed, c.scheduled.sub, at)
+      return { transition: heldChange(changeOf(plan, scope, "renew", "immediate", at, null), billingKey(current.sub)), working: { entries, ids: working.ids } }
+    }
+    case "update_prepaid_quantity": {
+      const current = c.current as Held
+      const wanted = requestedQuantities(requested)
+      // While trialing nothing was paid for the period: the new quantity simply renews at the trial end.
+      const lines = isTrialingAt(current.sub, at) ? [] : quantityChangeLines(ctx, current, wanted)
+      const entries = updated(working.entries, current.sub, (sub) => patched(sub, { featureQuantities: mergeQuantities(sub, wanted) }))
+      const change = changeOf(plan, scope, "update_prepaid_quantity", "immediate", at, null)
+      return { transition: heldChange(change, billingKey(current.sub), lines), working: { entries, ids: working.ids } }
+    }
+    default:
+      return undefined
+  }
+}
+
+const mergeQuantities = (sub: Subscription, wanted: ReadonlyMap<string, number>): Array<{ featureId: string; quantity: number }> => {
+  const merged = quantitiesOf(sub)
+  for (const [featureId, quantity] of wanted) merged.set(featureId, quantity)
+  return [...merged].map(([featureId, quantity]) => ({ featureId, quantity }))
+}

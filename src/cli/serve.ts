@@ -273,7 +273,7 @@ export const serveHandler = (catalog: Catalog, key: string, now?: () => string, 
 /**
  * The `serve` handler over a store: customers, locks, idempotency records and the sandbox's
  * state are the store's, so servers on one PostgreSQL database behave as one and a restarted
- * one loses nothing. `flush` snapshots the sandbox (at shutdown).
+ * one loses nothing. `flush` (at shutdown) writes what the sandbox still holds; the sandbox on a store writes each operation as it runs, so there it has nothing left to write.
  *
  * @example const { handler, flush } = await storeHandler(catalog, "sk_1", store, { maxBodyBytes: 1 << 20 })
  */

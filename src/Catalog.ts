@@ -181,6 +181,28 @@ export interface FreeTrial {
   readonly cardRequired: boolean
 }
 
+/** One price of a plan: its base price, or the price of one of its items. */
+export type PlanPrice =
+  | { readonly kind: "base"; readonly plan: Plan; readonly price: BasePrice }
+  | { readonly kind: "item"; readonly plan: Plan; readonly item: PlanItem; readonly price: ItemPrice }
+
+/**
+ * What the planner asks of a plan again and again, worked out once when the catalog is decoded
+ * (the catalog is immutable, so these never go stale).
+ */
+export interface PlanFacts {
+  /** Every price of the plan, base first, then items in catalog order. */
+  readonly prices: ReadonlyArray<PlanPrice>
+  /** No price has a non-zero amount. */
+  readonly free: boolean
+  /** Not free, and every price is `one_off`. */
+  readonly oneOff: boolean
+  /** The monthly-normalised total of the in-advance recurring prices, in each catalog currency. */
+  readonly monthlyTotals: ReadonlyMap<string, Rational.Rational>
+  /** The catalog currencies every non-zero price of the plan can be charged in. */
+  readonly pricedIn: ReadonlySet<string>
+}
+
 /** A plan (one version of it). */
 export interface Plan {
   readonly id: string
@@ -194,6 +216,8 @@ export interface Plan {
   readonly freeTrial: FreeTrial | undefined
   /** How this plan's prices are prorated, unless the request says otherwise (absent: the catalog's). */
   readonly prorationPolicy?: ProrationPolicy
+  /** Facts worked out once at decoding (see {@link PlanFacts}). */
+  readonly facts: PlanFacts
 }
 
 /** A discount of the catalog. */

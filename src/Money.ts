@@ -35,21 +35,14 @@ export const exponentOf = (currency: Currency): 0 | 2 | 3 => {
   return ZERO_DECIMAL.has(code) ? 0 : THREE_DECIMAL.has(code) ? 3 : 2
 }
 
-const scaleCache = new Map<Currency, Rational.Rational>()
+const SCALES: Readonly<Record<0 | 2 | 3, Rational.Rational>> = { 0: Rational.fromBigInt(1n), 2: Rational.fromBigInt(100n), 3: Rational.fromBigInt(1000n) }
 
 /**
  * The factor from major to minor units (`100` for usd, `1` for jpy).
  *
  * @example Money.minorPerMajor("usd") // { n: 100n, d: 1n }
  */
-export const minorPerMajor = (currency: Currency): Rational.Rational => {
-  let scale = scaleCache.get(currency)
-  if (scale === undefined) {
-    scale = Rational.fromBigInt(10n ** BigInt(exponentOf(currency)))
-    scaleCache.set(currency, scale)
-  }
-  return scale
-}
+export const minorPerMajor = (currency: Currency): Rational.Rational => SCALES[exponentOf(currency)]
 
 /**
  * An exact amount in major units, rounded once (half away from zero) to minor units.

@@ -2,6 +2,7 @@ import type * as C from "../Catalog.ts"
 import type { DecodeIssue } from "../Errors.ts"
 import type { Interval, IntervalUnit } from "../Interval.ts"
 import * as Money from "../Money.ts"
+import { preparePlan } from "../Pricing.ts"
 import { policyOf } from "../ProrationPolicy.ts"
 import * as Rational from "../Rational.ts"
 import { parseDecimal } from "./schemaKit.ts"
@@ -37,7 +38,9 @@ export const normalizeCatalog = (raw: Raw, base: string, issues: Array<DecodeIss
     featureById.set(f.id, f)
   })
 
-  const plans = raw.plans.map((p, i) => normalizePlan(p, `${base}.plans[${i}]`, featureById, issues))
+  const defaultCurrency = Money.normalizeCurrency(raw.defaultCurrency)
+  const currencies = catalogCurrencies(raw, defaultCurrency)
+  const plans = raw.plans.map((p, i) => preparePlan(normalizePlan(p, `${base}.plans[${i}]`, featureById, issues), currencies, { defaultCurrency }))
   const plansById = new Map<string, Array<C.Plan>>()
   plans.forEach((p, i) => {
     const list = plansById.get(p.id) ?? []
@@ -83,7 +86,7 @@ export const normalizeCatalog = (raw: Raw, base: string, issues: Array<DecodeIss
   })
 
   const catalog: C.Catalog = {
-    defaultCurrency: Money.normalizeCurrency(raw.defaultCurrency),
+    defaultCurrency,
     features,
     plans,
     discounts,
@@ -94,7 +97,20 @@ export const normalizeCatalog = (raw: Raw, base: string, issues: Array<DecodeIss
   return raw.prorationPolicy === undefined ? catalog : { ...catalog, prorationPolicy: policyOf(raw.prorationPolicy) }
 }
 
-const normalizePlan = (p: RawPlan, path: string, featureById: ReadonlyMap<string, C.Feature>, issues: Array<DecodeIssue>): C.Plan => {
+/** The default currency and every currency a price of the catalog has its own amount in. */
+const catalogCurrencies = (raw: Raw, defaultCurrency: string): ReadonlySet<string> => {
+  const codes = new Set([defaultCurrency])
+  const add = (currencies: Readonly<Record<string, unknown>> | undefined): void => {
+    if (currencies !== undefined) for (const code of Object.keys(currencies)) codes.add(Money.normalizeCurrency(code))
+  }
+  for (const p of raw.plans) {
+    add(p.price?.currencies)
+    for (const item of p.items ?? []) add(item.price?.currencies)
+  }
+  return codes
+}
+
+const normalizePlan = (p: RawPlan, path: string, featureById: ReadonlyMap<string, C.Feature>, issues: Array<DecodeIssue>): Omit<C.Plan, "facts"> => {
   const seen = new Set<string>()
   const items: Array<C.PlanItem> = []
   for (const [i, item] of (p.items ?? []).entries()) {
@@ -108,7 +124,7 @@ const normalizePlan = (p: RawPlan, path: string, featureById: ReadonlyMap<string
     seen.add(item.featureId)
     items.push(normalizeItem(item, itemPath, feature, issues))
   }
-  const plan: C.Plan = {
+  const plan: Omit<C.Plan, "facts"> = {
     id: p.id,
     name: p.name ?? p.id,
     group: p.group ?? "",

@@ -92,7 +92,7 @@ const unknownPlan = (requested: RequestedPlan): AttachError => {
 
 /** What is wrong with a requested plan found in the catalog: its currency, then each quantity in turn. */
 const planProblem = (ctx: PlanContext, requested: RequestedPlan, plan: Plan): AttachError | undefined => {
-  if (!pricedIn(plan, ctx.currency, ctx.catalog)) {
+  if (!pricedIn(plan, ctx.currency)) {
     return new CurrencyMismatch({ planId: plan.id, currency: ctx.currency, message: `Plan "${plan.id}" has no price in ${ctx.currency.toUpperCase()}` })
   }
   for (const q of requested.featureQuantities ?? []) {

@@ -19,7 +19,7 @@ const ENTRIES: Readonly<Record<string, ReadonlyArray<string>>> = {
   "attach-planner": [
     "AttachPreviewSchema", "AttachRequestSchema", "AuthenticationRequired", "CardDeclined", "CatalogSchema", "Checkout", "CurrencyMismatch", "CustomerSchema",
     "DecodeError", "Discounts", "Interval", "InvalidRequest", "Money", "PaymentMethodRequired", "PaymentProvider", "PaymentProviderError",
-    "Pricing", "Proration", "ProrationPolicy", "ProviderActionSchema", "ProviderRejected", "ProviderUnavailable", "Rational", "Scenario", "StalePlan",
+    "Pricing", "Proration", "ProrationPolicy", "ProviderActionSchema", "ProviderRejected", "ProviderUnavailable", "Rational", "Scenario", "StalePlan", "Tiers",
     "TimelineOptionError", "UnknownDiscount", "UnknownFeature", "UnknownPlan", "advanceClock", "advanceClockPromise", "billingInterval", "callToAction", "customerEligibility",
     "decodeAttachDocument", "decodeCatalog", "decodeCustomerAndRequest", "decodeErrorOf", "decodePricingDocument", "decodePricingRequest",
     "encodeAttachDocument", "encodeCatalog", "entryOf", "errorDocument", "executeAttach", "executeAttachPromise", "findPlan", "fromPromises",

@@ -4,7 +4,7 @@
  */
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { packsFor } from "../../src/Pricing.ts"
+import { packsFor } from "../../src/Tiers.ts"
 import * as Rational from "../../src/Rational.ts"
 
 const exact = (units: number, billingUnits: number): bigint =>

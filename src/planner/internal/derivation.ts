@@ -11,7 +11,7 @@
 import type { Catalog, ItemPrice, Tier } from "../../Catalog.ts"
 import type { DerivationTier, LineDerivation, LineDiscountDerivation } from "../../Preview.ts"
 import { type FractionLeft, fractionBounds } from "../../ProrationPolicy.ts"
-import { type TierBreakdown, packsFor, tierShares } from "../../Pricing.ts"
+import { type TierBreakdown, packsFor, tierShares } from "../../Tiers.ts"
 import * as Money from "../../Money.ts"
 import * as Rational from "../../Rational.ts"
 import { type LedgerBasis, creditedOf } from "./ledger.ts"

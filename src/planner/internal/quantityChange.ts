@@ -1,6 +1,7 @@
 import { periodAt } from "../../Interval.ts"
 import * as Money from "../../Money.ts"
-import { billableUnits, billingKind, planPrices, recurringInterval } from "../../Pricing.ts"
+import { billingKind, planPrices, recurringInterval } from "../../Pricing.ts"
+import { billableUnits } from "../../Tiers.ts"
 import * as Rational from "../../Rational.ts"
 import type { Held } from "../../Scenario.ts"
 import { describeItemCharge, periodText, unitsText } from "../../internal/describe.ts"

@@ -109,12 +109,12 @@ export const applyDiscounts = (
   // What each line takes, and its running total: the lines are built once at the end.
   const totals = lines.map(lineTotal)
   const taken: Array<Array<LineDiscount> | undefined> = lines.map(() => undefined)
-  const take = (i: number, discountId: string, amount: bigint): void => {
+  const take = (i: number, discountId: string, amount: Money.Minor): void => {
     if (amount === 0n) return
     const list = taken[i]
     if (list === undefined) taken[i] = [{ discountId, amount }]
     else list.push({ discountId, amount })
-    totals[i] = (totals[i] as bigint) - amount
+    totals[i] = Money.minor((totals[i] as bigint) - amount)
   }
   for (const d of unique) {
     const pct = d.discount.percentOff
@@ -125,7 +125,7 @@ export const applyDiscounts = (
       const chargeable = charges && discountable(line) && eligible(line, d.discount, invoice)
       if (!chargeable && !(reducedCredit(line, d) && eligible(line, d.discount, invoice))) continue
       // round(total × percentOff / 100), as one exact fraction
-      take(i, d.discount.id, Rational.roundHalfAwayFromZero(Rational.make((totals[i] as bigint) * pct.n, pct.d * 100n)))
+      take(i, d.discount.id, Money.round(Rational.make((totals[i] as bigint) * pct.n, pct.d * 100n)))
     }
   }
   for (const d of unique) {
@@ -145,7 +145,7 @@ export const applyDiscounts = (
     }
     const wanted = Money.toMinor(amountOff, currency)
     const shares = splitByLargestRemainder(wanted < available ? wanted : available, weights)
-    for (let k = 0; k < idx.length; k++) take(idx[k] as number, d.discount.id, shares[k] ?? 0n)
+    for (let k = 0; k < idx.length; k++) take(idx[k] as number, d.discount.id, Money.minor(shares[k] ?? 0n))
   }
   const out: Array<DraftLine> = []
   for (let i = 0; i < lines.length; i++) {

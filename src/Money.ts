@@ -12,6 +12,71 @@ import * as Rational from "./Rational.ts"
 /** A lower-case ISO 4217 code such as `usd`. */
 export type Currency = string
 
+declare const MinorBrand: unique symbol
+
+/**
+ * An integer amount in minor units of some currency (cents for usd, yen for jpy). Made by
+ * {@link round} or {@link toMinor} from an exact amount, the only places money is rounded, or by
+ * {@link minor} from an integer that already is one (a document's amount, a sum of amounts).
+ *
+ * @example const cents: Minor = Money.minor(1549n)
+ */
+export type Minor = bigint & { readonly [MinorBrand]: "Minor" }
+
+/**
+ * An amount of money: integer minor units and their currency.
+ *
+ * @example Money.make(Money.minor(1549n), "usd") // { minor: 1549n, currency: "usd" }
+ */
+export interface Money {
+  readonly minor: Minor
+  readonly currency: Currency
+}
+
+/**
+ * An amount of money from its minor units and currency.
+ *
+ * @example Money.format(Money.make(Money.minor(-1032n), "usd")) // "-$10.32"
+ */
+export const make = (amount: Minor, currency: Currency): Money => ({ minor: amount, currency })
+
+/**
+ * An integer already in minor units (a document's amount, a sum or difference of amounts), as
+ * {@link Minor}. It does not round: an exact amount becomes minor units only through {@link round}.
+ *
+ * @example Money.minor(2000) // 2000n
+ */
+export const minor = (units: bigint | number): Minor => (typeof units === "bigint" ? units : BigInt(units)) as Minor
+
+/** Zero minor units. @example Money.zero // 0n */
+export const zero: Minor = minor(0n)
+
+/**
+ * The sum of amounts in minor units.
+ *
+ * @example Money.sum([Money.minor(1000n), Money.minor(549n)]) // 1549n
+ */
+export const sum = (amounts: Iterable<Minor>): Minor => {
+  let total = 0n
+  for (const a of amounts) total += a
+  return total as Minor
+}
+
+/**
+ * Rounds an exact amount in minor units to whole minor units, half away from zero: the one
+ * rounding of money in this library (each invoice line is rounded once, here).
+ *
+ * @example Money.round(Rational.make(3n, 2n)) // 2n; Money.round(Rational.make(-3n, 2n)) // -2n
+ */
+export const round = (exactMinor: Rational.Rational): Minor => Rational.roundHalfAwayFromZero(exactMinor) as Minor
+
+/**
+ * Formats an amount of money for people (see {@link formatMinor}).
+ *
+ * @example Money.format(Money.make(Money.minor(1549n), "usd")) // "$15.49"
+ */
+export const format = (money: Money): string => formatMinor(money.minor, money.currency)
+
 const ZERO_DECIMAL = new Set([
   "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv",
   "xaf", "xof", "xpf"
@@ -45,12 +110,11 @@ const SCALES: Readonly<Record<0 | 2 | 3, Rational.Rational>> = { 0: Rational.fro
 export const minorPerMajor = (currency: Currency): Rational.Rational => SCALES[exponentOf(currency)]
 
 /**
- * An exact amount in major units, rounded once (half away from zero) to minor units.
+ * An exact amount in major units, rounded once (half away from zero, by {@link round}) to minor units.
  *
  * @example Money.toMinor(Rational.make(2000n, 3n), "usd") // 66667n
  */
-export const toMinor = (major: Rational.Rational, currency: Currency): bigint =>
-  Rational.roundHalfAwayFromZero(Rational.mul(major, minorPerMajor(currency)))
+export const toMinor = (major: Rational.Rational, currency: Currency): Minor => round(Rational.mul(major, minorPerMajor(currency)))
 
 /**
  * Formats integer minor units for people: `$15.49`, `¥1,548`, `-€3.00`, `12.345 KWD`.

@@ -16,6 +16,7 @@ import type { Catalog, Discount } from "../Catalog.ts"
 import { type ActiveDiscount, applyDiscounts } from "../Discounts.ts"
 import type { DraftLine } from "../planner/internal/draft.ts"
 import * as Interval from "../Interval.ts"
+import * as Money from "../Money.ts"
 import { ProviderRejected, type RenewalTerms } from "../Provider.ts"
 
 /**
@@ -61,7 +62,7 @@ export const renewalCoupons = (catalog: Catalog, currency: string, interval: Int
   const first = Date.parse(next.startsAt)
   const anchor = Date.parse(renewal.billingAnchor)
   const lines: Array<DraftLine> = next.lines.map((l) => ({
-    kind: l.kind, planId: l.planId, featureId: l.featureId, description: l.description, quantity: l.quantity, period: null, amount: BigInt(l.amount), discounts: []
+    kind: l.kind, planId: l.planId, featureId: l.featureId, description: l.description, quantity: l.quantity, period: null, amount: Money.minor(l.amount), discounts: []
   }))
   const ids = [...new Set(next.lines.flatMap((l) => l.discounts.map((d) => d.discountId)))]
   const running = ids.flatMap((id) => {

@@ -13,6 +13,7 @@ import { type Catalog, findPlan, type PriceInterval } from "../Catalog.ts"
 import { type Customer, isCurrent } from "../Customer.ts"
 import type { UnknownPlan } from "../Errors.ts"
 import { addMonths, type Interval } from "../Interval.ts"
+import * as Money from "../Money.ts"
 import { recurringInterval } from "../Pricing.ts"
 import * as Rational from "../Rational.ts"
 import { rollInvoices } from "../timeline/roll.ts"
@@ -43,7 +44,7 @@ const cycleMonths = (catalog: Catalog, customer: Customer): number => {
  *
  * @example Result.getOrThrow(monthlyRevenue(catalog, customer, at, 3))
  */
-export const monthlyRevenue = (catalog: Catalog, customer: Customer, at: number, cycles: number): Result.Result<bigint, UnknownPlan> => {
+export const monthlyRevenue = (catalog: Catalog, customer: Customer, at: number, cycles: number): Result.Result<Money.Minor, UnknownPlan> => {
   const months = cycles * cycleMonths(catalog, customer)
   const rolled = rollInvoices({
     catalog, currency: customer.currency ?? catalog.defaultCurrency, customer, hasPaymentMethod: customer.hasPaymentMethod === true,
@@ -53,5 +54,5 @@ export const monthlyRevenue = (catalog: Catalog, customer: Customer, at: number,
   let billed = 0n
   for (const inv of rolled.success) billed += BigInt(inv.total)
   const total = Rational.make(billed, BigInt(months))
-  return Result.succeed(Rational.roundHalfAwayFromZero(total))
+  return Result.succeed(Money.round(total))
 }

@@ -139,3 +139,49 @@ describe("Money.formatMinor", () => {
     )
   })
 })
+
+describe("Money.round: the one rounding of money", () => {
+  it.each([
+    // 15.5 cents → 16; −15.5 → −16 (half away from zero, not to even); 15.49… → 15.
+    [r(31n, 2n), 16n],
+    [r(-31n, 2n), -16n],
+    [r(1549n, 100n), 15n],
+    // 2000/3 = 666.67 → 667; exact integers are left alone.
+    [r(2000n, 3n), 667n],
+    [r(42n), 42n]
+  ])("rounds %o to %s minor units", (exact, expected) => {
+    expect(Money.round(exact)).toBe(expected)
+  })
+
+  it("toMinor is round(major × minor units per major)", () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }), fc.bigInt({ min: 1n, max: 10n ** 6n }), fc.constantFrom("usd", "jpy", "kwd"), (n, d, currency) => {
+        const major = r(n, d)
+        expect(Money.toMinor(major, currency)).toBe(Money.round(Rational.mul(major, Money.minorPerMajor(currency))))
+        // within half a minor unit of the exact amount
+        const error = Rational.sub(Rational.fromBigInt(Money.toMinor(major, currency)), Rational.mul(major, Money.minorPerMajor(currency)))
+        expect(Rational.compare(Rational.mul(error, Rational.fromInt(2)), Rational.one) <= 0).toBe(true)
+        expect(Rational.compare(Rational.mul(error, Rational.fromInt(2)), Rational.fromInt(-1)) >= 0).toBe(true)
+      })
+    )
+  })
+
+  it("is the only place src/ rounds an exact amount (no other call of Rational.roundHalfAwayFromZero)", async () => {
+    const { readdirSync, readFileSync } = await import("node:fs")
+    const { join } = await import("node:path")
+    const walk = (dir: string): Array<string> =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []))
+    const callers = walk("src").filter((f) => !f.endsWith("Rational.ts") && !f.endsWith("Money.ts") && readFileSync(f, "utf8").includes("roundHalfAwayFromZero"))
+    expect(callers).toEqual([])
+  })
+})
+
+describe("Money values", () => {
+  it("sums minor units and formats an amount with its currency", () => {
+    expect(Money.sum([Money.minor(1000n), Money.minor(549n), Money.minor(-49)])).toBe(1500n)
+    expect(Money.sum([])).toBe(0n)
+    expect(Money.make(Money.minor(1549n), "usd")).toEqual({ minor: 1549n, currency: "usd" })
+    expect(Money.format(Money.make(Money.minor(-1032n), "usd"))).toBe("-$10.32")
+    expect(Money.format(Money.make(Money.minor(1548), "jpy"))).toBe("¥1,548")
+  })
+})

@@ -1,3 +1,4 @@
+import { type Minor, minor } from "../../Money.ts"
 import type { Period } from "../../Interval.ts"
 import type { DraftDerivation } from "./derivation.ts"
 import type { LedgerBasis } from "./ledger.ts"
@@ -10,7 +11,7 @@ export interface LineBasis {
   readonly ledger?: LedgerBasis
 }
 
-/** A line while the plan is built: money in exact minor units (bigint), instants in ms. */
+/** A line while the plan is built: money in minor units ({@link Minor}), instants in ms. */
 export interface DraftLine {
   readonly kind: "charge" | "credit" | "arrears" | "custom"
   readonly planId: string | null
@@ -18,8 +19,8 @@ export interface DraftLine {
   readonly description: string
   readonly quantity: number
   readonly period: Period | null
-  readonly amount: bigint
-  readonly discounts: ReadonlyArray<{ readonly discountId: string; readonly amount: bigint }>
+  readonly amount: Minor
+  readonly discounts: ReadonlyArray<{ readonly discountId: string; readonly amount: Minor }>
   /** For a credit: the start of the billing period it refunds. */
   readonly creditedFrom?: number
   readonly basis?: LineBasis
@@ -51,8 +52,9 @@ export const sortLines = (lines: ReadonlyArray<DraftLine>): Array<DraftLine> => 
   return lines.map((line, i) => ({ line, i })).sort((a, b) => ORDER[a.line.kind] - ORDER[b.line.kind] || a.i - b.i).map((x) => x.line)
 }
 
-export const lineTotal = (line: DraftLine): bigint => {
-  let total = line.amount
+/** A line's amount net of its discounts. @example lineTotal(line) // 1600n for 2000n less a 400n discount */
+export const lineTotal = (line: DraftLine): Minor => {
+  let total: bigint = line.amount
   for (const d of line.discounts) total -= d.amount
-  return total
+  return minor(total)
 }

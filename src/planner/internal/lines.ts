@@ -89,7 +89,7 @@ const NO_DISCOUNTS: DraftLine["discounts"] = []
 
 /** A draft line without discounts, built in one literal (no spread). */
 const draft = (
-  kind: DraftLine["kind"], planId: string, featureId: string | null, description: string, quantity: number, period: Period | null, amount: bigint,
+  kind: DraftLine["kind"], planId: string, featureId: string | null, description: string, quantity: number, period: Period | null, amount: Money.Minor,
   derivation: DraftDerivation
 ): DraftLine => ({ kind, planId, featureId, description, quantity, period, amount, discounts: NO_DISCOUNTS, derivation })
 
@@ -139,7 +139,7 @@ export const chargeLineOver = (
   const left = period === null || fullPeriod ? undefined : leftOf(ctx, p.plan, period, at)
   const base = Rational.mul(priced.price, Money.minorPerMajor(ctx.currency))
   const exact = left === undefined ? base : Rational.mul(base, left.share)
-  const amount = Rational.roundHalfAwayFromZero(exact)
+  const amount = Money.round(exact)
   if (amount === 0n) return undefined
   const shown = period === null ? null : { start: Math.max(period.start, at), end: period.end }
   const quantity = packedUnits(p, units)
@@ -225,7 +225,7 @@ export const outgoingCredits = (sub: Subscription, plan: Plan, at: number, ctx: 
     lastPeriod = period
     lastLeft = left
     const { exact, ledger } = creditAmount(sub, featureId, Rational.mul(base, left.share), at, remaining)
-    const amount = -Rational.roundHalfAwayFromZero(exact)
+    const amount = Money.minor(-Money.round(exact))
     if (amount === 0n) continue
     const shown = { start: at, end: period.end }
     const quantity = packedUnits(p, units)
@@ -266,7 +266,7 @@ export const outgoingArrears = (sub: Subscription, plan: Plan, at: number, ctx: 
     const overage = billableUnits(usedOf(sub, p.item.featureId), p.item.included)
     const priced = pricedOf(p, overage, ctx)
     const exact = Rational.mul(priced.price, Money.minorPerMajor(ctx.currency))
-    const amount = Rational.roundHalfAwayFromZero(exact)
+    const amount = Money.round(exact)
     if (amount === 0n) continue
     const unitPrice = p.price.amount !== undefined && p.price.billingUnits === 1 ? amountIn(p.price.amount, ctx.currency, ctx.catalog) : undefined
     const description = describeArrears(p.item.feature, overage, unitPrice, ctx.currency)

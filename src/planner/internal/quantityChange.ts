@@ -51,7 +51,7 @@ export const quantityChangeLines = (
       exact = Rational.negate(credit.exact)
       ledger = credit.ledger
     }
-    const amount = Rational.roundHalfAwayFromZero(exact)
+    const amount = Money.round(exact)
     if (amount === 0n) continue
     const shown = period === null ? null : { start: ctx.at, end: period.end }
     const change = `${unitsText(p.item.feature, packedUnits(p, oldUnits))} → ${packedUnits(p, newUnits)}`

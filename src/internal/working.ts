@@ -5,10 +5,13 @@ import { periodAt } from "../Interval.ts"
 import { type PlanPrice, planPrices, recurringInterval } from "../Pricing.ts"
 import type { Priced } from "../planner/internal/lines.ts"
 import { iso, ms } from "./instants.ts"
+import { type SubscriptionFacts, subscriptionFacts } from "./subscriptionFacts.ts"
 
-/** A subscription of the customer as the attach goes, with its catalog plan. */
+/** A subscription of the customer as the attach goes, with its decoded facts and its catalog plan. */
 export interface Entry {
-  sub: Subscription
+  readonly sub: Subscription
+  /** The instants and billing key of `sub`, decoded once. */
+  readonly facts: SubscriptionFacts
   readonly plan: Plan | undefined
   /**
    * For a subscription this attach started: what its charged prices cost for a full period, as
@@ -17,6 +20,13 @@ export interface Entry {
    */
   readonly priced?: { readonly sub: Subscription; readonly byPrice: ReadonlyMap<PlanPrice, Priced> }
 }
+
+/**
+ * The entry of a subscription document and its plan, its facts decoded.
+ *
+ * @example entryOf(sub, pro).facts.billingAnchor // 1735689600000
+ */
+export const entryOf = (sub: Subscription, plan: Plan | undefined): Entry => ({ sub, facts: subscriptionFacts(sub), plan })
 
 /** Which billing subscription a plan instance belongs to: the provider's id, or its anchor. */
 export const billingKey = (sub: Subscription): string => sub.providerSubscriptionId ?? anchorKey(sub.billingAnchor)

@@ -15,7 +15,7 @@ import type { ActiveDiscount } from "../Discounts.ts"
 import type { AttachInput } from "../Document.ts"
 import { type AttachError, CurrencyMismatch, InvalidRequest, UnknownDiscount, UnknownFeature, UnknownPlan } from "../Errors.ts"
 import { ms } from "../internal/instants.ts"
-import type { Entry } from "../internal/working.ts"
+import { type Entry, entryOf } from "../internal/working.ts"
 import * as Money from "../Money.ts"
 import { isRecurring, pricedIn } from "../Pricing.ts"
 import { policyOf } from "../ProrationPolicy.ts"
@@ -141,7 +141,7 @@ const entriesOf = (ctx: PlanContext): Array<Entry> | AttachError => {
     if (plan === undefined && sub.status !== "expired") {
       return new UnknownPlan({ planId: sub.planId, ...(sub.version === undefined ? {} : { version: sub.version }), message: `Subscription "${sub.id}" holds plan "${sub.planId}"${sub.version === undefined ? "" : ` version ${sub.version}`}, which is not in the catalog` })
     }
-    out.push({ sub, plan })
+    out.push(entryOf(sub, plan))
   }
   return out
 }

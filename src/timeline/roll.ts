@@ -16,7 +16,7 @@ import type { ActiveDiscount } from "../Discounts.ts"
 import { UnknownPlan } from "../Errors.ts"
 import { iso, ms } from "../internal/instants.ts"
 import { nextCycleOf } from "../planner/nextCycle.ts"
-import { type Entry, billingKey, isTrialingAt } from "../internal/working.ts"
+import { type Entry, billingKey, entryOf, isTrialingAt } from "../internal/working.ts"
 import type { NextCycle } from "../Preview.ts"
 import type { TimelineEvent, TimelineInvoice, TrialEndWithoutCard } from "./Timeline.ts"
 import { type RollState, allowanceResets, applyTransitions, discountExpiries, nextTransition, resetUsage } from "./transitions.ts"
@@ -78,7 +78,7 @@ const roll = (input: RollInput, resets: boolean): Result.Result<{ readonly invoi
     if (plan === undefined && sub.status !== "expired") {
       return Result.fail(new UnknownPlan({ planId: sub.planId, ...(sub.version === undefined ? {} : { version: sub.version }), message: `Subscription "${sub.id}" holds plan "${sub.planId}", which is not in the catalog` }))
     }
-    entries.push({ sub, plan })
+    entries.push(entryOf(sub, plan))
   }
   const s: RollState = {
     entries, balance: BigInt(input.customer.creditBalance ?? 0), hasPaymentMethod: input.hasPaymentMethod, trialEndWithoutCard: input.trialEndWithoutCard, events: []

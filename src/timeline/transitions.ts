@@ -10,6 +10,7 @@ import type { Catalog } from "../Catalog.ts"
 import { type Interval, addMonths, periodAt } from "../Interval.ts"
 import { iso, ms } from "../internal/instants.ts"
 import { type Entry, billingKey, patched } from "../internal/working.ts"
+import { withSubscription } from "../planner/internal/subscriptions.ts"
 import { recurringInterval } from "../Pricing.ts"
 import type { TimelineEvent, TrialEndWithoutCard } from "./Timeline.ts"
 
@@ -58,15 +59,19 @@ export const nextTransition = (s: RollState, key: string, t: number): number | u
 export const applyTransitions = (s: RollState, t: number): Set<string> => {
   const checkout = new Set<string>()
   const ending = s.entries.filter((e) => endsAtPeriodEnd(e.sub, t)).map((e) => e.sub)
-  for (const e of s.entries) {
+  for (let i = 0; i < s.entries.length; i++) {
+    const e = s.entries[i] as Entry
     const sub = e.sub
-    if (trialEnds(sub, t)) e.sub = endTrial(s, sub, checkout)
+    const change = (after: Subscription): void => {
+      s.entries[i] = withSubscription(e, after, false)
+    }
+    if (trialEnds(sub, t)) change(endTrial(s, sub, checkout))
     else if (starts(sub, t)) {
       const replaced = ending.find((o) => entityOf(o) === entityOf(sub) && billingKey(o) === billingKey(sub) && o.endsAt === sub.startsAt)
-      e.sub = patched(sub, { status: "active" })
+      change(patched(sub, { status: "active" }))
       push(s, { at: iso(ms(sub.startsAt ?? "")), type: "phase_started", entityId: entityOf(sub), subscriptionId: sub.id, planId: sub.planId, replaces: replaced?.planId ?? null })
     } else if (endsAtPeriodEnd(sub, t)) {
-      e.sub = patched(sub, { status: "expired" }, ["cancelAtPeriodEnd"])
+      change(patched(sub, { status: "expired" }, ["cancelAtPeriodEnd"]))
       const successor = s.entries.some((o) => starts(o.sub, t) && entityOf(o.sub) === entityOf(sub) && o.sub.startsAt === sub.endsAt)
       if (!successor) push(s, { at: iso(ms(sub.endsAt ?? "")), type: "subscription_canceled", entityId: entityOf(sub), subscriptionId: sub.id, planId: sub.planId })
     }
@@ -92,11 +97,12 @@ const endTrial = (s: RollState, sub: Subscription, checkout: Set<string>): Subsc
 
 /** Consumable usage starts again from zero once its period is invoiced. */
 export const resetUsage = (s: RollState, key: string): void => {
-  for (const e of s.entries) {
+  for (let i = 0; i < s.entries.length; i++) {
+    const e = s.entries[i] as Entry
     if (e.plan === undefined || e.sub.usage === undefined || billingKey(e.sub) !== key || !isCurrent(e.sub)) continue
     const plan = e.plan
-    const kept = e.sub.usage.filter((u) => !plan.items.some((i) => i.featureId === u.featureId && i.feature.consumable))
-    if (kept.length !== e.sub.usage.length) e.sub = kept.length === 0 ? patched(e.sub, {}, ["usage"]) : patched(e.sub, { usage: kept })
+    const kept = e.sub.usage.filter((u) => !plan.items.some((item) => item.featureId === u.featureId && item.feature.consumable))
+    if (kept.length !== e.sub.usage.length) s.entries[i] = withSubscription(e, kept.length === 0 ? patched(e.sub, {}, ["usage"]) : patched(e.sub, { usage: kept }), false)
   }
 }
 

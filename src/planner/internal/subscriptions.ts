@@ -9,6 +9,7 @@
 import type { Plan } from "../../Catalog.ts"
 import { type Subscription, isCurrent } from "../../Customer.ts"
 import { iso, ms } from "../../internal/instants.ts"
+import { type SubscriptionFacts, factsAfterChange } from "../../internal/subscriptionFacts.ts"
 import { type Entry, type SubscriptionIds, newSubscriptionId, patched, subscriptionIds } from "../../internal/working.ts"
 import type { PlanPrice } from "../../Pricing.ts"
 import { type Held, scopeOf } from "../../Scenario.ts"
@@ -32,8 +33,9 @@ export interface Working {
  */
 export const withSubscription = (entry: Entry, sub: Subscription, samePrices: boolean): Entry => {
   const priced = entry.priced
-  if (priced === undefined) return { sub, plan: entry.plan }
-  return samePrices && priced.sub === entry.sub ? { sub, plan: entry.plan, priced: { sub, byPrice: priced.byPrice } } : { sub, plan: entry.plan, priced }
+  const facts = factsAfterChange(entry.facts, entry.sub, sub)
+  if (priced === undefined) return { sub, facts, plan: entry.plan }
+  return samePrices && priced.sub === entry.sub ? { sub, facts, plan: entry.plan, priced: { sub, byPrice: priced.byPrice } } : { sub, facts, plan: entry.plan, priced }
 }
 
 /** The entries with the subscription `which` (found by id and plan: an earlier step may have replaced its object) changed by `update`. */
@@ -113,7 +115,15 @@ export const newSubscription = (id: string, plan: Plan, scope: string | null, s:
   if (s.providerSubscriptionId !== undefined) sub["providerSubscriptionId"] = s.providerSubscriptionId
   if (s.discounts !== undefined && s.discounts.length > 0) sub["discounts"] = s.discounts
   const created = sub as unknown as Subscription
-  return s.priced === undefined || s.priced.size === 0 ? { sub: created, plan } : { sub: created, plan, priced: { sub: created, byPrice: s.priced } }
+  const facts: SubscriptionFacts = {
+    billingAnchor: s.anchor,
+    startedAt: s.startedAt,
+    startsAt: s.startsAt,
+    trialEndsAt: s.status === "trialing" ? s.anchor : undefined,
+    endsAt: undefined,
+    billingKey: s.providerSubscriptionId ?? `anchor:${s.anchor}`
+  }
+  return s.priced === undefined || s.priced.size === 0 ? { sub: created, facts, plan } : { sub: created, facts, plan, priced: { sub: created, byPrice: s.priced } }
 }
 
 const pairs = <A>(map: ReadonlyMap<string, number>, f: (featureId: string, n: number) => A): Array<A> => {

@@ -1,0 +1,53 @@
+/**
+ * What the planner reads of a held subscription, decoded once from its document: its instants as
+ * epoch milliseconds and its billing key. An entry of the working state carries the facts of its
+ * subscription beside the document, so no stage parses an instant of it again; a changed
+ * subscription gets its facts with its new document (see `working.ts`).
+ *
+ * @example
+ * subscriptionFacts({ id: "sub_1", planId: "pro", status: "active", billingAnchor: "2025-01-01T00:00:00Z", startedAt: "2025-01-01T00:00:00Z" }).billingAnchor
+ * // 1735689600000
+ */
+import type { Subscription } from "../Customer.ts"
+import { ms } from "./instants.ts"
+
+/** A subscription's instants (epoch ms) and billing key, as its document states them. */
+export interface SubscriptionFacts {
+  readonly billingAnchor: number
+  readonly startedAt: number
+  /** When a scheduled subscription starts. */
+  readonly startsAt: number | undefined
+  readonly trialEndsAt: number | undefined
+  readonly endsAt: number | undefined
+  /** Which billing subscription it belongs to: the provider's id, or `anchor:<epoch ms>`. */
+  readonly billingKey: string
+}
+
+/**
+ * The facts of a subscription document, each instant parsed once.
+ *
+ * @example subscriptionFacts(sub).billingKey // "anchor:1735689600000" without a provider id
+ */
+export const subscriptionFacts = (sub: Subscription): SubscriptionFacts => {
+  const billingAnchor = ms(sub.billingAnchor)
+  return {
+    billingAnchor,
+    startedAt: ms(sub.startedAt),
+    startsAt: sub.startsAt === undefined ? undefined : ms(sub.startsAt),
+    trialEndsAt: sub.trialEndsAt === undefined ? undefined : ms(sub.trialEndsAt),
+    endsAt: sub.endsAt === undefined ? undefined : ms(sub.endsAt),
+    billingKey: sub.providerSubscriptionId ?? `anchor:${billingAnchor}`
+  }
+}
+
+/**
+ * The facts of `after`, a changed copy of `before` whose facts are `facts`: the same object when
+ * the change left its instants and provider id alone (a status, quantities, ledger or discounts).
+ *
+ * @example factsAfterChange(facts, sub, { ...sub, status: "past_due" }) === facts // true
+ */
+export const factsAfterChange = (facts: SubscriptionFacts, before: Subscription, after: Subscription): SubscriptionFacts =>
+  after.billingAnchor === before.billingAnchor && after.startedAt === before.startedAt && after.startsAt === before.startsAt &&
+  after.trialEndsAt === before.trialEndsAt && after.endsAt === before.endsAt && after.providerSubscriptionId === before.providerSubscriptionId
+    ? facts
+    : subscriptionFacts(after)

@@ -12,10 +12,13 @@ import { isCurrent } from "./Customer.ts"
 import type { Scenario } from "./Preview.ts"
 import { allArrears, isFree, isOneOff, longestInterval, monthlyTotal } from "./Pricing.ts"
 import * as Rational from "./Rational.ts"
+import type { SubscriptionFacts } from "./internal/subscriptionFacts.ts"
 
 /** A subscription together with the catalog plan it holds. */
 export interface Held {
   readonly sub: Subscription
+  /** The subscription's instants and billing key, decoded once. */
+  readonly facts: SubscriptionFacts
   readonly plan: Plan
 }
 

@@ -39,8 +39,9 @@ export const normalizeCatalog = (raw: Raw, base: string, issues: Array<DecodeIss
   })
 
   const defaultCurrency = Money.normalizeCurrency(raw.defaultCurrency)
-  const currencies = catalogCurrencies(raw, defaultCurrency)
-  const plans = raw.plans.map((p, i) => preparePlan(normalizePlan(p, `${base}.plans[${i}]`, featureById, issues), currencies, { defaultCurrency }))
+  const drafts = raw.plans.map((p, i) => normalizePlan(p, `${base}.plans[${i}]`, featureById, issues))
+  const currencies = catalogCurrencies(drafts, defaultCurrency)
+  const plans = drafts.map((p) => preparePlan(p, currencies, { defaultCurrency }))
   const plansById = new Map<string, Array<C.Plan>>()
   plans.forEach((p, i) => {
     const list = plansById.get(p.id) ?? []
@@ -97,15 +98,15 @@ export const normalizeCatalog = (raw: Raw, base: string, issues: Array<DecodeIss
   return raw.prorationPolicy === undefined ? catalog : { ...catalog, prorationPolicy: policyOf(raw.prorationPolicy) }
 }
 
-/** The default currency and every currency a price of the catalog has its own amount in. */
-const catalogCurrencies = (raw: Raw, defaultCurrency: string): ReadonlySet<string> => {
+/** The default currency and every currency a price of the decoded catalog has its own amount in. */
+const catalogCurrencies = (plans: ReadonlyArray<Omit<C.Plan, "facts">>, defaultCurrency: string): ReadonlySet<string> => {
   const codes = new Set([defaultCurrency])
-  const add = (currencies: Readonly<Record<string, unknown>> | undefined): void => {
-    if (currencies !== undefined) for (const code of Object.keys(currencies)) codes.add(Money.normalizeCurrency(code))
+  const add = (amount: C.PriceAmount | undefined): void => {
+    if (amount !== undefined) for (const code of amount.currencies.keys()) codes.add(code)
   }
-  for (const p of raw.plans) {
-    add(p.price?.currencies)
-    for (const item of p.items ?? []) add(item.price?.currencies)
+  for (const p of plans) {
+    add(p.price)
+    for (const item of p.items) add(item.price?.amount)
   }
   return codes
 }

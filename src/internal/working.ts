@@ -71,9 +71,9 @@ export const patched = (sub: Subscription, patch: SubscriptionPatch, drop: Reado
  * The end of the current period of a subscription at `at`: the trial end while trialing, else
  * the earliest next boundary of its recurring prices (`at` when it has none).
  */
-export const currentPeriodEnd = (sub: Subscription, plan: Plan, at: number): number => {
-  if (sub.trialEndsAt !== undefined && ms(sub.trialEndsAt) > at) return ms(sub.trialEndsAt)
-  const anchor = ms(sub.billingAnchor)
+export const currentPeriodEnd = ({ facts }: WithFacts, plan: Plan, at: number): number => {
+  if (facts.trialEndsAt !== undefined && facts.trialEndsAt > at) return facts.trialEndsAt
+  const anchor = facts.billingAnchor
   let end = Number.POSITIVE_INFINITY
   for (const p of planPrices(plan)) {
     const interval = recurringInterval(p.price.interval)
@@ -83,8 +83,14 @@ export const currentPeriodEnd = (sub: Subscription, plan: Plan, at: number): num
 }
 
 /** Whether a subscription is trialing at `at` (so it has paid nothing for the period). */
-export const isTrialingAt = (sub: Subscription, at: number): boolean =>
-  sub.status === "trialing" || (sub.trialEndsAt !== undefined && ms(sub.trialEndsAt) > at && isCurrent(sub))
+export const isTrialingAt = ({ sub, facts }: WithFacts, at: number): boolean =>
+  sub.status === "trialing" || (facts.trialEndsAt !== undefined && facts.trialEndsAt > at && isCurrent(sub))
+
+/** A subscription document with its decoded facts (an entry, a held plan). */
+export interface WithFacts {
+  readonly sub: Subscription
+  readonly facts: SubscriptionFacts
+}
 
 /** `20250116T000000Z` for an instant: its ISO form without separators and milliseconds. */
 const stampOf = (at: number): string => {

@@ -41,7 +41,7 @@ const membersOf = (before: Customer, after: Customer, facts: ActionFacts, catalo
   const subsBefore = before.subscriptions ?? []
   const entries = facts.entries
   if (entries !== undefined) {
-    const keys = entries.map((e) => billingKey(e.sub))
+    const keys = entries.map((e) => e.facts.billingKey)
     const fromBefore: Array<Member> = subsBefore.map((sub, i) => ({ sub, plan: (entries[i] as Entry).plan }))
     return { before: billingGroups(fromBefore, fromBefore.length, keys), after: billingGroups(entries, entries.length, keys) }
   }

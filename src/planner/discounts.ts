@@ -58,7 +58,7 @@ const activeDiscounts = (
   const out: Array<ActiveDiscount> = []
   addApplied(ctx, out, ctx.customer.discounts)
   if (invoiceKey !== undefined) {
-    for (const e of entries) if (e.sub.discounts !== undefined && billingKey(e.sub) === invoiceKey) addApplied(ctx, out, e.sub.discounts)
+    for (const e of entries) if (e.sub.discounts !== undefined && e.facts.billingKey === invoiceKey) addApplied(ctx, out, e.sub.discounts)
   }
   for (const d of fromRequest) if (!out.some((o) => o.discount.id === d.discount.id)) out.push(d)
   return out

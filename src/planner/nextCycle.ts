@@ -38,22 +38,22 @@ const earliestPeriodEnd = (plan: NonNullable<Entry["plan"]>, anchor: number, t: 
 /** The instant of the next invoice: the earliest renewal, trial end or scheduled change after `at`. */
 const nextInvoiceAt = (members: ReadonlyArray<Entry>, at: number): number | undefined => {
   let next = Number.POSITIVE_INFINITY
-  for (const { sub, plan } of members) {
+  for (const { sub, facts, plan } of members) {
     if (plan === undefined) continue
     if (sub.status === "scheduled") {
-      if (sub.startsAt !== undefined) next = Math.min(next, ms(sub.startsAt))
+      if (facts.startsAt !== undefined) next = Math.min(next, facts.startsAt)
       continue
     }
-    if (sub.endsAt !== undefined && sub.cancelAtPeriodEnd === true) next = Math.min(next, ms(sub.endsAt))
-    next = Math.min(next, earliestPeriodEnd(plan, ms(sub.billingAnchor), at))
+    if (facts.endsAt !== undefined && sub.cancelAtPeriodEnd === true) next = Math.min(next, facts.endsAt)
+    next = Math.min(next, earliestPeriodEnd(plan, facts.billingAnchor, at))
   }
   return Number.isFinite(next) && next > at ? next : undefined
 }
 
 const activeAt = (e: Entry, t: number): boolean => {
-  if (e.sub.status === "scheduled") return e.sub.startsAt !== undefined && ms(e.sub.startsAt) <= t
+  if (e.sub.status === "scheduled") return e.facts.startsAt !== undefined && e.facts.startsAt <= t
   if (!isCurrent(e.sub)) return false
-  return !(e.sub.endsAt !== undefined && ms(e.sub.endsAt) <= t)
+  return !(e.facts.endsAt !== undefined && e.facts.endsAt <= t)
 }
 
 /**
@@ -70,7 +70,7 @@ export const nextCycleOf = (
 ): NextCycle | undefined => {
   const members: Array<Entry> = []
   for (const e of entries) {
-    if (e.plan !== undefined && (isCurrent(e.sub) || e.sub.status === "scheduled") && billingKey(e.sub) === key) members.push(e)
+    if (e.plan !== undefined && (isCurrent(e.sub) || e.sub.status === "scheduled") && e.facts.billingKey === key) members.push(e)
   }
   const startsAt = nextInvoiceAt(members, ctx.at)
   if (startsAt === undefined) return undefined
@@ -78,7 +78,7 @@ export const nextCycleOf = (
   const usageLines: Array<UsageLine> = []
   // The ending period's arrears of the usage the state records (the subscription may end then).
   for (const e of members) {
-    if (e.plan !== undefined && (e.sub.status === "active" || e.sub.status === "past_due") && !isTrialingAt(e.sub, ctx.at)) {
+    if (e.plan !== undefined && (e.sub.status === "active" || e.sub.status === "past_due") && !isTrialingAt(e, ctx.at)) {
       for (const line of outgoingArrears(e.sub, e.plan, ctx.at, ctx, startsAt)) lines.push(line)
     }
   }
@@ -109,7 +109,7 @@ const renewalLines = (
   const sub = entry.sub
   // Started today and unchanged since: its units are those today's charges priced.
   const known = entry.priced !== undefined && entry.priced.sub === sub ? entry.priced.byPrice : undefined
-  const anchor = ms(sub.billingAnchor)
+  const anchor = entry.facts.billingAnchor
   let quantities: ReadonlyMap<string, number> | undefined
   let held: ReadonlyMap<string, number> | undefined
   // Prices of one interval share the period at `startsAt`, found once.

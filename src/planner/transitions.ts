@@ -92,27 +92,27 @@ const heldStep = (ctx: PlanContext, working: Working, requested: RequestedPlan, 
   switch (c.scenario) {
     case "active": {
       const current = c.current as Held
-      return { transition: heldChange(changeOf(plan, scope, "active", "none", at, null), billingKey(current.sub)), working }
+      return { transition: heldChange(changeOf(plan, scope, "active", "none", at, null), current.facts.billingKey), working }
     }
     case "scheduled": {
       const scheduled = c.scheduled as Held
-      const change = changeOf(plan, scope, "scheduled", "none", ms(scheduled.sub.startsAt ?? scheduled.sub.startedAt), null)
-      return { transition: heldChange(change, billingKey(scheduled.sub)), working }
+      const change = changeOf(plan, scope, "scheduled", "none", scheduled.facts.startsAt ?? scheduled.facts.startedAt, null)
+      return { transition: heldChange(change, scheduled.facts.billingKey), working }
     }
     case "renew": {
       const current = c.current as Held
       const renewed = updated(working.entries, current.sub, withoutCancel)
       const entries = c.scheduled === undefined ? renewed : releaseSchedule(renewed, c.scheduled.sub, at)
-      return { transition: heldChange(changeOf(plan, scope, "renew", "immediate", at, null), billingKey(current.sub)), working: { entries, ids: working.ids } }
+      return { transition: heldChange(changeOf(plan, scope, "renew", "immediate", at, null), current.facts.billingKey), working: { entries, ids: working.ids } }
     }
     case "update_prepaid_quantity": {
       const current = c.current as Held
       const wanted = requestedQuantities(requested)
       // While trialing nothing was paid for the period: the new quantity simply renews at the trial end.
-      const lines = isTrialingAt(current.sub, at) ? [] : quantityChangeLines(ctx, current, wanted)
+      const lines = isTrialingAt(current, at) ? [] : quantityChangeLines(ctx, current, wanted)
       const entries = updated(working.entries, current.sub, (sub) => patched(sub, { featureQuantities: mergeQuantities(sub, wanted) }))
       const change = changeOf(plan, scope, "update_prepaid_quantity", "immediate", at, null)
-      return { transition: heldChange(change, billingKey(current.sub), lines), working: { entries, ids: working.ids } }
+      return { transition: heldChange(change, current.facts.billingKey, lines), working: { entries, ids: working.ids } }
     }
     default:
       return undefined

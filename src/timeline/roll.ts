@@ -86,7 +86,7 @@ const roll = (input: RollInput, resets: boolean): Result.Result<{ readonly invoi
   const invoices: Array<TimelineInvoice> = []
   const counts = new Map<string, number>()
   const firstEmpty = new Map<string, boolean>()
-  for (const key of keysOf(s)) firstEmpty.set(key, input.firstInvoiceEmpty(key, s.entries.filter((e) => billingKey(e.sub) === key)))
+  for (const key of keysOf(s)) firstEmpty.set(key, input.firstInvoiceEmpty(key, s.entries.filter((e) => e.facts.billingKey === key)))
   const cycles = new Map<string, CachedCycle>()
   let t = input.from
   for (let step = 0; step < MAX_STEPS; step++) {
@@ -140,7 +140,7 @@ const nextInstant = (
 const discountsOf = (input: RollInput, s: RollState, key: string): Array<ActiveDiscount> => {
   const out: Array<ActiveDiscount> = []
   addDiscounts(input, out, input.customer.discounts)
-  for (const e of s.entries) if (e.sub.discounts !== undefined && billingKey(e.sub) === key) addDiscounts(input, out, e.sub.discounts)
+  for (const e of s.entries) if (e.sub.discounts !== undefined && e.facts.billingKey === key) addDiscounts(input, out, e.sub.discounts)
   return out
 }
 
@@ -176,8 +176,8 @@ const cycleFrom = (input: RollInput, s: RollState, key: string, t: number, first
 const unchanged = (cached: CachedCycle, s: RollState, t: number): boolean => {
   if (cached.subs.length !== s.entries.length) return false
   for (let i = 0; i < cached.subs.length; i++) {
-    const sub = s.entries[i]?.sub
-    if (sub === undefined || sub !== cached.subs[i] || isTrialingAt(sub, cached.at) !== isTrialingAt(sub, t - 1)) return false
+    const entry = s.entries[i]
+    if (entry === undefined || entry.sub !== cached.subs[i] || isTrialingAt(entry, cached.at) !== isTrialingAt(entry, t - 1)) return false
   }
   return true
 }
@@ -221,8 +221,8 @@ const invoiceAt = (input: RollInput, s: RollState, key: string, t: number, cycle
 /** The entity of a billing subscription's current plans, when they all belong to one. */
 const entityOfKey = (s: RollState, key: string, t: number): string | null => {
   let entity: string | null | undefined
-  for (const { sub } of s.entries) {
-    if (billingKey(sub) !== key || !isCurrent(sub) || (sub.endsAt !== undefined && ms(sub.endsAt) <= t && sub.cancelAtPeriodEnd === true)) continue
+  for (const { sub, facts } of s.entries) {
+    if (facts.billingKey !== key || !isCurrent(sub) || (facts.endsAt !== undefined && facts.endsAt <= t && sub.cancelAtPeriodEnd === true)) continue
     const e = sub.entityId ?? null
     if (entity === undefined) entity = e
     else if (entity !== e) return null

@@ -99,7 +99,7 @@ const endTrial = (s: RollState, sub: Subscription, checkout: Set<string>): Subsc
 export const resetUsage = (s: RollState, key: string): void => {
   for (let i = 0; i < s.entries.length; i++) {
     const e = s.entries[i] as Entry
-    if (e.plan === undefined || e.sub.usage === undefined || billingKey(e.sub) !== key || !isCurrent(e.sub)) continue
+    if (e.plan === undefined || e.sub.usage === undefined || e.facts.billingKey !== key || !isCurrent(e.sub)) continue
     const plan = e.plan
     const kept = e.sub.usage.filter((u) => !plan.items.some((item) => item.featureId === u.featureId && item.feature.consumable))
     if (kept.length !== e.sub.usage.length) s.entries[i] = withSubscription(e, kept.length === 0 ? patched(e.sub, {}, ["usage"]) : patched(e.sub, { usage: kept }), false)

@@ -22,7 +22,7 @@ export const quantityChangeLines = (
   ctx: PriceContext & { readonly at: number }, current: Held, wanted: ReadonlyMap<string, number>
 ): Array<DraftLine> => {
   const have = quantitiesOf(current.sub)
-  const anchor = ms(current.sub.billingAnchor)
+  const anchor = current.facts.billingAnchor
   const lines: Array<DraftLine> = []
   for (const p of planPrices(current.plan)) {
     if (p.kind !== "item" || billingKind(p) !== "prepaid") continue

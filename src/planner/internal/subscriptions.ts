@@ -68,7 +68,7 @@ export const releaseSchedule = (entries: ReadonlyArray<Entry>, scheduled: Subscr
   const out = updated(entries, scheduled, (sub) => patched(sub, { status: "expired", endsAt: iso(at) })).slice()
   for (let i = 0; i < out.length; i++) {
     const e = out[i] as Entry
-    if (e.sub.cancelAtPeriodEnd === true && e.sub.endsAt !== undefined && scheduled.startsAt !== undefined && ms(e.sub.endsAt) === ms(scheduled.startsAt) && scopeOf(e.sub) === scopeOf(scheduled) && isCurrent(e.sub)) {
+    if (e.sub.cancelAtPeriodEnd === true && e.facts.endsAt !== undefined && scheduled.startsAt !== undefined && e.facts.endsAt === ms(scheduled.startsAt) && scopeOf(e.sub) === scopeOf(scheduled) && isCurrent(e.sub)) {
       out[i] = withSubscription(e, withoutCancel(e.sub), false)
     }
   }
@@ -136,6 +136,6 @@ const pairs = <A>(map: ReadonlyMap<string, number>, f: (featureId: string, n: nu
 /** The plans the customer holds now (not expired), each with its subscription. @example heldPlans(entries)[0]?.plan.id // "pro" */
 export const heldPlans = (entries: ReadonlyArray<Entry>): Array<Held> => {
   const out: Array<Held> = []
-  for (const e of entries) if (e.plan !== undefined && e.sub.status !== "expired") out.push({ sub: e.sub, plan: e.plan })
+  for (const e of entries) if (e.plan !== undefined && e.sub.status !== "expired") out.push({ sub: e.sub, facts: e.facts, plan: e.plan })
   return out
 }

@@ -103,7 +103,7 @@ export const startNow = (
   const at = ctx.at
   const oneOff = isOneOff(plan)
   const trial = oneOff ? undefined : trialFor(ctx, working.entries, earlier, plan, scenario)
-  const endingTrial = replaced !== undefined && isTrialingAt(replaced.sub, at)
+  const endingTrial = replaced !== undefined && isTrialingAt(replaced, at)
   const target = oneOff || trial !== undefined || endingTrial || ctx.request.billingCycleAnchor === "now" || ctx.request.newBillingSubscription === true
     ? undefined
     : joinTarget(working.entries, scope)
@@ -112,11 +112,11 @@ export const startNow = (
     return Result.fail(new InvalidRequest({ reason: "proration_none_would_skip_charge", message: `prorationBehavior "none" would skip a charge that cannot be deferred (${endingTrial ? "ending a trial" : "moving from a free to a paid plan"})` }))
   }
   const lines = outgoingLines(ctx, replaced, endingTrial, noProration)
-  const anchor = trial !== undefined ? addLength(at, trial.length, trial.unit) : target !== undefined ? ms(target.sub.billingAnchor) : at
+  const anchor = trial !== undefined ? addLength(at, trial.length, trial.unit) : target !== undefined ? target.facts.billingAnchor : at
   const quantities = incomingQuantities(plan, requested, replaced)
   const carried = replaced === undefined ? NONE : carriedUsage(replaced, plan)
   // A plan joining a trialing subscription joins its trial: its recurring prices start at the trial end.
-  const joinsTrial = target !== undefined && isTrialingAt(target.sub, at)
+  const joinsTrial = target !== undefined && isTrialingAt(target, at)
   const { id, ids } = nextId(working, plan.id, at)
   const priced = new Map<PlanPrice, Priced>()
   if (!noProration) {
@@ -138,8 +138,8 @@ export const startNow = (
   const transition: Transition = {
     change: changeOf(plan, scope, scenario, "immediate", at, replaced?.plan.id ?? null),
     lines,
-    billingKey: starts === "paid_recurring" ? billingKey(entry.sub) : undefined,
-    endedKey: replaced === undefined ? undefined : billingKey(replaced.sub),
+    billingKey: starts === "paid_recurring" ? entry.facts.billingKey : undefined,
+    endedKey: replaced === undefined ? undefined : replaced.facts.billingKey,
     created: id,
     trial: trial === undefined ? undefined : { planId: plan.id, trial, endsAt: anchor },
     starts,
@@ -157,14 +157,14 @@ export const startNow = (
 export const scheduleSwitch = (
   ctx: PlanContext, working: Working, requested: RequestedPlan, plan: Plan, replaced: Held, scope: string | null, scenario: Scenario
 ): Step => {
-  const effectiveAt = currentPeriodEnd(replaced.sub, replaced.plan, ctx.at)
+  const effectiveAt = currentPeriodEnd(replaced, replaced.plan, ctx.at)
   const entries = updated(working.entries, replaced.sub, (sub) => patched(sub, { cancelAtPeriodEnd: true, endsAt: iso(effectiveAt) }))
   const quantities = incomingQuantities(plan, requested, replaced)
   const carried = carriedUsage(replaced, plan)
   const { id, ids } = nextId({ entries, ids: working.ids }, plan.id, effectiveAt)
   const entry = newSubscription(id, plan, scope, {
     status: "scheduled",
-    anchor: ms(replaced.sub.billingAnchor),
+    anchor: replaced.facts.billingAnchor,
     startedAt: effectiveAt,
     startsAt: effectiveAt,
     quantities,
@@ -173,5 +173,5 @@ export const scheduleSwitch = (
     discounts: replaced.sub.discounts
   })
   const change = changeOf(plan, scope, scenario, "end_of_cycle", effectiveAt, replaced.plan.id)
-  return { transition: heldChange(change, billingKey(entry.sub), undefined, id), working: { entries: [...entries, entry], ids } }
+  return { transition: heldChange(change, entry.facts.billingKey, undefined, id), working: { entries: [...entries, entry], ids } }
 }

@@ -21,6 +21,7 @@ import { findPlan } from "../Catalog.ts"
 import { type Customer, isCurrent, type Subscription } from "../Customer.ts"
 import { executeAttach } from "../Execute.ts"
 import { iso } from "../internal/instants.ts"
+import { entryOf } from "../internal/working.ts"
 import { outgoingCredits } from "../planner/internal/lines.ts"
 import type { Line } from "../Preview.ts"
 import type { PaymentProvider } from "../Provider.ts"
@@ -121,7 +122,7 @@ const withoutCancel = (s: Subscription): Subscription => {
 const refundLines = (options: AutumnOptions, sub: Subscription, currency: string, at: number): Array<Line> => {
   const plan = findPlan(options.catalog, sub.planId, sub.version)
   if (plan === undefined) return []
-  return outgoingCredits(sub, plan, at, { catalog: options.catalog, currency }).map((d) => {
+  return outgoingCredits(entryOf(sub, plan), plan, at, { catalog: options.catalog, currency }).map((d) => {
     const amount = Number(d.amount)
     return {
       kind: "credit", planId: d.planId, featureId: d.featureId, description: d.description, quantity: d.quantity,

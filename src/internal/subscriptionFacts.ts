@@ -21,6 +21,19 @@ export interface SubscriptionFacts {
   readonly endsAt: number | undefined
   /** Which billing subscription it belongs to: the provider's id, or `anchor:<epoch ms>`. */
   readonly billingKey: string
+  /** Prepaid quantities by feature (a feature listed twice: the later entry). */
+  readonly quantities: ReadonlyMap<string, number>
+  /** Units used or held by feature (a feature listed twice: the later entry). */
+  readonly usage: ReadonlyMap<string, number>
+}
+
+const NONE: ReadonlyMap<string, number> = new Map()
+
+const byFeature = <A extends { readonly featureId: string }>(list: ReadonlyArray<A> | undefined, value: (a: A) => number): ReadonlyMap<string, number> => {
+  if (list === undefined || list.length === 0) return NONE
+  const out = new Map<string, number>()
+  for (const a of list) out.set(a.featureId, value(a))
+  return out
 }
 
 /**
@@ -36,18 +49,22 @@ export const subscriptionFacts = (sub: Subscription): SubscriptionFacts => {
     startsAt: sub.startsAt === undefined ? undefined : ms(sub.startsAt),
     trialEndsAt: sub.trialEndsAt === undefined ? undefined : ms(sub.trialEndsAt),
     endsAt: sub.endsAt === undefined ? undefined : ms(sub.endsAt),
-    billingKey: sub.providerSubscriptionId ?? `anchor:${billingAnchor}`
+    billingKey: sub.providerSubscriptionId ?? `anchor:${billingAnchor}`,
+    quantities: byFeature(sub.featureQuantities, (q) => q.quantity),
+    usage: byFeature(sub.usage, (u) => u.used)
   }
 }
 
 /**
  * The facts of `after`, a changed copy of `before` whose facts are `facts`: the same object when
- * the change left its instants and provider id alone (a status, quantities, ledger or discounts).
+ * the change left its instants, provider id, quantities and usage alone (a status, the ledger,
+ * discounts).
  *
  * @example factsAfterChange(facts, sub, { ...sub, status: "past_due" }) === facts // true
  */
 export const factsAfterChange = (facts: SubscriptionFacts, before: Subscription, after: Subscription): SubscriptionFacts =>
   after.billingAnchor === before.billingAnchor && after.startedAt === before.startedAt && after.startsAt === before.startsAt &&
-  after.trialEndsAt === before.trialEndsAt && after.endsAt === before.endsAt && after.providerSubscriptionId === before.providerSubscriptionId
+  after.trialEndsAt === before.trialEndsAt && after.endsAt === before.endsAt && after.providerSubscriptionId === before.providerSubscriptionId &&
+  after.featureQuantities === before.featureQuantities && after.usage === before.usage
     ? facts
     : subscriptionFacts(after)

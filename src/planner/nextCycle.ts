@@ -16,7 +16,7 @@ import { billingKind, planPrices, recurringInterval } from "../Pricing.ts"
 import { billableUnits } from "../Tiers.ts"
 import type { DraftLine } from "./internal/draft.ts"
 import { finalizeLines, sumLines } from "./totals.ts"
-import { type PriceContext, billedUnits, chargeLineOver, heldOf, outgoingArrears, quantitiesOf, usedOf } from "./internal/lines.ts"
+import { type PriceContext, billedUnits, chargeLineOver, outgoingArrears, usedOf } from "./internal/lines.ts"
 import { type Entry, billingKey, isTrialingAt } from "../internal/working.ts"
 import { iso, ms } from "../internal/instants.ts"
 
@@ -79,7 +79,7 @@ export const nextCycleOf = (
   // The ending period's arrears of the usage the state records (the subscription may end then).
   for (const e of members) {
     if (e.plan !== undefined && (e.sub.status === "active" || e.sub.status === "past_due") && !isTrialingAt(e, ctx.at)) {
-      for (const line of outgoingArrears(e.sub, e.plan, ctx.at, ctx, startsAt)) lines.push(line)
+      for (const line of outgoingArrears(e, e.plan, ctx.at, ctx, startsAt)) lines.push(line)
     }
   }
   for (const e of members) {
@@ -132,8 +132,8 @@ const renewalLines = (
     }
     if (period.start !== startsAt) continue
     if (p.kind === "item") {
-      quantities ??= quantitiesOf(sub)
-      held ??= heldOf(sub)
+      quantities ??= entry.facts.quantities
+      held ??= entry.facts.usage
     }
     const line = chargeLineOver(p, p.kind === "base" ? 1 : billedUnits(p, quantities ?? NONE, held ?? NONE), period, startsAt, ctx, true, known?.get(p))
     if (line !== undefined) lines.push(line)

@@ -18,7 +18,7 @@ import { type Entry, billingKey, isTrialingAt, patched } from "../internal/worki
 import type { Scenario, Timing } from "../Preview.ts"
 import { isFree } from "../Pricing.ts"
 import { type Classification, type Held, classify, isMainPlan } from "../Scenario.ts"
-import { quantitiesOf } from "./internal/lines.ts"
+import {  } from "./internal/lines.ts"
 import { quantityChangeLines } from "./internal/quantityChange.ts"
 import { type Step, type Transition, changeOf, heldChange } from "./internal/step.ts"
 import { type Working, heldPlans, releaseSchedule, updated, withoutCancel } from "./internal/subscriptions.ts"
@@ -52,7 +52,7 @@ export const transitionsOf = (resolved: Resolution): Result.Result<Transitions, 
 }
 
 const quantitiesDiffer = (requested: RequestedPlan) => (current: Held): boolean => {
-  const have = quantitiesOf(current.sub)
+  const have = current.facts.quantities
   return (requested.featureQuantities ?? []).some((q) => (have.get(q.featureId) ?? 0) !== q.quantity)
 }
 
@@ -120,7 +120,8 @@ const heldStep = (ctx: PlanContext, working: Working, requested: RequestedPlan, 
 }
 
 const mergeQuantities = (sub: Subscription, wanted: ReadonlyMap<string, number>): Array<{ featureId: string; quantity: number }> => {
-  const merged = quantitiesOf(sub)
+  const merged = new Map<string, number>()
+  for (const q of sub.featureQuantities ?? []) merged.set(q.featureId, q.quantity)
   for (const [featureId, quantity] of wanted) merged.set(featureId, quantity)
   return [...merged].map(([featureId, quantity]) => ({ featureId, quantity }))
 }

@@ -1,3 +1,5 @@
+import type { SubscriptionFacts } from "../../internal/subscriptionFacts.ts"
+import type { WithFacts } from "../../internal/working.ts"
 import type { Catalog, Plan } from "../../Catalog.ts"
 import type { Subscription } from "../../Customer.ts"
 import type { Period } from "../../Interval.ts"
@@ -201,13 +203,13 @@ export const creditDerivation = (d: DraftDerivation, ledger: LedgerBasis | undef
   ledger === undefined ? d : { ...d, ledger: { basis: ledger, ratio } }
 
 /** The instant the period starting at `start` was billed: its start, or the subscription's start when later. */
-export const billedAtOf = (sub: Subscription, start: number): number => Math.max(start, ms(sub.startedAt))
+export const billedAtOf = (facts: SubscriptionFacts, start: number): number => Math.max(start, facts.startedAt)
 
 /** Credits for the unused time of every recurring in-advance price of an outgoing subscription. */
-export const outgoingCredits = (sub: Subscription, plan: Plan, at: number, ctx: PriceContext): Array<DraftLine> => {
-  const anchor = ms(sub.billingAnchor)
-  const quantities = quantitiesOf(sub)
-  const held = heldOf(sub)
+export const outgoingCredits = ({ sub, facts }: WithFacts, plan: Plan, at: number, ctx: PriceContext): Array<DraftLine> => {
+  const anchor = facts.billingAnchor
+  const quantities = facts.quantities
+  const held = facts.usage
   const out: Array<DraftLine> = []
   const remaining = remainingOf(ctx, plan)
   let lastPeriod: Period | undefined
@@ -240,7 +242,7 @@ export const outgoingCredits = (sub: Subscription, plan: Plan, at: number, ctx: 
       period: shown,
       amount,
       discounts: NO_DISCOUNTS,
-      creditedFrom: billedAtOf(sub, period.start),
+      creditedFrom: billedAtOf(facts, period.start),
       derivation
     }
     if (ledger !== undefined) line.basis = { ledger }
@@ -254,8 +256,8 @@ export const outgoingCredits = (sub: Subscription, plan: Plan, at: number, ctx: 
  * with `endingAt`, the usage the state records so far for the period that ends then (the next
  * cycle's arrears, labelled as usage to date: it may still grow).
  */
-export const outgoingArrears = (sub: Subscription, plan: Plan, at: number, ctx: PriceContext, endingAt?: number): Array<DraftLine> => {
-  const anchor = ms(sub.billingAnchor)
+export const outgoingArrears = ({ sub, facts }: WithFacts, plan: Plan, at: number, ctx: PriceContext, endingAt?: number): Array<DraftLine> => {
+  const anchor = facts.billingAnchor
   const out: Array<DraftLine> = []
   for (const p of planPrices(plan)) {
     if (p.kind !== "item" || billingKind(p) !== "arrears") continue
@@ -279,14 +281,4 @@ export const outgoingArrears = (sub: Subscription, plan: Plan, at: number, ctx: 
   return out
 }
 
-export const quantitiesOf = (sub: Pick<Subscription, "featureQuantities">): Map<string, number> => {
-  const out = new Map<string, number>()
-  for (const q of sub.featureQuantities ?? []) out.set(q.featureId, q.quantity)
-  return out
-}
 
-export const heldOf = (sub: Pick<Subscription, "usage">): Map<string, number> => {
-  const out = new Map<string, number>()
-  for (const u of sub.usage ?? []) out.set(u.featureId, u.used)
-  return out
-}

@@ -8,7 +8,7 @@ import { describeItemCharge, periodText, unitsText } from "../../internal/descri
 import type { DraftDerivation } from "./derivation.ts"
 import type { DraftLine } from "./draft.ts"
 import type { LedgerBasis } from "./ledger.ts"
-import { type PriceContext, billedAtOf, creditAmount, creditDerivation, priceDerivation, fullPrice, leftOf, packedUnits, quantitiesOf, remainingOf } from "./lines.ts"
+import { type PriceContext, billedAtOf, creditAmount, creditDerivation, priceDerivation, fullPrice, leftOf, packedUnits, remainingOf } from "./lines.ts"
 import { ms } from "../../internal/instants.ts"
 
 const withoutTiers = ({ tiers: _tiers, ...rest }: DraftDerivation): DraftDerivation => rest
@@ -21,7 +21,7 @@ const withoutTiers = ({ tiers: _tiers, ...rest }: DraftDerivation): DraftDerivat
 export const quantityChangeLines = (
   ctx: PriceContext & { readonly at: number }, current: Held, wanted: ReadonlyMap<string, number>
 ): Array<DraftLine> => {
-  const have = quantitiesOf(current.sub)
+  const have = current.facts.quantities
   const anchor = current.facts.billingAnchor
   const lines: Array<DraftLine> = []
   for (const p of planPrices(current.plan)) {
@@ -70,7 +70,7 @@ export const quantityChangeLines = (
       derivation: creditDerivation(withoutTiers(priceDerivation(p, newUnits, base, exact, left, ctx)), ledger, ratio)
     }
     if (amount > 0n) lines.push({ ...line, basis: { subscriptionId: current.sub.id } })
-    else if (period !== null) lines.push({ ...line, creditedFrom: billedAtOf(current.sub, period.start), ...(ledger === undefined ? {} : { basis: { ledger } }) })
+    else if (period !== null) lines.push({ ...line, creditedFrom: billedAtOf(current.facts, period.start), ...(ledger === undefined ? {} : { basis: { ledger } }) })
     else lines.push(line)
   }
   return lines

@@ -121,7 +121,9 @@ export const newSubscription = (id: string, plan: Plan, scope: string | null, s:
     startsAt: s.startsAt,
     trialEndsAt: s.status === "trialing" ? s.anchor : undefined,
     endsAt: undefined,
-    billingKey: s.providerSubscriptionId ?? `anchor:${s.anchor}`
+    billingKey: s.providerSubscriptionId ?? `anchor:${s.anchor}`,
+    quantities: s.quantities,
+    usage: s.carried
   }
   return s.priced === undefined || s.priced.size === 0 ? { sub: created, facts, plan } : { sub: created, facts, plan, priced: { sub: created, byPrice: s.priced } }
 }

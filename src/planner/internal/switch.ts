@@ -19,7 +19,7 @@ import { type PlanPrice, isFree, isOneOff, isRecurring } from "../../Pricing.ts"
 import { type Held, isMainPlan, scopeOf } from "../../Scenario.ts"
 import type { PlanContext } from "../resolve.ts"
 import type { DraftLine } from "./draft.ts"
-import { type Priced, heldOf, incomingCharges, outgoingArrears, outgoingCredits, quantitiesOf } from "./lines.ts"
+import { type Priced, incomingCharges, outgoingArrears, outgoingCredits } from "./lines.ts"
 import { type Starts, type Step, type Transition, changeOf, heldChange } from "./step.ts"
 import { type Working, endedAt, heldPlans, newSubscription, nextId, updated } from "./subscriptions.ts"
 
@@ -33,7 +33,7 @@ export const requestedQuantities = (requested: RequestedPlan): Map<string, numbe
 const incomingQuantities = (plan: Plan, requested: RequestedPlan, replaced: Held | undefined): Map<string, number> => {
   const wanted = requestedQuantities(requested)
   if (replaced === undefined) return wanted
-  const before = quantitiesOf(replaced.sub)
+  const before = replaced.facts.quantities
   for (const item of plan.items) {
     if (wanted.has(item.featureId) || item.price?.billingMethod !== "prepaid") continue
     const had = before.get(item.featureId)
@@ -44,7 +44,7 @@ const incomingQuantities = (plan: Plan, requested: RequestedPlan, replaced: Held
 
 /** Non-consumable usage (seats held) carries into the incoming plan; consumable usage was billed. */
 const carriedUsage = (replaced: Held, plan: Plan): Map<string, number> => {
-  const held = heldOf(replaced.sub)
+  const held = replaced.facts.usage
   const out = new Map<string, number>()
   for (const item of plan.items) {
     const used = held.get(item.featureId)
@@ -85,8 +85,8 @@ const joinRank = (h: Held, scope: string | null): number => (scopeOf(h.sub) === 
 const outgoingLines = (ctx: PlanContext, replaced: Held | undefined, endingTrial: boolean, noProration: boolean): Array<DraftLine> => {
   const lines: Array<DraftLine> = []
   if (replaced === undefined || endingTrial) return lines
-  for (const line of outgoingArrears(replaced.sub, replaced.plan, ctx.at, ctx)) lines.push(line)
-  if (!noProration) for (const line of outgoingCredits(replaced.sub, replaced.plan, ctx.at, ctx)) lines.push(line)
+  for (const line of outgoingArrears(replaced, replaced.plan, ctx.at, ctx)) lines.push(line)
+  if (!noProration) for (const line of outgoingCredits(replaced, replaced.plan, ctx.at, ctx)) lines.push(line)
   return lines
 }
 

@@ -75,6 +75,8 @@ export type Customer = typeof CustomerSchema.Type
 export type Subscription = typeof SubscriptionSchema.Type
 /** One ledger entry of a subscription: what was billed for one price and span, and credited since. */
 export type BilledEntry = typeof BilledEntrySchema.Type
+/** One credit drawn from a ledger entry, as in documents. */
+export type LedgerCredit = typeof LedgerCreditSchema.Type
 /** A discount applied to a customer or a subscription, as in documents. */
 export type AppliedDiscount = typeof AppliedDiscountSchema.Type
 

@@ -8,7 +8,7 @@
  * subscriptionFacts({ id: "sub_1", planId: "pro", status: "active", billingAnchor: "2025-01-01T00:00:00Z", startedAt: "2025-01-01T00:00:00Z" }).billingAnchor
  * // 1735689600000
  */
-import type { Subscription } from "../Customer.ts"
+import type { BilledEntry, Subscription } from "../Customer.ts"
 import { ms } from "./instants.ts"
 
 /** A subscription's instants (epoch ms) and billing key, as its document states them. */
@@ -25,6 +25,35 @@ export interface SubscriptionFacts {
   readonly quantities: ReadonlyMap<string, number>
   /** Units used or held by feature (a feature listed twice: the later entry). */
   readonly usage: ReadonlyMap<string, number>
+  /** The ledger, in its order, each entry with its span and credit instants decoded. */
+  readonly billed: ReadonlyArray<BilledSpan>
+}
+
+/** A ledger entry with its span `[from, to)` and the instants of its credits in epoch ms. */
+export interface BilledSpan {
+  readonly entry: BilledEntry
+  readonly from: number
+  readonly to: number
+  /** `entry.credits[i].at`, in their order. */
+  readonly creditsAt: ReadonlyArray<number>
+}
+
+const NO_SPANS: ReadonlyArray<BilledSpan> = []
+const NO_INSTANTS: ReadonlyArray<number> = []
+
+/**
+ * The ledger of a subscription document, decoded.
+ *
+ * @example billedSpans([{ featureId: null, from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z", amount: 2000 }])[0]?.to // 1738368000000
+ */
+export const billedSpans = (billed: ReadonlyArray<BilledEntry> | undefined): ReadonlyArray<BilledSpan> => {
+  if (billed === undefined || billed.length === 0) return NO_SPANS
+  return billed.map((entry) => ({
+    entry,
+    from: ms(entry.from),
+    to: ms(entry.to),
+    creditsAt: entry.credits === undefined || entry.credits.length === 0 ? NO_INSTANTS : entry.credits.map((c) => ms(c.at))
+  }))
 }
 
 const NONE: ReadonlyMap<string, number> = new Map()
@@ -51,20 +80,22 @@ export const subscriptionFacts = (sub: Subscription): SubscriptionFacts => {
     endsAt: sub.endsAt === undefined ? undefined : ms(sub.endsAt),
     billingKey: sub.providerSubscriptionId ?? `anchor:${billingAnchor}`,
     quantities: byFeature(sub.featureQuantities, (q) => q.quantity),
-    usage: byFeature(sub.usage, (u) => u.used)
+    usage: byFeature(sub.usage, (u) => u.used),
+    billed: billedSpans(sub.billed)
   }
 }
 
 /**
  * The facts of `after`, a changed copy of `before` whose facts are `facts`: the same object when
- * the change left its instants, provider id, quantities and usage alone (a status, the ledger,
- * discounts).
+ * the change left its instants, provider id, quantities, usage and ledger alone (a status,
+ * discounts); only the ledger decoded again when only the ledger changed.
  *
  * @example factsAfterChange(facts, sub, { ...sub, status: "past_due" }) === facts // true
  */
-export const factsAfterChange = (facts: SubscriptionFacts, before: Subscription, after: Subscription): SubscriptionFacts =>
-  after.billingAnchor === before.billingAnchor && after.startedAt === before.startedAt && after.startsAt === before.startsAt &&
-  after.trialEndsAt === before.trialEndsAt && after.endsAt === before.endsAt && after.providerSubscriptionId === before.providerSubscriptionId &&
-  after.featureQuantities === before.featureQuantities && after.usage === before.usage
-    ? facts
-    : subscriptionFacts(after)
+export const factsAfterChange = (facts: SubscriptionFacts, before: Subscription, after: Subscription): SubscriptionFacts => {
+  const same = after.billingAnchor === before.billingAnchor && after.startedAt === before.startedAt && after.startsAt === before.startsAt &&
+    after.trialEndsAt === before.trialEndsAt && after.endsAt === before.endsAt && after.providerSubscriptionId === before.providerSubscriptionId &&
+    after.featureQuantities === before.featureQuantities && after.usage === before.usage
+  if (!same) return subscriptionFacts(after)
+  return after.billed === before.billed ? facts : { ...facts, billed: billedSpans(after.billed) }
+}

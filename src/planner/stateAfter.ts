@@ -61,9 +61,9 @@ const withRequestDiscounts = (
 }
 
 /** A subscription without the ledger entries that ended by `at` (and without an emptied ledger). */
-const withOpenLedger = (sub: Subscription, at: number): Subscription => {
+const withOpenLedger = ({ sub, facts }: Entry, at: number): Subscription => {
   if (sub.billed === undefined) return sub
-  const open = openLedger(sub.billed, at)
+  const open = openLedger(facts.billed, at)
   if (open.length === sub.billed.length) return sub
   return open.length === 0 ? patched(sub, {}, ["billed"]) : patched(sub, { billed: open })
 }
@@ -81,7 +81,7 @@ const customerAfterOf = (
   for (const t of transitions) if (t.trial !== undefined && !trialsUsed.includes(t.trial.planId)) trialsUsed.push(t.trial.planId)
   if (trialsUsed.length > 0) after["trialsUsed"] = trialsUsed
   const subscriptions: Array<Subscription> = []
-  for (const e of entries) subscriptions.push(withOpenLedger(e.sub, at))
+  for (const e of entries) subscriptions.push(withOpenLedger(e, at))
   after["subscriptions"] = subscriptions
   return after as Customer
 }

@@ -3,14 +3,15 @@
  * is recorded on its subscription (`billed`), and a credit for unused time draws on it — the
  * unused share of what was paid, never more than what remains uncredited.
  */
-import type { BilledEntry, Subscription } from "../../Customer.ts"
+import type { BilledEntry, LedgerCredit, Subscription } from "../../Customer.ts"
 import { splitByLargestRemainder } from "../../Discounts.ts"
 import { periodAt } from "../../Interval.ts"
 import { billingKind, planPrices, recurringInterval } from "../../Pricing.ts"
 import * as Rational from "../../Rational.ts"
 import { type DraftLine, lineTotal } from "./draft.ts"
 import { iso, ms } from "../../internal/instants.ts"
-import { type Entry, patched } from "../../internal/working.ts"
+import type { BilledSpan } from "../../internal/subscriptionFacts.ts"
+import { type Entry, type WithFacts, patched } from "../../internal/working.ts"
 import { withSubscription } from "./subscriptions.ts"
 
 /** The part of the span `[from, to)` left after `t`, as the proration policy counts it. */
@@ -58,14 +59,13 @@ export const openOf = (entry: BilledEntry): bigint => {
  * each earlier credit, its own share of what is left after `t` (a credit at `c.at` refunded the
  * span `[c.at, to)`), never below zero.
  */
-export const unusedOf = (entry: BilledEntry, t: number, remaining: Remaining): Rational.Rational => {
-  const from = ms(entry.from)
-  const to = ms(entry.to)
+export const unusedOf = ({ entry, from, to, creditsAt }: BilledSpan, t: number, remaining: Remaining): Rational.Rational => {
   if (to <= from || t >= to) return Rational.zero
   let value = Rational.mul(Rational.fromInt(entry.amount), remaining(from, to, t))
-  for (const c of entry.credits ?? []) {
-    const at = ms(c.at)
-    value = Rational.sub(value, at >= to ? Rational.zero : Rational.mul(Rational.fromInt(c.amount), remaining(Math.min(at, t), to, t)))
+  const credits = entry.credits ?? []
+  for (let i = 0; i < credits.length; i++) {
+    const at = creditsAt[i] as number
+    value = Rational.sub(value, at >= to ? Rational.zero : Rational.mul(Rational.fromInt((credits[i] as LedgerCredit).amount), remaining(Math.min(at, t), to, t)))
   }
   return value.n < 0n ? Rational.zero : value
 }
@@ -75,16 +75,17 @@ export const unusedOf = (entry: BilledEntry, t: number, remaining: Remaining): R
  * `t`, or undefined when the state records none (then the credit falls back to what the state
  * shows: the list price net of its discounts).
  */
-export const ledgerBasis = (sub: Subscription, featureId: string | null, t: number, remaining: Remaining): LedgerBasis | undefined => {
-  const billed = sub.billed
-  if (billed === undefined || billed.length === 0) return undefined
+export const ledgerBasis = ({ sub, facts }: WithFacts, featureId: string | null, t: number, remaining: Remaining): LedgerBasis | undefined => {
+  const billed = facts.billed
+  if (billed.length === 0) return undefined
   const draws: Array<LedgerDraw> = []
   let unused = Rational.zero
   let open = 0n
   for (let index = 0; index < billed.length; index++) {
-    const entry = billed[index] as BilledEntry
-    if (entry.featureId !== featureId || ms(entry.from) > t || ms(entry.to) <= t) continue
-    const u = unusedOf(entry, t, remaining)
+    const span = billed[index] as BilledSpan
+    const entry = span.entry
+    if (entry.featureId !== featureId || span.from > t || span.to <= t) continue
+    const u = unusedOf(span, t, remaining)
     const o = openOf(entry)
     draws.push({ index, entry, unused: u, open: o })
     unused = Rational.add(unused, u)
@@ -150,8 +151,11 @@ export const withCredits = (billed: ReadonlyArray<BilledEntry>, draws: ReadonlyA
 }
 
 /** The ledger without the entries whose span ended by `at` (nothing can be credited of them). */
-export const openLedger = (billed: ReadonlyArray<BilledEntry>, at: number): Array<BilledEntry> =>
-  billed.filter((e) => ms(e.to) > at)
+export const openLedger = (billed: ReadonlyArray<BilledSpan>, at: number): Array<BilledEntry> => {
+  const out: Array<BilledEntry> = []
+  for (const span of billed) if (span.to > at) out.push(span.entry)
+  return out
+}
 
 const addTo = (added: Map<string, Array<BilledEntry>>, id: string, entry: BilledEntry): void => {
   const list = added.get(id)
@@ -202,14 +206,14 @@ export const recordLedger = (
 
 /** A ledger entry of 0 for every in-advance price the subscription `id`, started by this attach, did not bill today. */
 const addUnbilled = (entries: ReadonlyArray<Entry>, id: string, added: Map<string, Array<BilledEntry>>, at: number): void => {
-  for (const { sub, plan } of entries) {
+  for (const { sub, facts, plan } of entries) {
     if (sub.id !== id || plan === undefined || sub.status !== "active") continue
     const billed = added.get(sub.id) ?? []
     for (const p of planPrices(plan)) {
       const interval = recurringInterval(p.price.interval)
       const featureId = p.kind === "base" ? null : p.item.featureId
       if (interval === undefined || billingKind(p) === "arrears" || billed.some((b) => b.featureId === featureId)) continue
-      billed.push(billedEntry(featureId, at, periodAt(ms(sub.billingAnchor), interval, at).end, 0n))
+      billed.push(billedEntry(featureId, at, periodAt(facts.billingAnchor, interval, at).end, 0n))
     }
     if (billed.length > 0) added.set(sub.id, billed)
   }

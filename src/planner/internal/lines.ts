@@ -192,9 +192,9 @@ export const incomingCharges = (
  * (`ratio` of it for a partial decrease), nor than what remains uncredited.
  */
 export const creditAmount = (
-  sub: Subscription, featureId: string | null, list: Rational.Rational, at: number, remaining: Remaining, ratio: Rational.Rational = Rational.one
+  held: WithFacts, featureId: string | null, list: Rational.Rational, at: number, remaining: Remaining, ratio: Rational.Rational = Rational.one
 ): { readonly exact: Rational.Rational; readonly ledger: LedgerBasis | undefined } => {
-  const ledger = ledgerBasis(sub, featureId, at, remaining)
+  const ledger = ledgerBasis(held, featureId, at, remaining)
   return { exact: ledger === undefined ? list : allowedCredit(list, ledger, ratio), ledger }
 }
 
@@ -206,7 +206,8 @@ export const creditDerivation = (d: DraftDerivation, ledger: LedgerBasis | undef
 export const billedAtOf = (facts: SubscriptionFacts, start: number): number => Math.max(start, facts.startedAt)
 
 /** Credits for the unused time of every recurring in-advance price of an outgoing subscription. */
-export const outgoingCredits = ({ sub, facts }: WithFacts, plan: Plan, at: number, ctx: PriceContext): Array<DraftLine> => {
+export const outgoingCredits = (outgoing: WithFacts, plan: Plan, at: number, ctx: PriceContext): Array<DraftLine> => {
+  const { facts } = outgoing
   const anchor = facts.billingAnchor
   const quantities = facts.quantities
   const held = facts.usage
@@ -226,7 +227,7 @@ export const outgoingCredits = ({ sub, facts }: WithFacts, plan: Plan, at: numbe
     const left = period === lastPeriod && lastLeft !== undefined ? lastLeft : leftOf(ctx, plan, period, at)
     lastPeriod = period
     lastLeft = left
-    const { exact, ledger } = creditAmount(sub, featureId, Rational.mul(base, left.share), at, remaining)
+    const { exact, ledger } = creditAmount(outgoing, featureId, Rational.mul(base, left.share), at, remaining)
     const amount = Money.minor(-Money.round(exact))
     if (amount === 0n) continue
     const shown = { start: at, end: period.end }

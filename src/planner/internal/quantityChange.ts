@@ -47,7 +47,7 @@ export const quantityChangeLines = (
     if (!increase && period !== null) {
       const full = fullPrice(p, oldUnits, ctx)
       ratio = full.n === 0n ? Rational.zero : Rational.div(Rational.negate(delta), full)
-      const credit = creditAmount(current.sub, p.item.featureId, Rational.negate(exact), ctx.at, remainingOf(ctx, current.plan), ratio)
+      const credit = creditAmount(current, p.item.featureId, Rational.negate(exact), ctx.at, remainingOf(ctx, current.plan), ratio)
       exact = Rational.negate(credit.exact)
       ledger = credit.ledger
     }

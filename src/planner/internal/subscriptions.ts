@@ -123,7 +123,8 @@ export const newSubscription = (id: string, plan: Plan, scope: string | null, s:
     endsAt: undefined,
     billingKey: s.providerSubscriptionId ?? `anchor:${s.anchor}`,
     quantities: s.quantities,
-    usage: s.carried
+    usage: s.carried,
+    billed: []
   }
   return s.priced === undefined || s.priced.size === 0 ? { sub: created, facts, plan } : { sub: created, facts, plan, priced: { sub: created, byPrice: s.priced } }
 }

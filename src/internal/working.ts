@@ -29,20 +29,7 @@ export interface Entry {
 export const entryOf = (sub: Subscription, plan: Plan | undefined): Entry => ({ sub, facts: subscriptionFacts(sub), plan })
 
 /** Which billing subscription a plan instance belongs to: the provider's id, or its anchor. */
-export const billingKey = (sub: Subscription): string => sub.providerSubscriptionId ?? anchorKey(sub.billingAnchor)
-
-const anchorKeys = new Map<string, string>()
-
-/** `anchor:<epoch ms>` of a billing anchor, cached by its text (the same anchors recur). */
-const anchorKey = (anchor: string): string => {
-  let key = anchorKeys.get(anchor)
-  if (key === undefined) {
-    key = `anchor:${ms(anchor)}`
-    if (anchorKeys.size >= 20_000) anchorKeys.clear()
-    anchorKeys.set(anchor, key)
-  }
-  return key
-}
+export const billingKey = (sub: Subscription): string => sub.providerSubscriptionId ?? `anchor:${ms(sub.billingAnchor)}`
 
 /** Fields a planned change sets on a subscription. */
 export type SubscriptionPatch = { readonly [K in keyof Subscription]?: Subscription[K] }

@@ -78,7 +78,7 @@ const stepOf = (
     ? undefined
     : c.current
   const released: Working = c.scheduled !== undefined && isMainPlan(plan)
-    ? { entries: releaseSchedule(working.entries, c.scheduled.sub, ctx.at), ids: working.ids }
+    ? { entries: releaseSchedule(working.entries, c.scheduled, ctx.at), ids: working.ids }
     : working
   if (timingFor(ctx, c.scenario) === "end_of_cycle" && replaced !== undefined) {
     return Result.succeed(scheduleSwitch(ctx, released, requested, plan, replaced, scope, c.scenario))
@@ -102,7 +102,7 @@ const heldStep = (ctx: PlanContext, working: Working, requested: RequestedPlan, 
     case "renew": {
       const current = c.current as Held
       const renewed = updated(working.entries, current.sub, withoutCancel)
-      const entries = c.scheduled === undefined ? renewed : releaseSchedule(renewed, c.scheduled.sub, at)
+      const entries = c.scheduled === undefined ? renewed : releaseSchedule(renewed, c.scheduled, at)
       return { transition: heldChange(changeOf(plan, scope, "renew", "immediate", at, null), current.facts.billingKey), working: { entries, ids: working.ids } }
     }
     case "update_prepaid_quantity": {

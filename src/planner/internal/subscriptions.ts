@@ -8,9 +8,9 @@
  */
 import type { Plan } from "../../Catalog.ts"
 import { type Subscription, isCurrent } from "../../Customer.ts"
-import { iso, ms } from "../../internal/instants.ts"
+import { iso } from "../../internal/instants.ts"
 import { type SubscriptionFacts, factsAfterChange } from "../../internal/subscriptionFacts.ts"
-import { type Entry, type SubscriptionIds, newSubscriptionId, patched, subscriptionIds } from "../../internal/working.ts"
+import { type Entry, type SubscriptionIds, type WithFacts, newSubscriptionId, patched, subscriptionIds } from "../../internal/working.ts"
 import type { PlanPrice } from "../../Pricing.ts"
 import { type Held, scopeOf } from "../../Scenario.ts"
 import type { Priced } from "./lines.ts"
@@ -64,11 +64,12 @@ export const endedAt = (sub: Subscription, at: number): Subscription => patched(
  *
  * @example releaseSchedule(entries, scheduledBasic, at).map((e) => e.sub.status) // ["active", "expired"]
  */
-export const releaseSchedule = (entries: ReadonlyArray<Entry>, scheduled: Subscription, at: number): ReadonlyArray<Entry> => {
+export const releaseSchedule = (entries: ReadonlyArray<Entry>, schedule: WithFacts, at: number): ReadonlyArray<Entry> => {
+  const scheduled = schedule.sub
   const out = updated(entries, scheduled, (sub) => patched(sub, { status: "expired", endsAt: iso(at) })).slice()
   for (let i = 0; i < out.length; i++) {
     const e = out[i] as Entry
-    if (e.sub.cancelAtPeriodEnd === true && e.facts.endsAt !== undefined && scheduled.startsAt !== undefined && e.facts.endsAt === ms(scheduled.startsAt) && scopeOf(e.sub) === scopeOf(scheduled) && isCurrent(e.sub)) {
+    if (e.sub.cancelAtPeriodEnd === true && e.facts.endsAt !== undefined && schedule.facts.startsAt !== undefined && e.facts.endsAt === schedule.facts.startsAt && scopeOf(e.sub) === scopeOf(scheduled) && isCurrent(e.sub)) {
       out[i] = withSubscription(e, withoutCancel(e.sub), false)
     }
   }

@@ -16,12 +16,13 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import { type AttachRequest, AttachRequestSchema } from "./AttachRequest.ts"
 import { type Catalog, CatalogSchema, type Discount, type Feature, type ItemPrice, type Plan, type PlanItem, type PriceInterval, type Tier } from "./Catalog.ts"
-import { type Customer, CustomerSchema } from "./Customer.ts"
+import { type Customer, CustomerSchema, type Subscription } from "./Customer.ts"
 import type { DecodeError, DecodeIssue } from "./Errors.ts"
 import { decodeError, type Issue, parsePath, schemaIssues } from "./internal/decodeIssues.ts"
 import { fastCatalog, fastCustomer, fastRequest, NOT_FAST } from "./internal/fastDecode.ts"
 import { guardInput } from "./internal/inputGuard.ts"
 import { normalizeCatalog } from "./internal/normalizeCatalog.ts"
+import { type SubscriptionFacts, subscriptionFacts } from "./internal/subscriptionFacts.ts"
 import { encodePolicy } from "./ProrationPolicy.ts"
 import * as Rational from "./Rational.ts"
 
@@ -30,6 +31,29 @@ export interface AttachInput {
   readonly catalog: Catalog
   readonly customer: Customer
   readonly request: AttachRequest
+  /**
+   * The facts of `customer.subscriptions` (instants in epoch ms, quantities, usage and ledger),
+   * decoded with the document. The planner uses them while `of` is the customer's very
+   * subscriptions list, and decodes the list itself otherwise (an input built by hand, a customer
+   * replaced in a copy of the input).
+   */
+  readonly decodedSubscriptions?: DecodedSubscriptions
+}
+
+/** A customer's subscriptions list and the facts of each, in step. */
+export interface DecodedSubscriptions {
+  readonly of: ReadonlyArray<Subscription>
+  readonly facts: ReadonlyArray<SubscriptionFacts>
+}
+
+/**
+ * An attach input with its subscriptions' facts decoded.
+ *
+ * @example withDecodedSubscriptions({ catalog, customer, request }).decodedSubscriptions?.facts.length // customer.subscriptions.length
+ */
+const withDecodedSubscriptions = (catalog: Catalog, customer: Customer, request: AttachRequest): AttachInput => {
+  const of = customer.subscriptions ?? []
+  return { catalog, customer, request, decodedSubscriptions: { of, facts: of.map(subscriptionFacts) } }
 }
 
 const options = { errors: "all", onExcessProperty: "error", reportInput: true } as const
@@ -102,7 +126,7 @@ const fastCustomerAndRequest = (catalog: Catalog, input: unknown): AttachInput |
   const customer = fastCustomer(input["customer"])
   if (customer === NOT_FAST) return NOT_FAST
   const request = fastRequest(input["request"])
-  return request === NOT_FAST ? NOT_FAST : { catalog, customer, request }
+  return request === NOT_FAST ? NOT_FAST : withDecodedSubscriptions(catalog, customer, request)
 }
 
 /** Decodes with Schema: slower, and the only source of error messages. */
@@ -115,7 +139,7 @@ const decodeCustomerAndRequestWithSchema = (catalog: Catalog, input: unknown): R
   const customer = decodeWith(decodeCustomerShape, input["customer"], "customer", issues)
   const request = decodeWith(decodeRequestShape, input["request"], "request", issues)
   if (customer === undefined || request === undefined || issues.length > 0) return Result.fail(decodeError(issues))
-  return Result.succeed({ catalog, customer, request })
+  return Result.succeed(withDecodedSubscriptions(catalog, customer, request))
 }
 
 /**

@@ -1,9 +1,9 @@
 /**
  * Conversions between ISO-8601 strings and epoch milliseconds, as `Date.parse` and
  * `toISOString` do them, but computed with civil-date arithmetic for the document form
- * (`YYYY-MM-DDTHH:MM:SS[.sss]Z`, years 0–9999); anything else goes to `Date` itself. The same
- * anchors and boundaries recur across lines and customers: parsed texts are kept in a bounded
- * map, printed instants in a small direct-mapped cache.
+ * (`YYYY-MM-DDTHH:MM:SS[.sss]Z`, years 0–9999); anything else goes to `Date` itself. A document's
+ * instants are parsed once, when its subscriptions' facts are decoded; printed instants are kept
+ * in a small direct-mapped cache (the same boundaries are printed by many lines).
  */
 import { DAY_MS, civil, civilFromDays, daysFromCivil, daysInMonth } from "./civil.ts"
 
@@ -38,19 +38,10 @@ const parseDocumentForm = (s: string): number => {
   return daysFromCivil(year, month, day) * DAY_MS + hour * 3_600_000 + minute * 60_000 + second * 1000 + milli
 }
 
-const LIMIT = 20_000
-const parsed = new Map<string, number>()
-
-/** Epoch milliseconds of an ISO-8601 instant (validated at decoding); cached, bounded. */
+/** Epoch milliseconds of an ISO-8601 instant (validated at decoding). */
 export const ms = (iso: string): number => {
-  let t = parsed.get(iso)
-  if (t === undefined) {
-    t = parseDocumentForm(iso)
-    if (Number.isNaN(t)) t = Date.parse(iso)
-    if (parsed.size >= LIMIT) parsed.clear()
-    parsed.set(iso, t)
-  }
-  return t
+  const t = parseDocumentForm(iso)
+  return Number.isNaN(t) ? Date.parse(iso) : t
 }
 
 const TWO = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0"))

@@ -48,13 +48,15 @@ const NO_INSTANTS: ReadonlyArray<number> = []
  */
 export const billedSpans = (billed: ReadonlyArray<BilledEntry> | undefined): ReadonlyArray<BilledSpan> => {
   if (billed === undefined || billed.length === 0) return NO_SPANS
-  return billed.map((entry) => ({
-    entry,
-    from: ms(entry.from),
-    to: ms(entry.to),
-    creditsAt: entry.credits === undefined || entry.credits.length === 0 ? NO_INSTANTS : entry.credits.map((c) => ms(c.at))
-  }))
+  return billed.map(spanOf)
 }
+
+const spanOf = (entry: BilledEntry): BilledSpan => ({
+  entry,
+  from: ms(entry.from),
+  to: ms(entry.to),
+  creditsAt: entry.credits === undefined || entry.credits.length === 0 ? NO_INSTANTS : entry.credits.map((c) => ms(c.at))
+})
 
 const NONE: ReadonlyMap<string, number> = new Map()
 
@@ -86,16 +88,41 @@ export const subscriptionFacts = (sub: Subscription): SubscriptionFacts => {
 }
 
 /**
- * The facts of `after`, a changed copy of `before` whose facts are `facts`: the same object when
- * the change left its instants, provider id, quantities, usage and ledger alone (a status,
- * discounts); only the ledger decoded again when only the ledger changed.
+ * The facts of `after`, a changed copy of `before` whose facts are `facts`: what the change left
+ * alone is kept (the same object when nothing the facts hold changed), and only the instants and
+ * ledger entries that are new are parsed.
  *
  * @example factsAfterChange(facts, sub, { ...sub, status: "past_due" }) === facts // true
  */
 export const factsAfterChange = (facts: SubscriptionFacts, before: Subscription, after: Subscription): SubscriptionFacts => {
   const same = after.billingAnchor === before.billingAnchor && after.startedAt === before.startedAt && after.startsAt === before.startsAt &&
     after.trialEndsAt === before.trialEndsAt && after.endsAt === before.endsAt && after.providerSubscriptionId === before.providerSubscriptionId &&
-    after.featureQuantities === before.featureQuantities && after.usage === before.usage
-  if (!same) return subscriptionFacts(after)
-  return after.billed === before.billed ? facts : { ...facts, billed: billedSpans(after.billed) }
+    after.featureQuantities === before.featureQuantities && after.usage === before.usage && after.billed === before.billed
+  if (same) return facts
+  const billingAnchor = after.billingAnchor === before.billingAnchor ? facts.billingAnchor : ms(after.billingAnchor)
+  return {
+    billingAnchor,
+    startedAt: after.startedAt === before.startedAt ? facts.startedAt : ms(after.startedAt),
+    startsAt: instantAfter(before.startsAt, after.startsAt, facts.startsAt),
+    trialEndsAt: instantAfter(before.trialEndsAt, after.trialEndsAt, facts.trialEndsAt),
+    endsAt: instantAfter(before.endsAt, after.endsAt, facts.endsAt),
+    billingKey: after.providerSubscriptionId === before.providerSubscriptionId && billingAnchor === facts.billingAnchor
+      ? facts.billingKey
+      : after.providerSubscriptionId ?? `anchor:${billingAnchor}`,
+    quantities: after.featureQuantities === before.featureQuantities ? facts.quantities : byFeature(after.featureQuantities, (q) => q.quantity),
+    usage: after.usage === before.usage ? facts.usage : byFeature(after.usage, (u) => u.used),
+    billed: after.billed === before.billed ? facts.billed : spansAfter(facts.billed, after.billed)
+  }
+}
+
+const instantAfter = (before: string | undefined, after: string | undefined, known: number | undefined): number | undefined =>
+  after === before ? known : after === undefined ? undefined : ms(after)
+
+/** The spans of a changed ledger: those of entries it kept (the same objects, at the same place) reused. */
+const spansAfter = (spans: ReadonlyArray<BilledSpan>, billed: ReadonlyArray<BilledEntry> | undefined): ReadonlyArray<BilledSpan> => {
+  if (billed === undefined || billed.length === 0) return NO_SPANS
+  return billed.map((entry, i) => {
+    const kept = spans[i]
+    return kept !== undefined && kept.entry === entry ? kept : spanOf(entry)
+  })
 }

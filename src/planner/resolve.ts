@@ -10,9 +10,10 @@
 import * as Result from "effect/Result"
 import type { AttachRequest, RequestedPlan } from "../AttachRequest.ts"
 import { type Plan, findPlan } from "../Catalog.ts"
-import { type Customer, isCurrent } from "../Customer.ts"
+import { type Customer, isCurrent, type Subscription } from "../Customer.ts"
 import type { ActiveDiscount } from "../Discounts.ts"
-import type { AttachInput } from "../Document.ts"
+import type { AttachInput, DecodedSubscriptions } from "../Document.ts"
+import type { SubscriptionFacts } from "../internal/subscriptionFacts.ts"
 import { type AttachError, CurrencyMismatch, InvalidRequest, UnknownDiscount, UnknownFeature, UnknownPlan } from "../Errors.ts"
 import { ms } from "../internal/instants.ts"
 import { type Entry, entryOf } from "../internal/working.ts"
@@ -53,7 +54,7 @@ export interface Resolution {
  *
  * @example resolve({ catalog, customer, request: { ...request, plans: [{ planId: "gold" }] } }) // Failure UnknownPlan
  */
-export const resolve = ({ catalog, customer, request }: AttachInput): Result.Result<Resolution, AttachError> => {
+export const resolve = ({ catalog, customer, request, decodedSubscriptions }: AttachInput): Result.Result<Resolution, AttachError> => {
   if (request.customerId !== customer.id) {
     return Result.fail(new InvalidRequest({ reason: "customer_mismatch", message: `The request is for customer "${request.customerId}" but the document holds customer "${customer.id}"` }))
   }
@@ -73,7 +74,7 @@ export const resolve = ({ catalog, customer, request }: AttachInput): Result.Res
   }
   const together = multiPlanProblem(ctx, plans)
   if (together !== undefined) return Result.fail(together)
-  const entries = entriesOf(ctx)
+  const entries = entriesOf(ctx, decodedSubscriptions)
   if (!Array.isArray(entries)) return Result.fail(entries)
   const requestDiscounts = requestDiscountsOf(ctx)
   if (!Array.isArray(requestDiscounts)) return Result.fail(requestDiscounts)
@@ -134,14 +135,17 @@ const multiPlanProblem = (ctx: PlanContext, plans: ReadonlyArray<ResolvedPlan>):
 }
 
 /** The customer's subscriptions with their plans, or the first whose plan the catalog lacks (an expired one may). */
-const entriesOf = (ctx: PlanContext): Array<Entry> | AttachError => {
+const entriesOf = (ctx: PlanContext, decoded: DecodedSubscriptions | undefined): Array<Entry> | AttachError => {
   const out: Array<Entry> = []
-  for (const sub of ctx.customer.subscriptions ?? []) {
+  const subs = ctx.customer.subscriptions ?? []
+  const facts = decoded !== undefined && decoded.of === subs ? decoded.facts : undefined
+  for (let i = 0; i < subs.length; i++) {
+    const sub = subs[i] as Subscription
     const plan = findPlan(ctx.catalog, sub.planId, sub.version)
     if (plan === undefined && sub.status !== "expired") {
       return new UnknownPlan({ planId: sub.planId, ...(sub.version === undefined ? {} : { version: sub.version }), message: `Subscription "${sub.id}" holds plan "${sub.planId}"${sub.version === undefined ? "" : ` version ${sub.version}`}, which is not in the catalog` })
     }
-    out.push(entryOf(sub, plan))
+    out.push(facts === undefined ? entryOf(sub, plan) : { sub, facts: facts[i] as SubscriptionFacts, plan })
   }
   return out
 }

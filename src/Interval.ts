@@ -11,7 +11,7 @@
  * new Date(Interval.boundary(anchor, { unit: "month", count: 1 }, 1)).toISOString()
  * // "2024-02-29T00:00:00.000Z"
  */
-import { DAY_MS, civil, civilFromDays, daysFromCivil, daysInMonth } from "./internal/civil.ts"
+import { DAY_MS, civilFromDays, daysFromCivil, daysInMonth } from "./internal/civil.ts"
 import * as Rational from "./Rational.ts"
 
 /** A recurring interval unit of docs/spec.md §2.2. */
@@ -63,8 +63,8 @@ const shiftMonths = (monthIndex: number, day: number, timeOfDay: number, months:
  */
 export const addMonths = (instant: number, months: number): number => {
   const days = Math.floor(instant / DAY_MS)
-  civilFromDays(days)
-  return shiftMonths(civil.year * 12 + (civil.month - 1), civil.day, instant - days * DAY_MS, months)
+  const date = civilFromDays(days)
+  return shiftMonths(date.year * 12 + (date.month - 1), date.day, instant - days * DAY_MS, months)
 }
 
 /**
@@ -123,11 +123,11 @@ const computePeriod = (anchor: number, interval: Interval, t: number): Period =>
   const step = months * interval.count
   const anchorDays = Math.floor(anchor / DAY_MS)
   const timeOfDay = anchor - anchorDays * DAY_MS
-  civilFromDays(anchorDays)
-  const monthIndex = civil.year * 12 + (civil.month - 1)
-  const day = civil.day
-  civilFromDays(Math.floor(t / DAY_MS))
-  let k = Math.floor((civil.year * 12 + (civil.month - 1) - monthIndex) / step)
+  const anchorDate = civilFromDays(anchorDays)
+  const monthIndex = anchorDate.year * 12 + (anchorDate.month - 1)
+  const day = anchorDate.day
+  const date = civilFromDays(Math.floor(t / DAY_MS))
+  let k = Math.floor((date.year * 12 + (date.month - 1) - monthIndex) / step)
   let start = shiftMonths(monthIndex, day, timeOfDay, k * step)
   while (start > t) start = shiftMonths(monthIndex, day, timeOfDay, --k * step)
   let end = shiftMonths(monthIndex, day, timeOfDay, (k + 1) * step)

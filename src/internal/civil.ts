@@ -1,18 +1,23 @@
 /**
  * Calendar arithmetic on day numbers (proleptic Gregorian, days since 1970-01-01), after Howard
  * Hinnant's civil-date algorithms: exact for every year, and no Date objects on the hot path.
- * `civilFromDays` writes its result to {@link civil} instead of allocating.
  *
  * @example
- * civilFromDays(20_104) // civil is now { year: 2025, month: 1, day: 16 }
+ * civilFromDays(20_104) // { year: 2025, month: 1, day: 16 }
  */
 
-/** The last date computed by {@link civilFromDays} (month 1–12). */
-export const civil = { year: 0, month: 0, day: 0 }
+/** A calendar date (month 1–12). */
+export interface CivilDate {
+  readonly year: number
+  readonly month: number
+  readonly day: number
+}
 
+/** Milliseconds in a day. */
 export const DAY_MS = 86_400_000
 
-export const civilFromDays = (days: number): void => {
+/** The calendar date of a day number. @example civilFromDays(0) // { year: 1970, month: 1, day: 1 } */
+export const civilFromDays = (days: number): CivilDate => {
   const z = days + 719_468
   const era = Math.floor(z / 146_097)
   const doe = z - era * 146_097
@@ -20,9 +25,7 @@ export const civilFromDays = (days: number): void => {
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
   const mp = Math.floor((5 * doy + 2) / 153)
   const month = mp < 10 ? mp + 3 : mp - 9
-  civil.year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-  civil.month = month
-  civil.day = doy - Math.floor((153 * mp + 2) / 5) + 1
+  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day: doy - Math.floor((153 * mp + 2) / 5) + 1 }
 }
 
 export const daysFromCivil = (year: number, month: number, day: number): number => {

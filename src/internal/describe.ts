@@ -1,7 +1,7 @@
 import type { Feature, Plan } from "../Catalog.ts"
 import type { Period } from "../Interval.ts"
 import * as Money from "../Money.ts"
-import { DAY_MS, civil, civilFromDays } from "./civil.ts"
+import { DAY_MS, civilFromDays } from "./civil.ts"
 import type * as Rational from "../Rational.ts"
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -21,7 +21,7 @@ const dayOf = (t: number): DayText => {
   const days = Math.floor(t / DAY_MS)
   const slot = days & (SLOTS - 1)
   if (dayAt[slot] === t) return dayTexts[slot] as DayText
-  civilFromDays(days)
+  const civil = civilFromDays(days)
   const d = { text: `${MONTHS[civil.month - 1] ?? ""} ${civil.day}`, year: civil.year }
   dayAt[slot] = t
   dayTexts[slot] = d

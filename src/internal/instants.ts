@@ -5,7 +5,7 @@
  * instants are parsed once, when its subscriptions' facts are decoded; printed instants are kept
  * in a small direct-mapped cache (the same boundaries are printed by many lines).
  */
-import { DAY_MS, civil, civilFromDays, daysFromCivil, daysInMonth } from "./civil.ts"
+import { DAY_MS, civilFromDays, daysFromCivil, daysInMonth } from "./civil.ts"
 
 const ZERO = 48
 
@@ -80,7 +80,7 @@ const format = (t: number): string => {
   if (!Number.isInteger(t) || t < FIRST || t > LAST) return new Date(t).toISOString()
   const days = Math.floor(t / DAY_MS)
   let rest = t - days * DAY_MS
-  civilFromDays(days)
+  const civil = civilFromDays(days)
   const hour = Math.floor(rest / 3_600_000)
   rest -= hour * 3_600_000
   const minute = Math.floor(rest / 60_000)

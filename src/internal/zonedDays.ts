@@ -4,7 +4,7 @@
  *
  * @example dayIn(Date.parse("2024-03-20T23:30:00Z"), "Europe/Paris") // { year: 2024, month: 3, day: 21, days: 19803 }
  */
-import { DAY_MS, civil, civilFromDays, daysFromCivil } from "./civil.ts"
+import { DAY_MS, civilFromDays, daysFromCivil } from "./civil.ts"
 
 /** A calendar date and its day number (days since 1970-01-01). */
 export interface ZonedDay {
@@ -51,8 +51,8 @@ const isUtc = (zone: string): boolean => zone === "UTC" || zone === "Etc/UTC"
 export const dayIn = (t: number, zone: string): ZonedDay => {
   if (isUtc(zone)) {
     const days = Math.floor(t / DAY_MS)
-    civilFromDays(days)
-    return { year: civil.year, month: civil.month, day: civil.day, days }
+    const { year, month, day } = civilFromDays(days)
+    return { year, month, day, days }
   }
   let year = 0
   let month = 0

@@ -223,8 +223,8 @@ export const outgoingCredits = (outgoing: WithFacts, plan: Plan, at: number, ctx
     const featureId = p.kind === "base" ? null : p.item.featureId
     const priced = pricedOf(p, units, ctx)
     const base = Rational.mul(priced.price, Money.minorPerMajor(ctx.currency))
-    // Prices of one interval share the period, and so the part of it left.
-    const left = period === lastPeriod && lastLeft !== undefined ? lastLeft : leftOf(ctx, plan, period, at)
+    // Prices of one period share the part of it left.
+    const left = lastLeft !== undefined && lastPeriod !== undefined && period.start === lastPeriod.start && period.end === lastPeriod.end ? lastLeft : leftOf(ctx, plan, period, at)
     lastPeriod = period
     lastLeft = left
     const { exact, ledger } = creditAmount(outgoing, featureId, Rational.mul(base, left.share), at, remaining)

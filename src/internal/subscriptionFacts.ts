@@ -94,7 +94,9 @@ export const subscriptionFacts = (sub: Subscription): SubscriptionFacts => {
  *
  * @example factsAfterChange(facts, sub, { ...sub, status: "past_due" }) === facts // true
  */
-export const factsAfterChange = (facts: SubscriptionFacts, before: Subscription, after: Subscription): SubscriptionFacts => {
+export const factsAfterChange = (
+  facts: SubscriptionFacts, before: Subscription, after: Subscription, newSpans: ReadonlyArray<BilledSpan> = NO_SPANS
+): SubscriptionFacts => {
   const same = after.billingAnchor === before.billingAnchor && after.startedAt === before.startedAt && after.startsAt === before.startsAt &&
     after.trialEndsAt === before.trialEndsAt && after.endsAt === before.endsAt && after.providerSubscriptionId === before.providerSubscriptionId &&
     after.featureQuantities === before.featureQuantities && after.usage === before.usage && after.billed === before.billed
@@ -111,18 +113,29 @@ export const factsAfterChange = (facts: SubscriptionFacts, before: Subscription,
       : after.providerSubscriptionId ?? `anchor:${billingAnchor}`,
     quantities: after.featureQuantities === before.featureQuantities ? facts.quantities : byFeature(after.featureQuantities, (q) => q.quantity),
     usage: after.usage === before.usage ? facts.usage : byFeature(after.usage, (u) => u.used),
-    billed: after.billed === before.billed ? facts.billed : spansAfter(facts.billed, after.billed)
+    billed: after.billed === before.billed ? facts.billed : spansAfter(facts.billed, newSpans, after.billed)
   }
 }
 
 const instantAfter = (before: string | undefined, after: string | undefined, known: number | undefined): number | undefined =>
   after === before ? known : after === undefined ? undefined : ms(after)
 
-/** The spans of a changed ledger: those of entries it kept (the same objects, at the same place) reused. */
-const spansAfter = (spans: ReadonlyArray<BilledSpan>, billed: ReadonlyArray<BilledEntry> | undefined): ReadonlyArray<BilledSpan> => {
+/**
+ * The spans of a changed ledger: those of entries it kept (the same objects, at the same place)
+ * reused, those of the entries the change added (`added`, made with their spans) taken as made.
+ */
+const spansAfter = (spans: ReadonlyArray<BilledSpan>, added: ReadonlyArray<BilledSpan>, billed: ReadonlyArray<BilledEntry> | undefined): ReadonlyArray<BilledSpan> => {
   if (billed === undefined || billed.length === 0) return NO_SPANS
   return billed.map((entry, i) => {
     const kept = spans[i]
-    return kept !== undefined && kept.entry === entry ? kept : spanOf(entry)
+    if (kept !== undefined && kept.entry === entry) return kept
+    return added.find((s) => s.entry === entry) ?? spanOf(entry)
   })
 }
+
+/**
+ * The span of a ledger entry made from instants already known (its texts printed from them).
+ *
+ * @example knownSpan(entry, from, to).from === from // true
+ */
+export const knownSpan = (entry: BilledEntry, from: number, to: number): BilledSpan => ({ entry, from, to, creditsAt: NO_INSTANTS })

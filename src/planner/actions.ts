@@ -13,6 +13,7 @@ import type { Customer, Subscription } from "../Customer.ts"
 import type { AttachPreview, Change } from "../Preview.ts"
 import type { ProviderAction } from "../Provider.ts"
 import { iso, ms } from "../internal/instants.ts"
+import { subscriptionFacts } from "../internal/subscriptionFacts.ts"
 import { type Entry, billingKey, jsonHash } from "../internal/working.ts"
 import { type BillingSubscription, type Member, billingGroups, billingSubscription, sameItems, samePhase } from "./internal/billingView.ts"
 
@@ -31,6 +32,8 @@ interface ActionFacts {
    * trimmed from `customerAfter` is not part of what the provider holds.
    */
   readonly entries?: ReadonlyArray<Entry>
+  /** The working state before the attach (`customerBefore`'s subscriptions with their facts), with `entries`. */
+  readonly entriesBefore?: ReadonlyArray<Entry>
 }
 
 const sameMembers = (a: ReadonlyArray<Member>, b: ReadonlyArray<Member>): boolean =>
@@ -42,15 +45,18 @@ const membersOf = (before: Customer, after: Customer, facts: ActionFacts, catalo
   const entries = facts.entries
   if (entries !== undefined) {
     const keys = entries.map((e) => e.facts.billingKey)
-    const fromBefore: Array<Member> = subsBefore.map((sub, i) => ({ sub, plan: (entries[i] as Entry).plan }))
+    const known = facts.entriesBefore
+    const fromBefore: Array<Member> = subsBefore.map((sub, i) => {
+      const decoded = known?.[i]
+      return { sub, facts: decoded !== undefined && decoded.sub === sub ? decoded.facts : subscriptionFacts(sub), plan: (entries[i] as Entry).plan }
+    })
     return { before: billingGroups(fromBefore, fromBefore.length, keys), after: billingGroups(entries, entries.length, keys) }
   }
-  const lookedUp = (subs: ReadonlyArray<Subscription>): Array<Member> => subs.map((sub) => ({ sub, plan: findPlan(catalog, sub.planId, sub.version) }))
+  const lookedUp = (subs: ReadonlyArray<Subscription>): Array<Member> =>
+    subs.map((sub) => ({ sub, facts: subscriptionFacts(sub), plan: findPlan(catalog, sub.planId, sub.version) }))
   const subsAfter = after.subscriptions ?? []
-  return {
-    before: billingGroups(lookedUp(subsBefore), subsBefore.length, subsBefore.map(billingKey)),
-    after: billingGroups(lookedUp(subsAfter), subsAfter.length, subsAfter.map(billingKey))
-  }
+  const grouped = (members: ReadonlyArray<Member>): Map<string, Array<Member>> => billingGroups(members, members.length, members.map((m) => m.facts.billingKey))
+  return { before: grouped(lookedUp(subsBefore)), after: grouped(lookedUp(subsAfter)) }
 }
 
 /**

@@ -66,7 +66,7 @@ export const plan = (input: AttachInput): Result.Result<AttachPreview, AttachErr
     checkout,
     customerAfter: after.customerAfter
   }
-  const actions = planActions(r.ctx, body, { customerBefore: customer, entries: after.entries })
+  const actions = planActions(r.ctx, body, { customerBefore: customer, entries: after.entries, entriesBefore: r.entries })
   return Result.succeed(withActions(body, actions, customerFingerprint(customer)))
 }
 

@@ -7,14 +7,16 @@
  */
 import { type Catalog, type Plan, findPlan } from "../../Catalog.ts"
 import { type Customer, type Subscription, isCurrent } from "../../Customer.ts"
-import { iso, ms } from "../../internal/instants.ts"
-import { billingKey } from "../../internal/working.ts"
+import { iso } from "../../internal/instants.ts"
+import { type SubscriptionFacts, subscriptionFacts } from "../../internal/subscriptionFacts.ts"
 import { isRecurring } from "../../Pricing.ts"
 import type { Phase, ProviderItem } from "../../Provider.ts"
 
 /** A plan instance with its catalog plan (undefined when the catalog has none). @example const m: Member = { sub, plan: pro } */
 export interface Member {
   readonly sub: Subscription
+  /** The subscription's instants, decoded once. */
+  readonly facts: SubscriptionFacts
   readonly plan: Plan | undefined
 }
 
@@ -71,8 +73,8 @@ export const samePhase = (a: Phase | null, b: Phase | null): boolean =>
 export const billingView = (customer: Customer, catalog: Catalog): Array<BillingSubscription> => {
   const out: Array<BillingSubscription> = []
   const subs = customer.subscriptions ?? []
-  const members = subs.map((sub) => ({ sub, plan: findPlan(catalog, sub.planId, sub.version) }))
-  for (const [key, group] of billingGroups(members, members.length, subs.map(billingKey))) out.push(billingSubscription(key, group))
+  const members = subs.map((sub) => ({ sub, facts: subscriptionFacts(sub), plan: findPlan(catalog, sub.planId, sub.version) }))
+  for (const [key, group] of billingGroups(members, members.length, members.map((m) => m.facts.billingKey))) out.push(billingSubscription(key, group))
   return out
 }
 
@@ -90,6 +92,7 @@ export const billingGroups = (members: ReadonlyArray<Member>, count: number, key
 
 interface Held {
   readonly sub: Subscription
+  readonly facts: SubscriptionFacts
   readonly item: ProviderItem
 }
 
@@ -101,7 +104,7 @@ const itemOf = ({ sub, plan }: Member): ProviderItem | undefined => {
 }
 
 /** When a current plan instance ends because it cancels at period end. */
-const cancelsAt = (s: Subscription): number => (s.cancelAtPeriodEnd === true && s.endsAt !== undefined ? ms(s.endsAt) : Infinity)
+const cancelsAt = ({ sub, facts }: Held): number => (sub.cancelAtPeriodEnd === true && facts.endsAt !== undefined ? facts.endsAt : Infinity)
 
 /** The view of one billing subscription from its plan instances. @example billingSubscription("sub_1", members).items.length // 1 */
 export const billingSubscription = (key: string, members: ReadonlyArray<Member>): BillingSubscription => {
@@ -110,14 +113,15 @@ export const billingSubscription = (key: string, members: ReadonlyArray<Member>)
   let change = Infinity
   for (const member of members) {
     const item = itemOf(member)
-    const sub = member.sub
+    const { sub, facts } = member
     if (item === undefined) continue
     if (isCurrent(sub)) {
-      current.push({ sub, item })
-      change = Math.min(change, cancelsAt(sub))
-    } else if (sub.status === "scheduled" && sub.startsAt !== undefined) {
-      scheduled.push({ sub, item })
-      change = Math.min(change, ms(sub.startsAt))
+      const held = { sub, facts, item }
+      current.push(held)
+      change = Math.min(change, cancelsAt(held))
+    } else if (sub.status === "scheduled" && facts.startsAt !== undefined) {
+      scheduled.push({ sub, facts, item })
+      change = Math.min(change, facts.startsAt)
     }
   }
   const items: Array<ProviderItem> = []
@@ -126,13 +130,13 @@ export const billingSubscription = (key: string, members: ReadonlyArray<Member>)
   let phase: Phase | null = null
   if (change !== Infinity) {
     const then: Array<ProviderItem> = []
-    for (const m of current) if (cancelsAt(m.sub) > change) then.push(m.item)
-    for (const m of scheduled) if (ms(m.sub.startsAt ?? "") <= change) then.push(m.item)
+    for (const m of current) if (cancelsAt(m) > change) then.push(m.item)
+    for (const m of scheduled) if ((m.facts.startsAt as number) <= change) then.push(m.item)
     if (then.length === 0) cancelAt = iso(change)
     else if (!sameItems(then, items)) phase = { at: iso(change), items: then }
   }
-  const first = (members[0] as Member).sub
-  const trialing = current.find((m) => m.sub.status === "trialing" && m.sub.trialEndsAt !== undefined)
+  const first = members[0] as Member
+  const trialing = current.find((m) => m.sub.status === "trialing" && m.facts.trialEndsAt !== undefined)
   let providerId: string | undefined
   const ids: Array<string> = []
   for (const { sub } of members) {
@@ -141,11 +145,11 @@ export const billingSubscription = (key: string, members: ReadonlyArray<Member>)
   }
   return {
     key,
-    providerId: providerId ?? first.id,
+    providerId: providerId ?? first.sub.id,
     members: ids,
     items,
-    billingAnchor: iso(ms((current[0] ?? scheduled[0])?.sub.billingAnchor ?? first.billingAnchor)),
-    trialEndsAt: trialing?.sub.trialEndsAt === undefined ? null : iso(ms(trialing.sub.trialEndsAt)),
+    billingAnchor: iso((current[0] ?? scheduled[0] ?? first).facts.billingAnchor),
+    trialEndsAt: trialing?.facts.trialEndsAt === undefined ? null : iso(trialing.facts.trialEndsAt),
     cancelAt,
     phase
   }

@@ -10,7 +10,7 @@ import { billingKind, planPrices, recurringInterval } from "../../Pricing.ts"
 import * as Rational from "../../Rational.ts"
 import { type DraftLine, lineTotal } from "./draft.ts"
 import { iso, ms } from "../../internal/instants.ts"
-import type { BilledSpan } from "../../internal/subscriptionFacts.ts"
+import { type BilledSpan, knownSpan } from "../../internal/subscriptionFacts.ts"
 import { type Entry, type WithFacts, patched } from "../../internal/working.ts"
 import { withSubscription } from "./subscriptions.ts"
 
@@ -135,8 +135,8 @@ export const splitCredit = (basis: LedgerBasis, amount: bigint): Array<bigint> =
 }
 
 /** A new ledger entry for a charge of `amount` minor units over `[from, to)`. */
-export const billedEntry = (featureId: string | null, from: number, to: number, amount: bigint): BilledEntry =>
-  ({ featureId, from: iso(from), to: iso(to), amount: Number(amount) })
+export const billedEntry = (featureId: string | null, from: number, to: number, amount: bigint): BilledSpan =>
+  knownSpan({ featureId, from: iso(from), to: iso(to), amount: Number(amount) }, from, to)
 
 /** The ledger with `credits[i]` drawn at `at` from entry `draws[i].index`. */
 export const withCredits = (billed: ReadonlyArray<BilledEntry>, draws: ReadonlyArray<LedgerDraw>, credits: ReadonlyArray<bigint>, at: number): Array<BilledEntry> => {
@@ -157,7 +157,7 @@ export const openLedger = (billed: ReadonlyArray<BilledSpan>, at: number): Array
   return out
 }
 
-const addTo = (added: Map<string, Array<BilledEntry>>, id: string, entry: BilledEntry): void => {
+const addTo = (added: Map<string, Array<BilledSpan>>, id: string, entry: BilledSpan): void => {
   const list = added.get(id)
   if (list === undefined) added.set(id, [entry])
   else list.push(entry)
@@ -175,7 +175,7 @@ const addTo = (added: Map<string, Array<BilledEntry>>, id: string, entry: Billed
 export const recordLedger = (
   entries: ReadonlyArray<Entry>, lines: ReadonlyArray<DraftLine>, started: ReadonlyArray<string>, at: number
 ): ReadonlyArray<Entry> => {
-  const added = new Map<string, Array<BilledEntry>>()
+  const added = new Map<string, Array<BilledSpan>>()
   // Subscriptions a credit drew on, by index (the others are read from `entries`).
   const drawn = new Map<number, Subscription>()
   for (const line of lines) {
@@ -195,24 +195,24 @@ export const recordLedger = (
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] as Entry
     const before = drawn.get(i) ?? entry.sub
-    const billed = added.get(before.id)
-    const sub = billed === undefined ? before : patched(before, { billed: [...(before.billed ?? []), ...billed] })
+    const spans = added.get(before.id)
+    const sub = spans === undefined ? before : patched(before, { billed: [...(before.billed ?? []), ...spans.map((s) => s.entry)] })
     if (sub === entry.sub) continue
     out ??= entries.slice()
-    out[i] = withSubscription(entry, sub, true)
+    out[i] = withSubscription(entry, sub, true, spans)
   }
   return out ?? entries
 }
 
 /** A ledger entry of 0 for every in-advance price the subscription `id`, started by this attach, did not bill today. */
-const addUnbilled = (entries: ReadonlyArray<Entry>, id: string, added: Map<string, Array<BilledEntry>>, at: number): void => {
+const addUnbilled = (entries: ReadonlyArray<Entry>, id: string, added: Map<string, Array<BilledSpan>>, at: number): void => {
   for (const { sub, facts, plan } of entries) {
     if (sub.id !== id || plan === undefined || sub.status !== "active") continue
     const billed = added.get(sub.id) ?? []
     for (const p of planPrices(plan)) {
       const interval = recurringInterval(p.price.interval)
       const featureId = p.kind === "base" ? null : p.item.featureId
-      if (interval === undefined || billingKind(p) === "arrears" || billed.some((b) => b.featureId === featureId)) continue
+      if (interval === undefined || billingKind(p) === "arrears" || billed.some((b) => b.entry.featureId === featureId)) continue
       billed.push(billedEntry(featureId, at, periodAt(facts.billingAnchor, interval, at).end, 0n))
     }
     if (billed.length > 0) added.set(sub.id, billed)

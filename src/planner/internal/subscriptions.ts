@@ -9,7 +9,7 @@
 import type { Plan } from "../../Catalog.ts"
 import { type Subscription, isCurrent } from "../../Customer.ts"
 import { iso } from "../../internal/instants.ts"
-import { type SubscriptionFacts, factsAfterChange } from "../../internal/subscriptionFacts.ts"
+import { type BilledSpan, type SubscriptionFacts, factsAfterChange } from "../../internal/subscriptionFacts.ts"
 import { type Entry, type SubscriptionIds, type WithFacts, newSubscriptionId, patched, subscriptionIds } from "../../internal/working.ts"
 import type { PlanPrice } from "../../Pricing.ts"
 import { type Held, scopeOf } from "../../Scenario.ts"
@@ -31,9 +31,9 @@ export interface Working {
  *
  * @example withSubscription(entry, patched(entry.sub, { billed }), true).priced?.sub // the new object
  */
-export const withSubscription = (entry: Entry, sub: Subscription, samePrices: boolean): Entry => {
+export const withSubscription = (entry: Entry, sub: Subscription, samePrices: boolean, newSpans?: ReadonlyArray<BilledSpan>): Entry => {
   const priced = entry.priced
-  const facts = factsAfterChange(entry.facts, entry.sub, sub)
+  const facts = factsAfterChange(entry.facts, entry.sub, sub, newSpans)
   if (priced === undefined) return { sub, facts, plan: entry.plan }
   return samePrices && priced.sub === entry.sub ? { sub, facts, plan: entry.plan, priced: { sub, byPrice: priced.byPrice } } : { sub, facts, plan: entry.plan, priced }
 }

@@ -16,13 +16,14 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import { type AttachRequest, AttachRequestSchema } from "./AttachRequest.ts"
 import { type Catalog, CatalogSchema, type Discount, type Feature, type ItemPrice, type Plan, type PlanItem, type PriceInterval, type Tier } from "./Catalog.ts"
-import { type Customer, CustomerSchema, type Subscription } from "./Customer.ts"
+import { type Customer, CustomerSchema } from "./Customer.ts"
 import type { DecodeError, DecodeIssue } from "./Errors.ts"
 import { decodeError, type Issue, parsePath, schemaIssues } from "./internal/decodeIssues.ts"
 import { fastCatalog, fastCustomer, fastRequest, NOT_FAST } from "./internal/fastDecode.ts"
 import { guardInput } from "./internal/inputGuard.ts"
 import { normalizeCatalog } from "./internal/normalizeCatalog.ts"
 import { type SubscriptionFacts, subscriptionFacts } from "./internal/subscriptionFacts.ts"
+import { customerFingerprint } from "./internal/working.ts"
 import { encodePolicy } from "./ProrationPolicy.ts"
 import * as Rational from "./Rational.ts"
 
@@ -32,29 +33,32 @@ export interface AttachInput {
   readonly customer: Customer
   readonly request: AttachRequest
   /**
-   * The facts of `customer.subscriptions` (instants in epoch ms, quantities, usage and ledger),
-   * decoded with the document. The planner uses them while `of` is the customer's very
-   * subscriptions list, and decodes the list itself otherwise (an input built by hand, a customer
-   * replaced in a copy of the input).
+   * What decoding worked out of `customer`: its fingerprint and the facts of its subscriptions.
+   * The planner uses it while `of` is the input's very customer object, and works them out
+   * itself otherwise (an input built by hand, a customer replaced in a copy of the input).
    */
-  readonly decodedSubscriptions?: DecodedSubscriptions
+  readonly decodedCustomer?: DecodedCustomer
 }
 
-/** A customer's subscriptions list and the facts of each, in step. */
-export interface DecodedSubscriptions {
-  readonly of: ReadonlyArray<Subscription>
-  readonly facts: ReadonlyArray<SubscriptionFacts>
+/** A customer document and what the planner reads of it, worked out once at decoding. */
+export interface DecodedCustomer {
+  readonly of: Customer
+  /** The customer's state fingerprint (a preview's `basedOn`). */
+  readonly fingerprint: string
+  /** The facts of each of `of.subscriptions`, in step (instants in epoch ms, quantities, usage, ledger). */
+  readonly subscriptions: ReadonlyArray<SubscriptionFacts>
 }
 
 /**
- * An attach input with its subscriptions' facts decoded.
+ * A customer document decoded for planning: its fingerprint and its subscriptions' facts.
  *
- * @example withDecodedSubscriptions({ catalog, customer, request }).decodedSubscriptions?.facts.length // customer.subscriptions.length
+ * @example decodedCustomer({ id: "cus_1", subscriptions: [] }).subscriptions.length // 0
  */
-const withDecodedSubscriptions = (catalog: Catalog, customer: Customer, request: AttachRequest): AttachInput => {
-  const of = customer.subscriptions ?? []
-  return { catalog, customer, request, decodedSubscriptions: { of, facts: of.map(subscriptionFacts) } }
-}
+export const decodedCustomer = (customer: Customer): DecodedCustomer =>
+  ({ of: customer, fingerprint: customerFingerprint(customer), subscriptions: (customer.subscriptions ?? []).map(subscriptionFacts) })
+
+const withDecodedCustomer = (catalog: Catalog, customer: Customer, request: AttachRequest): AttachInput =>
+  ({ catalog, customer, request, decodedCustomer: decodedCustomer(customer) })
 
 const options = { errors: "all", onExcessProperty: "error", reportInput: true } as const
 
@@ -126,7 +130,7 @@ const fastCustomerAndRequest = (catalog: Catalog, input: unknown): AttachInput |
   const customer = fastCustomer(input["customer"])
   if (customer === NOT_FAST) return NOT_FAST
   const request = fastRequest(input["request"])
-  return request === NOT_FAST ? NOT_FAST : withDecodedSubscriptions(catalog, customer, request)
+  return request === NOT_FAST ? NOT_FAST : withDecodedCustomer(catalog, customer, request)
 }
 
 /** Decodes with Schema: slower, and the only source of error messages. */
@@ -139,7 +143,7 @@ const decodeCustomerAndRequestWithSchema = (catalog: Catalog, input: unknown): R
   const customer = decodeWith(decodeCustomerShape, input["customer"], "customer", issues)
   const request = decodeWith(decodeRequestShape, input["request"], "request", issues)
   if (customer === undefined || request === undefined || issues.length > 0) return Result.fail(decodeError(issues))
-  return Result.succeed(withDecodedSubscriptions(catalog, customer, request))
+  return Result.succeed(withDecodedCustomer(catalog, customer, request))
 }
 
 /**

@@ -67,7 +67,7 @@ export const plan = (input: AttachInput): Result.Result<AttachPreview, AttachErr
     customerAfter: after.customerAfter
   }
   const actions = planActions(r.ctx, body, { customerBefore: customer, entries: after.entries, entriesBefore: r.entries })
-  return Result.succeed(withActions(body, actions, customerFingerprint(customer)))
+  return Result.succeed(withActions(body, actions, r.fingerprint ?? customerFingerprint(customer)))
 }
 
 /** The preview: the body's fields in order, then the actions and the fingerprint (a literal: a spread of the body is slow here). */

@@ -12,7 +12,7 @@ import type { AttachRequest, RequestedPlan } from "../AttachRequest.ts"
 import { type Plan, findPlan } from "../Catalog.ts"
 import { type Customer, isCurrent, type Subscription } from "../Customer.ts"
 import type { ActiveDiscount } from "../Discounts.ts"
-import type { AttachInput, DecodedSubscriptions } from "../Document.ts"
+import type { AttachInput, DecodedCustomer } from "../Document.ts"
 import type { SubscriptionFacts } from "../internal/subscriptionFacts.ts"
 import { type AttachError, CurrencyMismatch, InvalidRequest, UnknownDiscount, UnknownFeature, UnknownPlan } from "../Errors.ts"
 import { ms } from "../internal/instants.ts"
@@ -46,6 +46,8 @@ export interface Resolution {
   readonly requestDiscounts: ReadonlyArray<ActiveDiscount>
   /** Whether the customer already had a current paid recurring subscription. */
   readonly hadPaidSubscription: boolean
+  /** The customer's fingerprint when decoding worked it out (else the preview's last step does). */
+  readonly fingerprint: string | undefined
 }
 
 /**
@@ -54,7 +56,7 @@ export interface Resolution {
  *
  * @example resolve({ catalog, customer, request: { ...request, plans: [{ planId: "gold" }] } }) // Failure UnknownPlan
  */
-export const resolve = ({ catalog, customer, request, decodedSubscriptions }: AttachInput): Result.Result<Resolution, AttachError> => {
+export const resolve = ({ catalog, customer, request, decodedCustomer }: AttachInput): Result.Result<Resolution, AttachError> => {
   if (request.customerId !== customer.id) {
     return Result.fail(new InvalidRequest({ reason: "customer_mismatch", message: `The request is for customer "${request.customerId}" but the document holds customer "${customer.id}"` }))
   }
@@ -74,12 +76,13 @@ export const resolve = ({ catalog, customer, request, decodedSubscriptions }: At
   }
   const together = multiPlanProblem(ctx, plans)
   if (together !== undefined) return Result.fail(together)
-  const entries = entriesOf(ctx, decodedSubscriptions)
+  const decoded = decodedCustomer !== undefined && decodedCustomer.of === customer ? decodedCustomer : undefined
+  const entries = entriesOf(ctx, decoded?.subscriptions)
   if (!Array.isArray(entries)) return Result.fail(entries)
   const requestDiscounts = requestDiscountsOf(ctx)
   if (!Array.isArray(requestDiscounts)) return Result.fail(requestDiscounts)
   const hadPaidSubscription = entries.some((e) => e.plan !== undefined && isCurrent(e.sub) && isRecurring(e.plan))
-  return Result.succeed({ ctx, plans, entries, requestDiscounts, hadPaidSubscription })
+  return Result.succeed({ ctx, plans, entries, requestDiscounts, hadPaidSubscription, fingerprint: decoded?.fingerprint })
 }
 
 const unknownPlan = (requested: RequestedPlan): AttachError => {
@@ -135,10 +138,9 @@ const multiPlanProblem = (ctx: PlanContext, plans: ReadonlyArray<ResolvedPlan>):
 }
 
 /** The customer's subscriptions with their plans, or the first whose plan the catalog lacks (an expired one may). */
-const entriesOf = (ctx: PlanContext, decoded: DecodedSubscriptions | undefined): Array<Entry> | AttachError => {
+const entriesOf = (ctx: PlanContext, facts: ReadonlyArray<SubscriptionFacts> | undefined): Array<Entry> | AttachError => {
   const out: Array<Entry> = []
   const subs = ctx.customer.subscriptions ?? []
-  const facts = decoded !== undefined && decoded.of === subs ? decoded.facts : undefined
   for (let i = 0; i < subs.length; i++) {
     const sub = subs[i] as Subscription
     const plan = findPlan(ctx.catalog, sub.planId, sub.version)

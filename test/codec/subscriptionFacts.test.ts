@@ -111,8 +111,8 @@ describe("subscriptionFacts: laws", () => {
     fc.assert(fc.property(plannedDocumentArb, (doc) => {
       const input = decodeAttachDocument(doc)
       if (Result.isFailure(input)) return
-      expect(input.success.decodedSubscriptions?.facts.length).toBe(input.success.customer.subscriptions?.length ?? 0)
-      const { decodedSubscriptions: _facts, ...bare } = input.success
+      expect(input.success.decodedCustomer?.subscriptions.length).toBe(input.success.customer.subscriptions?.length ?? 0)
+      const { decodedCustomer: _decoded, ...bare } = input.success
       expect(JSON.stringify(planAttach(input.success))).toBe(JSON.stringify(planAttach(bare)))
     }), { numRuns: 200 })
   })

@@ -21,7 +21,7 @@ import type { DecodeError } from "../../Errors.ts"
 import { fastRequest, NOT_FAST } from "../../internal/fastDecode.ts"
 import { guardInput } from "../../internal/inputGuard.ts"
 
-const decoded = new WeakMap<Customer, { readonly catalog: Catalog; readonly customer: Customer; readonly subscriptions: AttachInput["decodedSubscriptions"] }>()
+const decoded = new WeakMap<Customer, { readonly catalog: Catalog; readonly customer: Customer; readonly decodedCustomer: AttachInput["decodedCustomer"] }>()
 
 /** The request on its own on the fast path (guarded as inside a document), or NOT_FAST. */
 const requestOnly = (request: unknown): AttachRequest | typeof NOT_FAST => {
@@ -45,10 +45,10 @@ export const decodeForPlanning = (catalog: Catalog, customer: Customer, request:
     const fast = requestOnly(request)
     if (fast !== NOT_FAST) {
       const input: AttachInput = { catalog, customer: known.customer, request: fast }
-      return Result.succeed(known.subscriptions === undefined ? input : { ...input, decodedSubscriptions: known.subscriptions })
+      return Result.succeed(known.decodedCustomer === undefined ? input : { ...input, decodedCustomer: known.decodedCustomer })
     }
   }
   const input = decodeCustomerAndRequest(catalog, { customer, request })
-  if (Result.isSuccess(input) && typeof customer === "object" && customer !== null) decoded.set(customer, { catalog, customer: input.success.customer, subscriptions: input.success.decodedSubscriptions })
+  if (Result.isSuccess(input) && typeof customer === "object" && customer !== null) decoded.set(customer, { catalog, customer: input.success.customer, decodedCustomer: input.success.decodedCustomer })
   return input
 }

@@ -4,18 +4,20 @@
  * with the same {@link nextCycleOf}.
  *
  * @example
- * nextCycleAfter(ctx, after.entries, invoicedKey(moved.transitions), discounts.active, today.lines.length === 0)?.startsAt
- * // "2025-02-16T00:00:00.000Z"
+ * Result.map(nextCycleAfter(ctx, after.entries, invoicedKey(moved.transitions), discounts.active, today.lines.length === 0), (c) => c?.startsAt)
+ * // Success("2025-02-16T00:00:00.000Z")
  */
+import * as Result from "effect/Result"
 import { isCurrent } from "../Customer.ts"
 import { type ActiveDiscount, appliesToInvoice, applyDiscounts } from "../Discounts.ts"
 import { periodAt } from "../Interval.ts"
 import type { Interval, Period } from "../Interval.ts"
+import type { InvalidRequest } from "../Errors.ts"
 import type { NextCycle, UsageLine } from "../Preview.ts"
 import { billingKind, planPrices, recurringInterval } from "../Pricing.ts"
 import { billableUnits } from "../Tiers.ts"
 import type { DraftLine } from "./internal/draft.ts"
-import { finalizeLines, sumLines } from "./totals.ts"
+import { writtenInvoice } from "./internal/invoice.ts"
 import { type PriceContext, billedUnits, chargeLineOver, outgoingArrears, usedOf } from "./internal/lines.ts"
 import { type Entry, billingKey, isTrialingAt } from "../internal/working.ts"
 import { iso, ms } from "../internal/instants.ts"
@@ -59,7 +61,8 @@ const activeAt = (e: Entry, t: number): boolean => {
 /**
  * The next invoice (docs/spec.md §9) of the billing subscription `key` after the attach: in-advance
  * prices of the plans active then whose period starts exactly then, at full period; consumable
- * items as usage lines; discounts still active then. Undefined when nothing is billed any more.
+ * items as usage lines; discounts still active then. Undefined when nothing is billed any more;
+ * `amount_out_of_range` when an amount of it cannot be written exactly.
  */
 export const nextCycleOf = (
   ctx: PriceContext & { readonly at: number },
@@ -67,13 +70,13 @@ export const nextCycleOf = (
   key: string,
   discounts: ReadonlyArray<ActiveDiscount>,
   todayEmpty: boolean
-): NextCycle | undefined => {
+): Result.Result<NextCycle | undefined, InvalidRequest> => {
   const members: Array<Entry> = []
   for (const e of entries) {
     if (e.plan !== undefined && (isCurrent(e.sub) || e.sub.status === "scheduled") && e.facts.billingKey === key) members.push(e)
   }
   const startsAt = nextInvoiceAt(members, ctx.at)
-  if (startsAt === undefined) return undefined
+  if (startsAt === undefined) return NOTHING
   const lines: Array<DraftLine> = []
   const usageLines: Array<UsageLine> = []
   // The ending period's arrears of the usage the state records (the subscription may end then).
@@ -85,18 +88,19 @@ export const nextCycleOf = (
   for (const e of members) {
     if (e.plan !== undefined && activeAt(e, startsAt)) renewalLines(e, e.plan, startsAt, ctx, lines, usageLines)
   }
-  if (lines.length === 0 && usageLines.length === 0) return undefined
+  if (lines.length === 0 && usageLines.length === 0) return NOTHING
   const discounted = applyDiscounts(lines, discounts.length === 0 ? discounts : discounts.filter((d) => appliesToInvoice(d, startsAt, todayEmpty)), ctx.currency, ctx.catalog)
-  const totals = sumLines(discounted)
-  return {
+  return Result.map(writtenInvoice(discounted, ctx.catalog), (invoice) => ({
     startsAt: iso(startsAt),
-    lines: finalizeLines(discounted, ctx.currency, ctx.catalog) ?? [],
-    subtotal: Number(totals.subtotal),
-    discountTotal: Number(totals.discountTotal),
-    total: Number(totals.total),
+    lines: invoice.lines,
+    subtotal: Number(invoice.subtotal),
+    discountTotal: Number(invoice.discountTotal),
+    total: Number(invoice.total),
     usageLines
-  }
+  }))
 }
+
+const NOTHING: Result.Result<undefined, never> = Result.succeed(undefined)
 
 /**
  * The lines of one plan instance active at `startsAt` on that invoice: its in-advance prices whose
@@ -144,7 +148,7 @@ const renewalLines = (
  * The next cycle of the attach: that of the billing subscription it bills (`key`), null when it
  * bills none or nothing is billed any more.
  *
- * @example nextCycleAfter(ctx, entries, undefined, [], true) // null
+ * @example nextCycleAfter(ctx, entries, undefined, [], true) // Success(null)
  */
 export const nextCycleAfter = (
   ctx: PriceContext & { readonly at: number },
@@ -152,4 +156,7 @@ export const nextCycleAfter = (
   key: string | undefined,
   discounts: ReadonlyArray<ActiveDiscount>,
   todayEmpty: boolean
-): NextCycle | null => (key === undefined ? null : nextCycleOf(ctx, entries, key, discounts, todayEmpty) ?? null)
+): Result.Result<NextCycle | null, InvalidRequest> =>
+  key === undefined ? NO_CYCLE : Result.map(nextCycleOf(ctx, entries, key, discounts, todayEmpty), (cycle) => cycle ?? null)
+
+const NO_CYCLE: Result.Result<null, never> = Result.succeed(null)

@@ -45,7 +45,9 @@ export const plan = (input: AttachInput): Result.Result<AttachPreview, AttachErr
   if (Result.isFailure(totals)) return Result.fail(totals.failure)
   const t = totals.success
   const after = stateAfter(r, moved.success, today.success, discounts.lines, t.balanceAfter)
-  const nextCycle = nextCycleAfter(r.ctx, after.entries, invoicedKey(transitions), discounts.active, today.success.lines.length === 0)
+  const next = nextCycleAfter(r.ctx, after.entries, invoicedKey(transitions), discounts.active, today.success.lines.length === 0)
+  if (Result.isFailure(next)) return Result.fail(next.failure)
+  const nextCycle = next.success
   const checkout = checkoutOf(r, transitions, today.success.immediate)
   const trialEndsAt = lastTrialEnd(transitions)
   const customer = r.ctx.customer

@@ -7,55 +7,13 @@
  * Result.isSuccess(totals) && totals.success.amountDue // 3000n
  */
 import * as Result from "effect/Result"
-import type { Catalog } from "../Catalog.ts"
-import { type AttachError, InvalidRequest } from "../Errors.ts"
-import type { Line } from "../Preview.ts"
+import type { AttachError } from "../Errors.ts"
 import type { PlanContext } from "./resolve.ts"
-import { finalDerivation } from "./internal/derivation.ts"
-import { type DraftLine, lineTotal } from "./internal/draft.ts"
-import { iso } from "../internal/instants.ts"
-
-/** Turns draft lines into document lines; undefined when an amount exceeds a safe integer. */
-export const finalizeLines = (lines: ReadonlyArray<DraftLine>, _currency: string, catalog?: Catalog): Array<Line> | undefined => {
-  const out: Array<Line> = []
-  for (const l of lines) {
-    // A bigint beyond a safe integer converts to a double beyond it (rounding is monotonic).
-    const amount = Number(l.amount)
-    const total = Number(lineTotal(l))
-    if (!Number.isSafeInteger(amount) || !Number.isSafeInteger(total)) return undefined
-    out.push({
-      kind: l.kind,
-      planId: l.planId,
-      featureId: l.featureId,
-      description: l.description,
-      quantity: l.quantity,
-      period: l.period === null ? null : { start: iso(l.period.start), end: iso(l.period.end) },
-      amount,
-      discounts: l.discounts.length === 0 ? [] : l.discounts.map((d) => ({ discountId: d.discountId, amount: Number(d.amount) })),
-      total,
-      derivation: finalDerivation(l.derivation, l.amount, l.discounts, catalog)
-    })
-  }
-  return out
-}
-
-/** Subtotal (Σ amount), discount total (Σ discounts) and total (Σ line totals), exactly. */
-export const sumLines = (lines: ReadonlyArray<DraftLine>): { subtotal: bigint; discountTotal: bigint; total: bigint } => {
-  let subtotal = 0n
-  let total = 0n
-  for (const l of lines) {
-    subtotal += l.amount
-    total += lineTotal(l)
-  }
-  return { subtotal, discountTotal: subtotal - total, total }
-}
+import type { DraftLine } from "./internal/draft.ts"
+import { type WrittenInvoice, amountOutOfRange, safeNumber, writtenInvoice } from "./internal/invoice.ts"
 
 /** Today's invoice as the document writes it, with its sums in exact minor units. */
-export interface Totals {
-  readonly lines: ReadonlyArray<Line>
-  readonly subtotal: bigint
-  readonly discountTotal: bigint
-  readonly total: bigint
+export interface Totals extends WrittenInvoice {
   /** What the credit balance pays of a positive total. */
   readonly creditApplied: bigint
   readonly amountDue: bigint
@@ -73,14 +31,14 @@ export const todayTotals = (
   ctx: PlanContext,
   discounted: ReadonlyArray<DraftLine>
 ): Result.Result<Totals, AttachError> => {
-  const lines = finalizeLines(discounted, ctx.currency, ctx.catalog)
-  if (lines === undefined) {
-    return Result.fail(new InvalidRequest({ reason: "amount_out_of_range", message: "An amount of this attach is too large to be represented exactly in minor units" }))
-  }
-  const { subtotal, discountTotal, total } = sumLines(discounted)
+  const invoice = writtenInvoice(discounted, ctx.catalog)
+  if (Result.isFailure(invoice)) return Result.fail(invoice.failure)
+  const { total } = invoice.success
   const balance = BigInt(ctx.customer.creditBalance ?? 0)
   const creditApplied = total > 0n ? (balance < total ? balance : total) : 0n
   const amountDue = total > 0n ? total - creditApplied : 0n
   const balanceAfter = balance - creditApplied + (total < 0n ? -total : 0n)
-  return Result.succeed({ lines, subtotal, discountTotal, total, creditApplied, amountDue, balanceAfter })
+  // The balance after is written into the customer's state: it must be exact too.
+  if (safeNumber(balanceAfter) === undefined) return Result.fail(amountOutOfRange())
+  return Result.succeed({ ...invoice.success, creditApplied, amountDue, balanceAfter })
 }

@@ -23,7 +23,7 @@ import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import type { Catalog } from "../Catalog.ts"
 import { type AppliedDiscount, type Customer, isCurrent, type Subscription } from "../Customer.ts"
-import type { UnknownPlan } from "../Errors.ts"
+import type { InvalidRequest, UnknownPlan } from "../Errors.ts"
 import { type ActionRef, PaymentProviderError } from "../Execute.ts"
 import { billingView } from "../planner/internal/billingView.ts"
 import { iso, ms } from "../internal/instants.ts"
@@ -94,7 +94,7 @@ export interface ClockResult {
 }
 
 /** Every error of the clock. @example Effect.catchTag(advanceClock(state, to), "PaymentProviderError", retry) */
-export type ClockError = TimelineOptionError | UnknownPlan | PaymentProviderError
+export type ClockError = TimelineOptionError | UnknownPlan | InvalidRequest | PaymentProviderError
 
 type Step = <A>(ref: ActionRef, call: Effect.Effect<A, ProviderError>) => Effect.Effect<A, PaymentProviderError>
 

@@ -13,7 +13,7 @@ import * as Result from "effect/Result"
 import { type Catalog, findPlan } from "../Catalog.ts"
 import { type Customer, type Subscription, isCurrent } from "../Customer.ts"
 import type { ActiveDiscount } from "../Discounts.ts"
-import { UnknownPlan } from "../Errors.ts"
+import { type InvalidRequest, UnknownPlan } from "../Errors.ts"
 import { iso, ms } from "../internal/instants.ts"
 import { nextCycleOf } from "../planner/nextCycle.ts"
 import { type Entry, billingKey, entryOf, isTrialingAt } from "../internal/working.ts"
@@ -49,11 +49,12 @@ export interface RollOutput {
 const MAX_STEPS = 10_000
 
 /**
- * Rolls the state forward; fails with `UnknownPlan` when a live subscription's plan is not in the catalog.
+ * Rolls the state forward; fails with `UnknownPlan` when a live subscription's plan is not in the
+ * catalog, and with `amount_out_of_range` when a cycle's amounts cannot be written exactly.
  *
  * @example Result.map(rollForward(input), (out) => out.invoices.length)
  */
-export const rollForward = (input: RollInput): Result.Result<RollOutput, UnknownPlan> =>
+export const rollForward = (input: RollInput): Result.Result<RollOutput, UnknownPlan | InvalidRequest> =>
   Result.map(roll(input, true), ({ invoices, s, t }) => {
     const reached = input.until ?? t
     discountExpiries(s, input.customer, input.catalog, input.from, reached)
@@ -66,11 +67,11 @@ export const rollForward = (input: RollInput): Result.Result<RollOutput, Unknown
  *
  * @example Result.map(rollInvoices(input), (invoices) => invoices.reduce((n, i) => n + i.total, 0))
  */
-export const rollInvoices = (input: RollInput): Result.Result<Array<TimelineInvoice>, UnknownPlan> =>
+export const rollInvoices = (input: RollInput): Result.Result<Array<TimelineInvoice>, UnknownPlan | InvalidRequest> =>
   Result.map(roll(input, false), (rolled) => rolled.invoices)
 
 /** The roll: its invoices, the state reached and the last instant; `resets` records allowance resets. */
-const roll = (input: RollInput, resets: boolean): Result.Result<{ readonly invoices: Array<TimelineInvoice>; readonly s: RollState; readonly t: number }, UnknownPlan> => {
+const roll = (input: RollInput, resets: boolean): Result.Result<{ readonly invoices: Array<TimelineInvoice>; readonly s: RollState; readonly t: number }, UnknownPlan | InvalidRequest> => {
   const entries: Array<Entry> = []
   for (const sub of input.customer.subscriptions ?? []) {
     if (input.entityId !== undefined && sub.entityId !== input.entityId) continue
@@ -91,6 +92,7 @@ const roll = (input: RollInput, resets: boolean): Result.Result<{ readonly invoi
   let t = input.from
   for (let step = 0; step < MAX_STEPS; step++) {
     const next = nextInstant(input, s, t, counts, firstEmpty, cycles)
+    if (s.failure !== undefined) return Result.fail(s.failure)
     if (next === undefined || (input.until !== undefined && next > input.until)) break
     if (resets) allowanceResets(s, t, next)
     const checkout = applyTransitions(s, next)
@@ -98,6 +100,7 @@ const roll = (input: RollInput, resets: boolean): Result.Result<{ readonly invoi
       const count = counts.get(key) ?? 0
       if (input.cycles !== undefined && count >= input.cycles) continue
       const cycle = dueCycle(input, s, key, next, count === 0 && firstEmpty.get(key) === true, cycles)
+      if (s.failure !== undefined) return Result.fail(s.failure)
       const invoice = invoiceAt(input, s, key, next, cycle, checkout.has(key))
       if (invoice === undefined) continue
       invoices.push(invoice)
@@ -160,8 +163,13 @@ interface CachedCycle {
   readonly subs: ReadonlyArray<Subscription>
 }
 
-const computeCycle = (input: RollInput, s: RollState, key: string, at: number, first: boolean): NextCycle | undefined =>
-  nextCycleOf({ catalog: input.catalog, currency: input.currency, at }, s.entries, key, discountsOf(input, s, key), first)
+/** The planner's next cycle of `key` after `at`; a failure is kept in the state, which stops the roll. */
+const computeCycle = (input: RollInput, s: RollState, key: string, at: number, first: boolean): NextCycle | undefined => {
+  const cycle = nextCycleOf({ catalog: input.catalog, currency: input.currency, at }, s.entries, key, discountsOf(input, s, key), first)
+  if (Result.isSuccess(cycle)) return cycle.success
+  s.failure = cycle.failure
+  return undefined
+}
 
 /** The next cycle of `key` after `t`, with the discounts it would bill with, kept for {@link dueCycle}. */
 const cycleFrom = (input: RollInput, s: RollState, key: string, t: number, first: boolean, cache: Map<string, CachedCycle>): NextCycle | undefined => {

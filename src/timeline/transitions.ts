@@ -7,6 +7,7 @@
  */
 import { type Customer, type Subscription, isCurrent } from "../Customer.ts"
 import type { Catalog } from "../Catalog.ts"
+import type { InvalidRequest } from "../Errors.ts"
 import { type Interval, addMonths, periodAt } from "../Interval.ts"
 import { iso, ms } from "../internal/instants.ts"
 import { type Entry, billingKey, patched } from "../internal/working.ts"
@@ -21,6 +22,8 @@ export interface RollState {
   readonly hasPaymentMethod: boolean
   readonly trialEndWithoutCard: TrialEndWithoutCard
   readonly events: Array<TimelineEvent>
+  /** Set when a cycle's amounts cannot be written exactly: the roll stops and fails with it. */
+  failure?: InvalidRequest
 }
 
 /** At most this many events per timeline (an allowance resetting daily for years stops here). */

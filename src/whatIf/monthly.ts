@@ -11,7 +11,7 @@
 import * as Result from "effect/Result"
 import { type Catalog, findPlan, type PriceInterval } from "../Catalog.ts"
 import { type Customer, isCurrent } from "../Customer.ts"
-import type { UnknownPlan } from "../Errors.ts"
+import type { InvalidRequest, UnknownPlan } from "../Errors.ts"
 import { addMonths, type Interval } from "../Interval.ts"
 import * as Money from "../Money.ts"
 import { recurringInterval } from "../Pricing.ts"
@@ -39,12 +39,12 @@ const cycleMonths = (catalog: Catalog, customer: Customer): number => {
 }
 
 /**
- * The customer's recurring revenue per month in minor units of its currency, or `UnknownPlan`
- * when a live subscription's plan is not in the catalog.
+ * The customer's recurring revenue per month in minor units of its currency; `UnknownPlan`
+ * when a live subscription's plan is not in the catalog, `amount_out_of_range` beyond exact amounts.
  *
  * @example Result.getOrThrow(monthlyRevenue(catalog, customer, at, 3))
  */
-export const monthlyRevenue = (catalog: Catalog, customer: Customer, at: number, cycles: number): Result.Result<Money.Minor, UnknownPlan> => {
+export const monthlyRevenue = (catalog: Catalog, customer: Customer, at: number, cycles: number): Result.Result<Money.Minor, UnknownPlan | InvalidRequest> => {
   const months = cycles * cycleMonths(catalog, customer)
   const rolled = rollInvoices({
     catalog, currency: customer.currency ?? catalog.defaultCurrency, customer, hasPaymentMethod: customer.hasPaymentMethod === true,

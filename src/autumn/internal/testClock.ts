@@ -57,7 +57,7 @@ export const advanceTestClockOperation = (
       return yield* invalidInputs("frozen_time", `must be later than the current clock time (${new Date(Date.parse(at)).toISOString()})`)
     }
     const result = yield* advanceClock({ catalog: options.catalog, customer, at }, new Date(call.frozenTime).toISOString()).pipe(
-      Effect.mapError((e) => (e._tag === "PaymentProviderError" ? fromExecuteError(e) : e._tag === "UnknownPlan" ? fromPlanError(e) : invalidInputs(e.path, e.message)))
+      Effect.mapError((e) => (e._tag === "PaymentProviderError" ? fromExecuteError(e) : e._tag === "UnknownPlan" || e._tag === "InvalidRequest" ? fromPlanError(e) : invalidInputs(e.path, e.message)))
     )
     yield* store.put(result.customer, { ifFingerprint: customerFingerprint(customer) }).pipe(Effect.mapError((e) => customerStateChanged(e.message)))
     return { customer_id: call.customerId, frozen_time: call.frozenTime, status: "ready" as const }

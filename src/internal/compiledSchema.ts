@@ -34,13 +34,14 @@ interface PlainChecks {
   readonly test: (u: unknown) => boolean
 }
 
-// Keyed by the first check object of a schema (never by text): a schema keeps its check objects
+// Keyed by the last check object of a schema (never by text): a schema keeps its check objects
 // when it is made optional or put in a struct, so its leaves are recognised wherever they occur.
+// The last, not the first: leaves refined from one base (`Schema.Int`) share their first check.
 const plainChecks = new WeakMap<Check, PlainChecks>()
 
 const plainTestOf = (checks: ReadonlyArray<Check>): ((u: unknown) => boolean) | undefined => {
-  const first = checks[0]
-  const plain = first === undefined ? undefined : plainChecks.get(first)
+  const last = checks[checks.length - 1]
+  const plain = last === undefined ? undefined : plainChecks.get(last)
   if (plain === undefined || plain.checks.length !== checks.length) return undefined
   return plain.checks.every((c, i) => c === checks[i]) ? plain.test : undefined
 }
@@ -56,8 +57,8 @@ const plainTestOf = (checks: ReadonlyArray<Check>): ((u: unknown) => boolean) | 
  */
 export const withPlainChecks = <S extends Schema.Top>(schema: S, test: (u: unknown) => boolean): S => {
   const checks = schema.ast.checks
-  const first = checks?.[0]
-  if (checks !== undefined && first !== undefined) plainChecks.set(first, { checks: [...checks], test })
+  const last = checks?.[checks.length - 1]
+  if (checks !== undefined && last !== undefined) plainChecks.set(last, { checks: [...checks], test })
   return schema
 }
 

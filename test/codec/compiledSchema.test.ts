@@ -124,6 +124,14 @@ describe("compileDecoder", () => {
     expect(compileDecoder(longer)("ab")).toBe("ab")
   })
 
+  it("runs the plain predicate of each of several leaves refined from one base schema", () => {
+    // Both share Schema.Int's check first: each must still be recognised as its own leaf.
+    const below = withPlainChecks(Schema.Int.check(Schema.makeFilter((n: number) => n < 10, { expected: "< 10" })), () => false)
+    const above = withPlainChecks(Schema.Int.check(Schema.makeFilter((n: number) => n > 0, { expected: "> 0" })), () => false)
+    expect(compileDecoder(below)(5)).toBe(GIVE_UP)
+    expect(compileDecoder(above)(5)).toBe(GIVE_UP)
+  })
+
   it("accepts with the leaf predicates exactly what Schema accepts (property)", () => {
     const leaves: ReadonlyArray<readonly [string, Schema.Top]> = [
       ["Id", Id], ["DecimalAmount", DecimalAmount], ["PositiveInt", PositiveInt], ["NonNegativeInt", NonNegativeInt],

@@ -56,8 +56,10 @@ export const inOrder = <Answer>(write: (answer: Answer) => boolean | Promise<boo
     if (slots.length > peak) peak = slots.length
   }
   const writeOldest = async (): Promise<boolean> => {
+    // A stopped run leaves its answers queued: taking one off first would drop it unwritten.
+    if (!going) return false
     const oldest = slots.shift()
-    if (!going || oldest === undefined) return going
+    if (oldest === undefined) return true
     try {
       going = await write(await oldest.answer)
     } catch (cause) {

@@ -6,7 +6,8 @@
  * {@link WorkerPool.submit} returns one promise per job, so a caller that awaits them in
  * submission order (./inOrder.ts) writes the answers in input order. A worker that fails (an
  * exception, a crash, an unexpected exit, out of memory under its heap cap) fails the whole pool:
- * every pending and later job rejects with the cause, and no promise is left hanging.
+ * every pending and later job rejects with the cause, and no promise is left hanging. Closing
+ * the pool rejects its pending jobs and every later one the same way.
  *
  * The worker side is {@link serveJobs}: the module named by the pool calls it once.
  *
@@ -48,7 +49,7 @@ export interface WorkerPool<Job, Answer> {
   readonly leastPending: () => number
   /** Sends a job to the worker with the fewest jobs pending. */
   readonly submit: (job: Job) => Promise<Answer>
-  /** Stops every worker (pending jobs reject). */
+  /** Stops every worker (pending jobs, and any submitted later, reject). */
   readonly close: () => Promise<void>
 }
 
@@ -123,8 +124,12 @@ const leastBusy = <Answer>(state: PoolState<Answer>): number => {
   return chosen
 }
 
+/** Why a job on a closed pool is refused: no worker is left to answer it. */
+const closedError = <Answer>(state: PoolState<Answer>): Error => new Error(`the ${state.label} pool was closed`)
+
 const submit = <Job, Answer>(state: PoolState<Answer>, job: Job): Promise<Answer> => {
   if (state.failure !== undefined) return Promise.reject(state.failure)
+  if (state.closing) return Promise.reject(closedError(state))
   const id = state.nextId++
   const chosen = leastBusy(state)
   state.load[chosen] = (state.load[chosen] ?? 0) + 1
@@ -138,7 +143,7 @@ const submit = <Job, Answer>(state: PoolState<Answer>, job: Job): Promise<Answer
 const close = async <Answer>(state: PoolState<Answer>): Promise<void> => {
   if (state.closing) return
   state.closing = true
-  const stopped = new Error(`the ${state.label} pool was closed`)
+  const stopped = closedError(state)
   for (const p of state.pending.values()) p.reject(stopped)
   state.pending.clear()
   await Promise.all(state.workers.map((w) => w.terminate()))

@@ -3,7 +3,8 @@
  * both parallel commands use: answers are written in submission order although uneven jobs finish
  * out of order; jobs go to the least busy worker; the answers in flight stay within the caller's
  * bound; a worker that dies rejects every job out and later (an error, not a hang), and the
- * answers before its job are still written; closing rejects what is pending.
+ * answers before its job are still written; closing rejects what is pending, and what is submitted
+ * after.
  */
 import { describe, expect, it } from "vitest"
 import { type InOrder, inOrder } from "../../src/internal/inOrder.ts"
@@ -93,6 +94,16 @@ describe("the worker pool", () => {
       await expect(pool.submit({ n: 3, costMs: 0 })).rejects.toThrow("exited unexpectedly (code 3)")
       expect(pool.failure()?.message).toBe("a counting worker exited unexpectedly (code 3)")
     }), 10_000)
+
+  it("refuses a job submitted while the pool closes or after it closed, at once, not a hang", async () => {
+    const pool = start(1)
+    await pool.ready
+    const closing = pool.close()
+    await expect(pool.submit({ n: 0, costMs: 0 })).rejects.toThrow("the counting worker pool was closed")
+    await closing
+    await expect(pool.submit({ n: 1, costMs: 0 })).rejects.toThrow("the counting worker pool was closed")
+    expect(pool.pending()).toBe(0)
+  }, 5_000)
 
   it("rejects readiness when a worker dies starting, and closing rejects what is pending", async () => {
     const pool = start(1)

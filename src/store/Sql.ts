@@ -72,6 +72,83 @@ const CONNECTION_WAIT_MS = 60_000
 const isLockTimeout = (cause: unknown): boolean =>
   typeof cause === "object" && cause !== null && (cause as { readonly code?: unknown }).code === LOCK_NOT_AVAILABLE
 
+/** A pool or one of its connections, as a {@link Queryable}. */
+const queryableOf = (q: pg.Pool | pg.PoolClient): Queryable => ({
+  query: async <R>(text: string, params: ReadonlyArray<SqlValue>) => {
+    const r = await q.query(text, [...params])
+    return { rows: r.rows as Array<R>, count: r.rowCount ?? r.rows.length }
+  }
+})
+
+/**
+ * Runs `task` in a transaction on a connection of `pool`, committed when it succeeds and rolled
+ * back when it fails. `begin` is sent as one simple query (no parameters): BEGIN and, for a
+ * locked transaction, the lock.
+ */
+const inTransaction = async <A>(pool: pg.Pool, begin: string, task: (tx: Queryable) => Promise<A>): Promise<A> => {
+  const client = await pool.connect()
+  try {
+    await client.query(begin)
+    const value = await task(queryableOf(client))
+    await client.query("COMMIT")
+    return value
+  } catch (cause) {
+    await client.query("ROLLBACK").catch(() => {})
+    throw cause
+  } finally {
+    client.release()
+  }
+}
+
+/**
+ * A connection of the lock pool, or `undefined` when none is free within
+ * {@link CONNECTION_WAIT_MS} (one that comes later is released at once).
+ */
+const lockConnection = async (locks: pg.Pool): Promise<pg.PoolClient | undefined> => {
+  const connecting = locks.connect()
+  const client = await Promise.race([connecting, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), CONNECTION_WAIT_MS).unref())])
+  if (client === undefined) connecting.then((late) => late.release(), () => {})
+  return client
+}
+
+/** Takes the advisory lock `(space, key)` on `client`, waiting at most `waitMs`; when it is not taken, the connection is released. */
+const takeLock = async (client: pg.PoolClient, space: number, key: string, waitMs: number): Promise<boolean> => {
+  const left = Math.max(1, waitMs)
+  try {
+    // One round trip: the timeout and the lock (the key as an escaped literal).
+    await client.query(`SET lock_timeout = ${Math.ceil(left)}; SELECT pg_advisory_lock(${Math.trunc(space)}, hashtext(${client.escapeLiteral(key)}))`)
+    return true
+  } catch (cause) {
+    client.release()
+    if (isLockTimeout(cause)) return false
+    throw cause
+  }
+}
+
+/** Runs `task` while `client` holds the lock `(space, key)`, then unlocks and releases the connection. */
+const whileLocked = async <A>(client: pg.PoolClient, space: number, key: string, task: () => Promise<A>): Promise<A> => {
+  let broken = false
+  try {
+    return await task()
+  } finally {
+    await client.query("SELECT pg_advisory_unlock($1, hashtext($2))", [space, key]).catch(() => {
+      broken = true
+    })
+    // A connection whose unlock failed may still hold the lock: close it, the server frees it.
+    client.release(broken)
+  }
+}
+
+/** `exclusive` over the lock pool: each lock is held on a connection of its own. */
+const exclusiveOn = (locks: pg.Pool): SqlDatabase["exclusive"] => async (space, key, waitMs, task) => {
+  // Waiting for a free lock connection is the server's capacity, not the customer's
+  // contention: it has a deadline of its own, and the lock's wait starts once connected.
+  const client = await lockConnection(locks)
+  if (client === undefined) return { held: false }
+  if (!(await takeLock(client, space, key, waitMs))) return { held: false }
+  return { held: true, value: await whileLocked(client, space, key, task) }
+}
+
 /**
  * Connects to a PostgreSQL server. Queries share a pool of `poolSize` connections; locks are held
  * on connections of their own (`lockPoolSize`), so a task holding a lock never waits for one of
@@ -86,63 +163,14 @@ export const openPostgres = async (url: string, options: { readonly poolSize?: n
   // An idle connection the server dropped is replaced on the next checkout; the error is not fatal.
   pool.on("error", () => {})
   locks.on("error", () => {})
-  const wrap = (q: pg.Pool | pg.PoolClient): Queryable => ({
-    query: async <R>(text: string, params: ReadonlyArray<SqlValue>) => {
-      const r = await q.query(text, [...params])
-      return { rows: r.rows as Array<R>, count: r.rowCount ?? r.rows.length }
-    }
-  })
   await pool.query("SELECT 1")
-  const root = wrap(pool)
-  // `begin` is sent as one simple query (no parameters): BEGIN and, for a locked transaction, the lock.
-  const inTransaction = async <A>(begin: string, task: (tx: Queryable) => Promise<A>): Promise<A> => {
-    const client = await pool.connect()
-    try {
-      await client.query(begin)
-      const value = await task(wrap(client))
-      await client.query("COMMIT")
-      return value
-    } catch (cause) {
-      await client.query("ROLLBACK").catch(() => {})
-      throw cause
-    } finally {
-      client.release()
-    }
-  }
+  const root = queryableOf(pool)
   return {
     kind: "postgres",
     query: root.query,
-    transaction: (task) => inTransaction("BEGIN", task),
-    lockedTransaction: (space, task) => inTransaction(`BEGIN; SELECT pg_advisory_xact_lock(${Math.trunc(space)}, 0)`, task),
-    exclusive: async (space, key, waitMs, task) => {
-      // Waiting for a free lock connection is the server's capacity, not the customer's
-      // contention: it has a deadline of its own, and the lock's wait starts once connected.
-      const connecting = locks.connect()
-      const client = await Promise.race([connecting, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), CONNECTION_WAIT_MS).unref())])
-      if (client === undefined) {
-        connecting.then((late) => late.release(), () => {})
-        return { held: false }
-      }
-      const left = Math.max(1, waitMs)
-      let broken = false
-      try {
-        // One round trip: the timeout and the lock (the key as an escaped literal).
-        await client.query(`SET lock_timeout = ${Math.ceil(left)}; SELECT pg_advisory_lock(${Math.trunc(space)}, hashtext(${client.escapeLiteral(key)}))`)
-      } catch (cause) {
-        client.release()
-        if (isLockTimeout(cause)) return { held: false }
-        throw cause
-      }
-      try {
-        return { held: true, value: await task() }
-      } finally {
-        await client.query("SELECT pg_advisory_unlock($1, hashtext($2))", [space, key]).catch(() => {
-          broken = true
-        })
-        // A connection whose unlock failed may still hold the lock: close it, the server frees it.
-        client.release(broken)
-      }
-    },
+    transaction: (task) => inTransaction(pool, "BEGIN", task),
+    lockedTransaction: (space, task) => inTransaction(pool, `BEGIN; SELECT pg_advisory_xact_lock(${Math.trunc(space)}, 0)`, task),
+    exclusive: exclusiveOn(locks),
     close: async () => {
       await Promise.all([pool.end(), locks.end()])
     }

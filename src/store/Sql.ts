@@ -163,7 +163,11 @@ export const openPostgres = async (url: string, options: { readonly poolSize?: n
   // An idle connection the server dropped is replaced on the next checkout; the error is not fatal.
   pool.on("error", () => {})
   locks.on("error", () => {})
-  await pool.query("SELECT 1")
+  // A server that cannot be reached leaves no pool open behind the rejection.
+  await pool.query("SELECT 1").catch(async (e: unknown) => {
+    await Promise.all([pool.end(), locks.end()])
+    throw e
+  })
   const root = queryableOf(pool)
   return {
     kind: "postgres",

@@ -38,6 +38,7 @@ import type { PaymentPort } from "../Provider.ts"
 import { memoryStore } from "../store/memoryStore.ts"
 import { IDEMPOTENCY_TTL_MS, type StoreOps } from "../store/Store.ts"
 import { errorBody } from "./ApiError.ts"
+import type { AutumnOptions } from "./AutumnOptions.ts"
 import type { CustomerStoreOps } from "./CustomerStore.ts"
 import { authenticate } from "./internal/auth.ts"
 import type { BodyLimits } from "./internal/body.ts"
@@ -47,7 +48,7 @@ import { ExecutionJournal, type KeyedJournal } from "./internal/keyedExecution.t
 import { fromRequest, type RawRequest, type RawResponse, splitTarget, toResponse } from "./internal/raw.ts"
 import { checkRequest, MAX_PLANS_PER_REQUEST } from "./internal/requestChecks.ts"
 import { jsonRaw, newRequestId } from "./internal/requestId.ts"
-import { type AutumnOptions, PREVIEW_DECODERS, resume } from "./Operations.ts"
+import { PREVIEW_DECODERS, resume } from "./Operations.ts"
 import { apiShape, type Operation, resolveRoute, routeCustomerId } from "./Routes.ts"
 
 /**

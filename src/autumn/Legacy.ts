@@ -16,9 +16,10 @@ import type { AttachPreview, Change } from "../Preview.ts"
 import { isFree, isOneOff } from "../Pricing.ts"
 import type { PaymentProvider } from "../Provider.ts"
 import type { AutumnApiError } from "./ApiError.ts"
+import type { AutumnOptions } from "./AutumnOptions.ts"
 import { updateSubscription } from "./Billing.ts"
 import type { CustomerStore } from "./CustomerStore.ts"
-import { type AutumnOptions, runCall } from "./Operations.ts"
+import { runCall } from "./internal/runCall.ts"
 import { decodeCheckoutBody, decodeWith } from "./Requests.ts"
 
 /** The 0.x attach response. @example { customer_id: "cus_1", product_ids: ["pro"], code: "new_product_attached", message: "…" } */

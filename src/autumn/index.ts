@@ -19,7 +19,8 @@ export { apiShape, AUTUMN_ROUTES, isMeteringRoute, type Operation, resolveRoute,
 export { previewUpdate, type PreviewUpdateResponse, updateSubscription } from "./Billing.ts"
 export { customerView, getCustomer, getOrCreateCustomer, listCustomers, updateCustomer } from "./Customers.ts"
 export { legacyAttach, type LegacyAttachResponse, legacyCancel } from "./Legacy.ts"
-export { attach, type AutumnOptions, checkout, defaultNewCustomer, multiAttach, previewAttach, previewMultiAttach, resume } from "./Operations.ts"
+export { type AutumnOptions, defaultNewCustomer } from "./AutumnOptions.ts"
+export { attach, checkout, multiAttach, previewAttach, previewMultiAttach, resume } from "./Operations.ts"
 export {
   type AttachCall, AttachBodySchema, CheckoutBodySchema, type CustomerData, CustomerDataSchema, decodeAttachBody, decodeCheckoutBody,
   decodeMultiAttachBody, MultiAttachBodySchema, type RequestInput

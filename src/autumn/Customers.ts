@@ -18,7 +18,7 @@ import { type Period, periodAt } from "../Interval.ts"
 import { isOneOff, planPrices, recurringInterval } from "../Pricing.ts"
 import { AutumnApiError, customerNotFound, invalidInputs } from "./ApiError.ts"
 import { type CustomerProfile, CustomerStore } from "./CustomerStore.ts"
-import { type AutumnOptions, defaultNewCustomer, profileFromData } from "./Operations.ts"
+import { type AutumnOptions, defaultNewCustomer, profileFromData } from "./AutumnOptions.ts"
 import { productView, type ProductItem } from "./ProductView.ts"
 import { type CustomerData, CustomerDataSchema, decodeWith, rejectUnsupported } from "./Requests.ts"
 

@@ -34,19 +34,21 @@ import type { Catalog } from "../Catalog.ts"
 import { decodeCatalog } from "../Document.ts"
 import type { DecodeError } from "../Errors.ts"
 import { customerFingerprint, fnv1a64 } from "../internal/working.ts"
-import { type PaymentPort, PaymentProvider } from "../Provider.ts"
+import type { PaymentPort } from "../Provider.ts"
 import { memoryStore } from "../store/memoryStore.ts"
 import { IDEMPOTENCY_TTL_MS, type StoreOps } from "../store/Store.ts"
-import { type AutumnApiError, errorBody } from "./ApiError.ts"
-import { CustomerStore, type CustomerStoreOps } from "./CustomerStore.ts"
+import { errorBody } from "./ApiError.ts"
+import type { AutumnOptions } from "./AutumnOptions.ts"
+import type { CustomerStoreOps } from "./CustomerStore.ts"
 import { authenticate } from "./internal/auth.ts"
+import type { BodyLimits } from "./internal/body.ts"
+import { failure, makeRuntime, type Runtime } from "./internal/handlerRuntime.ts"
 import { once, type StoredResponse } from "./internal/idempotency.ts"
 import { ExecutionJournal, type KeyedJournal } from "./internal/keyedExecution.ts"
 import { fromRequest, type RawRequest, type RawResponse, splitTarget, toResponse } from "./internal/raw.ts"
 import { checkRequest, MAX_PLANS_PER_REQUEST } from "./internal/requestChecks.ts"
 import { jsonRaw, newRequestId } from "./internal/requestId.ts"
-import { type AutumnOptions, PREVIEW_DECODERS, previewOf, resume } from "./Operations.ts"
-import type { AttachCall } from "./Requests.ts"
+import { PREVIEW_DECODERS, resume } from "./Operations.ts"
 import { apiShape, type Operation, resolveRoute, routeCustomerId } from "./Routes.ts"
 
 /**
@@ -85,8 +87,6 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 const MAX_DEPTH = 64
 
 const json = (r: StoredResponse, requestId: string, headers: Record<string, string> = {}): RawResponse => jsonRaw(r.status, r.body, requestId, headers)
-
-const failure = (status: number, code: string, message: string): StoredResponse => ({ status, body: { code, message } })
 
 /** A GET's query parameters as its body (`undefined` without any). */
 const queryOf = (query: string): Record<string, string> | undefined => {
@@ -127,104 +127,115 @@ export const makeAutumnHandler = (options: AutumnHandlerOptions): Result.Result<
   return Result.map(catalog, (decoded) => handlerFor({ ...options, catalog: decoded }))
 }
 
-const handlerFor = (options: AutumnOptions & Omit<AutumnHandlerOptions, "catalog">): AutumnHandler => {
+/** The handler's options, its catalog decoded. */
+type Served = AutumnOptions & Omit<AutumnHandlerOptions, "catalog">
+
+/** What every request's steps share: the options, the store, the path prefix, the body's bounds and the runtime. */
+interface Handling {
+  readonly options: Served
+  readonly store: NonNullable<AutumnHandlerOptions["store"]>
+  readonly base: string
+  readonly limits: BodyLimits
+  readonly runtime: Runtime
+}
+
+/** A request whose key, path, method and API version are accepted. */
+interface Routed {
+  /** The index of the request's API key in `keys`. */
+  readonly who: number
+  readonly path: string
+  readonly query: string
+  readonly operation: Operation
+  readonly params: Readonly<Record<string, string>>
+}
+
+const handlerFor = (options: Served): AutumnHandler => {
   const store = options.store ?? memoryStore()
-  const base = (options.basePath ?? "").replace(/\/+$/, "")
-  const limits = { maxBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, timeoutMs: options.bodyTimeoutMs ?? 10_000, maxDepth: MAX_DEPTH }
-  const waitMs = options.lockWaitMs ?? 10_000
-  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`))
-  let keyedSincePrune = 0
-
-  const internal = (requestId: string, cause: unknown): StoredResponse => {
-    log(`attach-planner: internal error in ${requestId}: ${cause instanceof Error ? cause.stack ?? cause.message : String(cause)}`)
-    return failure(500, "internal_error", `Internal error (request ${requestId}); the server's log has the details`)
+  const handling: Handling = {
+    options,
+    store,
+    base: (options.basePath ?? "").replace(/\/+$/, ""),
+    limits: { maxBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, timeoutMs: options.bodyTimeoutMs ?? 10_000, maxDepth: MAX_DEPTH },
+    runtime: makeRuntime(options, store)
   }
-
-  const runEffect = (requestId: string, effect: Effect.Effect<unknown, AutumnApiError, CustomerStore | PaymentProvider>): Promise<StoredResponse> =>
-    Effect.runPromise(Effect.result(effect.pipe(
-      Effect.provideService(CustomerStore, options.customers),
-      Effect.provideService(PaymentProvider, options.provider)
-    ))).then((r) => answered(requestId, r), (cause: unknown): StoredResponse => internal(requestId, cause))
-
-  const answered = (requestId: string, r: Result.Result<unknown, AutumnApiError>): StoredResponse => {
-    if (Result.isSuccess(r)) return { status: 200, body: r.success }
-    return r.failure.status === 500 ? internal(requestId, r.failure.message) : { status: r.failure.status, body: errorBody(r.failure) }
-  }
-
-  /** A preview as a plain function (previewOf): the body decoded, one read of the store, the plan. */
-  const preview = async (requestId: string, decode: (body: unknown) => Result.Result<AttachCall, AutumnApiError>, body: unknown): Promise<StoredResponse> => {
-    const call = decode(body)
-    if (Result.isFailure(call)) return answered(requestId, call)
-    const stored = await Effect.runPromise(options.customers.get(call.success.customerId))
-    return answered(requestId, previewOf(options, stored, call.success))
-  }
-
-  /** Runs `task` holding the customer's lock; 409 when it could not be had in time. */
-  const locked = (customerId: string, task: Effect.Effect<{ readonly response: StoredResponse; readonly replayed: boolean }>) =>
-    Effect.runPromise(Effect.catchTag(store.withCustomer(customerId, waitMs, task), "CustomerBusy", (busy) =>
-      Effect.succeed({ response: failure(409, "customer_busy", busy.message), replayed: false })))
-
-  const pruneNow = (): void => {
-    if (++keyedSincePrune < 1000) return
-    keyedSincePrune = 0
-    Effect.runFork(Effect.ignore(store.pruneIdempotency(Date.now())))
-  }
-
-  const handle = async (request: RawRequest, requestId: string): Promise<RawResponse> => {
-    const who = authenticate(request.header("authorization"), options.keys)
-    if (typeof who !== "number") return json(failure(who.status, who.code, who.message), requestId)
-    const target = splitTarget(request.url)
-    const path = target.path.replace(/\/+$/, "")
-    const route = path.startsWith(base) ? resolveRoute(request.method, path.slice(base.length)) : undefined
-    if (route === undefined) return json(failure(404, "not_found", `No route ${path}`), requestId)
-    const operation: Operation | undefined = route.operation
-    if (operation === undefined) {
-      return json(failure(405, "method_not_allowed", `${path} takes ${route.methods.join(", ")}`), requestId, { allow: route.methods.join(", ") })
-    }
-    const shape = apiShape(request.header("x-api-version"))
-    if (Result.isFailure(shape)) return json({ status: shape.failure.status, body: errorBody(shape.failure) }, requestId)
-    const params = shape.success === undefined ? route.params : { ...route.params, __shape: shape.success }
-    // A GET's query parameters are its body (0.x: `GET /customers?limit=10`).
-    let raw: unknown = request.method === "GET" ? queryOf(target.query) : undefined
-    if (request.method !== "GET") {
-      const body = await request.readBody(limits)
-      if (!body.ok) return json({ status: body.failure.status, body: { code: body.failure.code, message: body.failure.message } }, requestId)
-      raw = body.value
-    }
-    const refused = checkRequest(raw, params, options.maxPlans ?? MAX_PLANS_PER_REQUEST)
-    if (refused !== undefined) return json({ status: refused.status, body: { code: refused.code, message: refused.message } }, requestId)
-    const customerId = routeCustomerId(params, raw)
-    const key = request.header("idempotency-key")
-    // A preview reads one state and writes nothing: it needs no lock.
-    if ((key === null || key === "") && path.includes(".preview_")) {
-      const decode = PREVIEW_DECODERS.get(operation)
-      return json(await (decode === undefined ? runEffect(requestId, operation(options, raw, params)) : preview(requestId, decode, raw)), requestId)
-    }
-    const execute = (journal?: KeyedJournal) => Effect.promise(() => {
-      const effect = operation(options, raw, params)
-      return runEffect(requestId, journal === undefined ? effect : Effect.provideService(effect, ExecutionJournal, journal))
-    })
-    if (key === null || key === "") {
-      return json((await locked(customerId, Effect.map(execute(), (response) => ({ response, replayed: false })))).response, requestId)
-    }
-    pruneNow()
-    const keyed = {
-      scope: fnv1a64(options.keys[who] ?? ""), key, requestHash: customerFingerprint({ path, body: raw }),
-      ttlMs: options.idempotencyTtlMs ?? IDEMPOTENCY_TTL_MS, now: Date.now()
-    }
-    const outcome = await locked(customerId, once(store, keyed, execute))
-    return json(outcome.response, requestId, outcome.replayed ? { "idempotent-replayed": "true" } : {})
-  }
-
+  const { runtime } = handling
   const guarded = (request: RawRequest): Promise<RawResponse> => {
     const requestId = newRequestId()
-    return handle(request, requestId).catch((cause: unknown) => json(internal(requestId, cause), requestId))
+    return handle(handling, request, requestId).catch((cause: unknown) => json(runtime.internal(requestId, cause), requestId))
   }
   const fetchHandler = (request: Request): Promise<Response> => guarded(fromRequest(request)).then(toResponse)
   return Object.assign(fetchHandler, {
     raw: guarded,
     resume: (customerId: string) =>
-      locked(customerId, Effect.map(Effect.promise(() => runEffect(newRequestId(), resume(customerId))), (response) => ({ response, replayed: false })))
+      runtime.locked(customerId, Effect.map(Effect.promise(() => runtime.runEffect(newRequestId(), resume(customerId))), (response) => ({ response, replayed: false })))
         .then((o) => o.response)
   })
+}
+
+/** One request: routed, its body decoded, answered; each step may answer with a refusal instead. */
+const handle = async (handling: Handling, request: RawRequest, requestId: string): Promise<RawResponse> => {
+  const route = routed(handling, request, requestId)
+  if (Result.isFailure(route)) return route.failure
+  const body = await decoded(handling, request, route.success, requestId)
+  if (Result.isFailure(body)) return body.failure
+  return answer(handling, request, requestId, route.success, body.success)
+}
+
+/** Routing: the API key (401, and not a byte of the body read), the route (404, 405) and the API version (400). */
+const routed = (handling: Handling, request: RawRequest, requestId: string): Result.Result<Routed, RawResponse> => {
+  const who = authenticate(request.header("authorization"), handling.options.keys)
+  if (typeof who !== "number") return Result.fail(json(failure(who.status, who.code, who.message), requestId))
+  const target = splitTarget(request.url)
+  const path = target.path.replace(/\/+$/, "")
+  const route = path.startsWith(handling.base) ? resolveRoute(request.method, path.slice(handling.base.length)) : undefined
+  if (route === undefined) return Result.fail(json(failure(404, "not_found", `No route ${path}`), requestId))
+  const operation: Operation | undefined = route.operation
+  if (operation === undefined) {
+    return Result.fail(json(failure(405, "method_not_allowed", `${path} takes ${route.methods.join(", ")}`), requestId, { allow: route.methods.join(", ") }))
+  }
+  const shape = apiShape(request.header("x-api-version"))
+  if (Result.isFailure(shape)) return Result.fail(json({ status: shape.failure.status, body: errorBody(shape.failure) }, requestId))
+  const params = shape.success === undefined ? route.params : { ...route.params, __shape: shape.success }
+  return Result.succeed({ who, path, query: target.query, operation, params })
+}
+
+/** Decoding: the body read within its bounds (408, 413, 400), or a GET's query, then checked (ids, plan count). */
+const decoded = async (handling: Handling, request: RawRequest, route: Routed, requestId: string): Promise<Result.Result<unknown, RawResponse>> => {
+  // A GET's query parameters are its body (0.x: `GET /customers?limit=10`).
+  let raw: unknown = request.method === "GET" ? queryOf(route.query) : undefined
+  if (request.method !== "GET") {
+    const body = await request.readBody(handling.limits)
+    if (!body.ok) return Result.fail(json({ status: body.failure.status, body: { code: body.failure.code, message: body.failure.message } }, requestId))
+    raw = body.value
+  }
+  const refused = checkRequest(raw, route.params, handling.options.maxPlans ?? MAX_PLANS_PER_REQUEST)
+  if (refused !== undefined) return Result.fail(json({ status: refused.status, body: { code: refused.code, message: refused.message } }, requestId))
+  return Result.succeed(raw)
+}
+
+/** Answering: a preview without a lock, else the operation under the customer's lock — once per `Idempotency-Key`. */
+const answer = async (handling: Handling, request: RawRequest, requestId: string, route: Routed, raw: unknown): Promise<RawResponse> => {
+  const { options, runtime } = handling
+  const { operation, params, path } = route
+  const customerId = routeCustomerId(params, raw)
+  const key = request.header("idempotency-key")
+  // A preview reads one state and writes nothing: it needs no lock.
+  if ((key === null || key === "") && path.includes(".preview_")) {
+    const decode = PREVIEW_DECODERS.get(operation)
+    return json(await (decode === undefined ? runtime.runEffect(requestId, operation(options, raw, params)) : runtime.preview(requestId, decode, raw)), requestId)
+  }
+  const execute = (journal?: KeyedJournal) => Effect.promise(() => {
+    const effect = operation(options, raw, params)
+    return runtime.runEffect(requestId, journal === undefined ? effect : Effect.provideService(effect, ExecutionJournal, journal))
+  })
+  if (key === null || key === "") {
+    return json((await runtime.locked(customerId, Effect.map(execute(), (response) => ({ response, replayed: false })))).response, requestId)
+  }
+  runtime.pruneNow()
+  const keyed = {
+    scope: fnv1a64(options.keys[route.who] ?? ""), key, requestHash: customerFingerprint({ path, body: raw }),
+    ttlMs: options.idempotencyTtlMs ?? IDEMPOTENCY_TTL_MS, now: Date.now()
+  }
+  const outcome = await runtime.locked(customerId, once(handling.store, keyed, execute))
+  return json(outcome.response, requestId, outcome.replayed ? { "idempotent-replayed": "true" } : {})
 }

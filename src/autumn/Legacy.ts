@@ -16,10 +16,12 @@ import type { AttachPreview, Change } from "../Preview.ts"
 import { isFree, isOneOff } from "../Pricing.ts"
 import type { PaymentProvider } from "../Provider.ts"
 import type { AutumnApiError } from "./ApiError.ts"
+import type { AutumnOptions } from "./AutumnOptions.ts"
 import { updateSubscription } from "./Billing.ts"
+import { decodeCheckoutBody } from "./CheckoutRequests.ts"
 import type { CustomerStore } from "./CustomerStore.ts"
-import { type AutumnOptions, runCall } from "./Operations.ts"
-import { decodeCheckoutBody, decodeWith } from "./Requests.ts"
+import { runCall } from "./internal/runCall.ts"
+import { decodeWith } from "./Requests.ts"
 
 /** The 0.x attach response. @example { customer_id: "cus_1", product_ids: ["pro"], code: "new_product_attached", message: "…" } */
 export interface LegacyAttachResponse {

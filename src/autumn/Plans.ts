@@ -22,7 +22,7 @@ import { listedPlans, planPricingTable } from "../pricingTable/table.ts"
 import { AutumnApiError, fromPlanError, invalidInputs } from "./ApiError.ts"
 import { CustomerStore } from "./CustomerStore.ts"
 import { planWire, type PlanWire } from "./internal/planView.ts"
-import { type AutumnOptions, defaultNewCustomer } from "./Operations.ts"
+import { type AutumnOptions, defaultNewCustomer } from "./AutumnOptions.ts"
 import { type Product, productView } from "./ProductView.ts"
 import { decodeWith } from "./Requests.ts"
 

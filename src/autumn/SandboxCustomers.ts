@@ -12,7 +12,7 @@
 import * as Effect from "effect/Effect"
 import type { SandboxOps } from "../Sandbox.ts"
 import { invalidInputs } from "./ApiError.ts"
-import { type AutumnOptions, defaultNewCustomer } from "./Operations.ts"
+import { type AutumnOptions, defaultNewCustomer } from "./AutumnOptions.ts"
 import type { CustomerData } from "./Requests.ts"
 
 /** The `customer_data.metadata` field naming a sandbox test card. @example TEST_PAYMENT_METHOD_FIELD // "test_payment_method" */

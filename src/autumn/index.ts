@@ -19,11 +19,11 @@ export { apiShape, AUTUMN_ROUTES, isMeteringRoute, type Operation, resolveRoute,
 export { previewUpdate, type PreviewUpdateResponse, updateSubscription } from "./Billing.ts"
 export { customerView, getCustomer, getOrCreateCustomer, listCustomers, updateCustomer } from "./Customers.ts"
 export { legacyAttach, type LegacyAttachResponse, legacyCancel } from "./Legacy.ts"
-export { attach, type AutumnOptions, checkout, defaultNewCustomer, multiAttach, previewAttach, previewMultiAttach, resume } from "./Operations.ts"
-export {
-  type AttachCall, AttachBodySchema, CheckoutBodySchema, type CustomerData, CustomerDataSchema, decodeAttachBody, decodeCheckoutBody,
-  decodeMultiAttachBody, MultiAttachBodySchema, type RequestInput
-} from "./Requests.ts"
+export { type AutumnOptions, defaultNewCustomer } from "./AutumnOptions.ts"
+export { attach, checkout, multiAttach, previewAttach, previewMultiAttach, resume } from "./Operations.ts"
+export { type AttachCall, type CustomerData, CustomerDataSchema, type RequestInput } from "./Requests.ts"
+export { AttachBodySchema, decodeAttachBody, decodeMultiAttachBody, MultiAttachBodySchema } from "./AttachRequests.ts"
+export { CheckoutBodySchema, decodeCheckoutBody } from "./CheckoutRequests.ts"
 export type { AttachResponse, CheckoutResponse, PreviewLineItem, PreviewResponse } from "./Responses.ts"
 export { checkoutResponse, attachResponse, minorToMajor, previewResponse, toMillis, toWireAmount } from "./Responses.ts"
 export {

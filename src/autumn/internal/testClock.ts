@@ -16,7 +16,7 @@ import { hasTestClock, PaymentProvider } from "../../Provider.ts"
 import { advanceClock } from "../../timeline/clock.ts"
 import { AutumnApiError, customerNotFound, customerStateChanged, fromExecuteError, fromPlanError, invalidInputs } from "../ApiError.ts"
 import { CustomerStore } from "../CustomerStore.ts"
-import type { AutumnOptions } from "../Operations.ts"
+import type { AutumnOptions } from "../AutumnOptions.ts"
 
 /** The answer of `customers.advance_test_clock`. @example { customer_id: "cus_1", frozen_time: 1743465600000, status: "ready" } */
 export interface AdvanceTestClockResponse {

@@ -23,7 +23,7 @@ import { fastCatalog, fastCustomer, fastRequest, NOT_FAST } from "./internal/fas
 import { guardInput } from "./internal/inputGuard.ts"
 import { normalizeCatalog } from "./internal/normalizeCatalog.ts"
 import { type SubscriptionFacts, subscriptionFacts } from "./internal/subscriptionFacts.ts"
-import { customerFingerprint } from "./internal/working.ts"
+import { customerFingerprint } from "./internal/fingerprint.ts"
 import { encodePolicy } from "./ProrationPolicy.ts"
 import * as Rational from "./Rational.ts"
 

@@ -26,7 +26,7 @@ import type { Customer } from "./Customer.ts"
 import type { DecodeError } from "./Errors.ts"
 import { decodeError, type Issue, schemaIssues } from "./internal/decodeIssues.ts"
 import { type Done, inverse, perform } from "./internal/performAction.ts"
-import { customerFingerprint } from "./internal/working.ts"
+import { customerFingerprint } from "./internal/fingerprint.ts"
 import type { AttachPreview } from "./Preview.ts"
 import {
   type PaymentFailure, type PaymentPort, PaymentProvider, type ProviderAction,

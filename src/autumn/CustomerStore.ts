@@ -14,7 +14,7 @@ import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type { Customer } from "../Customer.ts"
-import { customerFingerprint } from "../internal/working.ts"
+import { customerFingerprint } from "../internal/fingerprint.ts"
 import type { AttachPreview } from "../Preview.ts"
 
 /** `create` of a customer id that exists. @example new CustomerExists({ customerId: "cus_1", message: "…" }) */

@@ -6,7 +6,7 @@
  */
 import * as Result from "effect/Result"
 import { findBy } from "../internal/rowIndex.ts"
-import { customerFingerprint } from "../internal/working.ts"
+import { customerFingerprint } from "../internal/fingerprint.ts"
 import type { PortOperation, ProviderSubscription, Request, RequestOf, ResultOf } from "../Provider.ts"
 import { charge, finalize } from "./internal/charging.ts"
 import type { Invoice, State, Subscription } from "./internal/draft.ts"

@@ -12,7 +12,7 @@
 import * as Effect from "effect/Effect"
 import { CustomerChanged, CustomerExists, type CustomerProfile, type CustomerStoreOps } from "../autumn/CustomerStore.ts"
 import type { Customer } from "../Customer.ts"
-import { customerFingerprint } from "../internal/working.ts"
+import { customerFingerprint } from "../internal/fingerprint.ts"
 import type { AttachPreview } from "../Preview.ts"
 import { inSection, makeBoundedLock } from "./locks.ts"
 import { busyMessage } from "./memoryStore.ts"

@@ -6,7 +6,8 @@
  */
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { customerFingerprint, fnv1a64, jsonHash, newSubscriptionId, subscriptionIds } from "../../src/internal/working.ts"
+import { newSubscriptionId, subscriptionIds } from "../../src/internal/working.ts"
+import { customerFingerprint, fnv1a64, jsonHash } from "../../src/internal/fingerprint.ts"
 
 const RUNS = { seed: 20251123, numRuns: 400 } as const
 

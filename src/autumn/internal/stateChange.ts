@@ -8,7 +8,7 @@ import type { AttachRequest } from "../../AttachRequest.ts"
 import type { Catalog } from "../../Catalog.ts"
 import type { Customer } from "../../Customer.ts"
 import { planActions } from "../../planner/actions.ts"
-import { customerFingerprint } from "../../internal/working.ts"
+import { customerFingerprint } from "../../internal/fingerprint.ts"
 import type { AttachPreview, Line } from "../../Preview.ts"
 
 /** What a state change does. `key` tells two different changes apart in the idempotency keys. */

@@ -11,7 +11,7 @@
  * const body = yield* advanceTestClockOperation(options, { customer_id: "cus_1", frozen_time: Date.parse("2025-04-01T00:00:00Z") }, {})
  */
 import * as Effect from "effect/Effect"
-import { customerFingerprint } from "../../internal/working.ts"
+import { customerFingerprint } from "../../internal/fingerprint.ts"
 import { hasTestClock, PaymentProvider } from "../../Provider.ts"
 import { advanceClock } from "../../timeline/clock.ts"
 import { AutumnApiError, customerNotFound, customerStateChanged, fromExecuteError, fromPlanError, invalidInputs } from "../ApiError.ts"

@@ -7,7 +7,7 @@
 import * as Result from "effect/Result"
 import type { CheckoutSession, ProviderInvoice, ProviderSubscription } from "../../Provider.ts"
 import { findBy } from "../../internal/rowIndex.ts"
-import { customerFingerprint } from "../../internal/working.ts"
+import { customerFingerprint } from "../../internal/fingerprint.ts"
 import type { Response, State } from "./draft.ts"
 import { type Outcome, rejected } from "./outcome.ts"
 import { BY_KEY } from "./rows.ts"

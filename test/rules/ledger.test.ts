@@ -94,12 +94,6 @@ describe("a state without a ledger is credited from the discounts it records (ru
     // the January invoice (Jan 1) was billed at list: credit 2000 × 16/31 → −1032, undiscounted
     expect(rows(up.lines)).toEqual([["credit", "pro", null, -1032, -1032], ["charge", "premium", null, 2581, 2581]])
   })
-
-  it("nothing discounted: the numbers of the public cases (−1032 / +2581)", () => {
-    const up = ok(doc(plans, customer([heldPro()]), request(JAN16, "premium")))
-    expect(rows(up.lines)).toEqual([["credit", "pro", null, -1032, -1032], ["charge", "premium", null, 2581, 2581]])
-    expect(up.total).toBe(1549)
-  })
 })
 
 describe("switches to free plans, cancellations, prepaid decreases and credit balances draw on the ledger", () => {

@@ -35,6 +35,7 @@ describe("mid-cycle upgrade: credit at the old price, charge prorated to the anc
     expect(subAfter(p, "premium")).toMatchObject({ status: "active", billingAnchor: "2025-01-01T00:00:00.000Z", startedAt: "2025-01-16T00:00:00.000Z" })
   })
 
+  // The credit keeps the old anchor when the charge re-anchors (billingCycleAnchor now): ./overrides.test.ts.
 
   it("a clamped month-end anchor: anchor Nov 30 2024, at Feb 10 2025 → period [Jan 30, Feb 28), 18/29 left", () => {
     const p = preview(doc(referenceCatalog(), customer([subscription("pro", "2024-11-30T00:00:00Z")]), request("2025-02-10T00:00:00Z", "premium")))

@@ -10,7 +10,7 @@ import { isFree, isOneOff, isRecurring, monthlyTotal } from "../../src/Pricing.t
 import { billableUnits, packsFor, tierPrice, tierShares } from "../../src/Tiers.ts"
 import * as Rational from "../../src/Rational.ts"
 import { isUpgrade } from "../../src/Scenario.ts"
-import { type Obj, catalog, freePlan, monthly, plan } from "../support/build.ts"
+import { type Obj, catalog, freePlan, monthly, plan, prepaidItem, usageItem } from "../support/build.ts"
 import { decoded } from "../support/run.ts"
 
 // ---------------------------------------------------------------------------------------------
@@ -47,12 +47,7 @@ const specTiers = [
   { upTo: 500, amount: "0.05" },
   { upTo: "inf", amount: "0.02" }
 ]
-const prepaid = (featureId: string, price: Obj, extra: Obj = {}): Obj => ({
-  featureId,
-  price: { interval: "month", billingMethod: "prepaid", ...price },
-  ...extra
-})
-const tiersPlan = (id: string, price: Obj): Obj => ({ id, items: [prepaid("messages", price)] })
+const tiersPlan = (id: string, price: Obj): Obj => ({ id, items: [prepaidItem("messages", price)] })
 
 const pricingCatalog = decoded(catalog([
   tiersPlan("graduated", { tiers: specTiers, tierBehavior: "graduated" }),
@@ -194,8 +189,8 @@ describe("packsFor and billableUnits", () => {
 const classCatalog = decoded(catalog([
   freePlan("free"),
   plan("zero", "0"), // a base price of 0: still free
-  { id: "zeroTiers", items: [prepaid("messages", { tiers: [{ upTo: 10, amount: "0" }, { upTo: "inf", amount: "0" }] })] },
-  { id: "flatFeeOnly", items: [prepaid("messages", { tiers: [{ upTo: 10, amount: "0", flatAmount: "1" }, { upTo: "inf", amount: "0" }] })] },
+  { id: "zeroTiers", items: [prepaidItem("messages", { tiers: [{ upTo: 10, amount: "0" }, { upTo: "inf", amount: "0" }] })] },
+  { id: "flatFeeOnly", items: [prepaidItem("messages", { tiers: [{ upTo: 10, amount: "0", flatAmount: "1" }, { upTo: "inf", amount: "0" }] })] },
   monthly("pro", "20"),
   plan("pack", "15", "one_off"),
   plan("zeroOneOff", "0", "one_off"), // one-off but zero: free, not one-off
@@ -237,11 +232,6 @@ describe("isFree / isOneOff / isRecurring (docs/spec.md §3)", () => {
 // monthlyTotal and isUpgrade (docs/spec.md §6)
 // ---------------------------------------------------------------------------------------------
 
-const usage = (featureId: string, amount: string, extra: Obj = {}): Obj => ({
-  featureId,
-  price: { amount, interval: "month", billingMethod: "usage_based", ...extra }
-})
-
 const upgradeCatalog = decoded(catalog([
   freePlan("free"),
   monthly("pro", "20"),
@@ -253,14 +243,14 @@ const upgradeCatalog = decoded(catalog([
   plan("weekly7", "7", "week"),
   plan("daily1", "1", "day"),
   // $10 base + $10 per seat (quantity ignored) = $20 a month
-  monthly("team", "10", { items: [usage("seats", "10")] }),
+  monthly("team", "10", { items: [usageItem("seats", { amount: "10" })] }),
   // $20 a month + consumable usage (left out of the comparison) + a one-off fee (left out)
   monthly("proUsage", "20", { items: [{ featureId: "messages", included: 1000, price: { amount: "0.01", interval: "month", billingMethod: "usage_based" } }] }),
   // tiered seats: the first tier's amount per pack: $30 per pack of 5 seats, monthly
   { id: "tieredSeats", items: [{ featureId: "seats", price: { tiers: [{ upTo: 10, amount: "30" }, { upTo: "inf", amount: "1" }], interval: "month", billingMethod: "usage_based", billingUnits: 5 } }] },
   // only consumable usage
-  { id: "payg", items: [usage("messages", "0.01")] },
-  { id: "paygCheap", items: [usage("messages", "0.005")] }
+  { id: "payg", items: [usageItem("messages", { amount: "0.01" })] },
+  { id: "paygCheap", items: [usageItem("messages", { amount: "0.005" })] }
 ]))
 const up = (from: string, to: string): boolean => isUpgrade(planOf(upgradeCatalog, from), planOf(upgradeCatalog, to), "usd", upgradeCatalog)
 const mt = (id: string): Rational.Rational => monthlyTotal(planOf(upgradeCatalog, id), "usd", upgradeCatalog)

@@ -5,11 +5,11 @@
 import * as Schema from "effect/Schema"
 import { describe, expect, it } from "vitest"
 import { LineSchema } from "../../src/Provider.ts"
-import { FEB1, JAN1, JAN16, catalog, customer, doc, monthly, request, subscription } from "../support/build.ts"
+import { FEB1, JAN1, JAN16, catalog, customer, doc, monthly, prepaidItem, request, subscription } from "../support/build.ts"
 import { ok } from "../support/run.ts"
 
 const plans = catalog([monthly("pro", "20"), monthly("premium", "50"),
-  monthly("packs", "0", { items: [{ featureId: "messages", included: 100, price: { tiers: [{ upTo: 500, amount: "10" }, { upTo: "inf", amount: "5", flatAmount: "1.5" }], interval: "month", billingUnits: 100, billingMethod: "prepaid" } }] })],
+  monthly("packs", "0", { items: [prepaidItem("messages", { tiers: [{ upTo: 500, amount: "10" }, { upTo: "inf", amount: "5", flatAmount: "1.5" }], billingUnits: 100 }, { included: 100 })] })],
 { discounts: [{ id: "HALF1", percentOff: "50", duration: "once" }, { id: "TEN", percentOff: "10", duration: "forever" }] })
 const heldPro = subscription("pro", JAN1, { id: "sub_pro" })
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest"
 import type { AttachPreview } from "../../src/Preview.ts"
-import { JAN1, JAN16, catalog, customer, doc, monthly, request, subscription } from "../support/build.ts"
+import { JAN1, JAN16, catalog, customer, doc, monthly, prepaidItem, request, subscription, usageItem } from "../support/build.ts"
 import { ok } from "../support/run.ts"
 
 const dcat = catalog([
@@ -13,11 +13,11 @@ const dcat = catalog([
   monthly("premium", "50"),
   // metered: $20 + messages above 100 at $0.10 each, billed in arrears
   monthly("metered", "20", {
-    items: [{ featureId: "messages", included: 100, reset: { interval: "month" }, price: { amount: "0.10", interval: "month", billingMethod: "usage_based" } }]
+    items: [usageItem("messages", { amount: "0.10" }, { included: 100, reset: { interval: "month" } })]
   }),
   // crew: members bought one by one at $4 (display: "member" / "people")
   monthly("crew", "0", {
-    items: [{ featureId: "members", included: 0, price: { amount: "4", interval: "month", billingMethod: "prepaid" } }]
+    items: [prepaidItem("members", { amount: "4" }, { included: 0 })]
   })
 ])
 

@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from "vitest"
 import type { AttachPreview } from "../../src/Preview.ts"
-import { FEB1, FEB16, JAN1, JAN16, type Obj, catalog, customer, doc, monthly, request, subscription } from "../support/build.ts"
-import { ok, rows, subsAfter } from "../support/run.ts"
+import { FEB1, FEB16, JAN1, JAN16, type Obj, catalog, customer, doc, monthly, referenceCatalog, request, subscription } from "../support/build.ts"
+import { ok, preview, rows, subAfter, subsAfter } from "../support/run.ts"
 
 const ecat = catalog([monthly("pro", "20"), monthly("premium", "50")])
 
@@ -69,5 +69,13 @@ describe("newBillingSubscription: true (docs/spec.md §7)", () => {
     // the touched subscription is the new one: premium alone, Feb 16
     expect(p.nextCycle).toMatchObject({ startsAt: FEB16, total: 5000 })
     expect(p.actions.some((a) => a.type === "createSubscription")).toBe(true)
+  })
+})
+
+describe("changes entries (docs/spec.md §13)", () => {
+  it("carry the entity of the request", () => {
+    const p = preview(doc(referenceCatalog(), customer([]), request(JAN16, "pro", { entityId: "ent_1" })))
+    expect(p.changes).toEqual([{ planId: "pro", scenario: "new", timing: "immediate", replaces: null, entityId: "ent_1", effectiveAt: "2025-01-16T00:00:00.000Z" }])
+    expect(subAfter(p, "pro")).toMatchObject({ entityId: "ent_1" })
   })
 })

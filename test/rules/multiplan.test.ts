@@ -5,8 +5,8 @@
  *   $10 × 16/31 = 5.1612… → 516   $20 × 16/31 = 10.3225… → 1032   $50 × 16/31 = 25.8064… → 2581
  */
 import { describe, expect, it } from "vitest"
-import { FEB16, JAN1, JAN16, addOn, catalog, customer, doc, monthly, request, subscription } from "../support/build.ts"
-import { actionTypes, err, ok, rows, subAfter } from "../support/run.ts"
+import { FEB16, JAN1, JAN16, addOn, catalog, customer, doc, monthly, referenceCatalog, request, subscription } from "../support/build.ts"
+import { actionTypes, brief, err, ok, preview, rows, subAfter } from "../support/run.ts"
 
 const mcat = catalog([
   monthly("pro", "20"),
@@ -75,5 +75,20 @@ describe("multi-plan requests are immediate (docs/spec.md §6)", () => {
     expect(rows(p.lines)).toEqual([["credit", "premium", null, -2581, -2581], ["charge", "pro", null, 1032, 1032], ["charge", "extra", null, 516, 516]])
     expect(p).toMatchObject({ total: -1033, amountDue: 0 })
     expect(p.customerAfter.creditBalance).toBe(1033)
+  })
+})
+
+describe("changes entries (docs/spec.md §13)", () => {
+  it("list every plan of a multi-plan request in order", () => {
+    const p = preview(doc(referenceCatalog(), customer([subscription("pro", JAN1)]), request(JAN16, [{ planId: "premium" }, { planId: "extra" }])))
+    expect(p.changes).toEqual([
+      { planId: "premium", scenario: "upgrade", timing: "immediate", replaces: "pro", entityId: null, effectiveAt: "2025-01-16T00:00:00.000Z" },
+      { planId: "extra", scenario: "new", timing: "immediate", replaces: null, entityId: null, effectiveAt: "2025-01-16T00:00:00.000Z" }
+    ])
+    // credit −1032; charges premium 2581 and extra 10 × 16/31 → 516: −1032 + 2581 + 516 = 2065
+    expect(brief(p.lines).map((l) => [l.kind, l.planId, l.amount])).toEqual([["credit", "pro", -1032], ["charge", "premium", 2581], ["charge", "extra", 516]])
+    expect(p.total).toBe(2065)
+    // Feb 1: premium 5000 + extra 1000 = 6000
+    expect(p.nextCycle).toMatchObject({ startsAt: "2025-02-01T00:00:00.000Z", total: 6000 })
   })
 })

@@ -38,6 +38,8 @@ describe("planSchedule (docs/spec.md §6: it overrides the timing)", () => {
     expect(p.nextCycle).toMatchObject({ startsAt: FEB1, total: 5000 })
   })
 
+  // Regression: docs/spec.md §6 / §8.9 (fixed in the planner): a negative total has amountDue 0,
+  // with no balance and with one.
   it("immediate on a downgrade: credit + charge now; the negative total becomes credit balance", () => {
     const p = ok(doc(ocat, onPremium(), request(JAN16, "pro", { planSchedule: "immediate" })))
     expect(p.changes[0]).toMatchObject({ scenario: "downgrade", timing: "immediate", replaces: "premium", effectiveAt: JAN16 })

@@ -5,10 +5,10 @@
  * usage to date.
  */
 import { describe, expect, it } from "vitest"
-import { FEB1, JAN1, JAN16, catalog, customer, doc, monthly, request, subscription } from "../support/build.ts"
+import { FEB1, JAN1, JAN16, catalog, customer, doc, monthly, request, subscription, usageItem } from "../support/build.ts"
 import { ok, rows } from "../support/run.ts"
 
-const messages = (included: number) => ({ items: [{ featureId: "messages", included, reset: { interval: "month" }, price: { amount: "0.10", interval: "month", billingMethod: "usage_based" } }] })
+const messages = (included: number) => ({ items: [usageItem("messages", { amount: "0.10" }, { included, reset: { interval: "month" } })] })
 const plans = catalog([monthly("pro", "20", messages(1000)), monthly("premium", "50", messages(5000)), monthly("other", "5")], {
   discounts: [
     { id: "Q25", percentOff: "25", duration: "once" },

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest"
 import { ProrationPolicy } from "../../src/index.ts"
 import type { AttachPreview } from "../../src/Preview.ts"
 import * as Rational from "../../src/Rational.ts"
-import { type Obj, catalog, customer, doc, monthly, plan, request, subscription } from "../support/build.ts"
+import { type Obj, catalog, customer, doc, monthly, plan, prepaidItem, request, subscription } from "../support/build.ts"
 import { err, ok, rows } from "../support/run.ts"
 
 const MAR1 = "2024-03-01T00:00:00.000Z"
@@ -169,7 +169,7 @@ describe("a bad policy is a decode error naming the field", () => {
 
 describe("policies keep one rounding per line and totals equal to the sum of lines", () => {
   it("for every preset on a plan with prepaid storage", () => {
-    const storage = { items: [{ featureId: "storage", included: 0, price: { amount: "3.33", interval: "month", billingMethod: "prepaid" } }] }
+    const storage = { items: [prepaidItem("storage", { amount: "3.33" }, { included: 0 })] }
     const catalogDoc = catalog([monthly("a", "10.01", storage), monthly("b", "20.03", storage)])
     for (const policy of ["exact", "stripe", "lago", "killbill"]) {
       const p = ok(doc(catalogDoc, customer([{ ...heldA(), featureQuantities: [{ featureId: "storage", quantity: 7 }] }]), request(AT, "b", { prorationPolicy: policy })))

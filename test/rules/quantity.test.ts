@@ -8,22 +8,15 @@
  */
 import { describe, expect, it } from "vitest"
 import type { AttachPreview } from "../../src/Preview.ts"
-import { FEB1, JAN1, JAN16, type Obj, catalog, customer, doc, monthly, request, subscription } from "../support/build.ts"
+import { FEB1, JAN1, JAN16, type Obj, catalog, customer, doc, monthly, prepaidItem, request, subscription } from "../support/build.ts"
 import { actionTypes, err, ok, rows, subAfter } from "../support/run.ts"
 
-const storageItem = (billingUnits: number, amount: string, extra: Obj = {}): Obj => ({
-  featureId: "storage",
-  included: 10,
-  price: { amount, interval: "month", billingMethod: "prepaid", billingUnits, maxPurchase: 100 },
-  ...extra
-})
-
 const qcat = (proration?: Obj): Obj => catalog([
-  monthly("team", "20", { items: [storageItem(10, "5", proration === undefined ? {} : { proration })] }),
+  monthly("team", "20", {
+    items: [prepaidItem("storage", { amount: "5", billingUnits: 10, maxPurchase: 100 }, { included: 10, ...(proration === undefined ? {} : { proration }) })]
+  }),
   // business: $50 + storage in packs of 25 GB at $10, nothing included
-  monthly("business", "50", {
-    items: [{ featureId: "storage", included: 0, price: { amount: "10", interval: "month", billingMethod: "prepaid", billingUnits: 25 } }]
-  })
+  monthly("business", "50", { items: [prepaidItem("storage", { amount: "10", billingUnits: 25 }, { included: 0 })] })
 ])
 
 const holding30 = customer([subscription("team", JAN1, { featureQuantities: [{ featureId: "storage", quantity: 30 }] })])

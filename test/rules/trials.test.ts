@@ -5,7 +5,7 @@
  * half-away-from-zero rounding to minor units per line.
  */
 import { describe, expect, it } from "vitest"
-import { JAN1, JAN16, catalog, customer, doc, freePlan, iso, monthly, request, subscription } from "../support/build.ts"
+import { JAN1, JAN16, catalog, customer, doc, freePlan, iso, monthly, prepaidItem, request, subscription } from "../support/build.ts"
 import { actionTypes, err, ok, rows, subAfter } from "../support/run.ts"
 
 const MAR10 = "2025-03-10T00:00:00.000Z"
@@ -56,7 +56,7 @@ describe("only in-advance recurring charges are dropped during a trial (docs/spe
   it("a one-off prepaid item of the trial plan is still charged today: 2 × $5 → 1000", () => {
     const setupCat = catalog([monthly("setup", "20", {
       freeTrial: { length: 14, unit: "day" },
-      items: [{ featureId: "storage", included: 0, price: { amount: "5", interval: "one_off", billingMethod: "prepaid" } }]
+      items: [prepaidItem("storage", { amount: "5", interval: "one_off" }, { included: 0 })]
     })])
     const p = ok(doc(setupCat, customer([]), request(MAR10, [{ planId: "setup", featureQuantities: [{ featureId: "storage", quantity: 2 }] }])))
     // one-off: full amount, never prorated, no period; the $20 base is dropped for the trial
@@ -262,7 +262,7 @@ describe("no trial where docs/spec.md §8.5 excludes it", () => {
 describe("a prepaid quantity change while trialing (docs/spec.md §8.5 with §8.6)", () => {
   const teamCat = catalog([monthly("team", "20", {
     freeTrial: { length: 14, unit: "day" },
-    items: [{ featureId: "storage", included: 10, price: { amount: "5", interval: "month", billingMethod: "prepaid", billingUnits: 10 } }]
+    items: [prepaidItem("storage", { amount: "5", billingUnits: 10 }, { included: 10 })]
   })])
   // trialing since Jan 6 until Jan 20 (anchor Jan 20), holding 30 GB: 20 billable → 2 packs → $10
   const trialing = customer([subscription("team", JAN20, {

@@ -5,7 +5,7 @@
  *
  * @example walkCatalog("jpy") // { defaultCurrency: "jpy", plans: [...] }
  */
-import { type Obj, catalog, freePlan, monthly } from "../support/build.ts"
+import { type Obj, catalog, freePlan, monthly, prepaidItem, usageItem } from "../support/build.ts"
 import type { Step } from "./walk.ts"
 
 const AMOUNTS = {
@@ -17,9 +17,8 @@ const AMOUNTS = {
 /** A currency of the walks. */
 export type WalkCurrency = keyof typeof AMOUNTS
 
-const seats = (amount: string): Obj => ({ featureId: "seats", included: 1, price: { amount, interval: "month", billingMethod: "prepaid" } })
-const messages = (included: number, amount: string): Obj =>
-  ({ featureId: "messages", included, reset: { interval: "month" }, price: { amount, interval: "month", billingMethod: "usage_based" } })
+const seats = (amount: string): Obj => prepaidItem("seats", { amount }, { included: 1 })
+const messages = (included: number, amount: string): Obj => usageItem("messages", { amount }, { included, reset: { interval: "month" } })
 
 /** The amounts of a walk's catalog, major units. */
 export type WalkAmounts = { readonly [K in keyof (typeof AMOUNTS)["usd"]]: string }

@@ -1,7 +1,8 @@
 /**
  * The one vocabulary the tests build attach documents with: one name a concept — the features
- * ({@link FEATURES}), a {@link catalog}, a {@link plan} (and its shapes {@link monthly},
- * {@link addOn}, {@link oneOff}, {@link freePlan}), a {@link subscription}, a {@link customer}, a
+ * ({@link FEATURES}), a {@link catalog} (and the {@link referenceCatalog}), a {@link plan} (and its
+ * shapes {@link monthly}, {@link addOn}, {@link oneOff}, {@link freePlan}), its items
+ * ({@link prepaidItem}, {@link usageItem}), a {@link subscription}, a {@link customer}, a
  * {@link request}, the attach document ({@link doc}), and the fixed instants ({@link JAN1} …,
  * {@link iso}, {@link DAY}). Running the documents is ./run.ts.
  *
@@ -73,6 +74,39 @@ export const freePlan = (id = "free", extra: Obj = {}): Obj => ({
   id,
   name: titled(id),
   items: [{ featureId: "messages", included: 50, reset: { interval: "month" } }],
+  ...extra
+})
+
+/**
+ * The reference catalog of the full-preview tests: free, pro $20/month, premium $50/month, an
+ * add-on "extra" $10/month and a one-off "pack" $15, plus any extra catalog fields (discounts …).
+ */
+export const referenceCatalog = (extra: Obj = {}): Obj => catalog([
+  freePlan("free"),
+  monthly("pro", "20"),
+  monthly("premium", "50"),
+  addOn("extra", "10"),
+  oneOff("pack", "15")
+], extra)
+
+/**
+ * A prepaid item of `featureId`: bought in advance, the quantity part of the request. `price`
+ * holds the price fields (amount or tiers, billingUnits …; monthly unless it says otherwise),
+ * `extra` the item fields (included, proration …).
+ */
+export const prepaidItem = (featureId: string, price: Obj, extra: Obj = {}): Obj => ({
+  featureId,
+  price: { interval: "month", billingMethod: "prepaid", ...price },
+  ...extra
+})
+
+/**
+ * A usage-based item of `featureId`: in arrears on a consumable feature (messages), allocated on
+ * the units held on a non-consumable one (seats). `price` and `extra` as for {@link prepaidItem}.
+ */
+export const usageItem = (featureId: string, price: Obj, extra: Obj = {}): Obj => ({
+  featureId,
+  price: { interval: "month", billingMethod: "usage_based", ...price },
   ...extra
 })
 

@@ -1,7 +1,8 @@
 /**
  * Running the documents of ./build.ts: through the typed entry point (`previewAttachSync`:
  * {@link preview}, {@link failure}) or the JSON one (`previewDocument`: {@link ok}, {@link err}),
- * and the compact views assertions compare ({@link brief}, {@link rows}, {@link subAfter} …).
+ * and the compact views assertions compare ({@link brief}, {@link rows}, {@link lineFor},
+ * {@link subAfter} …).
  *
  * @example
  * preview(doc(catalog([monthly("pro", "20")]), customer([]), request(JAN16, "pro"))).total // 2000
@@ -66,6 +67,10 @@ export const brief = (lines: ReadonlyArray<Line>): Array<{ kind: string; planId:
 /** The compact view of lines as tuples: [kind, planId, featureId, amount, total]. */
 export const rows = (lines: ReadonlyArray<Line>): Array<[string, string | null, string | null, number, number]> =>
   lines.map((l) => [l.kind, l.planId, l.featureId, l.amount, l.total])
+
+/** The first line of a kind for a plan and feature (`null`: the plan's base price). */
+export const lineFor = (lines: ReadonlyArray<Line>, kind: Line["kind"], planId: string, featureId: string | null = null): Line | undefined =>
+  lines.find((l) => l.kind === kind && l.planId === planId && l.featureId === featureId)
 
 /** The subscriptions of `customerAfter`, as plain objects. */
 export const subsAfter = (p: AttachPreview): ReadonlyArray<Obj> => (p.customerAfter.subscriptions ?? []) as ReadonlyArray<Obj>

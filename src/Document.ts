@@ -22,7 +22,7 @@ import { decodeError, type Issue, parsePath, schemaIssues } from "./internal/dec
 import { fastCatalog, fastCustomer, fastRequest, NOT_FAST } from "./internal/fastDecode.ts"
 import { guardInput } from "./internal/inputGuard.ts"
 import { normalizeCatalog } from "./internal/normalizeCatalog.ts"
-import { type SubscriptionFacts, subscriptionFacts } from "./internal/subscriptionFacts.ts"
+import { type DiscountApplied, type SubscriptionFacts, discountsApplied, subscriptionFacts } from "./internal/subscriptionFacts.ts"
 import { customerFingerprint } from "./internal/fingerprint.ts"
 import { encodePolicy } from "./ProrationPolicy.ts"
 import * as Rational from "./Rational.ts"
@@ -47,6 +47,8 @@ export interface DecodedCustomer {
   readonly fingerprint: string
   /** The facts of each of `of.subscriptions`, in step (instants in epoch ms, quantities, usage, ledger). */
   readonly subscriptions: ReadonlyArray<SubscriptionFacts>
+  /** The customer's own applied discounts, with their instants decoded. */
+  readonly discounts: ReadonlyArray<DiscountApplied>
 }
 
 /**
@@ -55,7 +57,12 @@ export interface DecodedCustomer {
  * @example decodedCustomer({ id: "cus_1", subscriptions: [] }).subscriptions.length // 0
  */
 export const decodedCustomer = (customer: Customer): DecodedCustomer =>
-  ({ of: customer, fingerprint: customerFingerprint(customer), subscriptions: (customer.subscriptions ?? []).map(subscriptionFacts) })
+  ({
+    of: customer,
+    fingerprint: customerFingerprint(customer),
+    subscriptions: (customer.subscriptions ?? []).map(subscriptionFacts),
+    discounts: discountsApplied(customer.discounts)
+  })
 
 const withDecodedCustomer = (catalog: Catalog, customer: Customer, request: AttachRequest): AttachInput =>
   ({ catalog, customer, request, decodedCustomer: decodedCustomer(customer) })

@@ -8,7 +8,7 @@
  * subscriptionFacts({ id: "sub_1", planId: "pro", status: "active", billingAnchor: "2025-01-01T00:00:00Z", startedAt: "2025-01-01T00:00:00Z" }).billingAnchor
  * // 1735689600000
  */
-import type { BilledEntry, Subscription } from "../Customer.ts"
+import type { AppliedDiscount, BilledEntry, Subscription } from "../Customer.ts"
 import { ms } from "./instants.ts"
 
 /** A subscription's instants (epoch ms) and billing key, as its document states them. */
@@ -27,7 +27,25 @@ export interface SubscriptionFacts {
   readonly usage: ReadonlyMap<string, number>
   /** The ledger, in its order, each entry with its span and credit instants decoded. */
   readonly billed: ReadonlyArray<BilledSpan>
+  /** The discounts applied to it, in their order, each with its instant decoded. */
+  readonly discounts: ReadonlyArray<DiscountApplied>
 }
+
+/** A discount applied to a customer or a subscription: its id and when it was applied, in epoch ms. */
+export interface DiscountApplied {
+  readonly discountId: string
+  readonly appliedAt: number
+}
+
+const NO_DISCOUNTS: ReadonlyArray<DiscountApplied> = []
+
+/**
+ * The applied discounts of a customer or subscription document, each instant parsed once.
+ *
+ * @example discountsApplied([{ discountId: "welcome", appliedAt: "2025-01-01T00:00:00Z" }])[0]?.appliedAt // 1735689600000
+ */
+export const discountsApplied = (applied: ReadonlyArray<AppliedDiscount> | undefined): ReadonlyArray<DiscountApplied> =>
+  applied === undefined || applied.length === 0 ? NO_DISCOUNTS : applied.map((a) => ({ discountId: a.discountId, appliedAt: ms(a.appliedAt) }))
 
 /** A ledger entry with its span `[from, to)` and the instants of its credits in epoch ms. */
 export interface BilledSpan {
@@ -83,7 +101,8 @@ export const subscriptionFacts = (sub: Subscription): SubscriptionFacts => {
     billingKey: sub.providerSubscriptionId ?? `anchor:${billingAnchor}`,
     quantities: byFeature(sub.featureQuantities, (q) => q.quantity),
     usage: byFeature(sub.usage, (u) => u.used),
-    billed: billedSpans(sub.billed)
+    billed: billedSpans(sub.billed),
+    discounts: discountsApplied(sub.discounts)
   }
 }
 
@@ -99,7 +118,8 @@ export const factsAfterChange = (
 ): SubscriptionFacts => {
   const same = after.billingAnchor === before.billingAnchor && after.startedAt === before.startedAt && after.startsAt === before.startsAt &&
     after.trialEndsAt === before.trialEndsAt && after.endsAt === before.endsAt && after.providerSubscriptionId === before.providerSubscriptionId &&
-    after.featureQuantities === before.featureQuantities && after.usage === before.usage && after.billed === before.billed
+    after.featureQuantities === before.featureQuantities && after.usage === before.usage && after.billed === before.billed &&
+    after.discounts === before.discounts
   if (same) return facts
   const billingAnchor = after.billingAnchor === before.billingAnchor ? facts.billingAnchor : ms(after.billingAnchor)
   return {
@@ -113,7 +133,8 @@ export const factsAfterChange = (
       : after.providerSubscriptionId ?? `anchor:${billingAnchor}`,
     quantities: after.featureQuantities === before.featureQuantities ? facts.quantities : byFeature(after.featureQuantities, (q) => q.quantity),
     usage: after.usage === before.usage ? facts.usage : byFeature(after.usage, (u) => u.used),
-    billed: after.billed === before.billed ? facts.billed : spansAfter(facts.billed, newSpans, after.billed)
+    billed: after.billed === before.billed ? facts.billed : spansAfter(facts.billed, newSpans, after.billed),
+    discounts: after.discounts === before.discounts ? facts.discounts : discountsApplied(after.discounts)
   }
 }
 

@@ -21,6 +21,8 @@ import { type BillingSubscription, type Member, billingGroups, billingSubscripti
 interface ActionCtx {
   readonly request: AttachRequest
   readonly catalog: Catalog
+  /** The request's instant, decoded. */
+  readonly at: number
 }
 
 interface ActionFacts {
@@ -117,7 +119,7 @@ const subscriptionDrafts = (
         planIds: a.items.map((i) => i.planId),
         subscriptionIds: a.members,
         items: a.items,
-        startsAt: iso(ms(ctx.request.at)),
+        startsAt: iso(ctx.at),
         billingAnchor: a.billingAnchor,
         trialEndsAt: a.trialEndsAt,
         collection: invoiceMode ? "send_invoice" : "charge_automatically",
@@ -128,7 +130,7 @@ const subscriptionDrafts = (
     const subscriptionId = b.providerId
     const subscriptionIds = view.after?.members ?? b.members
     if (a === undefined) {
-      late.push({ type: "cancelSubscription", subscriptionId, subscriptionIds, atPeriodEnd: false, at: iso(ms(ctx.request.at)) })
+      late.push({ type: "cancelSubscription", subscriptionId, subscriptionIds, atPeriodEnd: false, at: iso(ctx.at) })
       continue
     }
     if (b.phase !== null && !samePhase(b.phase, a.phase)) early.push({ type: "releaseSchedule", subscriptionId, subscriptionIds, at: b.phase.at, items: b.phase.items })

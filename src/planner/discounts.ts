@@ -8,9 +8,8 @@
  * const { active, lines } = todayDiscounts(resolution, moved, today)
  * active.map((d) => d.discount.id) // ["LAUNCH20", "WELCOME5"]
  */
-import type { AppliedDiscount } from "../Customer.ts"
 import { type ActiveDiscount, applyDiscounts } from "../Discounts.ts"
-import { ms } from "../internal/instants.ts"
+import type { DiscountApplied } from "../internal/subscriptionFacts.ts"
 import { type Entry, billingKey } from "../internal/working.ts"
 import type { DraftLine } from "./internal/draft.ts"
 import type { Transition } from "./internal/step.ts"
@@ -47,26 +46,26 @@ const endedKey = (transitions: ReadonlyArray<Transition>): string | undefined =>
  */
 export const todayDiscounts = (resolved: Resolution, moved: Transitions, today: TodayLines): TodayDiscounts => {
   const ctx = resolved.ctx
-  const active = activeDiscounts(ctx, moved.entries, resolved.requestDiscounts, invoicedKey(moved.transitions) ?? endedKey(moved.transitions))
+  const active = activeDiscounts(ctx, resolved.customerDiscounts, moved.entries, resolved.requestDiscounts, invoicedKey(moved.transitions) ?? endedKey(moved.transitions))
   const plans = resolved.plans.map((p) => p.plan.id)
   return { active, lines: applyDiscounts(today.lines, active, ctx.currency, ctx.catalog, { start: ctx.at, first: true, plans }) }
 }
 
 const activeDiscounts = (
-  ctx: PlanContext, entries: ReadonlyArray<Entry>, fromRequest: ReadonlyArray<ActiveDiscount>, invoiceKey: string | undefined
+  ctx: PlanContext, customerDiscounts: ReadonlyArray<DiscountApplied>, entries: ReadonlyArray<Entry>, fromRequest: ReadonlyArray<ActiveDiscount>, invoiceKey: string | undefined
 ): Array<ActiveDiscount> => {
   const out: Array<ActiveDiscount> = []
-  addApplied(ctx, out, ctx.customer.discounts)
+  addApplied(ctx, out, customerDiscounts)
   if (invoiceKey !== undefined) {
-    for (const e of entries) if (e.sub.discounts !== undefined && e.facts.billingKey === invoiceKey) addApplied(ctx, out, e.sub.discounts)
+    for (const e of entries) if (e.facts.discounts.length > 0 && e.facts.billingKey === invoiceKey) addApplied(ctx, out, e.facts.discounts)
   }
   for (const d of fromRequest) if (!out.some((o) => o.discount.id === d.discount.id)) out.push(d)
   return out
 }
 
-const addApplied = (ctx: PlanContext, out: Array<ActiveDiscount>, applied: ReadonlyArray<AppliedDiscount> | undefined): void => {
-  for (const a of applied ?? []) {
+const addApplied = (ctx: PlanContext, out: Array<ActiveDiscount>, applied: ReadonlyArray<DiscountApplied>): void => {
+  for (const a of applied) {
     const discount = ctx.catalog.discountsById.get(a.discountId)
-    if (discount !== undefined) out.push({ discount, appliedAt: ms(a.appliedAt), newlyApplied: false })
+    if (discount !== undefined) out.push({ discount, appliedAt: a.appliedAt, newlyApplied: false })
   }
 }

@@ -13,7 +13,7 @@ import { type Plan, findPlan } from "../Catalog.ts"
 import { type Customer, isCurrent, type Subscription } from "../Customer.ts"
 import type { ActiveDiscount } from "../Discounts.ts"
 import type { AttachInput, DecodedCustomer } from "../Document.ts"
-import type { SubscriptionFacts } from "../internal/subscriptionFacts.ts"
+import { type DiscountApplied, type SubscriptionFacts, discountsApplied } from "../internal/subscriptionFacts.ts"
 import { type AttachError, CurrencyMismatch, InvalidRequest, UnknownDiscount, UnknownFeature, UnknownPlan } from "../Errors.ts"
 import { ms } from "../internal/instants.ts"
 import { type Entry, entryOf } from "../internal/working.ts"
@@ -48,6 +48,8 @@ export interface Resolution {
   readonly hadPaidSubscription: boolean
   /** The customer's fingerprint when decoding worked it out (else the preview's last step does). */
   readonly fingerprint: string | undefined
+  /** The customer's own applied discounts, instants decoded. */
+  readonly customerDiscounts: ReadonlyArray<DiscountApplied>
 }
 
 /**
@@ -82,7 +84,8 @@ export const resolve = ({ catalog, customer, request, decodedCustomer }: AttachI
   const requestDiscounts = requestDiscountsOf(ctx)
   if (!Array.isArray(requestDiscounts)) return Result.fail(requestDiscounts)
   const hadPaidSubscription = entries.some((e) => e.plan !== undefined && isCurrent(e.sub) && isRecurring(e.plan))
-  return Result.succeed({ ctx, plans, entries, requestDiscounts, hadPaidSubscription, fingerprint: decoded?.fingerprint })
+  const customerDiscounts = decoded?.discounts ?? discountsApplied(customer.discounts)
+  return Result.succeed({ ctx, plans, entries, requestDiscounts, hadPaidSubscription, fingerprint: decoded?.fingerprint, customerDiscounts })
 }
 
 const unknownPlan = (requested: RequestedPlan): AttachError => {

@@ -17,6 +17,7 @@ import { type InvalidRequest, UnknownPlan } from "../Errors.ts"
 import { iso, ms } from "../internal/instants.ts"
 import { nextCycleOf } from "../planner/nextCycle.ts"
 import { type Entry, billingKey, entryOf, isTrialingAt } from "../internal/working.ts"
+import { type DiscountApplied, discountsApplied } from "../internal/subscriptionFacts.ts"
 import type { NextCycle } from "../Preview.ts"
 import type { TimelineEvent, TimelineInvoice, TrialEndWithoutCard } from "./Timeline.ts"
 import { type RollState, allowanceResets, applyTransitions, discountExpiries, nextTransition, resetUsage } from "./transitions.ts"
@@ -82,7 +83,7 @@ const roll = (input: RollInput, resets: boolean): Result.Result<{ readonly invoi
     entries.push(entryOf(sub, plan))
   }
   const s: RollState = {
-    entries, balance: BigInt(input.customer.creditBalance ?? 0), hasPaymentMethod: input.hasPaymentMethod, trialEndWithoutCard: input.trialEndWithoutCard, events: []
+    entries, customerDiscounts: discountsApplied(input.customer.discounts), balance: BigInt(input.customer.creditBalance ?? 0), hasPaymentMethod: input.hasPaymentMethod, trialEndWithoutCard: input.trialEndWithoutCard, events: []
   }
   const invoices: Array<TimelineInvoice> = []
   const counts = new Map<string, number>()
@@ -142,15 +143,14 @@ const nextInstant = (
 /** The discounts in force on a billing subscription: the customer's, then those of its plans. */
 const discountsOf = (input: RollInput, s: RollState, key: string): Array<ActiveDiscount> => {
   const out: Array<ActiveDiscount> = []
-  addDiscounts(input, out, input.customer.discounts)
-  for (const e of s.entries) if (e.sub.discounts !== undefined && e.facts.billingKey === key) addDiscounts(input, out, e.sub.discounts)
+  addDiscounts(input, out, s.customerDiscounts)
+  for (const e of s.entries) if (e.facts.discounts.length > 0 && e.facts.billingKey === key) addDiscounts(input, out, e.facts.discounts)
   return out
 }
 
-function addDiscounts(input: RollInput, out: Array<ActiveDiscount>, applied: Subscription["discounts"]): void {
-  for (const a of applied ?? []) {
-    const discount = input.catalog.discountsById.get(a.discountId)
-    const appliedAt = ms(a.appliedAt)
+function addDiscounts(input: RollInput, out: Array<ActiveDiscount>, applied: ReadonlyArray<DiscountApplied>): void {
+  for (const { discountId, appliedAt } of applied) {
+    const discount = input.catalog.discountsById.get(discountId)
     if (discount !== undefined && !out.some((o) => o.discount.id === discount.id)) out.push({ discount, appliedAt, newlyApplied: appliedAt === input.newlyAppliedAt })
   }
 }

@@ -8,6 +8,7 @@
 import { type Customer, type Subscription, isCurrent } from "../Customer.ts"
 import type { Catalog } from "../Catalog.ts"
 import type { InvalidRequest } from "../Errors.ts"
+import type { DiscountApplied } from "../internal/subscriptionFacts.ts"
 import { type Interval, addMonths, periodAt } from "../Interval.ts"
 import { iso, ms } from "../internal/instants.ts"
 import { type Entry, billingKey, patched } from "../internal/working.ts"
@@ -18,6 +19,8 @@ import type { TimelineEvent, TrialEndWithoutCard } from "./Timeline.ts"
 /** The customer as the clock moves: working entries, balance and card, and the events so far. */
 export interface RollState {
   readonly entries: Array<Entry>
+  /** The customer's own applied discounts, instants decoded once for the roll. */
+  readonly customerDiscounts: ReadonlyArray<DiscountApplied>
   balance: bigint
   readonly hasPaymentMethod: boolean
   readonly trialEndWithoutCard: TrialEndWithoutCard

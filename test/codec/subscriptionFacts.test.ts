@@ -60,6 +60,17 @@ describe("subscriptionFacts: hand-computed", () => {
     expect(after.billed).toBe(facts.billed)
   })
 
+  it("decodes the applied discounts' instants, and decodes them again only when a change replaced them", () => {
+    // 01:00 at +01:00 is midnight UTC
+    const held = { ...pro, discounts: [{ discountId: "welcome", appliedAt: "2025-01-01T01:00:00+01:00" }] }
+    const facts = subscriptionFacts(held)
+    expect(facts.discounts).toEqual([{ discountId: "welcome", appliedAt: JAN_1 }])
+    expect(subscriptionFacts(pro).discounts).toEqual([])
+    expect(factsAfterChange(facts, held, patched(held, { status: "past_due" })).discounts).toBe(facts.discounts)
+    const more = patched(held, { discounts: [...held.discounts, { discountId: "loyal", appliedAt: "2025-02-01" }] })
+    expect(factsAfterChange(facts, held, more).discounts).toEqual([{ discountId: "welcome", appliedAt: JAN_1 }, { discountId: "loyal", appliedAt: FEB_1 }])
+  })
+
   it("takes an added ledger entry's span as made, and reuses the spans of the entries kept", () => {
     const facts = subscriptionFacts(pro)
     const entry = { featureId: "seats", from: "2025-01-16T00:00:00.000Z", to: "2025-02-01T00:00:00.000Z", amount: 750 }

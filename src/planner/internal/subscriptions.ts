@@ -9,7 +9,7 @@
 import type { Plan } from "../../Catalog.ts"
 import { type Subscription, isCurrent } from "../../Customer.ts"
 import { iso } from "../../internal/instants.ts"
-import { type BilledSpan, type SubscriptionFacts, factsAfterChange } from "../../internal/subscriptionFacts.ts"
+import { type BilledSpan, type SubscriptionFacts, discountsApplied, factsAfterChange } from "../../internal/subscriptionFacts.ts"
 import { type Entry, type SubscriptionIds, type WithFacts, newSubscriptionId, patched, subscriptionIds } from "../../internal/working.ts"
 import type { PlanPrice } from "../../Pricing.ts"
 import { type Held, scopeOf } from "../../Scenario.ts"
@@ -125,7 +125,8 @@ export const newSubscription = (id: string, plan: Plan, scope: string | null, s:
     billingKey: s.providerSubscriptionId ?? `anchor:${s.anchor}`,
     quantities: s.quantities,
     usage: s.carried,
-    billed: []
+    billed: [],
+    discounts: discountsApplied(s.discounts)
   }
   return s.priced === undefined || s.priced.size === 0 ? { sub: created, facts, plan } : { sub: created, facts, plan, priced: { sub: created, byPrice: s.priced } }
 }

@@ -1,13 +1,16 @@
 /**
  * Checkout (docs/spec.md §10): whether the customer goes through the provider's checkout, confirms,
- * or nothing. Where a trial needs no card see ./trials.test.ts; redirectMode always and invoiceMode
- * are in ./overrides.test.ts.
+ * or nothing, and how an invoice is collected (invoiceMode, §10, §11). Where a trial needs no card
+ * see ./trials.test.ts.
  *
  * Reference period: anchor Jan 1, at Jan 16 → [Jan 1, Feb 1), fraction 16/31.
  */
 import { describe, expect, it } from "vitest"
+import type { Action, AttachPreview } from "../../src/Preview.ts"
 import { JAN1, JAN16, type Obj, customer, doc, referenceCatalog, request, subscription } from "../support/build.ts"
-import { brief, preview, subAfter } from "../support/run.ts"
+import { actionTypes, brief, ok, preview, subAfter } from "../support/run.ts"
+
+const action = (p: AttachPreview, type: string): Action | undefined => p.actions.find((a) => a.type === type)
 
 describe("checkout (docs/spec.md §10)", () => {
   const noCard = (subs: ReadonlyArray<Obj> = []): Obj => customer(subs, { hasPaymentMethod: false })
@@ -50,5 +53,42 @@ describe("checkout (docs/spec.md §10)", () => {
 
   it("a downgrade (future start) → none even without a card", () => {
     expect(preview(doc(referenceCatalog(), noCard([subscription("premium", JAN1)]), request(JAN16, "pro"))).checkout).toBe("none")
+  })
+})
+
+describe("redirectMode always (docs/spec.md §10)", () => {
+  it("an upgrade → confirm", () => {
+    expect(ok(doc(referenceCatalog(), customer([subscription("pro", JAN1)]), request(JAN16, "premium", { redirectMode: "always" }))).checkout).toBe("confirm")
+  })
+
+  it("a new subscription → provider_checkout, even with a card on file", () => {
+    const p = ok(doc(referenceCatalog(), customer([]), request(JAN16, "pro", { redirectMode: "always" })))
+    expect(p.checkout).toBe("provider_checkout")
+    expect(actionTypes(p)).toContain("createCheckoutSession")
+  })
+
+  it("contrast: if_required (default) with a card on file → none", () => {
+    expect(ok(doc(referenceCatalog(), customer([]), request(JAN16, "pro"))).checkout).toBe("none")
+  })
+})
+
+describe("invoiceMode (docs/spec.md §10, §11)", () => {
+  it("checkout none without a card; a createInvoice with send_invoice and netTermsDays 30 by default; no payInvoice", () => {
+    const p = ok(doc(referenceCatalog(), customer([], { hasPaymentMethod: false }), request(JAN16, "pro", { invoiceMode: { enabled: true } })))
+    expect(p.checkout).toBe("none")
+    expect(action(p, "createInvoice")).toMatchObject({ collection: "send_invoice", netTermsDays: 30, finalize: true, total: 2000 })
+    expect(actionTypes(p)).not.toContain("payInvoice")
+    expect(actionTypes(p)).not.toContain("createCheckoutSession")
+  })
+
+  it("netTermsDays and finalize are passed through", () => {
+    const p = ok(doc(referenceCatalog(), customer([]), request(JAN16, "pro", { invoiceMode: { enabled: true, netTermsDays: 7, finalize: false } })))
+    expect(action(p, "createInvoice")).toMatchObject({ collection: "send_invoice", netTermsDays: 7, finalize: false })
+  })
+
+  it("contrast: without invoiceMode the invoice is charged automatically and paid", () => {
+    const p = ok(doc(referenceCatalog(), customer([]), request(JAN16, "pro")))
+    expect(action(p, "createInvoice")).toMatchObject({ collection: "charge_automatically" })
+    expect(action(p, "payInvoice")).toMatchObject({ amount: 2000 })
   })
 })

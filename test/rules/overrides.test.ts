@@ -1,11 +1,13 @@
 /**
- * Issue #3, item 7 — request overrides (docs/spec.md §5, §6 timing, §7, §8.7, §8.9, §10, §2.1).
+ * Issue #3, item 7 — request overrides (docs/spec.md §5, §6 timing, §7, §8.7, §2.1). The credit
+ * balance's part of them is in ./totals.test.ts (§8.9), redirectMode and invoiceMode are in
+ * ./checkout.test.ts (§10).
  *
  * Reference period: anchor Jan 1, at Jan 16 → [Jan 1, Feb 1), fraction 16/31.
  *   $20 × 16/31 = 320/31 = 10.3225… → 1032     $50 × 16/31 = 800/31 = 25.8064… → 2581
  */
 import { describe, expect, it } from "vitest"
-import type { Action, AttachPreview } from "../../src/Preview.ts"
+import type { AttachPreview } from "../../src/Preview.ts"
 import {
   FEB1, FEB16, JAN1, JAN16, type Obj, catalog, customer, doc, freePlan, monthly, oneOff, request, subscription
 } from "../support/build.ts"
@@ -23,8 +25,6 @@ const onPremium = (extra: Obj = {}): Obj => customer([subscription("premium", JA
 
 const upgrade = (requestExtra: Obj, customerExtra: Obj = {}): AttachPreview =>
   ok(doc(ocat, onPro(customerExtra), request(JAN16, "premium", requestExtra)))
-
-const action = (p: AttachPreview, type: string): Action | undefined => p.actions.find((a) => a.type === type)
 
 describe("planSchedule (docs/spec.md §6: it overrides the timing)", () => {
   it("end_of_cycle on an upgrade: scheduled at the period end, no lines", () => {
@@ -133,43 +133,6 @@ describe("customLineItems replace the computed lines (docs/spec.md §8.7)", () =
   })
 })
 
-describe("redirectMode always (docs/spec.md §10)", () => {
-  it("an upgrade → confirm", () => {
-    expect(upgrade({ redirectMode: "always" }).checkout).toBe("confirm")
-  })
-
-  it("a new subscription → provider_checkout, even with a card on file", () => {
-    const p = ok(doc(ocat, customer([]), request(JAN16, "pro", { redirectMode: "always" })))
-    expect(p.checkout).toBe("provider_checkout")
-    expect(actionTypes(p)).toContain("createCheckoutSession")
-  })
-
-  it("contrast: if_required (default) with a card on file → none", () => {
-    expect(ok(doc(ocat, customer([]), request(JAN16, "pro"))).checkout).toBe("none")
-  })
-})
-
-describe("invoiceMode (docs/spec.md §10, §11)", () => {
-  it("checkout none without a card; a createInvoice with send_invoice and netTermsDays 30 by default; no payInvoice", () => {
-    const p = ok(doc(ocat, customer([], { hasPaymentMethod: false }), request(JAN16, "pro", { invoiceMode: { enabled: true } })))
-    expect(p.checkout).toBe("none")
-    expect(action(p, "createInvoice")).toMatchObject({ collection: "send_invoice", netTermsDays: 30, finalize: true, total: 2000 })
-    expect(actionTypes(p)).not.toContain("payInvoice")
-    expect(actionTypes(p)).not.toContain("createCheckoutSession")
-  })
-
-  it("netTermsDays and finalize are passed through", () => {
-    const p = ok(doc(ocat, customer([]), request(JAN16, "pro", { invoiceMode: { enabled: true, netTermsDays: 7, finalize: false } })))
-    expect(action(p, "createInvoice")).toMatchObject({ collection: "send_invoice", netTermsDays: 7, finalize: false })
-  })
-
-  it("contrast: without invoiceMode the invoice is charged automatically and paid", () => {
-    const p = ok(doc(ocat, customer([]), request(JAN16, "pro")))
-    expect(action(p, "createInvoice")).toMatchObject({ collection: "charge_automatically" })
-    expect(action(p, "payInvoice")).toMatchObject({ amount: 2000 })
-  })
-})
-
 describe("currency (docs/spec.md §2.1)", () => {
   it("request currency eur with a plan priced {eur: \"18\"}: amounts in eur", () => {
     const p = ok(doc(ocat, customer([]), request(JAN16, "pro", { currency: "eur" })))
@@ -192,21 +155,5 @@ describe("currency (docs/spec.md §2.1)", () => {
   it("a plan without an eur amount → CurrencyMismatch", () => {
     const e = err(doc(ocat, customer([]), request(JAN16, "premium", { currency: "eur" })))
     expect(e).toMatchObject({ _tag: "CurrencyMismatch", planId: "premium", currency: "eur" })
-  })
-})
-
-describe("creditBalance reduces amountDue (docs/spec.md §8.9)", () => {
-  it("a balance of 500 on a 2000 total: 500 applied, 1500 due, nothing left", () => {
-    const p = ok(doc(ocat, customer([], { creditBalance: 500 }), request(JAN16, "pro")))
-    expect(p).toMatchObject({ total: 2000, creditApplied: 500, amountDue: 1500 })
-    expect(p.customerAfter.creditBalance).toBe(0)
-    expect(action(p, "payInvoice")).toMatchObject({ amount: 1500, creditApplied: 500 })
-  })
-
-  it("a balance of 3000 covers the 2000: nothing due, 1000 left", () => {
-    const p = ok(doc(ocat, customer([], { creditBalance: 3000 }), request(JAN16, "pro")))
-    expect(p).toMatchObject({ total: 2000, creditApplied: 2000, amountDue: 0 })
-    expect(p.customerAfter.creditBalance).toBe(1000)
-    expect(actionTypes(p)).not.toContain("payInvoice")
   })
 })

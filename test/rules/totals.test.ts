@@ -7,8 +7,11 @@
  * $50 is −1032 + 2581 = 1549.
  */
 import { describe, expect, it } from "vitest"
+import type { Action, AttachPreview } from "../../src/Preview.ts"
 import { JAN1, JAN16, customer, doc, referenceCatalog, request, subscription } from "../support/build.ts"
-import { lineFor, preview } from "../support/run.ts"
+import { actionTypes, lineFor, ok, preview } from "../support/run.ts"
+
+const action = (p: AttachPreview, type: string): Action | undefined => p.actions.find((a) => a.type === type)
 
 describe("totals and customer credit (docs/spec.md §8.9)", () => {
   it("an existing balance smaller than the total reduces amountDue", () => {
@@ -33,5 +36,21 @@ describe("totals and customer credit (docs/spec.md §8.9)", () => {
     expect(lineFor(p.lines, "charge", "premium")).toMatchObject({ amount: 2581, discounts: [{ discountId: "TEN", amount: 258 }], total: 2323 })
     expect(p).toMatchObject({ subtotal: 1549, discountTotal: 258, total: 1291, amountDue: 1291 })
     expect(p.total).toBe(p.lines.reduce((a, l) => a + l.total, 0))
+  })
+})
+
+describe("creditBalance reduces amountDue (docs/spec.md §8.9)", () => {
+  it("a balance of 500 on a 2000 total: 500 applied, 1500 due, nothing left", () => {
+    const p = ok(doc(referenceCatalog(), customer([], { creditBalance: 500 }), request(JAN16, "pro")))
+    expect(p).toMatchObject({ total: 2000, creditApplied: 500, amountDue: 1500 })
+    expect(p.customerAfter.creditBalance).toBe(0)
+    expect(action(p, "payInvoice")).toMatchObject({ amount: 1500, creditApplied: 500 })
+  })
+
+  it("a balance of 3000 covers the 2000: nothing due, 1000 left", () => {
+    const p = ok(doc(referenceCatalog(), customer([], { creditBalance: 3000 }), request(JAN16, "pro")))
+    expect(p).toMatchObject({ total: 2000, creditApplied: 2000, amountDue: 0 })
+    expect(p.customerAfter.creditBalance).toBe(1000)
+    expect(actionTypes(p)).not.toContain("payInvoice")
   })
 })

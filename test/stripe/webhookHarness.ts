@@ -14,6 +14,7 @@ import { type ExecuteResult, executeAttachPromise } from "../../src/Execute.ts"
 import { planAttach } from "../../src/Planner.ts"
 import type { AttachPreview } from "../../src/Preview.ts"
 import { type PendingPlan, makeMemoryPendingPlans, makeStripePort, makeStripeWebhookHandler } from "../../src/stripe/index.ts"
+import { customer, doc, request } from "../support/build.ts"
 import { decoded } from "../support/run.ts"
 import type { FakeEvent } from "./fakeObjects.ts"
 import { type FakeStripe, startFakeStripe } from "./fakeStripe.ts"
@@ -50,11 +51,7 @@ export interface Host {
 
 /** The customer document: a Stripe customer's id as the host's id. */
 const planFor = (customerId: string, hasPaymentMethod: boolean) => {
-  const input = decodeAttachDocument({
-    catalog: walkCatalog("usd"),
-    customer: { id: customerId, hasPaymentMethod, subscriptions: [] },
-    request: { customerId, at: AT, plans: [{ planId: "pro" }] }
-  })
+  const input = decodeAttachDocument(doc(walkCatalog("usd"), customer([], { id: customerId, hasPaymentMethod }), request(AT, "pro", { customerId })))
   if (Result.isFailure(input)) throw new Error(input.failure.message)
   const plan = planAttach(input.success)
   if (Result.isFailure(plan)) throw new Error(plan.failure.message)

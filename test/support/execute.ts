@@ -1,5 +1,5 @@
 /**
- * Scenarios for the executor tests (test/execute*.test.ts): one attach document per provider
+ * Scenarios for the executor tests (test/execute/*.test.ts): one attach document per provider
  * flow, with what the customer does between two executions (complete a checkout, pay on the
  * hosted page, add a card), and a runner that executes a scenario against a sandbox — optionally
  * through a port that fails at chosen calls, retrying the same plan as a host would.
@@ -18,22 +18,21 @@ import type { AttachPreview } from "../../src/Preview.ts"
 import type { PaymentPort, ProviderError } from "../../src/Provider.ts"
 import * as Sandbox from "../../src/Sandbox.ts"
 import { withFaults } from "../../src/testing/index.ts"
-import { FEB1, JAN1, JAN16, type Obj, addOn, catalog, customer, doc, freePlan, monthly, oneOff, request, subscription } from "./build.ts"
+import {
+  FEB1, JAN1, JAN16, type Obj, addOn, catalog, customer, doc, freePlan, monthly, oneOff, prepaidItem, request, subscription, usageItem
+} from "./build.ts"
 import { decoded, ok } from "./run.ts"
 
 /** The catalog of every scenario. */
 export const CATALOG = catalog([
   freePlan(),
   monthly("lite", "10"),
-  monthly("pro", "20", { items: [{ featureId: "messages", included: 100, reset: { interval: "month" }, price: { amount: "0.10", interval: "month", billingMethod: "usage_based" } }] }),
+  monthly("pro", "20", { items: [usageItem("messages", { amount: "0.10" }, { included: 100, reset: { interval: "month" } })] }),
   monthly("premium", "50"),
   monthly("ultra", "100"),
   monthly("trialPro", "20", { freeTrial: { length: 14, unit: "day" } }),
-  monthly("team", "20", { group: "teams", items: [{ featureId: "storage", included: 10, price: { amount: "1", interval: "month", billingMethod: "prepaid" } }] }),
-  monthly("teamLater", "20", {
-    group: "teams2",
-    items: [{ featureId: "storage", included: 10, price: { amount: "1", interval: "month", billingMethod: "prepaid" }, proration: { onIncrease: "next_cycle" } }]
-  }),
+  monthly("team", "20", { group: "teams", items: [prepaidItem("storage", { amount: "1" }, { included: 10 })] }),
+  monthly("teamLater", "20", { group: "teams2", items: [prepaidItem("storage", { amount: "1" }, { included: 10, proration: { onIncrease: "next_cycle" } })] }),
   addOn("extra", "10"),
   oneOff("boost", "30")
 ])
@@ -43,7 +42,7 @@ export const CATALOG_MODEL = decoded(CATALOG)
 
 const pendingDowngrade = [
   subscription("premium", JAN1, { cancelAtPeriodEnd: true, endsAt: FEB1 }),
-  { id: "sub_pro_scheduled", planId: "pro", status: "scheduled", billingAnchor: JAN1, startedAt: FEB1, startsAt: FEB1 }
+  subscription("pro", JAN1, { id: "sub_pro_scheduled", status: "scheduled", startedAt: FEB1, startsAt: FEB1 })
 ]
 
 /** What the customer does between the first and the second execution. */

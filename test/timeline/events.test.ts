@@ -9,7 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import { describe, expect, it } from "vitest"
 import { previewTimeline, previewTimelinePromise, previewTimelineSync, type Timeline, type TimelineOptions, timelineDocument } from "../../src/index.ts"
-import { FEB1, JAN1, JAN16, catalog, customer, doc, monthly, request, subscription } from "../support/build.ts"
+import { FEB1, JAN1, JAN16, addOn, catalog, customer, doc, monthly, prepaidItem, request, subscription } from "../support/build.ts"
 
 const MAR1 = "2025-03-01T00:00:00.000Z"
 const APR1 = "2025-04-01T00:00:00.000Z"
@@ -20,8 +20,8 @@ const cat = catalog([
   monthly("lite", "10"),
   monthly("pro", "20", { freeTrial: { length: 14, unit: "day", cardRequired: false } }),
   monthly("premium", "50"),
-  monthly("team", "30", { items: [{ featureId: "messages", included: 100, reset: { interval: "month" }, price: { amount: "5", interval: "month", billingMethod: "prepaid", billingUnits: 100 } }] }),
-  monthly("addon", "5", { addOn: true })
+  monthly("team", "30", { items: [prepaidItem("messages", { amount: "5", billingUnits: 100 }, { included: 100, reset: { interval: "month" } })] }),
+  addOn("addon", "5")
 ], { discounts: [{ id: "M3", percentOff: "20", duration: { months: 3 } }] })
 
 const timeline = (d: unknown, options: TimelineOptions): Timeline => {

@@ -38,10 +38,21 @@ const parseDocumentForm = (s: string): number => {
   return daysFromCivil(year, month, day) * DAY_MS + hour * 3_600_000 + minute * 60_000 + second * 1000 + milli
 }
 
+declare const EpochMsBrand: unique symbol
+
+/**
+ * An instant as epoch milliseconds, decoded from a document's ISO text (by {@link ms}) or computed
+ * from decoded instants (by {@link epochMs}); a plain number (a count, an amount) is not one.
+ */
+export type EpochMs = number & { readonly [EpochMsBrand]: "EpochMs" }
+
+/** An instant the calendar arithmetic computed (a period's end, a trial's end), as an {@link EpochMs}. */
+export const epochMs = (t: number): EpochMs => t as EpochMs
+
 /** Epoch milliseconds of an ISO-8601 instant (validated at decoding). */
-export const ms = (iso: string): number => {
+export const ms = (iso: string): EpochMs => {
   const t = parseDocumentForm(iso)
-  return Number.isNaN(t) ? Date.parse(iso) : t
+  return (Number.isNaN(t) ? Date.parse(iso) : t) as EpochMs
 }
 
 const TWO = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0"))

@@ -9,16 +9,16 @@
  * // 1735689600000
  */
 import type { AppliedDiscount, BilledEntry, Subscription } from "../Customer.ts"
-import { ms } from "./instants.ts"
+import { type EpochMs, epochMs, ms } from "./instants.ts"
 
 /** A subscription's instants (epoch ms) and billing key, as its document states them. */
 export interface SubscriptionFacts {
-  readonly billingAnchor: number
-  readonly startedAt: number
+  readonly billingAnchor: EpochMs
+  readonly startedAt: EpochMs
   /** When a scheduled subscription starts. */
-  readonly startsAt: number | undefined
-  readonly trialEndsAt: number | undefined
-  readonly endsAt: number | undefined
+  readonly startsAt: EpochMs | undefined
+  readonly trialEndsAt: EpochMs | undefined
+  readonly endsAt: EpochMs | undefined
   /** Which billing subscription it belongs to: the provider's id, or `anchor:<epoch ms>`. */
   readonly billingKey: string
   /** Prepaid quantities by feature (a feature listed twice: the later entry). */
@@ -34,7 +34,7 @@ export interface SubscriptionFacts {
 /** A discount applied to a customer or a subscription: its id and when it was applied, in epoch ms. */
 export interface DiscountApplied {
   readonly discountId: string
-  readonly appliedAt: number
+  readonly appliedAt: EpochMs
 }
 
 const NO_DISCOUNTS: ReadonlyArray<DiscountApplied> = []
@@ -50,14 +50,14 @@ export const discountsApplied = (applied: ReadonlyArray<AppliedDiscount> | undef
 /** A ledger entry with its span `[from, to)` and the instants of its credits in epoch ms. */
 export interface BilledSpan {
   readonly entry: BilledEntry
-  readonly from: number
-  readonly to: number
+  readonly from: EpochMs
+  readonly to: EpochMs
   /** `entry.credits[i].at`, in their order. */
-  readonly creditsAt: ReadonlyArray<number>
+  readonly creditsAt: ReadonlyArray<EpochMs>
 }
 
 const NO_SPANS: ReadonlyArray<BilledSpan> = []
-const NO_INSTANTS: ReadonlyArray<number> = []
+const NO_INSTANTS: ReadonlyArray<EpochMs> = []
 
 /**
  * The ledger of a subscription document, decoded.
@@ -138,7 +138,7 @@ export const factsAfterChange = (
   }
 }
 
-const instantAfter = (before: string | undefined, after: string | undefined, known: number | undefined): number | undefined =>
+const instantAfter = (before: string | undefined, after: string | undefined, known: EpochMs | undefined): EpochMs | undefined =>
   after === before ? known : after === undefined ? undefined : ms(after)
 
 /**
@@ -159,4 +159,4 @@ const spansAfter = (spans: ReadonlyArray<BilledSpan>, added: ReadonlyArray<Bille
  *
  * @example knownSpan(entry, from, to).from === from // true
  */
-export const knownSpan = (entry: BilledEntry, from: number, to: number): BilledSpan => ({ entry, from, to, creditsAt: NO_INSTANTS })
+export const knownSpan = (entry: BilledEntry, from: number, to: number): BilledSpan => ({ entry, from: epochMs(from), to: epochMs(to), creditsAt: NO_INSTANTS })

@@ -15,7 +15,7 @@ import type { ActiveDiscount } from "../Discounts.ts"
 import type { AttachInput, DecodedCustomer } from "../Document.ts"
 import { type DiscountApplied, type SubscriptionFacts, discountsApplied } from "../internal/subscriptionFacts.ts"
 import { type AttachError, CurrencyMismatch, InvalidRequest, UnknownDiscount, UnknownFeature, UnknownPlan } from "../Errors.ts"
-import { ms } from "../internal/instants.ts"
+import { type EpochMs, ms } from "../internal/instants.ts"
 import { type Entry, entryOf } from "../internal/working.ts"
 import * as Money from "../Money.ts"
 import { isRecurring, pricedIn } from "../Pricing.ts"
@@ -27,7 +27,8 @@ import type { PriceContext } from "./internal/lines.ts"
 export interface PlanContext extends PriceContext {
   readonly request: AttachRequest
   readonly customer: Customer
-  readonly at: number
+  /** The request's instant, decoded once. */
+  readonly at: EpochMs
 }
 
 /** A requested plan with the catalog plan (and version) it names. */

@@ -8,7 +8,7 @@
  */
 import type { Plan } from "../../Catalog.ts"
 import { type Subscription, isCurrent } from "../../Customer.ts"
-import { iso } from "../../internal/instants.ts"
+import { epochMs, iso } from "../../internal/instants.ts"
 import { type BilledSpan, type SubscriptionFacts, discountsApplied, factsAfterChange } from "../../internal/subscriptionFacts.ts"
 import { type Entry, type SubscriptionIds, type WithFacts, newSubscriptionId, patched, subscriptionIds } from "../../internal/working.ts"
 import type { PlanPrice } from "../../Pricing.ts"
@@ -117,10 +117,10 @@ export const newSubscription = (id: string, plan: Plan, scope: string | null, s:
   if (s.discounts !== undefined && s.discounts.length > 0) sub["discounts"] = s.discounts
   const created = sub as unknown as Subscription
   const facts: SubscriptionFacts = {
-    billingAnchor: s.anchor,
-    startedAt: s.startedAt,
-    startsAt: s.startsAt,
-    trialEndsAt: s.status === "trialing" ? s.anchor : undefined,
+    billingAnchor: epochMs(s.anchor),
+    startedAt: epochMs(s.startedAt),
+    startsAt: s.startsAt === undefined ? undefined : epochMs(s.startsAt),
+    trialEndsAt: s.status === "trialing" ? epochMs(s.anchor) : undefined,
     endsAt: undefined,
     billingKey: s.providerSubscriptionId ?? `anchor:${s.anchor}`,
     quantities: s.quantities,

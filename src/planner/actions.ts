@@ -16,7 +16,7 @@ import { iso, ms } from "../internal/instants.ts"
 import { subscriptionFacts } from "../internal/subscriptionFacts.ts"
 import { type Entry, billingKey } from "../internal/working.ts"
 import { jsonHash } from "../internal/fingerprint.ts"
-import { type BillingSubscription, type Member, billingGroups, billingSubscription, sameItems, samePhase } from "./internal/billingView.ts"
+import { type BillingSubscription, type Member, billingGroups, billingSubscription, sameItems, samePhase } from "../internal/billingView.ts"
 
 interface ActionCtx {
   readonly request: AttachRequest

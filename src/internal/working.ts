@@ -3,9 +3,22 @@ import type { Subscription } from "../Customer.ts"
 import { isCurrent } from "../Customer.ts"
 import { periodAt } from "../Interval.ts"
 import { type PlanPrice, planPrices, recurringInterval } from "../Pricing.ts"
-import type { Priced } from "../planner/internal/lines.ts"
+import type { DerivationTier } from "../Preview.ts"
+import type * as Rational from "../Rational.ts"
 import { iso, ms } from "./instants.ts"
 import { type SubscriptionFacts, subscriptionFacts } from "./subscriptionFacts.ts"
+
+/**
+ * A price's full-period amount for its billed units (major units) and the tiers of the derivation,
+ * from one breakdown when tiered. It depends on the price and its units only, not on the period:
+ * the next cycle of a subscription started today reuses today's (the same units by construction).
+ *
+ * @example pricedCharges.get(proBase)?.price // 50/1
+ */
+export interface Priced {
+  readonly price: Rational.Rational
+  readonly tiers: ReadonlyArray<DerivationTier> | undefined
+}
 
 /** A subscription of the customer as the attach goes, with its decoded facts and its catalog plan. */
 export interface Entry {

@@ -10,10 +10,9 @@ import type { Plan } from "../../Catalog.ts"
 import { type Subscription, isCurrent } from "../../Customer.ts"
 import { iso } from "../../internal/instants.ts"
 import { type BilledSpan, type SubscriptionFacts, factsAfterChange } from "../../internal/subscriptionFacts.ts"
-import { type Entry, type SubscriptionIds, type WithFacts, newSubscriptionId, patched, subscriptionIds } from "../../internal/working.ts"
+import { type Entry, type Priced, type SubscriptionIds, type WithFacts, newSubscriptionId, patched, subscriptionIds } from "../../internal/working.ts"
 import type { PlanPrice } from "../../Pricing.ts"
 import { type Held, scopeOf } from "../../Scenario.ts"
-import type { Priced } from "./lines.ts"
 
 /**
  * The subscriptions after the changes so far, and the ids taken (built on the first new

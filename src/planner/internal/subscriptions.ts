@@ -9,8 +9,8 @@
 import type { Plan } from "../../Catalog.ts"
 import { type Subscription, isCurrent } from "../../Customer.ts"
 import { iso } from "../../internal/instants.ts"
-import { type BilledSpan, type SubscriptionFacts, factsAfterChange } from "../../internal/subscriptionFacts.ts"
-import { type Entry, type Priced, type SubscriptionIds, type WithFacts, newSubscriptionId, patched, subscriptionIds } from "../../internal/working.ts"
+import type { SubscriptionFacts } from "../../internal/subscriptionFacts.ts"
+import { type Entry, type Priced, type SubscriptionIds, type WithFacts, newSubscriptionId, patched, subscriptionIds, withSubscription } from "../../internal/working.ts"
 import type { PlanPrice } from "../../Pricing.ts"
 import { type Held, scopeOf } from "../../Scenario.ts"
 
@@ -21,20 +21,6 @@ import { type Held, scopeOf } from "../../Scenario.ts"
 export interface Working {
   readonly entries: ReadonlyArray<Entry>
   readonly ids: SubscriptionIds | undefined
-}
-
-/**
- * An entry with another object for its subscription. `samePrices`: the change leaves what its
- * prices bill alone (a discount or a ledger entry recorded), so what today's charges priced for it
- * still holds for its next cycle.
- *
- * @example withSubscription(entry, patched(entry.sub, { billed }), true).priced?.sub // the new object
- */
-export const withSubscription = (entry: Entry, sub: Subscription, samePrices: boolean, newSpans?: ReadonlyArray<BilledSpan>): Entry => {
-  const priced = entry.priced
-  const facts = factsAfterChange(entry.facts, entry.sub, sub, newSpans)
-  if (priced === undefined) return { sub, facts, plan: entry.plan }
-  return samePrices && priced.sub === entry.sub ? { sub, facts, plan: entry.plan, priced: { sub, byPrice: priced.byPrice } } : { sub, facts, plan: entry.plan, priced }
 }
 
 /** The entries with the subscription `which` (found by id and plan: an earlier step may have replaced its object) changed by `update`. */

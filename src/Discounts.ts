@@ -9,8 +9,8 @@
  */
 import type { Catalog, Discount } from "./Catalog.ts"
 import { addMonths } from "./Interval.ts"
-import type { DraftLine } from "./planner/internal/draft.ts"
-import { lineTotal } from "./planner/internal/draft.ts"
+import type { DraftLine } from "./planner/draftLine.ts"
+import { lineTotal } from "./planner/draftLine.ts"
 import * as Money from "./Money.ts"
 import * as Rational from "./Rational.ts"
 

@@ -8,7 +8,7 @@
 import type { Catalog, Plan } from "../Catalog.ts"
 import type { Subscription } from "../Customer.ts"
 import { entryOf } from "../internal/working.ts"
-import type { DraftLine } from "./internal/draft.ts"
+import type { DraftLine } from "./draftLine.ts"
 import { outgoingCredits } from "./internal/lines.ts"
 
 /**

@@ -14,7 +14,7 @@
  */
 import type { Catalog, Discount } from "../Catalog.ts"
 import { type ActiveDiscount, applyDiscounts } from "../Discounts.ts"
-import type { DraftLine } from "../planner/internal/draft.ts"
+import type { DraftLine } from "../planner/draftLine.ts"
 import * as Interval from "../Interval.ts"
 import * as Money from "../Money.ts"
 import { ProviderRejected, type RenewalTerms } from "../Provider.ts"

@@ -9,7 +9,7 @@
 import type { FreeTrial, Plan } from "../../Catalog.ts"
 import { iso } from "../../internal/instants.ts"
 import type { Change, Scenario, Timing } from "../../Preview.ts"
-import type { DraftLine } from "./draft.ts"
+import type { DraftLine } from "../draftLine.ts"
 import type { Working } from "./subscriptions.ts"
 
 /** A free trial started by a plan, and when it ends. */

@@ -9,10 +9,11 @@
  * active.map((d) => d.discount.id) // ["LAUNCH20", "WELCOME5"]
  */
 import type { AppliedDiscount } from "../Customer.ts"
-import { type ActiveDiscount, applyDiscounts } from "../Discounts.ts"
+import type { ActiveDiscount } from "../Discounts.ts"
 import { ms } from "../internal/instants.ts"
 import { type Entry, billingKey } from "../internal/working.ts"
 import type { DraftLine } from "./draftLine.ts"
+import { applyDiscounts } from "./lineDiscounts.ts"
 import type { Transition } from "./internal/step.ts"
 import type { TodayLines } from "./lines.ts"
 import type { PlanContext, Resolution } from "./resolve.ts"

@@ -27,17 +27,16 @@ export interface TodayDiscounts {
 }
 
 /**
- * The billing subscription whose invoice the attach is on: the first a change bills, undefined when none does.
+ * The first billing subscription a change bills (`"billingKey"`: the one whose invoice the attach
+ * is on) or ends (`"endedKey"`), undefined when none does.
  *
- * @example invoicedKey(transitions) // "anchor:1736985600000"
+ * @example firstBillingKey(transitions, "billingKey") // "anchor:1736985600000"
  */
-export const invoicedKey = (transitions: ReadonlyArray<Transition>): string | undefined => {
-  for (const t of transitions) if (t.billingKey !== undefined) return t.billingKey
-  return undefined
-}
-
-const endedKey = (transitions: ReadonlyArray<Transition>): string | undefined => {
-  for (const t of transitions) if (t.endedKey !== undefined) return t.endedKey
+export const firstBillingKey = (transitions: ReadonlyArray<Transition>, which: "billingKey" | "endedKey"): string | undefined => {
+  for (const t of transitions) {
+    const key = t[which]
+    if (key !== undefined) return key
+  }
   return undefined
 }
 
@@ -48,7 +47,7 @@ const endedKey = (transitions: ReadonlyArray<Transition>): string | undefined =>
  */
 export const todayDiscounts = (resolved: Resolution, moved: Transitions, today: TodayLines): TodayDiscounts => {
   const ctx = resolved.ctx
-  const active = activeDiscounts(ctx, moved.entries, resolved.requestDiscounts, invoicedKey(moved.transitions) ?? endedKey(moved.transitions))
+  const active = activeDiscounts(ctx, moved.entries, resolved.requestDiscounts, firstBillingKey(moved.transitions, "billingKey") ?? firstBillingKey(moved.transitions, "endedKey"))
   const plans = resolved.plans.map((p) => p.plan.id)
   return { active, lines: applyDiscounts(today.lines, active, ctx.currency, ctx.catalog, { start: ctx.at, first: true, plans }) }
 }

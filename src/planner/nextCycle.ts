@@ -4,7 +4,7 @@
  * with the same {@link nextCycleOf}.
  *
  * @example
- * Result.map(nextCycleAfter(ctx, after.entries, invoicedKey(moved.transitions), discounts.active, today.lines.length === 0), (c) => c?.startsAt)
+ * Result.map(nextCycleAfter(ctx, after.entries, firstBillingKey(moved.transitions, "billingKey"), discounts.active, today.lines.length === 0), (c) => c?.startsAt)
  * // Success("2025-02-16T00:00:00.000Z")
  */
 import * as Result from "effect/Result"

@@ -122,8 +122,8 @@ const pairs = <A>(map: ReadonlyMap<string, number>, f: (featureId: string, n: nu
 }
 
 
-/** The plans the customer holds now (not expired), each with its subscription. @example heldPlans(entries)[0]?.plan.id // "pro" */
-export const heldPlans = (entries: ReadonlyArray<Entry>): Array<Held> => {
+/** The customer's current subscriptions (not expired), each with the catalog plan it holds. @example currentSubscriptions(entries)[0]?.plan.id // "pro" */
+export const currentSubscriptions = (entries: ReadonlyArray<Entry>): Array<Held> => {
   const out: Array<Held> = []
   for (const e of entries) if (e.plan !== undefined && e.sub.status !== "expired") out.push({ sub: e.sub, facts: e.facts, plan: e.plan })
   return out

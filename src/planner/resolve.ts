@@ -162,7 +162,7 @@ const requestDiscountsOf = (ctx: PlanContext): Array<ActiveDiscount> | AttachErr
         : new UnknownDiscount({ promotionCode: ref.promotionCode, message: `No discount has the promotion code "${ref.promotionCode}"` })
     }
     if (discount.amountOff !== undefined && ctx.currency !== ctx.catalog.defaultCurrency) {
-      return new CurrencyMismatch({ planId: discount.appliesTo?.[0] ?? "", currency: ctx.currency, message: `Discount "${discount.id}" is an amount in ${ctx.catalog.defaultCurrency.toUpperCase()} and cannot apply to an invoice in ${ctx.currency.toUpperCase()}` })
+      return new CurrencyMismatch({ discountId: discount.id, currency: ctx.currency, message: `Discount "${discount.id}" is an amount in ${ctx.catalog.defaultCurrency.toUpperCase()} and cannot apply to an invoice in ${ctx.currency.toUpperCase()}` })
     }
     out.push({ discount, appliedAt: ctx.at, newlyApplied: true })
   }

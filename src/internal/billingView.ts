@@ -10,7 +10,7 @@ import { type Customer, type Subscription, isCurrent } from "../Customer.ts"
 import { iso } from "./instants.ts"
 import { type SubscriptionFacts, subscriptionFacts } from "./subscriptionFacts.ts"
 import { isRecurring } from "../Pricing.ts"
-import type { Phase, ProviderItem } from "../Provider.ts"
+import type { Phase, ProviderItem } from "../ProviderAction.ts"
 
 /** A plan instance with its catalog plan (undefined when the catalog has none). @example const m: Member = { sub, plan: pro } */
 export interface Member {

@@ -14,7 +14,7 @@ import type { AttachPreview, Change } from "../Preview.ts"
 import type { ProviderAction } from "../ProviderAction.ts"
 import { iso, ms } from "../internal/instants.ts"
 import { subscriptionFacts } from "../internal/subscriptionFacts.ts"
-import { type Entry, billingKey } from "../internal/working.ts"
+import type { Entry } from "../internal/working.ts"
 import { jsonHash } from "../internal/fingerprint.ts"
 import { type BillingSubscription, type Member, billingGroups, billingSubscription, sameItems, samePhase } from "../internal/billingView.ts"
 

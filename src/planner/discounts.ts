@@ -11,7 +11,7 @@
 import type { AppliedDiscount } from "../Customer.ts"
 import type { ActiveDiscount } from "../Discounts.ts"
 import { ms } from "../internal/instants.ts"
-import { type Entry, billingKey } from "../internal/working.ts"
+import type { Entry } from "../internal/working.ts"
 import type { DraftLine } from "./draftLine.ts"
 import { applyDiscounts } from "./lineDiscounts.ts"
 import type { Transition } from "./internal/step.ts"

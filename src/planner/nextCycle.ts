@@ -20,8 +20,8 @@ import type { DraftLine } from "./draftLine.ts"
 import { applyDiscounts } from "./lineDiscounts.ts"
 import { writtenInvoice } from "./internal/invoice.ts"
 import { type PriceContext, billedUnits, chargeLineOver, outgoingArrears, usedOf } from "./internal/lines.ts"
-import { type Entry, billingKey, isTrialingAt } from "../internal/working.ts"
-import { iso, ms } from "../internal/instants.ts"
+import { type Entry, isTrialingAt } from "../internal/working.ts"
+import { iso } from "../internal/instants.ts"
 
 const NONE: ReadonlyMap<string, number> = new Map()
 

@@ -9,7 +9,7 @@ import { periodAt } from "../../Interval.ts"
 import { billingKind, planPrices, recurringInterval } from "../../Pricing.ts"
 import * as Rational from "../../Rational.ts"
 import { type DraftLine, lineTotal } from "../draftLine.ts"
-import { iso, ms } from "../../internal/instants.ts"
+import { iso } from "../../internal/instants.ts"
 import { type BilledSpan, knownSpan } from "../../internal/subscriptionFacts.ts"
 import { type Entry, type WithFacts, patched, withSubscription } from "../../internal/working.ts"
 

@@ -11,7 +11,6 @@ import { type FractionLeft, type ProrationPolicy, fractionLeft, resolvePolicy, z
 import * as Rational from "../../Rational.ts"
 import { describeArrears, describeBaseCharge, describeCredit, describeItemCharge } from "../../internal/describe.ts"
 import type { DraftLine, LineBasis } from "../draftLine.ts"
-import { ms } from "../../internal/instants.ts"
 import type { DerivationTier } from "../../Preview.ts"
 import { type DraftDerivation, sharedTiers, tierParts } from "./derivation.ts"
 import { type LedgerBasis, type Remaining, allowedCredit, ledgerBasis } from "./ledger.ts"

@@ -9,7 +9,6 @@ import type { DraftDerivation } from "./derivation.ts"
 import type { DraftLine } from "../draftLine.ts"
 import type { LedgerBasis } from "./ledger.ts"
 import { type PriceContext, billedAtOf, creditAmount, creditDerivation, priceDerivation, fullPrice, leftOf, packedUnits, remainingOf } from "./lines.ts"
-import { ms } from "../../internal/instants.ts"
 
 const withoutTiers = ({ tiers: _tiers, ...rest }: DraftDerivation): DraftDerivation => rest
 

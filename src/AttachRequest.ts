@@ -9,7 +9,7 @@
 import * as Schema from "effect/Schema"
 import { FreeTrialSchema } from "./Catalog.ts"
 import { ProrationPolicySchema } from "./ProrationPolicy.ts"
-import { CurrencyCode, Id, Instant, NonNegativeNumber, PositiveInt, NonNegativeInt, Quantity } from "./internal/schemaKit.ts"
+import { CurrencyCode, Id, Instant, PositiveInt, NonNegativeInt, Quantity } from "./internal/schemaKit.ts"
 
 const FeatureQuantity = Schema.Struct({ featureId: Id, quantity: Quantity })
 

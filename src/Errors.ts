@@ -51,10 +51,16 @@ export class UnknownDiscount extends Data.TaggedError("UnknownDiscount")<{
   readonly promotionCode?: string
 }> {}
 
-/** A plan with no price in the customer's currency. */
+/**
+ * An amount that does not exist in the invoice currency: a plan with no price in it (`planId`), or
+ * an amount-off discount requested on an invoice not in the catalog's default currency (`discountId`).
+ *
+ * @example new CurrencyMismatch({ planId: "pro", currency: "eur", message: 'Plan "pro" has no price in EUR' })
+ */
 export class CurrencyMismatch extends Data.TaggedError("CurrencyMismatch")<{
   readonly message: string
-  readonly planId: string
+  readonly planId?: string
+  readonly discountId?: string
   readonly currency: string
 }> {}
 

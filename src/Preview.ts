@@ -11,7 +11,7 @@
  */
 import * as Schema from "effect/Schema"
 import { CustomerSchema } from "./Customer.ts"
-import { LineDiscountSchema, LinePeriodSchema, LineSchema, type ProviderAction, ProviderActionSchema } from "./Provider.ts"
+import { LineDiscountSchema, LinePeriodSchema, LineSchema, type ProviderAction, ProviderActionSchema } from "./ProviderAction.ts"
 
 /** Schema of the scenario of an attached plan (docs/spec.md §6). @example Schema.is(ScenarioSchema)("upgrade") // true */
 export const ScenarioSchema = Schema.Literals(["new", "upgrade", "downgrade", "cancel", "renew", "active", "scheduled", "update_prepaid_quantity"])

@@ -21,8 +21,7 @@ import { findPlan } from "../Catalog.ts"
 import { type Customer, isCurrent, type Subscription } from "../Customer.ts"
 import { executeAttach } from "../Execute.ts"
 import { iso } from "../internal/instants.ts"
-import { entryOf } from "../internal/working.ts"
-import { outgoingCredits } from "../planner/internal/lines.ts"
+import { cancellationCredits } from "../planner/cancellationCredits.ts"
 import type { Line } from "../Preview.ts"
 import type { PaymentProvider } from "../Provider.ts"
 import { scopeOf } from "../Scenario.ts"
@@ -124,7 +123,7 @@ const withoutCancel = (s: Subscription): Subscription => {
 const refundLines = (options: AutumnOptions, sub: Subscription, currency: string, at: number): Array<Line> => {
   const plan = findPlan(options.catalog, sub.planId, sub.version)
   if (plan === undefined) return []
-  return outgoingCredits(entryOf(sub, plan), plan, at, { catalog: options.catalog, currency }).map((d) => {
+  return cancellationCredits(sub, plan, at, options.catalog, currency).map((d) => {
     const amount = Number(d.amount)
     return {
       kind: "credit", planId: d.planId, featureId: d.featureId, description: d.description, quantity: d.quantity,

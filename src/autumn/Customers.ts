@@ -18,7 +18,7 @@ import { type Period, periodAt } from "../Interval.ts"
 import { isOneOff, planPrices, recurringInterval } from "../Pricing.ts"
 import { AutumnApiError, customerNotFound, invalidInputs } from "./ApiError.ts"
 import { type CustomerProfile, CustomerStore } from "./CustomerStore.ts"
-import { type AutumnOptions, defaultNewCustomer, profileFromData } from "./AutumnOptions.ts"
+import { type AutumnOptions, clockOf, defaultNewCustomer, profileFromData } from "./AutumnOptions.ts"
 import { productView, type ProductItem } from "./ProductView.ts"
 import { type CustomerData, CustomerDataSchema, decodeWith, rejectUnsupported } from "./Requests.ts"
 
@@ -111,7 +111,7 @@ const emptyProfile: CustomerProfile = { name: null, email: null, fingerprint: nu
  */
 export const customerView = (options: AutumnOptions, customer: Customer, profile: CustomerProfile | undefined, shape: Shape) => {
   const p = profile ?? emptyProfile
-  const at = Date.parse((options.now ?? (() => new Date().toISOString()))())
+  const at = Date.parse(clockOf(options))
   const common = {
     id: customer.id,
     name: p.name,
@@ -177,7 +177,7 @@ const getOrCreate = (options: AutumnOptions, id: string, data: CustomerData) =>
     const stored = yield* store.get(id)
     if (stored !== undefined) return { customer: stored, profile: yield* store.getProfile(id) }
     const customer = (options.newCustomer ?? defaultNewCustomer)(id, data)
-    const profile = profileFromData(data, (options.now ?? (() => new Date().toISOString()))())
+    const profile = profileFromData(data, clockOf(options))
     if (options.onCustomerCreated !== undefined) yield* options.onCustomerCreated(customer, data)
     yield* store.create(customer, profile).pipe(Effect.mapError((e) => new AutumnApiError({ status: 409, code: "customer_already_exists", message: e.message })))
     return { customer, profile }
@@ -271,7 +271,7 @@ export const updateCustomer = (options: AutumnOptions, body: unknown, params: Re
     if (unsupported !== undefined) return yield* unsupported
     const store = yield* CustomerStore
     const { customer, profile } = yield* find(b.customer_id)
-    const p = profile ?? { ...emptyProfile, createdAt: Date.parse((options.now ?? (() => new Date().toISOString()))()) }
+    const p = profile ?? { ...emptyProfile, createdAt: Date.parse(clockOf(options)) }
     const next: CustomerProfile = {
       name: b.name === undefined ? p.name : b.name,
       email: b.email === undefined ? p.email : b.email,

@@ -22,7 +22,7 @@ import { listedPlans, planPricingTable } from "../pricingTable/table.ts"
 import { AutumnApiError, fromPlanError, invalidInputs } from "./ApiError.ts"
 import { CustomerStore } from "./CustomerStore.ts"
 import { planWire, type PlanWire } from "./internal/planView.ts"
-import { type AutumnOptions, defaultNewCustomer } from "./AutumnOptions.ts"
+import { type AutumnOptions, clockOf, defaultNewCustomer } from "./AutumnOptions.ts"
 import { type Product, productView } from "./ProductView.ts"
 import { decodeWith } from "./Requests.ts"
 
@@ -50,8 +50,6 @@ interface Scope {
   readonly entityId: string | null | undefined
   readonly allVersions: boolean
 }
-
-const clockOf = (options: AutumnOptions): string => (options.now ?? (() => new Date().toISOString()))()
 
 /** The customer's pricing table rows by `planId@version` (none without a customer), and its currency. */
 interface Priced {

@@ -9,8 +9,8 @@
  *
  * @example
  * import * as Autumn from "attach-planner/autumn"
- * const call = Autumn.decodeAttachBody({ customer_id: "cus_1", plan_id: "pro" }, catalog)
- * // Result.succeed({ customerId: "cus_1", request: { customerId: "cus_1", plans: [{ planId: "pro" }] }, … })
+ * const call = Autumn.decodeAttachBody({ customer_id: "cus_1", plan_id: "pro" })
+ * // Result.succeed({ customerId: "cus_1", request: { customerId: "cus_1", plans: [{ planId: "pro" }] } })
  */
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"

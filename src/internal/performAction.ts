@@ -9,16 +9,38 @@ import type {
   CheckoutSession, PaymentPort, ProviderAction, ProviderError, ProviderInvoice, ProviderSubscription, RenewalTerms
 } from "../Provider.ts"
 
+/**
+ * What the provider answered a completed action: the checkout session, the subscription or the invoice.
+ *
+ * @example const r: Response = { kind: "subscription", subscription } // after createSubscription
+ */
 export type Response =
   | { readonly kind: "session"; readonly session: CheckoutSession }
   | { readonly kind: "subscription"; readonly subscription: ProviderSubscription }
   | { readonly kind: "invoice"; readonly invoice: ProviderInvoice }
+/**
+ * An action that cannot complete until the customer acts (checkout, 3-D Secure, an unpaid invoice):
+ * what they must do and where.
+ *
+ * @example const w: Wait = { kind: "wait", paymentUrl: session.url, requiredAction: { code: "payment_method_required", reason: "…" } }
+ */
 export type Wait = { readonly kind: "wait"; readonly requiredAction: RequiredAction; readonly paymentUrl: string | null; readonly invoice?: ProviderInvoice }
+/**
+ * An action carried out and what the provider answered: the journal the later actions and the
+ * compensations read.
+ *
+ * @example const d: Done = { action: createSubscription, response: { kind: "subscription", subscription } }
+ */
 export interface Done {
   readonly action: ProviderAction
   readonly response: Response
 }
 
+/**
+ * The answer to the completed action with idempotency key `key`, undefined when none completed.
+ *
+ * @example responseTo(done, "ap_…_0_createCheckoutSession")?.kind // "session"
+ */
 export const responseTo = (done: ReadonlyArray<Done>, key: string): Response | undefined =>
   done.find((d) => d.action.idempotencyKey === key)?.response
 
@@ -63,7 +85,11 @@ const withRenewal = <A extends SubscriptionAction>(plan: AttachPreview | undefin
   return renewal === undefined ? request : { ...request, renewal }
 }
 
-/** Carries out one action (`plan` given for forward actions: the renewal they lead to); `wait` when the customer must act first. */
+/**
+ * Carries out one action (`plan` given for forward actions: the renewal they lead to); `wait` when the customer must act first.
+ *
+ * @example const r = yield* perform(port, action, done, plan) // { kind: "subscription", subscription } or { kind: "wait", … }
+ */
 export const perform = (port: PaymentPort, action: ProviderAction, done: ReadonlyArray<Done>, plan?: AttachPreview): Effect.Effect<Response | Wait, ProviderError> => {
   const subscription = (e: Effect.Effect<ProviderSubscription, ProviderError>) => Effect.map(e, (s): Response => ({ kind: "subscription", subscription: s }))
   const invoice = (e: Effect.Effect<ProviderInvoice, ProviderError>) => Effect.map(e, (i): Response => ({ kind: "invoice", invoice: i }))
@@ -107,7 +133,11 @@ export const perform = (port: PaymentPort, action: ProviderAction, done: Readonl
   }
 }
 
-/** The action that undoes a completed one, or undefined when there is nothing to undo. */
+/**
+ * The action that undoes a completed one, or undefined when there is nothing to undo.
+ *
+ * @example inverse({ action: scheduleChange, response })?.type // "releaseSchedule"
+ */
 export const inverse = ({ action, response }: Done): ProviderAction | undefined => {
   const undo = { idempotencyKey: `${action.idempotencyKey}:undo`, compensates: action.idempotencyKey }
   switch (action.type) {

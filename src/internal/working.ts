@@ -3,9 +3,22 @@ import type { Subscription } from "../Customer.ts"
 import { isCurrent } from "../Customer.ts"
 import { periodAt } from "../Interval.ts"
 import { type PlanPrice, planPrices, recurringInterval } from "../Pricing.ts"
-import type { Priced } from "../planner/internal/lines.ts"
+import type { DerivationTier } from "../Preview.ts"
+import type * as Rational from "../Rational.ts"
 import { iso, ms } from "./instants.ts"
-import { type SubscriptionFacts, subscriptionFacts } from "./subscriptionFacts.ts"
+import { type BilledSpan, type SubscriptionFacts, factsAfterChange, subscriptionFacts } from "./subscriptionFacts.ts"
+
+/**
+ * A price's full-period amount for its billed units (major units) and the tiers of the derivation,
+ * from one breakdown when tiered. It depends on the price and its units only, not on the period:
+ * the next cycle of a subscription started today reuses today's (the same units by construction).
+ *
+ * @example pricedCharges.get(proBase)?.price // 50/1
+ */
+export interface Priced {
+  readonly price: Rational.Rational
+  readonly tiers: ReadonlyArray<DerivationTier> | undefined
+}
 
 /** A subscription of the customer as the attach goes, with its decoded facts and its catalog plan. */
 export interface Entry {
@@ -27,6 +40,20 @@ export interface Entry {
  * @example entryOf(sub, pro).facts.billingAnchor // 1735689600000
  */
 export const entryOf = (sub: Subscription, plan: Plan | undefined): Entry => ({ sub, facts: subscriptionFacts(sub), plan })
+
+/**
+ * An entry with another object for its subscription. `samePrices`: the change leaves what its
+ * prices bill alone (a discount or a ledger entry recorded), so what today's charges priced for it
+ * still holds for its next cycle.
+ *
+ * @example withSubscription(entry, patched(entry.sub, { billed }), true).priced?.sub // the new object
+ */
+export const withSubscription = (entry: Entry, sub: Subscription, samePrices: boolean, newSpans?: ReadonlyArray<BilledSpan>): Entry => {
+  const priced = entry.priced
+  const facts = factsAfterChange(entry.facts, entry.sub, sub, newSpans)
+  if (priced === undefined) return { sub, facts, plan: entry.plan }
+  return samePrices && priced.sub === entry.sub ? { sub, facts, plan: entry.plan, priced: { sub, byPrice: priced.byPrice } } : { sub, facts, plan: entry.plan, priced }
+}
 
 /** Which billing subscription a plan instance belongs to: the provider's id, or its anchor. */
 export const billingKey = (sub: Subscription): string => sub.providerSubscriptionId ?? `anchor:${ms(sub.billingAnchor)}`

@@ -11,12 +11,12 @@ import type { AttachRequest } from "../AttachRequest.ts"
 import { type Catalog, findPlan } from "../Catalog.ts"
 import type { Customer, Subscription } from "../Customer.ts"
 import type { AttachPreview, Change } from "../Preview.ts"
-import type { ProviderAction } from "../Provider.ts"
-import { iso, ms } from "../internal/instants.ts"
+import type { ProviderAction } from "../ProviderAction.ts"
+import { iso } from "../internal/instants.ts"
 import { subscriptionFacts } from "../internal/subscriptionFacts.ts"
-import { type Entry, billingKey } from "../internal/working.ts"
+import type { Entry } from "../internal/working.ts"
 import { jsonHash } from "../internal/fingerprint.ts"
-import { type BillingSubscription, type Member, billingGroups, billingSubscription, sameItems, samePhase } from "./internal/billingView.ts"
+import { type BillingSubscription, type Member, billingGroups, billingSubscription, sameItems, samePhase } from "../internal/billingView.ts"
 
 interface ActionCtx {
   readonly request: AttachRequest

@@ -8,10 +8,11 @@
  * const { active, lines } = todayDiscounts(resolution, moved, today)
  * active.map((d) => d.discount.id) // ["LAUNCH20", "WELCOME5"]
  */
-import { type ActiveDiscount, applyDiscounts } from "../Discounts.ts"
+import type { ActiveDiscount } from "../Discounts.ts"
 import type { DiscountApplied } from "../internal/subscriptionFacts.ts"
-import { type Entry, billingKey } from "../internal/working.ts"
-import type { DraftLine } from "./internal/draft.ts"
+import type { Entry } from "../internal/working.ts"
+import type { DraftLine } from "./draftLine.ts"
+import { applyDiscounts } from "./lineDiscounts.ts"
 import type { Transition } from "./internal/step.ts"
 import type { TodayLines } from "./lines.ts"
 import type { PlanContext, Resolution } from "./resolve.ts"
@@ -25,17 +26,16 @@ export interface TodayDiscounts {
 }
 
 /**
- * The billing subscription whose invoice the attach is on: the first a change bills, undefined when none does.
+ * The first billing subscription a change bills (`"billingKey"`: the one whose invoice the attach
+ * is on) or ends (`"endedKey"`), undefined when none does.
  *
- * @example invoicedKey(transitions) // "anchor:1736985600000"
+ * @example firstBillingKey(transitions, "billingKey") // "anchor:1736985600000"
  */
-export const invoicedKey = (transitions: ReadonlyArray<Transition>): string | undefined => {
-  for (const t of transitions) if (t.billingKey !== undefined) return t.billingKey
-  return undefined
-}
-
-const endedKey = (transitions: ReadonlyArray<Transition>): string | undefined => {
-  for (const t of transitions) if (t.endedKey !== undefined) return t.endedKey
+export const firstBillingKey = (transitions: ReadonlyArray<Transition>, which: "billingKey" | "endedKey"): string | undefined => {
+  for (const t of transitions) {
+    const key = t[which]
+    if (key !== undefined) return key
+  }
   return undefined
 }
 
@@ -46,7 +46,7 @@ const endedKey = (transitions: ReadonlyArray<Transition>): string | undefined =>
  */
 export const todayDiscounts = (resolved: Resolution, moved: Transitions, today: TodayLines): TodayDiscounts => {
   const ctx = resolved.ctx
-  const active = activeDiscounts(ctx, resolved.customerDiscounts, moved.entries, resolved.requestDiscounts, invoicedKey(moved.transitions) ?? endedKey(moved.transitions))
+  const active = activeDiscounts(ctx, resolved.customerDiscounts, moved.entries, resolved.requestDiscounts, firstBillingKey(moved.transitions, "billingKey") ?? firstBillingKey(moved.transitions, "endedKey"))
   const plans = resolved.plans.map((p) => p.plan.id)
   return { active, lines: applyDiscounts(today.lines, active, ctx.currency, ctx.catalog, { start: ctx.at, first: true, plans }) }
 }

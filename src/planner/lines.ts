@@ -12,7 +12,7 @@ import { type AttachError, InvalidRequest } from "../Errors.ts"
 import { parseDecimal } from "../internal/schemaKit.ts"
 import * as Money from "../Money.ts"
 import { customDerivation } from "./internal/derivation.ts"
-import { type DraftLine, sortLines } from "./internal/draft.ts"
+import { type DraftLine, sortLines } from "./draftLine.ts"
 import type { Transition } from "./internal/step.ts"
 import type { PlanContext } from "./resolve.ts"
 

@@ -4,23 +4,24 @@
  * with the same {@link nextCycleOf}.
  *
  * @example
- * Result.map(nextCycleAfter(ctx, after.entries, invoicedKey(moved.transitions), discounts.active, today.lines.length === 0), (c) => c?.startsAt)
+ * Result.map(nextCycleAfter(ctx, after.entries, firstBillingKey(moved.transitions, "billingKey"), discounts.active, today.lines.length === 0), (c) => c?.startsAt)
  * // Success("2025-02-16T00:00:00.000Z")
  */
 import * as Result from "effect/Result"
 import { isCurrent } from "../Customer.ts"
-import { type ActiveDiscount, appliesToInvoice, applyDiscounts } from "../Discounts.ts"
+import { type ActiveDiscount, appliesToInvoice } from "../Discounts.ts"
 import { periodAt } from "../Interval.ts"
 import type { Interval, Period } from "../Interval.ts"
 import type { InvalidRequest } from "../Errors.ts"
 import type { NextCycle, UsageLine } from "../Preview.ts"
 import { billingKind, planPrices, recurringInterval } from "../Pricing.ts"
 import { billableUnits } from "../Tiers.ts"
-import type { DraftLine } from "./internal/draft.ts"
+import type { DraftLine } from "./draftLine.ts"
+import { applyDiscounts } from "./lineDiscounts.ts"
 import { writtenInvoice } from "./internal/invoice.ts"
 import { type PriceContext, billedUnits, chargeLineOver, outgoingArrears, usedOf } from "./internal/lines.ts"
-import { type Entry, billingKey, isTrialingAt } from "../internal/working.ts"
-import { iso, ms } from "../internal/instants.ts"
+import { type Entry, isTrialingAt } from "../internal/working.ts"
+import { iso } from "../internal/instants.ts"
 
 const NONE: ReadonlyMap<string, number> = new Map()
 

@@ -15,7 +15,7 @@ import { customerFingerprint } from "../internal/fingerprint.ts"
 import type { AttachPreview } from "../Preview.ts"
 import { planActions } from "./actions.ts"
 import { checkoutOf } from "./checkout.ts"
-import { invoicedKey, todayDiscounts } from "./discounts.ts"
+import { firstBillingKey, todayDiscounts } from "./discounts.ts"
 import type { Transition } from "./internal/step.ts"
 import { todayLines } from "./lines.ts"
 import { nextCycleAfter } from "./nextCycle.ts"
@@ -45,7 +45,7 @@ export const plan = (input: AttachInput): Result.Result<AttachPreview, AttachErr
   if (Result.isFailure(totals)) return Result.fail(totals.failure)
   const t = totals.success
   const after = stateAfter(r, moved.success, today.success, discounts.lines, t.balanceAfter)
-  const next = nextCycleAfter(r.ctx, after.entries, invoicedKey(transitions), discounts.active, today.success.lines.length === 0)
+  const next = nextCycleAfter(r.ctx, after.entries, firstBillingKey(transitions, "billingKey"), discounts.active, today.success.lines.length === 0)
   if (Result.isFailure(next)) return Result.fail(next.failure)
   const nextCycle = next.success
   const checkout = checkoutOf(r, transitions, today.success.immediate)

@@ -12,7 +12,7 @@ import type { AttachRequest, RequestedPlan } from "../AttachRequest.ts"
 import { type Plan, findPlan } from "../Catalog.ts"
 import { type Customer, isCurrent, type Subscription } from "../Customer.ts"
 import type { ActiveDiscount } from "../Discounts.ts"
-import type { AttachInput, DecodedCustomer } from "../Document.ts"
+import type { AttachInput } from "../Document.ts"
 import { type DiscountApplied, type SubscriptionFacts, discountsApplied } from "../internal/subscriptionFacts.ts"
 import { type AttachError, CurrencyMismatch, InvalidRequest, UnknownDiscount, UnknownFeature, UnknownPlan } from "../Errors.ts"
 import { type EpochMs, ms } from "../internal/instants.ts"
@@ -166,7 +166,7 @@ const requestDiscountsOf = (ctx: PlanContext): Array<ActiveDiscount> | AttachErr
         : new UnknownDiscount({ promotionCode: ref.promotionCode, message: `No discount has the promotion code "${ref.promotionCode}"` })
     }
     if (discount.amountOff !== undefined && ctx.currency !== ctx.catalog.defaultCurrency) {
-      return new CurrencyMismatch({ planId: discount.appliesTo?.[0] ?? "", currency: ctx.currency, message: `Discount "${discount.id}" is an amount in ${ctx.catalog.defaultCurrency.toUpperCase()} and cannot apply to an invoice in ${ctx.currency.toUpperCase()}` })
+      return new CurrencyMismatch({ discountId: discount.id, currency: ctx.currency, message: `Discount "${discount.id}" is an amount in ${ctx.catalog.defaultCurrency.toUpperCase()} and cannot apply to an invoice in ${ctx.currency.toUpperCase()}` })
     }
     out.push({ discount, appliedAt: ctx.at, newlyApplied: true })
   }

@@ -9,7 +9,7 @@
 import * as Result from "effect/Result"
 import type { AttachError } from "../Errors.ts"
 import type { PlanContext } from "./resolve.ts"
-import type { DraftLine } from "./internal/draft.ts"
+import type { DraftLine } from "./draftLine.ts"
 import { type WrittenInvoice, amountOutOfRange, safeNumber, writtenInvoice } from "./internal/invoice.ts"
 
 /** Today's invoice as the document writes it, with its sums in exact minor units. */

@@ -13,15 +13,13 @@ import type { RequestedPlan } from "../AttachRequest.ts"
 import type { Plan } from "../Catalog.ts"
 import type { Subscription } from "../Customer.ts"
 import type { AttachError } from "../Errors.ts"
-import { ms } from "../internal/instants.ts"
-import { type Entry, billingKey, isTrialingAt, patched } from "../internal/working.ts"
+import { type Entry, isTrialingAt, patched } from "../internal/working.ts"
 import type { Scenario, Timing } from "../Preview.ts"
 import { isFree } from "../Pricing.ts"
 import { type Classification, type Held, classify, isMainPlan } from "../Scenario.ts"
-import {  } from "./internal/lines.ts"
 import { quantityChangeLines } from "./internal/quantityChange.ts"
-import { type Step, type Transition, changeOf, heldChange } from "./internal/step.ts"
-import { type Working, heldPlans, releaseSchedule, updated, withoutCancel } from "./internal/subscriptions.ts"
+import { type Step, type Transition, changeOf, nothingStarts } from "./internal/step.ts"
+import { type Working, currentSubscriptions, releaseSchedule, updated, withoutCancel } from "./internal/subscriptions.ts"
 import { requestedQuantities, scheduleSwitch, startNow } from "./internal/switch.ts"
 import { type PlanContext, type Resolution, scopeFor } from "./resolve.ts"
 
@@ -71,7 +69,7 @@ const stepOf = (
   ctx: PlanContext, working: Working, earlier: ReadonlyArray<Transition>, requested: RequestedPlan, plan: Plan
 ): Result.Result<Step, AttachError> => {
   const scope = scopeFor(ctx, requested)
-  const c = classify(plan, scope, heldPlans(working.entries), quantitiesDiffer(requested), ctx.currency, ctx.catalog, requested.subscriptionId)
+  const c = classify(plan, scope, currentSubscriptions(working.entries), quantitiesDiffer(requested), ctx.currency, ctx.catalog, requested.subscriptionId)
   const kept = heldStep(ctx, working, requested, plan, scope, c)
   if (kept !== undefined) return Result.succeed(kept)
   const replaced = c.scenario === "new" && !(c.current !== undefined && isFree(c.current.plan) && isFree(plan) && isMainPlan(plan))
@@ -92,18 +90,18 @@ const heldStep = (ctx: PlanContext, working: Working, requested: RequestedPlan, 
   switch (c.scenario) {
     case "active": {
       const current = c.current as Held
-      return { transition: heldChange(changeOf(plan, scope, "active", "none", at, null), current.facts.billingKey), working }
+      return { transition: nothingStarts(changeOf(plan, scope, "active", "none", at, null), current.facts.billingKey), working }
     }
     case "scheduled": {
       const scheduled = c.scheduled as Held
       const change = changeOf(plan, scope, "scheduled", "none", scheduled.facts.startsAt ?? scheduled.facts.startedAt, null)
-      return { transition: heldChange(change, scheduled.facts.billingKey), working }
+      return { transition: nothingStarts(change, scheduled.facts.billingKey), working }
     }
     case "renew": {
       const current = c.current as Held
       const renewed = updated(working.entries, current.sub, withoutCancel)
       const entries = c.scheduled === undefined ? renewed : releaseSchedule(renewed, c.scheduled, at)
-      return { transition: heldChange(changeOf(plan, scope, "renew", "immediate", at, null), current.facts.billingKey), working: { entries, ids: working.ids } }
+      return { transition: nothingStarts(changeOf(plan, scope, "renew", "immediate", at, null), current.facts.billingKey), working: { entries, ids: working.ids } }
     }
     case "update_prepaid_quantity": {
       const current = c.current as Held
@@ -112,7 +110,7 @@ const heldStep = (ctx: PlanContext, working: Working, requested: RequestedPlan, 
       const lines = isTrialingAt(current, at) ? [] : quantityChangeLines(ctx, current, wanted)
       const entries = updated(working.entries, current.sub, (sub) => patched(sub, { featureQuantities: mergeQuantities(sub, wanted) }))
       const change = changeOf(plan, scope, "update_prepaid_quantity", "immediate", at, null)
-      return { transition: heldChange(change, current.facts.billingKey, lines), working: { entries, ids: working.ids } }
+      return { transition: nothingStarts(change, current.facts.billingKey, lines), working: { entries, ids: working.ids } }
     }
     default:
       return undefined

@@ -6,15 +6,16 @@
  * `once`, or one the state does not record: the next one only). For each distinct run length the
  * coupon is the engine's discount with every discount running at least that long minus the
  * discount with those running longer, so that on every renewal the coupons still running add up to
- * exactly the engine's discount for it (computed by the engine's own `Discounts.applyDiscounts`).
+ * exactly the engine's discount for it (computed by the engine's own `applyDiscounts`, planner/lineDiscounts.ts).
  *
  * @example
  * renewalCoupons(catalog, "usd", { unit: "month", count: 1 }, renewal)
  * // [{ amountOff: 750, through: "2025-02-16T00:00:00.000Z", before: "2025-03-16T00:00:00.000Z" }, { amountOff: 1200, through: null, before: null }]
  */
 import type { Catalog, Discount } from "../Catalog.ts"
-import { type ActiveDiscount, applyDiscounts } from "../Discounts.ts"
-import type { DraftLine } from "../planner/internal/draft.ts"
+import type { ActiveDiscount } from "../Discounts.ts"
+import type { DraftLine } from "../planner/draftLine.ts"
+import { applyDiscounts } from "../planner/lineDiscounts.ts"
 import * as Interval from "../Interval.ts"
 import * as Money from "../Money.ts"
 import { ProviderRejected, type RenewalTerms } from "../Provider.ts"

@@ -46,6 +46,11 @@ const ENTRIES: Readonly<Record<string, ReadonlyArray<string>>> = {
   "attach-planner/testing": ["contractCatalog", "contractChecks", "runContract", "withFaults", "withWriteOutage"]
 }
 
+/** Members of the root entry's namespaces whose module also holds what only the planner uses (kept out of the package). */
+const NAMESPACE_MEMBERS: Readonly<Record<string, ReadonlyArray<string>>> = {
+  Discounts: ["appliesToInvoice", "splitByLargestRemainder"]
+}
+
 /** The dependencies the build output imports, linked beside the installed package. */
 const LINKED = ["effect", "decimal.js", "@electric-sql/pglite", "pg", "stripe"]
 
@@ -84,6 +89,15 @@ describe("the installed package", () => {
       console.log(JSON.stringify(out))`
     const actual = JSON.parse(await node(script)) as Record<string, ReadonlyArray<string>>
     for (const [entry, names] of Object.entries(ENTRIES)) expect({ entry, names: actual[entry] }).toEqual({ entry, names: [...names].sort() })
+  })
+
+  it("has exactly the listed members in the root entry's namespaces", async () => {
+    const script = `const root = await import("attach-planner")
+      const out = {}
+      for (const n of ${JSON.stringify(Object.keys(NAMESPACE_MEMBERS))}) out[n] = Object.keys(root[n]).sort()
+      console.log(JSON.stringify(out))`
+    const actual = JSON.parse(await node(script)) as Record<string, ReadonlyArray<string>>
+    for (const [namespace, names] of Object.entries(NAMESPACE_MEMBERS)) expect({ namespace, names: actual[namespace] }).toEqual({ namespace, names: [...names].sort() })
   })
 
   it("does not export its internals, nor a source file", async () => {

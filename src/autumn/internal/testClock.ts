@@ -16,7 +16,7 @@ import { hasTestClock, PaymentProvider } from "../../Provider.ts"
 import { advanceClock } from "../../timeline/clock.ts"
 import { AutumnApiError, customerNotFound, customerStateChanged, fromExecuteError, fromPlanError, invalidInputs } from "../ApiError.ts"
 import { CustomerStore } from "../CustomerStore.ts"
-import type { AutumnOptions } from "../AutumnOptions.ts"
+import { type AutumnOptions, clockOf } from "../AutumnOptions.ts"
 
 /** The answer of `customers.advance_test_clock`. @example { customer_id: "cus_1", frozen_time: 1743465600000, status: "ready" } */
 export interface AdvanceTestClockResponse {
@@ -52,7 +52,7 @@ export const advanceTestClockOperation = (
     if (customer === undefined) return yield* customerNotFound(call.customerId)
     const port = yield* PaymentProvider
     const stored = hasTestClock(port) ? yield* Effect.orElseSucceed(port.testClockOf(call.customerId), () => null) : null
-    const at = stored ?? (options.now ?? (() => new Date().toISOString()))()
+    const at = stored ?? clockOf(options)
     if (call.frozenTime <= Date.parse(at)) {
       return yield* invalidInputs("frozen_time", `must be later than the current clock time (${new Date(Date.parse(at)).toISOString()})`)
     }

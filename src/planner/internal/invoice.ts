@@ -9,7 +9,7 @@ import { InvalidRequest } from "../../Errors.ts"
 import type { Line } from "../../Preview.ts"
 import { iso } from "../../internal/instants.ts"
 import { finalDerivation } from "./derivation.ts"
-import { type DraftLine, lineTotal } from "./draft.ts"
+import { type DraftLine, lineTotal } from "../draftLine.ts"
 
 /** The lines of an invoice with its sums: subtotal (Σ amount), discount total (Σ discounts), total (Σ line totals). */
 export interface WrittenInvoice {

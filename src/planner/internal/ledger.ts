@@ -8,11 +8,10 @@ import { splitByLargestRemainder } from "../../Discounts.ts"
 import { periodAt } from "../../Interval.ts"
 import { billingKind, planPrices, recurringInterval } from "../../Pricing.ts"
 import * as Rational from "../../Rational.ts"
-import { type DraftLine, lineTotal } from "./draft.ts"
-import { iso, ms } from "../../internal/instants.ts"
+import { type DraftLine, lineTotal } from "../draftLine.ts"
+import { iso } from "../../internal/instants.ts"
 import { type BilledSpan, knownSpan } from "../../internal/subscriptionFacts.ts"
-import { type Entry, type WithFacts, patched } from "../../internal/working.ts"
-import { withSubscription } from "./subscriptions.ts"
+import { type Entry, type WithFacts, patched, withSubscription } from "../../internal/working.ts"
 
 /** The part of the span `[from, to)` left after `t`, as the proration policy counts it. */
 export type Remaining = (from: number, to: number, t: number) => Rational.Rational

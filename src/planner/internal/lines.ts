@@ -1,5 +1,5 @@
 import type { SubscriptionFacts } from "../../internal/subscriptionFacts.ts"
-import type { WithFacts } from "../../internal/working.ts"
+import type { Priced, WithFacts } from "../../internal/working.ts"
 import type { Catalog, Plan } from "../../Catalog.ts"
 import type { Subscription } from "../../Customer.ts"
 import type { Period } from "../../Interval.ts"
@@ -10,8 +10,7 @@ import { billableUnits, packsFor, tierPrice, tierShares } from "../../Tiers.ts"
 import { type FractionLeft, type ProrationPolicy, fractionLeft, resolvePolicy, zoneOf } from "../../ProrationPolicy.ts"
 import * as Rational from "../../Rational.ts"
 import { describeArrears, describeBaseCharge, describeCredit, describeItemCharge } from "../../internal/describe.ts"
-import type { DraftLine, LineBasis } from "./draft.ts"
-import { ms } from "../../internal/instants.ts"
+import type { DraftLine, LineBasis } from "../draftLine.ts"
 import type { DerivationTier } from "../../Preview.ts"
 import { type DraftDerivation, sharedTiers, tierParts } from "./derivation.ts"
 import { type LedgerBasis, type Remaining, allowedCredit, ledgerBasis } from "./ledger.ts"
@@ -61,18 +60,6 @@ export const billedUnits = (p: PlanPrice, quantities: ReadonlyMap<string, number
 export const fullPrice = (p: PlanPrice, units: number, ctx: PriceContext): Rational.Rational => {
   if (p.kind === "base") return amountIn(p.price, ctx.currency, ctx.catalog) ?? p.price.amount
   return tierPrice(p.price, units, ctx.currency, ctx.catalog)
-}
-
-/**
- * A price's full-period amount for its billed units (major units) and the tiers of the derivation,
- * from one breakdown when tiered. It depends on the price and its units only, not on the period:
- * the next cycle of a subscription started today reuses today's (the same units by construction).
- *
- * @example pricedCharges.get(proBase)?.price // 50/1
- */
-export interface Priced {
-  readonly price: Rational.Rational
-  readonly tiers: ReadonlyArray<DerivationTier> | undefined
 }
 
 const pricedOf = (p: PlanPrice, units: number, ctx: PriceContext): Priced => {

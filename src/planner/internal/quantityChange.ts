@@ -6,10 +6,9 @@ import * as Rational from "../../Rational.ts"
 import type { Held } from "../../Scenario.ts"
 import { describeItemCharge, periodText, unitsText } from "../../internal/describe.ts"
 import type { DraftDerivation } from "./derivation.ts"
-import type { DraftLine } from "./draft.ts"
+import type { DraftLine } from "../draftLine.ts"
 import type { LedgerBasis } from "./ledger.ts"
 import { type PriceContext, billedAtOf, creditAmount, creditDerivation, priceDerivation, fullPrice, leftOf, packedUnits, remainingOf } from "./lines.ts"
-import { ms } from "../../internal/instants.ts"
 
 const withoutTiers = ({ tiers: _tiers, ...rest }: DraftDerivation): DraftDerivation => rest
 

@@ -3,13 +3,13 @@
  * invoice and what starts with it. The later stages read these instead of flags set on the way.
  *
  * @example
- * const t: Transition = heldChange(change, "sub_pro", [])
+ * const t: Transition = nothingStarts(change, "sub_pro", [])
  * t.starts // "nothing"
  */
 import type { FreeTrial, Plan } from "../../Catalog.ts"
 import { iso } from "../../internal/instants.ts"
 import type { Change, Scenario, Timing } from "../../Preview.ts"
-import type { DraftLine } from "./draft.ts"
+import type { DraftLine } from "../draftLine.ts"
 import type { Working } from "./subscriptions.ts"
 
 /** A free trial started by a plan, and when it ends. */
@@ -51,9 +51,9 @@ const NO_LINES: ReadonlyArray<DraftLine> = []
  * The transition of a plan that starts nothing: a held plan kept, renewed or re-quantified, a
  * scheduled one confirmed, or a switch scheduled for the end of the period.
  *
- * @example heldChange(change, billingKey(current.sub), quantityLines).starts // "nothing"
+ * @example nothingStarts(change, billingKey(current.sub), quantityLines).starts // "nothing"
  */
-export const heldChange = (
+export const nothingStarts = (
   change: Change, billingKey: string, lines: ReadonlyArray<DraftLine> = NO_LINES, created: string | undefined = undefined
 ): Transition => ({
   change, lines, billingKey, endedKey: undefined, created, trial: undefined, starts: "nothing", startsBillingSubscription: false

@@ -9,11 +9,10 @@
 import type { Plan } from "../../Catalog.ts"
 import { type Subscription, isCurrent } from "../../Customer.ts"
 import { epochMs, iso } from "../../internal/instants.ts"
-import { type BilledSpan, type SubscriptionFacts, discountsApplied, factsAfterChange } from "../../internal/subscriptionFacts.ts"
-import { type Entry, type SubscriptionIds, type WithFacts, newSubscriptionId, patched, subscriptionIds } from "../../internal/working.ts"
+import { type SubscriptionFacts, discountsApplied } from "../../internal/subscriptionFacts.ts"
+import { type Entry, type Priced, type SubscriptionIds, type WithFacts, newSubscriptionId, patched, subscriptionIds, withSubscription } from "../../internal/working.ts"
 import type { PlanPrice } from "../../Pricing.ts"
 import { type Held, scopeOf } from "../../Scenario.ts"
-import type { Priced } from "./lines.ts"
 
 /**
  * The subscriptions after the changes so far, and the ids taken (built on the first new
@@ -22,20 +21,6 @@ import type { Priced } from "./lines.ts"
 export interface Working {
   readonly entries: ReadonlyArray<Entry>
   readonly ids: SubscriptionIds | undefined
-}
-
-/**
- * An entry with another object for its subscription. `samePrices`: the change leaves what its
- * prices bill alone (a discount or a ledger entry recorded), so what today's charges priced for it
- * still holds for its next cycle.
- *
- * @example withSubscription(entry, patched(entry.sub, { billed }), true).priced?.sub // the new object
- */
-export const withSubscription = (entry: Entry, sub: Subscription, samePrices: boolean, newSpans?: ReadonlyArray<BilledSpan>): Entry => {
-  const priced = entry.priced
-  const facts = factsAfterChange(entry.facts, entry.sub, sub, newSpans)
-  if (priced === undefined) return { sub, facts, plan: entry.plan }
-  return samePrices && priced.sub === entry.sub ? { sub, facts, plan: entry.plan, priced: { sub, byPrice: priced.byPrice } } : { sub, facts, plan: entry.plan, priced }
 }
 
 /** The entries with the subscription `which` (found by id and plan: an earlier step may have replaced its object) changed by `update`. */
@@ -138,8 +123,8 @@ const pairs = <A>(map: ReadonlyMap<string, number>, f: (featureId: string, n: nu
 }
 
 
-/** The plans the customer holds now (not expired), each with its subscription. @example heldPlans(entries)[0]?.plan.id // "pro" */
-export const heldPlans = (entries: ReadonlyArray<Entry>): Array<Held> => {
+/** The customer's current subscriptions (not expired), each with the catalog plan it holds. @example currentSubscriptions(entries)[0]?.plan.id // "pro" */
+export const currentSubscriptions = (entries: ReadonlyArray<Entry>): Array<Held> => {
   const out: Array<Held> = []
   for (const e of entries) if (e.plan !== undefined && e.sub.status !== "expired") out.push({ sub: e.sub, facts: e.facts, plan: e.plan })
   return out

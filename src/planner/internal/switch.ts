@@ -11,17 +11,17 @@ import type { RequestedPlan } from "../../AttachRequest.ts"
 import type { FreeTrial, Plan } from "../../Catalog.ts"
 import { isCurrent } from "../../Customer.ts"
 import { type AttachError, InvalidRequest } from "../../Errors.ts"
-import { iso, ms } from "../../internal/instants.ts"
-import { type Entry, billingKey, currentPeriodEnd, isTrialingAt, patched } from "../../internal/working.ts"
+import { iso } from "../../internal/instants.ts"
+import { type Entry, type Priced, currentPeriodEnd, isTrialingAt, patched } from "../../internal/working.ts"
 import { addLength } from "../../Interval.ts"
 import type { Scenario } from "../../Preview.ts"
 import { type PlanPrice, isFree, isOneOff, isRecurring } from "../../Pricing.ts"
 import { type Held, isMainPlan, scopeOf } from "../../Scenario.ts"
 import type { PlanContext } from "../resolve.ts"
-import type { DraftLine } from "./draft.ts"
-import { type Priced, incomingCharges, outgoingArrears, outgoingCredits } from "./lines.ts"
-import { type Starts, type Step, type Transition, changeOf, heldChange } from "./step.ts"
-import { type Working, endedAt, heldPlans, newSubscription, nextId, updated } from "./subscriptions.ts"
+import type { DraftLine } from "../draftLine.ts"
+import { incomingCharges, outgoingArrears, outgoingCredits } from "./lines.ts"
+import { type Starts, type Step, type Transition, changeOf, nothingStarts } from "./step.ts"
+import { type Working, currentSubscriptions, endedAt, newSubscription, nextId, updated } from "./subscriptions.ts"
 
 const NONE: ReadonlyMap<string, number> = new Map()
 
@@ -73,7 +73,7 @@ const trialFor = (
 /** The subscription a new recurring plan joins (docs/spec.md §7): same scope first, then main plans. */
 const joinTarget = (entries: ReadonlyArray<Entry>, scope: string | null): Held | undefined => {
   let best: Held | undefined
-  for (const h of heldPlans(entries)) {
+  for (const h of currentSubscriptions(entries)) {
     if (isCurrent(h.sub) && isRecurring(h.plan) && (best === undefined || joinRank(h, scope) < joinRank(best, scope))) best = h
   }
   return best
@@ -173,5 +173,5 @@ export const scheduleSwitch = (
     discounts: replaced.sub.discounts
   })
   const change = changeOf(plan, scope, scenario, "end_of_cycle", effectiveAt, replaced.plan.id)
-  return { transition: heldChange(change, entry.facts.billingKey, undefined, id), working: { entries: [...entries, entry], ids } }
+  return { transition: nothingStarts(change, entry.facts.billingKey, undefined, id), working: { entries: [...entries, entry], ids } }
 }

@@ -5,12 +5,12 @@
  *
  * @example billingView(customer, catalog).map((b) => b.items.length) // [1]
  */
-import { type Catalog, type Plan, findPlan } from "../../Catalog.ts"
-import { type Customer, type Subscription, isCurrent } from "../../Customer.ts"
-import { iso } from "../../internal/instants.ts"
-import { type SubscriptionFacts, subscriptionFacts } from "../../internal/subscriptionFacts.ts"
-import { isRecurring } from "../../Pricing.ts"
-import type { Phase, ProviderItem } from "../../Provider.ts"
+import { type Catalog, type Plan, findPlan } from "../Catalog.ts"
+import { type Customer, type Subscription, isCurrent } from "../Customer.ts"
+import { iso } from "./instants.ts"
+import { type SubscriptionFacts, subscriptionFacts } from "./subscriptionFacts.ts"
+import { isRecurring } from "../Pricing.ts"
+import type { Phase, ProviderItem } from "../ProviderAction.ts"
 
 /** A plan instance with its catalog plan (undefined when the catalog has none). @example const m: Member = { sub, plan: pro } */
 export interface Member {

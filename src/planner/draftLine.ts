@@ -1,7 +1,14 @@
-import { type Minor, minor } from "../../Money.ts"
-import type { Period } from "../../Interval.ts"
-import type { DraftDerivation } from "./derivation.ts"
-import type { LedgerBasis } from "./ledger.ts"
+/**
+ * A line of an invoice while the planner builds it, before it is written out as a preview line:
+ * what the stages produce and the discounts take from, and what the adapters that reuse the
+ * engine's discounts (the Stripe renewals) hand it.
+ *
+ * @example lineTotal({ kind: "charge", planId: "pro", featureId: null, description: "Pro", quantity: 1, period: null, amount: minor(2000n), discounts: [] }) // 2000n
+ */
+import { type Minor, minor } from "../Money.ts"
+import type { Period } from "../Interval.ts"
+import type { DraftDerivation } from "./internal/derivation.ts"
+import type { LedgerBasis } from "./internal/ledger.ts"
 
 /** Where a line's amount came from, beyond its visible fields: the ledger it feeds or draws on. */
 export interface LineBasis {
@@ -44,7 +51,7 @@ export const withBasis = (line: DraftLine, basis: LineBasis): DraftLine => {
 
 const ORDER: Record<DraftLine["kind"], number> = { arrears: 0, credit: 1, charge: 2, custom: 3 }
 
-/** Arrears first, then credits, then charges, then custom lines; stable within a kind. */
+/** Arrears first, then credits, then charges, then custom lines; stable within a kind. @example sortLines([charge, credit]) // [credit, charge] */
 export const sortLines = (lines: ReadonlyArray<DraftLine>): Array<DraftLine> => {
   let sorted = true
   for (let i = 1; i < lines.length && sorted; i++) sorted = ORDER[(lines[i - 1] as DraftLine).kind] <= ORDER[(lines[i] as DraftLine).kind]

@@ -2,9 +2,9 @@ import type * as C from "../Catalog.ts"
 import type { DecodeIssue } from "../Errors.ts"
 import type { Interval, IntervalUnit } from "../Interval.ts"
 import * as Money from "../Money.ts"
-import { preparePlan } from "../Pricing.ts"
 import { policyOf } from "../ProrationPolicy.ts"
 import * as Rational from "../Rational.ts"
+import { emptyFacts, type FactsInProgress, workOutFacts } from "./planFacts.ts"
 import { parseDecimal } from "./schemaKit.ts"
 
 type Raw = typeof import("../Catalog.ts").CatalogSchema.Type
@@ -13,6 +13,8 @@ type RawPlan = Raw["plans"][number]
 type RawDiscount = NonNullable<Raw["discounts"]>[number]
 type RawItem = NonNullable<RawPlan["items"]>[number]
 type RawItemPrice = NonNullable<RawItem["price"]>
+/** A plan built with its facts still to be worked out (they need every currency of the catalog). */
+type DraftPlan = C.Plan & { readonly facts: FactsInProgress }
 
 const dec = (v: string | number): Rational.Rational => parseDecimal(v) ?? Rational.zero
 
@@ -30,9 +32,9 @@ export const normalizeCatalog = (raw: Raw, base: string, issues: Array<DecodeIss
   const features = raw.features.map(normalizeFeature)
   const featureById = indexFeatures(features, base, issues)
   const defaultCurrency = Money.normalizeCurrency(raw.defaultCurrency)
-  const drafts = raw.plans.map((p, i) => normalizePlan(p, `${base}.plans[${i}]`, featureById, issues))
-  const currencies = catalogCurrencies(drafts, defaultCurrency)
-  const plans = drafts.map((p) => preparePlan(p, currencies, { defaultCurrency }))
+  const plans = raw.plans.map((p, i) => normalizePlan(p, `${base}.plans[${i}]`, featureById, issues))
+  const currencies = catalogCurrencies(plans, defaultCurrency)
+  for (const plan of plans) workOutFacts(plan, plan.facts, currencies, { defaultCurrency })
   const plansById = indexPlans(plans, base, issues)
   const discounts = (raw.discounts ?? []).map((d, i) => normalizeDiscount(d, `${base}.discounts[${i}]`, plansById, issues))
   const { discountsById, discountsByCode } = indexDiscounts(discounts, base, issues)
@@ -123,7 +125,7 @@ const indexDiscounts = (
 }
 
 /** The default currency and every currency a price of the decoded catalog has its own amount in. */
-const catalogCurrencies = (plans: ReadonlyArray<Omit<C.Plan, "facts">>, defaultCurrency: string): ReadonlySet<string> => {
+const catalogCurrencies = (plans: ReadonlyArray<C.Plan>, defaultCurrency: string): ReadonlySet<string> => {
   const codes = new Set([defaultCurrency])
   const add = (amount: C.PriceAmount | undefined): void => {
     if (amount !== undefined) for (const code of amount.currencies.keys()) codes.add(code)
@@ -135,7 +137,7 @@ const catalogCurrencies = (plans: ReadonlyArray<Omit<C.Plan, "facts">>, defaultC
   return codes
 }
 
-const normalizePlan = (p: RawPlan, path: string, featureById: ReadonlyMap<string, C.Feature>, issues: Array<DecodeIssue>): Omit<C.Plan, "facts"> => {
+const normalizePlan = (p: RawPlan, path: string, featureById: ReadonlyMap<string, C.Feature>, issues: Array<DecodeIssue>): DraftPlan => {
   const seen = new Set<string>()
   const items: Array<C.PlanItem> = []
   for (const [i, item] of (p.items ?? []).entries()) {
@@ -149,7 +151,7 @@ const normalizePlan = (p: RawPlan, path: string, featureById: ReadonlyMap<string
     seen.add(item.featureId)
     items.push(normalizeItem(item, itemPath, feature, issues))
   }
-  const plan: Omit<C.Plan, "facts"> = {
+  const plan: DraftPlan = {
     id: p.id,
     name: p.name ?? p.id,
     group: p.group ?? "",
@@ -166,7 +168,8 @@ const normalizePlan = (p: RawPlan, path: string, featureById: ReadonlyMap<string
       length: p.freeTrial.length,
       unit: p.freeTrial.unit,
       cardRequired: p.freeTrial.cardRequired !== false
-    }
+    },
+    facts: emptyFacts()
   }
   return p.prorationPolicy === undefined ? plan : { ...plan, prorationPolicy: policyOf(p.prorationPolicy) }
 }

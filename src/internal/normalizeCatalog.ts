@@ -27,7 +27,11 @@ const currencyMap = (currencies: Readonly<Record<string, string | number>> | und
   return map
 }
 
-/** Turns a structurally valid catalog into the model, collecting every cross-field violation of docs/spec.md §3. */
+/**
+ * Turns a structurally valid catalog into the model, collecting every cross-field violation of
+ * docs/spec.md §3. The raw catalog may be the caller's input itself (internal/fastDecode.ts): the
+ * model is built of new values only and keeps none of its objects.
+ */
 export const normalizeCatalog = (raw: Raw, base: string, issues: Array<DecodeIssue>): C.Catalog => {
   const features = raw.features.map(normalizeFeature)
   const featureById = indexFeatures(features, base, issues)
@@ -55,7 +59,7 @@ const normalizeFeature = (f: RawFeature): C.Feature => ({
   name: f.name ?? f.id,
   type: f.type,
   consumable: f.type === "metered" && f.consumable === true,
-  display: f.display
+  display: f.display === undefined ? undefined : { singular: f.display.singular, plural: f.display.plural }
 })
 
 /** Features by id; a repeated id is an issue and the later feature wins. */
@@ -99,9 +103,9 @@ const normalizeDiscount = (d: RawDiscount, path: string, plansById: ReadonlyMap<
     name: d.name ?? d.id,
     percentOff,
     amountOff: d.amountOff === undefined ? undefined : dec(d.amountOff),
-    duration: d.duration,
-    appliesTo: d.appliesTo,
-    promotionCodes: d.promotionCodes ?? []
+    duration: typeof d.duration === "string" ? d.duration : { months: d.duration.months },
+    appliesTo: d.appliesTo === undefined ? undefined : [...d.appliesTo],
+    promotionCodes: d.promotionCodes === undefined ? [] : [...d.promotionCodes]
   }
 }
 

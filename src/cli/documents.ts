@@ -144,6 +144,47 @@ export const sameJsonAs = (known: unknown): Matcher => {
 }
 
 /**
+ * Whether a value from `JSON.parse` is the same JSON as `known`, as {@link sameJsonAs} tests it,
+ * without building a matcher first: for a catalog compared once, which is what a stream of
+ * changing catalogs does with each of them.
+ *
+ * @example sameJson({ a: [1] }, { a: [1] }) // true
+ */
+export const sameJson = (known: unknown, value: unknown): boolean => {
+  if (typeof known !== "object" || known === null) return known === 0 ? Object.is(value, known) : value === known
+  if (Array.isArray(known)) {
+    if (!Array.isArray(value) || value.length !== known.length) return false
+    for (let i = 0; i < known.length; i++) if (!sameJson(known[i], value[i])) return false
+    return true
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false
+  const record = known as Record<string, unknown>
+  const values = value as Record<string, unknown>
+  const keys = Object.keys(record)
+  let i = 0
+  for (const key in values) {
+    if (key !== keys[i] || !sameJson(record[key], values[key])) return false
+    i++
+  }
+  return i === keys.length
+}
+
+/** The last catalog decoded, with its JSON and, once that JSON came again, a matcher for it. */
+interface KnownCatalog {
+  readonly json: unknown
+  readonly catalog: Catalog
+  same: Matcher | undefined
+}
+
+const isKnown = (known: KnownCatalog, json: unknown): boolean => {
+  if (known.same !== undefined) return known.same(json)
+  if (!sameJson(known.json, json)) return false
+  // The catalog repeats: the matcher, built once, tests the next lines faster.
+  known.same = sameJsonAs(known.json)
+  return true
+}
+
+/**
  * A previewer of whole attach documents that keeps the last catalog it decoded (see
  * {@link documentPreviewer}); `decodeDocument` decodes the documents whose catalog it has not
  * just seen (tests count its calls).
@@ -151,14 +192,14 @@ export const sameJsonAs = (known: unknown): Matcher => {
  * @example const previewer = rememberingPreviewer(decodeAttachDocument)
  */
 export const rememberingPreviewer = (decodeDocument: typeof decodeAttachDocument): Previewer => {
-  let known: { readonly same: Matcher; readonly catalog: Catalog } | undefined
+  let known: KnownCatalog | undefined
   return (document) => {
     const json = isRecordLike(document) && "catalog" in document ? document["catalog"] : undefined
-    const seen = known !== undefined && json !== undefined && known.same(json) ? known.catalog : undefined
+    const seen = known !== undefined && json !== undefined && isKnown(known, json) ? known.catalog : undefined
     // The same answer as decodeAttachDocument: it too guards the whole document, then decodes the catalog.
     const input = seen !== undefined ? decodeCustomerAndRequest(seen, document) : decodeDocument(document)
     if (Result.isFailure(input)) return errorDocument(input.failure)
-    if (seen === undefined && json !== undefined) known = { same: sameJsonAs(json), catalog: input.success.catalog }
+    if (seen === undefined && json !== undefined) known = { json, catalog: input.success.catalog, same: undefined }
     return outputOf(planAttach(input.success))
   }
 }

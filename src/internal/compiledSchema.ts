@@ -104,41 +104,41 @@ const keyword = (ast: AST.AST): Decode | undefined => {
   }
 }
 
-const arrays = (ast: AST.Arrays, compile: (a: AST.AST) => Decode): Decode => {
+const arrays = (ast: AST.Arrays, compile: (a: AST.AST) => Decode, copy: boolean): Decode => {
   const rest = ast.rest[0]
   if (ast.elements.length > 0 || ast.rest.length !== 1 || rest === undefined) return never
   const item = compile(rest)
   return (u) => {
     if (!Array.isArray(u)) return GIVE_UP
-    const out = new Array<unknown>(u.length)
+    const out = copy ? new Array<unknown>(u.length) : undefined
     for (let i = 0; i < u.length; i++) {
       if (!(i in u)) return GIVE_UP
       const v = item(u[i])
       if (v === GIVE_UP) return GIVE_UP
-      out[i] = v
+      if (out !== undefined) out[i] = v
     }
-    return out
+    return out ?? u
   }
 }
 
-const record = (ast: AST.Objects, compile: (a: AST.AST) => Decode): Decode => {
+const record = (ast: AST.Objects, compile: (a: AST.AST) => Decode, copy: boolean): Decode => {
   const index = ast.indexSignatures[0]
   if (ast.propertySignatures.length > 0 || ast.indexSignatures.length !== 1 || index === undefined || index.parameter._tag !== "String" || index.parameter.checks !== undefined) return never
   const value = compile(index.type)
   return (u) => {
     if (!isPlainObject(u)) return GIVE_UP
-    const out: Record<string, unknown> = {}
+    const out: Record<string, unknown> | undefined = copy ? {} : undefined
     for (const key of Object.keys(u)) {
       const v = value(u[key])
       if (v === GIVE_UP) return GIVE_UP
-      out[key] = v
+      if (out !== undefined) out[key] = v
     }
-    return out
+    return out ?? u
   }
 }
 
-const struct = (ast: AST.Objects, compile: (a: AST.AST) => Decode): Decode => {
-  if (ast.indexSignatures.length > 0) return record(ast, compile)
+const struct = (ast: AST.Objects, compile: (a: AST.AST) => Decode, copy: boolean): Decode => {
+  if (ast.indexSignatures.length > 0) return record(ast, compile, copy)
   const fields = ast.propertySignatures.map((p) => ({
     name: typeof p.name === "string" ? p.name : "",
     named: typeof p.name === "string",
@@ -152,7 +152,7 @@ const struct = (ast: AST.Objects, compile: (a: AST.AST) => Decode): Decode => {
   return (u) => {
     if (!isPlainObject(u)) return GIVE_UP
     let present = 0
-    const out: Record<string, unknown> = {}
+    const out: Record<string, unknown> | undefined = copy ? {} : undefined
     for (const f of fields) {
       const value = u[f.name]
       if ((value === undefined || f.inherited) && !Object.hasOwn(u, f.name)) {
@@ -162,13 +162,13 @@ const struct = (ast: AST.Objects, compile: (a: AST.AST) => Decode): Decode => {
       present++
       const v = f.decode(value)
       if (v === GIVE_UP) return GIVE_UP
-      out[f.name] = v
+      if (out !== undefined) out[f.name] = v
     }
     // An excess key is an error for the Schema decoder: let it say so.
     const keys = Object.keys(u)
     if (keys.length !== present) return GIVE_UP
     for (const key of keys) if (!known.has(key)) return GIVE_UP
-    return out
+    return out ?? u
   }
 }
 
@@ -183,26 +183,33 @@ const union = (ast: AST.Union, compile: (a: AST.AST) => Decode): Decode => {
   }
 }
 
-const compileAst = (ast: AST.AST): Decode => {
-  if (ast.encoding !== undefined) return never
-  if ("encodingChecks" in ast && ast.encodingChecks !== undefined) return never
-  const simple = keyword(ast)
-  if (simple !== undefined) return withChecks(ast, simple)
-  switch (ast._tag) {
-    case "Arrays":
-      return withChecks(ast, arrays(ast, compileAst))
-    case "Objects":
-      return withChecks(ast, struct(ast, compileAst))
-    case "Union":
-      return withChecks(ast, union(ast, compileAst))
-    case "Suspend": {
-      let inner: Decode | undefined
-      return withChecks(ast, (u) => (inner ??= compileAst(ast.thunk()))(u))
+/** The compiler of one mode: copying (a decoder) or not (a validator). */
+const compilerOf = (copy: boolean): ((ast: AST.AST) => Decode) => {
+  const compileAst = (ast: AST.AST): Decode => {
+    if (ast.encoding !== undefined) return never
+    if ("encodingChecks" in ast && ast.encodingChecks !== undefined) return never
+    const simple = keyword(ast)
+    if (simple !== undefined) return withChecks(ast, simple)
+    switch (ast._tag) {
+      case "Arrays":
+        return withChecks(ast, arrays(ast, compileAst, copy))
+      case "Objects":
+        return withChecks(ast, struct(ast, compileAst, copy))
+      case "Union":
+        return withChecks(ast, union(ast, compileAst))
+      case "Suspend": {
+        let inner: Decode | undefined
+        return withChecks(ast, (u) => (inner ??= compileAst(ast.thunk()))(u))
+      }
+      default:
+        return never
     }
-    default:
-      return never
   }
+  return compileAst
 }
+
+const copying = compilerOf(true)
+const validating = compilerOf(false)
 
 /**
  * Compiles a decoder for `schema` (see the module comment): the decoded value, or
@@ -213,4 +220,15 @@ const compileAst = (ast: AST.AST): Decode => {
  * decode(["a", "b"]) // ["a", "b"]
  * decode(["c"]) === GIVE_UP // true
  */
-export const compileDecoder = (schema: Schema.Top): Decode => compileAst(schema.ast)
+export const compileDecoder = (schema: Schema.Top): Decode => copying(schema.ast)
+
+/**
+ * Compiles a validator for `schema`: the same walk and checks as {@link compileDecoder}, so it
+ * gives up exactly where the decoder does, but it copies nothing and answers the input itself.
+ * For a caller that builds its own values from the input and keeps none of its objects.
+ *
+ * @example
+ * const input = { id: "pro" }
+ * compileValidator(Schema.Struct({ id: Schema.String }))(input) === input // true
+ */
+export const compileValidator = (schema: Schema.Top): Decode => validating(schema.ast)

@@ -2,15 +2,19 @@ import type * as C from "../Catalog.ts"
 import type { DecodeIssue } from "../Errors.ts"
 import type { Interval, IntervalUnit } from "../Interval.ts"
 import * as Money from "../Money.ts"
-import { preparePlan } from "../Pricing.ts"
 import { policyOf } from "../ProrationPolicy.ts"
 import * as Rational from "../Rational.ts"
+import { emptyFacts, type FactsInProgress, workOutFacts } from "./planFacts.ts"
 import { parseDecimal } from "./schemaKit.ts"
 
 type Raw = typeof import("../Catalog.ts").CatalogSchema.Type
+type RawFeature = Raw["features"][number]
 type RawPlan = Raw["plans"][number]
+type RawDiscount = NonNullable<Raw["discounts"]>[number]
 type RawItem = NonNullable<RawPlan["items"]>[number]
 type RawItemPrice = NonNullable<RawItem["price"]>
+/** A plan built with its facts still to be worked out (they need every currency of the catalog). */
+type DraftPlan = C.Plan & { readonly facts: FactsInProgress }
 
 const dec = (v: string | number): Rational.Rational => parseDecimal(v) ?? Rational.zero
 
@@ -23,69 +27,21 @@ const currencyMap = (currencies: Readonly<Record<string, string | number>> | und
   return map
 }
 
-/** Turns a structurally valid catalog into the model, collecting every cross-field violation of docs/spec.md §3. */
+/**
+ * Turns a structurally valid catalog into the model, collecting every cross-field violation of
+ * docs/spec.md §3. The raw catalog may be the caller's input itself (internal/fastDecode.ts): the
+ * model is built of new values only and keeps none of its objects.
+ */
 export const normalizeCatalog = (raw: Raw, base: string, issues: Array<DecodeIssue>): C.Catalog => {
-  const features = raw.features.map((f): C.Feature => ({
-    id: f.id,
-    name: f.name ?? f.id,
-    type: f.type,
-    consumable: f.type === "metered" && f.consumable === true,
-    display: f.display
-  }))
-  const featureById = new Map<string, C.Feature>()
-  features.forEach((f, i) => {
-    if (featureById.has(f.id)) issues.push({ path: `${base}.features[${i}].id`, message: `duplicate feature id "${f.id}"` })
-    featureById.set(f.id, f)
-  })
-
+  const features = raw.features.map(normalizeFeature)
+  const featureById = indexFeatures(features, base, issues)
   const defaultCurrency = Money.normalizeCurrency(raw.defaultCurrency)
-  const drafts = raw.plans.map((p, i) => normalizePlan(p, `${base}.plans[${i}]`, featureById, issues))
-  const currencies = catalogCurrencies(drafts, defaultCurrency)
-  const plans = drafts.map((p) => preparePlan(p, currencies, { defaultCurrency }))
-  const plansById = new Map<string, Array<C.Plan>>()
-  plans.forEach((p, i) => {
-    const list = plansById.get(p.id) ?? []
-    if (list.some((q) => q.version === p.version)) {
-      issues.push({ path: `${base}.plans[${i}].id`, message: `duplicate plan id "${p.id}" at version ${p.version}` })
-    }
-    list.push(p)
-    plansById.set(p.id, list)
-  })
-  for (const list of plansById.values()) list.sort((a, b) => a.version - b.version)
-
-  const discounts = (raw.discounts ?? []).map((d, i): C.Discount => {
-    const path = `${base}.discounts[${i}]`
-    if ((d.percentOff === undefined) === (d.amountOff === undefined)) {
-      issues.push({ path, message: "a discount needs exactly one of percentOff or amountOff" })
-    }
-    const percentOff = d.percentOff === undefined ? undefined : dec(d.percentOff)
-    if (percentOff !== undefined && Rational.compare(percentOff, Rational.fromInt(100)) > 0) {
-      issues.push({ path: `${path}.percentOff`, message: `expected a percentage from 0 to 100, got ${JSON.stringify(d.percentOff)}` })
-    }
-    for (const [j, planId] of (d.appliesTo ?? []).entries()) {
-      if (!plansById.has(planId)) issues.push({ path: `${path}.appliesTo[${j}]`, message: `unknown plan id "${planId}"` })
-    }
-    return {
-      id: d.id,
-      name: d.name ?? d.id,
-      percentOff,
-      amountOff: d.amountOff === undefined ? undefined : dec(d.amountOff),
-      duration: d.duration,
-      appliesTo: d.appliesTo,
-      promotionCodes: d.promotionCodes ?? []
-    }
-  })
-  const discountsById = new Map<string, C.Discount>()
-  const discountsByCode = new Map<string, C.Discount>()
-  discounts.forEach((d, i) => {
-    if (discountsById.has(d.id)) issues.push({ path: `${base}.discounts[${i}].id`, message: `duplicate discount id "${d.id}"` })
-    discountsById.set(d.id, d)
-    for (const code of d.promotionCodes) {
-      if (discountsByCode.has(code)) issues.push({ path: `${base}.discounts[${i}].promotionCodes`, message: `duplicate promotion code "${code}"` })
-      discountsByCode.set(code, d)
-    }
-  })
-
+  const plans = raw.plans.map((p, i) => normalizePlan(p, `${base}.plans[${i}]`, featureById, issues))
+  const currencies = catalogCurrencies(plans, defaultCurrency)
+  for (const plan of plans) workOutFacts(plan, plan.facts, currencies, { defaultCurrency })
+  const plansById = indexPlans(plans, base, issues)
+  const discounts = (raw.discounts ?? []).map((d, i) => normalizeDiscount(d, `${base}.discounts[${i}]`, plansById, issues))
+  const { discountsById, discountsByCode } = indexDiscounts(discounts, base, issues)
   const catalog: C.Catalog = {
     defaultCurrency,
     features,
@@ -98,8 +54,82 @@ export const normalizeCatalog = (raw: Raw, base: string, issues: Array<DecodeIss
   return raw.prorationPolicy === undefined ? catalog : { ...catalog, prorationPolicy: policyOf(raw.prorationPolicy) }
 }
 
+const normalizeFeature = (f: RawFeature): C.Feature => ({
+  id: f.id,
+  name: f.name ?? f.id,
+  type: f.type,
+  consumable: f.type === "metered" && f.consumable === true,
+  display: f.display === undefined ? undefined : { singular: f.display.singular, plural: f.display.plural }
+})
+
+/** Features by id; a repeated id is an issue and the later feature wins. */
+const indexFeatures = (features: ReadonlyArray<C.Feature>, base: string, issues: Array<DecodeIssue>): ReadonlyMap<string, C.Feature> => {
+  const featureById = new Map<string, C.Feature>()
+  features.forEach((f, i) => {
+    if (featureById.has(f.id)) issues.push({ path: `${base}.features[${i}].id`, message: `duplicate feature id "${f.id}"` })
+    featureById.set(f.id, f)
+  })
+  return featureById
+}
+
+/** Every version of a plan under its id, oldest first; the same id at the same version twice is an issue. */
+const indexPlans = (plans: ReadonlyArray<C.Plan>, base: string, issues: Array<DecodeIssue>): ReadonlyMap<string, ReadonlyArray<C.Plan>> => {
+  const plansById = new Map<string, Array<C.Plan>>()
+  plans.forEach((p, i) => {
+    const list = plansById.get(p.id) ?? []
+    if (list.some((q) => q.version === p.version)) {
+      issues.push({ path: `${base}.plans[${i}].id`, message: `duplicate plan id "${p.id}" at version ${p.version}` })
+    }
+    list.push(p)
+    plansById.set(p.id, list)
+  })
+  for (const list of plansById.values()) list.sort((a, b) => a.version - b.version)
+  return plansById
+}
+
+const normalizeDiscount = (d: RawDiscount, path: string, plansById: ReadonlyMap<string, unknown>, issues: Array<DecodeIssue>): C.Discount => {
+  if ((d.percentOff === undefined) === (d.amountOff === undefined)) {
+    issues.push({ path, message: "a discount needs exactly one of percentOff or amountOff" })
+  }
+  const percentOff = d.percentOff === undefined ? undefined : dec(d.percentOff)
+  if (percentOff !== undefined && Rational.compare(percentOff, Rational.fromInt(100)) > 0) {
+    issues.push({ path: `${path}.percentOff`, message: `expected a percentage from 0 to 100, got ${JSON.stringify(d.percentOff)}` })
+  }
+  for (const [j, planId] of (d.appliesTo ?? []).entries()) {
+    if (!plansById.has(planId)) issues.push({ path: `${path}.appliesTo[${j}]`, message: `unknown plan id "${planId}"` })
+  }
+  return {
+    id: d.id,
+    name: d.name ?? d.id,
+    percentOff,
+    amountOff: d.amountOff === undefined ? undefined : dec(d.amountOff),
+    duration: typeof d.duration === "string" ? d.duration : { months: d.duration.months },
+    appliesTo: d.appliesTo === undefined ? undefined : [...d.appliesTo],
+    promotionCodes: d.promotionCodes === undefined ? [] : [...d.promotionCodes]
+  }
+}
+
+/** Discounts by id and by promotion code; a repeated id or code is an issue and the later discount wins. */
+const indexDiscounts = (
+  discounts: ReadonlyArray<C.Discount>,
+  base: string,
+  issues: Array<DecodeIssue>
+): Pick<C.Catalog, "discountsById" | "discountsByCode"> => {
+  const discountsById = new Map<string, C.Discount>()
+  const discountsByCode = new Map<string, C.Discount>()
+  discounts.forEach((d, i) => {
+    if (discountsById.has(d.id)) issues.push({ path: `${base}.discounts[${i}].id`, message: `duplicate discount id "${d.id}"` })
+    discountsById.set(d.id, d)
+    for (const code of d.promotionCodes) {
+      if (discountsByCode.has(code)) issues.push({ path: `${base}.discounts[${i}].promotionCodes`, message: `duplicate promotion code "${code}"` })
+      discountsByCode.set(code, d)
+    }
+  })
+  return { discountsById, discountsByCode }
+}
+
 /** The default currency and every currency a price of the decoded catalog has its own amount in. */
-const catalogCurrencies = (plans: ReadonlyArray<Omit<C.Plan, "facts">>, defaultCurrency: string): ReadonlySet<string> => {
+const catalogCurrencies = (plans: ReadonlyArray<C.Plan>, defaultCurrency: string): ReadonlySet<string> => {
   const codes = new Set([defaultCurrency])
   const add = (amount: C.PriceAmount | undefined): void => {
     if (amount !== undefined) for (const code of amount.currencies.keys()) codes.add(code)
@@ -111,7 +141,7 @@ const catalogCurrencies = (plans: ReadonlyArray<Omit<C.Plan, "facts">>, defaultC
   return codes
 }
 
-const normalizePlan = (p: RawPlan, path: string, featureById: ReadonlyMap<string, C.Feature>, issues: Array<DecodeIssue>): Omit<C.Plan, "facts"> => {
+const normalizePlan = (p: RawPlan, path: string, featureById: ReadonlyMap<string, C.Feature>, issues: Array<DecodeIssue>): DraftPlan => {
   const seen = new Set<string>()
   const items: Array<C.PlanItem> = []
   for (const [i, item] of (p.items ?? []).entries()) {
@@ -125,7 +155,7 @@ const normalizePlan = (p: RawPlan, path: string, featureById: ReadonlyMap<string
     seen.add(item.featureId)
     items.push(normalizeItem(item, itemPath, feature, issues))
   }
-  const plan: Omit<C.Plan, "facts"> = {
+  const plan: DraftPlan = {
     id: p.id,
     name: p.name ?? p.id,
     group: p.group ?? "",
@@ -142,7 +172,8 @@ const normalizePlan = (p: RawPlan, path: string, featureById: ReadonlyMap<string
       length: p.freeTrial.length,
       unit: p.freeTrial.unit,
       cardRequired: p.freeTrial.cardRequired !== false
-    }
+    },
+    facts: emptyFacts()
   }
   return p.prorationPolicy === undefined ? plan : { ...plan, prorationPolicy: policyOf(p.prorationPolicy) }
 }

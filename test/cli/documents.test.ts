@@ -8,7 +8,7 @@ import fc from "fast-check"
 import { readFileSync } from "node:fs"
 import { isDeepStrictEqual } from "node:util"
 import { describe, expect, it } from "vitest"
-import { rememberingPreviewer, sameJsonAs } from "../../src/cli/documents.ts"
+import { rememberingPreviewer, sameJson, sameJsonAs } from "../../src/cli/documents.ts"
 import { decodeAttachDocument } from "../../src/Document.ts"
 import { previewDocument } from "../../src/index.ts"
 import { catalogDocArb, customerDocArb, requestDocArb } from "../support/arbitraries.ts"
@@ -36,25 +36,30 @@ const withCatalog = (doc: Obj, edit: (catalog: Obj) => void): Obj => {
   return copy
 }
 
-describe("sameJsonAs", () => {
+const sameJsonTests: ReadonlyArray<readonly [string, (known: unknown, value: unknown) => boolean]> = [
+  ["sameJsonAs", (known, value) => sameJsonAs(known)(value)],
+  ["sameJson", sameJson]
+]
+
+describe.each(sameJsonTests)("%s", (_name, same) => {
   it("is true exactly for the same keys in the same order and the same values (-0 is not 0) (property)", () => {
     const pair = fc.oneof(
       fc.jsonValue().map((v) => [v, JSON.parse(JSON.stringify(v)) as unknown] as const),
       fc.tuple(fc.jsonValue(), fc.jsonValue())
     )
     fc.assert(fc.property(pair, ([a, b]) => {
-      expect(sameJsonAs(b)(a)).toBe(isDeepStrictEqual(a, b) && JSON.stringify(a) === JSON.stringify(b))
+      expect(same(b, a)).toBe(isDeepStrictEqual(a, b) && JSON.stringify(a) === JSON.stringify(b))
     }), { seed: 20261204, numRuns: 2000 })
-    expect(sameJsonAs({ b: 2, a: 1 })({ a: 1, b: 2 })).toBe(false)
-    expect(sameJsonAs([-0])([0])).toBe(false)
-    expect(sameJsonAs({ a: {} })({ a: [] })).toBe(false)
-    expect(sameJsonAs({ a: {} })({ a: null })).toBe(false)
-    expect(sameJsonAs({ a: null })({ a: {} })).toBe(false)
-    expect(sameJsonAs({ a: 1 })({ a: 1, b: 2 })).toBe(false)
-    expect(sameJsonAs({ a: 1, b: 2 })({ a: 1 })).toBe(false)
+    expect(same({ b: 2, a: 1 }, { a: 1, b: 2 })).toBe(false)
+    expect(same([-0], [0])).toBe(false)
+    expect(same({ a: {} }, { a: [] })).toBe(false)
+    expect(same({ a: {} }, { a: null })).toBe(false)
+    expect(same({ a: null }, { a: {} })).toBe(false)
+    expect(same({ a: 1 }, { a: 1, b: 2 })).toBe(false)
+    expect(same({ a: 1, b: 2 }, { a: 1 })).toBe(false)
     // An inherited enumerable key is not the same JSON (JSON.parse never makes one).
-    expect(sameJsonAs({ a: 1 })(Object.create({ b: 2 }, { a: { value: 1, enumerable: true } }))).toBe(false)
-    expect(sameJsonAs({ a: [1, { b: "x" }] })({ a: [1, { b: "x" }] })).toBe(true)
+    expect(same({ a: 1 }, Object.create({ b: 2 }, { a: { value: 1, enumerable: true } }))).toBe(false)
+    expect(same({ a: [1, { b: "x" }] }, { a: [1, { b: "x" }] })).toBe(true)
   })
 })
 

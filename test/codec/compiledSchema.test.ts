@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest"
 import { AttachRequestSchema } from "../../src/AttachRequest.ts"
 import { CatalogSchema } from "../../src/Catalog.ts"
 import { CustomerSchema } from "../../src/Customer.ts"
-import { compileDecoder, GIVE_UP, withPlainChecks } from "../../src/internal/compiledSchema.ts"
+import { compileDecoder, compileValidator, GIVE_UP, withPlainChecks } from "../../src/internal/compiledSchema.ts"
 import { CurrencyCode, DecimalAmount, Id, Instant, NonNegativeInt, NonNegativeNumber, PositiveInt, Quantity } from "../../src/internal/schemaKit.ts"
 import { catalogDocArb, customerDocArb, requestDocArb } from "../support/arbitraries.ts"
 
@@ -22,6 +22,9 @@ const props = { seed: 20261204, numRuns: 300 } as const
 /** Whatever the compiled decoder answers, Schema answers too, identically; returns whether it answered. */
 const agrees = (schema: Schema.Top, input: unknown): boolean => {
   const compiled = compileDecoder(schema)(input)
+  // The validator walks and checks as the decoder does, answering the input itself.
+  const validated = compileValidator(schema)(input)
+  expect(validated).toBe(compiled === GIVE_UP ? GIVE_UP : input)
   const viaSchema = Schema.decodeUnknownResult(schema as Schema.Codec<unknown, unknown>)(input, options)
   if (compiled === GIVE_UP) return false
   expect(Result.isSuccess(viaSchema), `Schema refuses what the compiled decoder accepted: ${JSON.stringify(input).slice(0, 300)}`).toBe(true)

@@ -2,7 +2,7 @@ import fc from "fast-check"
 import * as Result from "effect/Result"
 import { describe, expect, it } from "vitest"
 import { findPlan } from "../../src/Catalog.ts"
-import { decodeAttachDocument, decodeCatalog, decodeCustomerAndRequest } from "../../src/Document.ts"
+import { decodeAttachDocument, decodeCatalog, decodeCustomerAndRequest, encodeCatalog } from "../../src/Document.ts"
 import type { DecodeError } from "../../src/Errors.ts"
 import * as Rational from "../../src/Rational.ts"
 
@@ -216,6 +216,20 @@ describe("decodeAttachDocument — a valid document", () => {
     if (Result.isFailure(r)) throw new Error(r.failure.message)
     expect(findPlan(r.success.catalog, "pro")?.version).toBe(2)
     expect(findPlan(r.success.catalog, "pro", 1)?.version).toBe(1)
+  })
+
+  it("keeps none of the input's objects: changing the input afterwards leaves the catalog as it was", () => {
+    const input = validDocument().catalog
+    const r = decodeCatalog(input)
+    if (Result.isFailure(r)) throw new Error(r.failure.message)
+    const before = JSON.stringify(encodeCatalog(r.success))
+    const feature = input.features[0] as { display: { singular: string; plural: string } }
+    feature.display.singular = "changed"
+    const discount = input.discounts[0] as { duration: { months: number }; appliesTo: Array<string>; promotionCodes: Array<string> }
+    discount.duration.months = 9
+    discount.appliesTo.push("free")
+    discount.promotionCodes.push("MORE")
+    expect(JSON.stringify(encodeCatalog(r.success))).toBe(before)
   })
 
   it("accepts a prepaid one-off pack of a consumable feature", () => {

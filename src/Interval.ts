@@ -29,7 +29,6 @@ export interface Period {
   readonly end: number
 }
 
-
 const MONTHS: Partial<Record<IntervalUnit, number>> = { month: 1, quarter: 3, semi_annual: 6, year: 12 }
 const DAYS: Partial<Record<IntervalUnit, number>> = { day: 1, week: 7 }
 

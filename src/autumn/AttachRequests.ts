@@ -179,7 +179,6 @@ const commonRequest = (b: Common, prorationBehavior: "prorate_immediately" | "no
   )
 }
 
-
 const callOf = (b: Common, request: RequestInput): AttachCall =>
   ({ customerId: b.customer_id, entityId: b.entity_id, customerData: b.customer_data, request })
 

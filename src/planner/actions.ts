@@ -94,7 +94,6 @@ interface ViewPair {
   readonly after: BillingSubscription | undefined
 }
 
-
 type Draft = ProviderAction extends infer A ? (A extends ProviderAction ? Omit<A, "idempotencyKey"> : never) : never
 
 /** The subscription actions: `early` ones run before the invoice is paid, `late` ones after. */

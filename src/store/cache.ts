@@ -35,7 +35,6 @@ const boundedMap = <A>(capacity: number) => {
   }
 }
 
-
 /**
  * A cached customer store, with how many ids each of its caches holds now (never more than its capacity).
  *

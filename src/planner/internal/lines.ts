@@ -269,4 +269,3 @@ export const outgoingArrears = ({ sub, facts }: WithFacts, plan: Plan, at: numbe
   return out
 }
 
-

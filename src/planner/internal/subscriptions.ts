@@ -122,7 +122,6 @@ const pairs = <A>(map: ReadonlyMap<string, number>, f: (featureId: string, n: nu
   return out
 }
 
-
 /** The customer's current subscriptions (not expired), each with the catalog plan it holds. @example currentSubscriptions(entries)[0]?.plan.id // "pro" */
 export const currentSubscriptions = (entries: ReadonlyArray<Entry>): Array<Held> => {
   const out: Array<Held> = []

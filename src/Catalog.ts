@@ -239,6 +239,8 @@ export interface Catalog {
   readonly discounts: ReadonlyArray<Discount>
   /** Plans by id, each list sorted by ascending version. */
   readonly plansById: ReadonlyMap<string, ReadonlyArray<Plan>>
+  /** The highest version of each plan id, in catalog order (what a pricing page lists). */
+  readonly latestPlans: ReadonlyArray<Plan>
   readonly discountsById: ReadonlyMap<string, Discount>
   readonly discountsByCode: ReadonlyMap<string, Discount>
   /** How prices are prorated unless a plan or the request says otherwise (absent: `exact`). */

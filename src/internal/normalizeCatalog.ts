@@ -48,6 +48,7 @@ export const normalizeCatalog = (raw: Raw, base: string, issues: Array<DecodeIss
     plans,
     discounts,
     plansById,
+    latestPlans: plans.filter((p) => plansById.get(p.id)?.at(-1) === p),
     discountsById,
     discountsByCode
   }

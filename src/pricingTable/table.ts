@@ -41,23 +41,14 @@ export interface PricingTable {
   readonly plans: ReadonlyArray<PricingTableEntry>
 }
 
-const listed = new WeakMap<Catalog, { readonly latest: ReadonlyArray<Plan> }>()
-
 /**
  * The plans a table lists, in catalog order: every plan with `allVersions`, else the highest
- * version of each id. Computed once per decoded catalog.
+ * version of each id (`Catalog.latestPlans`, worked out by `decodeCatalog`).
  *
  * @example listedPlans(catalog, false).map((p) => p.id) // ["free", "pro", "premium"]
  */
-export const listedPlans = (catalog: Catalog, allVersions: boolean): ReadonlyArray<Plan> => {
-  if (allVersions) return catalog.plans
-  let memo = listed.get(catalog)
-  if (memo === undefined) {
-    memo = { latest: catalog.plans.filter((p) => findPlan(catalog, p.id) === p) }
-    listed.set(catalog, memo)
-  }
-  return memo.latest
-}
+export const listedPlans = (catalog: Catalog, allVersions: boolean): ReadonlyArray<Plan> =>
+  allVersions ? catalog.plans : catalog.latestPlans
 
 /** The planner's error for a held plan missing from the catalog, which fails every row alike. */
 const missingHeldPlan = (catalog: Catalog, customer: Customer): UnknownPlan | undefined => {

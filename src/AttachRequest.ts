@@ -13,7 +13,10 @@ import { CurrencyCode, Id, Instant, PositiveInt, NonNegativeInt, Quantity } from
 
 const FeatureQuantity = Schema.Struct({ featureId: Id, quantity: Quantity })
 
-/** Schema of one plan of a request. */
+/**
+ * Schema of one plan of a request: the plan (and version) to attach, its prepaid quantities and scope.
+ * @example Schema.decodeUnknownResult(RequestedPlanSchema)({ planId: "pro", featureQuantities: [{ featureId: "seats", quantity: 5 }] })._tag // "Success"
+ */
 export const RequestedPlanSchema = Schema.Struct({
   planId: Id,
   version: Schema.optionalKey(PositiveInt),
@@ -23,7 +26,10 @@ export const RequestedPlanSchema = Schema.Struct({
   subscriptionId: Schema.optionalKey(Id)
 })
 
-/** Schema of the attach request (docs/spec.md §5). */
+/**
+ * Schema of the attach request (docs/spec.md §5): which plans to attach to which customer, when, and how.
+ * @example Schema.decodeUnknownResult(AttachRequestSchema)({ customerId: "cus_1", at: "2025-01-16T00:00:00Z", plans: [] })._tag // "Failure": at least one plan
+ */
 export const AttachRequestSchema = Schema.Struct({
   customerId: Id,
   at: Instant,

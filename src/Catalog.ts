@@ -18,7 +18,10 @@ import {
 const Decimal = DecimalAmount
 const Display = Schema.Struct({ singular: Schema.String, plural: Schema.String })
 
-/** Schema of a feature on input. */
+/**
+ * Schema of a feature on input: a boolean entitlement or a metered quantity (seats, messages, credits).
+ * @example Schema.decodeUnknownResult(FeatureSchema)({ id: "seats", type: "metered" })._tag // "Success"
+ */
 export const FeatureSchema = Schema.Struct({
   id: Id,
   name: Schema.optionalKey(Schema.String),
@@ -29,7 +32,10 @@ export const FeatureSchema = Schema.Struct({
 
 const CurrencyAmounts = Schema.Record(Schema.String, Decimal)
 
-/** Schema of a plan's base price on input. */
+/**
+ * Schema of a plan's base price on input: a decimal amount per interval, with per-currency overrides.
+ * @example Schema.decodeUnknownResult(BasePriceSchema)({ amount: "20", interval: "month", currencies: { eur: "18" } })._tag // "Success"
+ */
 export const BasePriceSchema = Schema.Struct({
   amount: Decimal,
   interval: PriceIntervalSchema,
@@ -37,14 +43,20 @@ export const BasePriceSchema = Schema.Struct({
   currencies: Schema.optionalKey(CurrencyAmounts)
 })
 
-/** Schema of a price tier on input. */
+/**
+ * Schema of a price tier on input: a unit (and flat) amount up to `upTo` billable units (`"inf"` for the last).
+ * @example Schema.decodeUnknownResult(TierSchema)({ upTo: "inf", amount: "0.08" })._tag // "Success"
+ */
 export const TierSchema = Schema.Struct({
   upTo: Schema.Union([NonNegativeNumber, Schema.Literal("inf")]),
   amount: Decimal,
   flatAmount: Schema.optionalKey(Decimal)
 })
 
-/** Schema of a plan item's price on input. */
+/**
+ * Schema of a plan item's price on input: a flat or tiered amount, billed prepaid or by usage.
+ * @example Schema.decodeUnknownResult(ItemPriceSchema)({ amount: "10", interval: "month", billingMethod: "prepaid" })._tag // "Success"
+ */
 export const ItemPriceSchema = Schema.Struct({
   amount: Schema.optionalKey(Decimal),
   tiers: Schema.optionalKey(Schema.Array(TierSchema)),
@@ -57,7 +69,10 @@ export const ItemPriceSchema = Schema.Struct({
   currencies: Schema.optionalKey(CurrencyAmounts)
 })
 
-/** Schema of a plan item on input. */
+/**
+ * Schema of a plan item on input: a feature with its included allowance, reset, price and proration.
+ * @example Schema.decodeUnknownResult(PlanItemSchema)({ featureId: "seats", included: 3 })._tag // "Success"
+ */
 export const PlanItemSchema = Schema.Struct({
   featureId: Id,
   included: Schema.optionalKey(Schema.Union([NonNegativeNumber, Schema.Literal("unlimited")])),
@@ -69,14 +84,20 @@ export const PlanItemSchema = Schema.Struct({
   }))
 })
 
-/** Schema of a free trial on input. */
+/**
+ * Schema of a free trial on input: its length, in days, months or years, and whether it needs a card.
+ * @example Schema.decodeUnknownResult(FreeTrialSchema)({ length: 14, unit: "day" })._tag // "Success"
+ */
 export const FreeTrialSchema = Schema.Struct({
   length: PositiveInt,
   unit: Schema.Literals(["day", "month", "year"]),
   cardRequired: Schema.optionalKey(Schema.Boolean)
 })
 
-/** Schema of a plan on input. */
+/**
+ * Schema of a plan (one version of it) on input: its base price, items, group and free trial.
+ * @example Schema.decodeUnknownResult(PlanSchema)({ id: "pro", price: { amount: "20", interval: "month" } })._tag // "Success"
+ */
 export const PlanSchema = Schema.Struct({
   id: Id,
   name: Schema.optionalKey(Schema.String),
@@ -90,7 +111,10 @@ export const PlanSchema = Schema.Struct({
   prorationPolicy: Schema.optionalKey(ProrationPolicySchema)
 })
 
-/** Schema of a discount on input. */
+/**
+ * Schema of a discount on input: percent-off or amount-off, for once, forever or some months.
+ * @example Schema.decodeUnknownResult(DiscountSchema)({ id: "LAUNCH20", percentOff: "20", duration: { months: 3 } })._tag // "Success"
+ */
 export const DiscountSchema = Schema.Struct({
   id: Id,
   name: Schema.optionalKey(Schema.String),
@@ -104,7 +128,10 @@ export const DiscountSchema = Schema.Struct({
   promotionCodes: Schema.optionalKey(Schema.Array(Id))
 })
 
-/** Schema of a whole catalog on input (docs/spec.md §3). */
+/**
+ * Schema of a whole catalog on input (docs/spec.md §3): its shape only; `decodeCatalog` also checks its references.
+ * @example Schema.decodeUnknownResult(CatalogSchema)({ defaultCurrency: "usd", features: [], plans: [] })._tag // "Success"
+ */
 export const CatalogSchema = Schema.Struct({
   defaultCurrency: CurrencyCode,
   features: Schema.Array(FeatureSchema),

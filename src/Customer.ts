@@ -10,18 +10,26 @@ import * as Schema from "effect/Schema"
 import { TimeZoneSchema } from "./ProrationPolicy.ts"
 import { Id, Instant, NonNegativeInt, NonNegativeNumber, PositiveInt, CurrencyCode, Quantity } from "./internal/schemaKit.ts"
 
-/** Schema of a discount applied to a customer or subscription. */
+/**
+ * Schema of a discount applied to a customer or subscription: which one, and since when.
+ * @example Schema.decodeUnknownResult(AppliedDiscountSchema)({ discountId: "LAUNCH20", appliedAt: "2025-01-01T00:00:00Z" })._tag // "Success"
+ */
 export const AppliedDiscountSchema = Schema.Struct({ discountId: Id, appliedAt: Instant })
 
 const FeatureQuantity = Schema.Struct({ featureId: Id, quantity: Quantity })
 
-/** Schema of one credit drawn from a ledger entry: when, and how many minor units. */
+/**
+ * Schema of one credit drawn from a ledger entry: when, and how many minor units.
+ * @example Schema.decodeUnknownResult(LedgerCreditSchema)({ at: "2025-01-16T00:00:00Z", amount: 1032 })._tag // "Success"
+ */
 export const LedgerCreditSchema = Schema.Struct({ at: Instant, amount: NonNegativeInt })
 
 /**
  * Schema of one ledger entry: what the engine billed for one price of a subscription (`featureId`
  * null for the base price) for the span `[from, to)`, in minor units of the invoice currency net
  * of discounts, and the credits drawn from it since.
+ *
+ * @example Schema.decodeUnknownResult(BilledEntrySchema)({ featureId: null, from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z", amount: 2000 })._tag // "Success"
  */
 export const BilledEntrySchema = Schema.Struct({
   featureId: Schema.NullOr(Id),
@@ -32,10 +40,16 @@ export const BilledEntrySchema = Schema.Struct({
 })
 const Usage = Schema.Struct({ featureId: Id, used: NonNegativeNumber })
 
-/** The statuses of a subscription. */
+/**
+ * The statuses of a subscription (a canceled one is `expired`, or current with `cancelAtPeriodEnd`).
+ * @example Schema.decodeUnknownResult(SubscriptionStatus)("canceled")._tag // "Failure"
+ */
 export const SubscriptionStatus = Schema.Literals(["active", "trialing", "past_due", "scheduled", "expired"])
 
-/** Schema of a subscription (one plan held by a customer or entity). */
+/**
+ * Schema of a subscription (one plan held by a customer or entity): its status, billing anchor, quantities, usage and ledger.
+ * @example Schema.decodeUnknownResult(SubscriptionSchema)({ id: "sub_1", planId: "pro", status: "active", billingAnchor: "2025-01-01T00:00:00Z", startedAt: "2025-01-01T00:00:00Z" })._tag // "Success"
+ */
 export const SubscriptionSchema = Schema.Struct({
   id: Id,
   planId: Id,
@@ -55,7 +69,10 @@ export const SubscriptionSchema = Schema.Struct({
   billed: Schema.optionalKey(Schema.Array(BilledEntrySchema))
 })
 
-/** Schema of a customer's state (docs/spec.md §4). */
+/**
+ * Schema of a customer's state (docs/spec.md §4): subscriptions, credit balance, payment method, trials used.
+ * @example Schema.decodeUnknownResult(CustomerSchema)({ id: "cus_1", hasPaymentMethod: true, subscriptions: [] })._tag // "Success"
+ */
 export const CustomerSchema = Schema.Struct({
   id: Id,
   currency: Schema.optionalKey(CurrencyCode),

@@ -16,7 +16,10 @@ export interface DecodeIssue {
   readonly message: string
 }
 
-/** A document that does not match docs/spec.md §3–§5; `path` names the first bad field. */
+/**
+ * A document that does not match docs/spec.md §3–§5; `path` names the first bad field.
+ * @example decodeCatalog({ defaultCurrency: "usd", features: [] }) // Failure(DecodeError { path: "catalog.plans", message: "catalog.plans: is required but missing" })
+ */
 export class DecodeError extends Data.TaggedError("DecodeError")<{
   readonly message: string
   readonly path: string
@@ -31,20 +34,29 @@ export class DecodeError extends Data.TaggedError("DecodeError")<{
  */
 export const decodeErrorOf = (issues: ReadonlyArray<DecodeIssue>): DecodeError => decodeError(issues)
 
-/** A requested plan (or version) that the catalog does not have. */
+/**
+ * A requested plan (or version) that the catalog does not have.
+ * @example errorDocument(new UnknownPlan({ planId: "pro", version: 9, message: "…" })).error // { _tag: "UnknownPlan", message: "…", planId: "pro", version: 9 }
+ */
 export class UnknownPlan extends Data.TaggedError("UnknownPlan")<{
   readonly message: string
   readonly planId: string
   readonly version?: number
 }> {}
 
-/** A feature id that the catalog does not have. */
+/**
+ * A feature id (of a prepaid quantity, say) that the catalog does not have.
+ * @example errorDocument(new UnknownFeature({ featureId: "storage", message: "…" })).error // { _tag: "UnknownFeature", message: "…", featureId: "storage" }
+ */
 export class UnknownFeature extends Data.TaggedError("UnknownFeature")<{
   readonly message: string
   readonly featureId: string
 }> {}
 
-/** A discount id or promotion code that the catalog does not have. */
+/**
+ * A discount id or promotion code that the catalog does not have.
+ * @example errorDocument(new UnknownDiscount({ promotionCode: "SPRING", message: "…" })).error // { _tag: "UnknownDiscount", message: "…", promotionCode: "SPRING" }
+ */
 export class UnknownDiscount extends Data.TaggedError("UnknownDiscount")<{
   readonly message: string
   readonly discountId?: string
@@ -78,7 +90,10 @@ export type InvalidRequestReason =
   | "instant_out_of_range"
   | "input_out_of_range"
 
-/** A well-formed request that cannot be carried out; `reason` is a stable code. */
+/**
+ * A well-formed request that cannot be carried out; `reason` is a stable code.
+ * @example new InvalidRequest({ reason: "customer_mismatch", message: "…" }).reason // "customer_mismatch"
+ */
 export class InvalidRequest extends Data.TaggedError("InvalidRequest")<{
   readonly message: string
   readonly reason: InvalidRequestReason

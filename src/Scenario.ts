@@ -39,10 +39,16 @@ export const isUpgrade = (current: Plan, next: Plan, currency: string, catalog: 
   return Rational.compare(monthlyTotal(current, currency, catalog), monthlyTotal(next, currency, catalog)) <= 0
 }
 
-/** Whether a plan can be the main plan of a group: not an add-on, not one-off. */
+/**
+ * Whether a plan can be the main plan of a group: not an add-on, not one-off.
+ * @example isMainPlan(findPlan(catalog, "credits")) // false: an add-on (examples/catalog.json)
+ */
 export const isMainPlan = (plan: Plan): boolean => !plan.addOn && !isOneOff(plan)
 
-/** The scope of a subscription: its entity, or `null` for the customer. */
+/**
+ * The scope of a subscription: its entity, or `null` for the customer.
+ * @example scopeOf({ ...sub, entityId: "team_a" }) // "team_a"
+ */
 export const scopeOf = (sub: Subscription): string | null => sub.entityId ?? null
 
 /** What the scenario rules found for one requested plan. */

@@ -25,7 +25,10 @@ export type Command =
     }
   | { readonly _tag: "UsageError"; readonly message: string }
 
-/** The usage text printed by `help` and on a usage error. */
+/**
+ * The usage text printed by `help` and on a usage error.
+ * @example USAGE.split("\n")[0] // "Usage: attach-planner <command> [options]"
+ */
 export const USAGE = `Usage: attach-planner <command> [options]
 
 Commands:

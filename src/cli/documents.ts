@@ -39,7 +39,10 @@ const messageOf = (cause: unknown): string => clip(cause instanceof Error ? caus
 export const documentError = (message: string): ErrorDocument =>
   errorDocument(new DecodeError({ message, path: "(document)", issues: [{ path: "(document)", message }] }))
 
-/** Whether an output is an error document. */
+/**
+ * Whether an output is an error document.
+ * @example isErrorDocument(documentError("invalid JSON")) // true
+ */
 export const isErrorDocument = (output: Output): output is ErrorDocument => "error" in output
 
 /**

@@ -101,14 +101,21 @@ export interface JsonlOptions {
  * Workers start after this many lines. Starting and warming a worker costs about 1 s of CPU, which
  * an input of some 10,000 lines never earns back (measured: 6,200 docs/s with workers from line
  * 2,000 against 7,800 on one thread); from about 30,000 lines on, the workers win.
+ *
+ * @example options.parallelAfter ?? PARALLEL_AFTER // 10000 unless the options say otherwise
  */
 export const PARALLEL_AFTER = 10_000
-/** Batches handed to a worker and not yet answered: one to work on, one queued behind it. */
+/**
+ * Batches handed to a worker and not yet answered: one to work on, one queued behind it.
+ * @example options.inFlightPerWorker ?? IN_FLIGHT_PER_WORKER // 2 unless the options say otherwise
+ */
 export const IN_FLIGHT_PER_WORKER = 2
 /**
  * Batches this thread may answer ahead of the oldest unanswered one. A worker that has just
  * started runs cold code for its first batches, several times slower; with too few, this thread
  * would wait for it. 16 batches are at most a few megabytes of output.
+ *
+ * @example (jobs - 1) * IN_FLIGHT_PER_WORKER + OWN_AHEAD // 22 batches in flight at most with 4 jobs
  */
 export const OWN_AHEAD = 16
 /**

@@ -27,6 +27,8 @@ const discountable = (line: DraftLine): boolean => line.kind === "charge" || (li
  * the credited period (`creditedFrom`, the later of the period start and the subscription's
  * start) — applied by then and not yet run out; a `once` discount only when applied at that very
  * invoice. A discount this attach applies never reduces a credit.
+ *
+ * @example reducedCredit(unusedPro, { discount: launch20, appliedAt: Date.parse("2025-01-01T00:00:00Z"), newlyApplied: false }) // true: the credit's period was billed Jan 1, under LAUNCH20
  */
 export const reducedCredit = (line: DraftLine, d: ActiveDiscount): boolean => {
   const billedAt = line.creditedFrom

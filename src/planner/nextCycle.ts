@@ -64,6 +64,10 @@ const activeAt = (e: Entry, t: number): boolean => {
  * prices of the plans active then whose period starts exactly then, at full period; consumable
  * items as usage lines; discounts still active then. Undefined when nothing is billed any more;
  * `amount_out_of_range` when an amount of it cannot be written exactly.
+ *
+ * @example
+ * Result.map(nextCycleOf({ catalog, currency: "usd", at: Date.parse("2025-01-16T00:00:00Z") }, [entryOf(proSince1Jan, pro)], "anchor:1735689600000", [], true), (c) => c?.total)
+ * // Success(2000): Pro's $20 from Feb 1
  */
 export const nextCycleOf = (
   ctx: PriceContext & { readonly at: number },

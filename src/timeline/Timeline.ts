@@ -104,7 +104,10 @@ export class TimelineOptionError extends Data.TaggedError("TimelineOptionError")
   readonly path: string
 }> {}
 
-/** The most cycles a timeline computes per billing subscription. */
+/**
+ * The most cycles a timeline computes per billing subscription.
+ * @example checkTimelineOptions({ cycles: MAX_CYCLES + 1 })?.message // "options.cycles: expected an integer from 1 to 120, got 121"
+ */
 export const MAX_CYCLES = 120
 
 /**

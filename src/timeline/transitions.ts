@@ -3,7 +3,10 @@
  * scheduled plans start, cancellations at period end take effect, allowances reset. Each change
  * is recorded as a timeline event. Works on the planner's working entries, in place.
  *
- * @example applyTransitions(state, Date.parse("2025-02-01T00:00:00Z"))
+ * The examples' `state`: sub_pro, trialing Pro (examples/catalog.json) from 2025-01-01 to 01-15,
+ * 40 messages used, LAUNCH20 applied on Jan 1.
+ *
+ * @example applyTransitions(state, Date.parse("2025-01-15T00:00:00Z")) // sub_pro's trial ends: charged with a card, else canceled or sent to checkout
  */
 import { type Customer, type Subscription, isCurrent } from "../Customer.ts"
 import type { Catalog } from "../Catalog.ts"
@@ -28,7 +31,10 @@ export interface RollState {
   failure?: InvalidRequest
 }
 
-/** At most this many events per timeline (an allowance resetting daily for years stops here). */
+/**
+ * At most this many events per timeline (an allowance resetting daily for years stops here).
+ * @example state.events.length <= MAX_EVENTS // always true: 5000 at most
+ */
 export const MAX_EVENTS = 5_000
 
 const push = (s: RollState, e: TimelineEvent): void => {
@@ -46,7 +52,10 @@ const trialEnds = (sub: Subscription, t: number): boolean =>
 const starts = (sub: Subscription, t: number): boolean =>
   sub.status === "scheduled" && sub.startsAt !== undefined && ms(sub.startsAt) <= t
 
-/** The next instant after `t` at which a subscription of `key` changes (trial end, start, cancellation). */
+/**
+ * The next instant after `t` at which a subscription of `key` changes (trial end, start, cancellation).
+ * @example nextTransition(state, "anchor:1735689600000", Date.parse("2025-01-01T00:00:00Z")) // Date.parse("2025-01-15T00:00:00Z"): sub_pro's trial ends
+ */
 export const nextTransition = (s: RollState, key: string, t: number): number | undefined => {
   let next = Number.POSITIVE_INFINITY
   for (const { sub } of s.entries) {
@@ -60,6 +69,8 @@ export const nextTransition = (s: RollState, key: string, t: number): number | u
 /**
  * Runs the changes due at `t`. Returns the billing subscriptions whose trial ended without a
  * card under `checkout` (their invoice at `t` is sent, not charged).
+ *
+ * @example applyTransitions(state, Date.parse("2025-01-15T00:00:00Z")) // Set {} with a card; sub_pro is active, and a trial_ended event "charged" is recorded
  */
 export const applyTransitions = (s: RollState, t: number): Set<string> => {
   const checkout = new Set<string>()
@@ -100,7 +111,10 @@ const endTrial = (s: RollState, sub: Subscription, checkout: Set<string>): Subsc
   return patched(sub, { status: "expired", endsAt: at })
 }
 
-/** Consumable usage starts again from zero once its period is invoiced. */
+/**
+ * Consumable usage starts again from zero once its period is invoiced.
+ * @example resetUsage(state, "anchor:1735689600000") // sub_pro's 40 messages used are dropped: state.entries[0].sub.usage is undefined
+ */
 export const resetUsage = (s: RollState, key: string): void => {
   for (let i = 0; i < s.entries.length; i++) {
     const e = s.entries[i] as Entry
@@ -111,7 +125,10 @@ export const resetUsage = (s: RollState, key: string): void => {
   }
 }
 
-/** Events for every allowance of a consumable feature that resets in `(from, to]` on a current subscription. */
+/**
+ * Events for every allowance of a consumable feature that resets in `(from, to]` on a current subscription.
+ * @example allowanceResets(state, Date.parse("2025-01-15T00:00:00Z"), Date.parse("2025-03-01T00:00:00Z")) // two allowance_reset events of 100 messages, Feb 1 and Mar 1
+ */
 export const allowanceResets = (s: RollState, from: number, to: number): void => {
   for (const { sub, plan } of s.entries) {
     if (plan === undefined || !isCurrent(sub)) continue
@@ -128,7 +145,10 @@ export const allowanceResets = (s: RollState, from: number, to: number): void =>
   }
 }
 
-/** Events for discounts of a fixed number of months running out in `(from, to]`. */
+/**
+ * Events for discounts of a fixed number of months running out in `(from, to]`.
+ * @example discountExpiries(state, customer, catalog, Date.parse("2025-01-01T00:00:00Z"), Date.parse("2025-06-01T00:00:00Z")) // LAUNCH20 (3 months from Jan 1): discount_expired at 2025-04-01
+ */
 export const discountExpiries = (s: RollState, customer: Customer, catalog: Catalog, from: number, to: number): void => {
   const seen = new Set<string>()
   const visit = (applied: ReadonlyArray<{ readonly discountId: string; readonly appliedAt: string }> | undefined, sub: Subscription | null): void => {

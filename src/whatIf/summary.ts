@@ -12,12 +12,12 @@
  */
 import type { CustomerLine, WhatIfLine } from "./customer.ts"
 
-/** How many movers each currency keeps. */
+/** How many movers each currency keeps. @example summaryOf(acc).largestMovers.usd.length <= TOP_MOVERS // 10 at most */
 export const TOP_MOVERS = 10
-/** How many failed migrations are kept as examples. */
+/** How many failed migrations are kept as examples. @example summaryOf(acc).failedMigrations.examples.length <= FAILED_EXAMPLES // 20 at most */
 export const FAILED_EXAMPLES = 20
 
-/** The buckets of the distribution: changes in percent of the bill before, `[from, to)`; `to` null is open. */
+/** The buckets of the distribution: changes in percent of the bill before, `[from, to)`; `to` null is open. @example BUCKETS[bucketOf(2000, 3000)]?.label // "≥ 50%" */
 export const BUCKETS: ReadonlyArray<{ readonly label: string; readonly from: number | null; readonly to: number | null }> = [
   { label: "≤ −50%", from: null, to: -50 },
   { label: "−50% to −20%", from: -50, to: -20 },
@@ -91,7 +91,7 @@ const bump = (m: Map<string, number>, key: string): void => {
   m.set(key, (m.get(key) ?? 0) + 1)
 }
 
-/** The bucket of a change, exactly (integers: 100 × change compared with the threshold × before). */
+/** The bucket of a change, exactly (integers: 100 × change compared with the threshold × before). @example bucketOf(2000, -300) // 2: "−20% to −10%" */
 export const bucketOf = (before: number, change: number): number => {
   if (change === 0) return 5
   if (before <= 0) return 11

@@ -10,16 +10,10 @@
  * // npm run --silent cli -- preview examples/upgrade.json --format table
  */
 import { type Command, parseArgs, USAGE } from "./args.ts"
-import { runAdvance } from "./advance.ts"
-import { runAttach } from "./attach.ts"
 import { catalogPreviewer, documentPreviewer, isErrorDocument, loadCatalogSource, type Previewer, previewParsed, readJsonFile, toJson } from "./documents.ts"
 import { runJsonl } from "./jsonl.ts"
-import { runPricing } from "./pricing.ts"
 import { autoJobs, type WorkerSource } from "./jsonlPool.ts"
-import { runServe, SERVE_USAGE } from "./serve.ts"
 import { formatPreviewTable } from "./table.ts"
-import { runTimeline } from "./timeline.ts"
-import { runWhatIfCli } from "./whatIf.ts"
 
 /** Writes to stdout and resolves once the text is handed to the OS (or the pipe is gone). */
 const print = (text: string): Promise<void> =>
@@ -80,23 +74,26 @@ const run = async (command: Command): Promise<number> => {
 process.stdout.on("error", () => {})
 
 const argv = process.argv.slice(2)
-const serve = (args: ReadonlyArray<string>): Promise<number> => {
+const serve = async (args: ReadonlyArray<string>): Promise<number> => {
   if (args.includes("--help") || args.includes("-h")) {
-    process.stderr.write(SERVE_USAGE)
-    return Promise.resolve(0)
+    process.stderr.write((await import("./serveArgs.ts")).SERVE_USAGE)
+    return 0
   }
-  return runServe(args, print)
+  return (await import("./serve.ts")).runServe(args, print)
 }
+// Each command's module is loaded when that command runs: `preview` (every worker of a JSONL
+// stream too) does not load the server, the store, the sandbox or the Autumn layer.
 /** Commands with their own module: the arguments after the name to the exit code. */
 const commands: Readonly<Record<string, (args: ReadonlyArray<string>) => Promise<number>>> = {
-  attach: (args) => runAttach(args, print),
+  attach: async (args) => (await import("./attach.ts")).runAttach(args, print),
   serve,
-  pricing: (args) => runPricing(args, print),
-  timeline: (args) => runTimeline(args, print),
-  "what-if": (args) => runWhatIfCli(args, print)
+  pricing: async (args) => (await import("./pricing.ts")).runPricing(args, print),
+  timeline: async (args) => (await import("./timeline.ts")).runTimeline(args, print),
+  "what-if": async (args) => (await import("./whatIf.ts")).runWhatIfCli(args, print)
 }
+const advance = async (args: ReadonlyArray<string>): Promise<number> => (await import("./advance.ts")).runAdvance(args, print)
 // `attach --state … advance --to DATE` advances the sandbox's clock instead of attaching.
-const own = argv[0] === "attach" && argv.includes("advance") ? (args: ReadonlyArray<string>) => runAdvance(args, print) : argv[0] !== undefined && Object.hasOwn(commands, argv[0]) ? commands[argv[0]] : undefined
+const own = argv[0] === "attach" && argv.includes("advance") ? advance : argv[0] !== undefined && Object.hasOwn(commands, argv[0]) ? commands[argv[0]] : undefined
 ;(own === undefined ? run(parseArgs(argv)) : own(argv.slice(1))).then(
   (code) => {
     process.exitCode = code

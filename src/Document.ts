@@ -20,7 +20,7 @@ import { type Customer, CustomerSchema } from "./Customer.ts"
 import type { DecodeError, DecodeIssue } from "./Errors.ts"
 import { decodeError, type Issue, parsePath, schemaIssues } from "./internal/decodeIssues.ts"
 import { fastCatalog, fastCustomer, fastRequest, NOT_FAST } from "./internal/fastDecode.ts"
-import { guardInput } from "./internal/inputGuard.ts"
+import { type GuardedPart, guardInput } from "./internal/inputGuard.ts"
 import { normalizeCatalog } from "./internal/normalizeCatalog.ts"
 import { type DiscountApplied, type SubscriptionFacts, discountsApplied, subscriptionFacts } from "./internal/subscriptionFacts.ts"
 import { customerFingerprint } from "./internal/fingerprint.ts"
@@ -84,8 +84,8 @@ const decodeWith = <A>(decode: (u: unknown, o: typeof options) => Result.Result<
  * Runs a decoder on an input the guard passed (internal/inputGuard.ts); an exception that still
  * escapes (a getter that throws only when read a second time) is a bad document, not a throw.
  */
-const guarded = <A>(input: unknown, prefix: string, decode: () => Result.Result<A, DecodeError>): Result.Result<A, DecodeError> => {
-  const unsafe = guardInput(input, prefix)
+const guarded = <A>(input: unknown, prefix: string, decode: () => Result.Result<A, DecodeError>, known?: GuardedPart): Result.Result<A, DecodeError> => {
+  const unsafe = guardInput(input, prefix, known)
   if (unsafe !== undefined) return Result.fail(decodeError([unsafe]))
   try {
     return decode()
@@ -122,6 +122,16 @@ const decodeCatalogUnguarded = (input: unknown, prefix: string): Result.Result<C
  */
 export const decodeCustomerAndRequest = (catalog: Catalog, input: unknown): Result.Result<AttachInput, DecodeError> =>
   guarded(input, "", () => decodeCustomerAndRequestUnguarded(catalog, input))
+
+/**
+ * {@link decodeCustomerAndRequest} of a document whose catalog (`known.value`) is the same JSON as
+ * one guarded before, which the guard counts without walking it again: the same answer. For a
+ * stream of documents carrying one catalog (the CLI's JSONL).
+ *
+ * @example decodeBesideGuardedCatalog(catalog, document, { value: document.catalog, values: guardedValues(catalogJson) })
+ */
+export const decodeBesideGuardedCatalog = (catalog: Catalog, input: unknown, known: GuardedPart): Result.Result<AttachInput, DecodeError> =>
+  guarded(input, "", () => decodeCustomerAndRequestUnguarded(catalog, input), known)
 
 const decodeCustomerAndRequestUnguarded = (catalog: Catalog, input: unknown): Result.Result<AttachInput, DecodeError> => {
   const fast = fastCustomerAndRequest(catalog, input)

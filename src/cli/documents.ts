@@ -11,7 +11,8 @@
 import { readFile } from "node:fs/promises"
 import * as Result from "effect/Result"
 import type { Catalog } from "../Catalog.ts"
-import { decodeAttachDocument, decodeCatalog, decodeCustomerAndRequest } from "../Document.ts"
+import { decodeAttachDocument, decodeBesideGuardedCatalog, decodeCatalog, decodeCustomerAndRequest } from "../Document.ts"
+import { guardedValues } from "../internal/inputGuard.ts"
 import { DecodeError, type ErrorDocument, errorDocument } from "../Errors.ts"
 import { planAttach } from "../Planner.ts"
 import type { AttachPreview } from "../Preview.ts"
@@ -172,20 +173,32 @@ export const sameJson = (known: unknown, value: unknown): boolean => {
   return i === keys.length
 }
 
-/** The last catalog decoded, with its JSON and, once that JSON came again, a matcher for it. */
+/**
+ * The last catalog decoded, with its JSON and, once that JSON came again, a matcher for it and
+ * the values the input guard counts in it.
+ */
 interface KnownCatalog {
   readonly json: unknown
   readonly catalog: Catalog
   same: Matcher | undefined
+  values: number
 }
 
 const isKnown = (known: KnownCatalog, json: unknown): boolean => {
   if (known.same !== undefined) return known.same(json)
   if (!sameJson(known.json, json)) return false
-  // The catalog repeats: the matcher, built once, tests the next lines faster.
+  // The catalog repeats: the matcher, built once, tests the next lines faster, and the guard
+  // counts its values without walking it again.
   known.same = sameJsonAs(known.json)
+  known.values = guardedValues(known.json) ?? Number.POSITIVE_INFINITY
   return true
 }
+
+/** The customer and request of `document` decoded against the known catalog its catalog repeats. */
+const decodeBesideKnown = (known: KnownCatalog, document: Record<string, unknown>, json: unknown): ReturnType<typeof decodeCustomerAndRequest> =>
+  typeof json === "object" && json !== null
+    ? decodeBesideGuardedCatalog(known.catalog, document, { value: json, values: known.values })
+    : decodeCustomerAndRequest(known.catalog, document)
 
 /**
  * A previewer of whole attach documents that keeps the last catalog it decoded (see
@@ -198,11 +211,11 @@ export const rememberingPreviewer = (decodeDocument: typeof decodeAttachDocument
   let known: KnownCatalog | undefined
   return (document) => {
     const json = isRecordLike(document) && "catalog" in document ? document["catalog"] : undefined
-    const seen = known !== undefined && json !== undefined && isKnown(known, json) ? known.catalog : undefined
+    const seen = known !== undefined && json !== undefined && isKnown(known, json) ? known : undefined
     // The same answer as decodeAttachDocument: it too guards the whole document, then decodes the catalog.
-    const input = seen !== undefined ? decodeCustomerAndRequest(seen, document) : decodeDocument(document)
+    const input = seen !== undefined && isRecordLike(document) ? decodeBesideKnown(seen, document, json) : decodeDocument(document)
     if (Result.isFailure(input)) return errorDocument(input.failure)
-    if (seen === undefined && json !== undefined) known = { json, catalog: input.success.catalog, same: undefined }
+    if (seen === undefined && json !== undefined) known = { json, catalog: input.success.catalog, same: undefined, values: Number.POSITIVE_INFINITY }
     return outputOf(planAttach(input.success))
   }
 }

@@ -98,19 +98,47 @@ const readChildren = (frames: Frames, at: number, value: object, pending: Array<
   return primitives
 }
 
+/** A sub-object already guarded (the same JSON a walk has counted before) and the values it holds. */
+export interface GuardedPart {
+  readonly value: object
+  readonly values: number
+}
+
 /**
  * The first reason `input` cannot be decoded safely, with its path under `prefix`, or
- * `undefined` when it can.
+ * `undefined` when it can. `known`, a part of `input` guarded before, is counted without being
+ * walked again, unless the count would pass the limit there (then it is walked, so the issue
+ * names the same value it would).
  *
  * @example guardInput({ a: [1, 2] }, "catalog") // undefined
  */
-export const guardInput = (input: unknown, prefix: string): DecodeIssue | undefined => {
+export const guardInput = (input: unknown, prefix: string, known?: GuardedPart): DecodeIssue | undefined => {
+  const walked = walk(input, prefix, known)
+  return typeof walked === "number" ? undefined : walked
+}
+
+/**
+ * The values a guard of `input` counts (objects, arrays and their plain children), or undefined
+ * when it cannot be decoded safely: what {@link guardInput} may skip as a {@link GuardedPart}.
+ *
+ * @example guardedValues({ a: [1, 2] }) // 4
+ */
+export const guardedValues = (input: unknown): number | undefined => {
+  const walked = walk(input, "", undefined)
+  return typeof walked === "number" ? walked : undefined
+}
+
+const walk = (input: unknown, prefix: string, known: GuardedPart | undefined): DecodeIssue | number => {
   const frames: Frames = { values: [input], parents: [-1], keys: [""], depths: [1] }
   const pending: Array<number> = [0]
   let values = 0
   while (pending.length > 0) {
     const at = pending.pop() as number
     const value = frames.values[at]
+    if (known !== undefined && value === known.value && values + known.values <= INPUT_LIMITS.maxValues) {
+      values += known.values
+      continue
+    }
     if (++values > INPUT_LIMITS.maxValues) return { path: pathOf(frames, at, prefix), message: `makes the input hold more than ${INPUT_LIMITS.maxValues} values` }
     if (!isObject(value)) continue
     if ((frames.depths[at] as number) > INPUT_LIMITS.maxDepth) return { path: pathOf(frames, at, prefix), message: `nests deeper than ${INPUT_LIMITS.maxDepth} levels (or refers to itself)` }
@@ -120,5 +148,5 @@ export const guardInput = (input: unknown, prefix: string): DecodeIssue | undefi
     values += read
     if (values > INPUT_LIMITS.maxValues) return { path: pathOf(frames, at, prefix), message: `makes the input hold more than ${INPUT_LIMITS.maxValues} values` }
   }
-  return undefined
+  return values
 }

@@ -61,7 +61,13 @@ export const AttachRequestSchema = Schema.Struct({
   prorationPolicy: Schema.optionalKey(ProrationPolicySchema)
 })
 
-/** An attach request, as in documents. */
+/**
+ * An attach request, as in documents.
+ * @example const request: AttachRequest = { customerId: "cus_1", at: "2025-01-16T00:00:00Z", plans: [{ planId: "premium" }] }
+ */
 export type AttachRequest = typeof AttachRequestSchema.Type
-/** One plan of an attach request. */
+/**
+ * One plan of an attach request.
+ * @example const seats: RequestedPlan = { planId: "pro", featureQuantities: [{ featureId: "seats", quantity: 5 }] }
+ */
 export type RequestedPlan = typeof RequestedPlanSchema.Type

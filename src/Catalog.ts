@@ -140,17 +140,17 @@ export const CatalogSchema = Schema.Struct({
   prorationPolicy: Schema.optionalKey(ProrationPolicySchema)
 })
 
-/** A catalog as JSON, before decoding. */
+/** A catalog as JSON, before decoding. @example const input: CatalogInput = { defaultCurrency: "usd", features: [], plans: [{ id: "pro", price: { amount: "20", interval: "month" } }] } */
 export type CatalogInput = typeof CatalogSchema.Encoded
 
 // ---------------------------------------------------------------------------------------------
 // The decoded model
 // ---------------------------------------------------------------------------------------------
 
-/** A price interval: a recurring {@link Interval} or `"one_off"`. */
+/** A price interval: a recurring {@link Interval} or `"one_off"`. @example const monthly: PriceInterval = { unit: "month", count: 1 } // or "one_off" */
 export type PriceInterval = Interval | "one_off"
 
-/** A feature of the catalog. */
+/** A feature of the catalog. @example const seats: Feature = { id: "seats", name: "Seats", type: "metered", consumable: false, display: { singular: "seat", plural: "seats" } } */
 export interface Feature {
   readonly id: string
   readonly name: string
@@ -159,25 +159,25 @@ export interface Feature {
   readonly display: { readonly singular: string; readonly plural: string } | undefined
 }
 
-/** An exact amount in major units of the catalog's default currency, with per-currency overrides. */
+/** An exact amount in major units of the catalog's default currency, with per-currency overrides. @example findPlan(catalog, "pro")?.price // examples/catalog.json: a decoded Rational `amount` (20/1) and a Map of `currencies` (eur → 18/1) */
 export interface PriceAmount {
   readonly amount: Rational.Rational
   readonly currencies: ReadonlyMap<string, Rational.Rational>
 }
 
-/** A plan's base price. */
+/** A plan's base price. @example findPlan(catalog, "pro")?.price?.interval // { unit: "month", count: 1 }; its amount and currencies are decoded (a Rational, a Map) */
 export interface BasePrice extends PriceAmount {
   readonly interval: PriceInterval
 }
 
-/** A tier of a tiered price; `upTo` counts billable units (after the included allowance). */
+/** A tier of a tiered price; `upTo` counts billable units (after the included allowance). @example findPlan(catalog, "credits")?.items[0]?.price?.tiers?.map((t) => t.upTo) // [1000, 5000, "inf"] (examples/catalog.json); amounts are decoded Rationals */
 export interface Tier {
   readonly upTo: number | "inf"
   readonly amount: Rational.Rational
   readonly flatAmount: Rational.Rational
 }
 
-/** The price of a plan item. */
+/** The price of a plan item. @example findPlan(catalog, "pro")?.items[0]?.price?.billingMethod // "usage_based" (messages; tierBehavior "graduated", billingUnits 1 by default; amounts decoded) */
 export interface ItemPrice {
   readonly amount: PriceAmount | undefined
   readonly tiers: ReadonlyArray<Tier> | undefined
@@ -188,7 +188,7 @@ export interface ItemPrice {
   readonly maxPurchase: number | undefined
 }
 
-/** A plan item: a feature with its allowance, reset and price. */
+/** A plan item: a feature with its allowance, reset and price. @example findPlan(catalog, "pro")?.items[1]?.proration // { onIncrease: "prorate", onDecrease: "none" }: seats, 3 included (examples/catalog.json) */
 export interface PlanItem {
   readonly featureId: string
   readonly feature: Feature
@@ -201,14 +201,14 @@ export interface PlanItem {
   }
 }
 
-/** A free trial. */
+/** A free trial. @example const trial: FreeTrial = { length: 14, unit: "day", cardRequired: false } // pro_annual's in examples/catalog.json */
 export interface FreeTrial {
   readonly length: number
   readonly unit: "day" | "month" | "year"
   readonly cardRequired: boolean
 }
 
-/** One price of a plan: its base price, or the price of one of its items. */
+/** One price of a plan: its base price, or the price of one of its items. @example findPlan(catalog, "pro")?.facts.prices.map((p) => p.kind) // ["base", "item", "item"] (examples/catalog.json) */
 export type PlanPrice =
   | { readonly kind: "base"; readonly plan: Plan; readonly price: BasePrice }
   | { readonly kind: "item"; readonly plan: Plan; readonly item: PlanItem; readonly price: ItemPrice }
@@ -216,6 +216,7 @@ export type PlanPrice =
 /**
  * What the planner asks of a plan again and again, worked out once when the catalog is decoded
  * (the catalog is immutable, so these never go stale).
+ * @example findPlan(catalog, "pro")?.facts.free // false; its monthlyTotals is a Map of decoded Rationals (usd → 28/1, eur → 26/1 in examples/catalog.json)
  */
 export interface PlanFacts {
   /** Every price of the plan, base first, then items in catalog order. */
@@ -230,7 +231,7 @@ export interface PlanFacts {
   readonly pricedIn: ReadonlySet<string>
 }
 
-/** A plan (one version of it). */
+/** A plan (one version of it). @example findPlan(catalog, "pro")?.version // 1, the highest version of "pro" (examples/catalog.json) */
 export interface Plan {
   readonly id: string
   readonly name: string
@@ -247,7 +248,7 @@ export interface Plan {
   readonly facts: PlanFacts
 }
 
-/** A discount of the catalog. */
+/** A discount of the catalog. @example catalog.discountsByCode.get("LAUNCH")?.id // "LAUNCH20" (examples/catalog.json); its percentOff is a decoded Rational (20/1) */
 export interface Discount {
   readonly id: string
   readonly name: string
@@ -258,7 +259,7 @@ export interface Discount {
   readonly promotionCodes: ReadonlyArray<string>
 }
 
-/** A decoded, validated catalog with its look-up indexes. */
+/** A decoded, validated catalog with its look-up indexes. @example Result.map(decodeCatalog(json), (c) => c.latestPlans.map((p) => p.id)) // Success(["free", "pro", "pro_annual", "premium", "credits"]) for examples/catalog.json */
 export interface Catalog {
   readonly defaultCurrency: string
   readonly features: ReadonlyArray<Feature>

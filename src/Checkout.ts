@@ -10,7 +10,12 @@
  */
 import type { Checkout } from "./Preview.ts"
 
-/** The facts of an attach that decide its checkout. */
+/**
+ * The facts of an attach that decide its checkout.
+ * @example
+ * const facts: CheckoutFacts = { redirectMode: "if_required", invoiceMode: false, anyImmediate: true, hasPaymentMethod: false, oneOff: false,
+ *   paidRecurring: true, hadPaidSubscription: false, cardlessTrial: false, startsBillingSubscription: true } // decide(facts): "provider_checkout"
+ */
 export interface CheckoutFacts {
   readonly redirectMode: "always" | "if_required" | "never"
   readonly invoiceMode: boolean

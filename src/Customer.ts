@@ -86,15 +86,30 @@ export const CustomerSchema = Schema.Struct({
   timeZone: Schema.optionalKey(TimeZoneSchema)
 })
 
-/** A customer's state, as in documents. */
+/**
+ * A customer's state, as in documents.
+ * @example const customer: Customer = { id: "cus_1", hasPaymentMethod: true, creditBalance: 500, subscriptions: [] }
+ */
 export type Customer = typeof CustomerSchema.Type
-/** A subscription, as in documents. */
+/**
+ * A subscription, as in documents.
+ * @example const sub: Subscription = { id: "sub_pro", planId: "pro", status: "active", billingAnchor: "2025-01-01T00:00:00Z", startedAt: "2025-01-01T00:00:00Z" }
+ */
 export type Subscription = typeof SubscriptionSchema.Type
-/** One ledger entry of a subscription: what was billed for one price and span, and credited since. */
+/**
+ * One ledger entry of a subscription: what was billed for one price and span, and credited since.
+ * @example const entry: BilledEntry = { featureId: null, from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z", amount: 2000, credits: [] }
+ */
 export type BilledEntry = typeof BilledEntrySchema.Type
-/** One credit drawn from a ledger entry, as in documents. */
+/**
+ * One credit drawn from a ledger entry, as in documents.
+ * @example const credit: LedgerCredit = { at: "2025-01-16T00:00:00Z", amount: 1032 }
+ */
 export type LedgerCredit = typeof LedgerCreditSchema.Type
-/** A discount applied to a customer or a subscription, as in documents. */
+/**
+ * A discount applied to a customer or a subscription, as in documents.
+ * @example const applied: AppliedDiscount = { discountId: "LAUNCH20", appliedAt: "2025-01-01T00:00:00Z" }
+ */
 export type AppliedDiscount = typeof AppliedDiscountSchema.Type
 
 /**

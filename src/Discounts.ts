@@ -11,7 +11,12 @@ import type { Discount } from "./Catalog.ts"
 import { addMonths } from "./Interval.ts"
 import * as Money from "./Money.ts"
 
-/** A discount in force for a customer: when it was applied, and whether this attach applies it. */
+/**
+ * A discount in force for a customer: when it was applied, and whether this attach applies it.
+ * @example
+ * const launch: ActiveDiscount = { discount, appliedAt: Date.parse("2025-01-01T00:00:00Z"), newlyApplied: true }
+ * // `discount`: a decoded catalog Discount, e.g. catalog.discountsById.get("LAUNCH20")
+ */
 export interface ActiveDiscount {
   readonly discount: Discount
   readonly appliedAt: number

@@ -27,7 +27,10 @@ import { customerFingerprint } from "./internal/fingerprint.ts"
 import { encodePolicy } from "./ProrationPolicy.ts"
 import * as Rational from "./Rational.ts"
 
-/** A decoded attach document: the catalog model, the customer's state and the request. */
+/**
+ * A decoded attach document: the catalog model, the customer's state and the request.
+ * @example Result.map(decodeAttachDocument(document), (input) => input.request.plans[0]?.planId) // Success("pro"); input.catalog is the decoded Catalog
+ */
 export interface AttachInput {
   readonly catalog: Catalog
   readonly customer: Customer
@@ -40,7 +43,10 @@ export interface AttachInput {
   readonly decodedCustomer?: DecodedCustomer
 }
 
-/** A customer document and what the planner reads of it, worked out once at decoding. */
+/**
+ * A customer document and what the planner reads of it, worked out once at decoding.
+ * @example decodedCustomer({ id: "cus_1", subscriptions: [] }) // { of: that customer, fingerprint: "cf_9c2b5e33fa20d18e", subscriptions: [], discounts: [] }
+ */
 export interface DecodedCustomer {
   readonly of: Customer
   /** The customer's state fingerprint (a preview's `basedOn`). */

@@ -10,7 +10,10 @@
 import * as Data from "effect/Data"
 import { decodeError } from "./internal/decodeIssues.ts"
 
-/** One problem found while decoding a document, as printed: where, and what (structured: `internal/decodeIssues.ts`). */
+/**
+ * One problem found while decoding a document, as printed: where, and what (structured: `internal/decodeIssues.ts`).
+ * @example const issue: DecodeIssue = { path: "catalog.plans", message: "is required but missing" }
+ */
 export interface DecodeIssue {
   readonly path: string
   readonly message: string
@@ -76,7 +79,10 @@ export class CurrencyMismatch extends Data.TaggedError("CurrencyMismatch")<{
   readonly currency: string
 }> {}
 
-/** The reason codes of {@link InvalidRequest}. */
+/**
+ * The reason codes of {@link InvalidRequest}.
+ * @example const reason: InvalidRequestReason = "two_main_plans_in_group"
+ */
 export type InvalidRequestReason =
   | "customer_mismatch"
   | "two_main_plans_in_group"
@@ -99,10 +105,16 @@ export class InvalidRequest extends Data.TaggedError("InvalidRequest")<{
   readonly reason: InvalidRequestReason
 }> {}
 
-/** Every error a preview can end with. */
+/**
+ * Every error a preview can end with.
+ * @example const error: AttachError = new UnknownPlan({ planId: "enterprise", message: 'No plan "enterprise" in the catalog' })
+ */
 export type AttachError = DecodeError | UnknownPlan | UnknownFeature | UnknownDiscount | CurrencyMismatch | InvalidRequest
 
-/** The error document of docs/spec.md §13. */
+/**
+ * The error document of docs/spec.md §13.
+ * @example const doc: ErrorDocument = { error: { _tag: "UnknownPlan", message: 'No plan "enterprise" in the catalog', planId: "enterprise" } }
+ */
 export interface ErrorDocument {
   readonly error: { readonly _tag: string; readonly message: string; readonly [detail: string]: unknown }
 }

@@ -14,16 +14,25 @@
 import { DAY_MS, civilFromDays, daysFromCivil, daysInMonth } from "./internal/civil.ts"
 import * as Rational from "./Rational.ts"
 
-/** A recurring interval unit of docs/spec.md §2.2. */
+/**
+ * A recurring interval unit of docs/spec.md §2.2.
+ * @example const unit: IntervalUnit = "semi_annual"
+ */
 export type IntervalUnit = "day" | "week" | "month" | "quarter" | "semi_annual" | "year"
 
-/** A recurring interval: a unit times a count ≥ 1. */
+/**
+ * A recurring interval: a unit times a count ≥ 1.
+ * @example const quarterly: Interval = { unit: "month", count: 3 }
+ */
 export interface Interval {
   readonly unit: IntervalUnit
   readonly count: number
 }
 
-/** A half-open period `[start, end)` in epoch milliseconds. */
+/**
+ * A half-open period `[start, end)` in epoch milliseconds.
+ * @example const january: Period = { start: Date.parse("2025-01-01T00:00:00Z"), end: Date.parse("2025-02-01T00:00:00Z") } // { start: 1735689600000, end: 1738368000000 }
+ */
 export interface Period {
   readonly start: number
   readonly end: number

@@ -9,7 +9,10 @@
  */
 import * as Rational from "./Rational.ts"
 
-/** A lower-case ISO 4217 code such as `usd`. */
+/**
+ * A lower-case ISO 4217 code such as `usd`.
+ * @example const currency: Currency = "eur"
+ */
 export type Currency = string
 
 declare const MinorBrand: unique symbol

@@ -29,7 +29,7 @@ export type LinePeriod = typeof LinePeriodSchema.Type
 /** The part of one discount taken off one line. @example const d: LineDiscount = { discountId: "LAUNCH20", amount: 400 } */
 export type LineDiscount = typeof LineDiscountSchema.Type
 
-/** The fraction of a period a line was prorated by: `numerator / denominator` `unit`s, counted from `from` to `to`. */
+/** The fraction of a period a line was prorated by: `numerator / denominator` `unit`s, counted from `from` to `to`. @example const f: DerivationFraction = { numerator: 1382400000, denominator: 2678400000, unit: "millisecond", from: "2025-01-16T00:00:00.000Z", to: "2025-02-01T00:00:00.000Z" } */
 export interface DerivationFraction {
   readonly numerator: number
   readonly denominator: number
@@ -39,7 +39,7 @@ export interface DerivationFraction {
   readonly to: string
 }
 
-/** One tier of a tiered price: its units, price per pack, flat fee and amount, in minor units (exact). */
+/** One tier of a tiered price: its units, price per pack, flat fee and amount, in minor units (exact). @example const t: DerivationTier = { upTo: 500, units: 500, unitPrice: "1000", flatAmount: "0", amount: "5000" } */
 export interface DerivationTier {
   readonly upTo: number | "inf"
   readonly units: number
@@ -48,7 +48,7 @@ export interface DerivationTier {
   readonly amount: string
 }
 
-/** A discount taken off a line, with what it is. */
+/** A discount taken off a line, with what it is. @example const d: LineDiscountDerivation = { discountId: "LAUNCH20", percentOff: "20", amount: 400 } */
 export interface LineDiscountDerivation {
   readonly discountId: string
   readonly percentOff?: string
@@ -56,7 +56,7 @@ export interface LineDiscountDerivation {
   readonly amount: number
 }
 
-/** A ledger entry a credit drew on: what was paid, credited before, open, and its unused share now (exact). */
+/** A ledger entry a credit drew on: what was paid, credited before, open, and its unused share now (exact). @example const e: DerivationLedgerEntry = { from: "2025-01-01T00:00:00.000Z", to: "2025-02-01T00:00:00.000Z", amount: 1000, credited: 0, open: 1000, unused: "16000/31" } */
 export interface DerivationLedgerEntry {
   readonly from: string
   readonly to: string
@@ -72,6 +72,7 @@ export interface DerivationLedgerEntry {
  * `exact = base × fraction` (or `base`), for a ledger credit `exact = −min(−base × fraction,
  * ledger.paidShare, ledger.open)`; `amount = round(exact)`, half away from zero;
  * `total = amount − Σ discounts`.
+ * @example const d: LineDerivation = { exact: "-16000/31", roundingDelta: "-4/31", base: "-2000", policy: "exact", discounts: [] } // docs/proration.md §15, less its fraction and ledger
  */
 export interface LineDerivation {
   /** The unrounded amount in minor units. */

@@ -20,12 +20,12 @@ import * as Rational from "./Rational.ts"
 
 /** The preset names. @example PRESETS.includes("lago") // true */
 export const PRESETS = ["exact", "stripe", "lago", "killbill"] as const
-/** A preset name. */
+/** A preset name. @example const preset: PresetName = "stripe" */
 export type PresetName = (typeof PRESETS)[number]
 
-/** What a policy counts in. */
+/** What a policy counts in. @example const clock: Clock = "day" */
 export type Clock = "millisecond" | "second" | "day"
-/** How calendar days are counted: the change day and the period's last day both counted, the end day not, or 30-day months. */
+/** How calendar days are counted: the change day and the period's last day both counted, the end day not, or 30-day months. @example const dayCount: DayCount = "fixed30" */
 export type DayCount = "inclusive" | "endExclusive" | "fixed30"
 
 /** Schema of an IANA time zone name (checked with `Intl`). @example Schema.decodeUnknownSync(TimeZoneSchema)("Europe/Paris") // "Europe/Paris" */
@@ -40,10 +40,10 @@ export const ProrationPolicySchema = Schema.Union([
     timeZone: Schema.optionalKey(TimeZoneSchema)
   })
 ])
-/** A policy as in documents. */
+/** A policy as in documents. @example const input: ProrationPolicyInput = { clock: "day", dayCount: "fixed30", timeZone: "Europe/Paris" } // or a preset name, "lago" */
 export type ProrationPolicyInput = typeof ProrationPolicySchema.Type
 
-/** A policy, decoded: `timeZone` `"customer"` means the customer's `timeZone` (else UTC). */
+/** A policy, decoded: `timeZone` `"customer"` means the customer's `timeZone` (else UTC). @example const policy: ProrationPolicy = { name: "custom", clock: "day", dayCount: "fixed30", timeZone: "UTC" } // policyOf({ clock: "day", dayCount: "fixed30" }) */
 export interface ProrationPolicy {
   /** The preset it came from, or `"custom"`. */
   readonly name: PresetName | "custom"
@@ -86,6 +86,7 @@ export const resolvePolicy = (request: ProrationPolicy | undefined, plan: Prorat
  * denominator` in `unit`s, counted between the instants `from` and `to` (for days: the days of
  * those instants in `zone`, `to` being the last day counted), and the exact `share`, clamped to
  * [0, 1].
+ * @example fractionLeft(policyOf("stripe"), "UTC", { start: 0, end: 4000 }, 1500) // { share: 3/4 (a decoded Rational), numerator: 3, denominator: 4, unit: "second", from: 1000, to: 4000, zone: "UTC" }
  */
 export interface FractionLeft {
   readonly share: Rational.Rational

@@ -14,7 +14,10 @@ import { allArrears, isFree, isOneOff, longestInterval, monthlyTotal } from "./P
 import * as Rational from "./Rational.ts"
 import type { SubscriptionFacts } from "./internal/subscriptionFacts.ts"
 
-/** A subscription together with the catalog plan it holds. */
+/**
+ * A subscription together with the catalog plan it holds.
+ * @example classify(premium, null, held, () => false, "usd", catalog).current?.plan.id // "pro": sub_pro, with its decoded facts and its catalog plan
+ */
 export interface Held {
   readonly sub: Subscription
   /** The subscription's instants and billing key, decoded once. */
@@ -51,7 +54,10 @@ export const isMainPlan = (plan: Plan): boolean => !plan.addOn && !isOneOff(plan
  */
 export const scopeOf = (sub: Subscription): string | null => sub.entityId ?? null
 
-/** What the scenario rules found for one requested plan. */
+/**
+ * What the scenario rules found for one requested plan.
+ * @example classify(premium, null, held, () => false, "usd", catalog) // { scenario: "upgrade", current: sub_pro's Held, scheduled: undefined }
+ */
 export interface Classification {
   readonly scenario: Scenario
   /** The current main plan of the group and scope, if any. */

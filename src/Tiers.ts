@@ -70,14 +70,20 @@ export const tierPrice = (price: ItemPrice, n: number, currency: string, catalog
   return tierShares(price, n).total
 }
 
-/** A tier some units reached: the units priced in it and what they cost there (its flat fee included), in major units. */
+/**
+ * A tier some units reached: the units priced in it and what they cost there (its flat fee included), in major units.
+ * @example tierShares(price, 250).shares[1] // graduated [≤100 at $1, ≤500 at $0.50, ∞]: the ≤500 tier, units 150/1, cost 150/2 = $75 (decoded Rationals)
+ */
 export interface TierShare {
   readonly tier: Tier
   readonly units: Rational.Rational
   readonly cost: Rational.Rational
 }
 
-/** The tiers of a tiered price that `n` billable units reach, and their total. */
+/**
+ * The tiers of a tiered price that `n` billable units reach, and their total.
+ * @example tierShares(price, 250).total // 350/2 = $175, a decoded Rational: 100 × $1 + 150 × $0.50 (graduated [≤100 at $1, ≤500 at $0.50, ∞])
+ */
 export interface TierBreakdown {
   readonly total: Rational.Rational
   readonly shares: ReadonlyArray<TierShare>

@@ -66,7 +66,10 @@ const UpdateBodySchema = Schema.Struct({
 type UpdateBody = typeof UpdateBodySchema.Type
 type Intent = "update_quantity" | "cancel_immediately" | "cancel_end_of_cycle" | "uncancel"
 
-/** The body of `billing.preview_update`: a preview response and what the update does. */
+/**
+ * The body of `billing.preview_update`: a preview response and what the update does.
+ * @example Effect.map(Autumn.previewUpdate(options, { customer_id: "cus_1", plan_id: "pro", cancel_action: "uncancel" }), (r) => r.intent) // succeeds with "uncancel"
+ */
 export type PreviewUpdateResponse = PreviewResponse & { readonly intent: Intent }
 
 const UNSUPPORTED: ReadonlyArray<keyof UpdateBody> = [

@@ -8,10 +8,16 @@
  */
 import { type ArgvSpec, onePositional, parseArgv } from "./internal/argv.ts"
 
-/** How a single preview is printed. */
+/**
+ * How a single preview is printed.
+ * @example const format: OutputFormat = "table" // --format table
+ */
 export type OutputFormat = "json" | "table"
 
-/** A parsed command line. */
+/**
+ * A parsed command line.
+ * @example parseArgs(["preview", "doc.json", "--format", "table"]) // { _tag: "PreviewFile", file: "doc.json", format: "table", catalog: undefined }
+ */
 export type Command =
   | { readonly _tag: "Help" }
   | { readonly _tag: "PreviewFile"; readonly file: string; readonly format: OutputFormat; readonly catalog: string | undefined; readonly explain?: true }

@@ -17,13 +17,22 @@ import { DecodeError, type ErrorDocument, errorDocument } from "../Errors.ts"
 import { planAttach } from "../Planner.ts"
 import type { AttachPreview } from "../Preview.ts"
 
-/** What the CLI prints for one input: a preview, or an error document. */
+/**
+ * What the CLI prints for one input: a preview, or an error document.
+ * @example const output: Output = { error: { _tag: "UnknownPlan", message: 'No plan "enterprise" in the catalog', planId: "enterprise" } }
+ */
 export type Output = AttachPreview | ErrorDocument
 
-/** Turns one parsed JSON document into its output. */
+/**
+ * Turns one parsed JSON document into its output.
+ * @example const previewer: Previewer = catalogPreviewer(catalog) // previewer(JSON.parse(line)): a preview or an error document
+ */
 export type Previewer = (document: unknown) => Output
 
-/** A value or the error document explaining why there is none. */
+/**
+ * A value or the error document explaining why there is none.
+ * @example parseJson("[1]", "doc.json") // { ok: true, value: [1] }; parseJson("{", "doc.json").ok is false, with a DecodeError document
+ */
 export type Loaded<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly error: ErrorDocument }
 
 const MAX_MESSAGE = 300

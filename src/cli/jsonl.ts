@@ -18,7 +18,10 @@ import { startPool, type WorkerPool, type WorkerSource } from "./jsonlPool.ts"
 
 export { answerBatch, previewLine } from "./internal/jsonlLines.ts"
 
-/** What a run did. `aborted` is true when the output went away (a closed pipe) before the end. */
+/**
+ * What a run did. `aborted` is true when the output went away (a closed pipe) before the end.
+ * @example const stats: JsonlStats = { lines: 3, failed: 1, aborted: false } // a short run: no workers were started
+ */
 export interface JsonlStats {
   readonly lines: number
   readonly failed: number
@@ -81,7 +84,10 @@ export const lineSplitter = (): { readonly push: (chunk: string | Buffer) => Arr
   }
 }
 
-/** How a run may use worker threads. Without `source` (or with `jobs` 1) every line is answered in this thread. */
+/**
+ * How a run may use worker threads. Without `source` (or with `jobs` 1) every line is answered in this thread.
+ * @example const options: JsonlOptions = { jobs: 4, source: { hasCatalog: false } } // workers after PARALLEL_AFTER lines
+ */
 export interface JsonlOptions {
   /** Threads that plan once the stream has shown itself long: this one and `jobs − 1` workers (1: no workers). */
   readonly jobs?: number

@@ -18,7 +18,10 @@ import type { TodayLines } from "./lines.ts"
 import type { PlanContext, Resolution } from "./resolve.ts"
 import type { Transitions } from "./transitions.ts"
 
-/** The discounts of today's invoice and its lines with what each takes off. */
+/**
+ * The discounts of today's invoice and its lines with what each takes off.
+ * @example todayDiscounts(resolution, moved, today).active.map((d) => d.discount.id) // ["LAUNCH20"], newly applied by the request
+ */
 export interface TodayDiscounts {
   /** The customer's, then those of the billing subscription invoiced, then the request's (each discount once). */
   readonly active: ReadonlyArray<ActiveDiscount>

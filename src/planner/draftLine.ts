@@ -10,7 +10,10 @@ import type { Period } from "../Interval.ts"
 import type { DraftDerivation } from "./internal/derivation.ts"
 import type { LedgerBasis } from "./internal/ledger.ts"
 
-/** Where a line's amount came from, beyond its visible fields: the ledger it feeds or draws on. */
+/**
+ * Where a line's amount came from, beyond its visible fields: the ledger it feeds or draws on.
+ * @example const basis: LineBasis = { subscriptionId: "sub_pro" } // a charge that sub_pro's ledger records
+ */
 export interface LineBasis {
   /** For a charge: the subscription whose ledger records it. */
   readonly subscriptionId?: string
@@ -18,7 +21,10 @@ export interface LineBasis {
   readonly ledger?: LedgerBasis
 }
 
-/** A line while the plan is built: money in minor units ({@link Minor}), instants in ms. */
+/**
+ * A line while the plan is built: money in minor units ({@link Minor}), instants in ms.
+ * @example const charge: DraftLine = { kind: "charge", planId: "pro", featureId: null, description: "Pro", quantity: 1, period: null, amount: minor(2000n), discounts: [] }
+ */
 export interface DraftLine {
   readonly kind: "charge" | "credit" | "arrears" | "custom"
   readonly planId: string | null

@@ -39,6 +39,7 @@ export const reducedCredit = (line: DraftLine, d: ActiveDiscount): boolean => {
 /**
  * The invoice discounts are applied to: when it starts, whether it is the first since they were
  * applied, and the plans it bills (custom lines replacing it count as theirs for `appliesTo`).
+ * @example const today: InvoiceTiming = { start: Date.parse("2025-01-16T00:00:00Z"), first: true, plans: ["pro"] }
  */
 export interface InvoiceTiming {
   readonly start: number

@@ -16,7 +16,10 @@ import { type DraftLine, sortLines } from "./draftLine.ts"
 import type { Transition } from "./internal/step.ts"
 import type { PlanContext } from "./resolve.ts"
 
-/** Today's lines and what decided them. */
+/**
+ * Today's lines and what decided them.
+ * @example const nothing: TodayLines = { immediate: false, lines: [], custom: false } // todayLines(ctx, [])
+ */
 export interface TodayLines {
   /** Whether a change takes effect now (a change starting later needs nothing paid today). */
   readonly immediate: boolean

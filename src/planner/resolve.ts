@@ -23,7 +23,10 @@ import { policyOf } from "../ProrationPolicy.ts"
 import { isMainPlan } from "../Scenario.ts"
 import type { PriceContext } from "./internal/lines.ts"
 
-/** Everything the stages of one attach read: the documents, the currency, the instant, the pricing rules. */
+/**
+ * Everything the stages of one attach read: the documents, the currency, the instant, the pricing rules.
+ * @example Result.map(resolve(input), ({ ctx }) => ctx.currency) // Success("usd"); ctx.at is the request's instant in epoch ms
+ */
 export interface PlanContext extends PriceContext {
   readonly request: AttachRequest
   readonly customer: Customer
@@ -31,13 +34,19 @@ export interface PlanContext extends PriceContext {
   readonly at: EpochMs
 }
 
-/** A requested plan with the catalog plan (and version) it names. */
+/**
+ * A requested plan with the catalog plan (and version) it names.
+ * @example Result.map(resolve(input), (r) => r.plans[0]?.plan.id) // Success("pro"): the requested plan with its catalog plan
+ */
 export interface ResolvedPlan {
   readonly requested: RequestedPlan
   readonly plan: Plan
 }
 
-/** What the request means in the catalog's and the customer's terms. */
+/**
+ * What the request means in the catalog's and the customer's terms.
+ * @example Result.map(resolve(input), (r) => r.hadPaidSubscription) // Success(false) for a customer without a paid plan
+ */
 export interface Resolution {
   readonly ctx: PlanContext
   readonly plans: ReadonlyArray<ResolvedPlan>

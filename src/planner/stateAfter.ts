@@ -18,7 +18,10 @@ import type { TodayLines } from "./lines.ts"
 import type { Resolution } from "./resolve.ts"
 import type { Transitions } from "./transitions.ts"
 
-/** The customer's state after the attach, and the subscriptions in it with their plans (for the next cycle and the actions). */
+/**
+ * The customer's state after the attach, and the subscriptions in it with their plans (for the next cycle and the actions).
+ * @example stateAfter(resolution, moved, today, lines, 0n).customerAfter // the preview's customerAfter; `entries` hold its subscriptions with their plans
+ */
 export interface StateAfter {
   readonly entries: ReadonlyArray<Entry>
   readonly customerAfter: Customer

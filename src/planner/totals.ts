@@ -12,7 +12,10 @@ import type { PlanContext } from "./resolve.ts"
 import type { DraftLine } from "./draftLine.ts"
 import { type WrittenInvoice, amountOutOfRange, safeNumber, writtenInvoice } from "./internal/invoice.ts"
 
-/** Today's invoice as the document writes it, with its sums in exact minor units. */
+/**
+ * Today's invoice as the document writes it, with its sums in exact minor units.
+ * @example todayTotals(ctx, lines) // Success({ lines: [{ amount: 3000, … }], total: 3000n, creditApplied: 0n, amountDue: 3000n, balanceAfter: 0n, … })
+ */
 export interface Totals extends WrittenInvoice {
   /** What the credit balance pays of a positive total. */
   readonly creditApplied: bigint

@@ -25,7 +25,10 @@ import { type PlanContext, type Resolution, scopeFor } from "./resolve.ts"
 
 export type { StartedTrial, Starts, Transition } from "./internal/step.ts"
 
-/** The transitions of an attach and the customer's subscriptions after them (the customer's first, in order, then those created). */
+/**
+ * The transitions of an attach and the customer's subscriptions after them (the customer's first, in order, then those created).
+ * @example Result.map(transitionsOf(resolution), (t) => t.transitions.map((x) => x.change.scenario)) // Success(["new"])
+ */
 export interface Transitions {
   readonly transitions: ReadonlyArray<Transition>
   readonly entries: ReadonlyArray<Entry>

@@ -9,13 +9,22 @@
  */
 import type { PricingTableEntry } from "./entry.ts"
 
-/** Autumn's `attach_action`: what attaching the plan would do. */
+/**
+ * Autumn's `attach_action`: what attaching the plan would do.
+ * @example const action: AutumnAttachAction = "upgrade"
+ */
 export type AutumnAttachAction = "activate" | "upgrade" | "downgrade" | "none" | "purchase"
 
-/** Autumn's attach scenarios (the 0.x `ProductScenario`). */
+/**
+ * Autumn's attach scenarios (the 0.x `ProductScenario`).
+ * @example const scenario: AutumnScenario = "renew"
+ */
 export type AutumnScenario = "scheduled" | "active" | "new" | "renew" | "upgrade" | "downgrade" | "cancel"
 
-/** Autumn's `customer_eligibility` object, on the wire (snake_case, absent fields left out). */
+/**
+ * Autumn's `customer_eligibility` object, on the wire (snake_case, absent fields left out).
+ * @example const eligibility: AutumnCustomerEligibility = { scenario: "new", attach_action: "activate", trial_available: true }
+ */
 export interface AutumnCustomerEligibility {
   readonly scenario?: AutumnScenario
   readonly attach_action: AutumnAttachAction

@@ -15,19 +15,31 @@ import type { Interval } from "../Interval.ts"
 import type { AttachPreview, Checkout, Scenario, Timing } from "../Preview.ts"
 import { isFree, isOneOff, planPrices, recurringInterval } from "../Pricing.ts"
 
-/** The button a pricing page shows for a plan. */
+/**
+ * The button a pricing page shows for a plan.
+ * @example const cta: CallToAction = "trial"
+ */
 export type CallToAction = "current" | "upgrade" | "downgrade" | "trial" | "buy" | "renew" | "scheduled" | "unavailable"
 
-/** What kind of plan a row is. */
+/**
+ * What kind of plan a row is.
+ * @example const kind: PlanKind = "one_off"
+ */
 export type PlanKind = "free" | "recurring" | "one_off"
 
-/** Why a plan cannot be attached now: the tagged error its preview ends with. */
+/**
+ * Why a plan cannot be attached now: the tagged error its preview ends with.
+ * @example const reason: UnavailableReason = { _tag: "CurrencyMismatch", message: 'Plan "pro" has no price in EUR' }
+ */
 export interface UnavailableReason {
   readonly _tag: AttachError["_tag"]
   readonly message: string
 }
 
-/** What the plan costs after today: its lines on the next invoice of the subscription it joins. */
+/**
+ * What the plan costs after today: its lines on the next invoice of the subscription it joins.
+ * @example const recurring: RecurringAmount = { amount: 2000, currency: "usd", interval: { unit: "month", count: 1 }, usageBased: false }
+ */
 export interface RecurringAmount {
   /** Minor units of the table's currency, after discounts; usage billed in arrears is not in it. */
   readonly amount: number
@@ -38,7 +50,10 @@ export interface RecurringAmount {
   readonly usageBased: boolean
 }
 
-/** The customer's own instance of a plan (same id, any version) in the table's scope. */
+/**
+ * The customer's own instance of a plan (same id, any version) in the table's scope.
+ * @example const held: HeldPlan = { version: 1, status: "active", canceling: false, trialing: false }
+ */
 export interface HeldPlan {
   readonly version: number
   readonly status: Subscription["status"]
@@ -46,7 +61,10 @@ export interface HeldPlan {
   readonly trialing: boolean
 }
 
-/** One row of the pricing table. */
+/**
+ * One row of the pricing table.
+ * @example entryOf(premium, planAttach(input), null) // { planId: "premium", kind: "recurring", action: "upgrade", reason: null, … }
+ */
 export interface PricingTableEntry {
   readonly planId: string
   readonly version: number

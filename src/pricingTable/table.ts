@@ -18,7 +18,10 @@ import * as Money from "../Money.ts"
 import { planAttach } from "../Planner.ts"
 import { entryOf, type HeldPlan, type PricingTableEntry } from "./entry.ts"
 
-/** A pricing table request on decoded inputs. */
+/**
+ * A pricing table request on decoded inputs.
+ * @example const input: PricingTableInput = { catalog, customer, at: "2025-01-16T00:00:00Z", currency: "eur" } // catalog and customer decoded
+ */
 export interface PricingTableInput {
   readonly catalog: Catalog
   readonly customer: Customer
@@ -32,7 +35,10 @@ export interface PricingTableInput {
   readonly allVersions?: boolean | undefined
 }
 
-/** The pricing table of one customer. */
+/**
+ * The pricing table of one customer.
+ * @example Result.map(planPricingTable(input), (t) => t.plans.map((p) => p.planId)) // Success(["free", "pro", "premium"])
+ */
 export interface PricingTable {
   readonly customerId: string
   readonly entityId: string | null

@@ -22,7 +22,10 @@ import type { NextCycle } from "../Preview.ts"
 import type { TimelineEvent, TimelineInvoice, TrialEndWithoutCard } from "./Timeline.ts"
 import { type RollState, allowanceResets, applyTransitions, discountExpiries, nextTransition, resetUsage } from "./transitions.ts"
 
-/** What to roll forward, and how far: `cycles` invoices per billing subscription, or up to `until` (inclusive). */
+/**
+ * What to roll forward, and how far: `cycles` invoices per billing subscription, or up to `until` (inclusive).
+ * @example rollForward({ ...input, cycles: 3, until: undefined }) // three invoices per billing subscription from `from` on
+ */
 export interface RollInput {
   readonly catalog: Catalog
   readonly currency: string
@@ -39,7 +42,10 @@ export interface RollInput {
   readonly firstInvoiceEmpty: (key: string, members: ReadonlyArray<Entry>) => boolean
 }
 
-/** The invoices and events from `from` on, and the state at the last instant reached. */
+/**
+ * The invoices and events from `from` on, and the state at the last instant reached.
+ * @example Result.map(rollForward(input), (out) => out.invoices.length) // Success(3) for `cycles: 3` and one billing subscription
+ */
 export interface RollOutput {
   readonly invoices: Array<TimelineInvoice>
   readonly events: Array<TimelineEvent>

@@ -18,7 +18,12 @@ import { type Entry, billingKey, patched, withSubscription } from "../internal/w
 import { recurringInterval } from "../Pricing.ts"
 import type { TimelineEvent, TrialEndWithoutCard } from "./Timeline.ts"
 
-/** The customer as the clock moves: working entries, balance and card, and the events so far. */
+/**
+ * The customer as the clock moves: working entries, balance and card, and the events so far.
+ * @example
+ * const state: RollState = { entries, customerDiscounts: [], balance: 0n, hasPaymentMethod: true, trialEndWithoutCard: "cancel", events: [] }
+ * // `entries`: the customer's subscriptions with their decoded facts and catalog plans
+ */
 export interface RollState {
   readonly entries: Array<Entry>
   /** The customer's own applied discounts, instants decoded once for the roll. */

@@ -15,7 +15,8 @@
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import { type AttachRequest, AttachRequestSchema } from "./AttachRequest.ts"
-import { type Catalog, CatalogSchema, type Discount, type Feature, type ItemPrice, type Plan, type PlanItem, type PriceInterval, type Tier } from "./Catalog.ts"
+import { type Catalog, CatalogSchema } from "./Catalog.ts"
+import { encodeDiscount, encodeFeature, encodePlan } from "./internal/catalogJson.ts"
 import { type Customer, CustomerSchema } from "./Customer.ts"
 import type { DecodeError, DecodeIssue } from "./Errors.ts"
 import { decodeError, type Issue, parsePath, schemaIssues } from "./internal/decodeIssues.ts"
@@ -25,7 +26,6 @@ import { normalizeCatalog } from "./internal/normalizeCatalog.ts"
 import { type DiscountApplied, type SubscriptionFacts, discountsApplied, subscriptionFacts } from "./internal/subscriptionFacts.ts"
 import { customerFingerprint } from "./internal/fingerprint.ts"
 import { encodePolicy } from "./ProrationPolicy.ts"
-import * as Rational from "./Rational.ts"
 
 /**
  * A decoded attach document: the catalog model, the customer's state and the request.
@@ -188,91 +188,6 @@ const decodeAttachDocumentUnguarded = (input: unknown): Result.Result<AttachInpu
 // ---------------------------------------------------------------------------------------------
 // Encoding: the decoded model back to the JSON input shape of docs/spec.md §13
 // ---------------------------------------------------------------------------------------------
-
-/**
- * An exact decimal in canonical form: no exponent, no trailing zeros, no "+", e.g. "20", "0.5".
- * Every amount a catalog decodes to has a terminating decimal form of at most 12 places; a
- * rational without one (never the result of decoding) is written with 40 places, truncated.
- */
-const decimalString = (r: Rational.Rational): string => {
-  const sign = r.n < 0n ? "-" : ""
-  const n = r.n < 0n ? -r.n : r.n
-  let places = 0
-  let scale = 1n
-  while ((n * scale) % r.d !== 0n && places < 40) {
-    scale *= 10n
-    places++
-  }
-  const digits = ((n * scale) / r.d).toString()
-  if (places === 0) return sign + digits
-  const padded = digits.padStart(places + 1, "0")
-  const fraction = padded.slice(-places).replace(/0+$/, "")
-  return `${sign}${padded.slice(0, -places)}${fraction === "" ? "" : `.${fraction}`}`
-}
-
-type Json = Record<string, unknown>
-
-const intervalFields = (interval: PriceInterval): Json =>
-  interval === "one_off" ? { interval } : interval.count === 1 ? { interval: interval.unit } : { interval: interval.unit, intervalCount: interval.count }
-
-const currencyFields = (currencies: ReadonlyMap<string, Rational.Rational>): Json =>
-  currencies.size === 0 ? {} : { currencies: Object.fromEntries([...currencies].map(([code, v]) => [code, decimalString(v)])) }
-
-const encodeFeature = (f: Feature): Json => ({
-  id: f.id,
-  name: f.name,
-  type: f.type,
-  ...(f.consumable ? { consumable: true } : {}),
-  ...(f.display === undefined ? {} : { display: { singular: f.display.singular, plural: f.display.plural } })
-})
-
-const encodeTier = (t: Tier): Json => ({
-  upTo: t.upTo,
-  amount: decimalString(t.amount),
-  ...(Rational.isZero(t.flatAmount) ? {} : { flatAmount: decimalString(t.flatAmount) })
-})
-
-const encodeItemPrice = (p: ItemPrice): Json => ({
-  ...(p.amount === undefined ? {} : { amount: decimalString(p.amount.amount) }),
-  ...(p.tiers === undefined ? {} : { tiers: p.tiers.map(encodeTier) }),
-  tierBehavior: p.tierBehavior,
-  ...intervalFields(p.interval),
-  billingUnits: p.billingUnits,
-  billingMethod: p.billingMethod,
-  ...(p.maxPurchase === undefined ? {} : { maxPurchase: p.maxPurchase }),
-  ...(p.amount === undefined ? {} : currencyFields(p.amount.currencies))
-})
-
-const encodeItem = (item: PlanItem): Json => ({
-  featureId: item.featureId,
-  included: item.included,
-  ...(item.reset === undefined ? {} : { reset: item.reset.count === 1 ? { interval: item.reset.unit } : { interval: item.reset.unit, intervalCount: item.reset.count } }),
-  ...(item.price === undefined ? {} : { price: encodeItemPrice(item.price) }),
-  proration: { onIncrease: item.proration.onIncrease, onDecrease: item.proration.onDecrease }
-})
-
-const encodePlan = (p: Plan): Json => ({
-  id: p.id,
-  name: p.name,
-  group: p.group,
-  addOn: p.addOn,
-  autoEnable: p.autoEnable,
-  version: p.version,
-  ...(p.price === undefined ? {} : { price: { amount: decimalString(p.price.amount), ...intervalFields(p.price.interval), ...currencyFields(p.price.currencies) } }),
-  items: p.items.map(encodeItem),
-  ...(p.freeTrial === undefined ? {} : { freeTrial: { length: p.freeTrial.length, unit: p.freeTrial.unit, cardRequired: p.freeTrial.cardRequired } }),
-  ...(p.prorationPolicy === undefined ? {} : { prorationPolicy: encodePolicy(p.prorationPolicy) })
-})
-
-const encodeDiscount = (d: Discount): Json => ({
-  id: d.id,
-  name: d.name,
-  ...(d.percentOff === undefined ? {} : { percentOff: decimalString(d.percentOff) }),
-  ...(d.amountOff === undefined ? {} : { amountOff: decimalString(d.amountOff) }),
-  duration: typeof d.duration === "string" ? d.duration : { months: d.duration.months },
-  ...(d.appliesTo === undefined ? {} : { appliesTo: [...d.appliesTo] }),
-  promotionCodes: [...d.promotionCodes]
-})
 
 /**
  * Encodes a decoded catalog back to its JSON input shape (docs/spec.md §3): decimals as canonical

@@ -70,7 +70,7 @@ export interface Classification {
  * Applies the scenario rules of docs/spec.md §6 to one plan in one scope. `quantitiesDiffer` says
  * whether the request asks for other prepaid quantities than the current plan holds.
  *
- * @example classify(premium, null, held, false, "usd", catalog).scenario // "upgrade"
+ * @example classify(premium, null, held, () => false, "usd", catalog).scenario // "upgrade"
  */
 export const classify = (
   plan: Plan,

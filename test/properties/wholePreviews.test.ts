@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest"
 import * as Interval from "../../src/Interval.ts"
 import type { AttachPreview, Line } from "../../src/Preview.ts"
 import { anchorAndAtArb, instantArb } from "../support/arbitraries.ts"
-import { DAY, type Obj, catalog, customer, doc, iso, monthly, request, subscription } from "../support/build.ts"
+import { type Obj, catalog, customer, doc, iso, monthly, request, subscription } from "../support/build.ts"
 import { preview } from "../support/run.ts"
 
 const RUNS = { seed: 42, numRuns: 150 } as const

@@ -64,7 +64,7 @@ const MAX_STEPS = 10_000
 export const rollForward = (input: RollInput): Result.Result<RollOutput, UnknownPlan | InvalidRequest> =>
   Result.map(roll(input, true), ({ invoices, s, t }) => {
     const reached = input.until ?? t
-    discountExpiries(s, input.customer, input.catalog, input.from, reached)
+    discountExpiries(s, input.catalog, input.from, reached)
     return { invoices, events: s.events, customer: customerOf(input.customer, s), reached }
   })
 

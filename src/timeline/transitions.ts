@@ -8,7 +8,7 @@
  *
  * @example applyTransitions(state, Date.parse("2025-01-15T00:00:00Z")) // sub_pro's trial ends: charged with a card, else canceled or sent to checkout
  */
-import { type Customer, type Subscription, isCurrent } from "../Customer.ts"
+import { type Subscription, isCurrent } from "../Customer.ts"
 import type { Catalog } from "../Catalog.ts"
 import type { InvalidRequest } from "../Errors.ts"
 import type { DiscountApplied } from "../internal/subscriptionFacts.ts"
@@ -152,22 +152,23 @@ export const allowanceResets = (s: RollState, from: number, to: number): void =>
 
 /**
  * Events for discounts of a fixed number of months running out in `(from, to]`.
- * @example discountExpiries(state, customer, catalog, Date.parse("2025-01-01T00:00:00Z"), Date.parse("2025-06-01T00:00:00Z")) // LAUNCH20 (3 months from Jan 1): discount_expired at 2025-04-01
+ * @example discountExpiries(state, catalog, Date.parse("2025-01-01T00:00:00Z"), Date.parse("2025-06-01T00:00:00Z")) // LAUNCH20 (3 months from Jan 1): discount_expired at 2025-04-01
  */
-export const discountExpiries = (s: RollState, customer: Customer, catalog: Catalog, from: number, to: number): void => {
+export const discountExpiries = (s: RollState, catalog: Catalog, from: number, to: number): void => {
   const seen = new Set<string>()
-  const visit = (applied: ReadonlyArray<{ readonly discountId: string; readonly appliedAt: string }> | undefined, sub: Subscription | null): void => {
-    for (const a of applied ?? []) {
+  const visit = (applied: ReadonlyArray<DiscountApplied>, entry: Entry | null): void => {
+    for (const a of applied) {
       const d = catalog.discountsById.get(a.discountId)
       if (d === undefined || typeof d.duration !== "object") continue
-      const at = addMonths(ms(a.appliedAt), d.duration.months)
-      const key = `${a.discountId}\u0000${sub === null ? "" : billingKey(sub)}\u0000${at}`
-      const alive = sub === null || sub.endsAt === undefined || ms(sub.endsAt) > at
+      const at = addMonths(a.appliedAt, d.duration.months)
+      const key = `${a.discountId}\u0000${entry === null ? "" : entry.facts.billingKey}\u0000${at}`
+      const alive = entry === null || entry.facts.endsAt === undefined || entry.facts.endsAt > at
       if (at <= from || at > to || !alive || seen.has(key)) continue
       seen.add(key)
-      push(s, { at: iso(at), type: "discount_expired", entityId: sub === null ? null : entityOf(sub), discountId: a.discountId, subscriptionId: sub === null ? null : sub.id })
+      const sub = entry?.sub
+      push(s, { at: iso(at), type: "discount_expired", entityId: sub === undefined ? null : entityOf(sub), discountId: a.discountId, subscriptionId: sub === undefined ? null : sub.id })
     }
   }
-  visit(customer.discounts, null)
-  for (const { sub } of s.entries) if (sub.status !== "scheduled" || sub.startsAt === undefined || ms(sub.startsAt) <= to) visit(sub.discounts, sub)
+  visit(s.customerDiscounts, null)
+  for (const e of s.entries) if (e.sub.status !== "scheduled" || e.facts.startsAt === undefined || e.facts.startsAt <= to) visit(e.facts.discounts, e)
 }

@@ -16,7 +16,7 @@ import type { ActiveDiscount } from "../Discounts.ts"
 import { type InvalidRequest, UnknownPlan } from "../Errors.ts"
 import { iso, ms } from "../internal/instants.ts"
 import { nextCycleOf } from "../planner/nextCycle.ts"
-import { type Entry, billingKey, entryOf, isTrialingAt } from "../internal/working.ts"
+import { type Entry, entryOf, isTrialingAt } from "../internal/working.ts"
 import { type DiscountApplied, discountsApplied } from "../internal/subscriptionFacts.ts"
 import type { NextCycle } from "../Preview.ts"
 import type { TimelineEvent, TimelineInvoice, TrialEndWithoutCard } from "./Timeline.ts"
@@ -122,9 +122,9 @@ const roll = (input: RollInput, resets: boolean): Result.Result<{ readonly invoi
 /** Billing subscriptions with a current or scheduled plan, in order of first listing. */
 const keysOf = (s: RollState): Array<string> => {
   const keys: Array<string> = []
-  for (const { sub, plan } of s.entries) {
+  for (const { sub, facts, plan } of s.entries) {
     if (plan === undefined || !(isCurrent(sub) || sub.status === "scheduled")) continue
-    const key = billingKey(sub)
+    const key = facts.billingKey
     if (!keys.includes(key)) keys.push(key)
   }
   return keys

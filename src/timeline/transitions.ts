@@ -63,10 +63,10 @@ const starts = (sub: Subscription, t: number): boolean =>
  */
 export const nextTransition = (s: RollState, key: string, t: number): number | undefined => {
   let next = Number.POSITIVE_INFINITY
-  for (const { sub } of s.entries) {
-    if (billingKey(sub) !== key) continue
-    const at = sub.status === "trialing" ? sub.trialEndsAt : sub.status === "scheduled" ? sub.startsAt : isCurrent(sub) && sub.cancelAtPeriodEnd === true ? sub.endsAt : undefined
-    if (at !== undefined && ms(at) > t) next = Math.min(next, ms(at))
+  for (const { sub, facts } of s.entries) {
+    if (facts.billingKey !== key) continue
+    const at = sub.status === "trialing" ? facts.trialEndsAt : sub.status === "scheduled" ? facts.startsAt : isCurrent(sub) && sub.cancelAtPeriodEnd === true ? facts.endsAt : undefined
+    if (at !== undefined && at > t) next = Math.min(next, at)
   }
   return Number.isFinite(next) ? next : undefined
 }

@@ -24,7 +24,8 @@ import { fastCatalog, fastCustomer, fastRequest, NOT_FAST } from "./internal/fas
 import { type GuardedPart, guardInput } from "./internal/inputGuard.ts"
 import { normalizeCatalog } from "./internal/normalizeCatalog.ts"
 import { type DiscountApplied, type SubscriptionFacts, discountsApplied, subscriptionFacts } from "./internal/subscriptionFacts.ts"
-import { customerFingerprint } from "./internal/fingerprint.ts"
+import { customerFingerprint, requestKey } from "./internal/fingerprint.ts"
+import { type EpochMs, ms } from "./internal/instants.ts"
 import { encodePolicy } from "./ProrationPolicy.ts"
 
 /**
@@ -41,7 +42,31 @@ export interface AttachInput {
    * itself otherwise (an input built by hand, a customer replaced in a copy of the input).
    */
   readonly decodedCustomer?: DecodedCustomer
+  /**
+   * What decoding worked out of `request`: its instant and its hash. The planner uses it while
+   * `of` is the input's very request object, and works them out itself otherwise.
+   */
+  readonly decodedRequest?: DecodedRequest
 }
+
+/**
+ * A request document and what the planner reads of it, worked out once at decoding.
+ * @example decodedRequest(request).key // the prefix of the plan's idempotency keys, "3f9c…"
+ */
+export interface DecodedRequest {
+  readonly of: AttachRequest
+  /** The request's instant. */
+  readonly at: EpochMs
+  /** A hash of the whole request: the prefix of the idempotency keys of its plan. */
+  readonly key: string
+}
+
+/**
+ * A request document decoded for planning: its instant and its hash.
+ *
+ * @example decodedRequest({ customerId: "c", at: "2025-01-01T00:00:00Z", plans: [{ planId: "pro" }] }).at // 1735689600000
+ */
+export const decodedRequest = (request: AttachRequest): DecodedRequest => ({ of: request, at: ms(request.at), key: requestKey(request) })
 
 /**
  * A customer document and what the planner reads of it, worked out once at decoding.
@@ -70,8 +95,8 @@ export const decodedCustomer = (customer: Customer): DecodedCustomer =>
     discounts: discountsApplied(customer.discounts)
   })
 
-const withDecodedCustomer = (catalog: Catalog, customer: Customer, request: AttachRequest): AttachInput =>
-  ({ catalog, customer, request, decodedCustomer: decodedCustomer(customer) })
+const withDecodedParts = (catalog: Catalog, customer: Customer, request: AttachRequest): AttachInput =>
+  ({ catalog, customer, request, decodedCustomer: decodedCustomer(customer), decodedRequest: decodedRequest(request) })
 
 const options = { errors: "all", onExcessProperty: "error", reportInput: true } as const
 
@@ -153,7 +178,7 @@ const fastCustomerAndRequest = (catalog: Catalog, input: unknown): AttachInput |
   const customer = fastCustomer(input["customer"])
   if (customer === NOT_FAST) return NOT_FAST
   const request = fastRequest(input["request"])
-  return request === NOT_FAST ? NOT_FAST : withDecodedCustomer(catalog, customer, request)
+  return request === NOT_FAST ? NOT_FAST : withDecodedParts(catalog, customer, request)
 }
 
 /** Decodes with Schema: slower, and the only source of error messages. */
@@ -166,7 +191,7 @@ const decodeCustomerAndRequestWithSchema = (catalog: Catalog, input: unknown): R
   const customer = decodeWith(decodeCustomerShape, input["customer"], "customer", issues)
   const request = decodeWith(decodeRequestShape, input["request"], "request", issues)
   if (customer === undefined || request === undefined || issues.length > 0) return Result.fail(decodeError(issues))
-  return Result.succeed(withDecodedCustomer(catalog, customer, request))
+  return Result.succeed(withDecodedParts(catalog, customer, request))
 }
 
 /**

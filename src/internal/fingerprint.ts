@@ -3,6 +3,7 @@
  * value's JSON, and of a customer's state in canonical form (key order does not matter). Pure
  * functions; nothing is cached.
  */
+import type { AttachRequest } from "../AttachRequest.ts"
 
 /** A stable 64-bit hash (two FNV-1a 32-bit lanes), hex, for idempotency keys and fingerprints. */
 export const fnv1a64 = (text: string): string => {
@@ -202,3 +203,13 @@ export const customerFingerprint = (customer: unknown): string => {
   feedCanonical(h, customer)
   return `cf_${h.hex()}`
 }
+
+/**
+ * A deterministic prefix for the idempotency keys of one plan: a hash of the whole request
+ * (customer, plans, instant and every option). The same request planned against another state
+ * gets the same keys: a plan only runs against the state it was computed from (`basedOn`), and a
+ * provider refuses a key reused with other parameters.
+ *
+ * @example requestKey(request) // "3f9c…"
+ */
+export const requestKey = (request: AttachRequest): string => jsonHash(request)

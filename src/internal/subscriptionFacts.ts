@@ -107,14 +107,29 @@ export const subscriptionFacts = (sub: Subscription): SubscriptionFacts => {
 }
 
 /**
+ * What a change knows of the values it set, already decoded (it printed them from these): the
+ * spans of the ledger entries it added, the end it set, the discounts the subscription has after it.
+ *
+ * @example const known: KnownFacts = { endsAt: epochMs(at) } // a change that ended the subscription at `at`
+ */
+export interface KnownFacts {
+  readonly spans?: ReadonlyArray<BilledSpan>
+  readonly endsAt?: EpochMs
+  readonly discounts?: ReadonlyArray<DiscountApplied>
+}
+
+const NOTHING_KNOWN: KnownFacts = {}
+
+/**
  * The facts of `after`, a changed copy of `before` whose facts are `facts`: what the change left
- * alone is kept (the same object when nothing the facts hold changed), and only the instants and
- * ledger entries that are new are parsed.
+ * alone is kept (the same object when nothing the facts hold changed), what it knows of its new
+ * values (`known`) is taken as known, and only the other instants and ledger entries that are
+ * new are parsed.
  *
  * @example factsAfterChange(facts, sub, { ...sub, status: "past_due" }) === facts // true
  */
 export const factsAfterChange = (
-  facts: SubscriptionFacts, before: Subscription, after: Subscription, newSpans: ReadonlyArray<BilledSpan> = NO_SPANS
+  facts: SubscriptionFacts, before: Subscription, after: Subscription, known: KnownFacts = NOTHING_KNOWN
 ): SubscriptionFacts => {
   const same = after.billingAnchor === before.billingAnchor && after.startedAt === before.startedAt && after.startsAt === before.startsAt &&
     after.trialEndsAt === before.trialEndsAt && after.endsAt === before.endsAt && after.providerSubscriptionId === before.providerSubscriptionId &&
@@ -127,14 +142,14 @@ export const factsAfterChange = (
     startedAt: after.startedAt === before.startedAt ? facts.startedAt : ms(after.startedAt),
     startsAt: instantAfter(before.startsAt, after.startsAt, facts.startsAt),
     trialEndsAt: instantAfter(before.trialEndsAt, after.trialEndsAt, facts.trialEndsAt),
-    endsAt: instantAfter(before.endsAt, after.endsAt, facts.endsAt),
+    endsAt: after.endsAt !== before.endsAt && known.endsAt !== undefined ? known.endsAt : instantAfter(before.endsAt, after.endsAt, facts.endsAt),
     billingKey: after.providerSubscriptionId === before.providerSubscriptionId && billingAnchor === facts.billingAnchor
       ? facts.billingKey
       : after.providerSubscriptionId ?? `anchor:${billingAnchor}`,
     quantities: after.featureQuantities === before.featureQuantities ? facts.quantities : byFeature(after.featureQuantities, (q) => q.quantity),
     usage: after.usage === before.usage ? facts.usage : byFeature(after.usage, (u) => u.used),
-    billed: after.billed === before.billed ? facts.billed : spansAfter(facts.billed, newSpans, after.billed),
-    discounts: after.discounts === before.discounts ? facts.discounts : discountsApplied(after.discounts)
+    billed: after.billed === before.billed ? facts.billed : spansAfter(facts.billed, known.spans ?? NO_SPANS, after.billed),
+    discounts: after.discounts === before.discounts ? facts.discounts : known.discounts ?? discountsApplied(after.discounts)
   }
 }
 

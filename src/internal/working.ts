@@ -6,7 +6,7 @@ import { type PlanPrice, planPrices, recurringInterval } from "../Pricing.ts"
 import type { DerivationTier } from "../Preview.ts"
 import type * as Rational from "../Rational.ts"
 import { iso, ms } from "./instants.ts"
-import { type BilledSpan, type SubscriptionFacts, factsAfterChange, subscriptionFacts } from "./subscriptionFacts.ts"
+import { type KnownFacts, type SubscriptionFacts, factsAfterChange, subscriptionFacts } from "./subscriptionFacts.ts"
 
 /**
  * A price's full-period amount for its billed units (major units) and the tiers of the derivation,
@@ -44,13 +44,13 @@ export const entryOf = (sub: Subscription, plan: Plan | undefined): Entry => ({ 
 /**
  * An entry with another object for its subscription. `samePrices`: the change leaves what its
  * prices bill alone (a discount or a ledger entry recorded), so what today's charges priced for it
- * still holds for its next cycle.
+ * still holds for its next cycle. `known`: what the change knows of its new values, decoded.
  *
- * @example withSubscription(entry, patched(entry.sub, { billed }), true).priced?.sub // the new object
+ * @example withSubscription(entry, patched(entry.sub, { billed }), true, { spans }).priced?.sub // the new object
  */
-export const withSubscription = (entry: Entry, sub: Subscription, samePrices: boolean, newSpans?: ReadonlyArray<BilledSpan>): Entry => {
+export const withSubscription = (entry: Entry, sub: Subscription, samePrices: boolean, known?: KnownFacts): Entry => {
   const priced = entry.priced
-  const facts = factsAfterChange(entry.facts, entry.sub, sub, newSpans)
+  const facts = factsAfterChange(entry.facts, entry.sub, sub, known)
   if (priced === undefined) return { sub, facts, plan: entry.plan }
   return samePrices && priced.sub === entry.sub ? { sub, facts, plan: entry.plan, priced: { sub, byPrice: priced.byPrice } } : { sub, facts, plan: entry.plan, priced }
 }
@@ -71,13 +71,12 @@ export type SubscriptionPatch = { readonly [K in keyof Subscription]?: Subscript
 export const patched = (sub: Subscription, patch: SubscriptionPatch, drop: ReadonlyArray<keyof Subscription> = []): Subscription => {
   const source = sub as Record<string, unknown>
   const changes = patch as Record<string, unknown>
-  const changed = Object.keys(changes)
   const out: Record<string, unknown> = {}
   for (const key of Object.keys(source)) {
     if (drop.length > 0 && drop.includes(key as keyof Subscription)) continue
-    out[key] = changed.includes(key) ? changes[key] : source[key]
+    out[key] = Object.hasOwn(changes, key) ? changes[key] : source[key]
   }
-  for (const key of changed) if (!Object.hasOwn(out, key)) out[key] = changes[key]
+  for (const key of Object.keys(changes)) if (!Object.hasOwn(out, key)) out[key] = changes[key]
   return out as unknown as Subscription
 }
 

@@ -15,7 +15,6 @@ import type { ProviderAction } from "../ProviderAction.ts"
 import { iso } from "../internal/instants.ts"
 import { subscriptionFacts } from "../internal/subscriptionFacts.ts"
 import type { Entry } from "../internal/working.ts"
-import { jsonHash } from "../internal/fingerprint.ts"
 import { type BillingSubscription, type Member, billingGroups, billingSubscription, sameItems, samePhase } from "../internal/billingView.ts"
 
 interface ActionCtx {
@@ -23,6 +22,8 @@ interface ActionCtx {
   readonly catalog: Catalog
   /** The request's instant, decoded. */
   readonly at: number
+  /** The prefix of the actions' idempotency keys (`requestKey` of the request). */
+  readonly requestKey: string
 }
 
 interface ActionFacts {
@@ -142,16 +143,6 @@ const subscriptionDrafts = (
 }
 
 /**
- * A deterministic prefix for the idempotency keys of one plan: a hash of the whole request
- * (customer, plans, instant and every option). The same request planned against another state
- * gets the same keys: a plan only runs against the state it was computed from (`basedOn`), and a
- * provider refuses a key reused with other parameters.
- *
- * @example requestKey(request) // "3f9c…"
- */
-export const requestKey = (request: AttachRequest): string => jsonHash(request)
-
-/**
  * The provider-neutral actions that carry out a preview, in execution order (docs/spec.md §11), each
  * with a deterministic idempotency key `ap_<request hash>_<index>_<type>`.
  *
@@ -207,7 +198,7 @@ export const planActions = (ctx: ActionCtx, p: Omit<AttachPreview, "actions" | "
     append(drafts, invoice)
   }
   append(drafts, late)
-  return keyed(requestKey(ctx.request), drafts)
+  return keyed(ctx.requestKey, drafts)
 }
 
 const append = (to: Array<Draft>, from: ReadonlyArray<Draft>): void => {

@@ -16,6 +16,7 @@ import type { AttachInput } from "../Document.ts"
 import { type DiscountApplied, type SubscriptionFacts, discountsApplied } from "../internal/subscriptionFacts.ts"
 import { type AttachError, CurrencyMismatch, InvalidRequest, UnknownDiscount, UnknownFeature, UnknownPlan } from "../Errors.ts"
 import { type EpochMs, ms } from "../internal/instants.ts"
+import { requestKey } from "../internal/fingerprint.ts"
 import { type Entry, entryOf } from "../internal/working.ts"
 import * as Money from "../Money.ts"
 import { isRecurring, pricedIn } from "../Pricing.ts"
@@ -32,6 +33,8 @@ export interface PlanContext extends PriceContext {
   readonly customer: Customer
   /** The request's instant, decoded once. */
   readonly at: EpochMs
+  /** A hash of the whole request: the prefix of the idempotency keys of the plan's actions. */
+  readonly requestKey: string
 }
 
 /**
@@ -68,13 +71,14 @@ export interface Resolution {
  *
  * @example resolve({ catalog, customer, request: { ...request, plans: [{ planId: "gold" }] } }) // Failure UnknownPlan
  */
-export const resolve = ({ catalog, customer, request, decodedCustomer }: AttachInput): Result.Result<Resolution, AttachError> => {
+export const resolve = ({ catalog, customer, request, decodedCustomer, decodedRequest }: AttachInput): Result.Result<Resolution, AttachError> => {
   if (request.customerId !== customer.id) {
     return Result.fail(new InvalidRequest({ reason: "customer_mismatch", message: `The request is for customer "${request.customerId}" but the document holds customer "${customer.id}"` }))
   }
   const currency = Money.normalizeCurrency(request.currency ?? customer.currency ?? catalog.defaultCurrency)
+  const known = decodedRequest !== undefined && decodedRequest.of === request ? decodedRequest : undefined
   const ctx: PlanContext = {
-    catalog, currency, request, customer, at: ms(request.at),
+    catalog, currency, request, customer, at: known?.at ?? ms(request.at), requestKey: known?.key ?? requestKey(request),
     policy: request.prorationPolicy === undefined ? undefined : policyOf(request.prorationPolicy),
     timeZone: customer.timeZone
   }

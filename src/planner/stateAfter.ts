@@ -9,7 +9,7 @@
  */
 import type { Customer, Subscription } from "../Customer.ts"
 import type { ActiveDiscount } from "../Discounts.ts"
-import { iso } from "../internal/instants.ts"
+import { epochMs, iso } from "../internal/instants.ts"
 import { type Entry, patched, withSubscription } from "../internal/working.ts"
 import type { DraftLine } from "./draftLine.ts"
 import { openLedger, recordLedger } from "./internal/ledger.ts"
@@ -54,11 +54,14 @@ const withRequestDiscounts = (
   entries: ReadonlyArray<Entry>, created: ReadonlyArray<string>, fromRequest: ReadonlyArray<ActiveDiscount>, at: number
 ): ReadonlyArray<Entry> => {
   if (fromRequest.length === 0) return entries
-  const applied = fromRequest.map((d) => ({ discountId: d.discount.id, appliedAt: iso(at) }))
+  const appliedAt = iso(at)
   return entries.map((e) => {
     if (!created.includes(e.sub.id)) return e
     const have = e.sub.discounts ?? []
-    return withSubscription(e, patched(e.sub, { discounts: [...have, ...applied.filter((a) => !have.some((h) => h.discountId === a.discountId))] }), true)
+    const added = fromRequest.filter((d) => !have.some((h) => h.discountId === d.discount.id))
+    const discounts = [...have, ...added.map((d) => ({ discountId: d.discount.id, appliedAt }))]
+    const known = [...e.facts.discounts, ...added.map((d) => ({ discountId: d.discount.id, appliedAt: epochMs(at) }))]
+    return withSubscription(e, patched(e.sub, { discounts }), true, { discounts: known })
   })
 }
 

@@ -7,10 +7,16 @@ import fc from "fast-check"
 import * as Result from "effect/Result"
 import { describe, expect, it } from "vitest"
 import type { Subscription } from "../../src/Customer.ts"
-import { decodeAttachDocument } from "../../src/Document.ts"
+import { type AttachInput, decodeAttachDocument } from "../../src/Document.ts"
+import { todayDiscounts } from "../../src/planner/discounts.ts"
+import { todayLines } from "../../src/planner/lines.ts"
+import { resolve } from "../../src/planner/resolve.ts"
+import { stateAfter } from "../../src/planner/stateAfter.ts"
+import { todayTotals } from "../../src/planner/totals.ts"
+import { transitionsOf } from "../../src/planner/transitions.ts"
 import { planAttach } from "../../src/Planner.ts"
 import { factsAfterChange, knownSpan, subscriptionFacts } from "../../src/internal/subscriptionFacts.ts"
-import { patched } from "../../src/internal/working.ts"
+import { type Entry, patched } from "../../src/internal/working.ts"
 import { customerDocArb, instantDocArb, plannedDocumentArb } from "../support/arbitraries.ts"
 
 const JAN_1 = Date.UTC(2025, 0, 1)
@@ -75,7 +81,7 @@ describe("subscriptionFacts: hand-computed", () => {
     const facts = subscriptionFacts(pro)
     const entry = { featureId: "seats", from: "2025-01-16T00:00:00.000Z", to: "2025-02-01T00:00:00.000Z", amount: 750 }
     const span = knownSpan(entry, Date.UTC(2025, 0, 16), FEB_1)
-    const after = factsAfterChange(facts, pro, patched(pro, { billed: [...(pro.billed ?? []), entry] }), [span])
+    const after = factsAfterChange(facts, pro, patched(pro, { billed: [...(pro.billed ?? []), entry] }), { spans: [span] })
     expect(after.billed[0]).toBe(facts.billed[0])
     expect(after.billed[1]).toBe(span)
   })
@@ -123,8 +129,36 @@ describe("subscriptionFacts: laws", () => {
       const input = decodeAttachDocument(doc)
       if (Result.isFailure(input)) return
       expect(input.success.decodedCustomer?.subscriptions.length).toBe(input.success.customer.subscriptions?.length ?? 0)
-      const { decodedCustomer: _decoded, ...bare } = input.success
+      const { decodedCustomer: _decoded, decodedRequest: _request, ...bare } = input.success
       expect(JSON.stringify(planAttach(input.success))).toBe(JSON.stringify(planAttach(bare)))
     }), { numRuns: 200 })
   })
+
+  it("the facts a change knows of its own values (ends, discounts, ledger) equal those decoded afresh from the state after", () => {
+    let checked = 0
+    fc.assert(fc.property(plannedDocumentArb, (doc) => {
+      const input = decodeAttachDocument(doc)
+      if (Result.isFailure(input)) return
+      const entries = entriesAfter(input.success)
+      for (const entry of entries ?? []) {
+        checked++
+        expect(entry.facts).toEqual(subscriptionFacts(entry.sub))
+      }
+    }), { numRuns: 300 })
+    expect(checked).toBeGreaterThan(300)
+  })
 })
+
+/** The planner's stages up to the state after (src/planner/plan.ts), or undefined when one refuses the attach. */
+const entriesAfter = (input: AttachInput): ReadonlyArray<Entry> | undefined => {
+  const resolved = resolve(input)
+  if (Result.isFailure(resolved)) return undefined
+  const moved = transitionsOf(resolved.success)
+  if (Result.isFailure(moved)) return undefined
+  const today = todayLines(resolved.success.ctx, moved.success.transitions)
+  if (Result.isFailure(today)) return undefined
+  const discounts = todayDiscounts(resolved.success, moved.success, today.success)
+  const totals = todayTotals(resolved.success.ctx, discounts.lines)
+  if (Result.isFailure(totals)) return undefined
+  return stateAfter(resolved.success, moved.success, today.success, discounts.lines, totals.success.balanceAfter).entries
+}

@@ -8,7 +8,7 @@ import type { AttachRequest } from "../../AttachRequest.ts"
 import type { Catalog } from "../../Catalog.ts"
 import type { Customer } from "../../Customer.ts"
 import { planActions } from "../../planner/actions.ts"
-import { customerFingerprint } from "../../internal/fingerprint.ts"
+import { customerFingerprint, requestKey } from "../../internal/fingerprint.ts"
 import { ms } from "../../internal/instants.ts"
 import type { AttachPreview, Line } from "../../Preview.ts"
 
@@ -45,5 +45,5 @@ export const stateChangePlan = (catalog: Catalog, change: StateChange): AttachPr
     subtotal, discountTotal: 0, total: subtotal, creditApplied: 0, amountDue: 0, trialEndsAt: null, nextCycle: null, checkout: "none",
     customerAfter: change.customerAfter
   }
-  return { ...preview, actions: planActions({ request, catalog, at: ms(change.at) }, preview, { customerBefore: change.customer }), basedOn: customerFingerprint(change.customer) }
+  return { ...preview, actions: planActions({ request, catalog, at: ms(change.at), requestKey: requestKey(request) }, preview, { customerBefore: change.customer }), basedOn: customerFingerprint(change.customer) }
 }

@@ -198,7 +198,7 @@ export const recordLedger = (
     const sub = spans === undefined ? before : patched(before, { billed: [...(before.billed ?? []), ...spans.map((s) => s.entry)] })
     if (sub === entry.sub) continue
     out ??= entries.slice()
-    out[i] = withSubscription(entry, sub, true, spans)
+    out[i] = withSubscription(entry, sub, true, spans === undefined ? undefined : { spans })
   }
   return out ?? entries
 }

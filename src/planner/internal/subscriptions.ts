@@ -9,7 +9,7 @@
 import type { Plan } from "../../Catalog.ts"
 import { type Subscription, isCurrent } from "../../Customer.ts"
 import { epochMs, iso } from "../../internal/instants.ts"
-import { type SubscriptionFacts, discountsApplied } from "../../internal/subscriptionFacts.ts"
+import { type KnownFacts, type SubscriptionFacts, discountsApplied } from "../../internal/subscriptionFacts.ts"
 import { type Entry, type Priced, type SubscriptionIds, type WithFacts, newSubscriptionId, patched, subscriptionIds, withSubscription } from "../../internal/working.ts"
 import type { PlanPrice } from "../../Pricing.ts"
 import { type Held, scopeOf } from "../../Scenario.ts"
@@ -23,13 +23,18 @@ export interface Working {
   readonly ids: SubscriptionIds | undefined
 }
 
-/** The entries with the subscription `which` (found by id and plan: an earlier step may have replaced its object) changed by `update`. */
-export const updated = (entries: ReadonlyArray<Entry>, which: Subscription, update: (current: Subscription) => Subscription): ReadonlyArray<Entry> => {
+/**
+ * The entries with the subscription `which` (found by id and plan: an earlier step may have
+ * replaced its object) changed by `update`, which sets what `known` holds decoded, if anything.
+ */
+export const updated = (
+  entries: ReadonlyArray<Entry>, which: Subscription, update: (current: Subscription) => Subscription, known?: KnownFacts
+): ReadonlyArray<Entry> => {
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] as Entry
     if (entry.sub.id !== which.id || entry.sub.planId !== which.planId) continue
     const out = entries.slice()
-    out[i] = withSubscription(entry, update(entry.sub), false)
+    out[i] = withSubscription(entry, update(entry.sub), false, known)
     return out
   }
   return entries
@@ -41,7 +46,15 @@ const CANCEL: ReadonlyArray<keyof Subscription> = ["cancelAtPeriodEnd", "endsAt"
 export const withoutCancel = (sub: Subscription): Subscription => patched(sub, {}, CANCEL)
 
 /** A subscription ended at `at` (a pending cancellation dropped: it ends now). @example endedAt(sub, at).status // "expired" */
-export const endedAt = (sub: Subscription, at: number): Subscription => patched(sub, { status: "expired", endsAt: iso(at) }, CANCEL)
+const endedAt = (sub: Subscription, at: number): Subscription => patched(sub, { status: "expired", endsAt: iso(at) }, CANCEL)
+
+/**
+ * The entries with `which` ended at `at` ({@link endedAt}), its end known.
+ *
+ * @example endedNow(entries, currentPro.sub, at).find((e) => e.sub.id === currentPro.sub.id)?.facts.endsAt === at // true
+ */
+export const endedNow = (entries: ReadonlyArray<Entry>, which: Subscription, at: number): ReadonlyArray<Entry> =>
+  updated(entries, which, (sub) => endedAt(sub, at), { endsAt: epochMs(at) })
 
 /**
  * The entries with a pending scheduled plan expired now, and the plan it was to replace no longer
@@ -51,7 +64,7 @@ export const endedAt = (sub: Subscription, at: number): Subscription => patched(
  */
 export const releaseSchedule = (entries: ReadonlyArray<Entry>, schedule: WithFacts, at: number): ReadonlyArray<Entry> => {
   const scheduled = schedule.sub
-  const out = updated(entries, scheduled, (sub) => patched(sub, { status: "expired", endsAt: iso(at) })).slice()
+  const out = updated(entries, scheduled, (sub) => patched(sub, { status: "expired", endsAt: iso(at) }), { endsAt: epochMs(at) }).slice()
   for (let i = 0; i < out.length; i++) {
     const e = out[i] as Entry
     if (e.sub.cancelAtPeriodEnd === true && e.facts.endsAt !== undefined && schedule.facts.startsAt !== undefined && e.facts.endsAt === schedule.facts.startsAt && scopeOf(e.sub) === scopeOf(scheduled) && isCurrent(e.sub)) {

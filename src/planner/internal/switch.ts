@@ -11,7 +11,7 @@ import type { RequestedPlan } from "../../AttachRequest.ts"
 import type { FreeTrial, Plan } from "../../Catalog.ts"
 import { isCurrent } from "../../Customer.ts"
 import { type AttachError, InvalidRequest } from "../../Errors.ts"
-import { iso } from "../../internal/instants.ts"
+import { epochMs, iso } from "../../internal/instants.ts"
 import { type Entry, type Priced, currentPeriodEnd, isTrialingAt, patched } from "../../internal/working.ts"
 import { addLength } from "../../Interval.ts"
 import type { Scenario } from "../../Preview.ts"
@@ -21,7 +21,7 @@ import type { PlanContext } from "../resolve.ts"
 import type { DraftLine } from "../draftLine.ts"
 import { incomingCharges, outgoingArrears, outgoingCredits } from "./lines.ts"
 import { type Starts, type Step, type Transition, changeOf, nothingStarts } from "./step.ts"
-import { type Working, currentSubscriptions, endedAt, newSubscription, nextId, updated } from "./subscriptions.ts"
+import { type Working, currentSubscriptions, endedNow, newSubscription, nextId, updated } from "./subscriptions.ts"
 
 const NONE: ReadonlyMap<string, number> = new Map()
 
@@ -123,7 +123,7 @@ export const startNow = (
     const charges = incomingCharges(plan, quantities, carried, anchor, at, ctx, { recurring: trial === undefined && !joinsTrial, priced, basis: { subscriptionId: id } })
     for (const line of charges) lines.push(line)
   }
-  const entries = replaced === undefined ? working.entries : updated(working.entries, replaced.sub, (sub) => endedAt(sub, at))
+  const entries = replaced === undefined ? working.entries : endedNow(working.entries, replaced.sub, at)
   const entry = newSubscription(id, plan, scope, {
     status: trial !== undefined ? "trialing" : "active",
     anchor,
@@ -158,7 +158,7 @@ export const scheduleSwitch = (
   ctx: PlanContext, working: Working, requested: RequestedPlan, plan: Plan, replaced: Held, scope: string | null, scenario: Scenario
 ): Step => {
   const effectiveAt = currentPeriodEnd(replaced, replaced.plan, ctx.at)
-  const entries = updated(working.entries, replaced.sub, (sub) => patched(sub, { cancelAtPeriodEnd: true, endsAt: iso(effectiveAt) }))
+  const entries = updated(working.entries, replaced.sub, (sub) => patched(sub, { cancelAtPeriodEnd: true, endsAt: iso(effectiveAt) }), { endsAt: epochMs(effectiveAt) })
   const quantities = incomingQuantities(plan, requested, replaced)
   const carried = carriedUsage(replaced, plan)
   const { id, ids } = nextId({ entries, ids: working.ids }, plan.id, effectiveAt)

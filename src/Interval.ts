@@ -3,7 +3,8 @@
  * (boundary k = anchor + k × interval), never chained, so month-end anchors clamp without drift:
  * Jan 31 → Feb 28 (29) → Mar 31 → Apr 30.
  *
- * Instants are UTC epoch milliseconds.
+ * Instants are UTC epoch milliseconds. The arithmetic takes any epoch-millisecond number and
+ * returns an {@link EpochMs}: an instant, which a count or an amount is not.
  *
  * @example
  * import { Interval } from "attach-planner"
@@ -12,6 +13,7 @@
  * // "2024-02-29T00:00:00.000Z"
  */
 import { DAY_MS, civilFromDays, daysFromCivil, daysInMonth } from "./internal/civil.ts"
+import { type EpochMs, epochMs } from "./internal/instants.ts"
 import * as Rational from "./Rational.ts"
 
 /**
@@ -30,13 +32,25 @@ export interface Interval {
 }
 
 /**
- * A half-open period `[start, end)` in epoch milliseconds.
- * @example const january: Period = { start: Date.parse("2025-01-01T00:00:00Z"), end: Date.parse("2025-02-01T00:00:00Z") } // { start: 1735689600000, end: 1738368000000 }
+ * A half-open period `[start, end)` of instants in epoch milliseconds ({@link period} makes one).
+ * @example const january: Period = Interval.period(Date.parse("2025-01-01T00:00:00Z"), Date.parse("2025-02-01T00:00:00Z")) // { start: 1735689600000, end: 1738368000000 }
  */
 export interface Period {
-  readonly start: number
-  readonly end: number
+  readonly start: EpochMs
+  readonly end: EpochMs
 }
+
+/**
+ * An instant as epoch milliseconds (UTC), branded so that a count or an amount is not taken for one.
+ * @example const start: EpochMs = Interval.boundary(anchor, { unit: "month", count: 1 }, 0)
+ */
+export type { EpochMs }
+
+/**
+ * The period `[start, end)` of two epoch-millisecond instants.
+ * @example Interval.period(Date.parse("2025-01-01T00:00:00Z"), Date.parse("2025-02-01T00:00:00Z")).end // 1738368000000
+ */
+export const period = (start: number, end: number): Period => ({ start: epochMs(start), end: epochMs(end) })
 
 const MONTHS: Partial<Record<IntervalUnit, number>> = { month: 1, quarter: 3, semi_annual: 6, year: 12 }
 const DAYS: Partial<Record<IntervalUnit, number>> = { day: 1, week: 7 }
@@ -54,11 +68,11 @@ export const lengthInMonths = (interval: Interval): Rational.Rational => {
 }
 
 /** The instant `months` calendar months after the civil date `monthIndex` (year × 12 + month − 1), day `day`, time `timeOfDay`. */
-const shiftMonths = (monthIndex: number, day: number, timeOfDay: number, months: number): number => {
+const shiftMonths = (monthIndex: number, day: number, timeOfDay: number, months: number): EpochMs => {
   const total = monthIndex + months
   const year = Math.floor(total / 12)
   const month = total - year * 12 + 1
-  return daysFromCivil(year, month, Math.min(day, daysInMonth(year, month))) * DAY_MS + timeOfDay
+  return epochMs(daysFromCivil(year, month, Math.min(day, daysInMonth(year, month))) * DAY_MS + timeOfDay)
 }
 
 /**
@@ -69,7 +83,7 @@ const shiftMonths = (monthIndex: number, day: number, timeOfDay: number, months:
  * new Date(Interval.addMonths(Date.parse("2025-01-31T10:00:00Z"), 1)).toISOString()
  * // "2025-02-28T10:00:00.000Z"
  */
-export const addMonths = (instant: number, months: number): number => {
+export const addMonths = (instant: number, months: number): EpochMs => {
   const days = Math.floor(instant / DAY_MS)
   const date = civilFromDays(days)
   return shiftMonths(date.year * 12 + (date.month - 1), date.day, instant - days * DAY_MS, months)
@@ -80,10 +94,10 @@ export const addMonths = (instant: number, months: number): number => {
  *
  * @example Interval.boundary(0, { unit: "day", count: 2 }, 3) // 518400000
  */
-export const boundary = (anchor: number, interval: Interval, k: number): number => {
+export const boundary = (anchor: number, interval: Interval, k: number): EpochMs => {
   const months = MONTHS[interval.unit]
   if (months !== undefined) return addMonths(anchor, k * months * interval.count)
-  return anchor + k * (DAYS[interval.unit] ?? 1) * interval.count * DAY_MS
+  return epochMs(anchor + k * (DAYS[interval.unit] ?? 1) * interval.count * DAY_MS)
 }
 
 /** The last periods computed: the same period is asked for by several lines of one attach. */
@@ -92,7 +106,7 @@ const memoAnchor = new Float64Array(MEMO).fill(Number.NaN)
 const memoT = new Float64Array(MEMO)
 const memoCount = new Float64Array(MEMO)
 const memoUnit: Array<IntervalUnit | undefined> = new Array<IntervalUnit | undefined>(MEMO).fill(undefined)
-const memoPeriod: Array<Period> = new Array<Period>(MEMO).fill({ start: 0, end: 0 })
+const memoPeriod: Array<Period> = new Array<Period>(MEMO).fill({ start: epochMs(0), end: epochMs(0) })
 let memoNext = 0
 
 /**
@@ -125,7 +139,7 @@ const computePeriod = (anchor: number, interval: Interval, t: number): Period =>
     let k = Math.floor((t - anchor) / length)
     while (anchor + k * length > t) k--
     while (anchor + (k + 1) * length <= t) k++
-    return { start: anchor + k * length, end: anchor + (k + 1) * length }
+    return { start: epochMs(anchor + k * length), end: epochMs(anchor + (k + 1) * length) }
   }
   // Month-based: boundary k is `addMonths(anchor, k × step)`, with the anchor's civil date computed once.
   const step = months * interval.count
@@ -153,8 +167,8 @@ const computePeriod = (anchor: number, interval: Interval, t: number): Period =>
  * @example new Date(Interval.addLength(Date.parse("2025-03-01T00:00:00Z"), 7, "day")).toISOString()
  * // "2025-03-08T00:00:00.000Z"
  */
-export const addLength = (instant: number, length: number, unit: "day" | "month" | "year"): number =>
-  unit === "day" ? instant + length * DAY_MS : addMonths(instant, unit === "month" ? length : length * 12)
+export const addLength = (instant: number, length: number, unit: "day" | "month" | "year"): EpochMs =>
+  unit === "day" ? epochMs(instant + length * DAY_MS) : addMonths(instant, unit === "month" ? length : length * 12)
 
 /**
  * Formats an instant as the ISO-8601 string of the documents (UTC, milliseconds).

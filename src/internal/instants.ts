@@ -49,6 +49,12 @@ export type EpochMs = number & { readonly [EpochMsBrand]: "EpochMs" }
 /** An instant the calendar arithmetic computed (a period's end, a trial's end), as an {@link EpochMs}. */
 export const epochMs = (t: number): EpochMs => t as EpochMs
 
+/** The later of two instants. @example later(epochMs(1), epochMs(2)) // 2 */
+export const later = (a: EpochMs, b: EpochMs): EpochMs => (a >= b ? a : b)
+
+/** The earlier of two instants. @example earlier(epochMs(1), epochMs(2)) // 1 */
+export const earlier = (a: EpochMs, b: EpochMs): EpochMs => (a <= b ? a : b)
+
 /** Epoch milliseconds of an ISO-8601 instant (validated at decoding). */
 export const ms = (iso: string): EpochMs => {
   const t = parseDocumentForm(iso)

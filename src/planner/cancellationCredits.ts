@@ -10,6 +10,7 @@ import type { Subscription } from "../Customer.ts"
 import { entryOf } from "../internal/working.ts"
 import type { DraftLine } from "./draftLine.ts"
 import { outgoingCredits } from "./internal/lines.ts"
+import { epochMs } from "../internal/instants.ts"
 
 /**
  * The credit lines of cancelling `sub` (of `plan`) at `at`, in `currency`: one per paid recurring
@@ -18,4 +19,4 @@ import { outgoingCredits } from "./internal/lines.ts"
  * @example cancellationCredits(sub, pro, Date.parse("2025-01-16T00:00:00Z"), catalog, "usd")[0]?.kind // "credit"
  */
 export const cancellationCredits = (sub: Subscription, plan: Plan, at: number, catalog: Catalog, currency: string): Array<DraftLine> =>
-  outgoingCredits(entryOf(sub, plan), plan, at, { catalog, currency })
+  outgoingCredits(entryOf(sub, plan), plan, epochMs(at), { catalog, currency })

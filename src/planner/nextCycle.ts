@@ -21,12 +21,12 @@ import { applyDiscounts } from "./lineDiscounts.ts"
 import { writtenInvoice } from "./internal/invoice.ts"
 import { type PriceContext, billedUnits, chargeLineOver, outgoingArrears, usedOf } from "./internal/lines.ts"
 import { type Entry, isTrialingAt } from "../internal/working.ts"
-import { iso } from "../internal/instants.ts"
+import { type EpochMs, epochMs, iso } from "../internal/instants.ts"
 
 const NONE: ReadonlyMap<string, number> = new Map()
 
 /** The earliest end of the periods at `t` of a plan's recurring prices (prices of one interval share one period, found once). */
-const earliestPeriodEnd = (plan: NonNullable<Entry["plan"]>, anchor: number, t: number): number => {
+const earliestPeriodEnd = (plan: NonNullable<Entry["plan"]>, anchor: EpochMs, t: EpochMs): number => {
   let end = Number.POSITIVE_INFINITY
   let last: Interval | undefined
   for (const p of planPrices(plan)) {
@@ -39,7 +39,7 @@ const earliestPeriodEnd = (plan: NonNullable<Entry["plan"]>, anchor: number, t: 
 }
 
 /** The instant of the next invoice: the earliest renewal, trial end or scheduled change after `at`. */
-const nextInvoiceAt = (members: ReadonlyArray<Entry>, at: number): number | undefined => {
+const nextInvoiceAt = (members: ReadonlyArray<Entry>, at: EpochMs): EpochMs | undefined => {
   let next = Number.POSITIVE_INFINITY
   for (const { sub, facts, plan } of members) {
     if (plan === undefined) continue
@@ -50,10 +50,10 @@ const nextInvoiceAt = (members: ReadonlyArray<Entry>, at: number): number | unde
     if (facts.endsAt !== undefined && sub.cancelAtPeriodEnd === true) next = Math.min(next, facts.endsAt)
     next = Math.min(next, earliestPeriodEnd(plan, facts.billingAnchor, at))
   }
-  return Number.isFinite(next) && next > at ? next : undefined
+  return Number.isFinite(next) && next > at ? epochMs(next) : undefined
 }
 
-const activeAt = (e: Entry, t: number): boolean => {
+const activeAt = (e: Entry, t: EpochMs): boolean => {
   if (e.sub.status === "scheduled") return e.facts.startsAt !== undefined && e.facts.startsAt <= t
   if (!isCurrent(e.sub)) return false
   return !(e.facts.endsAt !== undefined && e.facts.endsAt <= t)
@@ -70,7 +70,7 @@ const activeAt = (e: Entry, t: number): boolean => {
  * // Success(2000): Pro's $20 from Feb 1
  */
 export const nextCycleOf = (
-  ctx: PriceContext & { readonly at: number },
+  ctx: PriceContext & { readonly at: EpochMs },
   entries: ReadonlyArray<Entry>,
   key: string,
   discounts: ReadonlyArray<ActiveDiscount>,
@@ -113,7 +113,7 @@ const NOTHING: Result.Result<undefined, never> = Result.succeed(undefined)
  * consumable items as usage lines.
  */
 const renewalLines = (
-  entry: Entry, plan: NonNullable<Entry["plan"]>, startsAt: number, ctx: PriceContext, lines: Array<DraftLine>, usageLines: Array<UsageLine>
+  entry: Entry, plan: NonNullable<Entry["plan"]>, startsAt: EpochMs, ctx: PriceContext, lines: Array<DraftLine>, usageLines: Array<UsageLine>
 ): void => {
   const sub = entry.sub
   // Started today and unchanged since: its units are those today's charges priced.
@@ -156,7 +156,7 @@ const renewalLines = (
  * @example nextCycleAfter(ctx, entries, undefined, [], true) // Success(null)
  */
 export const nextCycleAfter = (
-  ctx: PriceContext & { readonly at: number },
+  ctx: PriceContext & { readonly at: EpochMs },
   entries: ReadonlyArray<Entry>,
   key: string | undefined,
   discounts: ReadonlyArray<ActiveDiscount>,

@@ -14,7 +14,7 @@ import { type Catalog, findPlan } from "../Catalog.ts"
 import { type Customer, type Subscription, isCurrent } from "../Customer.ts"
 import type { ActiveDiscount } from "../Discounts.ts"
 import { type InvalidRequest, UnknownPlan } from "../Errors.ts"
-import { iso, ms } from "../internal/instants.ts"
+import { epochMs, iso, ms } from "../internal/instants.ts"
 import { nextCycleOf } from "../planner/nextCycle.ts"
 import { type Entry, entryOf, isTrialingAt } from "../internal/working.ts"
 import { type DiscountApplied, discountsApplied } from "../internal/subscriptionFacts.ts"
@@ -171,7 +171,7 @@ interface CachedCycle {
 
 /** The planner's next cycle of `key` after `at`; a failure is kept in the state, which stops the roll. */
 const computeCycle = (input: RollInput, s: RollState, key: string, at: number, first: boolean): NextCycle | undefined => {
-  const cycle = nextCycleOf({ catalog: input.catalog, currency: input.currency, at }, s.entries, key, discountsOf(input, s, key), first)
+  const cycle = nextCycleOf({ catalog: input.catalog, currency: input.currency, at: epochMs(at) }, s.entries, key, discountsOf(input, s, key), first)
   if (Result.isSuccess(cycle)) return cycle.success
   s.failure = cycle.failure
   return undefined

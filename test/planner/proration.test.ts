@@ -17,13 +17,13 @@ const major = (amount: string): Rational.Rational => {
 }
 const eq = (a: Rational.Rational, b: Rational.Rational): boolean => Rational.compare(a, b) === 0
 
-const jan2025 = { start: at("2025-01-01T00:00:00Z"), end: at("2025-02-01T00:00:00Z") }
+const jan2025 = Interval.period(at("2025-01-01T00:00:00Z"), at("2025-02-01T00:00:00Z"))
 const jan16 = at("2025-01-16T00:00:00Z")
 
 describe("Proration.remainingFraction", () => {
   it("is (end − t) / (end − start) in milliseconds", () => {
     expect(eq(Proration.remainingFraction(jan2025, jan16), Rational.make(16n, 31n))).toBe(true)
-    expect(eq(Proration.remainingFraction({ start: 0, end: 4 }, 1), Rational.make(3n, 4n))).toBe(true)
+    expect(eq(Proration.remainingFraction(Interval.period(0, 4), 1), Rational.make(3n, 4n))).toBe(true)
     // one millisecond into the period
     expect(eq(Proration.remainingFraction(jan2025, jan2025.start + 1), Rational.make(31n * 86_400_000n - 1n, 31n * 86_400_000n))).toBe(true)
   })
@@ -37,7 +37,7 @@ describe("Proration.remainingFraction", () => {
 
   it("uses the real length of a clamped period: Jan 31 → Feb 29 2024 is 29 days", () => {
     const period = Interval.periodAt(at("2024-01-31T00:00:00Z"), { unit: "month", count: 1 }, at("2024-02-10T00:00:00Z"))
-    expect(period).toEqual({ start: at("2024-01-31T00:00:00Z"), end: at("2024-02-29T00:00:00Z") })
+    expect(period).toEqual(Interval.period(at("2024-01-31T00:00:00Z"), at("2024-02-29T00:00:00Z")))
     expect(eq(Proration.remainingFraction(period, at("2024-02-10T00:00:00Z")), Rational.make(19n, 29n))).toBe(true)
   })
 })
@@ -54,7 +54,7 @@ describe("Proration charges and credits, rounded once", () => {
   })
 
   it("19/29 of $20 in the Feb 2024 period (Jan 31 → Feb 29) is 1310", () => {
-    const period = { start: at("2024-01-31T00:00:00Z"), end: at("2024-02-29T00:00:00Z") }
+    const period = Interval.period(at("2024-01-31T00:00:00Z"), at("2024-02-29T00:00:00Z"))
     expect(Money.toMinor(Proration.chargeForRemainingTime(major("20"), period, at("2024-02-10T00:00:00Z")), "usd")).toBe(1310n)
   })
 
@@ -90,7 +90,7 @@ const arbCurrency = fc.constantFrom("usd", "jpy", "kwd")
 /** A non-empty period somewhere between 1971 and 2200, from 1 ms to ~3 years long. */
 const arbPeriod = fc
   .tuple(fc.integer({ min: Date.UTC(1971, 0, 1), max: Date.UTC(2200, 0, 1) }), fc.integer({ min: 1, max: 3 * 366 * DAY }))
-  .map(([start, length]) => ({ start, end: start + length }))
+  .map(([start, length]) => Interval.period(start, start + length))
 /** A period with an instant anywhere from a little before it to a little after it. */
 const arbPeriodAndInstant = arbPeriod.chain((p) =>
   fc.tuple(fc.constant(p), fc.integer({ min: p.start - DAY, max: p.end + DAY }))

@@ -4,7 +4,7 @@
  * policies are decode errors naming the field.
  */
 import { describe, expect, it } from "vitest"
-import { ProrationPolicy } from "../../src/index.ts"
+import { Interval, ProrationPolicy } from "../../src/index.ts"
 import type { AttachPreview } from "../../src/Preview.ts"
 import * as Rational from "../../src/Rational.ts"
 import { type Obj, catalog, customer, doc, monthly, plan, prepaidItem, request, subscription } from "../support/build.ts"
@@ -65,7 +65,7 @@ describe("Lago's own test: $10 monthly (anniversary the 29th) → $120 yearly on
 describe("Kill Bill's leading proration factors (billing day 15, a plan started on the 23rd)", () => {
   const killbill = ProrationPolicy.policyOf("killbill")
   const fixed30 = ProrationPolicy.policyOf({ clock: "day", dayCount: "fixed30" })
-  const period = (start: string, end: string) => ({ start: Date.parse(start), end: Date.parse(end) })
+  const period = (start: string, end: string) => (Interval.period(Date.parse(start), Date.parse(end)))
   const cases: ReadonlyArray<[string, string, string, number, number]> = [
     ["2023-05-15", "2023-06-15", "2023-05-23", 23, 31],
     ["2023-06-15", "2023-07-15", "2023-06-23", 22, 30],
@@ -93,7 +93,7 @@ describe("Kill Bill's leading proration factors (billing day 15, a plan started 
 
 describe("the whole-second and millisecond clocks", () => {
   it("stripe drops the milliseconds of every instant; exact keeps them", () => {
-    const period = { start: Date.parse(MAR1), end: Date.parse("2024-04-01T00:00:00Z") }
+    const period = Interval.period(Date.parse(MAR1), Date.parse("2024-04-01T00:00:00Z"))
     const at = Date.parse("2024-03-20T08:30:00.600Z")
     const s = ProrationPolicy.fractionLeft(ProrationPolicy.policyOf("stripe"), "UTC", period, at)
     expect([s.numerator, s.denominator, s.unit]).toEqual([1_006_200, 2_678_400, "second"])

@@ -9,12 +9,12 @@ import { periodAt } from "../../Interval.ts"
 import { billingKind, planPrices, recurringInterval } from "../../Pricing.ts"
 import * as Rational from "../../Rational.ts"
 import { type DraftLine, lineTotal } from "../draftLine.ts"
-import { iso } from "../../internal/instants.ts"
+import { type EpochMs, earlier, iso } from "../../internal/instants.ts"
 import { type BilledSpan, knownSpan } from "../../internal/subscriptionFacts.ts"
 import { type Entry, type WithFacts, patched, withSubscription } from "../../internal/working.ts"
 
 /** The part of the span `[from, to)` left after `t`, as the proration policy counts it. */
-export type Remaining = (from: number, to: number, t: number) => Rational.Rational
+export type Remaining = (from: EpochMs, to: EpochMs, t: number) => Rational.Rational
 
 /** One ledger entry a credit draws on: its index in `billed`, its unused paid value and what is open. */
 export interface LedgerDraw {
@@ -58,13 +58,13 @@ export const openOf = (entry: BilledEntry): bigint => {
  * each earlier credit, its own share of what is left after `t` (a credit at `c.at` refunded the
  * span `[c.at, to)`), never below zero.
  */
-export const unusedOf = ({ entry, from, to, creditsAt }: BilledSpan, t: number, remaining: Remaining): Rational.Rational => {
+export const unusedOf = ({ entry, from, to, creditsAt }: BilledSpan, t: EpochMs, remaining: Remaining): Rational.Rational => {
   if (to <= from || t >= to) return Rational.zero
   let value = Rational.mul(Rational.fromInt(entry.amount), remaining(from, to, t))
   const credits = entry.credits ?? []
   for (let i = 0; i < credits.length; i++) {
-    const at = creditsAt[i] as number
-    value = Rational.sub(value, at >= to ? Rational.zero : Rational.mul(Rational.fromInt((credits[i] as LedgerCredit).amount), remaining(Math.min(at, t), to, t)))
+    const at = creditsAt[i] as EpochMs
+    value = Rational.sub(value, at >= to ? Rational.zero : Rational.mul(Rational.fromInt((credits[i] as LedgerCredit).amount), remaining(earlier(at, t), to, t)))
   }
   return value.n < 0n ? Rational.zero : value
 }
@@ -74,7 +74,7 @@ export const unusedOf = ({ entry, from, to, creditsAt }: BilledSpan, t: number, 
  * `t`, or undefined when the state records none (then the credit falls back to what the state
  * shows: the list price net of its discounts).
  */
-export const ledgerBasis = ({ sub, facts }: WithFacts, featureId: string | null, t: number, remaining: Remaining): LedgerBasis | undefined => {
+export const ledgerBasis = ({ sub, facts }: WithFacts, featureId: string | null, t: EpochMs, remaining: Remaining): LedgerBasis | undefined => {
   const billed = facts.billed
   if (billed.length === 0) return undefined
   const draws: Array<LedgerDraw> = []

@@ -14,6 +14,7 @@ import type { DraftLine, LineBasis } from "../draftLine.ts"
 import type { DerivationTier } from "../../Preview.ts"
 import { type DraftDerivation, sharedTiers, tierParts } from "./derivation.ts"
 import { type LedgerBasis, type Remaining, allowedCredit, ledgerBasis } from "./ledger.ts"
+import { type EpochMs, later } from "../../internal/instants.ts"
 
 /** Pricing context of one attach. */
 export interface PriceContext {
@@ -109,7 +110,7 @@ const derivationOf = (
 
 /** The in-advance charge of one price of an incoming plan from `at` to its period end. */
 export const chargeLine = (
-  p: PlanPrice, units: number, anchor: number, at: number, ctx: PriceContext, fullPeriod = false
+  p: PlanPrice, units: number, anchor: EpochMs, at: EpochMs, ctx: PriceContext, fullPeriod = false
 ): DraftLine | undefined => {
   const interval = recurringInterval(p.price.interval)
   return chargeLineOver(p, units, interval === undefined ? null : periodAt(anchor, interval, at), at, ctx, fullPeriod)
@@ -122,7 +123,7 @@ export const chargeLine = (
  * @example chargeLineOver(p, 1, { start: at, end: next }, at, ctx, true)?.amount // 5000n
  */
 export const chargeLineOver = (
-  p: PlanPrice, units: number, period: Period | null, at: number, ctx: PriceContext, fullPeriod = false, known?: Priced
+  p: PlanPrice, units: number, period: Period | null, at: EpochMs, ctx: PriceContext, fullPeriod = false, known?: Priced
 ): DraftLine | undefined => {
   const priced = known ?? pricedOf(p, units, ctx)
   const left = period === null || fullPeriod ? undefined : leftOf(ctx, p.plan, period, at)
@@ -130,7 +131,7 @@ export const chargeLineOver = (
   const exact = left === undefined ? base : Rational.mul(base, left.share)
   const amount = Money.round(exact)
   if (amount === 0n) return undefined
-  const shown = period === null ? null : { start: Math.max(period.start, at), end: period.end }
+  const shown = period === null ? null : { start: later(period.start, at), end: period.end }
   const quantity = packedUnits(p, units)
   return draft(
     "charge",
@@ -151,7 +152,7 @@ export const chargeLineOver = (
  */
 export const incomingCharges = (
   plan: Plan, quantities: ReadonlyMap<string, number>, held: ReadonlyMap<string, number>,
-  anchor: number, at: number, ctx: PriceContext,
+  anchor: EpochMs, at: EpochMs, ctx: PriceContext,
   options: { readonly recurring: boolean; readonly fullPeriod?: boolean; readonly priced?: Map<PlanPrice, Priced>; readonly basis?: LineBasis }
 ): Array<DraftLine> => {
   const out: Array<DraftLine> = []
@@ -179,7 +180,7 @@ export const incomingCharges = (
  * (`ratio` of it for a partial decrease), nor than what remains uncredited.
  */
 export const creditAmount = (
-  held: WithFacts, featureId: string | null, list: Rational.Rational, at: number, remaining: Remaining, ratio: Rational.Rational = Rational.one
+  held: WithFacts, featureId: string | null, list: Rational.Rational, at: EpochMs, remaining: Remaining, ratio: Rational.Rational = Rational.one
 ): { readonly exact: Rational.Rational; readonly ledger: LedgerBasis | undefined } => {
   const ledger = ledgerBasis(held, featureId, at, remaining)
   return { exact: ledger === undefined ? list : allowedCredit(list, ledger, ratio), ledger }
@@ -190,10 +191,10 @@ export const creditDerivation = (d: DraftDerivation, ledger: LedgerBasis | undef
   ledger === undefined ? d : { ...d, ledger: { basis: ledger, ratio } }
 
 /** The instant the period starting at `start` was billed: its start, or the subscription's start when later. */
-export const billedAtOf = (facts: SubscriptionFacts, start: number): number => Math.max(start, facts.startedAt)
+export const billedAtOf = (facts: SubscriptionFacts, start: EpochMs): EpochMs => later(start, facts.startedAt)
 
 /** Credits for the unused time of every recurring in-advance price of an outgoing subscription. */
-export const outgoingCredits = (outgoing: WithFacts, plan: Plan, at: number, ctx: PriceContext): Array<DraftLine> => {
+export const outgoingCredits = (outgoing: WithFacts, plan: Plan, at: EpochMs, ctx: PriceContext): Array<DraftLine> => {
   const { facts } = outgoing
   const anchor = facts.billingAnchor
   const quantities = facts.quantities
@@ -244,7 +245,7 @@ export const outgoingCredits = (outgoing: WithFacts, plan: Plan, at: number, ctx
  * with `endingAt`, the usage the state records so far for the period that ends then (the next
  * cycle's arrears, labelled as usage to date: it may still grow).
  */
-export const outgoingArrears = ({ sub, facts }: WithFacts, plan: Plan, at: number, ctx: PriceContext, endingAt?: number): Array<DraftLine> => {
+export const outgoingArrears = ({ sub, facts }: WithFacts, plan: Plan, at: EpochMs, ctx: PriceContext, endingAt?: EpochMs): Array<DraftLine> => {
   const anchor = facts.billingAnchor
   const out: Array<DraftLine> = []
   for (const p of planPrices(plan)) {

@@ -9,6 +9,7 @@ import type { DraftDerivation } from "./derivation.ts"
 import type { DraftLine } from "../draftLine.ts"
 import type { LedgerBasis } from "./ledger.ts"
 import { type PriceContext, billedAtOf, creditAmount, creditDerivation, priceDerivation, fullPrice, leftOf, packedUnits, remainingOf } from "./lines.ts"
+import type { EpochMs } from "../../internal/instants.ts"
 
 const withoutTiers = ({ tiers: _tiers, ...rest }: DraftDerivation): DraftDerivation => rest
 
@@ -18,7 +19,7 @@ const withoutTiers = ({ tiers: _tiers, ...rest }: DraftDerivation): DraftDerivat
  * proration settings.
  */
 export const quantityChangeLines = (
-  ctx: PriceContext & { readonly at: number }, current: Held, wanted: ReadonlyMap<string, number>
+  ctx: PriceContext & { readonly at: EpochMs }, current: Held, wanted: ReadonlyMap<string, number>
 ): Array<DraftLine> => {
   const have = current.facts.quantities
   const anchor = current.facts.billingAnchor

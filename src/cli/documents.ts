@@ -142,10 +142,14 @@ const isKnown = (known: KnownCatalog, json: unknown): boolean => {
 }
 
 /** The customer and request of `document` decoded against the known catalog its catalog repeats. */
-const decodeBesideKnown = (known: KnownCatalog, document: Record<string, unknown>, json: unknown): ReturnType<typeof decodeCustomerAndRequest> =>
-  typeof json === "object" && json !== null
-    ? decodeBesideGuardedCatalog(known.catalog, document, { value: json, values: known.values })
-    : decodeCustomerAndRequest(known.catalog, document)
+const decodeBesideKnown = (known: KnownCatalog, document: Record<string, unknown>, json: object): ReturnType<typeof decodeCustomerAndRequest> =>
+  decodeBesideGuardedCatalog(known.catalog, document, { value: json, values: known.values })
+
+/** The document's catalog when it is an object: only an object decodes as a catalog, so only one can repeat a known catalog. */
+const catalogJsonOf = (document: unknown): object | undefined => {
+  const json = isRecordLike(document) && "catalog" in document ? document["catalog"] : undefined
+  return typeof json === "object" && json !== null ? json : undefined
+}
 
 /**
  * A previewer of whole attach documents that keeps the last catalog it decoded (see
@@ -157,10 +161,10 @@ const decodeBesideKnown = (known: KnownCatalog, document: Record<string, unknown
 export const rememberingPreviewer = (decodeDocument: typeof decodeAttachDocument): Previewer => {
   let known: KnownCatalog | undefined
   return (document) => {
-    const json = isRecordLike(document) && "catalog" in document ? document["catalog"] : undefined
-    const seen = known !== undefined && json !== undefined && isKnown(known, json) ? known : undefined
+    const json = catalogJsonOf(document)
+    const seen = known !== undefined && json !== undefined && isKnown(known, json) ? { known, json } : undefined
     // The same answer as decodeAttachDocument: it too guards the whole document, then decodes the catalog.
-    const input = seen !== undefined && isRecordLike(document) ? decodeBesideKnown(seen, document, json) : decodeDocument(document)
+    const input = seen !== undefined && isRecordLike(document) ? decodeBesideKnown(seen.known, document, seen.json) : decodeDocument(document)
     if (Result.isFailure(input)) return errorDocument(input.failure)
     if (seen === undefined && json !== undefined) known = { json, catalog: input.success.catalog, same: undefined, values: Number.POSITIVE_INFINITY }
     return outputOf(planAttach(input.success))

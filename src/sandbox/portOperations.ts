@@ -22,6 +22,12 @@ const onSubscription = (s: State, operation: string, request: SubscriptionChange
     Result.flatMap(liveSubscription(s, request.subscriptionId), (sub) => Result.map(change(sub), () => subscriptionView(sub)))
   )
 
+/** A change the subscription never refuses: `edit` sets its fields. */
+const alwaysApplies = (edit: (sub: Subscription) => void) => (sub: Subscription): Outcome<void> => {
+  edit(sub)
+  return ok
+}
+
 const itemsKey = (items: ReadonlyArray<unknown>): string => customerFingerprint(items)
 
 /**
@@ -66,21 +72,18 @@ export const portOperations: { readonly [K in PortOperation]: (s: State, request
     const found = findBy(s.subscriptions, BY_ID, r.subscriptionId)
     const done = found?.status === "canceled" ? found : undefined
     if (!r.atPeriodEnd && done !== undefined) return Result.succeed(subscriptionView(done))
-    return onSubscription(s, "cancelSubscription", r, (sub) => {
+    return onSubscription(s, "cancelSubscription", r, alwaysApplies((sub) => {
       if (r.atPeriodEnd) sub.cancelAt = r.at
       else {
         sub.status = "canceled"
         sub.canceledAt = r.at
         sub.phase = null
       }
-      return ok
-    })
+    }))
   },
-  uncancelSubscription: (s, r) =>
-    onSubscription(s, "uncancelSubscription", r, (sub) => {
-      sub.cancelAt = null
-      return ok
-    }),
+  uncancelSubscription: (s, r) => onSubscription(s, "uncancelSubscription", r, alwaysApplies((sub) => {
+    sub.cancelAt = null
+  })),
   scheduleChange: (s, r) =>
     onSubscription(s, "scheduleChange", r, (sub) => {
       const phase = { at: r.at, items: r.items }
@@ -90,11 +93,9 @@ export const portOperations: { readonly [K in PortOperation]: (s: State, request
       sub.phase = phase
       return ok
     }),
-  releaseSchedule: (s, r) =>
-    onSubscription(s, "releaseSchedule", r, (sub) => {
-      sub.phase = null
-      return ok
-    }),
+  releaseSchedule: (s, r) => onSubscription(s, "releaseSchedule", r, alwaysApplies((sub) => {
+    sub.phase = null
+  })),
   createInvoice: (s, r) =>
     once(s, "createInvoice", INVOICE, r, () => {
       const customer = customerOf(s, r.customerId)

@@ -149,6 +149,14 @@ const exclusiveOn = (locks: pg.Pool): SqlDatabase["exclusive"] => async (space, 
   return { held: true, value: await whileLocked(client, space, key, task) }
 }
 
+/** How {@link openPostgres} sizes and makes its pools. @example const options: PostgresOptions = { poolSize: 4, lockPoolSize: 16 } */
+export interface PostgresOptions {
+  readonly poolSize?: number
+  readonly lockPoolSize?: number
+  /** Makes a pool of at most `max` connections to `url`; a test passes one that keeps the pools it made, to see them closed. */
+  readonly newPool?: (url: string, max: number) => pg.Pool
+}
+
 /**
  * Connects to a PostgreSQL server. Queries share a pool of `poolSize` connections; locks are held
  * on connections of their own (`lockPoolSize`), so a task holding a lock never waits for one of
@@ -157,9 +165,10 @@ const exclusiveOn = (locks: pg.Pool): SqlDatabase["exclusive"] => async (space, 
  *
  * @example const sql = await openPostgres(process.env.DATABASE_URL ?? "")
  */
-export const openPostgres = async (url: string, options: { readonly poolSize?: number; readonly lockPoolSize?: number } = {}): Promise<SqlDatabase> => {
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 8 })
-  const locks = new pg.Pool({ connectionString: url, max: options.lockPoolSize ?? 32 })
+export const openPostgres = async (url: string, options: PostgresOptions = {}): Promise<SqlDatabase> => {
+  const newPool = options.newPool ?? ((connectionString, max) => new pg.Pool({ connectionString, max }))
+  const pool = newPool(url, options.poolSize ?? 8)
+  const locks = newPool(url, options.lockPoolSize ?? 32)
   // An idle connection the server dropped is replaced on the next checkout; the error is not fatal.
   pool.on("error", () => {})
   locks.on("error", () => {})

@@ -12,6 +12,71 @@ import { describe, expect, it } from "vitest"
 import { JAN1, JAN16, catalog, customer, doc, monthly, prepaidItem, referenceCatalog, request, subscription, usageItem } from "../support/build.ts"
 import { brief, lineFor, preview, subAfter } from "../support/run.ts"
 
+/**
+ * An upgrade whose plans carry one billed item: the old plan's base and item credited, the new
+ * plan's charged (`amounts` in that order), the item's quantity on each side, and the customer's
+ * holding (`kept`, on the old subscription) carried to the new one.
+ */
+interface CarryOver {
+  readonly name: string
+  readonly plans: ReadonlyArray<Record<string, unknown>>
+  readonly from: string
+  readonly to: string
+  readonly featureId: string
+  readonly kept: Record<string, unknown>
+  readonly amounts: readonly [number, number, number, number]
+  readonly quantities: readonly [credited: number, charged: number]
+  readonly total: number
+  readonly nextCycle: Record<string, unknown>
+}
+
+const carryOvers: ReadonlyArray<CarryOver> = [
+  {
+    name: "prepaid packs: credit for the old packs × fraction, the new plan converts the quantity to its pack size",
+    plans: [
+      monthly("proPacks", "20", { items: [prepaidItem("storage", { amount: "5", billingUnits: 100 })] }),
+      monthly("premiumPacks", "50", { items: [prepaidItem("storage", { amount: "10", billingUnits: 250 })] })
+    ],
+    from: "proPacks",
+    to: "premiumPacks",
+    featureId: "storage",
+    kept: { featureQuantities: [{ featureId: "storage", quantity: 450 }] },
+    // old storage: ceil(450/100) = 5 packs × $5 = $25; new: ceil(450/250) = 2 packs × $10 = $20
+    // credit base    −(20 × 16/31) = −320/31 = −10.3225… → −1032
+    // credit storage −(25 × 16/31) = −400/31 = −12.9032… → −1290   (quantity 5 × 100 = 500)
+    // charge base     50 × 16/31  =  800/31 =  25.8064… →  2581
+    // charge storage  20 × 16/31  =  320/31 =  10.3225… →  1032   (quantity 2 × 250 = 500)
+    amounts: [-1032, -1290, 2581, 1032],
+    quantities: [500, 500],
+    // −1032 − 1290 + 2581 + 1032 = 1291
+    total: 1291,
+    // next cycle: 5000 + 2000 = 7000
+    nextCycle: { startsAt: "2025-02-01T00:00:00.000Z", total: 7000 }
+  },
+  {
+    name: "allocated seats carry over: credit for the old billable seats, charge for the new ones",
+    plans: [
+      monthly("teamSeats", "20", { items: [usageItem("seats", { amount: "10" }, { included: 2 })] }),
+      monthly("bizSeats", "50", { items: [usageItem("seats", { amount: "12" }, { included: 3 })] })
+    ],
+    from: "teamSeats",
+    to: "bizSeats",
+    featureId: "seats",
+    kept: { usage: [{ featureId: "seats", used: 5 }] },
+    // old seats billable: 5 − 2 = 3 × $10 = $30; new: 5 − 3 = 2 × $12 = $24
+    // credit base  −(20 × 16/31) = −320/31 → −1032
+    // credit seats −(30 × 16/31) = −480/31 = −15.4838… → −1548   (quantity 3)
+    // charge base    50 × 16/31  → 2581
+    // charge seats   24 × 16/31  =  384/31 =  12.3870… →  1239   (quantity 2)
+    amounts: [-1032, -1548, 2581, 1239],
+    quantities: [3, 2],
+    // −1032 − 1548 + 2581 + 1239 = 1240
+    total: 1240,
+    // next cycle: 5000 + 2 × 1200 = 7400
+    nextCycle: { total: 7400 }
+  }
+]
+
 describe("mid-cycle upgrade: credit at the old price, charge prorated to the anchor's period end", () => {
   it("pro $20 → premium $50 on Jan 16 of a Jan 1 anchor", () => {
     const p = preview(doc(referenceCatalog(), customer([subscription("pro", JAN1)]), request(JAN16, "premium")))
@@ -48,58 +113,20 @@ describe("mid-cycle upgrade: credit at the old price, charge prorated to the anc
     expect(p.nextCycle).toMatchObject({ startsAt: "2025-02-28T00:00:00.000Z", total: 5000 })
   })
 
-  it("prepaid packs: credit for the old packs × fraction, the new plan converts the quantity to its pack size", () => {
-    const cat = catalog([
-      monthly("proPacks", "20", { items: [prepaidItem("storage", { amount: "5", billingUnits: 100 })] }),
-      monthly("premiumPacks", "50", { items: [prepaidItem("storage", { amount: "10", billingUnits: 250 })] })
-    ])
-    const c = customer([subscription("proPacks", JAN1, { featureQuantities: [{ featureId: "storage", quantity: 450 }] })])
-    const p = preview(doc(cat, c, request(JAN16, "premiumPacks")))
-    // old storage: ceil(450/100) = 5 packs × $5 = $25; new: ceil(450/250) = 2 packs × $10 = $20
-    // credit base    −(20 × 16/31) = −320/31 = −10.3225… → −1032
-    // credit storage −(25 × 16/31) = −400/31 = −12.9032… → −1290   (quantity 5 × 100 = 500)
-    // charge base     50 × 16/31  =  800/31 =  25.8064… →  2581
-    // charge storage  20 × 16/31  =  320/31 =  10.3225… →  1032   (quantity 2 × 250 = 500)
+  for (const c of carryOvers) it(c.name, () => {
+    const p = preview(doc(catalog(c.plans), customer([subscription(c.from, JAN1, c.kept)]), request(JAN16, c.to)))
+    const [creditBase, creditItem, chargeBase, chargeItem] = c.amounts
     expect(brief(p.lines)).toEqual([
-      { kind: "credit", planId: "proPacks", featureId: null, amount: -1032, total: -1032 },
-      { kind: "credit", planId: "proPacks", featureId: "storage", amount: -1290, total: -1290 },
-      { kind: "charge", planId: "premiumPacks", featureId: null, amount: 2581, total: 2581 },
-      { kind: "charge", planId: "premiumPacks", featureId: "storage", amount: 1032, total: 1032 }
+      { kind: "credit", planId: c.from, featureId: null, amount: creditBase, total: creditBase },
+      { kind: "credit", planId: c.from, featureId: c.featureId, amount: creditItem, total: creditItem },
+      { kind: "charge", planId: c.to, featureId: null, amount: chargeBase, total: chargeBase },
+      { kind: "charge", planId: c.to, featureId: c.featureId, amount: chargeItem, total: chargeItem }
     ])
-    expect(lineFor(p.lines, "credit", "proPacks", "storage")?.quantity).toBe(500)
-    expect(lineFor(p.lines, "charge", "premiumPacks", "storage")?.quantity).toBe(500)
-    // −1032 − 1290 + 2581 + 1032 = 1291
-    expect(p.total).toBe(1291)
-    expect(subAfter(p, "premiumPacks")?.["featureQuantities"]).toEqual([{ featureId: "storage", quantity: 450 }])
-    // next cycle: 5000 + 2000 = 7000
-    expect(p.nextCycle).toMatchObject({ startsAt: "2025-02-01T00:00:00.000Z", total: 7000 })
-  })
-
-  it("allocated seats carry over: credit for the old billable seats, charge for the new ones", () => {
-    const cat = catalog([
-      monthly("teamSeats", "20", { items: [usageItem("seats", { amount: "10" }, { included: 2 })] }),
-      monthly("bizSeats", "50", { items: [usageItem("seats", { amount: "12" }, { included: 3 })] })
-    ])
-    const c = customer([subscription("teamSeats", JAN1, { usage: [{ featureId: "seats", used: 5 }] })])
-    const p = preview(doc(cat, c, request(JAN16, "bizSeats")))
-    // old seats billable: 5 − 2 = 3 × $10 = $30; new: 5 − 3 = 2 × $12 = $24
-    // credit base  −(20 × 16/31) = −320/31 → −1032
-    // credit seats −(30 × 16/31) = −480/31 = −15.4838… → −1548   (quantity 3)
-    // charge base    50 × 16/31  → 2581
-    // charge seats   24 × 16/31  =  384/31 =  12.3870… →  1239   (quantity 2)
-    expect(brief(p.lines)).toEqual([
-      { kind: "credit", planId: "teamSeats", featureId: null, amount: -1032, total: -1032 },
-      { kind: "credit", planId: "teamSeats", featureId: "seats", amount: -1548, total: -1548 },
-      { kind: "charge", planId: "bizSeats", featureId: null, amount: 2581, total: 2581 },
-      { kind: "charge", planId: "bizSeats", featureId: "seats", amount: 1239, total: 1239 }
-    ])
-    expect(lineFor(p.lines, "credit", "teamSeats", "seats")?.quantity).toBe(3)
-    expect(lineFor(p.lines, "charge", "bizSeats", "seats")?.quantity).toBe(2)
-    // −1032 − 1548 + 2581 + 1239 = 1240
-    expect(p.total).toBe(1240)
-    expect(subAfter(p, "bizSeats")?.["usage"]).toEqual([{ featureId: "seats", used: 5 }])
-    // next cycle: 5000 + 2 × 1200 = 7400
-    expect(p.nextCycle).toMatchObject({ total: 7400 })
+    expect(lineFor(p.lines, "credit", c.from, c.featureId)?.quantity).toBe(c.quantities[0])
+    expect(lineFor(p.lines, "charge", c.to, c.featureId)?.quantity).toBe(c.quantities[1])
+    expect(p.total).toBe(c.total)
+    for (const [key, value] of Object.entries(c.kept)) expect(subAfter(p, c.to)?.[key]).toEqual(value)
+    expect(p.nextCycle).toMatchObject(c.nextCycle)
   })
 })
 

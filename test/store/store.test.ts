@@ -16,10 +16,11 @@ import { durableSandbox } from "../../src/store/durableSandbox.ts"
 import { memoryStore } from "../../src/store/memoryStore.ts"
 import { MIGRATIONS, migrate } from "../../src/store/migrations.ts"
 import { openStore } from "../../src/store/open.ts"
+import PgModule from "pg"
 import { openPostgres } from "../../src/store/Sql.ts"
 import { sqlStore } from "../../src/store/sqlStore.ts"
 import type { StoreOps } from "../../src/store/Store.ts"
-import { startPostgres, type TestPostgres } from "../support/postgres.ts"
+import { freePort, startPostgres, type TestPostgres } from "../support/postgres.ts"
 
 const run = <A, E>(e: Effect.Effect<A, E>) => Effect.runPromise(e)
 const result = <A, E>(e: Effect.Effect<A, E>) => Effect.runPromise(Effect.result(e)).then((r) => ({ result: r, failure: Result.isFailure(r) ? r.failure : undefined }))
@@ -211,6 +212,20 @@ describe("PostgreSQL across processes", () => {
     expect(trace).toEqual(["one+", "one-", "two+", "two-"])
     expect(outcomes[2]?.failure?._tag).toBe("CustomerBusy")
     await Promise.all([run(one.close), run(two.close)])
+  })
+})
+
+describe("a PostgreSQL server that cannot be reached", () => {
+  it("fails to open with the connection's error, and leaves neither pool open", async () => {
+    const url = `postgres://app@127.0.0.1:${await freePort()}/billing`
+    const made: Array<PgModule.Pool> = []
+    const newPool = (connectionString: string, max: number) => {
+      const pool = new PgModule.Pool({ connectionString, max, connectionTimeoutMillis: 5_000 })
+      made.push(pool)
+      return pool
+    }
+    await expect(openPostgres(url, { newPool })).rejects.toMatchObject({ code: "ECONNREFUSED" })
+    expect(made.map((pool) => pool.ended)).toEqual([true, true])
   })
 })
 

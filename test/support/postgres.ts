@@ -20,7 +20,8 @@ export interface TestPostgres {
   readonly stop: () => void
 }
 
-const freePort = (): Promise<number> =>
+/** A port on 127.0.0.1 nothing listens on (bound, then closed). */
+export const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
     const server = createServer()
     server.once("error", reject)

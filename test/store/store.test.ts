@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { type AddressInfo, type Socket, createServer } from "node:net"
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -226,6 +227,22 @@ describe("a PostgreSQL server that cannot be reached", () => {
     }
     await expect(openPostgres(url, { newPool })).rejects.toMatchObject({ code: "ECONNREFUSED" })
     expect(made.map((pool) => pool.ended)).toEqual([true, true])
+  })
+
+  it("gives up on a host that accepts the connection and never answers, after the connect timeout", async () => {
+    const sockets: Array<Socket> = []
+    const silent = createServer((socket) => void sockets.push(socket))
+    await new Promise<void>((done) => silent.listen(0, "127.0.0.1", done))
+    const port = (silent.address() as AddressInfo).port
+    try {
+      const started = Date.now()
+      await expect(openPostgres(`postgres://app@127.0.0.1:${port}/billing`, { connectTimeoutMs: 300 })).rejects.toThrow(/timeout/i)
+      // bounded: well under the default 10 s, whatever the machine's load
+      expect(Date.now() - started).toBeLessThan(8_000)
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      await new Promise((done) => silent.close(done))
+    }
   })
 })
 

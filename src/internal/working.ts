@@ -5,7 +5,7 @@ import { periodAt } from "../Interval.ts"
 import { type PlanPrice, planPrices, recurringInterval } from "../Pricing.ts"
 import type { DerivationTier } from "../Preview.ts"
 import type * as Rational from "../Rational.ts"
-import { iso, ms } from "./instants.ts"
+import { iso } from "./instants.ts"
 import { type KnownFacts, type SubscriptionFacts, factsAfterChange, subscriptionFacts } from "./subscriptionFacts.ts"
 
 /**
@@ -54,9 +54,6 @@ export const withSubscription = (entry: Entry, sub: Subscription, samePrices: bo
   if (priced === undefined) return { sub, facts, plan: entry.plan }
   return samePrices && priced.sub === entry.sub ? { sub, facts, plan: entry.plan, priced: { sub, byPrice: priced.byPrice } } : { sub, facts, plan: entry.plan, priced }
 }
-
-/** Which billing subscription a plan instance belongs to: the provider's id, or its anchor. */
-export const billingKey = (sub: Subscription): string => sub.providerSubscriptionId ?? `anchor:${ms(sub.billingAnchor)}`
 
 /** Fields a planned change sets on a subscription. */
 export type SubscriptionPatch = { readonly [K in keyof Subscription]?: Subscription[K] }

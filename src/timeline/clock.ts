@@ -27,7 +27,7 @@ import type { InvalidRequest, UnknownPlan } from "../Errors.ts"
 import { type ActionRef, PaymentProviderError } from "../Execute.ts"
 import { billingView } from "../internal/billingView.ts"
 import { iso, ms } from "../internal/instants.ts"
-import { billingKey, patched } from "../internal/working.ts"
+import { type Entry, patched } from "../internal/working.ts"
 import type { Line } from "../Preview.ts"
 import {
   hasTestClock, isPaymentFailure, type PaymentPort, PaymentProvider, type ProviderError, type ProviderInvoice, type TestClockPort
@@ -176,37 +176,52 @@ const providerSide = (port: PaymentPort & Partial<TestClockPort>, step: Step, cu
 
 const isOnce = (catalog: Catalog, discountId: string): boolean => catalog.discountsById.get(discountId)?.duration === "once"
 
-/** A `once` discount is used up by the invoice that carried it: the subscriptions no longer hold those `used` says. */
-const withoutUsedOnce = (customer: Customer, catalog: Catalog, used: (sub: Subscription, appliedAt: string) => boolean): Customer =>
-  customer.subscriptions === undefined ? customer : {
-    ...customer,
-    subscriptions: customer.subscriptions.map((s) => {
-      const spent = (a: AppliedDiscount): boolean => isOnce(catalog, a.discountId) && used(s, a.appliedAt)
-      if (s.discounts === undefined || !s.discounts.some(spent)) return s
-      const kept = s.discounts.filter((a) => !spent(a))
-      return kept.length === 0 ? patched(s, {}, ["discounts"]) : patched(s, { discounts: kept })
-    })
-  }
+/** A `once` discount is used up by the invoice that carried it: the subscription no longer holds those `used` says. */
+const withoutUsedOnce = (s: Subscription, catalog: Catalog, used: (a: AppliedDiscount) => boolean): Subscription => {
+  const spent = (a: AppliedDiscount): boolean => isOnce(catalog, a.discountId) && used(a)
+  if (s.discounts === undefined || !s.discounts.some(spent)) return s
+  const kept = s.discounts.filter((a) => !spent(a))
+  return kept.length === 0 ? patched(s, {}, ["discounts"]) : patched(s, { discounts: kept })
+}
 
 /**
- * A `once` discount applied at `from` that waits for its subscription's first renewal, not reached
- * by `to`: it is stamped `to`, where the next advance starts, so that it still counts as newly applied.
+ * The customer without the `once` discounts the attach's invoice at `from` carried. Read from the
+ * documents: the roll decodes its entries from what this returns, so there are no facts yet.
  */
-const stillPending = (customer: Customer, catalog: Catalog, keys: ReadonlySet<string>, from: number, to: number): Customer =>
-  keys.size === 0 || from === to || customer.subscriptions === undefined ? customer : {
+const withoutAttachOnce = (customer: Customer, catalog: Catalog, from: number): Customer =>
+  customer.subscriptions === undefined ? customer : {
     ...customer,
-    subscriptions: customer.subscriptions.map((s) =>
-      s.discounts === undefined || !keys.has(billingKey(s)) ? s : patched(s, {
-        discounts: s.discounts.map((a) => (isOnce(catalog, a.discountId) && ms(a.appliedAt) === from ? { ...a, appliedAt: iso(to) } : a))
-      }))
+    subscriptions: customer.subscriptions.map((s) => withoutUsedOnce(s, catalog, (a) => ms(a.appliedAt) === from))
   }
 
-/** The rolled state with the subscriptions of declined renewals `past_due`. */
-const withPastDue = (customer: Customer, keys: ReadonlySet<string>): Customer =>
-  keys.size === 0 || customer.subscriptions === undefined ? customer : {
-    ...customer,
-    subscriptions: customer.subscriptions.map((s) => (isCurrent(s) && keys.has(billingKey(s)) ? patched(s, { status: "past_due" }) : s))
+/** What the clock's renewals settle on the rolled subscriptions, by billing key. */
+interface Settled {
+  readonly catalog: Catalog
+  /** Renewed: their `once` discounts are used up. */
+  readonly renewed: ReadonlySet<string>
+  /** First renewal still to come: their `once` discounts applied at `from` wait for it. */
+  readonly pending: ReadonlySet<string>
+  /** Renewal declined: their current subscriptions are `past_due`. */
+  readonly pastDue: ReadonlySet<string>
+  readonly from: number
+  readonly to: number
+}
+
+/**
+ * A rolled subscription as the clock leaves it. A `once` discount applied at `from` that waits for
+ * its first renewal, not reached by `to`, is stamped `to`, where the next advance starts, so that
+ * it still counts as newly applied (a pending key was not renewed: its discounts are the facts').
+ */
+const settled = ({ sub, facts }: Entry, on: Settled): Subscription => {
+  const key = facts.billingKey
+  let s = on.renewed.has(key) ? withoutUsedOnce(sub, on.catalog, () => true) : sub
+  if (s.discounts !== undefined && on.pending.has(key) && on.from !== on.to) {
+    s = patched(s, {
+      discounts: s.discounts.map((a, i) => (isOnce(on.catalog, a.discountId) && facts.discounts[i]?.appliedAt === on.from ? { ...a, appliedAt: iso(on.to) } : a))
+    })
   }
+  return isCurrent(s) && on.pastDue.has(key) ? patched(s, { status: "past_due" }) : s
+}
 
 /**
  * Advances the customer's clock from `state.at` to `to`, running every event in between through
@@ -222,7 +237,7 @@ export const advanceClock = (state: ClockState, to: string, options: ClockOption
     if (bad !== undefined) return yield* bad
     const from = ms(state.at)
     const { catalog } = state
-    const customer = state.attachInvoiced === true ? withoutUsedOnce(state.customer, catalog, (_s, appliedAt) => ms(appliedAt) === from) : state.customer
+    const customer = state.attachInvoiced === true ? withoutAttachOnce(state.customer, catalog, from) : state.customer
     const firstEmpty = new Set<string>()
     const rolled = yield* Effect.fromResult(rollForward({
       catalog, currency: customer.currency ?? catalog.defaultCurrency, customer, hasPaymentMethod: customer.hasPaymentMethod === true,
@@ -230,7 +245,7 @@ export const advanceClock = (state: ClockState, to: string, options: ClockOption
       newlyAppliedAt: from,
       // a subscription not invoiced at `at` (a trial, a scheduled change) takes a `once` discount applied then at its first renewal
       firstInvoiceEmpty: (key, members) => {
-        const empty = state.attachInvoiced === false || !members.some((m) => (m.sub.billed ?? []).some((b) => ms(b.from) >= from))
+        const empty = state.attachInvoiced === false || !members.some((m) => m.facts.billed.some((b) => b.from >= from))
         if (empty) firstEmpty.add(key)
         return empty
       }
@@ -261,9 +276,10 @@ export const advanceClock = (state: ClockState, to: string, options: ClockOption
       yield* step({ type: "setTestClock", idempotencyKey: keyOf(customer.id, "clock", ms(to), "commit") }, port.setTestClock({ customerId: customer.id, at: iso(ms(to)) }))
     }
     const renewed = new Set(rolled.invoices.flatMap((i) => (i.billingSubscription === null ? [] : [i.billingSubscription])))
-    const used = withoutUsedOnce(rolled.customer, catalog, (sub) => renewed.has(billingKey(sub)))
-    const pending = new Set([...firstEmpty].filter((k) => !renewed.has(k)))
-    return { at: iso(ms(to)), customer: withPastDue(stillPending(used, catalog, pending, from, ms(to)), pastDue), invoices, events: rolled.events, completed }
+    const on: Settled = { catalog, renewed, pending: new Set([...firstEmpty].filter((k) => !renewed.has(k))), pastDue, from, to: ms(to) }
+    // every subscription was rolled (no entity filter): the rolled customer's are the entries', in order
+    const after: Customer = { ...rolled.customer, subscriptions: rolled.entries.map((e) => settled(e, on)) }
+    return { at: iso(ms(to)), customer: after, invoices, events: rolled.events, completed }
   })
 
 /**

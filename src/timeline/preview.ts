@@ -29,7 +29,10 @@ const attachInvoice = (p: AttachPreview, at: string, entityId: string | null): T
   discountTotal: p.discountTotal, total: p.total, creditApplied: p.creditApplied, amountDue: p.amountDue, usageLines: [], collection: "charge_automatically"
 })
 
-/** An attach that replaced a plan and moved the billing anchor (ending a trial, `billingCycleAnchor: "now"`). */
+/**
+ * An attach that replaced a plan and moved the billing anchor (ending a trial, `billingCycleAnchor: "now"`).
+ * Read from the documents: the preview hands out no entries, and this runs once per timeline, not per instant.
+ */
 const anchorResets = (before: Customer, p: AttachPreview, at: number): Array<TimelineEvent> => {
   const out: Array<TimelineEvent> = []
   const after = p.customerAfter.subscriptions ?? []

@@ -50,6 +50,8 @@ export interface RollOutput {
   readonly invoices: Array<TimelineInvoice>
   readonly events: Array<TimelineEvent>
   readonly customer: Customer
+  /** The rolled subscriptions with their facts, in the order of `customer.subscriptions` (those the entity filter left out follow them there). */
+  readonly entries: ReadonlyArray<Entry>
   readonly reached: number
 }
 
@@ -65,7 +67,7 @@ export const rollForward = (input: RollInput): Result.Result<RollOutput, Unknown
   Result.map(roll(input, true), ({ invoices, s, t }) => {
     const reached = input.until ?? t
     discountExpiries(s, input.catalog, input.from, reached)
-    return { invoices, events: s.events, customer: customerOf(input.customer, s), reached }
+    return { invoices, events: s.events, customer: customerOf(input.customer, s), entries: s.entries, reached }
   })
 
 /**

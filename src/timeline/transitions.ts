@@ -13,8 +13,8 @@ import type { Catalog } from "../Catalog.ts"
 import type { InvalidRequest } from "../Errors.ts"
 import type { DiscountApplied } from "../internal/subscriptionFacts.ts"
 import { type Interval, addMonths, periodAt } from "../Interval.ts"
-import { iso, ms } from "../internal/instants.ts"
-import { type Entry, billingKey, patched, withSubscription } from "../internal/working.ts"
+import { type EpochMs, iso } from "../internal/instants.ts"
+import { type Entry, type WithFacts, patched, withSubscription } from "../internal/working.ts"
 import { recurringInterval } from "../Pricing.ts"
 import type { TimelineEvent, TrialEndWithoutCard } from "./Timeline.ts"
 
@@ -48,14 +48,17 @@ const push = (s: RollState, e: TimelineEvent): void => {
 
 const entityOf = (sub: Subscription): string | null => sub.entityId ?? null
 
-const endsAtPeriodEnd = (sub: Subscription, t: number): boolean =>
-  isCurrent(sub) && sub.cancelAtPeriodEnd === true && sub.endsAt !== undefined && ms(sub.endsAt) <= t
+/** The end of a cancellation at period end due by `t`, if one is. */
+const dueEnd = ({ sub, facts }: WithFacts, t: number): EpochMs | undefined =>
+  isCurrent(sub) && sub.cancelAtPeriodEnd === true && facts.endsAt !== undefined && facts.endsAt <= t ? facts.endsAt : undefined
 
-const trialEnds = (sub: Subscription, t: number): boolean =>
-  sub.status === "trialing" && sub.trialEndsAt !== undefined && ms(sub.trialEndsAt) <= t
+/** The end of a trial due by `t`, if one is. */
+const dueTrialEnd = ({ sub, facts }: WithFacts, t: number): EpochMs | undefined =>
+  sub.status === "trialing" && facts.trialEndsAt !== undefined && facts.trialEndsAt <= t ? facts.trialEndsAt : undefined
 
-const starts = (sub: Subscription, t: number): boolean =>
-  sub.status === "scheduled" && sub.startsAt !== undefined && ms(sub.startsAt) <= t
+/** The start of a scheduled plan due by `t`, if one is. */
+const dueStart = ({ sub, facts }: WithFacts, t: number): EpochMs | undefined =>
+  sub.status === "scheduled" && facts.startsAt !== undefined && facts.startsAt <= t ? facts.startsAt : undefined
 
 /**
  * The next instant after `t` at which a subscription of `key` changes (trial end, start, cancellation).
@@ -79,41 +82,43 @@ export const nextTransition = (s: RollState, key: string, t: number): number | u
  */
 export const applyTransitions = (s: RollState, t: number): Set<string> => {
   const checkout = new Set<string>()
-  const ending = s.entries.filter((e) => endsAtPeriodEnd(e.sub, t)).map((e) => e.sub)
+  const ending = s.entries.filter((e) => dueEnd(e, t) !== undefined)
   for (let i = 0; i < s.entries.length; i++) {
     const e = s.entries[i] as Entry
     const sub = e.sub
-    const change = (after: Subscription): void => {
-      s.entries[i] = withSubscription(e, after, false)
-    }
-    if (trialEnds(sub, t)) change(endTrial(s, sub, checkout))
-    else if (starts(sub, t)) {
-      const replaced = ending.find((o) => entityOf(o) === entityOf(sub) && billingKey(o) === billingKey(sub) && o.endsAt === sub.startsAt)
-      change(patched(sub, { status: "active" }))
-      push(s, { at: iso(ms(sub.startsAt ?? "")), type: "phase_started", entityId: entityOf(sub), subscriptionId: sub.id, planId: sub.planId, replaces: replaced?.planId ?? null })
-    } else if (endsAtPeriodEnd(sub, t)) {
-      change(patched(sub, { status: "expired" }, ["cancelAtPeriodEnd"]))
-      const successor = s.entries.some((o) => starts(o.sub, t) && entityOf(o.sub) === entityOf(sub) && o.sub.startsAt === sub.endsAt)
-      if (!successor) push(s, { at: iso(ms(sub.endsAt ?? "")), type: "subscription_canceled", entityId: entityOf(sub), subscriptionId: sub.id, planId: sub.planId })
+    const trialEnd = dueTrialEnd(e, t)
+    const start = trialEnd === undefined ? dueStart(e, t) : undefined
+    const end = trialEnd === undefined && start === undefined ? dueEnd(e, t) : undefined
+    if (trialEnd !== undefined) s.entries[i] = endTrial(s, e, trialEnd, checkout)
+    else if (start !== undefined) {
+      // the document texts are compared, as they always were: the same instant written two ways is no replacement
+      const replaced = ending.find((o) => entityOf(o.sub) === entityOf(sub) && o.facts.billingKey === e.facts.billingKey && o.sub.endsAt === sub.startsAt)
+      s.entries[i] = withSubscription(e, patched(sub, { status: "active" }), false)
+      push(s, { at: iso(start), type: "phase_started", entityId: entityOf(sub), subscriptionId: sub.id, planId: sub.planId, replaces: replaced?.sub.planId ?? null })
+    } else if (end !== undefined) {
+      s.entries[i] = withSubscription(e, patched(sub, { status: "expired" }, ["cancelAtPeriodEnd"]), false)
+      const successor = s.entries.some((o) => dueStart(o, t) !== undefined && entityOf(o.sub) === entityOf(sub) && o.sub.startsAt === sub.endsAt)
+      if (!successor) push(s, { at: iso(end), type: "subscription_canceled", entityId: entityOf(sub), subscriptionId: sub.id, planId: sub.planId })
     }
   }
   return checkout
 }
 
-const endTrial = (s: RollState, sub: Subscription, checkout: Set<string>): Subscription => {
-  const at = sub.trialEndsAt ?? ""
-  const base = { at: iso(ms(at)), type: "trial_ended" as const, entityId: entityOf(sub), subscriptionId: sub.id, planId: sub.planId }
+/** The entry after its trial ended at `at` (`trialEndsAt`, decoded): charged, sent for checkout, or canceled then. */
+const endTrial = (s: RollState, e: Entry, at: EpochMs, checkout: Set<string>): Entry => {
+  const sub = e.sub
+  const base = { at: iso(at), type: "trial_ended" as const, entityId: entityOf(sub), subscriptionId: sub.id, planId: sub.planId }
   if (s.hasPaymentMethod) {
     push(s, { ...base, outcome: "charged" })
-    return patched(sub, { status: "active" })
+    return withSubscription(e, patched(sub, { status: "active" }), false)
   }
   if (s.trialEndWithoutCard === "checkout") {
     push(s, { ...base, outcome: "checkout" })
-    checkout.add(billingKey(sub))
-    return patched(sub, { status: "past_due" })
+    checkout.add(e.facts.billingKey)
+    return withSubscription(e, patched(sub, { status: "past_due" }), false)
   }
   push(s, { ...base, outcome: "canceled" })
-  return patched(sub, { status: "expired", endsAt: at })
+  return withSubscription(e, patched(sub, { status: "expired", endsAt: sub.trialEndsAt ?? iso(at) }), false, { endsAt: at })
 }
 
 /**
@@ -135,14 +140,14 @@ export const resetUsage = (s: RollState, key: string): void => {
  * @example allowanceResets(state, Date.parse("2025-01-15T00:00:00Z"), Date.parse("2025-03-01T00:00:00Z")) // two allowance_reset events of 100 messages, Feb 1 and Mar 1
  */
 export const allowanceResets = (s: RollState, from: number, to: number): void => {
-  for (const { sub, plan } of s.entries) {
+  for (const { sub, facts, plan } of s.entries) {
     if (plan === undefined || !isCurrent(sub)) continue
-    const end = sub.endsAt === undefined ? Number.POSITIVE_INFINITY : ms(sub.endsAt)
+    const end = facts.endsAt ?? Number.POSITIVE_INFINITY
     for (const item of plan.items) {
       if (!item.feature.consumable || typeof item.included !== "number" || item.included <= 0) continue
       const interval: Interval | undefined = item.reset ?? (item.price === undefined ? undefined : recurringInterval(item.price.interval))
       if (interval === undefined) continue
-      const anchor = ms(sub.billingAnchor)
+      const anchor = facts.billingAnchor
       for (let b = periodAt(anchor, interval, from).end; b <= to && b < end && s.events.length < MAX_EVENTS; b = periodAt(anchor, interval, b).end) {
         push(s, { at: iso(b), type: "allowance_reset", entityId: entityOf(sub), subscriptionId: sub.id, planId: plan.id, featureId: item.featureId, included: item.included })
       }

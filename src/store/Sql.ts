@@ -153,6 +153,12 @@ const exclusiveOn = (locks: pg.Pool): SqlDatabase["exclusive"] => async (space, 
 export interface PostgresOptions {
   readonly poolSize?: number
   readonly lockPoolSize?: number
+  /**
+   * How long a query may wait for a connection, connecting included, before it fails (default a
+   * minute, as long as a lock waits for its connection): a host that accepts the connection and
+   * never answers, or a pool that stays full, must not hang the store's start or a request.
+   */
+  readonly connectTimeoutMs?: number
   /** Makes a pool of at most `max` connections to `url`; a test passes one that keeps the pools it made, to see them closed. */
   readonly newPool?: (url: string, max: number) => pg.Pool
 }
@@ -166,7 +172,8 @@ export interface PostgresOptions {
  * @example const sql = await openPostgres(process.env.DATABASE_URL ?? "")
  */
 export const openPostgres = async (url: string, options: PostgresOptions = {}): Promise<SqlDatabase> => {
-  const newPool = options.newPool ?? ((connectionString, max) => new pg.Pool({ connectionString, max }))
+  const connectionTimeoutMillis = options.connectTimeoutMs ?? CONNECTION_WAIT_MS
+  const newPool = options.newPool ?? ((connectionString, max) => new pg.Pool({ connectionString, max, connectionTimeoutMillis }))
   const pool = newPool(url, options.poolSize ?? 8)
   const locks = newPool(url, options.lockPoolSize ?? 32)
   // An idle connection the server dropped is replaced on the next checkout; the error is not fatal.

@@ -237,8 +237,8 @@ describe("a PostgreSQL server that cannot be reached", () => {
     try {
       const started = Date.now()
       await expect(openPostgres(`postgres://app@127.0.0.1:${port}/billing`, { connectTimeoutMs: 300 })).rejects.toThrow(/timeout/i)
-      // bounded: well under the default 10 s, whatever the machine's load
-      expect(Date.now() - started).toBeLessThan(8_000)
+      // bounded: far under the default minute, whatever the machine's load
+      expect(Date.now() - started).toBeLessThan(20_000)
     } finally {
       for (const socket of sockets) socket.destroy()
       await new Promise((done) => silent.close(done))

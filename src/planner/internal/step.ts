@@ -51,7 +51,7 @@ const NO_LINES: ReadonlyArray<DraftLine> = []
  * The transition of a plan that starts nothing: a held plan kept, renewed or re-quantified, a
  * scheduled one confirmed, or a switch scheduled for the end of the period.
  *
- * @example nothingStarts(change, billingKey(current.sub), quantityLines).starts // "nothing"
+ * @example nothingStarts(change, current.facts.billingKey, quantityLines).starts // "nothing"
  */
 export const nothingStarts = (
   change: Change, billingKey: string, lines: ReadonlyArray<DraftLine> = NO_LINES, created: string | undefined = undefined

@@ -16,7 +16,7 @@ import * as Result from "effect/Result"
 import type { AttachRequest } from "../../AttachRequest.ts"
 import type { Catalog } from "../../Catalog.ts"
 import type { Customer } from "../../Customer.ts"
-import { type AttachInput, decodeCustomerAndRequest } from "../../Document.ts"
+import { type AttachInput, decodeCustomerAndRequest, decodedRequest } from "../../Document.ts"
 import type { DecodeError } from "../../Errors.ts"
 import { fastRequest, NOT_FAST } from "../../internal/fastDecode.ts"
 import { guardInput } from "../../internal/inputGuard.ts"
@@ -44,7 +44,7 @@ export const decodeForPlanning = (catalog: Catalog, customer: Customer, request:
   if (known !== undefined && known.catalog === catalog) {
     const fast = requestOnly(request)
     if (fast !== NOT_FAST) {
-      const input: AttachInput = { catalog, customer: known.customer, request: fast }
+      const input: AttachInput = { catalog, customer: known.customer, request: fast, decodedRequest: decodedRequest(fast) }
       return Result.succeed(known.decodedCustomer === undefined ? input : { ...input, decodedCustomer: known.decodedCustomer })
     }
   }

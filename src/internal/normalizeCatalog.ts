@@ -5,7 +5,7 @@ import * as Money from "../Money.ts"
 import { policyOf } from "../ProrationPolicy.ts"
 import * as Rational from "../Rational.ts"
 import { emptyFacts, type FactsInProgress, workOutFacts } from "./planFacts.ts"
-import { parseDecimal } from "./schemaKit.ts"
+import { parseDecimal } from "./decimalText.ts"
 
 type Raw = typeof import("../Catalog.ts").CatalogSchema.Type
 type RawFeature = Raw["features"][number]

@@ -1,117 +1,18 @@
 import * as Schema from "effect/Schema"
-import * as Rational from "../Rational.ts"
 import { withPlainChecks } from "./compiledSchema.ts"
+import { decimalSign } from "./decimalText.ts"
 
-const DECIMAL_TEXT = /^\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$/
-const MAX_PLACES = 12
-const LIMIT = 10n ** 15n
-
-const gcd = (a: bigint, b: bigint): bigint => {
-  let x = a < 0n ? -a : a
-  let y = b
-  while (y !== 0n) [x, y] = [y, x % y]
-  return x
-}
-
-// Every amount is read twice when a catalog is decoded (the decoder's check, then the
-// normaliser), and a stream of documents carrying one catalog repeats the same few texts: the
-// reading is kept by text. Rationals are immutable, so one may stand for every equal amount.
-const MAX_CACHED_TEXT = 40
-const MAX_CACHED_TEXTS = 4096
-const NOT_A_DECIMAL = "not a decimal"
-const parsedTexts = new Map<string, Rational.Rational | typeof NOT_A_DECIMAL>()
-
-/**
- * Parses a decimal given as a string or number into an exact rational in lowest terms, or
- * undefined: not a decimal, not finite, more than 1e15 in magnitude or more than twelve decimal
- * places (trailing zeros do not count). A number is read from its shortest round-trip text, so
- * `0.1` is exactly one tenth. Integer arithmetic only.
- *
- * @example
- * parseDecimal("19.99") // { n: 1999n, d: 100n }
- * parseDecimal(0.5) // { n: 1n, d: 2n }
- * parseDecimal("1e-13") // undefined (thirteen places)
- */
-export const parseDecimal = (input: string | number): Rational.Rational | undefined => {
-  if (typeof input === "number" && !Number.isFinite(input)) return undefined
-  const text = typeof input === "number" ? input.toString() : input
-  if (text.length > MAX_CACHED_TEXT) return parseText(text)
-  const known = parsedTexts.get(text)
-  if (known !== undefined) return known === NOT_A_DECIMAL ? undefined : known
-  if (parsedTexts.size >= MAX_CACHED_TEXTS) parsedTexts.clear()
-  const parsed = parseText(text)
-  parsedTexts.set(text, parsed ?? NOT_A_DECIMAL)
-  return parsed
-}
-
-const parseText = (text: string): Rational.Rational | undefined => {
-  const plain = plainParts(text)
-  if (plain !== undefined) return fromParts(plain.negative, plain.whole, plain.fraction, undefined)
-  const m = DECIMAL_TEXT.exec(text)
-  return m === null ? undefined : fromParts(m[1] === "-", m[2] ?? "", m[3] ?? "", m[4])
-}
-
-/**
- * The sign, whole and fraction digits of the common form `[+-]digits[.digits]` (no spaces, no
- * exponent) without the regular expression, or undefined for any other text, which
- * {@link DECIMAL_TEXT} then reads: the parts are the ones that expression captures.
- */
-const plainParts = (text: string): { readonly negative: boolean; readonly whole: string; readonly fraction: string } | undefined => {
-  const first = text.charCodeAt(0)
-  const start = first === 45 || first === 43 ? 1 : 0
-  let dot = -1
-  for (let i = start; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (c === 46 && dot === -1) dot = i
-    else if (c < 48 || c > 57) return undefined
-  }
-  if (dot === -1) return { negative: first === 45, whole: text.slice(start), fraction: "" }
-  return { negative: first === 45, whole: text.slice(start, dot), fraction: text.slice(dot + 1) }
-}
-
-const isAllZeros = (s: string): boolean => {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== 48) return false
-  return true
-}
-
-/** The rational of the captured parts of a decimal's text (see {@link parseDecimal}). */
-const fromParts = (negative: boolean, whole: string, fraction: string, exponent: string | undefined): Rational.Rational | undefined => {
-  if (whole === "" && fraction === "") return undefined
-  if (exponent !== undefined && exponent.replace(/^[+-]?0*/, "").length > 6) return isAllZeros(whole + fraction) ? Rational.zero : undefined
-  const all = whole + fraction
-  let end = all.length
-  while (end > 0 && all.charCodeAt(end - 1) === 48) end--
-  let begin = 0
-  while (begin < end && all.charCodeAt(begin) === 48) begin++
-  const digits = all.slice(begin, end)
-  const places = fraction.length - (exponent === undefined ? 0 : Number(exponent)) - (all.length - end)
-  if (digits === "") return Rational.zero
-  // Twelve places at most and 1e15 at most leave no room for more significant digits than this.
-  if (places > MAX_PLACES || digits.length - places > 16 || digits.length > 28) return undefined
-  return fromDigits(negative, BigInt(digits), places)
-}
-
-const fromDigits = (negative: boolean, digits: bigint, places: number): Rational.Rational | undefined => {
-  const scale = 10n ** BigInt(Math.abs(places))
-  const n = negative ? -digits : digits
-  if (places <= 0) return digits * scale > LIMIT ? undefined : Rational.make(n * scale, 1n)
-  if (digits > LIMIT * scale) return undefined
-  const common = gcd(n, scale)
-  return Rational.make(n / common, scale / common)
-}
+export { parseDecimal } from "./decimalText.ts"
 
 /** Whether a value is a decimal amount ≥ 0, as a string or number (the checks of {@link DecimalAmount}), read once. */
-export const isDecimalAmount = (u: unknown): boolean => {
-  if (typeof u !== "string" && typeof u !== "number") return false
-  const r = parseDecimal(u)
-  return r !== undefined && r.n >= 0n
-}
+export const isDecimalAmount = (u: unknown): boolean =>
+  (typeof u === "string" || typeof u === "number") && decimalSign(u) === "non-negative"
 
 /** A non-negative decimal amount in major units, as a JSON string (preferred) or number. */
 export const DecimalAmount = withPlainChecks(
   Schema.Union([Schema.String, Schema.Number]).annotate({ expected: "a decimal" }).check(
-    Schema.makeFilter((s: string | number) => parseDecimal(s) !== undefined, { expected: "a decimal" }),
-    Schema.makeFilter((s: string | number) => (parseDecimal(s)?.n ?? 0n) >= 0n, { expected: "a non-negative amount" })
+    Schema.makeFilter((s: string | number) => decimalSign(s) !== "not a decimal", { expected: "a decimal" }),
+    Schema.makeFilter((s: string | number) => decimalSign(s) !== "negative", { expected: "a non-negative amount" })
   ),
   isDecimalAmount
 )

@@ -1,6 +1,7 @@
 import { Decimal } from "decimal.js"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
+import { decimalSign } from "../../src/internal/decimalText.ts"
 import { parseDecimal } from "../../src/internal/schemaKit.ts"
 import type { Rational } from "../../src/Rational.ts"
 
@@ -29,6 +30,9 @@ const same = (input: string | number): void => {
   const got = parseDecimal(input)
   const want = throughDecimalJs(input)
   expect(got === undefined ? undefined : { n: got.n, d: got.d }, JSON.stringify(String(input))).toEqual(want)
+  // The decoder's checks read the sign without the rational: they must agree with it.
+  const sign = want === undefined ? "not a decimal" : want.n < 0n ? "negative" : "non-negative"
+  expect(decimalSign(input), JSON.stringify(String(input))).toBe(sign)
 }
 
 describe("parseDecimal: exact, in lowest terms, bounded", () => {

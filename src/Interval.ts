@@ -106,7 +106,7 @@ const memoAnchor = new Float64Array(MEMO).fill(Number.NaN)
 const memoT = new Float64Array(MEMO)
 const memoCount = new Float64Array(MEMO)
 const memoUnit: Array<IntervalUnit | undefined> = new Array<IntervalUnit | undefined>(MEMO).fill(undefined)
-const memoPeriod: Array<Period> = new Array<Period>(MEMO).fill({ start: epochMs(0), end: epochMs(0) })
+const memoPeriod: Array<Period> = new Array<Period>(MEMO).fill(period(0, 0))
 let memoNext = 0
 
 /**
@@ -139,7 +139,7 @@ const computePeriod = (anchor: number, interval: Interval, t: number): Period =>
     let k = Math.floor((t - anchor) / length)
     while (anchor + k * length > t) k--
     while (anchor + (k + 1) * length <= t) k++
-    return { start: epochMs(anchor + k * length), end: epochMs(anchor + (k + 1) * length) }
+    return period(anchor + k * length, anchor + (k + 1) * length)
   }
   // Month-based: boundary k is `addMonths(anchor, k × step)`, with the anchor's civil date computed once.
   const step = months * interval.count

@@ -9,7 +9,8 @@
  * // 1735689600000
  */
 import type { AppliedDiscount, BilledEntry, Subscription } from "../Customer.ts"
-import { type EpochMs, epochMs, ms } from "./instants.ts"
+import { type EpochMs, ms } from "./instants.ts"
+import type { SubscriptionEdit } from "./subscriptionDocument.ts"
 
 /** A subscription's instants (epoch ms) and billing key, as its document states them. */
 export interface SubscriptionFacts {
@@ -35,6 +36,8 @@ export interface SubscriptionFacts {
 export interface DiscountApplied {
   readonly discountId: string
   readonly appliedAt: EpochMs
+  /** The document's entry, as written. */
+  readonly applied: AppliedDiscount
 }
 
 const NO_DISCOUNTS: ReadonlyArray<DiscountApplied> = []
@@ -45,7 +48,7 @@ const NO_DISCOUNTS: ReadonlyArray<DiscountApplied> = []
  * @example discountsApplied([{ discountId: "welcome", appliedAt: "2025-01-01T00:00:00Z" }])[0]?.appliedAt // 1735689600000
  */
 export const discountsApplied = (applied: ReadonlyArray<AppliedDiscount> | undefined): ReadonlyArray<DiscountApplied> =>
-  applied === undefined || applied.length === 0 ? NO_DISCOUNTS : applied.map((a) => ({ discountId: a.discountId, appliedAt: ms(a.appliedAt) }))
+  applied === undefined || applied.length === 0 ? NO_DISCOUNTS : applied.map((a) => ({ discountId: a.discountId, appliedAt: ms(a.appliedAt), applied: a }))
 
 /** A ledger entry with its span `[from, to)` and the instants of its credits in epoch ms. */
 export interface BilledSpan {
@@ -107,71 +110,25 @@ export const subscriptionFacts = (sub: Subscription): SubscriptionFacts => {
 }
 
 /**
- * What a change knows of the values it set, already decoded (it printed them from these): the
- * spans of the ledger entries it added, the end it set, the discounts the subscription has after it.
+ * The facts of a subscription after `edit`: what the edit sets, taken as it is (it holds the
+ * decoded values the document is written from), the rest kept (the same object when the edit
+ * sets nothing the facts hold).
  *
- * @example const known: KnownFacts = { endsAt: epochMs(at) } // a change that ended the subscription at `at`
+ * @example factsAfterEdit(facts, { status: "past_due" }) === facts // true
  */
-export interface KnownFacts {
-  readonly spans?: ReadonlyArray<BilledSpan>
-  readonly endsAt?: EpochMs
-  readonly discounts?: ReadonlyArray<DiscountApplied>
-}
-
-const NOTHING_KNOWN: KnownFacts = {}
-
-/**
- * The facts of `after`, a changed copy of `before` whose facts are `facts`: what the change left
- * alone is kept (the same object when nothing the facts hold changed), what it knows of its new
- * values (`known`) is taken as known, and only the other instants and ledger entries that are
- * new are parsed.
- *
- * @example factsAfterChange(facts, sub, { ...sub, status: "past_due" }) === facts // true
- */
-export const factsAfterChange = (
-  facts: SubscriptionFacts, before: Subscription, after: Subscription, known: KnownFacts = NOTHING_KNOWN
-): SubscriptionFacts => {
-  const same = after.billingAnchor === before.billingAnchor && after.startedAt === before.startedAt && after.startsAt === before.startsAt &&
-    after.trialEndsAt === before.trialEndsAt && after.endsAt === before.endsAt && after.providerSubscriptionId === before.providerSubscriptionId &&
-    after.featureQuantities === before.featureQuantities && after.usage === before.usage && after.billed === before.billed &&
-    after.discounts === before.discounts
-  if (same) return facts
-  const billingAnchor = after.billingAnchor === before.billingAnchor ? facts.billingAnchor : ms(after.billingAnchor)
+export const factsAfterEdit = (facts: SubscriptionFacts, edit: SubscriptionEdit): SubscriptionFacts => {
+  if (edit.endsAt === undefined && edit.drop === undefined && edit.quantities === undefined && edit.usage === undefined &&
+    edit.billed === undefined && edit.discounts === undefined) return facts
   return {
-    billingAnchor,
-    startedAt: after.startedAt === before.startedAt ? facts.startedAt : ms(after.startedAt),
-    startsAt: instantAfter(before.startsAt, after.startsAt, facts.startsAt),
-    trialEndsAt: instantAfter(before.trialEndsAt, after.trialEndsAt, facts.trialEndsAt),
-    endsAt: after.endsAt !== before.endsAt && known.endsAt !== undefined ? known.endsAt : instantAfter(before.endsAt, after.endsAt, facts.endsAt),
-    billingKey: after.providerSubscriptionId === before.providerSubscriptionId && billingAnchor === facts.billingAnchor
-      ? facts.billingKey
-      : after.providerSubscriptionId ?? `anchor:${billingAnchor}`,
-    quantities: after.featureQuantities === before.featureQuantities ? facts.quantities : byFeature(after.featureQuantities, (q) => q.quantity),
-    usage: after.usage === before.usage ? facts.usage : byFeature(after.usage, (u) => u.used),
-    billed: after.billed === before.billed ? facts.billed : spansAfter(facts.billed, known.spans ?? NO_SPANS, after.billed),
-    discounts: after.discounts === before.discounts ? facts.discounts : known.discounts ?? discountsApplied(after.discounts)
+    billingAnchor: facts.billingAnchor,
+    startedAt: facts.startedAt,
+    startsAt: facts.startsAt,
+    trialEndsAt: facts.trialEndsAt,
+    endsAt: edit.endsAt === "trialEnd" ? facts.trialEndsAt : edit.endsAt ?? (edit.drop?.includes("endsAt") === true ? undefined : facts.endsAt),
+    billingKey: facts.billingKey,
+    quantities: edit.quantities ?? facts.quantities,
+    usage: edit.usage === undefined ? facts.usage : byFeature(edit.usage, (u) => u.used),
+    billed: edit.billed ?? facts.billed,
+    discounts: edit.discounts ?? facts.discounts
   }
 }
-
-const instantAfter = (before: string | undefined, after: string | undefined, known: EpochMs | undefined): EpochMs | undefined =>
-  after === before ? known : after === undefined ? undefined : ms(after)
-
-/**
- * The spans of a changed ledger: those of entries it kept (the same objects, at the same place)
- * reused, those of the entries the change added (`added`, made with their spans) taken as made.
- */
-const spansAfter = (spans: ReadonlyArray<BilledSpan>, added: ReadonlyArray<BilledSpan>, billed: ReadonlyArray<BilledEntry> | undefined): ReadonlyArray<BilledSpan> => {
-  if (billed === undefined || billed.length === 0) return NO_SPANS
-  return billed.map((entry, i) => {
-    const kept = spans[i]
-    if (kept !== undefined && kept.entry === entry) return kept
-    return added.find((s) => s.entry === entry) ?? spanOf(entry)
-  })
-}
-
-/**
- * The span of a ledger entry made from instants already known (its texts printed from them).
- *
- * @example knownSpan(entry, from, to).from === from // true
- */
-export const knownSpan = (entry: BilledEntry, from: number, to: number): BilledSpan => ({ entry, from: epochMs(from), to: epochMs(to), creditsAt: NO_INSTANTS })

@@ -6,7 +6,8 @@ import { type PlanPrice, planPrices, recurringInterval } from "../Pricing.ts"
 import type { DerivationTier } from "../Preview.ts"
 import type * as Rational from "../Rational.ts"
 import { iso } from "./instants.ts"
-import { type KnownFacts, type SubscriptionFacts, factsAfterChange, subscriptionFacts } from "./subscriptionFacts.ts"
+import { type SubscriptionEdit, editedSubscription } from "./subscriptionDocument.ts"
+import { type SubscriptionFacts, factsAfterEdit, subscriptionFacts } from "./subscriptionFacts.ts"
 
 /**
  * A price's full-period amount for its billed units (major units) and the tiers of the derivation,
@@ -42,39 +43,18 @@ export interface Entry {
 export const entryOf = (sub: Subscription, plan: Plan | undefined): Entry => ({ sub, facts: subscriptionFacts(sub), plan })
 
 /**
- * An entry with another object for its subscription. `samePrices`: the change leaves what its
- * prices bill alone (a discount or a ledger entry recorded), so what today's charges priced for it
- * still holds for its next cycle. `known`: what the change knows of its new values, decoded.
+ * The entry after `edit`: its document written by `editedSubscription`, its facts taken from the
+ * edit's decoded values. `samePrices`: the edit leaves what its prices bill alone (a discount or
+ * a ledger entry recorded), so what today's charges priced for it still holds for its next cycle.
  *
- * @example withSubscription(entry, patched(entry.sub, { billed }), true, { spans }).priced?.sub // the new object
+ * @example edited(entry, { billed: [...entry.facts.billed, span] }, true).priced?.sub // the new document
  */
-export const withSubscription = (entry: Entry, sub: Subscription, samePrices: boolean, known?: KnownFacts): Entry => {
+export const edited = (entry: Entry, edit: SubscriptionEdit, samePrices: boolean): Entry => {
+  const sub = editedSubscription(entry.sub, edit)
+  const facts = factsAfterEdit(entry.facts, edit)
   const priced = entry.priced
-  const facts = factsAfterChange(entry.facts, entry.sub, sub, known)
   if (priced === undefined) return { sub, facts, plan: entry.plan }
   return samePrices && priced.sub === entry.sub ? { sub, facts, plan: entry.plan, priced: { sub, byPrice: priced.byPrice } } : { sub, facts, plan: entry.plan, priced }
-}
-
-/** Fields a planned change sets on a subscription. */
-export type SubscriptionPatch = { readonly [K in keyof Subscription]?: Subscription[K] }
-
-/**
- * `{ ...withoutKeys(sub, drop), ...patch }` built by a loop: the same keys in the same order (the
- * subscription's own keys in place, new ones appended in patch order), several times faster than
- * an object spread of a decoded subscription.
- *
- * @example patched(sub, { status: "expired", endsAt: "2025-01-16T00:00:00.000Z" }, ["cancelAtPeriodEnd", "endsAt"])
- */
-export const patched = (sub: Subscription, patch: SubscriptionPatch, drop: ReadonlyArray<keyof Subscription> = []): Subscription => {
-  const source = sub as Record<string, unknown>
-  const changes = patch as Record<string, unknown>
-  const out: Record<string, unknown> = {}
-  for (const key of Object.keys(source)) {
-    if (drop.length > 0 && drop.includes(key as keyof Subscription)) continue
-    out[key] = Object.hasOwn(changes, key) ? changes[key] : source[key]
-  }
-  for (const key of Object.keys(changes)) if (!Object.hasOwn(out, key)) out[key] = changes[key]
-  return out as unknown as Subscription
 }
 
 /**

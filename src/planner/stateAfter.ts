@@ -9,8 +9,8 @@
  */
 import type { Customer, Subscription } from "../Customer.ts"
 import type { ActiveDiscount } from "../Discounts.ts"
-import { epochMs, iso } from "../internal/instants.ts"
-import { type Entry, patched, withSubscription } from "../internal/working.ts"
+import { appliedDiscount, editedSubscription } from "../internal/subscriptionDocument.ts"
+import { type Entry, edited } from "../internal/working.ts"
 import type { DraftLine } from "./draftLine.ts"
 import { openLedger, recordLedger } from "./internal/ledger.ts"
 import type { Transition } from "./internal/step.ts"
@@ -54,14 +54,11 @@ const withRequestDiscounts = (
   entries: ReadonlyArray<Entry>, created: ReadonlyArray<string>, fromRequest: ReadonlyArray<ActiveDiscount>, at: number
 ): ReadonlyArray<Entry> => {
   if (fromRequest.length === 0) return entries
-  const appliedAt = iso(at)
   return entries.map((e) => {
     if (!created.includes(e.sub.id)) return e
-    const have = e.sub.discounts ?? []
+    const have = e.facts.discounts
     const added = fromRequest.filter((d) => !have.some((h) => h.discountId === d.discount.id))
-    const discounts = [...have, ...added.map((d) => ({ discountId: d.discount.id, appliedAt }))]
-    const known = [...e.facts.discounts, ...added.map((d) => ({ discountId: d.discount.id, appliedAt: epochMs(at) }))]
-    return withSubscription(e, patched(e.sub, { discounts }), true, { discounts: known })
+    return edited(e, { discounts: [...have, ...added.map((d) => appliedDiscount(d.discount.id, at))] }, true)
   })
 }
 
@@ -69,8 +66,7 @@ const withRequestDiscounts = (
 const withOpenLedger = ({ sub, facts }: Entry, at: number): Subscription => {
   if (sub.billed === undefined) return sub
   const open = openLedger(facts.billed, at)
-  if (open.length === sub.billed.length) return sub
-  return open.length === 0 ? patched(sub, {}, ["billed"]) : patched(sub, { billed: open })
+  return open.length === sub.billed.length ? sub : editedSubscription(sub, { billed: open })
 }
 
 const customerAfterOf = (

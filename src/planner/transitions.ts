@@ -11,9 +11,8 @@
 import * as Result from "effect/Result"
 import type { RequestedPlan } from "../AttachRequest.ts"
 import type { Plan } from "../Catalog.ts"
-import type { Subscription } from "../Customer.ts"
 import type { AttachError } from "../Errors.ts"
-import { type Entry, isTrialingAt, patched } from "../internal/working.ts"
+import { type Entry, isTrialingAt } from "../internal/working.ts"
 import type { Scenario, Timing } from "../Preview.ts"
 import { isFree } from "../Pricing.ts"
 import { type Classification, type Held, classify, isMainPlan } from "../Scenario.ts"
@@ -111,7 +110,7 @@ const heldStep = (ctx: PlanContext, working: Working, requested: RequestedPlan, 
       const wanted = requestedQuantities(requested)
       // While trialing nothing was paid for the period: the new quantity simply renews at the trial end.
       const lines = isTrialingAt(current, at) ? [] : quantityChangeLines(ctx, current, wanted)
-      const entries = updated(working.entries, current.sub, (sub) => patched(sub, { featureQuantities: mergeQuantities(sub, wanted) }))
+      const entries = updated(working.entries, current.sub, { quantities: mergeQuantities(current, wanted) })
       const change = changeOf(plan, scope, "update_prepaid_quantity", "immediate", at, null)
       return { transition: nothingStarts(change, current.facts.billingKey, lines), working: { entries, ids: working.ids } }
     }
@@ -120,9 +119,9 @@ const heldStep = (ctx: PlanContext, working: Working, requested: RequestedPlan, 
   }
 }
 
-const mergeQuantities = (sub: Subscription, wanted: ReadonlyMap<string, number>): Array<{ featureId: string; quantity: number }> => {
-  const merged = new Map<string, number>()
-  for (const q of sub.featureQuantities ?? []) merged.set(q.featureId, q.quantity)
+/** The subscription's prepaid quantities with the wanted ones set (a feature it holds keeps its place). */
+const mergeQuantities = ({ facts }: Held, wanted: ReadonlyMap<string, number>): ReadonlyMap<string, number> => {
+  const merged = new Map(facts.quantities)
   for (const [featureId, quantity] of wanted) merged.set(featureId, quantity)
-  return [...merged].map(([featureId, quantity]) => ({ featureId, quantity }))
+  return merged
 }

@@ -22,12 +22,14 @@
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import type { Catalog } from "../Catalog.ts"
-import { type AppliedDiscount, type Customer, isCurrent, type Subscription } from "../Customer.ts"
+import { type Customer, isCurrent, type Subscription } from "../Customer.ts"
 import type { InvalidRequest, UnknownPlan } from "../Errors.ts"
 import { type ActionRef, PaymentProviderError } from "../Execute.ts"
 import { billingView } from "../internal/billingView.ts"
 import { iso, ms } from "../internal/instants.ts"
-import { type Entry, patched } from "../internal/working.ts"
+import type { Entry } from "../internal/working.ts"
+import { editedSubscription, restampedDiscount } from "../internal/subscriptionDocument.ts"
+import { type DiscountApplied, discountsApplied } from "../internal/subscriptionFacts.ts"
 import type { Line } from "../Preview.ts"
 import {
   hasTestClock, isPaymentFailure, type PaymentPort, PaymentProvider, type ProviderError, type ProviderInvoice, type TestClockPort
@@ -176,12 +178,10 @@ const providerSide = (port: PaymentPort & Partial<TestClockPort>, step: Step, cu
 
 const isOnce = (catalog: Catalog, discountId: string): boolean => catalog.discountsById.get(discountId)?.duration === "once"
 
-/** A `once` discount is used up by the invoice that carried it: the subscription no longer holds those `used` says. */
-const withoutUsedOnce = (s: Subscription, catalog: Catalog, used: (a: AppliedDiscount) => boolean): Subscription => {
-  const spent = (a: AppliedDiscount): boolean => isOnce(catalog, a.discountId) && used(a)
-  if (s.discounts === undefined || !s.discounts.some(spent)) return s
-  const kept = s.discounts.filter((a) => !spent(a))
-  return kept.length === 0 ? patched(s, {}, ["discounts"]) : patched(s, { discounts: kept })
+/** A `once` discount is used up by the invoice that carried it: the discounts left once those `used` says are spent. */
+const withoutUsedOnce = (applied: ReadonlyArray<DiscountApplied>, catalog: Catalog, used: (a: DiscountApplied) => boolean): ReadonlyArray<DiscountApplied> | undefined => {
+  const spent = (a: DiscountApplied): boolean => isOnce(catalog, a.discountId) && used(a)
+  return applied.some(spent) ? applied.filter((a) => !spent(a)) : undefined
 }
 
 /**
@@ -191,7 +191,10 @@ const withoutUsedOnce = (s: Subscription, catalog: Catalog, used: (a: AppliedDis
 const withoutAttachOnce = (customer: Customer, catalog: Catalog, from: number): Customer =>
   customer.subscriptions === undefined ? customer : {
     ...customer,
-    subscriptions: customer.subscriptions.map((s) => withoutUsedOnce(s, catalog, (a) => ms(a.appliedAt) === from))
+    subscriptions: customer.subscriptions.map((s) => {
+      const kept = withoutUsedOnce(discountsApplied(s.discounts), catalog, (a) => a.appliedAt === from)
+      return kept === undefined ? s : editedSubscription(s, { discounts: kept })
+    })
   }
 
 /** What the clock's renewals settle on the rolled subscriptions, by billing key. */
@@ -208,19 +211,22 @@ interface Settled {
 }
 
 /**
- * A rolled subscription as the clock leaves it. A `once` discount applied at `from` that waits for
- * its first renewal, not reached by `to`, is stamped `to`, where the next advance starts, so that
- * it still counts as newly applied (a pending key was not renewed: its discounts are the facts').
+ * A rolled subscription as the clock leaves it. A `once` discount applied at `from` that waits for its first renewal,
+ * not reached by `to`, is stamped `to`, where the next advance starts, so that it still counts as newly applied.
  */
 const settled = ({ sub, facts }: Entry, on: Settled): Subscription => {
   const key = facts.billingKey
-  let s = on.renewed.has(key) ? withoutUsedOnce(sub, on.catalog, () => true) : sub
-  if (s.discounts !== undefined && on.pending.has(key) && on.from !== on.to) {
-    s = patched(s, {
-      discounts: s.discounts.map((a, i) => (isOnce(on.catalog, a.discountId) && facts.discounts[i]?.appliedAt === on.from ? { ...a, appliedAt: iso(on.to) } : a))
-    })
-  }
-  return isCurrent(s) && on.pastDue.has(key) ? patched(s, { status: "past_due" }) : s
+  const discounts = on.renewed.has(key) ? withoutUsedOnce(facts.discounts, on.catalog, () => true) : restamped(facts.discounts, key, on)
+  const pastDue = isCurrent(sub) && on.pastDue.has(key)
+  if (discounts === undefined && !pastDue) return sub
+  return editedSubscription(sub, { ...(pastDue ? { status: "past_due" as const } : {}), ...(discounts === undefined ? {} : { discounts }) })
+}
+
+/** The discounts of a billing subscription whose first renewal is still to come, the `once` ones applied at `from` stamped `to` (undefined: none to stamp). */
+const restamped = (applied: ReadonlyArray<DiscountApplied>, key: string, on: Settled): ReadonlyArray<DiscountApplied> | undefined => {
+  if (!on.pending.has(key) || on.from === on.to) return undefined
+  const waiting = (a: DiscountApplied): boolean => isOnce(on.catalog, a.discountId) && a.appliedAt === on.from
+  return applied.some(waiting) ? applied.map((a) => (waiting(a) ? restampedDiscount(a, on.to) : a)) : undefined
 }
 
 /**

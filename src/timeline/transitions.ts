@@ -14,7 +14,7 @@ import type { InvalidRequest } from "../Errors.ts"
 import type { DiscountApplied } from "../internal/subscriptionFacts.ts"
 import { type Interval, addMonths, periodAt } from "../Interval.ts"
 import { type EpochMs, iso } from "../internal/instants.ts"
-import { type Entry, type WithFacts, patched, withSubscription } from "../internal/working.ts"
+import { type Entry, type WithFacts, edited } from "../internal/working.ts"
 import { recurringInterval } from "../Pricing.ts"
 import type { TimelineEvent, TrialEndWithoutCard } from "./Timeline.ts"
 
@@ -93,10 +93,10 @@ export const applyTransitions = (s: RollState, t: number): Set<string> => {
     else if (start !== undefined) {
       // the document texts are compared, as they always were: the same instant written two ways is no replacement
       const replaced = ending.find((o) => entityOf(o.sub) === entityOf(sub) && o.facts.billingKey === e.facts.billingKey && o.sub.endsAt === sub.startsAt)
-      s.entries[i] = withSubscription(e, patched(sub, { status: "active" }), false)
+      s.entries[i] = edited(e, { status: "active" }, false)
       push(s, { at: iso(start), type: "phase_started", entityId: entityOf(sub), subscriptionId: sub.id, planId: sub.planId, replaces: replaced?.sub.planId ?? null })
     } else if (end !== undefined) {
-      s.entries[i] = withSubscription(e, patched(sub, { status: "expired" }, ["cancelAtPeriodEnd"]), false)
+      s.entries[i] = edited(e, { status: "expired", drop: ["cancelAtPeriodEnd"] }, false)
       const successor = s.entries.some((o) => dueStart(o, t) !== undefined && entityOf(o.sub) === entityOf(sub) && o.sub.startsAt === sub.endsAt)
       if (!successor) push(s, { at: iso(end), type: "subscription_canceled", entityId: entityOf(sub), subscriptionId: sub.id, planId: sub.planId })
     }
@@ -110,15 +110,15 @@ const endTrial = (s: RollState, e: Entry, at: EpochMs, checkout: Set<string>): E
   const base = { at: iso(at), type: "trial_ended" as const, entityId: entityOf(sub), subscriptionId: sub.id, planId: sub.planId }
   if (s.hasPaymentMethod) {
     push(s, { ...base, outcome: "charged" })
-    return withSubscription(e, patched(sub, { status: "active" }), false)
+    return edited(e, { status: "active" }, false)
   }
   if (s.trialEndWithoutCard === "checkout") {
     push(s, { ...base, outcome: "checkout" })
     checkout.add(e.facts.billingKey)
-    return withSubscription(e, patched(sub, { status: "past_due" }), false)
+    return edited(e, { status: "past_due" }, false)
   }
   push(s, { ...base, outcome: "canceled" })
-  return withSubscription(e, patched(sub, { status: "expired", endsAt: sub.trialEndsAt ?? iso(at) }), false, { endsAt: at })
+  return edited(e, { status: "expired", endsAt: "trialEnd" }, false)
 }
 
 /**
@@ -131,7 +131,7 @@ export const resetUsage = (s: RollState, key: string): void => {
     if (e.plan === undefined || e.sub.usage === undefined || e.facts.billingKey !== key || !isCurrent(e.sub)) continue
     const plan = e.plan
     const kept = e.sub.usage.filter((u) => !plan.items.some((item) => item.featureId === u.featureId && item.feature.consumable))
-    if (kept.length !== e.sub.usage.length) s.entries[i] = withSubscription(e, kept.length === 0 ? patched(e.sub, {}, ["usage"]) : patched(e.sub, { usage: kept }), false)
+    if (kept.length !== e.sub.usage.length) s.entries[i] = edited(e, { usage: kept }, false)
   }
 }
 

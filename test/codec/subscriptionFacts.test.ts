@@ -15,9 +15,11 @@ import { stateAfter } from "../../src/planner/stateAfter.ts"
 import { todayTotals } from "../../src/planner/totals.ts"
 import { transitionsOf } from "../../src/planner/transitions.ts"
 import { planAttach } from "../../src/Planner.ts"
-import { factsAfterChange, knownSpan, subscriptionFacts } from "../../src/internal/subscriptionFacts.ts"
-import { type Entry, patched } from "../../src/internal/working.ts"
-import { customerDocArb, instantDocArb, plannedDocumentArb } from "../support/arbitraries.ts"
+import { epochMs } from "../../src/internal/instants.ts"
+import { type SubscriptionEdit, appliedDiscount, creditedSpan, editedSubscription, ledgerEntry } from "../../src/internal/subscriptionDocument.ts"
+import { factsAfterEdit, subscriptionFacts } from "../../src/internal/subscriptionFacts.ts"
+import type { Entry } from "../../src/internal/working.ts"
+import { customerDocArb, plannedDocumentArb } from "../support/arbitraries.ts"
 
 const JAN_1 = Date.UTC(2025, 0, 1)
 const FEB_1 = Date.UTC(2025, 1, 1)
@@ -56,32 +58,35 @@ describe("subscriptionFacts: hand-computed", () => {
     expect([...facts.usage]).toEqual([["api", 120]])
   })
 
-  it("keeps the facts of a change that moved none of them, and decodes what a change moved", () => {
+  it("keeps the facts of an edit that moved none of them, and takes what an edit moved as its decoded values", () => {
     const facts = subscriptionFacts(pro)
-    expect(factsAfterChange(facts, pro, patched(pro, { status: "past_due" }))).toBe(facts)
-    const cancelled = patched(pro, { cancelAtPeriodEnd: true, endsAt: "2025-02-01T00:00:00.000Z" })
-    const after = factsAfterChange(facts, pro, cancelled)
+    expect(factsAfterEdit(facts, { status: "past_due" })).toBe(facts)
+    const after = factsAfterEdit(facts, { cancelAtPeriodEnd: true, endsAt: epochMs(FEB_1) })
     expect(after.endsAt).toBe(FEB_1)
     expect(after.quantities).toBe(facts.quantities)
     expect(after.billed).toBe(facts.billed)
+    expect(factsAfterEdit(after, { drop: ["cancelAtPeriodEnd", "endsAt"] }).endsAt).toBeUndefined()
+    // ending with the trial takes the trial's end
+    const trialing = subscriptionFacts({ ...pro, status: "trialing", trialEndsAt: "2025-01-15" })
+    expect(factsAfterEdit(trialing, { status: "expired", endsAt: "trialEnd" }).endsAt).toBe(Date.UTC(2025, 0, 15))
   })
 
-  it("decodes the applied discounts' instants, and decodes them again only when a change replaced them", () => {
+  it("decodes the applied discounts' instants, each beside its entry as written", () => {
     // 01:00 at +01:00 is midnight UTC
-    const held = { ...pro, discounts: [{ discountId: "welcome", appliedAt: "2025-01-01T01:00:00+01:00" }] }
+    const welcome = { discountId: "welcome", appliedAt: "2025-01-01T01:00:00+01:00" }
+    const held = { ...pro, discounts: [welcome] }
     const facts = subscriptionFacts(held)
-    expect(facts.discounts).toEqual([{ discountId: "welcome", appliedAt: JAN_1 }])
+    expect(facts.discounts).toEqual([{ discountId: "welcome", appliedAt: JAN_1, applied: welcome }])
     expect(subscriptionFacts(pro).discounts).toEqual([])
-    expect(factsAfterChange(facts, held, patched(held, { status: "past_due" })).discounts).toBe(facts.discounts)
-    const more = patched(held, { discounts: [...held.discounts, { discountId: "loyal", appliedAt: "2025-02-01" }] })
-    expect(factsAfterChange(facts, held, more).discounts).toEqual([{ discountId: "welcome", appliedAt: JAN_1 }, { discountId: "loyal", appliedAt: FEB_1 }])
+    expect(factsAfterEdit(facts, { status: "past_due" }).discounts).toBe(facts.discounts)
+    const loyal = appliedDiscount("loyal", FEB_1)
+    expect(factsAfterEdit(facts, { discounts: [...facts.discounts, loyal] }).discounts.map((d) => d.appliedAt)).toEqual([JAN_1, FEB_1])
   })
 
-  it("takes an added ledger entry's span as made, and reuses the spans of the entries kept", () => {
+  it("takes an added ledger entry's span as made, and keeps the spans of the entries kept", () => {
     const facts = subscriptionFacts(pro)
-    const entry = { featureId: "seats", from: "2025-01-16T00:00:00.000Z", to: "2025-02-01T00:00:00.000Z", amount: 750 }
-    const span = knownSpan(entry, Date.UTC(2025, 0, 16), FEB_1)
-    const after = factsAfterChange(facts, pro, patched(pro, { billed: [...(pro.billed ?? []), entry] }), { spans: [span] })
+    const span = ledgerEntry("seats", Date.UTC(2025, 0, 16), FEB_1, 750n)
+    const after = factsAfterEdit(facts, { billed: [...facts.billed, span] })
     expect(after.billed[0]).toBe(facts.billed[0])
     expect(after.billed[1]).toBe(span)
   })
@@ -103,23 +108,29 @@ describe("subscriptionFacts: laws", () => {
     }), { numRuns: 300 })
   })
 
-  it("after any change, equal the facts decoded afresh from the changed document", () => {
-    const changeArb = fc.record({
-      status: fc.option(fc.constantFrom("active", "past_due", "expired"), { nil: undefined }),
-      endsAt: fc.option(instantDocArb, { nil: undefined }),
-      billingAnchor: fc.option(instantDocArb, { nil: undefined }),
+  it("after any edit, equal the facts decoded afresh from the edited document", () => {
+    const editArb = fc.record({
+      status: fc.option(fc.constantFrom("active" as const, "past_due" as const, "expired" as const), { nil: undefined }),
+      endsAt: fc.option(fc.integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2027, 0, 1) }), { nil: undefined }),
       dropCancel: fc.boolean(),
-      quantities: fc.option(fc.array(fc.record({ featureId: fc.constantFrom("seats", "api"), quantity: fc.integer({ min: 0, max: 9 }) }), { maxLength: 2 }), { nil: undefined })
+      quantities: fc.option(fc.array(fc.tuple(fc.constantFrom("seats", "api"), fc.integer({ min: 0, max: 9 })), { maxLength: 2 }), { nil: undefined }),
+      credit: fc.option(fc.tuple(fc.integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2027, 0, 1) }), fc.integer({ min: 1, max: 500 })), { nil: undefined }),
+      discount: fc.option(fc.integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2027, 0, 1) }), { nil: undefined })
     })
-    fc.assert(fc.property(subscriptionsArb, changeArb, (subs, c) => {
+    fc.assert(fc.property(subscriptionsArb, editArb, (subs, c) => {
       for (const sub of subs) {
-        const patch: Record<string, unknown> = {}
-        if (c.status !== undefined) patch["status"] = c.status
-        if (c.endsAt !== undefined) patch["endsAt"] = c.endsAt
-        if (c.billingAnchor !== undefined) patch["billingAnchor"] = c.billingAnchor
-        if (c.quantities !== undefined) patch["featureQuantities"] = c.quantities
-        const after = patched(sub, patch, c.dropCancel ? ["cancelAtPeriodEnd", "endsAt"] : [])
-        expect(factsAfterChange(subscriptionFacts(sub), sub, after)).toEqual(subscriptionFacts(after))
+        const facts = subscriptionFacts(sub)
+        const first = facts.billed[0]
+        const edit: SubscriptionEdit = {
+          ...(c.status === undefined ? {} : { status: c.status }),
+          ...(c.endsAt === undefined ? {} : { endsAt: epochMs(c.endsAt) }),
+          ...(c.dropCancel ? { drop: ["cancelAtPeriodEnd", "endsAt"] as const } : {}),
+          ...(c.quantities === undefined ? {} : { quantities: new Map(c.quantities) }),
+          ...(c.credit === undefined || first === undefined ? {} : { billed: [creditedSpan(first, c.credit[0], BigInt(c.credit[1])), ...facts.billed.slice(1)] }),
+          ...(c.discount === undefined ? {} : { discounts: [...facts.discounts, appliedDiscount("welcome", c.discount)] })
+        }
+        const after = editedSubscription(sub, edit)
+        expect(factsAfterEdit(facts, edit)).toEqual(subscriptionFacts(after))
       }
     }), { numRuns: 300 })
   })

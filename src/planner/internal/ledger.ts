@@ -3,15 +3,16 @@
  * is recorded on its subscription (`billed`), and a credit for unused time draws on it — the
  * unused share of what was paid, never more than what remains uncredited.
  */
-import type { BilledEntry, LedgerCredit, Subscription } from "../../Customer.ts"
+import type { BilledEntry, LedgerCredit } from "../../Customer.ts"
 import { splitByLargestRemainder } from "../../Discounts.ts"
 import { periodAt } from "../../Interval.ts"
 import { billingKind, planPrices, recurringInterval } from "../../Pricing.ts"
 import * as Rational from "../../Rational.ts"
 import { type DraftLine, lineTotal } from "../draftLine.ts"
-import { type EpochMs, earlier, iso } from "../../internal/instants.ts"
-import { type BilledSpan, knownSpan } from "../../internal/subscriptionFacts.ts"
-import { type Entry, type WithFacts, patched, withSubscription } from "../../internal/working.ts"
+import { type EpochMs, earlier } from "../../internal/instants.ts"
+import { creditedSpan, ledgerEntry } from "../../internal/subscriptionDocument.ts"
+import type { BilledSpan } from "../../internal/subscriptionFacts.ts"
+import { type Entry, type WithFacts, edited } from "../../internal/working.ts"
 
 /** The part of the span `[from, to)` left after `t`, as the proration policy counts it. */
 export type Remaining = (from: EpochMs, to: EpochMs, t: number) => Rational.Rational
@@ -133,28 +134,18 @@ export const splitCredit = (basis: LedgerBasis, amount: bigint): Array<bigint> =
   return out
 }
 
-/** A new ledger entry for a charge of `amount` minor units over `[from, to)`. */
-export const billedEntry = (featureId: string | null, from: number, to: number, amount: bigint): BilledSpan =>
-  knownSpan({ featureId, from: iso(from), to: iso(to), amount: Number(amount) }, from, to)
-
 /** The ledger with `credits[i]` drawn at `at` from entry `draws[i].index`. */
-export const withCredits = (billed: ReadonlyArray<BilledEntry>, draws: ReadonlyArray<LedgerDraw>, credits: ReadonlyArray<bigint>, at: number): Array<BilledEntry> => {
+const withCredits = (billed: ReadonlyArray<BilledSpan>, draws: ReadonlyArray<LedgerDraw>, credits: ReadonlyArray<bigint>, at: number): Array<BilledSpan> => {
   const out = billed.slice()
   draws.forEach((d, i) => {
     const amount = credits[i] ?? 0n
-    if (amount <= 0n) return
-    const entry = out[d.index] as BilledEntry
-    out[d.index] = { ...entry, credits: [...(entry.credits ?? []), { at: iso(at), amount: Number(amount) }] }
+    if (amount > 0n) out[d.index] = creditedSpan(out[d.index] as BilledSpan, at, amount)
   })
   return out
 }
 
 /** The ledger without the entries whose span ended by `at` (nothing can be credited of them). */
-export const openLedger = (billed: ReadonlyArray<BilledSpan>, at: number): Array<BilledEntry> => {
-  const out: Array<BilledEntry> = []
-  for (const span of billed) if (span.to > at) out.push(span.entry)
-  return out
-}
+export const openLedger = (billed: ReadonlyArray<BilledSpan>, at: number): Array<BilledSpan> => billed.filter((span) => span.to > at)
 
 const addTo = (added: Map<string, Array<BilledSpan>>, id: string, entry: BilledSpan): void => {
   const list = added.get(id)
@@ -175,30 +166,30 @@ export const recordLedger = (
   entries: ReadonlyArray<Entry>, lines: ReadonlyArray<DraftLine>, started: ReadonlyArray<string>, at: number
 ): ReadonlyArray<Entry> => {
   const added = new Map<string, Array<BilledSpan>>()
-  // Subscriptions a credit drew on, by index (the others are read from `entries`).
-  const drawn = new Map<number, Subscription>()
+  // Ledgers a credit drew on, by index of their entry (the others are read from `entries`).
+  const drawn = new Map<number, ReadonlyArray<BilledSpan>>()
   for (const line of lines) {
     const basis = line.basis
     if (line.kind === "charge" && basis?.subscriptionId !== undefined && line.period !== null) {
-      addTo(added, basis.subscriptionId, billedEntry(line.featureId, line.period.start, line.period.end, lineTotal(line)))
+      addTo(added, basis.subscriptionId, ledgerEntry(line.featureId, line.period.start, line.period.end, lineTotal(line)))
     }
     if (line.kind === "credit" && basis?.ledger !== undefined) {
       const ledger = basis.ledger
       const i = entries.findIndex((e) => e.sub.id === ledger.subscriptionId)
-      const sub = drawn.get(i) ?? entries[i]?.sub
-      if (sub?.billed !== undefined) drawn.set(i, patched(sub, { billed: withCredits(sub.billed, ledger.draws, splitCredit(ledger, -lineTotal(line)), at) }))
+      const billed = drawn.get(i) ?? entries[i]?.facts.billed
+      if (billed !== undefined) drawn.set(i, withCredits(billed, ledger.draws, splitCredit(ledger, -lineTotal(line)), at))
     }
   }
   for (const id of started) addUnbilled(entries, id, added, at)
   let out: Array<Entry> | undefined
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] as Entry
-    const before = drawn.get(i) ?? entry.sub
-    const spans = added.get(before.id)
-    const sub = spans === undefined ? before : patched(before, { billed: [...(before.billed ?? []), ...spans.map((s) => s.entry)] })
-    if (sub === entry.sub) continue
+    const credited = drawn.get(i)
+    const spans = added.get(entry.sub.id)
+    if (credited === undefined && spans === undefined) continue
+    const before = credited ?? entry.facts.billed
     out ??= entries.slice()
-    out[i] = withSubscription(entry, sub, true, spans === undefined ? undefined : { spans })
+    out[i] = edited(entry, { billed: spans === undefined ? before : [...before, ...spans] }, true)
   }
   return out ?? entries
 }
@@ -212,7 +203,7 @@ const addUnbilled = (entries: ReadonlyArray<Entry>, id: string, added: Map<strin
       const interval = recurringInterval(p.price.interval)
       const featureId = p.kind === "base" ? null : p.item.featureId
       if (interval === undefined || billingKind(p) === "arrears" || billed.some((b) => b.entry.featureId === featureId)) continue
-      billed.push(billedEntry(featureId, at, periodAt(facts.billingAnchor, interval, at).end, 0n))
+      billed.push(ledgerEntry(featureId, at, periodAt(facts.billingAnchor, interval, at).end, 0n))
     }
     if (billed.length > 0) added.set(sub.id, billed)
   }

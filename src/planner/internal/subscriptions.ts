@@ -4,13 +4,14 @@
  * lists share the entries nothing changed, so that a billing subscription untouched by the attach
  * keeps its very objects (the provider actions skip it for that).
  *
- * @example updated(entries, pro, (sub) => patched(sub, { cancelAtPeriodEnd: true })) // a new list; `entries` unchanged
+ * @example updated(entries, pro, { cancelAtPeriodEnd: true, endsAt: periodEnd }) // a new list; `entries` unchanged
  */
 import type { Plan } from "../../Catalog.ts"
 import { type Subscription, isCurrent } from "../../Customer.ts"
-import { epochMs, iso } from "../../internal/instants.ts"
-import { type KnownFacts, type SubscriptionFacts, discountsApplied } from "../../internal/subscriptionFacts.ts"
-import { type Entry, type Priced, type SubscriptionIds, type WithFacts, newSubscriptionId, patched, subscriptionIds, withSubscription } from "../../internal/working.ts"
+import { epochMs } from "../../internal/instants.ts"
+import { type DroppedField, type SubscriptionEdit, newSubscriptionDocument } from "../../internal/subscriptionDocument.ts"
+import type { DiscountApplied, SubscriptionFacts } from "../../internal/subscriptionFacts.ts"
+import { type Entry, type Priced, type SubscriptionIds, type WithFacts, edited, newSubscriptionId, subscriptionIds } from "../../internal/working.ts"
 import type { PlanPrice } from "../../Pricing.ts"
 import { type Held, scopeOf } from "../../Scenario.ts"
 
@@ -25,36 +26,31 @@ export interface Working {
 
 /**
  * The entries with the subscription `which` (found by id and plan: an earlier step may have
- * replaced its object) changed by `update`, which sets what `known` holds decoded, if anything.
+ * replaced its object) changed by `edit`.
  */
-export const updated = (
-  entries: ReadonlyArray<Entry>, which: Subscription, update: (current: Subscription) => Subscription, known?: KnownFacts
-): ReadonlyArray<Entry> => {
+export const updated = (entries: ReadonlyArray<Entry>, which: Subscription, edit: SubscriptionEdit): ReadonlyArray<Entry> => {
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] as Entry
     if (entry.sub.id !== which.id || entry.sub.planId !== which.planId) continue
     const out = entries.slice()
-    out[i] = withSubscription(entry, update(entry.sub), false, known)
+    out[i] = edited(entry, edit, false)
     return out
   }
   return entries
 }
 
-const CANCEL: ReadonlyArray<keyof Subscription> = ["cancelAtPeriodEnd", "endsAt"]
+const CANCEL: ReadonlyArray<DroppedField> = ["cancelAtPeriodEnd", "endsAt"]
 
-/** A subscription that no longer cancels at the end of its period. @example withoutCancel(sub).cancelAtPeriodEnd // undefined */
-export const withoutCancel = (sub: Subscription): Subscription => patched(sub, {}, CANCEL)
-
-/** A subscription ended at `at` (a pending cancellation dropped: it ends now). @example endedAt(sub, at).status // "expired" */
-const endedAt = (sub: Subscription, at: number): Subscription => patched(sub, { status: "expired", endsAt: iso(at) }, CANCEL)
+/** The edit by which a subscription no longer cancels at the end of its period. @example updated(entries, pro, withoutCancel) */
+export const withoutCancel: SubscriptionEdit = { drop: CANCEL }
 
 /**
- * The entries with `which` ended at `at` ({@link endedAt}), its end known.
+ * The entries with `which` ended at `at`: expired, a pending cancellation dropped (it ends now).
  *
  * @example endedNow(entries, currentPro.sub, at).find((e) => e.sub.id === currentPro.sub.id)?.facts.endsAt === at // true
  */
 export const endedNow = (entries: ReadonlyArray<Entry>, which: Subscription, at: number): ReadonlyArray<Entry> =>
-  updated(entries, which, (sub) => endedAt(sub, at), { endsAt: epochMs(at) })
+  updated(entries, which, { status: "expired", endsAt: epochMs(at), drop: CANCEL })
 
 /**
  * The entries with a pending scheduled plan expired now, and the plan it was to replace no longer
@@ -64,11 +60,11 @@ export const endedNow = (entries: ReadonlyArray<Entry>, which: Subscription, at:
  */
 export const releaseSchedule = (entries: ReadonlyArray<Entry>, schedule: WithFacts, at: number): ReadonlyArray<Entry> => {
   const scheduled = schedule.sub
-  const out = updated(entries, scheduled, (sub) => patched(sub, { status: "expired", endsAt: iso(at) }), { endsAt: epochMs(at) }).slice()
+  const out = updated(entries, scheduled, { status: "expired", endsAt: epochMs(at) }).slice()
   for (let i = 0; i < out.length; i++) {
     const e = out[i] as Entry
     if (e.sub.cancelAtPeriodEnd === true && e.facts.endsAt !== undefined && schedule.facts.startsAt !== undefined && e.facts.endsAt === schedule.facts.startsAt && scopeOf(e.sub) === scopeOf(scheduled) && isCurrent(e.sub)) {
-      out[i] = withSubscription(e, withoutCancel(e.sub), false)
+      out[i] = edited(e, withoutCancel, false)
     }
   }
   return out
@@ -84,7 +80,7 @@ export interface NewSubscription {
   readonly carried: ReadonlyMap<string, number>
   readonly providerSubscriptionId: string | undefined
   /** Discounts of the replaced subscription, which stay with the plan that replaces it. */
-  readonly discounts?: Subscription["discounts"] | undefined
+  readonly discounts?: ReadonlyArray<DiscountApplied> | undefined
   /** What today's charges priced for it, by price (for its next cycle). */
   readonly priced?: ReadonlyMap<PlanPrice, Priced>
 }
@@ -96,24 +92,12 @@ export const nextId = (working: Working, planId: string, startsAt: number): { re
 }
 
 /**
- * A subscription of `plan` with id `id`, built field by field in the document's key order
- * (conditional spreads are slow), with what today's charges priced for it.
+ * A subscription of `plan` with id `id` (its document written by `newSubscriptionDocument`), with
+ * what today's charges priced for it.
  *
  * @example newSubscription("sub_pro_20250116T000000Z", pro, null, { status: "active", anchor: at, startedAt: at, … }).sub.status // "active"
  */
 export const newSubscription = (id: string, plan: Plan, scope: string | null, s: NewSubscription): Entry => {
-  const sub: Record<string, unknown> = { id, planId: plan.id, version: plan.version }
-  if (scope !== null) sub["entityId"] = scope
-  sub["status"] = s.status
-  sub["billingAnchor"] = iso(s.anchor)
-  sub["startedAt"] = iso(s.startedAt)
-  if (s.startsAt !== undefined) sub["startsAt"] = iso(s.startsAt)
-  if (s.status === "trialing") sub["trialEndsAt"] = iso(s.anchor)
-  if (s.quantities.size > 0) sub["featureQuantities"] = pairs(s.quantities, (featureId, quantity) => ({ featureId, quantity }))
-  if (s.carried.size > 0) sub["usage"] = pairs(s.carried, (featureId, used) => ({ featureId, used }))
-  if (s.providerSubscriptionId !== undefined) sub["providerSubscriptionId"] = s.providerSubscriptionId
-  if (s.discounts !== undefined && s.discounts.length > 0) sub["discounts"] = s.discounts
-  const created = sub as unknown as Subscription
   const facts: SubscriptionFacts = {
     billingAnchor: epochMs(s.anchor),
     startedAt: epochMs(s.startedAt),
@@ -124,16 +108,16 @@ export const newSubscription = (id: string, plan: Plan, scope: string | null, s:
     quantities: s.quantities,
     usage: s.carried,
     billed: [],
-    discounts: discountsApplied(s.discounts)
+    discounts: s.discounts ?? NO_DISCOUNTS
   }
+  const created = newSubscriptionDocument({
+    id, plan, scope, status: s.status, anchor: facts.billingAnchor, startedAt: facts.startedAt, startsAt: facts.startsAt,
+    quantities: s.quantities, usage: s.carried, providerSubscriptionId: s.providerSubscriptionId, discounts: facts.discounts
+  })
   return s.priced === undefined || s.priced.size === 0 ? { sub: created, facts, plan } : { sub: created, facts, plan, priced: { sub: created, byPrice: s.priced } }
 }
 
-const pairs = <A>(map: ReadonlyMap<string, number>, f: (featureId: string, n: number) => A): Array<A> => {
-  const out: Array<A> = []
-  for (const [featureId, n] of map) out.push(f(featureId, n))
-  return out
-}
+const NO_DISCOUNTS: ReadonlyArray<DiscountApplied> = []
 
 /** The customer's current subscriptions (not expired), each with the catalog plan it holds. @example currentSubscriptions(entries)[0]?.plan.id // "pro" */
 export const currentSubscriptions = (entries: ReadonlyArray<Entry>): Array<Held> => {

@@ -11,8 +11,8 @@ import type { RequestedPlan } from "../../AttachRequest.ts"
 import type { FreeTrial, Plan } from "../../Catalog.ts"
 import { isCurrent } from "../../Customer.ts"
 import { type AttachError, InvalidRequest } from "../../Errors.ts"
-import { epochMs, iso } from "../../internal/instants.ts"
-import { type Entry, type Priced, currentPeriodEnd, isTrialingAt, patched } from "../../internal/working.ts"
+import { epochMs } from "../../internal/instants.ts"
+import { type Entry, type Priced, currentPeriodEnd, isTrialingAt } from "../../internal/working.ts"
 import { addLength } from "../../Interval.ts"
 import type { Scenario } from "../../Preview.ts"
 import { type PlanPrice, isFree, isOneOff, isRecurring } from "../../Pricing.ts"
@@ -131,7 +131,7 @@ export const startNow = (
     quantities,
     carried,
     providerSubscriptionId: target?.sub.providerSubscriptionId,
-    discounts: replaced?.sub.discounts,
+    discounts: replaced?.facts.discounts,
     priced
   })
   const starts: Starts = oneOff ? "one_off" : isFree(plan) ? "free" : "paid_recurring"
@@ -158,7 +158,7 @@ export const scheduleSwitch = (
   ctx: PlanContext, working: Working, requested: RequestedPlan, plan: Plan, replaced: Held, scope: string | null, scenario: Scenario
 ): Step => {
   const effectiveAt = currentPeriodEnd(replaced, replaced.plan, ctx.at)
-  const entries = updated(working.entries, replaced.sub, (sub) => patched(sub, { cancelAtPeriodEnd: true, endsAt: iso(effectiveAt) }), { endsAt: epochMs(effectiveAt) })
+  const entries = updated(working.entries, replaced.sub, { cancelAtPeriodEnd: true, endsAt: epochMs(effectiveAt) })
   const quantities = incomingQuantities(plan, requested, replaced)
   const carried = carriedUsage(replaced, plan)
   const { id, ids } = nextId({ entries, ids: working.ids }, plan.id, effectiveAt)
@@ -170,7 +170,7 @@ export const scheduleSwitch = (
     quantities,
     carried,
     providerSubscriptionId: replaced.sub.providerSubscriptionId,
-    discounts: replaced.sub.discounts
+    discounts: replaced.facts.discounts
   })
   const change = changeOf(plan, scope, scenario, "end_of_cycle", effectiveAt, replaced.plan.id)
   return { transition: nothingStarts(change, entry.facts.billingKey, undefined, id), working: { entries: [...entries, entry], ids } }

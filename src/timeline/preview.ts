@@ -40,14 +40,20 @@ const anchorResets = (before: Customer, p: AttachPreview, at: number): Array<Tim
     if (change.timing !== "immediate" || change.replaces === null) continue
     const started = after.find((s) => s.planId === change.planId && ms(s.startedAt) === at && s.status !== "expired" && s.status !== "scheduled")
     const ended = (before.subscriptions ?? []).find((s) => s.planId === change.replaces && (s.entityId ?? null) === change.entityId)
-    if (started === undefined || ended === undefined || ms(started.billingAnchor) === ms(ended.billingAnchor)) continue
-    out.push({ at: iso(at), type: "anchor_reset", entityId: change.entityId, subscriptionId: started.id, planId: started.planId, billingAnchor: iso(ms(started.billingAnchor)) })
+    if (started === undefined || ended === undefined) continue
+    const anchor = ms(started.billingAnchor)
+    if (anchor === ms(ended.billingAnchor)) continue
+    // Printed again, not copied: the event holds the millisecond form whatever text the document kept.
+    out.push({ at: iso(at), type: "anchor_reset", entityId: change.entityId, subscriptionId: started.id, planId: started.planId, billingAnchor: iso(anchor) })
   }
   return out
 }
 
-const byTime = <A extends { readonly at: string }>(xs: ReadonlyArray<A>): Array<A> =>
-  xs.map((x, i) => ({ x, i, t: ms(x.at) })).sort((a, b) => a.t - b.t || a.i - b.i).map((e) => e.x)
+/** Events in time order (those of one instant as recorded), and the last instant among them. */
+const byTime = (events: ReadonlyArray<TimelineEvent>): { readonly sorted: Array<TimelineEvent>; readonly last: number } => {
+  const timed = events.map((x, i) => ({ x, i, t: ms(x.at) })).sort((a, b) => a.t - b.t || a.i - b.i)
+  return { sorted: timed.map((e) => e.x), last: timed[timed.length - 1]?.t ?? Number.NEGATIVE_INFINITY }
+}
 
 /**
  * The timeline of a decoded attach document.
@@ -82,11 +88,13 @@ export const timelineOf = (input: AttachInput, options: TimelineOptions): Result
   if (ownAttach && p.creditApplied > 0) {
     firstEvents.push({ at: iso(at), type: "credit_applied", entityId: requestEntity, amount: p.creditApplied, balanceAfter: p.customerAfter.creditBalance ?? 0 })
   }
-  const invoices = [...first, ...byTime(rolled.success.invoices)]
+  // The roll bills instant after instant, each later than the one before: its invoices are in time order already.
+  const renewals = rolled.success.invoices
+  const lastRenewal = renewals[renewals.length - 1]
   const events = byTime([...firstEvents, ...rolled.success.events])
-  const last = Math.max(at, ...invoices.map((i) => ms(i.at)), ...events.map((e) => ms(e.at)))
+  const last = Math.max(at, lastRenewal === undefined ? at : ms(lastRenewal.at), events.last)
   return Result.succeed({
-    customerId: p.customerId, currency: p.currency, cycles: options.cycles, entityId: options.entityId ?? null, invoices, events, until: iso(last)
+    customerId: p.customerId, currency: p.currency, cycles: options.cycles, entityId: options.entityId ?? null, invoices: [...first, ...renewals], events: events.sorted, until: iso(last)
   })
 }
 

@@ -14,7 +14,7 @@ import { type Catalog, findPlan } from "../Catalog.ts"
 import { type Customer, type Subscription, isCurrent } from "../Customer.ts"
 import type { ActiveDiscount } from "../Discounts.ts"
 import { type InvalidRequest, UnknownPlan } from "../Errors.ts"
-import { epochMs, iso, ms } from "../internal/instants.ts"
+import { type EpochMs, epochMs, iso, ms } from "../internal/instants.ts"
 import { nextCycleOf } from "../planner/nextCycle.ts"
 import { type Entry, entryOf, isTrialingAt } from "../internal/working.ts"
 import { type DiscountApplied, discountsApplied } from "../internal/subscriptionFacts.ts"
@@ -141,7 +141,7 @@ const nextInstant = (
     const count = counts.get(key) ?? 0
     if (input.cycles !== undefined && count >= input.cycles) continue
     const renewal = cycleFrom(input, s, key, t, count === 0 && firstEmpty.get(key) === true, cache)
-    if (renewal !== undefined) next = Math.min(next, ms(renewal.startsAt))
+    if (renewal !== undefined) next = Math.min(next, renewal.startsAt)
     const change = nextTransition(s, key, t)
     if (change !== undefined) next = Math.min(next, change)
   }
@@ -163,24 +163,30 @@ function addDiscounts(input: RollInput, out: Array<ActiveDiscount>, applied: Rea
   }
 }
 
+/** A next cycle with the instant it starts at, decoded once when the cycle is computed. */
+interface Renewal {
+  readonly cycle: NextCycle
+  readonly startsAt: EpochMs
+}
+
 /** A billing subscription's next cycle as computed after `at`, and the subscriptions it was computed from. */
 interface CachedCycle {
-  readonly cycle: NextCycle | undefined
+  readonly cycle: Renewal | undefined
   readonly at: number
   readonly first: boolean
   readonly subs: ReadonlyArray<Subscription>
 }
 
 /** The planner's next cycle of `key` after `at`; a failure is kept in the state, which stops the roll. */
-const computeCycle = (input: RollInput, s: RollState, key: string, at: number, first: boolean): NextCycle | undefined => {
+const computeCycle = (input: RollInput, s: RollState, key: string, at: number, first: boolean): Renewal | undefined => {
   const cycle = nextCycleOf({ catalog: input.catalog, currency: input.currency, at: epochMs(at) }, s.entries, key, discountsOf(input, s, key), first)
-  if (Result.isSuccess(cycle)) return cycle.success
+  if (Result.isSuccess(cycle)) return cycle.success === undefined ? undefined : { cycle: cycle.success, startsAt: ms(cycle.success.startsAt) }
   s.failure = cycle.failure
   return undefined
 }
 
 /** The next cycle of `key` after `t`, with the discounts it would bill with, kept for {@link dueCycle}. */
-const cycleFrom = (input: RollInput, s: RollState, key: string, t: number, first: boolean, cache: Map<string, CachedCycle>): NextCycle | undefined => {
+const cycleFrom = (input: RollInput, s: RollState, key: string, t: number, first: boolean, cache: Map<string, CachedCycle>): Renewal | undefined => {
   const cycle = computeCycle(input, s, key, t, first)
   const subs: Array<Subscription> = []
   for (const e of s.entries) subs.push(e.sub)
@@ -203,15 +209,16 @@ const unchanged = (cached: CachedCycle, s: RollState, t: number): boolean => {
  * subscription changed since the cycle found after the previous instant, that one: no renewal or
  * change of `key` lies between the two instants, so the same periods hold both. Else computed again.
  */
-const dueCycle = (input: RollInput, s: RollState, key: string, t: number, first: boolean, cache: ReadonlyMap<string, CachedCycle>): NextCycle | undefined => {
+const dueCycle = (input: RollInput, s: RollState, key: string, t: number, first: boolean, cache: ReadonlyMap<string, CachedCycle>): Renewal | undefined => {
   const cached = cache.get(key)
-  if (cached?.cycle !== undefined && cached.first === first && unchanged(cached, s, t)) return ms(cached.cycle.startsAt) === t ? cached.cycle : undefined
+  if (cached?.cycle !== undefined && cached.first === first && unchanged(cached, s, t)) return cached.cycle.startsAt === t ? cached.cycle : undefined
   return computeCycle(input, s, key, t - 1, first)
 }
 
-/** The invoice of billing subscription `key` at `t`, if `cycle` is due then. */
-const invoiceAt = (input: RollInput, s: RollState, key: string, t: number, cycle: NextCycle | undefined, checkout: boolean): TimelineInvoice | undefined => {
-  if (cycle === undefined || ms(cycle.startsAt) !== t) return undefined
+/** The invoice of billing subscription `key` at `t`, if `renewal` is due then. */
+const invoiceAt = (input: RollInput, s: RollState, key: string, t: number, renewal: Renewal | undefined, checkout: boolean): TimelineInvoice | undefined => {
+  if (renewal === undefined || renewal.startsAt !== t) return undefined
+  const cycle = renewal.cycle
   const total = BigInt(cycle.total)
   const creditApplied = total > 0n ? (s.balance < total ? s.balance : total) : 0n
   s.balance += total < 0n ? -total : -creditApplied

@@ -5,7 +5,7 @@
  *
  * @example
  * Result.map(nextCycleAfter(ctx, after.entries, firstBillingKey(moved.transitions, "billingKey"), discounts.active, today.lines.length === 0), (c) => c?.startsAt)
- * // Success("2025-02-16T00:00:00.000Z")
+ * // Success(1739664000000): Feb 16 2025
  */
 import * as Result from "effect/Result"
 import { isCurrent } from "../Customer.ts"
@@ -13,15 +13,28 @@ import { type ActiveDiscount, appliesToInvoice } from "../Discounts.ts"
 import { periodAt } from "../Interval.ts"
 import type { Interval, Period } from "../Interval.ts"
 import type { InvalidRequest } from "../Errors.ts"
-import type { NextCycle, UsageLine } from "../Preview.ts"
+import type { UsageLine } from "../Preview.ts"
 import { billingKind, planPrices, recurringInterval } from "../Pricing.ts"
 import { billableUnits } from "../Tiers.ts"
 import type { DraftLine } from "./draftLine.ts"
 import { applyDiscounts } from "./lineDiscounts.ts"
-import { writtenInvoice } from "./internal/invoice.ts"
+import { type InvoiceSums, invoiceSums } from "./internal/invoice.ts"
 import { type PriceContext, billedUnits, chargeLineOver, outgoingArrears, usedOf } from "./internal/lines.ts"
 import { type Entry, isTrialingAt } from "../internal/working.ts"
-import { type EpochMs, epochMs, iso } from "../internal/instants.ts"
+import { type EpochMs, epochMs } from "../internal/instants.ts"
+
+/**
+ * A next invoice as planned: its instant, its discounted lines (each amount a safe integer) and
+ * sums, its usage lines. The preview's `NextCycle` is written from it (`encode.ts` `nextCycleDocument`).
+ *
+ * @example Result.map(nextCycleOf(ctx, entries, key, [], true), (c) => c?.sums.total) // Success(2000n)
+ */
+export interface PlannedCycle {
+  readonly startsAt: EpochMs
+  readonly lines: ReadonlyArray<DraftLine>
+  readonly sums: InvoiceSums
+  readonly usageLines: ReadonlyArray<UsageLine>
+}
 
 const NONE: ReadonlyMap<string, number> = new Map()
 
@@ -66,8 +79,8 @@ const activeAt = (e: Entry, t: EpochMs): boolean => {
  * `amount_out_of_range` when an amount of it cannot be written exactly.
  *
  * @example
- * Result.map(nextCycleOf({ catalog, currency: "usd", at: Date.parse("2025-01-16T00:00:00Z") }, [entryOf(proSince1Jan, pro)], "anchor:1735689600000", [], true), (c) => c?.total)
- * // Success(2000): Pro's $20 from Feb 1
+ * Result.map(nextCycleOf({ catalog, currency: "usd", at: Date.parse("2025-01-16T00:00:00Z") }, [entryOf(proSince1Jan, pro)], "anchor:1735689600000", [], true), (c) => c?.sums.total)
+ * // Success(2000n): Pro's $20 from Feb 1
  */
 export const nextCycleOf = (
   ctx: PriceContext & { readonly at: EpochMs },
@@ -75,7 +88,7 @@ export const nextCycleOf = (
   key: string,
   discounts: ReadonlyArray<ActiveDiscount>,
   todayEmpty: boolean
-): Result.Result<NextCycle | undefined, InvalidRequest> => {
+): Result.Result<PlannedCycle | undefined, InvalidRequest> => {
   const members: Array<Entry> = []
   for (const e of entries) {
     if (e.plan !== undefined && (isCurrent(e.sub) || e.sub.status === "scheduled") && e.facts.billingKey === key) members.push(e)
@@ -95,14 +108,7 @@ export const nextCycleOf = (
   }
   if (lines.length === 0 && usageLines.length === 0) return NOTHING
   const discounted = applyDiscounts(lines, discounts.length === 0 ? discounts : discounts.filter((d) => appliesToInvoice(d, startsAt, todayEmpty)), ctx.currency, ctx.catalog)
-  return Result.map(writtenInvoice(discounted, ctx.catalog), (invoice) => ({
-    startsAt: iso(startsAt),
-    lines: invoice.lines,
-    subtotal: Number(invoice.subtotal),
-    discountTotal: Number(invoice.discountTotal),
-    total: Number(invoice.total),
-    usageLines
-  }))
+  return Result.map(invoiceSums(discounted), (sums) => ({ startsAt, lines: discounted, sums, usageLines }))
 }
 
 const NOTHING: Result.Result<undefined, never> = Result.succeed(undefined)
@@ -161,7 +167,7 @@ export const nextCycleAfter = (
   key: string | undefined,
   discounts: ReadonlyArray<ActiveDiscount>,
   todayEmpty: boolean
-): Result.Result<NextCycle | null, InvalidRequest> =>
+): Result.Result<PlannedCycle | null, InvalidRequest> =>
   key === undefined ? NO_CYCLE : Result.map(nextCycleOf(ctx, entries, key, discounts, todayEmpty), (cycle) => cycle ?? null)
 
 const NO_CYCLE: Result.Result<null, never> = Result.succeed(null)

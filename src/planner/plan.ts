@@ -1,6 +1,6 @@
 /**
  * The planner's pipeline, stage after stage: resolve → transitions → lines → discounts → totals →
- * state after → next cycle → checkout → actions. Each stage is a function of the values the
+ * state after → next cycle → checkout → encode → actions. Each stage is a function of the values the
  * earlier ones returned; a failure of one is returned as it is, and the later stages do not run.
  *
  * @example
@@ -10,12 +10,12 @@
 import * as Result from "effect/Result"
 import type { AttachInput } from "../Document.ts"
 import type { AttachError } from "../Errors.ts"
-import { iso } from "../internal/instants.ts"
 import { customerFingerprint } from "../internal/fingerprint.ts"
 import type { AttachPreview } from "../Preview.ts"
 import { planActions } from "./actions.ts"
 import { checkoutOf } from "./checkout.ts"
 import { firstBillingKey, todayDiscounts } from "./discounts.ts"
+import { previewBody, withActions } from "./encode.ts"
 import type { Transition } from "./internal/step.ts"
 import { todayLines } from "./lines.ts"
 import { nextCycleAfter } from "./nextCycle.ts"
@@ -49,48 +49,11 @@ export const plan = (input: AttachInput): Result.Result<AttachPreview, AttachErr
   if (Result.isFailure(next)) return Result.fail(next.failure)
   const nextCycle = next.success
   const checkout = checkoutOf(r, transitions, today.success.immediate)
-  const trialEndsAt = lastTrialEnd(transitions)
   const customer = r.ctx.customer
-  // In the document's key order; the actions are planned from everything before them.
-  const body: Omit<AttachPreview, "actions" | "basedOn"> = {
-    customerId: customer.id,
-    currency: r.ctx.currency,
-    scenario: transitions[0]?.change.scenario ?? "active",
-    changes: transitions.map((x) => x.change),
-    lines: t.lines,
-    subtotal: Number(t.subtotal),
-    discountTotal: Number(t.discountTotal),
-    total: Number(t.total),
-    creditApplied: Number(t.creditApplied),
-    amountDue: Number(t.amountDue),
-    trialEndsAt: trialEndsAt === undefined ? null : iso(trialEndsAt),
-    nextCycle,
-    checkout,
-    customerAfter: after.customerAfter
-  }
+  const body = previewBody({ ctx: r.ctx, transitions, totals: t, trialEndsAt: lastTrialEnd(transitions), nextCycle, checkout, customerAfter: after.customerAfter })
   const actions = planActions(r.ctx, body, { customerBefore: customer, entries: after.entries, entriesBefore: r.entries })
   return Result.succeed(withActions(body, actions, r.fingerprint ?? customerFingerprint(customer)))
 }
-
-/** The preview: the body's fields in order, then the actions and the fingerprint (a literal: a spread of the body is slow here). */
-const withActions = (b: Omit<AttachPreview, "actions" | "basedOn">, actions: AttachPreview["actions"], basedOn: string): AttachPreview => ({
-  customerId: b.customerId,
-  currency: b.currency,
-  scenario: b.scenario,
-  changes: b.changes,
-  lines: b.lines,
-  subtotal: b.subtotal,
-  discountTotal: b.discountTotal,
-  total: b.total,
-  creditApplied: b.creditApplied,
-  amountDue: b.amountDue,
-  trialEndsAt: b.trialEndsAt,
-  nextCycle: b.nextCycle,
-  checkout: b.checkout,
-  customerAfter: b.customerAfter,
-  actions,
-  basedOn
-})
 
 /** The end of the last trial the attach started. */
 const lastTrialEnd = (transitions: ReadonlyArray<Transition>): number | undefined => {

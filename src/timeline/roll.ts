@@ -14,7 +14,8 @@ import { type Catalog, findPlan } from "../Catalog.ts"
 import { type Customer, type Subscription, isCurrent } from "../Customer.ts"
 import type { ActiveDiscount } from "../Discounts.ts"
 import { type InvalidRequest, UnknownPlan } from "../Errors.ts"
-import { type EpochMs, epochMs, iso, ms } from "../internal/instants.ts"
+import { type EpochMs, epochMs, iso } from "../internal/instants.ts"
+import { nextCycleDocument } from "../planner/encode.ts"
 import { nextCycleOf } from "../planner/nextCycle.ts"
 import { type Entry, entryOf, isTrialingAt } from "../internal/working.ts"
 import { type DiscountApplied, discountsApplied } from "../internal/subscriptionFacts.ts"
@@ -180,7 +181,7 @@ interface CachedCycle {
 /** The planner's next cycle of `key` after `at`; a failure is kept in the state, which stops the roll. */
 const computeCycle = (input: RollInput, s: RollState, key: string, at: number, first: boolean): Renewal | undefined => {
   const cycle = nextCycleOf({ catalog: input.catalog, currency: input.currency, at: epochMs(at) }, s.entries, key, discountsOf(input, s, key), first)
-  if (Result.isSuccess(cycle)) return cycle.success === undefined ? undefined : { cycle: cycle.success, startsAt: ms(cycle.success.startsAt) }
+  if (Result.isSuccess(cycle)) return cycle.success === undefined ? undefined : { cycle: nextCycleDocument(cycle.success, input.catalog), startsAt: cycle.success.startsAt }
   s.failure = cycle.failure
   return undefined
 }

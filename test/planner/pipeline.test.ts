@@ -7,13 +7,15 @@ import * as Result from "effect/Result"
 import { describe, expect, it } from "vitest"
 import { decodeAttachDocument, planAttach } from "../../src/index.ts"
 import type { AttachInput } from "../../src/Document.ts"
+import { epochMs } from "../../src/internal/instants.ts"
 import { checkoutOf } from "../../src/planner/checkout.ts"
+import { previewBody } from "../../src/planner/encode.ts"
 import { todayDiscounts } from "../../src/planner/discounts.ts"
 import { todayLines } from "../../src/planner/lines.ts"
 import { plan } from "../../src/planner/plan.ts"
 import { type Resolution, resolve } from "../../src/planner/resolve.ts"
-import { stateAfter } from "../../src/planner/stateAfter.ts"
-import { todayTotals } from "../../src/planner/totals.ts"
+import { type StateAfter, stateAfter } from "../../src/planner/stateAfter.ts"
+import { type Totals, todayTotals } from "../../src/planner/totals.ts"
 import { type Transitions, transitionsOf } from "../../src/planner/transitions.ts"
 import { addOn, catalog, customer, doc, freePlan, JAN1, JAN16, monthly, type Obj, request, subscription } from "../support/build.ts"
 
@@ -43,6 +45,18 @@ const plans = catalog([
   addOn("support", "5")
 ])
 const upgrade = doc(plans, customer([subscription("lite", JAN1)]), request(JAN16, "pro"))
+
+/** The stages up to the state after, each result kept. */
+const upToStateAfter = (document: Obj): { r: Resolution; m: Transitions; totals: Totals; after: StateAfter } => {
+  const r = resolved(document)
+  const m = moved(r)
+  const today = todayLines(r.ctx, m.transitions)
+  if (Result.isFailure(today)) throw new Error(today.failure.message)
+  const discounts = todayDiscounts(r, m, today.success)
+  const totals = todayTotals(r.ctx, discounts.lines)
+  if (Result.isFailure(totals)) throw new Error(totals.failure.message)
+  return { r, m, totals: totals.success, after: stateAfter(r, m, today.success, discounts.lines, totals.success.balanceAfter) }
+}
 
 describe("resolve", () => {
   it("returns the first failure in the request's order as a value", () => {
@@ -109,17 +123,29 @@ describe("checkout", () => {
 
 describe("state after", () => {
   it("records today's invoice on copies: the transitions' subscriptions keep no ledger", () => {
-    const r = resolved(upgrade)
-    const m = moved(r)
-    const today = todayLines(r.ctx, m.transitions)
-    if (Result.isFailure(today)) throw new Error(today.failure.message)
-    const discounts = todayDiscounts(r, m, today.success)
-    const totals = todayTotals(r.ctx, discounts.lines)
-    if (Result.isFailure(totals)) throw new Error(totals.failure.message)
-    const after = stateAfter(r, m, today.success, discounts.lines, totals.success.balanceAfter)
+    const { m, after } = upToStateAfter(upgrade)
     expect(m.entries[1]?.sub.billed).toBeUndefined()
     expect(after.entries[1]?.sub.billed).toEqual([{ featureId: null, from: JAN16, to: "2025-02-01T00:00:00.000Z", amount: 1032 }])
     expect(after.entries[1]?.priced?.sub).toBe(after.entries[1]?.sub)
+  })
+})
+
+describe("encode", () => {
+  it("prints the instants the stages hand over as values, and writes the fields in the document's order", () => {
+    const { m, totals, after, r } = upToStateAfter(upgrade)
+    expect(m.transitions[0]?.change.effectiveAt).toBe(Date.UTC(2025, 0, 16))
+    const nextCycle = { startsAt: epochMs(Date.UTC(2025, 1, 1)), lines: [], sums: { subtotal: 0n, discountTotal: 0n, total: 0n }, usageLines: [] }
+    const body = previewBody({ ctx: r.ctx, transitions: m.transitions, totals, trialEndsAt: Date.UTC(2025, 0, 30), nextCycle, checkout: "none", customerAfter: after.customerAfter })
+    expect(Object.keys(body)).toEqual([
+      "customerId", "currency", "scenario", "changes", "lines", "subtotal", "discountTotal", "total", "creditApplied", "amountDue",
+      "trialEndsAt", "nextCycle", "checkout", "customerAfter"
+    ])
+    expect(body.changes[0]?.effectiveAt).toBe("2025-01-16T00:00:00.000Z")
+    expect(body.trialEndsAt).toBe("2025-01-30T00:00:00.000Z")
+    expect(body.nextCycle?.startsAt).toBe("2025-02-01T00:00:00.000Z")
+    // Lite's credit for Jan 16–Feb 1 (16/31 of $10: 516) and Pro's charge (16/31 of $20: 1032)
+    expect(body.lines.map((l) => [l.kind, l.total, l.period?.start])).toEqual([["credit", -516, JAN16], ["charge", 1032, JAN16]])
+    expect(body.total).toBe(516)
   })
 })
 

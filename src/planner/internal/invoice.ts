@@ -1,7 +1,7 @@
 /**
- * An invoice as the document writes it: draft lines in minor units turned into document numbers,
- * with their sums, refused as a whole when any amount or sum is beyond a safe integer (a preview
- * never states a number it cannot state exactly).
+ * An invoice's lines as the document writes them, and its sums: refused as a whole when any
+ * amount or sum is beyond a safe integer (a preview never states a number it cannot state
+ * exactly). The stages check the sums; the preview's encoder writes the lines.
  */
 import * as Result from "effect/Result"
 import type { Catalog } from "../../Catalog.ts"
@@ -11,9 +11,8 @@ import { iso } from "../../internal/instants.ts"
 import { finalDerivation } from "./derivation.ts"
 import { type DraftLine, lineTotal } from "../draftLine.ts"
 
-/** The lines of an invoice with its sums: subtotal (Σ amount), discount total (Σ discounts), total (Σ line totals). */
-export interface WrittenInvoice {
-  readonly lines: ReadonlyArray<Line>
+/** The sums of an invoice's lines, each a safe integer: subtotal (Σ amount), discount total (Σ discounts), total (Σ line totals). */
+export interface InvoiceSums {
   readonly subtotal: bigint
   readonly discountTotal: bigint
   readonly total: bigint
@@ -30,39 +29,41 @@ export const safeNumber = (n: bigint): number | undefined => {
   return Number.isSafeInteger(x) ? x : undefined
 }
 
-const writtenLine = (l: DraftLine, amount: number, total: number, catalog: Catalog | undefined): Line => ({
+/**
+ * A draft line as the document writes it (its amounts already checked to be safe integers): its
+ * period printed as ISO text, its derivation finished, the keys in the document's order.
+ *
+ * @example writtenLine(draft, catalog).period // { start: "2025-01-16T00:00:00.000Z", end: "2025-02-01T00:00:00.000Z" }
+ */
+export const writtenLine = (l: DraftLine, catalog: Catalog | undefined): Line => ({
   kind: l.kind,
   planId: l.planId,
   featureId: l.featureId,
   description: l.description,
   quantity: l.quantity,
   period: l.period === null ? null : { start: iso(l.period.start), end: iso(l.period.end) },
-  amount,
+  amount: Number(l.amount),
   discounts: l.discounts.length === 0 ? [] : l.discounts.map((d) => ({ discountId: d.discountId, amount: Number(d.amount) })),
-  total,
+  total: Number(lineTotal(l)),
   derivation: finalDerivation(l.derivation, l.amount, l.discounts, catalog)
 })
 
 /**
- * Draft lines written out with their sums; `amount_out_of_range` when a line's amount or total, or
- * a sum, exceeds a safe integer.
+ * The sums of draft lines; `amount_out_of_range` when a line's amount or total, or a sum, exceeds
+ * a safe integer (then no line can be written exactly).
  *
- * @example Result.map(writtenInvoice(lines, catalog), (i) => i.total) // Success(3000n)
+ * @example Result.map(invoiceSums(lines), (s) => s.total) // Success(3000n)
  */
-export const writtenInvoice = (drafts: ReadonlyArray<DraftLine>, catalog?: Catalog): Result.Result<WrittenInvoice, InvalidRequest> => {
-  const lines: Array<Line> = []
+export const invoiceSums = (drafts: ReadonlyArray<DraftLine>): Result.Result<InvoiceSums, InvalidRequest> => {
   let subtotal = 0n
   let total = 0n
   for (const l of drafts) {
     const lineSum = lineTotal(l)
-    const amount = safeNumber(l.amount)
-    const written = safeNumber(lineSum)
-    if (amount === undefined || written === undefined) return Result.fail(amountOutOfRange())
-    lines.push(writtenLine(l, amount, written, catalog))
+    if (safeNumber(l.amount) === undefined || safeNumber(lineSum) === undefined) return Result.fail(amountOutOfRange())
     subtotal += l.amount
     total += lineSum
   }
   const discountTotal = subtotal - total
   if (safeNumber(subtotal) === undefined || safeNumber(total) === undefined || safeNumber(discountTotal) === undefined) return Result.fail(amountOutOfRange())
-  return Result.succeed({ lines, subtotal, discountTotal, total })
+  return Result.succeed({ subtotal, discountTotal, total })
 }

@@ -7,7 +7,7 @@
  * t.starts // "nothing"
  */
 import type { FreeTrial, Plan } from "../../Catalog.ts"
-import { iso } from "../../internal/instants.ts"
+import { type EpochMs, epochMs } from "../../internal/instants.ts"
 import type { Change, Scenario, Timing } from "../../Preview.ts"
 import type { DraftLine } from "../draftLine.ts"
 import type { Working } from "./subscriptions.ts"
@@ -22,9 +22,17 @@ export interface StartedTrial {
 /** What starts now with a plan: nothing (a change of a held plan or one scheduled), a one-off purchase, a free plan, a paid recurring plan. */
 export type Starts = "nothing" | "one_off" | "free" | "paid_recurring"
 
+/**
+ * What happens to one requested plan, its instant decoded; the preview's `Change` is written from it (`encode.ts`).
+ * @example changeOf(pro, null, "new", "immediate", at, null).effectiveAt === at // true
+ */
+export interface PlannedChange extends Omit<Change, "effectiveAt"> {
+  readonly effectiveAt: EpochMs
+}
+
 /** The change of one requested plan. */
 export interface Transition {
-  readonly change: Change
+  readonly change: PlannedChange
   /** Its lines on today's invoice, as they arise: usage and credits of what it replaces, then its charges (or a quantity change). */
   readonly lines: ReadonlyArray<DraftLine>
   /** The billing subscription whose invoice the change is on; none for a one-off or free plan started. */
@@ -54,15 +62,15 @@ const NO_LINES: ReadonlyArray<DraftLine> = []
  * @example nothingStarts(change, current.facts.billingKey, quantityLines).starts // "nothing"
  */
 export const nothingStarts = (
-  change: Change, billingKey: string, lines: ReadonlyArray<DraftLine> = NO_LINES, created: string | undefined = undefined
+  change: PlannedChange, billingKey: string, lines: ReadonlyArray<DraftLine> = NO_LINES, created: string | undefined = undefined
 ): Transition => ({
   change, lines, billingKey, endedKey: undefined, created, trial: undefined, starts: "nothing", startsBillingSubscription: false
 })
 
 /**
- * The change of one requested plan, in the document's key order.
+ * The change of one requested plan.
  *
- * @example changeOf(pro, null, "new", "immediate", at, null).effectiveAt // "2025-01-16T00:00:00.000Z"
+ * @example changeOf(pro, null, "new", "immediate", at, null).scenario // "new"
  */
-export const changeOf = (plan: Plan, scope: string | null, scenario: Scenario, timing: Timing, effectiveAt: number, replaces: string | null): Change =>
-  ({ planId: plan.id, scenario, timing, replaces, entityId: scope, effectiveAt: iso(effectiveAt) })
+export const changeOf = (plan: Plan, scope: string | null, scenario: Scenario, timing: Timing, effectiveAt: number, replaces: string | null): PlannedChange =>
+  ({ planId: plan.id, scenario, timing, replaces, entityId: scope, effectiveAt: epochMs(effectiveAt) })

@@ -1,16 +1,21 @@
 /**
  * The last stage before the actions: the preview document written from what the stages decided.
  * Here the preview's instants are printed as ISO text (each change's `effectiveAt`, the trial's
- * end, the next cycle's start, the lines' periods through `writtenLine`) and its fields are put
- * in the document's order; the stages before hand over decoded values.
+ * end, the next cycle's start, the lines' periods through `writtenLine`), its fields and the
+ * customer's after the attach are put in the document's order; the stages before hand over
+ * decoded values (the subscriptions' own documents are written by `internal/subscriptionDocument.ts`).
  *
  * @example
- * const body = previewBody({ ctx, transitions, totals, trialEndsAt: undefined, nextCycle, checkout, customerAfter })
+ * const body = previewBody({ ctx, transitions, totals, trialEndsAt: undefined, nextCycle, checkout, after })
  * body.changes[0]?.effectiveAt // "2025-01-16T00:00:00.000Z"
  */
 import type { Catalog } from "../Catalog.ts"
-import type { Customer } from "../Customer.ts"
+import type { Customer, Subscription } from "../Customer.ts"
 import { iso } from "../internal/instants.ts"
+import { editedSubscription } from "../internal/subscriptionDocument.ts"
+import type { Entry } from "../internal/working.ts"
+import { openLedger } from "./internal/ledger.ts"
+import type { StateAfter } from "./stateAfter.ts"
 import type { AttachPreview, Change, Checkout, NextCycle } from "../Preview.ts"
 import { writtenLine } from "./internal/invoice.ts"
 import type { PlannedChange, Transition } from "./internal/step.ts"
@@ -21,7 +26,7 @@ import type { Totals } from "./totals.ts"
 /** The preview without its actions and fingerprint, which are planned from it. */
 export type PreviewBody = Omit<AttachPreview, "actions" | "basedOn">
 
-/** What the preview is written from. @example const planned: PlannedPreview = { ctx, transitions, totals, trialEndsAt, nextCycle, checkout, customerAfter } */
+/** What the preview is written from. @example const planned: PlannedPreview = { ctx, transitions, totals, trialEndsAt, nextCycle, checkout, after } */
 export interface PlannedPreview {
   readonly ctx: PlanContext
   readonly transitions: ReadonlyArray<Transition>
@@ -30,7 +35,7 @@ export interface PlannedPreview {
   readonly trialEndsAt: number | undefined
   readonly nextCycle: PlannedCycle | null
   readonly checkout: Checkout
-  readonly customerAfter: Customer
+  readonly after: StateAfter
 }
 
 /**
@@ -55,8 +60,35 @@ export const previewBody = (p: PlannedPreview): PreviewBody => {
     trialEndsAt: p.trialEndsAt === undefined ? null : iso(p.trialEndsAt),
     nextCycle: p.nextCycle === null ? null : nextCycleDocument(p.nextCycle, catalog),
     checkout: p.checkout,
-    customerAfter: p.customerAfter
+    customerAfter: customerDocument(p.ctx.customer, p.after, p.ctx.at)
   }
+}
+
+/**
+ * The customer's document after the attach: its own fields in their order, then the three the
+ * attach may change (the balance, written when there is one before or after; the trials used, when
+ * any; the subscriptions, each without the ledger entries that ended by `at`).
+ *
+ * @example customerDocument(customer, after, at).subscriptions?.map((s) => s.status) // ["expired", "active"]
+ */
+export const customerDocument = (before: Customer, after: StateAfter, at: number): Customer => {
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(before)) {
+    if (key !== "subscriptions" && key !== "creditBalance" && key !== "trialsUsed") out[key] = before[key as keyof Customer]
+  }
+  if (!(after.balanceAfter === 0n && before.creditBalance === undefined)) out["creditBalance"] = Number(after.balanceAfter)
+  if (after.trialsUsed.length > 0) out["trialsUsed"] = after.trialsUsed
+  const subscriptions: Array<Subscription> = []
+  for (const e of after.entries) subscriptions.push(withOpenLedger(e, at))
+  out["subscriptions"] = subscriptions
+  return out as Customer
+}
+
+/** A subscription without the ledger entries that ended by `at` (nothing can be credited of them; an emptied ledger is removed). */
+const withOpenLedger = ({ sub, facts }: Entry, at: number): Subscription => {
+  if (sub.billed === undefined) return sub
+  const open = openLedger(facts.billed, at)
+  return open.length === sub.billed.length ? sub : editedSubscription(sub, { billed: open })
 }
 
 /**

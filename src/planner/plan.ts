@@ -50,7 +50,7 @@ export const plan = (input: AttachInput): Result.Result<AttachPreview, AttachErr
   const nextCycle = next.success
   const checkout = checkoutOf(r, transitions, today.success.immediate)
   const customer = r.ctx.customer
-  const body = previewBody({ ctx: r.ctx, transitions, totals: t, trialEndsAt: lastTrialEnd(transitions), nextCycle, checkout, customerAfter: after.customerAfter })
+  const body = previewBody({ ctx: r.ctx, transitions, totals: t, trialEndsAt: lastTrialEnd(transitions), nextCycle, checkout, after })
   const actions = planActions(r.ctx, body, { customerBefore: customer, entries: after.entries, entriesBefore: r.entries })
   return Result.succeed(withActions(body, actions, r.fingerprint ?? customerFingerprint(customer)))
 }

@@ -1,37 +1,39 @@
 /**
  * The sixth stage of the planner: the customer after the attach. The subscriptions as the
  * transitions left them, with the discounts the request applied on those it created and today's
- * invoice written into their ledgers; the credit balance after; the trials now used.
+ * invoice written into their ledgers; the credit balance after; the trials now used. The
+ * customer's document is written from it by `encode.ts`.
  *
  * @example
  * const after = stateAfter(resolution, moved, today, discountedLines, 0n)
- * after.customerAfter.subscriptions?.map((s) => s.status) // ["expired", "active"]
+ * after.entries.map((e) => e.sub.status) // ["expired", "active"]
  */
-import type { Customer, Subscription } from "../Customer.ts"
 import type { ActiveDiscount } from "../Discounts.ts"
-import { appliedDiscount, editedSubscription } from "../internal/subscriptionDocument.ts"
+import { appliedDiscount } from "../internal/subscriptionDocument.ts"
 import { type Entry, edited } from "../internal/working.ts"
 import type { DraftLine } from "./draftLine.ts"
-import { openLedger, recordLedger } from "./internal/ledger.ts"
+import { recordLedger } from "./internal/ledger.ts"
 import type { Transition } from "./internal/step.ts"
 import type { TodayLines } from "./lines.ts"
 import type { Resolution } from "./resolve.ts"
 import type { Transitions } from "./transitions.ts"
 
 /**
- * The customer's state after the attach, and the subscriptions in it with their plans (for the next cycle and the actions).
- * @example stateAfter(resolution, moved, today, lines, 0n).customerAfter // the preview's customerAfter; `entries` hold its subscriptions with their plans
+ * The customer's state after the attach: its subscriptions with their plans, its balance and the trials it has used.
+ * @example stateAfter(resolution, moved, today, lines, 0n).trialsUsed // ["pro"] after a trial of Pro started
  */
 export interface StateAfter {
   readonly entries: ReadonlyArray<Entry>
-  readonly customerAfter: Customer
+  readonly balanceAfter: bigint
+  /** The plans whose trial the customer has used, in the order they were first used. */
+  readonly trialsUsed: ReadonlyArray<string>
 }
 
 /**
  * The state after the transitions, today's invoice (its discounted lines; nothing is recorded for
  * custom lines) and the balance after.
  *
- * @example stateAfter(resolution, moved, today, lines, 0n).customerAfter.creditBalance // undefined (no balance before, none after)
+ * @example stateAfter(resolution, moved, today, lines, 0n).balanceAfter // 0n
  */
 export const stateAfter = (
   resolved: Resolution, moved: Transitions, today: TodayLines, discounted: ReadonlyArray<DraftLine>, balanceAfter: bigint
@@ -40,7 +42,7 @@ export const stateAfter = (
   const created = createdIds(moved.transitions)
   const discountedSubs = withRequestDiscounts(moved.entries, created, resolved.requestDiscounts, at)
   const entries = today.custom ? discountedSubs : recordLedger(discountedSubs, discounted, created, at)
-  return { entries, customerAfter: customerAfterOf(resolved.ctx.customer, entries, moved.transitions, balanceAfter, at) }
+  return { entries, balanceAfter, trialsUsed: trialsUsedAfter(resolved.ctx.customer.trialsUsed, moved.transitions) }
 }
 
 const createdIds = (transitions: ReadonlyArray<Transition>): Array<string> => {
@@ -62,27 +64,8 @@ const withRequestDiscounts = (
   })
 }
 
-/** A subscription without the ledger entries that ended by `at` (and without an emptied ledger). */
-const withOpenLedger = ({ sub, facts }: Entry, at: number): Subscription => {
-  if (sub.billed === undefined) return sub
-  const open = openLedger(facts.billed, at)
-  return open.length === sub.billed.length ? sub : editedSubscription(sub, { billed: open })
-}
-
-const customerAfterOf = (
-  before: Customer, entries: ReadonlyArray<Entry>, transitions: ReadonlyArray<Transition>, balanceAfter: bigint, at: number
-): Customer => {
-  // The customer's own fields in their order, then the three this attach may change.
-  const after: Record<string, unknown> = {}
-  for (const key of Object.keys(before)) {
-    if (key !== "subscriptions" && key !== "creditBalance" && key !== "trialsUsed") after[key] = before[key as keyof Customer]
-  }
-  if (!(balanceAfter === 0n && before.creditBalance === undefined)) after["creditBalance"] = Number(balanceAfter)
-  const trialsUsed = before.trialsUsed === undefined ? [] : before.trialsUsed.slice()
+const trialsUsedAfter = (before: ReadonlyArray<string> | undefined, transitions: ReadonlyArray<Transition>): ReadonlyArray<string> => {
+  const trialsUsed = before === undefined ? [] : before.slice()
   for (const t of transitions) if (t.trial !== undefined && !trialsUsed.includes(t.trial.planId)) trialsUsed.push(t.trial.planId)
-  if (trialsUsed.length > 0) after["trialsUsed"] = trialsUsed
-  const subscriptions: Array<Subscription> = []
-  for (const e of entries) subscriptions.push(withOpenLedger(e, at))
-  after["subscriptions"] = subscriptions
-  return after as Customer
+  return trialsUsed
 }

@@ -9,7 +9,7 @@ import { decodeAttachDocument, planAttach } from "../../src/index.ts"
 import type { AttachInput } from "../../src/Document.ts"
 import { epochMs } from "../../src/internal/instants.ts"
 import { checkoutOf } from "../../src/planner/checkout.ts"
-import { previewBody } from "../../src/planner/encode.ts"
+import { customerDocument, previewBody } from "../../src/planner/encode.ts"
 import { todayDiscounts } from "../../src/planner/discounts.ts"
 import { todayLines } from "../../src/planner/lines.ts"
 import { plan } from "../../src/planner/plan.ts"
@@ -135,7 +135,7 @@ describe("encode", () => {
     const { m, totals, after, r } = upToStateAfter(upgrade)
     expect(m.transitions[0]?.change.effectiveAt).toBe(Date.UTC(2025, 0, 16))
     const nextCycle = { startsAt: epochMs(Date.UTC(2025, 1, 1)), lines: [], sums: { subtotal: 0n, discountTotal: 0n, total: 0n }, usageLines: [] }
-    const body = previewBody({ ctx: r.ctx, transitions: m.transitions, totals, trialEndsAt: Date.UTC(2025, 0, 30), nextCycle, checkout: "none", customerAfter: after.customerAfter })
+    const body = previewBody({ ctx: r.ctx, transitions: m.transitions, totals, trialEndsAt: Date.UTC(2025, 0, 30), nextCycle, checkout: "none", after })
     expect(Object.keys(body)).toEqual([
       "customerId", "currency", "scenario", "changes", "lines", "subtotal", "discountTotal", "total", "creditApplied", "amountDue",
       "trialEndsAt", "nextCycle", "checkout", "customerAfter"
@@ -146,6 +146,21 @@ describe("encode", () => {
     // Lite's credit for Jan 16–Feb 1 (16/31 of $10: 516) and Pro's charge (16/31 of $20: 1032)
     expect(body.lines.map((l) => [l.kind, l.total, l.period?.start])).toEqual([["credit", -516, JAN16], ["charge", 1032, JAN16]])
     expect(body.total).toBe(516)
+  })
+})
+
+describe("encode: the customer after", () => {
+  it("keeps the customer's own fields in order, writes a balance only when there is one, and drops ledger entries that ended", () => {
+    const dec = { featureId: null, from: "2024-12-01T00:00:00Z", to: JAN1, amount: 1000 }
+    const jan = { featureId: null, from: JAN1, to: "2025-02-01T00:00:00Z", amount: 1000 }
+    const held = customer([subscription("lite", JAN1, { billed: [dec, jan] })], { timeZone: "UTC" })
+    const r = resolved(doc(plans, held, request(JAN16, "lite")))
+    const after = { entries: r.entries, balanceAfter: 0n, trialsUsed: [] }
+    const written = customerDocument(r.ctx.customer, after, r.ctx.at)
+    expect(Object.keys(written)).toEqual([...Object.keys(r.ctx.customer).filter((k) => k !== "subscriptions"), "subscriptions"])
+    expect(written.subscriptions?.[0]?.billed).toEqual([jan])
+    expect(Object.hasOwn(written, "creditBalance")).toBe(false)
+    expect(customerDocument(r.ctx.customer, { ...after, balanceAfter: 250n, trialsUsed: ["pro"] }, r.ctx.at)).toMatchObject({ creditBalance: 250, trialsUsed: ["pro"] })
   })
 })
 

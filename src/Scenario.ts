@@ -20,7 +20,7 @@ import type { SubscriptionFacts } from "./internal/subscriptionFacts.ts"
  */
 export interface Held {
   readonly sub: Subscription
-  /** The subscription's instants and billing key, decoded once. */
+  /** The subscription decoded once: what the rules read of it. */
   readonly facts: SubscriptionFacts
   readonly plan: Plan
 }
@@ -83,17 +83,17 @@ export const classify = (
 ): Classification => {
   // A request naming a held subscription of this plan changes that one (an add-on too) in place.
   const targeted = subscriptionId === undefined ? undefined
-    : held.find((h) => h.sub.id === subscriptionId && h.plan.id === plan.id && scopeOf(h.sub) === scope && isCurrent(h.sub))
+    : held.find((h) => h.facts.id === subscriptionId && h.plan.id === plan.id && h.facts.entityId === scope && isCurrent(h.facts))
   if (targeted !== undefined) return { scenario: heldScenario(targeted, quantitiesDiffer), current: targeted, scheduled: undefined }
-  const inGroup = held.filter((h) => scopeOf(h.sub) === scope && isMainPlan(h.plan) && h.plan.group === plan.group)
-  const current = inGroup.find((h) => isCurrent(h.sub))
-  const scheduled = inGroup.find((h) => h.sub.status === "scheduled")
+  const inGroup = held.filter((h) => h.facts.entityId === scope && isMainPlan(h.plan) && h.plan.group === plan.group)
+  const current = inGroup.find((h) => isCurrent(h.facts))
+  const scheduled = inGroup.find((h) => h.facts.status === "scheduled")
   return { scenario: scenarioOf(plan, current, scheduled, quantitiesDiffer, currency, catalog), current, scheduled }
 }
 
 /** The scenario of attaching the plan a subscription already holds: renew, a quantity change, or nothing. */
 const heldScenario = (current: Held, quantitiesDiffer: (current: Held) => boolean): Scenario =>
-  current.sub.cancelAtPeriodEnd === true ? "renew" : quantitiesDiffer(current) ? "update_prepaid_quantity" : "active"
+  current.facts.cancelAtPeriodEnd ? "renew" : quantitiesDiffer(current) ? "update_prepaid_quantity" : "active"
 
 const scenarioOf = (
   plan: Plan, current: Held | undefined, scheduled: Held | undefined, quantitiesDiffer: (current: Held) => boolean, currency: string, catalog: Catalog

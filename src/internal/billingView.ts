@@ -96,15 +96,15 @@ interface Held {
   readonly item: ProviderItem
 }
 
-const itemOf = ({ sub, plan }: Member): ProviderItem | undefined => {
+const itemOf = ({ sub, facts, plan }: Member): ProviderItem | undefined => {
   if (plan === undefined || !isRecurring(plan)) return undefined
   const fq = sub.featureQuantities
   const quantities = fq === undefined ? [] : fq.length < 2 ? fq.slice() : [...fq].sort((a, b) => (a.featureId < b.featureId ? -1 : 1))
-  return { planId: plan.id, version: plan.version, entityId: sub.entityId ?? null, quantities }
+  return { planId: plan.id, version: plan.version, entityId: facts.entityId, quantities }
 }
 
 /** When a current plan instance ends because it cancels at period end. */
-const cancelsAt = ({ sub, facts }: Held): number => (sub.cancelAtPeriodEnd === true && facts.endsAt !== undefined ? facts.endsAt : Infinity)
+const cancelsAt = ({ facts }: Held): number => (facts.cancelAtPeriodEnd && facts.endsAt !== undefined ? facts.endsAt : Infinity)
 
 /** The view of one billing subscription from its plan instances. @example billingSubscription("sub_1", members).items.length // 1 */
 export const billingSubscription = (key: string, members: ReadonlyArray<Member>): BillingSubscription => {
@@ -115,11 +115,11 @@ export const billingSubscription = (key: string, members: ReadonlyArray<Member>)
     const item = itemOf(member)
     const { sub, facts } = member
     if (item === undefined) continue
-    if (isCurrent(sub)) {
+    if (isCurrent(facts)) {
       const held = { sub, facts, item }
       current.push(held)
       change = Math.min(change, cancelsAt(held))
-    } else if (sub.status === "scheduled" && facts.startsAt !== undefined) {
+    } else if (facts.status === "scheduled" && facts.startsAt !== undefined) {
       scheduled.push({ sub, facts, item })
       change = Math.min(change, facts.startsAt)
     }
@@ -136,16 +136,16 @@ export const billingSubscription = (key: string, members: ReadonlyArray<Member>)
     else if (!sameItems(then, items)) phase = { at: iso(change), items: then }
   }
   const first = members[0] as Member
-  const trialing = current.find((m) => m.sub.status === "trialing" && m.facts.trialEndsAt !== undefined)
+  const trialing = current.find((m) => m.facts.status === "trialing" && m.facts.trialEndsAt !== undefined)
   let providerId: string | undefined
   const ids: Array<string> = []
-  for (const { sub } of members) {
-    providerId ??= sub.providerSubscriptionId
-    ids.push(sub.id)
+  for (const { facts } of members) {
+    providerId ??= facts.providerSubscriptionId
+    ids.push(facts.id)
   }
   return {
     key,
-    providerId: providerId ?? first.sub.id,
+    providerId: providerId ?? first.facts.id,
     members: ids,
     items,
     billingAnchor: iso((current[0] ?? scheduled[0] ?? first).facts.billingAnchor),

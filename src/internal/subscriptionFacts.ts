@@ -1,8 +1,9 @@
 /**
- * What the planner reads of a held subscription, decoded once from its document: its instants as
- * epoch milliseconds and its billing key. An entry of the working state carries the facts of its
- * subscription beside the document, so no stage parses an instant of it again; a changed
- * subscription gets its facts with its new document (see `working.ts`).
+ * What the planner reads of a held subscription, decoded once from its document: who it is, its
+ * status, its instants as epoch milliseconds, its billing key, its quantities, usage, ledger and
+ * discounts. An entry of the working state carries the facts of its subscription beside the
+ * document, so no stage reads the document again; an edited subscription gets its facts from the
+ * edit's values (see `working.ts`), and the document is kept for the encoder to echo.
  *
  * @example
  * subscriptionFacts({ id: "sub_1", planId: "pro", status: "active", billingAnchor: "2025-01-01T00:00:00Z", startedAt: "2025-01-01T00:00:00Z" }).billingAnchor
@@ -12,8 +13,17 @@ import type { AppliedDiscount, BilledEntry, Subscription } from "../Customer.ts"
 import { type EpochMs, ms } from "./instants.ts"
 import type { SubscriptionEdit } from "./subscriptionDocument.ts"
 
-/** A subscription's instants (epoch ms) and billing key, as its document states them. */
+/** A subscription as its document states it, decoded: instants in epoch ms, quantities and usage as maps. */
 export interface SubscriptionFacts {
+  readonly id: string
+  readonly planId: string
+  readonly version: number | undefined
+  /** The entity it is held for, null for the customer itself. */
+  readonly entityId: string | null
+  readonly status: Subscription["status"]
+  /** Whether it cancels at the end of its period (at `endsAt`). */
+  readonly cancelAtPeriodEnd: boolean
+  readonly providerSubscriptionId: string | undefined
   readonly billingAnchor: EpochMs
   readonly startedAt: EpochMs
   /** When a scheduled subscription starts. */
@@ -96,6 +106,13 @@ const byFeature = <A extends { readonly featureId: string }>(list: ReadonlyArray
 export const subscriptionFacts = (sub: Subscription): SubscriptionFacts => {
   const billingAnchor = ms(sub.billingAnchor)
   return {
+    id: sub.id,
+    planId: sub.planId,
+    version: sub.version,
+    entityId: sub.entityId ?? null,
+    status: sub.status,
+    cancelAtPeriodEnd: sub.cancelAtPeriodEnd === true,
+    providerSubscriptionId: sub.providerSubscriptionId,
     billingAnchor,
     startedAt: ms(sub.startedAt),
     startsAt: sub.startsAt === undefined ? undefined : ms(sub.startsAt),
@@ -114,12 +131,19 @@ export const subscriptionFacts = (sub: Subscription): SubscriptionFacts => {
  * decoded values the document is written from), the rest kept (the same object when the edit
  * sets nothing the facts hold).
  *
- * @example factsAfterEdit(facts, { status: "past_due" }) === facts // true
+ * @example factsAfterEdit(facts, { quantities: new Map([["seats", 5]]) }).quantities.get("seats") // 5
  */
 export const factsAfterEdit = (facts: SubscriptionFacts, edit: SubscriptionEdit): SubscriptionFacts => {
-  if (edit.endsAt === undefined && edit.drop === undefined && edit.quantities === undefined && edit.usage === undefined &&
-    edit.billed === undefined && edit.discounts === undefined) return facts
+  if (edit.status === undefined && edit.cancelAtPeriodEnd === undefined && edit.endsAt === undefined && edit.drop === undefined &&
+    edit.quantities === undefined && edit.usage === undefined && edit.billed === undefined && edit.discounts === undefined) return facts
   return {
+    id: facts.id,
+    planId: facts.planId,
+    version: facts.version,
+    entityId: facts.entityId,
+    status: edit.status ?? facts.status,
+    cancelAtPeriodEnd: edit.cancelAtPeriodEnd ?? (edit.drop?.includes("cancelAtPeriodEnd") === true ? false : facts.cancelAtPeriodEnd),
+    providerSubscriptionId: facts.providerSubscriptionId,
     billingAnchor: facts.billingAnchor,
     startedAt: facts.startedAt,
     startsAt: facts.startsAt,

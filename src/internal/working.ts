@@ -73,8 +73,8 @@ export const currentPeriodEnd = ({ facts }: WithFacts, plan: Plan, at: number): 
 }
 
 /** Whether a subscription is trialing at `at` (so it has paid nothing for the period). */
-export const isTrialingAt = ({ sub, facts }: WithFacts, at: number): boolean =>
-  sub.status === "trialing" || (facts.trialEndsAt !== undefined && facts.trialEndsAt > at && isCurrent(sub))
+export const isTrialingAt = ({ facts }: WithFacts, at: number): boolean =>
+  facts.status === "trialing" || (facts.trialEndsAt !== undefined && facts.trialEndsAt > at && isCurrent(facts))
 
 /** A subscription document with its decoded facts (an entry, a held plan). */
 export interface WithFacts {

@@ -54,21 +54,21 @@ const earliestPeriodEnd = (plan: NonNullable<Entry["plan"]>, anchor: EpochMs, t:
 /** The instant of the next invoice: the earliest renewal, trial end or scheduled change after `at`. */
 const nextInvoiceAt = (members: ReadonlyArray<Entry>, at: EpochMs): EpochMs | undefined => {
   let next = Number.POSITIVE_INFINITY
-  for (const { sub, facts, plan } of members) {
+  for (const { facts, plan } of members) {
     if (plan === undefined) continue
-    if (sub.status === "scheduled") {
+    if (facts.status === "scheduled") {
       if (facts.startsAt !== undefined) next = Math.min(next, facts.startsAt)
       continue
     }
-    if (facts.endsAt !== undefined && sub.cancelAtPeriodEnd === true) next = Math.min(next, facts.endsAt)
+    if (facts.endsAt !== undefined && facts.cancelAtPeriodEnd) next = Math.min(next, facts.endsAt)
     next = Math.min(next, earliestPeriodEnd(plan, facts.billingAnchor, at))
   }
   return Number.isFinite(next) && next > at ? epochMs(next) : undefined
 }
 
 const activeAt = (e: Entry, t: EpochMs): boolean => {
-  if (e.sub.status === "scheduled") return e.facts.startsAt !== undefined && e.facts.startsAt <= t
-  if (!isCurrent(e.sub)) return false
+  if (e.facts.status === "scheduled") return e.facts.startsAt !== undefined && e.facts.startsAt <= t
+  if (!isCurrent(e.facts)) return false
   return !(e.facts.endsAt !== undefined && e.facts.endsAt <= t)
 }
 
@@ -91,7 +91,7 @@ export const nextCycleOf = (
 ): Result.Result<PlannedCycle | undefined, InvalidRequest> => {
   const members: Array<Entry> = []
   for (const e of entries) {
-    if (e.plan !== undefined && (isCurrent(e.sub) || e.sub.status === "scheduled") && e.facts.billingKey === key) members.push(e)
+    if (e.plan !== undefined && (isCurrent(e.facts) || e.facts.status === "scheduled") && e.facts.billingKey === key) members.push(e)
   }
   const startsAt = nextInvoiceAt(members, ctx.at)
   if (startsAt === undefined) return NOTHING
@@ -99,7 +99,7 @@ export const nextCycleOf = (
   const usageLines: Array<UsageLine> = []
   // The ending period's arrears of the usage the state records (the subscription may end then).
   for (const e of members) {
-    if (e.plan !== undefined && (e.sub.status === "active" || e.sub.status === "past_due") && !isTrialingAt(e, ctx.at)) {
+    if (e.plan !== undefined && (e.facts.status === "active" || e.facts.status === "past_due") && !isTrialingAt(e, ctx.at)) {
       for (const line of outgoingArrears(e, e.plan, ctx.at, ctx, startsAt)) lines.push(line)
     }
   }
@@ -135,7 +135,7 @@ const renewalLines = (
     if (interval === undefined) continue
     if (billingKind(p) === "arrears") {
       if (p.kind !== "item") continue
-      const recorded = sub.status !== "scheduled" && sub.usage?.some((u) => u.featureId === p.item.featureId) === true
+      const recorded = entry.facts.status !== "scheduled" && entry.facts.usage.has(p.item.featureId)
       usageLines.push(recorded
         ? { planId: plan.id, featureId: p.item.featureId, overage: billableUnits(usedOf(sub, p.item.featureId), p.item.included) }
         : { planId: plan.id, featureId: p.item.featureId })

@@ -97,7 +97,7 @@ export const resolve = ({ catalog, customer, request, decodedCustomer, decodedRe
   if (!Array.isArray(entries)) return Result.fail(entries)
   const requestDiscounts = requestDiscountsOf(ctx)
   if (!Array.isArray(requestDiscounts)) return Result.fail(requestDiscounts)
-  const hadPaidSubscription = entries.some((e) => e.plan !== undefined && isCurrent(e.sub) && isRecurring(e.plan))
+  const hadPaidSubscription = entries.some((e) => e.plan !== undefined && isCurrent(e.facts) && isRecurring(e.plan))
   const customerDiscounts = decoded?.discounts ?? discountsApplied(customer.discounts)
   return Result.succeed({ ctx, plans, entries, requestDiscounts, hadPaidSubscription, fingerprint: decoded?.fingerprint, customerDiscounts })
 }

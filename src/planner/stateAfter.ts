@@ -57,7 +57,7 @@ const withRequestDiscounts = (
 ): ReadonlyArray<Entry> => {
   if (fromRequest.length === 0) return entries
   return entries.map((e) => {
-    if (!created.includes(e.sub.id)) return e
+    if (!created.includes(e.facts.id)) return e
     const have = e.facts.discounts
     const added = fromRequest.filter((d) => !have.some((h) => h.discountId === d.discount.id))
     return edited(e, { discounts: [...have, ...added.map((d) => appliedDiscount(d.discount.id, at))] }, true)

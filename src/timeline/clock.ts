@@ -217,7 +217,7 @@ interface Settled {
 const settled = ({ sub, facts }: Entry, on: Settled): Subscription => {
   const key = facts.billingKey
   const discounts = on.renewed.has(key) ? withoutUsedOnce(facts.discounts, on.catalog, () => true) : restamped(facts.discounts, key, on)
-  const pastDue = isCurrent(sub) && on.pastDue.has(key)
+  const pastDue = isCurrent(facts) && on.pastDue.has(key)
   if (discounts === undefined && !pastDue) return sub
   return editedSubscription(sub, { ...(pastDue ? { status: "past_due" as const } : {}), ...(discounts === undefined ? {} : { discounts }) })
 }

@@ -125,8 +125,8 @@ const roll = (input: RollInput, resets: boolean): Result.Result<{ readonly invoi
 /** Billing subscriptions with a current or scheduled plan, in order of first listing. */
 const keysOf = (s: RollState): Array<string> => {
   const keys: Array<string> = []
-  for (const { sub, facts, plan } of s.entries) {
-    if (plan === undefined || !(isCurrent(sub) || sub.status === "scheduled")) continue
+  for (const { facts, plan } of s.entries) {
+    if (plan === undefined || !(isCurrent(facts) || facts.status === "scheduled")) continue
     const key = facts.billingKey
     if (!keys.includes(key)) keys.push(key)
   }
@@ -245,9 +245,9 @@ const invoiceAt = (input: RollInput, s: RollState, key: string, t: number, renew
 /** The entity of a billing subscription's current plans, when they all belong to one. */
 const entityOfKey = (s: RollState, key: string, t: number): string | null => {
   let entity: string | null | undefined
-  for (const { sub, facts } of s.entries) {
-    if (facts.billingKey !== key || !isCurrent(sub) || (facts.endsAt !== undefined && facts.endsAt <= t && sub.cancelAtPeriodEnd === true)) continue
-    const e = sub.entityId ?? null
+  for (const { facts } of s.entries) {
+    if (facts.billingKey !== key || !isCurrent(facts) || (facts.endsAt !== undefined && facts.endsAt <= t && facts.cancelAtPeriodEnd)) continue
+    const e = facts.entityId
     if (entity === undefined) entity = e
     else if (entity !== e) return null
   }
@@ -255,7 +255,7 @@ const entityOfKey = (s: RollState, key: string, t: number): string | null => {
 }
 
 const customerOf = (before: Customer, s: RollState): Customer => {
-  const kept = (before.subscriptions ?? []).filter((sub) => !s.entries.some((e) => e.sub.id === sub.id && e.sub.planId === sub.planId))
+  const kept = (before.subscriptions ?? []).filter((sub) => !s.entries.some((e) => e.facts.id === sub.id && e.facts.planId === sub.planId))
   const balance = Number(s.balance)
   const after: Record<string, unknown> = {}
   for (const key of Object.keys(before)) if (key !== "subscriptions" && key !== "creditBalance") after[key] = before[key as keyof Customer]

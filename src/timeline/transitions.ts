@@ -8,7 +8,7 @@
  *
  * @example applyTransitions(state, Date.parse("2025-01-15T00:00:00Z")) // sub_pro's trial ends: charged with a card, else canceled or sent to checkout
  */
-import { type Subscription, isCurrent } from "../Customer.ts"
+import { isCurrent } from "../Customer.ts"
 import type { Catalog } from "../Catalog.ts"
 import type { InvalidRequest } from "../Errors.ts"
 import type { DiscountApplied } from "../internal/subscriptionFacts.ts"
@@ -46,19 +46,17 @@ const push = (s: RollState, e: TimelineEvent): void => {
   if (s.events.length < MAX_EVENTS) s.events.push(e)
 }
 
-const entityOf = (sub: Subscription): string | null => sub.entityId ?? null
-
 /** The end of a cancellation at period end due by `t`, if one is. */
-const dueEnd = ({ sub, facts }: WithFacts, t: number): EpochMs | undefined =>
-  isCurrent(sub) && sub.cancelAtPeriodEnd === true && facts.endsAt !== undefined && facts.endsAt <= t ? facts.endsAt : undefined
+const dueEnd = ({ facts }: WithFacts, t: number): EpochMs | undefined =>
+  isCurrent(facts) && facts.cancelAtPeriodEnd && facts.endsAt !== undefined && facts.endsAt <= t ? facts.endsAt : undefined
 
 /** The end of a trial due by `t`, if one is. */
-const dueTrialEnd = ({ sub, facts }: WithFacts, t: number): EpochMs | undefined =>
-  sub.status === "trialing" && facts.trialEndsAt !== undefined && facts.trialEndsAt <= t ? facts.trialEndsAt : undefined
+const dueTrialEnd = ({ facts }: WithFacts, t: number): EpochMs | undefined =>
+  facts.status === "trialing" && facts.trialEndsAt !== undefined && facts.trialEndsAt <= t ? facts.trialEndsAt : undefined
 
 /** The start of a scheduled plan due by `t`, if one is. */
-const dueStart = ({ sub, facts }: WithFacts, t: number): EpochMs | undefined =>
-  sub.status === "scheduled" && facts.startsAt !== undefined && facts.startsAt <= t ? facts.startsAt : undefined
+const dueStart = ({ facts }: WithFacts, t: number): EpochMs | undefined =>
+  facts.status === "scheduled" && facts.startsAt !== undefined && facts.startsAt <= t ? facts.startsAt : undefined
 
 /**
  * The next instant after `t` at which a subscription of `key` changes (trial end, start, cancellation).
@@ -66,9 +64,9 @@ const dueStart = ({ sub, facts }: WithFacts, t: number): EpochMs | undefined =>
  */
 export const nextTransition = (s: RollState, key: string, t: number): number | undefined => {
   let next = Number.POSITIVE_INFINITY
-  for (const { sub, facts } of s.entries) {
+  for (const { facts } of s.entries) {
     if (facts.billingKey !== key) continue
-    const at = sub.status === "trialing" ? facts.trialEndsAt : sub.status === "scheduled" ? facts.startsAt : isCurrent(sub) && sub.cancelAtPeriodEnd === true ? facts.endsAt : undefined
+    const at = facts.status === "trialing" ? facts.trialEndsAt : facts.status === "scheduled" ? facts.startsAt : isCurrent(facts) && facts.cancelAtPeriodEnd ? facts.endsAt : undefined
     if (at !== undefined && at > t) next = Math.min(next, at)
   }
   return Number.isFinite(next) ? next : undefined
@@ -85,20 +83,20 @@ export const applyTransitions = (s: RollState, t: number): Set<string> => {
   const ending = s.entries.filter((e) => dueEnd(e, t) !== undefined)
   for (let i = 0; i < s.entries.length; i++) {
     const e = s.entries[i] as Entry
-    const sub = e.sub
+    const { sub, facts } = e
     const trialEnd = dueTrialEnd(e, t)
     const start = trialEnd === undefined ? dueStart(e, t) : undefined
     const end = trialEnd === undefined && start === undefined ? dueEnd(e, t) : undefined
     if (trialEnd !== undefined) s.entries[i] = endTrial(s, e, trialEnd, checkout)
     else if (start !== undefined) {
       // the document texts are compared, as they always were: the same instant written two ways is no replacement
-      const replaced = ending.find((o) => entityOf(o.sub) === entityOf(sub) && o.facts.billingKey === e.facts.billingKey && o.sub.endsAt === sub.startsAt)
+      const replaced = ending.find((o) => o.facts.entityId === facts.entityId && o.facts.billingKey === facts.billingKey && o.sub.endsAt === sub.startsAt)
       s.entries[i] = edited(e, { status: "active" }, false)
-      push(s, { at: iso(start), type: "phase_started", entityId: entityOf(sub), subscriptionId: sub.id, planId: sub.planId, replaces: replaced?.sub.planId ?? null })
+      push(s, { at: iso(start), type: "phase_started", entityId: facts.entityId, subscriptionId: facts.id, planId: facts.planId, replaces: replaced?.facts.planId ?? null })
     } else if (end !== undefined) {
       s.entries[i] = edited(e, { status: "expired", drop: ["cancelAtPeriodEnd"] }, false)
-      const successor = s.entries.some((o) => dueStart(o, t) !== undefined && entityOf(o.sub) === entityOf(sub) && o.sub.startsAt === sub.endsAt)
-      if (!successor) push(s, { at: iso(end), type: "subscription_canceled", entityId: entityOf(sub), subscriptionId: sub.id, planId: sub.planId })
+      const successor = s.entries.some((o) => dueStart(o, t) !== undefined && o.facts.entityId === facts.entityId && o.sub.startsAt === sub.endsAt)
+      if (!successor) push(s, { at: iso(end), type: "subscription_canceled", entityId: facts.entityId, subscriptionId: facts.id, planId: facts.planId })
     }
   }
   return checkout
@@ -106,8 +104,8 @@ export const applyTransitions = (s: RollState, t: number): Set<string> => {
 
 /** The entry after its trial ended at `at` (`trialEndsAt`, decoded): charged, sent for checkout, or canceled then. */
 const endTrial = (s: RollState, e: Entry, at: EpochMs, checkout: Set<string>): Entry => {
-  const sub = e.sub
-  const base = { at: iso(at), type: "trial_ended" as const, entityId: entityOf(sub), subscriptionId: sub.id, planId: sub.planId }
+  const facts = e.facts
+  const base = { at: iso(at), type: "trial_ended" as const, entityId: facts.entityId, subscriptionId: facts.id, planId: facts.planId }
   if (s.hasPaymentMethod) {
     push(s, { ...base, outcome: "charged" })
     return edited(e, { status: "active" }, false)
@@ -128,7 +126,7 @@ const endTrial = (s: RollState, e: Entry, at: EpochMs, checkout: Set<string>): E
 export const resetUsage = (s: RollState, key: string): void => {
   for (let i = 0; i < s.entries.length; i++) {
     const e = s.entries[i] as Entry
-    if (e.plan === undefined || e.sub.usage === undefined || e.facts.billingKey !== key || !isCurrent(e.sub)) continue
+    if (e.plan === undefined || e.sub.usage === undefined || e.facts.billingKey !== key || !isCurrent(e.facts)) continue
     const plan = e.plan
     const kept = e.sub.usage.filter((u) => !plan.items.some((item) => item.featureId === u.featureId && item.feature.consumable))
     if (kept.length !== e.sub.usage.length) s.entries[i] = edited(e, { usage: kept }, false)
@@ -140,8 +138,8 @@ export const resetUsage = (s: RollState, key: string): void => {
  * @example allowanceResets(state, Date.parse("2025-01-15T00:00:00Z"), Date.parse("2025-03-01T00:00:00Z")) // two allowance_reset events of 100 messages, Feb 1 and Mar 1
  */
 export const allowanceResets = (s: RollState, from: number, to: number): void => {
-  for (const { sub, facts, plan } of s.entries) {
-    if (plan === undefined || !isCurrent(sub)) continue
+  for (const { facts, plan } of s.entries) {
+    if (plan === undefined || !isCurrent(facts)) continue
     const end = facts.endsAt ?? Number.POSITIVE_INFINITY
     for (const item of plan.items) {
       if (!item.feature.consumable || typeof item.included !== "number" || item.included <= 0) continue
@@ -149,7 +147,7 @@ export const allowanceResets = (s: RollState, from: number, to: number): void =>
       if (interval === undefined) continue
       const anchor = facts.billingAnchor
       for (let b = periodAt(anchor, interval, from).end; b <= to && b < end && s.events.length < MAX_EVENTS; b = periodAt(anchor, interval, b).end) {
-        push(s, { at: iso(b), type: "allowance_reset", entityId: entityOf(sub), subscriptionId: sub.id, planId: plan.id, featureId: item.featureId, included: item.included })
+        push(s, { at: iso(b), type: "allowance_reset", entityId: facts.entityId, subscriptionId: facts.id, planId: plan.id, featureId: item.featureId, included: item.included })
       }
     }
   }
@@ -170,10 +168,9 @@ export const discountExpiries = (s: RollState, catalog: Catalog, from: number, t
       const alive = entry === null || entry.facts.endsAt === undefined || entry.facts.endsAt > at
       if (at <= from || at > to || !alive || seen.has(key)) continue
       seen.add(key)
-      const sub = entry?.sub
-      push(s, { at: iso(at), type: "discount_expired", entityId: sub === undefined ? null : entityOf(sub), discountId: a.discountId, subscriptionId: sub === undefined ? null : sub.id })
+      push(s, { at: iso(at), type: "discount_expired", entityId: entry === null ? null : entry.facts.entityId, discountId: a.discountId, subscriptionId: entry === null ? null : entry.facts.id })
     }
   }
   visit(s.customerDiscounts, null)
-  for (const e of s.entries) if (e.sub.status !== "scheduled" || e.facts.startsAt === undefined || e.facts.startsAt <= to) visit(e.facts.discounts, e)
+  for (const e of s.entries) if (e.facts.status !== "scheduled" || e.facts.startsAt === undefined || e.facts.startsAt <= to) visit(e.facts.discounts, e)
 }

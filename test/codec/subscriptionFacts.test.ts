@@ -60,12 +60,15 @@ describe("subscriptionFacts: hand-computed", () => {
 
   it("keeps the facts of an edit that moved none of them, and takes what an edit moved as its decoded values", () => {
     const facts = subscriptionFacts(pro)
-    expect(factsAfterEdit(facts, { status: "past_due" })).toBe(facts)
+    expect(factsAfterEdit(facts, {})).toBe(facts)
+    const pastDue = factsAfterEdit(facts, { status: "past_due" })
+    expect([pastDue.status, pastDue.cancelAtPeriodEnd]).toEqual(["past_due", false])
+    expect(pastDue.billed).toBe(facts.billed)
     const after = factsAfterEdit(facts, { cancelAtPeriodEnd: true, endsAt: epochMs(FEB_1) })
-    expect(after.endsAt).toBe(FEB_1)
+    expect([after.endsAt, after.cancelAtPeriodEnd]).toEqual([FEB_1, true])
     expect(after.quantities).toBe(facts.quantities)
     expect(after.billed).toBe(facts.billed)
-    expect(factsAfterEdit(after, { drop: ["cancelAtPeriodEnd", "endsAt"] }).endsAt).toBeUndefined()
+    expect(factsAfterEdit(after, { drop: ["cancelAtPeriodEnd", "endsAt"] })).toMatchObject({ endsAt: undefined, cancelAtPeriodEnd: false })
     // ending with the trial takes the trial's end
     const trialing = subscriptionFacts({ ...pro, status: "trialing", trialEndsAt: "2025-01-15" })
     expect(factsAfterEdit(trialing, { status: "expired", endsAt: "trialEnd" }).endsAt).toBe(Date.UTC(2025, 0, 15))
@@ -113,6 +116,7 @@ describe("subscriptionFacts: laws", () => {
       status: fc.option(fc.constantFrom("active" as const, "past_due" as const, "expired" as const), { nil: undefined }),
       endsAt: fc.option(fc.integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2027, 0, 1) }), { nil: undefined }),
       dropCancel: fc.boolean(),
+      cancel: fc.boolean(),
       quantities: fc.option(fc.array(fc.tuple(fc.constantFrom("seats", "api"), fc.integer({ min: 0, max: 9 })), { maxLength: 2 }), { nil: undefined }),
       credit: fc.option(fc.tuple(fc.integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2027, 0, 1) }), fc.integer({ min: 1, max: 500 })), { nil: undefined }),
       discount: fc.option(fc.integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2027, 0, 1) }), { nil: undefined })
@@ -125,6 +129,7 @@ describe("subscriptionFacts: laws", () => {
           ...(c.status === undefined ? {} : { status: c.status }),
           ...(c.endsAt === undefined ? {} : { endsAt: epochMs(c.endsAt) }),
           ...(c.dropCancel ? { drop: ["cancelAtPeriodEnd", "endsAt"] as const } : {}),
+          ...(c.cancel ? { cancelAtPeriodEnd: true as const } : {}),
           ...(c.quantities === undefined ? {} : { quantities: new Map(c.quantities) }),
           ...(c.credit === undefined || first === undefined ? {} : { billed: [creditedSpan(first, c.credit[0], BigInt(c.credit[1])), ...facts.billed.slice(1)] }),
           ...(c.discount === undefined ? {} : { discounts: [...facts.discounts, appliedDiscount("welcome", c.discount)] })

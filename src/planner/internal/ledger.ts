@@ -75,7 +75,7 @@ export const unusedOf = ({ entry, from, to, creditsAt }: BilledSpan, t: EpochMs,
  * `t`, or undefined when the state records none (then the credit falls back to what the state
  * shows: the list price net of its discounts).
  */
-export const ledgerBasis = ({ sub, facts }: WithFacts, featureId: string | null, t: EpochMs, remaining: Remaining): LedgerBasis | undefined => {
+export const ledgerBasis = ({ facts }: WithFacts, featureId: string | null, t: EpochMs, remaining: Remaining): LedgerBasis | undefined => {
   const billed = facts.billed
   if (billed.length === 0) return undefined
   const draws: Array<LedgerDraw> = []
@@ -91,7 +91,7 @@ export const ledgerBasis = ({ sub, facts }: WithFacts, featureId: string | null,
     unused = Rational.add(unused, u)
     open += o
   }
-  return draws.length === 0 ? undefined : { subscriptionId: sub.id, draws, unused, open }
+  return draws.length === 0 ? undefined : { subscriptionId: facts.id, draws, unused, open }
 }
 
 /**
@@ -175,7 +175,7 @@ export const recordLedger = (
     }
     if (line.kind === "credit" && basis?.ledger !== undefined) {
       const ledger = basis.ledger
-      const i = entries.findIndex((e) => e.sub.id === ledger.subscriptionId)
+      const i = entries.findIndex((e) => e.facts.id === ledger.subscriptionId)
       const billed = drawn.get(i) ?? entries[i]?.facts.billed
       if (billed !== undefined) drawn.set(i, withCredits(billed, ledger.draws, splitCredit(ledger, -lineTotal(line)), at))
     }
@@ -185,7 +185,7 @@ export const recordLedger = (
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] as Entry
     const credited = drawn.get(i)
-    const spans = added.get(entry.sub.id)
+    const spans = added.get(entry.facts.id)
     if (credited === undefined && spans === undefined) continue
     const before = credited ?? entry.facts.billed
     out ??= entries.slice()
@@ -196,15 +196,15 @@ export const recordLedger = (
 
 /** A ledger entry of 0 for every in-advance price the subscription `id`, started by this attach, did not bill today. */
 const addUnbilled = (entries: ReadonlyArray<Entry>, id: string, added: Map<string, Array<BilledSpan>>, at: number): void => {
-  for (const { sub, facts, plan } of entries) {
-    if (sub.id !== id || plan === undefined || sub.status !== "active") continue
-    const billed = added.get(sub.id) ?? []
+  for (const { facts, plan } of entries) {
+    if (facts.id !== id || plan === undefined || facts.status !== "active") continue
+    const billed = added.get(facts.id) ?? []
     for (const p of planPrices(plan)) {
       const interval = recurringInterval(p.price.interval)
       const featureId = p.kind === "base" ? null : p.item.featureId
       if (interval === undefined || billingKind(p) === "arrears" || billed.some((b) => b.entry.featureId === featureId)) continue
       billed.push(ledgerEntry(featureId, at, periodAt(facts.billingAnchor, interval, at).end, 0n))
     }
-    if (billed.length > 0) added.set(sub.id, billed)
+    if (billed.length > 0) added.set(facts.id, billed)
   }
 }

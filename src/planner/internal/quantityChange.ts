@@ -69,7 +69,7 @@ export const quantityChangeLines = (
       // base is the difference of two full-period prices: no one tier breakdown explains it.
       derivation: creditDerivation(withoutTiers(priceDerivation(p, newUnits, base, exact, left, ctx)), ledger, ratio)
     }
-    if (amount > 0n) lines.push({ ...line, basis: { subscriptionId: current.sub.id } })
+    if (amount > 0n) lines.push({ ...line, basis: { subscriptionId: current.facts.id } })
     else if (period !== null) lines.push({ ...line, creditedFrom: billedAtOf(current.facts, period.start), ...(ledger === undefined ? {} : { basis: { ledger } }) })
     else lines.push(line)
   }

@@ -13,7 +13,7 @@ import { type DroppedField, type SubscriptionEdit, newSubscriptionDocument } fro
 import type { DiscountApplied, SubscriptionFacts } from "../../internal/subscriptionFacts.ts"
 import { type Entry, type Priced, type SubscriptionIds, type WithFacts, edited, newSubscriptionId, subscriptionIds } from "../../internal/working.ts"
 import type { PlanPrice } from "../../Pricing.ts"
-import { type Held, scopeOf } from "../../Scenario.ts"
+import type { Held } from "../../Scenario.ts"
 
 /**
  * The subscriptions after the changes so far, and the ids taken (built on the first new
@@ -31,7 +31,7 @@ export interface Working {
 export const updated = (entries: ReadonlyArray<Entry>, which: Subscription, edit: SubscriptionEdit): ReadonlyArray<Entry> => {
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] as Entry
-    if (entry.sub.id !== which.id || entry.sub.planId !== which.planId) continue
+    if (entry.facts.id !== which.id || entry.facts.planId !== which.planId) continue
     const out = entries.slice()
     out[i] = edited(entry, edit, false)
     return out
@@ -63,7 +63,7 @@ export const releaseSchedule = (entries: ReadonlyArray<Entry>, schedule: WithFac
   const out = updated(entries, scheduled, { status: "expired", endsAt: epochMs(at) }).slice()
   for (let i = 0; i < out.length; i++) {
     const e = out[i] as Entry
-    if (e.sub.cancelAtPeriodEnd === true && e.facts.endsAt !== undefined && schedule.facts.startsAt !== undefined && e.facts.endsAt === schedule.facts.startsAt && scopeOf(e.sub) === scopeOf(scheduled) && isCurrent(e.sub)) {
+    if (e.facts.cancelAtPeriodEnd && e.facts.endsAt !== undefined && schedule.facts.startsAt !== undefined && e.facts.endsAt === schedule.facts.startsAt && e.facts.entityId === schedule.facts.entityId && isCurrent(e.facts)) {
       out[i] = edited(e, withoutCancel, false)
     }
   }
@@ -87,7 +87,7 @@ export interface NewSubscription {
 
 /** The id the next subscription of `plan` starting at `startsAt` gets, and the ids taken then. @example nextId(working, "pro", at).id // "sub_pro_20250116T000000Z" */
 export const nextId = (working: Working, planId: string, startsAt: number): { readonly id: string; readonly ids: SubscriptionIds } => {
-  const ids = working.ids ?? subscriptionIds(working.entries.map((e) => e.sub.id))
+  const ids = working.ids ?? subscriptionIds(working.entries.map((e) => e.facts.id))
   return { id: newSubscriptionId(planId, startsAt, ids), ids }
 }
 
@@ -99,6 +99,13 @@ export const nextId = (working: Working, planId: string, startsAt: number): { re
  */
 export const newSubscription = (id: string, plan: Plan, scope: string | null, s: NewSubscription): Entry => {
   const facts: SubscriptionFacts = {
+    id,
+    planId: plan.id,
+    version: plan.version,
+    entityId: scope,
+    status: s.status,
+    cancelAtPeriodEnd: false,
+    providerSubscriptionId: s.providerSubscriptionId,
     billingAnchor: epochMs(s.anchor),
     startedAt: epochMs(s.startedAt),
     startsAt: s.startsAt === undefined ? undefined : epochMs(s.startsAt),
@@ -122,6 +129,6 @@ const NO_DISCOUNTS: ReadonlyArray<DiscountApplied> = []
 /** The customer's current subscriptions (not expired), each with the catalog plan it holds. @example currentSubscriptions(entries)[0]?.plan.id // "pro" */
 export const currentSubscriptions = (entries: ReadonlyArray<Entry>): Array<Held> => {
   const out: Array<Held> = []
-  for (const e of entries) if (e.plan !== undefined && e.sub.status !== "expired") out.push({ sub: e.sub, facts: e.facts, plan: e.plan })
+  for (const e of entries) if (e.plan !== undefined && e.facts.status !== "expired") out.push({ sub: e.sub, facts: e.facts, plan: e.plan })
   return out
 }

@@ -16,7 +16,7 @@ import { type Entry, type Priced, currentPeriodEnd, isTrialingAt } from "../../i
 import { addLength } from "../../Interval.ts"
 import type { Scenario } from "../../Preview.ts"
 import { type PlanPrice, isFree, isOneOff, isRecurring } from "../../Pricing.ts"
-import { type Held, isMainPlan, scopeOf } from "../../Scenario.ts"
+import { type Held, isMainPlan } from "../../Scenario.ts"
 import type { PlanContext } from "../resolve.ts"
 import type { DraftLine } from "../draftLine.ts"
 import { incomingCharges, outgoingArrears, outgoingCredits } from "./lines.ts"
@@ -65,7 +65,7 @@ const trialFor = (
   }
   if (trial === undefined) return undefined
   const used = (ctx.customer.trialsUsed ?? []).includes(plan.id) ||
-    entries.some((e) => e.sub.planId === plan.id && e.sub.trialEndsAt !== undefined) ||
+    entries.some((e) => e.facts.planId === plan.id && e.facts.trialEndsAt !== undefined) ||
     earlier.some((t) => t.trial?.planId === plan.id)
   return used ? undefined : trial
 }
@@ -74,12 +74,12 @@ const trialFor = (
 const joinTarget = (entries: ReadonlyArray<Entry>, scope: string | null): Held | undefined => {
   let best: Held | undefined
   for (const h of currentSubscriptions(entries)) {
-    if (isCurrent(h.sub) && isRecurring(h.plan) && (best === undefined || joinRank(h, scope) < joinRank(best, scope))) best = h
+    if (isCurrent(h.facts) && isRecurring(h.plan) && (best === undefined || joinRank(h, scope) < joinRank(best, scope))) best = h
   }
   return best
 }
 
-const joinRank = (h: Held, scope: string | null): number => (scopeOf(h.sub) === scope ? 0 : 2) + (isMainPlan(h.plan) ? 0 : 1)
+const joinRank = (h: Held, scope: string | null): number => (h.facts.entityId === scope ? 0 : 2) + (isMainPlan(h.plan) ? 0 : 1)
 
 /** The usage and unused time of the plan replaced now, as today's lines (none when it ends a trial: nothing was paid). */
 const outgoingLines = (ctx: PlanContext, replaced: Held | undefined, endingTrial: boolean, noProration: boolean): Array<DraftLine> => {
@@ -130,7 +130,7 @@ export const startNow = (
     startedAt: at,
     quantities,
     carried,
-    providerSubscriptionId: target?.sub.providerSubscriptionId,
+    providerSubscriptionId: target?.facts.providerSubscriptionId,
     discounts: replaced?.facts.discounts,
     priced
   })
@@ -169,7 +169,7 @@ export const scheduleSwitch = (
     startsAt: effectiveAt,
     quantities,
     carried,
-    providerSubscriptionId: replaced.sub.providerSubscriptionId,
+    providerSubscriptionId: replaced.facts.providerSubscriptionId,
     discounts: replaced.facts.discounts
   })
   const change = changeOf(plan, scope, scenario, "end_of_cycle", effectiveAt, replaced.plan.id)

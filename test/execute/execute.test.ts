@@ -61,6 +61,16 @@ describe("the plan's provider actions (docs/spec.md §11)", () => {
     expect(action(trial, "createSubscription")).toMatchObject({ trialEndsAt: "2025-01-30T00:00:00.000Z", billingAnchor: "2025-01-30T00:00:00.000Z" })
   })
 
+  it("invoice mode: send_invoice with net terms, draft or finalized; the plan waits for payment unless enabled now", () => {
+    const sent = ok(SCENARIOS.invoiceSent.document)
+    expect(action(sent, "createInvoice")).toMatchObject({ collection: "send_invoice", netTermsDays: 15, finalize: true })
+    expect(action(sent, "createSubscription")).toMatchObject({ collection: "send_invoice", netTermsDays: 15 })
+    expect(action(ok(SCENARIOS.invoiceDraft.document), "createInvoice")).toMatchObject({ collection: "send_invoice", netTermsDays: 30, finalize: false })
+    expect(types(ok(SCENARIOS.invoiceEnablesPlanNow.document))).toEqual(["updateSubscription", "createInvoice"])
+  })
+})
+
+describe("the plan's provider actions on a held subscription (docs/spec.md §11)", () => {
   it("upgrade: the items change without provider proration; the invoice holds arrears, credit and charge", () => {
     const p = ok(SCENARIOS.upgrade.document)
     expect(action(p, "updateSubscription")).toMatchObject({
@@ -82,14 +92,6 @@ describe("the plan's provider actions (docs/spec.md §11)", () => {
     expect(action(ok(SCENARIOS.uncancel.document), "uncancelSubscription")).toMatchObject({ subscriptionId: "sub_pro_old", at: FEB1 })
   })
 
-  it("invoice mode: send_invoice with net terms, draft or finalized; the plan waits for payment unless enabled now", () => {
-    const sent = ok(SCENARIOS.invoiceSent.document)
-    expect(action(sent, "createInvoice")).toMatchObject({ collection: "send_invoice", netTermsDays: 15, finalize: true })
-    expect(action(sent, "createSubscription")).toMatchObject({ collection: "send_invoice", netTermsDays: 15 })
-    expect(action(ok(SCENARIOS.invoiceDraft.document), "createInvoice")).toMatchObject({ collection: "send_invoice", netTermsDays: 30, finalize: false })
-    expect(types(ok(SCENARIOS.invoiceEnablesPlanNow.document))).toEqual(["updateSubscription", "createInvoice"])
-  })
-
   it("a quantity change: the new quantity on the subscription; charged now when prorated, from the renewal when next_cycle", () => {
     expect(action(ok(SCENARIOS.quantityProrated.document), "updateSubscription").items).toEqual([item("team", [{ featureId: "storage", quantity: 50 }])])
     const later = ok(SCENARIOS.quantityNextCycle.document)
@@ -102,7 +104,9 @@ describe("the plan's provider actions (docs/spec.md §11)", () => {
     expect(types(p).at(-1)).toBe("cancelSubscription")
     expect(action(p, "cancelSubscription")).toMatchObject({ subscriptionId: "sub_trialPro_old", atPeriodEnd: false })
   })
+})
 
+describe("the plan's provider actions: idempotency keys (docs/spec.md §11)", () => {
   it("idempotency keys: deterministic, distinct, derived from the request", () => {
     const p = ok(SCENARIOS.upgrade.document)
     const keys = p.actions.map((a) => a.idempotencyKey)
@@ -157,7 +161,9 @@ describe("executing every scenario against the sandbox", () => {
     }
     expect(providerHolds(run.state, "cus_1")).toEqual(storedHolds(run.final.customer))
   })
+})
 
+describe("executing a scenario against the sandbox: payments that fail, wait or need the customer", () => {
   it("a declined upgrade: the change is undone, the invoice stays open with its hosted URL, the reason is given", async () => {
     const run = await runScenario(SCENARIOS.upgradeDeclined)
     expect(run.final).toMatchObject({

@@ -48,7 +48,7 @@ const totalArb = fc.oneof(fc.bigInt({ min: 0n, max: 20n }), fc.bigInt({ min: 0n,
 
 const sumOf = (xs: ReadonlyArray<bigint>): bigint => xs.reduce((a, b) => a + b, 0n)
 
-describe("allocate: laws", () => {
+describe("allocate: laws of the parts and their shares", () => {
   it("the parts sum to the total exactly", () => {
     fc.assert(fc.property(totalArb, weightsArb, (total, weights) => {
       expect(sumOf(allocate(total, weights))).toBe(total)
@@ -87,7 +87,9 @@ describe("allocate: laws", () => {
       expect(weights).toEqual(copy)
     }))
   })
+})
 
+describe("allocate: laws of zero weights and the left-over units", () => {
   it("gives a zero weight zero", () => {
     fc.assert(fc.property(totalArb, weightsArb, (total, weights) => {
       allocate(total, weights).forEach((part, i) => {

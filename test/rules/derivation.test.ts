@@ -13,7 +13,7 @@ const plans = catalog([monthly("pro", "20"), monthly("premium", "50"),
 { discounts: [{ id: "HALF1", percentOff: "50", duration: "once" }, { id: "TEN", percentOff: "10", duration: "forever" }] })
 const heldPro = subscription("pro", JAN1, { id: "sub_pro" })
 
-describe("the derivation of a line", () => {
+describe("the derivation of a prorated line", () => {
   it("$20 → $50 on Jan 16: −1032 = −2000 × 16/31 (delta −8/31), 2581 = 5000 × 16/31 (delta −11/31)", () => {
     const p = ok(doc(plans, customer([heldPro]), request(JAN16, "premium")))
     const fraction = { numerator: 1_382_400_000, denominator: 2_678_400_000, unit: "millisecond", from: JAN16, to: FEB1 }
@@ -25,6 +25,19 @@ describe("the derivation of a line", () => {
     expect(p.nextCycle?.lines[0]?.derivation).toEqual({ exact: "5000", roundingDelta: "0", base: "5000", discounts: [] })
   })
 
+  it("a day policy counts days: lago, Mar 20 … Mar 31 of Mar 1 … Mar 31", () => {
+    const held = { ...heldPro, billingAnchor: "2024-03-01T00:00:00Z", startedAt: "2024-03-01T00:00:00Z" }
+    const p = ok(doc(plans, customer([held]), request("2024-03-20T08:30:00Z", "premium", { prorationPolicy: "lago" })))
+    expect(p.lines[1]?.derivation).toEqual({
+      exact: "60000/31", roundingDelta: "15/31", base: "5000",
+      fraction: { numerator: 12, denominator: 31, unit: "day", from: "2024-03-20", to: "2024-03-31" },
+      policy: "lago", discounts: []
+    })
+    expect(p.lines[1]?.amount).toBe(1935) // 5000 × 12/31 = 1935.48 → 1935
+  })
+})
+
+describe("the derivation of a line's credit and discounts", () => {
   it("a credit drawn on the ledger names the entry, what remains of it and the paid share", () => {
     const bought = ok(doc(plans, customer([]), request(JAN1, "pro", { discounts: [{ discountId: "HALF1" }] })))
     expect(bought.lines[0]?.derivation?.discounts).toEqual([{ discountId: "HALF1", percentOff: "50", amount: 1000 }])
@@ -39,16 +52,6 @@ describe("the derivation of a line", () => {
     })
   })
 
-  it("tiers: 800 messages, 100 included, packs of 100, [≤500 @ 10, ∞ @ 5 + 1.50 flat] → 5000 + 1150 = 6150", () => {
-    const p = ok(doc(plans, customer([]), request(JAN1, [{ planId: "packs", featureQuantities: [{ featureId: "messages", quantity: 800 }] }])))
-    const line = p.lines.find((l) => l.featureId === "messages")
-    expect(line?.amount).toBe(6150)
-    expect(line?.derivation?.tiers).toEqual([
-      { upTo: 500, units: 500, unitPrice: "1000", flatAmount: "0", amount: "5000" },
-      { upTo: "inf", units: 200, unitPrice: "500", flatAmount: "150", amount: "1150" }
-    ])
-  })
-
   it("a percent-off discount on the line, with what it is", () => {
     const p = ok(doc(plans, customer([]), request(JAN16, "pro", { discounts: [{ discountId: "TEN" }] })))
     expect(p.lines[0]?.derivation).toEqual({
@@ -57,16 +60,17 @@ describe("the derivation of a line", () => {
       policy: "exact", discounts: [{ discountId: "TEN", percentOff: "10", amount: 200 }]
     })
   })
+})
 
-  it("a day policy counts days: lago, Mar 20 … Mar 31 of Mar 1 … Mar 31", () => {
-    const held = { ...heldPro, billingAnchor: "2024-03-01T00:00:00Z", startedAt: "2024-03-01T00:00:00Z" }
-    const p = ok(doc(plans, customer([held]), request("2024-03-20T08:30:00Z", "premium", { prorationPolicy: "lago" })))
-    expect(p.lines[1]?.derivation).toEqual({
-      exact: "60000/31", roundingDelta: "15/31", base: "5000",
-      fraction: { numerator: 12, denominator: 31, unit: "day", from: "2024-03-20", to: "2024-03-31" },
-      policy: "lago", discounts: []
-    })
-    expect(p.lines[1]?.amount).toBe(1935) // 5000 × 12/31 = 1935.48 → 1935
+describe("the derivation of a line's price", () => {
+  it("tiers: 800 messages, 100 included, packs of 100, [≤500 @ 10, ∞ @ 5 + 1.50 flat] → 5000 + 1150 = 6150", () => {
+    const p = ok(doc(plans, customer([]), request(JAN1, [{ planId: "packs", featureQuantities: [{ featureId: "messages", quantity: 800 }] }])))
+    const line = p.lines.find((l) => l.featureId === "messages")
+    expect(line?.amount).toBe(6150)
+    expect(line?.derivation?.tiers).toEqual([
+      { upTo: 500, units: 500, unitPrice: "1000", flatAmount: "0", amount: "5000" },
+      { upTo: "inf", units: 200, unitPrice: "500", flatAmount: "150", amount: "1150" }
+    ])
   })
 
   it("custom lines: the exact minor units of the amount given", () => {

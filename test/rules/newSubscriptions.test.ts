@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest"
 import { catalog, customer, doc, monthly, plan, prepaidItem, referenceCatalog, request, usageItem } from "../support/build.ts"
 import { brief, lineFor, preview, subAfter } from "../support/run.ts"
 
-describe("new subscription with a card on file: full first period (docs/spec.md §7, §8.1, §9)", () => {
+describe("new subscription with a card on file: full first period of a month, a quarter, a year (docs/spec.md §7, §8.1, §9)", () => {
   it("monthly $20 at 2025-03-10T12:00Z: 2000 now, next cycle one month later", () => {
     const p = preview(doc(referenceCatalog(), customer([]), request("2025-03-10T12:00:00Z", "pro")))
     expect(p.scenario).toBe("new")
@@ -56,7 +56,9 @@ describe("new subscription with a card on file: full first period (docs/spec.md 
     expect(brief(p.lines)).toEqual([{ kind: "charge", planId: "proY", featureId: null, amount: 20000, total: 20000 }])
     expect(p.nextCycle).toMatchObject({ startsAt: "2025-02-28T00:00:00.000Z", total: 20000 })
   })
+})
 
+describe("new subscription with a card on file: full first period of a base price and priced features (docs/spec.md §8.1, §9)", () => {
   it("base + prepaid graduated packs + allocated seats: seats held 0 gives no seat line", () => {
     const cat = catalog([monthly("team", "30", {
       items: [

@@ -179,7 +179,7 @@ describe("downgrade: scheduled for the period end (docs/spec.md §6 timing)", ()
   })
 })
 
-describe("scenario rules of docs/spec.md §6", () => {
+describe("scenario rules of docs/spec.md §6: a plan of another group, a plan of another interval", () => {
   const cat = catalog([
     freePlan("free"),
     freePlan("free2"),
@@ -223,7 +223,9 @@ describe("scenario rules of docs/spec.md §6", () => {
     expect(p.total).toBe(3468)
     expect(p.nextCycle).toMatchObject({ startsAt: "2025-04-01T00:00:00.000Z", total: 5400 })
   })
+})
 
+describe("scenario rules of docs/spec.md §6", () => {
   describe("with a pending downgrade premium → pro at Feb 1", () => {
     it("an upgrade releases the schedule and credits the cancelling plan", () => {
       const p = preview(doc(catalog([monthly("pro", "20"), monthly("premium", "50"), monthly("ultra", "100")]), pendingDowngrade, request(JAN16, "ultra")))

@@ -59,7 +59,13 @@ const kinds: ReadonlyArray<readonly [string, () => Promise<StoreOps | undefined>
   ["PostgreSQL", async () => (typeof pg === "string" ? undefined : opened(pg.database(`suite_${Date.now()}`)))]
 ]
 
-describe.each(kinds)("the store on %s", (_name, make) => {
+interface KindStore {
+  readonly s: () => StoreOps
+  readonly skipped: () => boolean
+}
+
+/** The store of one kind, opened before its tests and closed after them; skipped where it cannot be opened. */
+const openedPerKind = (make: () => Promise<StoreOps | undefined>): KindStore => {
   let store: StoreOps | undefined
   beforeAll(async () => {
     store = await make()
@@ -72,7 +78,11 @@ describe.each(kinds)("the store on %s", (_name, make) => {
     return store
   }
   const skipped = () => store === undefined
+  return { s, skipped }
+}
 
+/** Customers: their state under compare-and-set, profiles and listing, pending plans (in one store, one after another). */
+const customerTests = ({ s, skipped }: KindStore): void => {
   it("creates a customer once, and writes its state with compare-and-set on the fingerprint", async () => {
     if (skipped()) return console.log(`skipped: ${String(pg)}`)
     const c = s().customers
@@ -113,7 +123,10 @@ describe.each(kinds)("the store on %s", (_name, make) => {
     expect(await run(c.getPending("cus_ada"))).toBeUndefined()
     expect(await run(s().readJournal("cus_ada"))).toEqual([{ event: "pending", planBasedOn: "fp_1" }, { event: "cleared", planBasedOn: null }])
   })
+}
 
+/** Idempotency records and the per-customer lock. */
+const idempotencyAndLockTests = ({ s, skipped }: KindStore): void => {
   it("keeps idempotency records until they expire", async () => {
     if (skipped()) return
     const st = s()
@@ -150,7 +163,10 @@ describe.each(kinds)("the store on %s", (_name, make) => {
     expect((await result(st.withCustomer("cus_x", 1_000, Effect.fail("boom" as const)))).failure).toBe("boom")
     expect(await run(st.withCustomer("cus_x", 1_000, Effect.succeed(1)))).toBe(1)
   })
+}
 
+/** The durable sandbox's state kept in the store. */
+const sandboxStateTests = ({ s, skipped }: KindStore): void => {
   it("keeps the sandbox's state in the store: a second sandbox on the same store sees the first one's charges", async () => {
     if (skipped()) return
     const one = await durableSandbox(s().sandbox)
@@ -182,6 +198,13 @@ describe.each(kinds)("the store on %s", (_name, make) => {
     expect(ownLog.map((e) => e.idempotencyKey)).toEqual(["inv_1", "pay_1"])
     expect(threeLog).toEqual([])
   })
+}
+
+describe.each(kinds)("the store on %s", (_name, make) => {
+  const store = openedPerKind(make)
+  describe("customers", () => customerTests(store))
+  describe("idempotency records and locks", () => idempotencyAndLockTests(store))
+  describe("the sandbox's state", () => sandboxStateTests(store))
 })
 
 describe("PostgreSQL across processes", () => {

@@ -83,6 +83,22 @@ describe("renewals with recurring discounts equal the engine's next cycle, cycle
     })
   }
 
+  it.each(["usd", "jpy"] as const)("%s: compounding percentages that end at different renewals (50 percent for 2 months, then 20 percent for good) are a stack of coupons", async (currency) => {
+    const catalog = { ...walkCatalog(currency), discounts: [{ id: "HALF", percentOff: "50", duration: { months: 2 } }, { id: "FIFTH", percentOff: "20", duration: "forever" }] }
+    const run = await walk(catalog, [{ ...(steps([])[0] as Step), request: { discounts: [{ discountId: "HALF" }, { discountId: "FIFTH" }] } }])
+    runs.push(run)
+    const sub = [...run.fake.state.subscriptions.values()][0]
+    expect((sub?.discounts ?? []).map((id) => run.fake.state.discounts.get(id)?.source.coupon.duration)).toEqual(["repeating", "forever"])
+    const cycles = renewThrice(catalog, run, seats(3))
+    for (const { expected, invoice } of cycles) expect([invoice?.subtotal, invoice?.total]).toEqual([expected?.subtotal, expected?.total])
+    // 20% of what is left after 50% is less than 20% of the whole: the later renewals are not the first minus HALF's share.
+    const [first, second] = cycles.map((c) => c.expected)
+    const fifthFirst = first?.lines.flatMap((l) => l.discounts).filter((d) => d.discountId === "FIFTH").reduce((sum, d) => sum + d.amount, 0)
+    expect(second?.discountTotal).toBeGreaterThan(fifthFirst ?? 0)
+  })
+})
+
+describe("renewals with recurring discounts: the coupons follow a seats change and a scheduled downgrade", () => {
   it("usd: the seats change replaces the coupon (the amount follows the new seats)", async () => {
     const run = await walk(catalogIn("usd"), steps(["THIRD"]))
     runs.push(run)
@@ -107,7 +123,9 @@ describe("renewals with recurring discounts equal the engine's next cycle, cycle
     expect(cycles.map((c) => c.expected?.lines.map((l) => l.planId))).toEqual([["lite", "lite"], ["lite", "lite"], ["lite", "lite"]])
     expect(cycles[0]?.expected?.discountTotal).toBeGreaterThan(cycles[1]?.expected?.discountTotal ?? 0)
   })
+})
 
+describe("renewals with recurring discounts: a declined change is undone with its coupons", () => {
   it("usd: a declined seats change is undone with its coupon: the renewal is the earlier plan's next cycle (declined too: past_due)", async () => {
     const [first, second] = steps(["THIRD"])
     const run = await walk(catalogIn("usd"), [first as Step, { ...(second as Step), card: "pm_card_chargeDeclined" }])
@@ -135,6 +153,30 @@ describe("renewals with recurring discounts equal the engine's next cycle, cycle
     expect(sub?.status).toBe("past_due")
   })
 
+  it("usd: a declined upgrade that released a scheduled downgrade is undone with the phase's coupons: the renewal is lite's, discounted", async () => {
+    const lite = [{ planId: "lite", featureQuantities: [{ featureId: "seats", quantity: 2 }] }]
+    const run = await walk(catalogIn("usd"), [
+      { name: "new pro", at: "2025-01-16T00:00:00.000Z", plans: [{ planId: "pro", featureQuantities: [{ featureId: "seats", quantity: 3 }] }], request: { discounts: [{ discountId: "THIRD" }] } },
+      { name: "scheduled downgrade", at: "2025-02-05T00:00:00.000Z", plans: lite },
+      { name: "upgrade instead, declined", at: "2025-02-08T00:00:00.000Z", plans: seats(3), card: "pm_card_chargeDeclined" }
+    ])
+    runs.push(run)
+    const up = run.steps[2]
+    expect(up?.plan.actions.map((a) => a.type)).toEqual(["releaseSchedule", "updateSubscription", "createInvoice", "payInvoice"])
+    expect(up?.final.compensated.map((a) => a.type)).toEqual(["updateSubscription", "releaseSchedule"])
+    const sub = [...run.fake.state.subscriptions.values()][0]
+    expect((sub?.discounts ?? []).map((id) => run.fake.state.discounts.get(id)?.source.coupon.id)).toEqual(["ap_usd_990_forever"])
+    // Undone again, the plan's renewal is the downgrade's: lite 10.00 + 1 seat pack × 5.00, 33% off.
+    const down = run.steps[1]?.plan.nextCycle
+    expect([down?.subtotal, down?.discountTotal]).toEqual([1500, 495])
+    const customer = run.fake.state.customers.get(sub?.customer ?? "")
+    if (customer !== undefined) customer.invoice_settings.default_payment_method = [...run.fake.state.paymentMethods.values()].find((p) => p.behavior === "pays")?.id ?? null
+    advanceClock(run.fake.state, Date.parse(RENEWALS[0] ?? "") / 1000 + 3600, run.fake.base)
+    expect(renewals(run).map((i) => [i.subtotal, i.total, i.status])).toEqual([[down?.subtotal, down?.total, "paid"]])
+  })
+})
+
+describe("renewals with recurring discounts: when a discount runs out (Stripe's clock, a trial)", () => {
   it("usd: a 2-month coupon is counted from Stripe's clock — a subscription created 5 minutes after the plan's instant covers the Feb 16 renewal only", async () => {
     const catalog = catalogIn("usd")
     const at = "2025-01-16T00:00:00.000Z"
@@ -171,41 +213,5 @@ describe("renewals with recurring discounts equal the engine's next cycle, cycle
     expect(expected.map((n) => [n?.startsAt, n?.discountTotal])).toEqual([["2025-01-30T00:00:00.000Z", 3000], ["2025-02-28T00:00:00.000Z", 0]])
     for (const n of expected) advanceClock(run.fake.state, Date.parse(n?.startsAt ?? "") / 1000 + 3600, run.fake.base)
     expect(renewals(run).map((i) => [i.subtotal, i.total, i.status])).toEqual(expected.map((n) => [n?.subtotal, n?.total, "paid"]))
-  })
-
-  it("usd: a declined upgrade that released a scheduled downgrade is undone with the phase's coupons: the renewal is lite's, discounted", async () => {
-    const lite = [{ planId: "lite", featureQuantities: [{ featureId: "seats", quantity: 2 }] }]
-    const run = await walk(catalogIn("usd"), [
-      { name: "new pro", at: "2025-01-16T00:00:00.000Z", plans: [{ planId: "pro", featureQuantities: [{ featureId: "seats", quantity: 3 }] }], request: { discounts: [{ discountId: "THIRD" }] } },
-      { name: "scheduled downgrade", at: "2025-02-05T00:00:00.000Z", plans: lite },
-      { name: "upgrade instead, declined", at: "2025-02-08T00:00:00.000Z", plans: seats(3), card: "pm_card_chargeDeclined" }
-    ])
-    runs.push(run)
-    const up = run.steps[2]
-    expect(up?.plan.actions.map((a) => a.type)).toEqual(["releaseSchedule", "updateSubscription", "createInvoice", "payInvoice"])
-    expect(up?.final.compensated.map((a) => a.type)).toEqual(["updateSubscription", "releaseSchedule"])
-    const sub = [...run.fake.state.subscriptions.values()][0]
-    expect((sub?.discounts ?? []).map((id) => run.fake.state.discounts.get(id)?.source.coupon.id)).toEqual(["ap_usd_990_forever"])
-    // Undone again, the plan's renewal is the downgrade's: lite 10.00 + 1 seat pack × 5.00, 33% off.
-    const down = run.steps[1]?.plan.nextCycle
-    expect([down?.subtotal, down?.discountTotal]).toEqual([1500, 495])
-    const customer = run.fake.state.customers.get(sub?.customer ?? "")
-    if (customer !== undefined) customer.invoice_settings.default_payment_method = [...run.fake.state.paymentMethods.values()].find((p) => p.behavior === "pays")?.id ?? null
-    advanceClock(run.fake.state, Date.parse(RENEWALS[0] ?? "") / 1000 + 3600, run.fake.base)
-    expect(renewals(run).map((i) => [i.subtotal, i.total, i.status])).toEqual([[down?.subtotal, down?.total, "paid"]])
-  })
-
-  it.each(["usd", "jpy"] as const)("%s: compounding percentages that end at different renewals (50 percent for 2 months, then 20 percent for good) are a stack of coupons", async (currency) => {
-    const catalog = { ...walkCatalog(currency), discounts: [{ id: "HALF", percentOff: "50", duration: { months: 2 } }, { id: "FIFTH", percentOff: "20", duration: "forever" }] }
-    const run = await walk(catalog, [{ ...(steps([])[0] as Step), request: { discounts: [{ discountId: "HALF" }, { discountId: "FIFTH" }] } }])
-    runs.push(run)
-    const sub = [...run.fake.state.subscriptions.values()][0]
-    expect((sub?.discounts ?? []).map((id) => run.fake.state.discounts.get(id)?.source.coupon.duration)).toEqual(["repeating", "forever"])
-    const cycles = renewThrice(catalog, run, seats(3))
-    for (const { expected, invoice } of cycles) expect([invoice?.subtotal, invoice?.total]).toEqual([expected?.subtotal, expected?.total])
-    // 20% of what is left after 50% is less than 20% of the whole: the later renewals are not the first minus HALF's share.
-    const [first, second] = cycles.map((c) => c.expected)
-    const fifthFirst = first?.lines.flatMap((l) => l.discounts).filter((d) => d.discountId === "FIFTH").reduce((sum, d) => sum + d.amount, 0)
-    expect(second?.discountTotal).toBeGreaterThan(fifthFirst ?? 0)
   })
 })

@@ -39,7 +39,7 @@ const attach = async (sandbox: ReturnType<typeof Sandbox.make>, d: Obj, card?: s
 
 const renewals = (state: Sandbox.SandboxState) => state.invoices.filter((i) => i.description.startsWith("Renewal"))
 
-describe("advanceClock on the sandbox", () => {
+describe("advanceClock on the sandbox: renewals and a scheduled phase", () => {
   it("a new premium subscription renews Feb 1, Mar 1, Apr 1: three $50 invoices created and charged", async () => {
     const sandbox = Sandbox.make()
     const stored = await attach(sandbox, doc(CAT, customer([]), request(JAN1, "premium")))
@@ -65,7 +65,9 @@ describe("advanceClock on the sandbox", () => {
     expect(after.subscriptions.map((s) => [s.status, s.items.map((i) => i.planId), s.phase])).toEqual([["active", ["lite"], null]])
     expect(r.customer.subscriptions?.filter((s) => s.status === "active").map((s) => s.planId)).toEqual(["lite"])
   })
+})
 
+describe("advanceClock on the sandbox: a trial's end", () => {
   const trial = doc(CAT, customer([], { hasPaymentMethod: false }), request("2025-03-10T00:00:00Z", "pro"))
   const MAR24 = "2025-03-24T00:00:00.000Z"
   it("a trial ending without a card: the provider's subscription is canceled on Mar 24, no invoice", async () => {
@@ -96,7 +98,9 @@ describe("advanceClock on the sandbox", () => {
     expect(r.invoices.map((i) => [i.at, i.total, i.outcome])).toEqual([[MAR24, 2000, "paid"]])
     expect((await Effect.runPromise(sandbox.state)).subscriptions.map((s) => s.status)).toEqual(["active"])
   })
+})
 
+describe("advanceClock on the sandbox: a declined renewal, and advancing again", () => {
   it("a declined renewal: the Feb 1 invoice stays open, the subscription is past_due at the provider and in the state", async () => {
     const sandbox = Sandbox.make()
     const stored = await attach(sandbox, doc(CAT, customer([]), request(JAN1, "premium")))

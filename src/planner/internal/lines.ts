@@ -42,9 +42,7 @@ export const remainingOf = (ctx: PriceContext, plan: Plan): Remaining => {
   return (from, to, t) => fractionLeft(policy, zone, { start: from, end: to }, t).share
 }
 
-export const quantityOf = (sub: Pick<Subscription, "featureQuantities">, featureId: string): number | undefined =>
-  sub.featureQuantities?.find((q) => q.featureId === featureId)?.quantity
-
+/** The units used of a feature: its first entry in the document (the facts hold the later of a feature listed twice). @example usedOf(sub, "messages") // 40 */
 export const usedOf = (sub: Pick<Subscription, "usage">, featureId: string): number =>
   sub.usage?.find((u) => u.featureId === featureId)?.used ?? 0
 

@@ -298,7 +298,7 @@ const verdicts: Array<Verdict> = []
 const mix = core?.find((r) => r.label.startsWith("mix"))
 if (mix !== undefined) {
   const ps = mix.timing.perSecond
-  verdicts.push({ target: "core ≥ 100,000 previews/s (one core)", measured: `${int(ps)} previews/s (${fixed(mix.timing.medianUs, 1)} µs, mix)`, met: ps >= 100_000, factor: ps >= 100_000 ? `${fixed(ps / 100_000, 2)}× above` : `${fixed(100_000 / ps, 1)}× too slow` })
+  verdicts.push({ target: "core ≥ 100,000 previews/s (one core)", measured: `${int(ps)} previews/s (${fixed(mix.timing.medianUs, 1)} µs, mix; fastest round ${int(1e6 / mix.timing.minUs)}/s)`, met: ps >= 100_000, factor: ps >= 100_000 ? `${fixed(ps / 100_000, 2)}× above` : `${fixed(100_000 / ps, 1)}× too slow` })
 }
 if (fresh !== undefined) {
   verdicts.push({ target: "unseen document ≤ 1.3× a repeated one (decode + plan; issue #11)", measured: `${fixed(fresh.unseenUs, 1)} vs ${fixed(fresh.repeatedUs, 1)} µs`, met: fresh.ratio <= 1.3, factor: `${fixed(fresh.ratio, 2)}×` })

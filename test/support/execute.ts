@@ -173,6 +173,14 @@ export type ScenarioName = keyof typeof SCENARIOS
 /** The customer of a scenario's document. */
 export const customerOf = (s: Scenario): Customer => s.document["customer"] as Customer
 
+/**
+ * A plan's item as the provider actions and the sandbox hold it (version 1, no entity).
+ *
+ * @example
+ * item("team", [{ featureId: "storage", quantity: 50 }]) // { planId: "team", version: 1, entityId: null, quantities: [...] }
+ */
+export const item = (planId: string, quantities: ReadonlyArray<{ featureId: string; quantity: number }> = []) => ({ planId, version: 1, entityId: null, quantities })
+
 /** What the provider holds for a customer: live subscriptions by id, with items sorted. */
 export const providerHolds = (state: Sandbox.SandboxState, customerId: string): Array<unknown> =>
   state.subscriptions

@@ -11,16 +11,16 @@
  */
 import type { Catalog } from "../Catalog.ts"
 import type { Customer, Subscription } from "../Customer.ts"
+import type { AttachPreview, Change, Checkout, NextCycle } from "../Preview.ts"
 import { iso } from "../internal/instants.ts"
 import { editedSubscription } from "../internal/subscriptionDocument.ts"
 import type { Entry } from "../internal/working.ts"
-import { openLedger } from "./internal/ledger.ts"
-import type { StateAfter } from "./stateAfter.ts"
-import type { AttachPreview, Change, Checkout, NextCycle } from "../Preview.ts"
 import { writtenLine } from "./internal/invoice.ts"
+import { openLedger } from "./internal/ledger.ts"
 import type { PlannedChange, Transition } from "./internal/step.ts"
 import type { PlannedCycle } from "./nextCycle.ts"
 import type { PlanContext } from "./resolve.ts"
+import type { StateAfter } from "./stateAfter.ts"
 import type { Totals } from "./totals.ts"
 
 /** The preview without its actions and fingerprint, which are planned from it. */

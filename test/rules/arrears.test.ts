@@ -53,3 +53,24 @@ describe("arrears of the outgoing plan (docs/spec.md §8.4)", () => {
     expect(p.total).toBe(1549)
   })
 })
+
+describe("a feature listed twice in a subscription's usage (docs/spec.md §4)", () => {
+  it("arrears bill its first entry, an allocated feature's credit its last", () => {
+    const twice = catalog([
+      monthly("proUsage", "20", { items: [usageItem("messages", { amount: "0.01" }, { included: 1000, reset: { interval: "month" } }), usageItem("seats", { amount: "10" }, { included: 0 })] }),
+      monthly("premium", "50")
+    ])
+    const usage = [{ featureId: "messages", used: 1500 }, { featureId: "seats", used: 3 }, { featureId: "messages", used: 1200 }, { featureId: "seats", used: 5 }]
+    const p = preview(doc(twice, customer([subscription("proUsage", JAN1, { usage })]), request(JAN16, "premium")))
+    // messages, first entry: 1500 − 1000 = 500 × $0.01 → 500 (the last entry would give 200)
+    // seats, last entry: −(5 × $10 × 16/31) = −800/31 = −25.806… → −2581 (the first would give −1548)
+    expect(brief(p.lines)).toEqual([
+      { kind: "arrears", planId: "proUsage", featureId: "messages", amount: 500, total: 500 },
+      { kind: "credit", planId: "proUsage", featureId: null, amount: -1032, total: -1032 },
+      { kind: "credit", planId: "proUsage", featureId: "seats", amount: -2581, total: -2581 },
+      { kind: "charge", planId: "premium", featureId: null, amount: 2581, total: 2581 }
+    ])
+    // 500 − 1032 − 2581 + 2581 = −532
+    expect(p.total).toBe(-532)
+  })
+})

@@ -84,11 +84,15 @@ const withoutKeys = (sub: Subscription, removed: ReadonlyArray<string>): Record<
   return out
 }
 
-const quantityEntries = (quantities: ReadonlyMap<string, number>): Array<{ featureId: string; quantity: number }> => {
-  const out: Array<{ featureId: string; quantity: number }> = []
-  for (const [featureId, quantity] of quantities) out.push({ featureId, quantity })
+/** A map by feature written as the document's list of entries, in the map's order. */
+const byFeatureList = <A>(values: ReadonlyMap<string, number>, entry: (featureId: string, n: number) => A): Array<A> => {
+  const out: Array<A> = []
+  for (const [featureId, n] of values) out.push(entry(featureId, n))
   return out
 }
+
+const quantityEntries = (quantities: ReadonlyMap<string, number>): Array<{ featureId: string; quantity: number }> =>
+  byFeatureList(quantities, (featureId, quantity) => ({ featureId, quantity }))
 
 /** What a subscription this attach creates starts with, decoded. */
 export interface NewSubscriptionDocument {
@@ -120,16 +124,10 @@ export const newSubscriptionDocument = (s: NewSubscriptionDocument): Subscriptio
   if (s.startsAt !== undefined) sub["startsAt"] = iso(s.startsAt)
   if (s.status === "trialing") sub["trialEndsAt"] = iso(s.anchor)
   if (s.quantities.size > 0) sub["featureQuantities"] = quantityEntries(s.quantities)
-  if (s.usage.size > 0) sub["usage"] = pairs(s.usage)
+  if (s.usage.size > 0) sub["usage"] = byFeatureList(s.usage, (featureId, used) => ({ featureId, used }))
   if (s.providerSubscriptionId !== undefined) sub["providerSubscriptionId"] = s.providerSubscriptionId
   if (s.discounts.length > 0) sub["discounts"] = s.discounts.map((d) => d.applied)
   return sub as unknown as Subscription
-}
-
-const pairs = (usage: ReadonlyMap<string, number>): Array<{ featureId: string; used: number }> => {
-  const out: Array<{ featureId: string; used: number }> = []
-  for (const [featureId, used] of usage) out.push({ featureId, used })
-  return out
 }
 
 const NO_INSTANTS: ReadonlyArray<EpochMs> = []

@@ -7,6 +7,7 @@
  */
 import type { Catalog, Plan } from "../Catalog.ts"
 import type { Subscription } from "../Customer.ts"
+import * as Money from "../Money.ts"
 import { entryOf } from "../internal/working.ts"
 import type { DraftLine } from "./draftLine.ts"
 import { outgoingCredits } from "./internal/lines.ts"
@@ -19,4 +20,4 @@ import { epochMs } from "../internal/instants.ts"
  * @example cancellationCredits(sub, pro, Date.parse("2025-01-16T00:00:00Z"), catalog, "usd")[0]?.kind // "credit"
  */
 export const cancellationCredits = (sub: Subscription, plan: Plan, at: number, catalog: Catalog, currency: string): Array<DraftLine> =>
-  outgoingCredits(entryOf(sub, plan), plan, epochMs(at), { catalog, currency })
+  outgoingCredits(entryOf(sub, plan), plan, epochMs(at), { catalog, currency, unit: Money.currencyUnit(currency) })

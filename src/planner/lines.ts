@@ -58,9 +58,9 @@ const customLines = (ctx: PlanContext): Array<DraftLine> | AttachError => {
       description: item.description,
       quantity: 1,
       period: null,
-      amount: Money.toMinor(amount, ctx.currency),
+      amount: Money.toMinor(amount, ctx.unit),
       discounts: [],
-      derivation: customDerivation(amount, ctx.currency)
+      derivation: customDerivation(amount, ctx.unit)
     })
   }
   return out

@@ -75,10 +75,11 @@ export const resolve = ({ catalog, customer, request, decodedCustomer, decodedRe
   if (request.customerId !== customer.id) {
     return Result.fail(new InvalidRequest({ reason: "customer_mismatch", message: `The request is for customer "${request.customerId}" but the document holds customer "${customer.id}"` }))
   }
-  const currency = Money.normalizeCurrency(request.currency ?? customer.currency ?? catalog.defaultCurrency)
+  const unit = Money.currencyUnit(request.currency ?? customer.currency ?? catalog.defaultCurrency)
+  const currency = unit.code
   const known = decodedRequest !== undefined && decodedRequest.of === request ? decodedRequest : undefined
   const ctx: PlanContext = {
-    catalog, currency, request, customer, at: known?.at ?? ms(request.at), requestKey: known?.key ?? requestKey(request),
+    catalog, currency, unit, request, customer, at: known?.at ?? ms(request.at), requestKey: known?.key ?? requestKey(request),
     policy: request.prorationPolicy === undefined ? undefined : policyOf(request.prorationPolicy),
     timeZone: customer.timeZone
   }

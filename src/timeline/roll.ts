@@ -14,6 +14,7 @@ import { type Catalog, findPlan } from "../Catalog.ts"
 import { type Customer, type Subscription, isCurrent } from "../Customer.ts"
 import type { ActiveDiscount } from "../Discounts.ts"
 import { type InvalidRequest, UnknownPlan } from "../Errors.ts"
+import * as Money from "../Money.ts"
 import { type EpochMs, epochMs, iso } from "../internal/instants.ts"
 import { nextCycleDocument } from "../planner/encode.ts"
 import { nextCycleOf } from "../planner/nextCycle.ts"
@@ -180,7 +181,7 @@ interface CachedCycle {
 
 /** The planner's next cycle of `key` after `at`; a failure is kept in the state, which stops the roll. */
 const computeCycle = (input: RollInput, s: RollState, key: string, at: number, first: boolean): Renewal | undefined => {
-  const cycle = nextCycleOf({ catalog: input.catalog, currency: input.currency, at: epochMs(at) }, s.entries, key, discountsOf(input, s, key), first)
+  const cycle = nextCycleOf({ catalog: input.catalog, currency: input.currency, unit: Money.currencyUnit(input.currency), at: epochMs(at) }, s.entries, key, discountsOf(input, s, key), first)
   if (Result.isSuccess(cycle)) return cycle.success === undefined ? undefined : { cycle: nextCycleDocument(cycle.success, input.catalog), startsAt: cycle.success.startsAt }
   s.failure = cycle.failure
   return undefined

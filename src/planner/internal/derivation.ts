@@ -35,10 +35,10 @@ export interface DraftDerivation {
 /**
  * The derivation of a custom line of `amount` major units: its exact minor units.
  *
- * @example customDerivation(Rational.make(12345n, 1000n), "usd").exact // 2469/2 (1234.5)
+ * @example customDerivation(Rational.make(12345n, 1000n), Money.currencyUnit("usd")).exact // 2469/2 (1234.5)
  */
-export const customDerivation = (amount: Rational.Rational, currency: string): DraftDerivation => {
-  const exact = Rational.mul(amount, Money.minorPerMajor(currency))
+export const customDerivation = (amount: Rational.Rational, unit: Money.CurrencyUnit): DraftDerivation => {
+  const exact = Rational.mul(amount, unit.minorPerMajor)
   return { base: exact, exact }
 }
 

@@ -20,6 +20,8 @@ import { type EpochMs, later } from "../../internal/instants.ts"
 export interface PriceContext {
   readonly catalog: Catalog
   readonly currency: string
+  /** The unit of `currency` (its exponent and factor to minor units), worked out once per attach. */
+  readonly unit: Money.CurrencyUnit
   /** The request's proration policy, over every plan's and the catalog's. */
   readonly policy?: ProrationPolicy | undefined
   /** The customer's time zone, for policies that count days in it. */
@@ -63,7 +65,7 @@ export const fullPrice = (p: PlanPrice, units: number, ctx: PriceContext): Ratio
 
 const pricedOf = (p: PlanPrice, units: number, ctx: PriceContext): Priced => {
   if (p.kind === "base") return { price: fullPrice(p, units, ctx), tiers: undefined }
-  const minor = Money.minorPerMajor(ctx.currency)
+  const minor = ctx.unit.minorPerMajor
   if (p.price.amount !== undefined || p.price.tiers === undefined) return { price: fullPrice(p, units, ctx), tiers: tierParts(p.price, units, minor) }
   const breakdown = tierShares(p.price, units)
   return { price: breakdown.total, tiers: sharedTiers(p.price, breakdown, minor) ?? tierParts(p.price, units, minor) }
@@ -89,7 +91,7 @@ const draft = (
  */
 export const priceDerivation = (
   p: PlanPrice, units: number, base: Rational.Rational, exact: Rational.Rational, left: FractionLeft | undefined, ctx: PriceContext
-): DraftDerivation => derivationOf(p, base, exact, left, ctx, p.kind === "item" ? tierParts(p.price, units, Money.minorPerMajor(ctx.currency)) : undefined)
+): DraftDerivation => derivationOf(p, base, exact, left, ctx, p.kind === "item" ? tierParts(p.price, units, ctx.unit.minorPerMajor) : undefined)
 
 type Building = { -readonly [K in keyof DraftDerivation]: DraftDerivation[K] }
 
@@ -125,7 +127,7 @@ export const chargeLineOver = (
 ): DraftLine | undefined => {
   const priced = known ?? pricedOf(p, units, ctx)
   const left = period === null || fullPeriod ? undefined : leftOf(ctx, p.plan, period, at)
-  const base = Rational.mul(priced.price, Money.minorPerMajor(ctx.currency))
+  const base = Rational.mul(priced.price, ctx.unit.minorPerMajor)
   const exact = left === undefined ? base : Rational.mul(base, left.share)
   const amount = Money.round(exact)
   if (amount === 0n) return undefined
@@ -208,7 +210,7 @@ export const outgoingCredits = (outgoing: WithFacts, plan: Plan, at: EpochMs, ct
     const period = periodAt(anchor, interval, at)
     const featureId = p.kind === "base" ? null : p.item.featureId
     const priced = pricedOf(p, units, ctx)
-    const base = Rational.mul(priced.price, Money.minorPerMajor(ctx.currency))
+    const base = Rational.mul(priced.price, ctx.unit.minorPerMajor)
     // Prices of one period share the part of it left.
     const left = lastLeft !== undefined && lastPeriod !== undefined && period.start === lastPeriod.start && period.end === lastPeriod.end ? lastLeft : leftOf(ctx, plan, period, at)
     lastPeriod = period
@@ -254,7 +256,7 @@ export const outgoingArrears = ({ sub, facts }: WithFacts, plan: Plan, at: Epoch
     if (endingAt !== undefined && period.end !== endingAt) continue
     const overage = billableUnits(usedOf(sub, p.item.featureId), p.item.included)
     const priced = pricedOf(p, overage, ctx)
-    const exact = Rational.mul(priced.price, Money.minorPerMajor(ctx.currency))
+    const exact = Rational.mul(priced.price, ctx.unit.minorPerMajor)
     const amount = Money.round(exact)
     if (amount === 0n) continue
     const unitPrice = p.price.amount !== undefined && p.price.billingUnits === 1 ? amountIn(p.price.amount, ctx.currency, ctx.catalog) : undefined

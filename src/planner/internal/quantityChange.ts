@@ -39,7 +39,7 @@ export const quantityChangeLines = (
     const interval = recurringInterval(p.price.interval)
     const period = interval === undefined ? null : periodAt(anchor, interval, ctx.at)
     const left = period === null || behaviour === "charge_full" ? undefined : leftOf(ctx, current.plan, period, ctx.at)
-    const minor = Money.minorPerMajor(ctx.currency)
+    const minor = ctx.unit.minorPerMajor
     const base = Rational.mul(delta, minor)
     let exact = left === undefined ? base : Rational.mul(base, left.share)
     let ratio = Rational.one

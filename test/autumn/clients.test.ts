@@ -40,9 +40,10 @@ afterAll(async () => {
   await server.close()
 })
 
-describe("a new customer through checkout, then an upgrade and a downgrade (cus_ada)", () => {
-  let checkoutUrl = ""
+let checkoutUrl = ""
 
+/** Steps 1–2 for cus_ada: the 0.x checkout, then the customer pays it. */
+const checkoutSteps = () => {
   it("0.x checkout: a new customer without a card gets the provider's checkout for pro", async () => {
     now = "2025-01-01T00:00:00Z"
     const { data, error } = await v0.checkout({ customer_id: "cus_ada", product_id: "pro", customer_data: { name: "Ada", email: "ada@example.com" } })
@@ -79,7 +80,10 @@ describe("a new customer through checkout, then an upgrade and a downgrade (cus_
     const subs = (await state()).subscriptions.filter((s) => s.customerId === "cus_ada")
     expect(subs.map((s) => [s.status, s.items.map((i) => i.planId)])).toEqual([["active", ["pro"]]])
   })
+}
 
+/** Steps 3–5 for cus_ada, once pro is active: the upgrade to premium, then the downgrade back to pro. */
+const planChangeSteps = () => {
   it("1.x billing.previewAttach: the upgrade to premium on Jan 16 costs $15.49", async () => {
     now = "2025-01-16T00:00:00Z"
     const preview = await v1.billing.previewAttach({ customerId: "cus_ada", planId: "premium" })
@@ -125,6 +129,11 @@ describe("a new customer through checkout, then an upgrade and a downgrade (cus_
       [["premium"], "2025-02-01T00:00:00.000Z", ["pro"]]
     ])
   })
+}
+
+describe("a new customer through checkout, then an upgrade and a downgrade (cus_ada)", () => {
+  describe("checkout", checkoutSteps)
+  describe("upgrade and downgrade", planChangeSteps)
 })
 
 describe("a plan with a seats add-on in one multi-attach (cus_bob)", () => {

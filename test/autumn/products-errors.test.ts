@@ -10,17 +10,17 @@ import { importAutumnCatalog, isAutumnCatalog } from "../../src/autumn/Products.
 import { DecodeError } from "../../src/Errors.ts"
 import { CHECKOUT_PRO, FEATURES, TEAM_V2, importError } from "./productFixtures.ts"
 
-describe("decode errors name the Autumn field", () => {
-  const pro = (): Record<string, unknown> => structuredClone(CHECKOUT_PRO) as Record<string, unknown>
-  const withItem = (index: number, patch: Record<string, unknown>, drop: ReadonlyArray<string> = []): unknown => {
-    const p = pro()
-    const items = p["items"] as Array<Record<string, unknown>>
-    const item = { ...items[index], ...patch }
-    for (const key of drop) delete item[key]
-    items[index] = item
-    return [p]
-  }
+/** The checkout product, as a one-product list, with item `index` patched and the `drop` keys removed. */
+const withItem = (index: number, patch: Record<string, unknown>, drop: ReadonlyArray<string> = []): unknown => {
+  const p = structuredClone(CHECKOUT_PRO) as Record<string, unknown>
+  const items = p["items"] as Array<Record<string, unknown>>
+  const item = { ...items[index], ...patch }
+  for (const key of drop) delete item[key]
+  items[index] = item
+  return [p]
+}
 
+describe("decode errors name the Autumn field", () => {
   it("wrong usage_model", () => {
     const e = importError(withItem(1, { usage_model: "weekly" }))
     expect(e).toBeInstanceOf(DecodeError)

@@ -33,7 +33,8 @@ const attachNew = (catalog: Catalog, planId: string, extra: Record<string, unkno
   return r.success
 }
 
-describe("Autumn checkout documentation product (v1)", () => {
+/** The checkout product as this library's plan and as the catalog input document. */
+const checkoutMapping = () => {
   it("becomes plan pro: 20 usd a month, 100 messages a month included, then 0.10 per message in arrears", () => {
     const catalog = imported(CHECKOUT_PRO)
     expect(catalog.defaultCurrency).toBe("usd")
@@ -78,7 +79,10 @@ describe("Autumn checkout documentation product (v1)", () => {
       }]
     }))
   })
+}
 
+/** Planning an attach on the imported checkout product, and the options and wrappers the import takes. */
+const checkoutUse = () => {
   it("plans an attach: a new customer pays 20.00 now and 20.00 next cycle, messages billed in arrears", () => {
     const preview = attachNew(imported(CHECKOUT_PRO), "pro")
     // New customer, monthly 20.00 in advance: 2000 minor units today, nothing to credit.
@@ -101,6 +105,11 @@ describe("Autumn checkout documentation product (v1)", () => {
       expect(findPlan(imported(wrapped), "pro")?.items[0]?.featureId).toBe("messages")
     }
   })
+}
+
+describe("Autumn checkout documentation product (v1)", () => {
+  describe("mapping", checkoutMapping)
+  describe("attach and import options", checkoutUse)
 })
 
 describe("v2 plan: prepaid tiered seats and a free trial", () => {
@@ -148,26 +157,28 @@ describe("v2 plan: prepaid tiered seats and a free trial", () => {
   })
 })
 
+/** v1 products: a default free plan, a one-off lifetime plan, a prepaid add-on of packs, a quarterly plan with a trial. */
+const V1_SHAPES = {
+  list: [
+    { id: "free", name: "Free", is_add_on: false, is_default: true, group: "main", version: 1, free_trial: null, items: [
+      { type: "feature", feature_id: "messages", feature_type: "single_use", included_usage: 5, interval: "month" },
+      { type: "feature", feature_id: "sso", feature_type: "boolean", included_usage: null, interval: null }
+    ] },
+    { id: "lifetime", name: "Lifetime", is_add_on: false, is_default: false, group: "main", version: 1, free_trial: null, items: [
+      { type: "price", feature_id: null, interval: null, price: 199 },
+      { type: "feature", feature_id: "messages", feature_type: "single_use", included_usage: "inf", interval: null }
+    ] },
+    { id: "credits_pack", name: "Credits pack", is_add_on: true, is_default: false, group: null, version: 1, free_trial: null, items: [
+      { type: "priced_feature", feature_id: "credits", feature_type: "single_use", included_usage: 0, interval: null, price: 5, billing_units: 100, usage_model: "prepaid" }
+    ] },
+    { id: "quarterly", name: "Pro quarterly", is_add_on: false, is_default: false, group: "main", version: 3, items: [
+      { type: "price", feature_id: null, interval: "month", interval_count: 3, price: 54 }
+    ], free_trial: { duration: "month", length: 1, unique_fingerprint: true, card_required: false } }
+  ]
+}
+
 describe("v1 shapes: one-off, add-on, interval_count", () => {
-  const products = {
-    list: [
-      { id: "free", name: "Free", is_add_on: false, is_default: true, group: "main", version: 1, free_trial: null, items: [
-        { type: "feature", feature_id: "messages", feature_type: "single_use", included_usage: 5, interval: "month" },
-        { type: "feature", feature_id: "sso", feature_type: "boolean", included_usage: null, interval: null }
-      ] },
-      { id: "lifetime", name: "Lifetime", is_add_on: false, is_default: false, group: "main", version: 1, free_trial: null, items: [
-        { type: "price", feature_id: null, interval: null, price: 199 },
-        { type: "feature", feature_id: "messages", feature_type: "single_use", included_usage: "inf", interval: null }
-      ] },
-      { id: "credits_pack", name: "Credits pack", is_add_on: true, is_default: false, group: null, version: 1, free_trial: null, items: [
-        { type: "priced_feature", feature_id: "credits", feature_type: "single_use", included_usage: 0, interval: null, price: 5, billing_units: 100, usage_model: "prepaid" }
-      ] },
-      { id: "quarterly", name: "Pro quarterly", is_add_on: false, is_default: false, group: "main", version: 3, items: [
-        { type: "price", feature_id: null, interval: "month", interval_count: 3, price: 54 }
-      ], free_trial: { duration: "month", length: 1, unique_fingerprint: true, card_required: false } }
-    ]
-  }
-  const catalog = () => imported(products, { features: FEATURES })
+  const catalog = () => imported(V1_SHAPES, { features: FEATURES })
 
   it("is_default → autoEnable; a boolean feature item → a bare item; group null → no group", () => {
     const free = findPlan(catalog(), "free")

@@ -92,12 +92,14 @@ describe("autumn-js 0.x: the documented checkout", () => {
   })
 })
 
-describe("autumn-js 1.x: the documented multi-attach, then the same customer goes on", () => {
-  const autumn = () => new Autumn({ secretKey: KEY, serverURL: billingServer.server.url })
+/** An autumn-js 1.x client of the billing server. */
+const v1Client = () => new Autumn({ secretKey: KEY, serverURL: billingServer.server.url })
 
+/** The documented multi-attach for new customers, then the same one again. */
+const multiAttachSteps = () => {
   it("creates cus_123 and charges $49.00: the invoice total is 4900 (cents) in usd", async () => {
     now = "2025-03-01T00:00:00Z"
-    const response = await autumn().billing.multiAttach({ customerId: "cus_123", plans: [
+    const response = await v1Client().billing.multiAttach({ customerId: "cus_123", plans: [
       { planId: "pro_plan" },
       { planId: "addon_seats", featureQuantities: [{ featureId: "seats", quantity: 5 }] } ] })
     expect(response).toMatchObject({ customerId: "cus_123", paymentUrl: null, invoice: { status: "paid", total: 4900, currency: "usd" } })
@@ -127,9 +129,12 @@ describe("autumn-js 1.x: the documented multi-attach, then the same customer goe
     expect(await r.json()).toMatchObject({ code: "plan_already_attached" })
     expect(await chargesOf(billingServer)).toEqual([4900])
   })
+}
 
+/** cus_123 after the multi-attach: read back, seats increased, cancelled, uncancelled, cancelled at once. */
+const sameCustomerSteps = () => {
   it("customers.get shows both plans as subscriptions, 5 seats", async () => {
-    const customer = await autumn().customers.get({ customerId: "cus_123" })
+    const customer = await v1Client().customers.get({ customerId: "cus_123" })
     expect(customer.id).toBe("cus_123")
     expect(customer.subscriptions.map((s) => [s.planId, s.status, s.quantity])).toEqual([["pro_plan", "active", 1], ["addon_seats", "active", 5]])
     expect(customer.subscriptions[0]?.currentPeriodEnd).toBe(Date.parse("2025-04-01T00:00:00Z"))
@@ -138,22 +143,22 @@ describe("autumn-js 1.x: the documented multi-attach, then the same customer goe
   it("seats 5 → 8 on Mar 16: preview and update charge 3 × $5 × 16/31 = $7.74", async () => {
     now = "2025-03-16T00:00:00Z"
     // 3 seats × 500 = 1500 for a month; 16 of 31 days left: 1500 × 16/31 = 774.19… → 774.
-    const preview = await autumn().billing.previewUpdate({ customerId: "cus_123", planId: "addon_seats", featureQuantities: [{ featureId: "seats", quantity: 8 }] })
+    const preview = await v1Client().billing.previewUpdate({ customerId: "cus_123", planId: "addon_seats", featureQuantities: [{ featureId: "seats", quantity: 8 }] })
     expect(preview).toMatchObject({ customerId: "cus_123", total: 7.74, currency: "usd", intent: "update_quantity" })
-    const updated = await autumn().billing.update({ customerId: "cus_123", planId: "addon_seats", featureQuantities: [{ featureId: "seats", quantity: 8 }] })
+    const updated = await v1Client().billing.update({ customerId: "cus_123", planId: "addon_seats", featureQuantities: [{ featureId: "seats", quantity: 8 }] })
     expect(updated).toMatchObject({ customerId: "cus_123", invoice: { status: "paid", total: 774 } })
     expect(await chargesOf(billingServer)).toEqual([4900, 774])
-    const customer = await autumn().customers.get({ customerId: "cus_123" })
+    const customer = await v1Client().customers.get({ customerId: "cus_123" })
     expect(customer.subscriptions.find((s) => s.planId === "addon_seats")?.quantity).toBe(8)
   })
 
   it("cancel pro_plan at the end of the cycle: nothing charged, it expires Apr 1", async () => {
-    const preview = await autumn().billing.previewUpdate({ customerId: "cus_123", planId: "pro_plan", cancelAction: "cancel_end_of_cycle" })
+    const preview = await v1Client().billing.previewUpdate({ customerId: "cus_123", planId: "pro_plan", cancelAction: "cancel_end_of_cycle" })
     expect(preview).toMatchObject({ total: 0, intent: "cancel_end_of_cycle", outgoing: [{ planId: "pro_plan", expiresAt: Date.parse("2025-04-01T00:00:00Z") }] })
-    const r = await autumn().billing.update({ customerId: "cus_123", planId: "pro_plan", cancelAction: "cancel_end_of_cycle" })
+    const r = await v1Client().billing.update({ customerId: "cus_123", planId: "pro_plan", cancelAction: "cancel_end_of_cycle" })
     expect(r).toMatchObject({ customerId: "cus_123", paymentUrl: null })
     expect(r.invoice).toBeUndefined()
-    const pro = (await autumn().customers.get({ customerId: "cus_123" })).subscriptions.find((s) => s.planId === "pro_plan")
+    const pro = (await v1Client().customers.get({ customerId: "cus_123" })).subscriptions.find((s) => s.planId === "pro_plan")
     expect(pro).toMatchObject({ canceledAt: Date.parse("2025-04-01T00:00:00Z"), expiresAt: Date.parse("2025-04-01T00:00:00Z") })
     const state = await Effect.runPromise(billingServer.sandbox.state)
     // Both plans bill on one provider subscription: from Apr 1 it holds the seats alone.
@@ -163,30 +168,37 @@ describe("autumn-js 1.x: the documented multi-attach, then the same customer goe
   })
 
   it("uncancel: pro_plan renews again, nothing charged", async () => {
-    const r = await autumn().billing.update({ customerId: "cus_123", planId: "pro_plan", cancelAction: "uncancel" })
+    const r = await v1Client().billing.update({ customerId: "cus_123", planId: "pro_plan", cancelAction: "uncancel" })
     expect(r).toMatchObject({ customerId: "cus_123", paymentUrl: null })
-    const pro = (await autumn().customers.get({ customerId: "cus_123" })).subscriptions.find((s) => s.planId === "pro_plan")
+    const pro = (await v1Client().customers.get({ customerId: "cus_123" })).subscriptions.find((s) => s.planId === "pro_plan")
     expect(pro).toMatchObject({ canceledAt: null, expiresAt: null })
     expect(await chargesOf(billingServer)).toEqual([4900, 774])
   })
 
   it("cancel immediately on Mar 16: the unused $24 × 16/31 = $12.39 goes to the credit balance", async () => {
     // 2400 × 16/31 = 1238.70… → 1239 credited; pro_plan ends now.
-    const preview = await autumn().billing.previewUpdate({ customerId: "cus_123", planId: "pro_plan", cancelAction: "cancel_immediately" })
+    const preview = await v1Client().billing.previewUpdate({ customerId: "cus_123", planId: "pro_plan", cancelAction: "cancel_immediately" })
     expect(preview).toMatchObject({ total: -12.39, intent: "cancel_immediately" })
-    await autumn().billing.update({ customerId: "cus_123", planId: "pro_plan", cancelAction: "cancel_immediately" })
+    await v1Client().billing.update({ customerId: "cus_123", planId: "pro_plan", cancelAction: "cancel_immediately" })
     const stored = await Effect.runPromise(billingServer.customers.get("cus_123"))
     expect(stored?.creditBalance).toBe(1239)
-    const customer = await autumn().customers.get({ customerId: "cus_123" })
+    const customer = await v1Client().customers.get({ customerId: "cus_123" })
     expect(customer.subscriptions.map((s) => s.planId)).toEqual(["addon_seats"])
   })
+}
+
+describe("autumn-js 1.x: the documented multi-attach, then the same customer goes on", () => {
+  describe("the multi-attach", multiAttachSteps)
+  describe("the same customer goes on", sameCustomerSteps)
 })
 
-describe("the other routes an app calls", () => {
-  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${billingServer.server.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${KEY}`, ...headers }, body: JSON.stringify(body) })
-      .then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }))
+/** POSTs `body` as JSON to the billing server with the secret key; answers the status and the JSON body. */
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${billingServer.server.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${KEY}`, ...headers }, body: JSON.stringify(body) })
+    .then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }))
 
+/** Bodies, routes and API versions the server refuses, and how it says so. */
+const refusedCalls = () => {
   it("bad bodies name the field and change nothing", async () => {
     const before = await Effect.runPromise(billingServer.customers.get("cus_123"))
     expect(await post("/v1/billing.update", { customer_id: "cus_123", plan_id: "addon_seats", feature_quantities: [{ feature_id: "seats", quantity: "9" }] }))
@@ -225,7 +237,10 @@ describe("the other routes an app calls", () => {
         .toMatchObject({ status: 400, body: { code: "unsupported_api_version", message: expect.stringContaining("2.1") } })
     }
   })
+}
 
+/** The customers routes (1.x) and the legacy 0.x attach, cancel and customers calls. */
+const customerAndLegacyCalls = () => {
   it("customers.get_or_create, customers.update and customers.list (1.x), keeping customer_data", async () => {
     const client = new Autumn({ secretKey: KEY, serverURL: billingServer.server.url })
     const created = await client.customers.getOrCreate({ customerId: "cus_ada", name: "Ada", email: "ada@example.com", metadata: { team: "core" } })
@@ -254,4 +269,9 @@ describe("the other routes an app calls", () => {
     const bob = await v0.customers.get("cus_bob")
     expect(bob.data?.products[0]).toMatchObject({ id: "pro_plan", canceled_at: Date.parse("2025-04-20T00:00:00Z") })
   })
+}
+
+describe("the other routes an app calls", () => {
+  describe("refused calls", refusedCalls)
+  describe("customers and 0.x calls", customerAndLegacyCalls)
 })

@@ -76,21 +76,24 @@ describe.concurrent("usage", () => {
   })
 })
 
-describe("preview --jsonl", () => {
-  const input = [
-    compact("new.json"),
-    "{ this is not json",
-    "",
-    JSON.stringify({ catalog: { defaultCurrency: "usd", features: [], plans: [] }, customer: { id: "c" } }),
-    "   ",
-    compact("upgrade.json"),
-    "[1,2,3]",
-    compact("downgrade.json")
-  ].join("\n")
+/** Three good documents among bad and blank lines: six non-blank lines answer, the good ones at 0, 3 and 5. */
+const mixedJsonl = (): string => [
+  compact("new.json"),
+  "{ this is not json",
+  "",
+  JSON.stringify({ catalog: { defaultCurrency: "usd", features: [], plans: [] }, customer: { id: "c" } }),
+  "   ",
+  compact("upgrade.json"),
+  "[1,2,3]",
+  compact("downgrade.json")
+].join("\n")
+
+/** One run over the mixed input, read by both tests. */
+const mixedInputRun = () => {
   let lines: Array<string> = []
   let code: number | null = null
   beforeAll(async () => {
-    const run = await runCli(["preview", "--jsonl"], input)
+    const run = await runCli(["preview", "--jsonl"], mixedJsonl())
     lines = outputLines(run.stdout)
     code = run.code
   })
@@ -111,7 +114,10 @@ describe("preview --jsonl", () => {
     expect(parse(lines[3])).toMatchObject({ customerId: "cus_upgrade", scenario: "upgrade" })
     expect(parse(lines[5])).toMatchObject({ customerId: "cus_downgrade", scenario: "downgrade" })
   })
+}
 
+/** Runs of their own: an answer before the input ends, and a line far too long. */
+const streamingRuns = () => {
   it("streams: answers a line before standard input is closed", async () => {
     const child = spawnCli(["preview", "--jsonl"])
     const closed = new Promise<number | null>((resolve) => child.on("close", resolve))
@@ -142,6 +148,11 @@ describe("preview --jsonl", () => {
     expect(errorTag(parse(out[1]))).toBe("DecodeError")
     expect(out[0]?.length).toBeLessThan(10_000)
   })
+}
+
+describe("preview --jsonl", () => {
+  describe("a mixed input", mixedInputRun)
+  describe("streaming and long lines", streamingRuns)
 })
 
 describe.concurrent("preview --catalog CATALOG --jsonl", () => {

@@ -26,7 +26,8 @@ interface StateFile {
 }
 const stateOf = async (dir: string): Promise<StateFile> => JSON.parse(await readFile(join(dir, "state.json"), "utf8")) as StateFile
 
-describe("attach from the shell", () => {
+/** Attaches that change plans or pay, each on a fresh state file. */
+const planChanges = () => {
   it("walks a customer new → upgrade → downgrade; later documents need no customer", async () => {
     const dir = await tempDir()
     const first = await attach(dir, doc(CATALOG, customer([]), request(JAN1, "pro")))
@@ -72,7 +73,10 @@ describe("attach from the shell", () => {
     expect(paid.json).toMatchObject({ applied: true, invoice: { status: "paid" } })
     expect((await stateOf(dir)).provider.charges.map((c) => c.amount)).toEqual([1549])
   })
+}
 
+/** What the command refuses, and how it reads its arguments. */
+const refusalsAndArguments = () => {
   it("errors: a bad document is an error document (exit 1); a missing --state is a usage error (exit 2)", async () => {
     const dir = await tempDir()
     const bad = await attach(dir, doc(CATALOG, customer([]), request(JAN16, "platinum")))
@@ -88,4 +92,9 @@ describe("attach from the shell", () => {
     expect(parseAttachArgs(["d.json", "--state", "s.json", "--bogus"])).toBe('unknown option "--bogus"')
     expect(parseAttachArgs(["--state", "s.json"])).toBe("attach needs a FILE")
   })
+}
+
+describe("attach from the shell", () => {
+  describe("plan changes and payments", planChanges)
+  describe("errors and arguments", refusalsAndArguments)
 })

@@ -92,6 +92,37 @@ const examplePreviewer = (): { readonly catalogJson: unknown; readonly previewer
   return { catalogJson, previewer: catalogPreviewer(catalog.success) }
 }
 
+/** A writer that keeps every chunk it is given. */
+const collect = (): { readonly sink: Writable; readonly bytes: () => Buffer } => {
+  const got: Array<Buffer> = []
+  return { sink: new Writable({ write: (c: Buffer, _e, done) => (got.push(c), done()) }), bytes: () => Buffer.concat(got) }
+}
+
+/** A reader of `total` lines and a slow writer (2 ms a chunk) that records how far the reader is pulled ahead of it. */
+const pacedStreams = (total: number, lineAt: (i: number) => string) => {
+  let pulled = 0
+  let linesOut = 0
+  let mostAhead = 0
+  const input = new Readable({
+    highWaterMark: 1024,
+    read() {
+      if (pulled >= total) return void this.push(null)
+      this.push(lineAt(pulled++))
+    }
+  })
+  const got: Array<Buffer> = []
+  const sink = new Writable({
+    highWaterMark: 1024,
+    write(chunk: Buffer, _enc, done) {
+      got.push(chunk)
+      for (const byte of chunk) if (byte === 0x0a) linesOut++
+      mostAhead = Math.max(mostAhead, pulled - linesOut)
+      setTimeout(done, 2)
+    }
+  })
+  return { input, sink, bytes: () => Buffer.concat(got), mostAhead: () => mostAhead }
+}
+
 describe("runJsonl with workers, in process", () => {
   it("keeps at most jobs-bounded batches in flight while a slow reader paces it, and answers like one thread", async () => {
     const { catalogJson, previewer } = examplePreviewer()
@@ -100,29 +131,9 @@ describe("runJsonl with workers, in process", () => {
     // Single thread first: the expected bytes.
     const expected: Array<Buffer> = []
     const single = await runJsonl(Readable.from(Array.from({ length: total }, (_, i) => lineAt(i))), new Writable({ write: (c: Buffer, _e, done) => (expected.push(c), done()) }), previewer)
-
-    let pulled = 0
-    let linesOut = 0
-    let mostAhead = 0
-    const input = new Readable({
-      highWaterMark: 1024,
-      read() {
-        if (pulled >= total) return void this.push(null)
-        this.push(lineAt(pulled++))
-      }
-    })
-    const got: Array<Buffer> = []
-    const sink = new Writable({
-      highWaterMark: 1024,
-      write(chunk: Buffer, _enc, done) {
-        got.push(chunk)
-        for (const byte of chunk) if (byte === 0x0a) linesOut++
-        mostAhead = Math.max(mostAhead, pulled - linesOut)
-        setTimeout(done, 2)
-      }
-    })
-    const stats = await runJsonl(input, sink, previewer, { jobs: 2, parallelAfter: 0, waitForWorkers: true, source: { hasCatalog: true, catalog: catalogJson } })
-    expect(Buffer.concat(got).equals(Buffer.concat(expected))).toBe(true)
+    const paced = pacedStreams(total, lineAt)
+    const stats = await runJsonl(paced.input, paced.sink, previewer, { jobs: 2, parallelAfter: 0, waitForWorkers: true, source: { hasCatalog: true, catalog: catalogJson } })
+    expect(paced.bytes().equals(Buffer.concat(expected))).toBe(true)
     expect(stats).toMatchObject({ lines: total, failed: single.failed, aborted: false })
     expect(single.failed).toBeGreaterThanOrEqual(total / 50)
     const parallel = stats.parallel
@@ -131,16 +142,12 @@ describe("runJsonl with workers, in process", () => {
     expect(parallel?.peakInFlight).toBeLessThanOrEqual(parallel?.maxInFlight ?? 0)
     expect(parallel?.maxInFlight).toBe(2 + OWN_AHEAD)
     // Read-ahead is bounded by the batches in flight and the streams' small buffers, not by the input.
-    expect(mostAhead).toBeLessThan(200)
+    expect(paced.mostAhead()).toBeLessThan(200)
   }, 180_000)
 
   it("stops, after the answers written so far, when a worker fails", async () => {
     const { catalogJson, previewer } = examplePreviewer()
     const input = corpus(1200)
-    const collect = (): { readonly sink: Writable; readonly bytes: () => Buffer } => {
-      const got: Array<Buffer> = []
-      return { sink: new Writable({ write: (c: Buffer, _e, done) => (got.push(c), done()) }), bytes: () => Buffer.concat(got) }
-    }
     const one = collect()
     await runJsonl(Readable.from([input]), one.sink, previewer)
     const failing = collect()

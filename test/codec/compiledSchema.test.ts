@@ -67,7 +67,8 @@ const exampleCatalogs = (): Array<unknown> => {
   return docs
 }
 
-describe("compileDecoder", () => {
+/** Whole documents: the examples, hand-damaged ones, generated valid and damaged ones. */
+const onDocuments = () => {
   it("decodes every example and conformance catalog exactly as Schema does, without giving up", () => {
     const catalogs = exampleCatalogs()
     expect(catalogs.length).toBeGreaterThan(2)
@@ -116,7 +117,10 @@ describe("compileDecoder", () => {
       agrees(CatalogSchema, mutate(catalog, path, replacement, mode))
     }), { ...props, numRuns: 1000 })
   })
+}
 
+/** The library's leaf schemas and the plain predicates registered for them. */
+const onLeafSchemas = () => {
   it("runs the plain predicate of a library leaf schema, wherever the leaf occurs", () => {
     const refusesAll = withPlainChecks(Schema.String.check(Schema.makeFilter((t: string) => t.length > 0, { expected: "text" })), () => false)
     expect(compileDecoder(refusesAll)("a")).toBe(GIVE_UP)
@@ -156,4 +160,9 @@ describe("compileDecoder", () => {
       fc.assert(fc.property(value, same), { seed: 20261204, numRuns: 500 })
     }
   })
+}
+
+describe("compileDecoder", () => {
+  describe("on documents", onDocuments)
+  describe("on leaf schemas", onLeafSchemas)
 })

@@ -23,7 +23,8 @@ const catalogOf = (d: unknown): Catalog => {
 
 const json = (file: string): unknown => JSON.parse(readFileSync(new URL(file, import.meta.url), "utf8"))
 
-describe("encodeCatalog", () => {
+/** Amounts in every spelling decoding takes, and the fields decoding fills in. */
+const canonicalForm = () => {
   it("writes decimals in canonical form and the defaults decoding filled in", () => {
     const c = catalogOf({
       defaultCurrency: "USD",
@@ -64,6 +65,10 @@ describe("encodeCatalog", () => {
       discounts: [{ id: "HALF", name: "HALF", percentOff: "50", duration: { months: 3 }, promotionCodes: [] }]
     })
   })
+}
+
+describe("encodeCatalog", () => {
+  describe("canonical form and defaults", canonicalForm)
 
   it("keeps interval counts, one-off prices, resets, trials and unlimited allowances", () => {
     const c = catalogOf({

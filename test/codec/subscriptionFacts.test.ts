@@ -97,7 +97,8 @@ describe("subscriptionFacts: hand-computed", () => {
 
 const subscriptionsArb = customerDocArb("cus_1").map((c) => (c["subscriptions"] ?? []) as unknown as ReadonlyArray<Subscription>)
 
-describe("subscriptionFacts: laws", () => {
+/** Laws of the facts of one subscription: its instants, and the facts after an edit. */
+const ofOneSubscription = () => {
   it("agree with Date.parse on every instant of a generated subscription", () => {
     fc.assert(fc.property(subscriptionsArb, (subs) => {
       for (const sub of subs) {
@@ -139,7 +140,10 @@ describe("subscriptionFacts: laws", () => {
       }
     }), { numRuns: 300 })
   })
+}
 
+/** Laws across the planner: planning with or without the facts, and the facts of the state after. */
+const throughThePlanner = () => {
   it("planning with the facts decoded with the document answers as planning without them", () => {
     fc.assert(fc.property(plannedDocumentArb, (doc) => {
       const input = decodeAttachDocument(doc)
@@ -163,6 +167,11 @@ describe("subscriptionFacts: laws", () => {
     }), { numRuns: 300 })
     expect(checked).toBeGreaterThan(300)
   })
+}
+
+describe("subscriptionFacts: laws", () => {
+  describe("of one subscription", ofOneSubscription)
+  describe("through the planner", throughThePlanner)
 })
 
 /** The planner's stages up to the state after (src/planner/plan.ts), or undefined when one refuses the attach. */

@@ -15,65 +15,71 @@ export type Key = string | number
 /** The keys from the document's root to one of its values. */
 export type Path = ReadonlyArray<Key>
 
+/** Plan pro: a base price with a euro price, sso, seats billed by use with one included, api calls in tiers, a trial. */
+const proPlan = () => ({
+  id: "pro",
+  name: "Pro",
+  group: "main",
+  price: { amount: "20", interval: "month", currencies: { eur: "18" } },
+  items: [
+    { featureId: "sso" },
+    {
+      featureId: "seats",
+      included: 1,
+      price: { amount: 10, interval: "month", billingMethod: "usage_based" },
+      proration: { onIncrease: "prorate", onDecrease: "next_cycle" }
+    },
+    {
+      featureId: "api",
+      included: 1000,
+      reset: { interval: "month" },
+      price: {
+        tiers: [
+          { upTo: 100, amount: "0.10" },
+          { upTo: 500, amount: "0.05", flatAmount: "1" },
+          { upTo: "inf", amount: "0.02" }
+        ],
+        tierBehavior: "graduated",
+        interval: "month",
+        billingMethod: "usage_based"
+      }
+    }
+  ],
+  freeTrial: { length: 14, unit: "day", cardRequired: false }
+})
+
+/** The catalog of validDocument: features seats, api, sso; plans free, pro, credits; the discount half. */
+const validCatalog = () => ({
+  defaultCurrency: "usd",
+  features: [
+    { id: "seats", type: "metered", display: { singular: "seat", plural: "seats" } },
+    { id: "api", name: "API calls", type: "metered", consumable: true },
+    { id: "sso", type: "boolean" }
+  ],
+  plans: [
+    {
+      id: "free",
+      group: "main",
+      autoEnable: true,
+      items: [{ featureId: "api", included: 100, reset: { interval: "month" } }]
+    },
+    proPlan(),
+    {
+      id: "credits",
+      addOn: true,
+      items: [{ featureId: "api", price: { amount: "5", interval: "one_off", billingUnits: 1000, billingMethod: "prepaid" } }]
+    }
+  ],
+  discounts: [{ id: "half", percentOff: "50", duration: { months: 3 }, appliesTo: ["pro"], promotionCodes: ["HALF"] }]
+})
+
 /**
  * A fresh valid attach document, each call a new copy to mutate:
  * catalog.plans[0] = free, [1] = pro (base price + seats + api tiers), [2] = credits (one-off pack)
  * catalog.features[0] = seats (metered, non-consumable), [1] = api (consumable), [2] = sso (boolean)
  */
 export const validDocument = () => ({
-  catalog: {
-    defaultCurrency: "usd",
-    features: [
-      { id: "seats", type: "metered", display: { singular: "seat", plural: "seats" } },
-      { id: "api", name: "API calls", type: "metered", consumable: true },
-      { id: "sso", type: "boolean" }
-    ],
-    plans: [
-      {
-        id: "free",
-        group: "main",
-        autoEnable: true,
-        items: [{ featureId: "api", included: 100, reset: { interval: "month" } }]
-      },
-      {
-        id: "pro",
-        name: "Pro",
-        group: "main",
-        price: { amount: "20", interval: "month", currencies: { eur: "18" } },
-        items: [
-          { featureId: "sso" },
-          {
-            featureId: "seats",
-            included: 1,
-            price: { amount: 10, interval: "month", billingMethod: "usage_based" },
-            proration: { onIncrease: "prorate", onDecrease: "next_cycle" }
-          },
-          {
-            featureId: "api",
-            included: 1000,
-            reset: { interval: "month" },
-            price: {
-              tiers: [
-                { upTo: 100, amount: "0.10" },
-                { upTo: 500, amount: "0.05", flatAmount: "1" },
-                { upTo: "inf", amount: "0.02" }
-              ],
-              tierBehavior: "graduated",
-              interval: "month",
-              billingMethod: "usage_based"
-            }
-          }
-        ],
-        freeTrial: { length: 14, unit: "day", cardRequired: false }
-      },
-      {
-        id: "credits",
-        addOn: true,
-        items: [{ featureId: "api", price: { amount: "5", interval: "one_off", billingUnits: 1000, billingMethod: "prepaid" } }]
-      }
-    ],
-    discounts: [{ id: "half", percentOff: "50", duration: { months: 3 }, appliesTo: ["pro"], promotionCodes: ["HALF"] }]
-  },
+  catalog: validCatalog(),
   customer: {
     id: "cus_1",
     currency: "usd",

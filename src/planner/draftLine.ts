@@ -35,25 +35,53 @@ export interface DraftLine {
   readonly amount: Minor
   readonly discounts: ReadonlyArray<{ readonly discountId: string; readonly amount: Minor }>
   /** For a credit: the start of the billing period it refunds. */
-  readonly creditedFrom?: number
-  readonly basis?: LineBasis
-  readonly derivation?: DraftDerivation
+  readonly creditedFrom?: number | undefined
+  readonly basis?: LineBasis | undefined
+  readonly derivation?: DraftDerivation | undefined
 }
 
 /**
- * A line with its basis set: the `{ ...line, basis }` of a spread (basis last), built as a literal
- * (an object spread of a line is slow on this path).
+ * A draft line with every field, in one order, an absent one undefined: the planner builds each
+ * of its lines here, so that all of them have one shape and the stages that read lines of every
+ * kind (discounts, totals, the encoder) read them in one way.
+ *
+ * @example draftLine({ kind: "charge", planId: "pro", featureId: null, description: "Pro", quantity: 1, period: null, amount: minor(2000n), discounts: [] }).basis // undefined
+ */
+export const draftLine = (l: DraftLine): DraftLine => lineWith(l, l.discounts, l.basis)
+
+/**
+ * A line with its basis set.
  *
  * @example withBasis(charge, { subscriptionId: "sub_pro" }).basis // { subscriptionId: "sub_pro" }
  */
-export const withBasis = (line: DraftLine, basis: LineBasis): DraftLine => {
-  const { kind, planId, featureId, description, quantity, period, amount, discounts, creditedFrom, derivation } = line
-  const out: { -readonly [K in keyof DraftLine]: DraftLine[K] } = { kind, planId, featureId, description, quantity, period, amount, discounts }
-  if (creditedFrom !== undefined) out.creditedFrom = creditedFrom
-  if (derivation !== undefined) out.derivation = derivation
-  out.basis = basis
-  return out
-}
+export const withBasis = (l: DraftLine, basis: LineBasis): DraftLine => lineWith(l, l.discounts, basis)
+
+/**
+ * A line with the discounts it took appended (a literal of every field, not a spread).
+ *
+ * @example withDiscounts(charge, [{ discountId: "launch", amount: minor(400n) }]).discounts.length // 1
+ */
+export const withDiscounts = (l: DraftLine, taken: DraftLine["discounts"]): DraftLine =>
+  lineWith(l, l.discounts.length === 0 ? taken : [...l.discounts, ...taken], l.basis)
+
+// The one literal every line is built from: the same keys in the same order for every kind.
+const lineWith = (
+  l: DraftLine,
+  discounts: DraftLine["discounts"],
+  basis: LineBasis | undefined
+): DraftLine => ({
+  kind: l.kind,
+  planId: l.planId,
+  featureId: l.featureId,
+  description: l.description,
+  quantity: l.quantity,
+  period: l.period,
+  amount: l.amount,
+  discounts,
+  creditedFrom: l.creditedFrom,
+  basis,
+  derivation: l.derivation
+})
 
 const ORDER: Record<DraftLine["kind"], number> = { arrears: 0, credit: 1, charge: 2, custom: 3 }
 

@@ -10,7 +10,7 @@ import type { Catalog, Discount } from "../Catalog.ts"
 import { type ActiveDiscount, appliesToInvoice, splitByLargestRemainder } from "../Discounts.ts"
 import * as Money from "../Money.ts"
 import * as Rational from "../Rational.ts"
-import { type DraftLine, lineTotal } from "./draftLine.ts"
+import { type DraftLine, lineTotal, withDiscounts } from "./draftLine.ts"
 
 const eligible = (line: DraftLine, discount: Discount, invoice: InvoiceTiming | undefined): boolean => {
   if (discount.appliesTo === undefined) return true
@@ -49,16 +49,6 @@ export interface InvoiceTiming {
 
 type LineDiscount = DraftLine["discounts"][number]
 
-/** A line with the discounts it took appended, built once whatever their number (a literal, not a spread). */
-const withDiscounts = (line: DraftLine, taken: ReadonlyArray<LineDiscount>): DraftLine => {
-  const discounts = line.discounts.length === 0 ? taken : [...line.discounts, ...taken]
-  const { kind, planId, featureId, description, quantity, period, creditedFrom, basis, derivation } = line
-  const out: { -readonly [K in keyof DraftLine]: DraftLine[K] } = { kind, planId, featureId, description, quantity, period, amount: line.amount, discounts }
-  if (creditedFrom !== undefined) out.creditedFrom = creditedFrom
-  if (basis !== undefined) out.basis = basis
-  if (derivation !== undefined) out.derivation = derivation
-  return out
-}
 
 /**
  * Applies active discounts to the lines of one invoice: percent-off discounts first, in order,

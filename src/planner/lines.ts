@@ -12,7 +12,7 @@ import { type AttachError, InvalidRequest } from "../Errors.ts"
 import { parseDecimal } from "../internal/schemaKit.ts"
 import * as Money from "../Money.ts"
 import { customDerivation } from "./internal/derivation.ts"
-import { type DraftLine, sortLines } from "./draftLine.ts"
+import { type DraftLine, draftLine, sortLines } from "./draftLine.ts"
 import type { Transition } from "./internal/step.ts"
 import type { PlanContext } from "./resolve.ts"
 
@@ -51,7 +51,7 @@ const customLines = (ctx: PlanContext): Array<DraftLine> | AttachError => {
     if (amount === undefined) {
       return new InvalidRequest({ reason: "invalid_custom_line", message: `request.customLineItems[${i}].amount: expected a decimal, got ${JSON.stringify(item.amount)}` })
     }
-    out.push({
+    out.push(draftLine({
       kind: "custom",
       planId: null,
       featureId: null,
@@ -61,7 +61,7 @@ const customLines = (ctx: PlanContext): Array<DraftLine> | AttachError => {
       amount: Money.toMinor(amount, ctx.unit),
       discounts: [],
       derivation: customDerivation(amount, ctx.unit)
-    })
+    }))
   }
   return out
 }

@@ -14,7 +14,7 @@
  */
 import type { Catalog, Discount } from "../Catalog.ts"
 import type { ActiveDiscount } from "../Discounts.ts"
-import type { DraftLine } from "../planner/draftLine.ts"
+import { type DraftLine, draftLine } from "../planner/draftLine.ts"
 import { applyDiscounts } from "../planner/lineDiscounts.ts"
 import * as Interval from "../Interval.ts"
 import * as Money from "../Money.ts"
@@ -62,7 +62,7 @@ export const renewalCoupons = (catalog: Catalog, currency: string, interval: Int
   const next = renewal.nextCycle
   const first = Date.parse(next.startsAt)
   const anchor = Date.parse(renewal.billingAnchor)
-  const lines: Array<DraftLine> = next.lines.map((l) => ({
+  const lines: Array<DraftLine> = next.lines.map((l) => draftLine({
     kind: l.kind, planId: l.planId, featureId: l.featureId, description: l.description, quantity: l.quantity, period: null, amount: Money.minor(l.amount), discounts: []
   }))
   const ids = [...new Set(next.lines.flatMap((l) => l.discounts.map((d) => d.discountId)))]

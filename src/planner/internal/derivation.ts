@@ -23,14 +23,30 @@ export interface DraftDerivation {
   readonly base: Rational.Rational
   /** The unrounded amount in minor units. */
   readonly exact: Rational.Rational
-  readonly fraction?: FractionLeft
-  readonly policy?: string
-  readonly tiers?: ReadonlyArray<DerivationTier>
+  readonly fraction?: FractionLeft | undefined
+  readonly policy?: string | undefined
+  readonly tiers?: ReadonlyArray<DerivationTier> | undefined
   /** For a credit drawn on the ledger: the entries and the share of their unused value it may take. */
-  readonly ledger?: { readonly basis: LedgerBasis; readonly ratio: Rational.Rational }
+  readonly ledger?: { readonly basis: LedgerBasis; readonly ratio: Rational.Rational } | undefined
   /** For arrears of recorded usage at the next cycle: the usage may still grow. */
-  readonly usageToDate?: true
+  readonly usageToDate?: true | undefined
 }
+
+/**
+ * A derivation with every field, in one order, an absent one undefined: the planner builds each
+ * derivation here (or as the same literal), so that all of them have one shape.
+ *
+ * @example draftDerivation({ base: Rational.fromInt(2000), exact: Rational.fromInt(2000) }).fraction // undefined
+ */
+export const draftDerivation = (d: DraftDerivation): DraftDerivation => ({
+  base: d.base,
+  exact: d.exact,
+  fraction: d.fraction,
+  policy: d.policy,
+  tiers: d.tiers,
+  ledger: d.ledger,
+  usageToDate: d.usageToDate
+})
 
 /**
  * The derivation of a custom line of `amount` major units: its exact minor units.
@@ -39,7 +55,7 @@ export interface DraftDerivation {
  */
 export const customDerivation = (amount: Rational.Rational, unit: Money.CurrencyUnit): DraftDerivation => {
   const exact = Rational.mul(amount, unit.minorPerMajor)
-  return { base: exact, exact }
+  return draftDerivation({ base: exact, exact })
 }
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)

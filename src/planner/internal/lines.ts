@@ -12,7 +12,7 @@ import * as Rational from "../../Rational.ts"
 import { describeArrears, describeBaseCharge, describeCredit, describeItemCharge } from "../../internal/describe.ts"
 import type { DraftLine, LineBasis } from "../draftLine.ts"
 import type { DerivationTier } from "../../Preview.ts"
-import { type DraftDerivation, sharedTiers, tierParts } from "./derivation.ts"
+import { type DraftDerivation, draftDerivation, sharedTiers, tierParts } from "./derivation.ts"
 import { type LedgerBasis, type Remaining, allowedCredit, ledgerBasis } from "./ledger.ts"
 import { type EpochMs, later } from "../../internal/instants.ts"
 
@@ -81,7 +81,7 @@ const NO_DISCOUNTS: DraftLine["discounts"] = []
 const draft = (
   kind: DraftLine["kind"], planId: string, featureId: string | null, description: string, quantity: number, period: Period | null, amount: Money.Minor,
   derivation: DraftDerivation
-): DraftLine => ({ kind, planId, featureId, description, quantity, period, amount, discounts: NO_DISCOUNTS, derivation })
+): DraftLine => ({ kind, planId, featureId, description, quantity, period, amount, discounts: NO_DISCOUNTS, creditedFrom: undefined, basis: undefined, derivation })
 
 /**
  * The derivation of a line of one price: its full-period amount `base` (minor units, signed),
@@ -98,15 +98,15 @@ type Building = { -readonly [K in keyof DraftDerivation]: DraftDerivation[K] }
 /** A derivation being built: the caller may still set a credit's ledger or the usage-to-date mark (no spread of it afterwards). */
 const derivationOf = (
   p: PlanPrice, base: Rational.Rational, exact: Rational.Rational, left: FractionLeft | undefined, ctx: PriceContext, tiers: ReadonlyArray<DerivationTier> | undefined
-): Building => {
-  const out: Building = { base, exact }
-  if (left !== undefined) {
-    out.fraction = left
-    out.policy = policyFor(ctx, p.plan).name
-  }
-  if (tiers !== undefined) out.tiers = tiers
-  return out
-}
+): Building => ({
+  base,
+  exact,
+  fraction: left,
+  policy: left === undefined ? undefined : policyFor(ctx, p.plan).name,
+  tiers,
+  ledger: undefined,
+  usageToDate: undefined
+})
 
 /** The in-advance charge of one price of an incoming plan from `at` to its period end. */
 export const chargeLine = (
@@ -188,7 +188,7 @@ export const creditAmount = (
 
 /** A credit's derivation with the ledger entries it drew on, when it drew on any. @example creditDerivation(d, undefined, Rational.one) === d // true */
 export const creditDerivation = (d: DraftDerivation, ledger: LedgerBasis | undefined, ratio: Rational.Rational): DraftDerivation =>
-  ledger === undefined ? d : { ...d, ledger: { basis: ledger, ratio } }
+  ledger === undefined ? d : draftDerivation({ ...d, ledger: { basis: ledger, ratio } })
 
 /** The instant the period starting at `start` was billed: its start, or the subscription's start when later. */
 export const billedAtOf = (facts: SubscriptionFacts, start: EpochMs): EpochMs => later(start, facts.startedAt)
@@ -222,7 +222,7 @@ export const outgoingCredits = (outgoing: WithFacts, plan: Plan, at: EpochMs, ct
     const quantity = packedUnits(p, units)
     const derivation = derivationOf(p, Rational.negate(base), Rational.negate(exact), left, ctx, priced.tiers)
     if (ledger !== undefined) derivation.ledger = { basis: ledger, ratio: Rational.one }
-    const line: { -readonly [K in keyof DraftLine]: DraftLine[K] } = {
+    out.push({
       kind: "credit",
       planId: plan.id,
       featureId,
@@ -232,10 +232,9 @@ export const outgoingCredits = (outgoing: WithFacts, plan: Plan, at: EpochMs, ct
       amount,
       discounts: NO_DISCOUNTS,
       creditedFrom: billedAtOf(facts, period.start),
+      basis: ledger === undefined ? undefined : { ledger },
       derivation
-    }
-    if (ledger !== undefined) line.basis = { ledger }
-    out.push(line)
+    })
   }
   return out
 }

@@ -5,13 +5,13 @@ import { billableUnits } from "../../Tiers.ts"
 import * as Rational from "../../Rational.ts"
 import type { Held } from "../../Scenario.ts"
 import { describeItemCharge, periodText, unitsText } from "../../internal/describe.ts"
-import type { DraftDerivation } from "./derivation.ts"
-import type { DraftLine } from "../draftLine.ts"
+import { type DraftDerivation, draftDerivation } from "./derivation.ts"
+import { type DraftLine, draftLine } from "../draftLine.ts"
 import type { LedgerBasis } from "./ledger.ts"
 import { type PriceContext, billedAtOf, creditAmount, creditDerivation, priceDerivation, fullPrice, leftOf, packedUnits, remainingOf } from "./lines.ts"
 import type { EpochMs } from "../../internal/instants.ts"
 
-const withoutTiers = ({ tiers: _tiers, ...rest }: DraftDerivation): DraftDerivation => rest
+const withoutTiers = (d: DraftDerivation): DraftDerivation => draftDerivation({ ...d, tiers: undefined })
 
 /**
  * Lines for a change of prepaid quantities on the current plan (docs/spec.md §8.6): the difference of the
@@ -55,7 +55,7 @@ export const quantityChangeLines = (
     if (amount === 0n) continue
     const shown = period === null ? null : { start: ctx.at, end: period.end }
     const change = `${unitsText(p.item.feature, packedUnits(p, oldUnits))} → ${packedUnits(p, newUnits)}`
-    const line: DraftLine = {
+    const line = draftLine({
       kind: amount > 0n ? "charge" : "credit",
       planId: current.plan.id,
       featureId: p.item.featureId,
@@ -67,11 +67,11 @@ export const quantityChangeLines = (
       amount,
       discounts: [],
       // base is the difference of two full-period prices: no one tier breakdown explains it.
+      creditedFrom: amount < 0n && period !== null ? billedAtOf(current.facts, period.start) : undefined,
+      basis: amount > 0n ? { subscriptionId: current.facts.id } : period !== null && ledger !== undefined ? { ledger } : undefined,
       derivation: creditDerivation(withoutTiers(priceDerivation(p, newUnits, base, exact, left, ctx)), ledger, ratio)
-    }
-    if (amount > 0n) lines.push({ ...line, basis: { subscriptionId: current.facts.id } })
-    else if (period !== null) lines.push({ ...line, creditedFrom: billedAtOf(current.facts, period.start), ...(ledger === undefined ? {} : { basis: { ledger } }) })
-    else lines.push(line)
+    })
+    lines.push(line)
   }
   return lines
 }

@@ -32,7 +32,7 @@ const withPool = async (
   }
 }
 
-describe("the worker pool", () => {
+describe("the worker pool: answers in order, spread and bounded", () => {
   it("writes answers in submission order when uneven jobs finish out of order, spread over the workers, each under its heap cap", async () => {
     const pool = start(2)
     try {
@@ -78,7 +78,9 @@ describe("the worker pool", () => {
       expect(answers.peak()).toBe(bound)
       expect(written).toEqual(Array.from({ length: 20 }, (_, n) => n))
     }))
+})
 
+describe("the worker pool: a dying or closing pool", () => {
   it("fails the run with a clear error, not a hang, when a worker dies: jobs out and later reject, the answers before are written", () =>
     withPool(2, async (pool, answers, written) => {
       const first = pool.submit({ n: 0, costMs: 0 })

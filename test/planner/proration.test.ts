@@ -97,7 +97,7 @@ const arbPeriodAndInstant = arbPeriod.chain((p) =>
 )
 const abs = (x: bigint): bigint => (x < 0n ? -x : x)
 
-describe("Proration properties", () => {
+describe("Proration properties: the fraction and the credit are bounded", () => {
   it("the fraction is within [0, 1]", () => {
     fc.assert(
       fc.property(arbPeriodAndInstant, ([period, t]) => {
@@ -121,7 +121,9 @@ describe("Proration properties", () => {
       props
     )
   })
+})
 
+describe("Proration properties: splitting a period and moving the instant", () => {
   it("splitting a period at t: the rounded pieces [start, t) and [t, end) add up to the price within ±1", () => {
     fc.assert(
       fc.property(arbAmount, arbCurrency, arbPeriodAndInstant, (amount, currency, [period, t]) => {

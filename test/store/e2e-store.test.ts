@@ -152,74 +152,88 @@ describe("two servers on one PostgreSQL database", () => {
   }, 180_000)
 })
 
+/** Pseudo-random numbers in [0, 1) from `seed`: the same every run. */
+const seeded = (seed: number) => () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31
+
+/** A server on `store` that is killed with SIGKILL and restarted while a run of attaches goes on. */
+interface KilledServer {
+  server: Server
+  kills: number
+  answered: number
+  stopped: boolean
+  readonly restartFailures: Array<string>
+}
+
+/** Serves `store` again after a kill, up to five attempts; the failures are kept. */
+const restart = async (run: KilledServer, store: string): Promise<void> => {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      run.server = await serve(store)
+      return
+    } catch (cause) {
+      run.restartFailures.push(String(cause))
+    }
+  }
+}
+
+/**
+ * Kills as the run passes 10, 35, 60 and 85 answers (then a pseudo-random 0–100 ms later), so
+ * that they fall mid-run however fast the server is; restarts the server after each.
+ */
+const killer = async (run: KilledServer, store: string): Promise<void> => {
+  const random = seeded(13)
+  for (const mark of [10, 35, 60, 85]) {
+    while (!run.stopped && run.answered < mark) await new Promise((r) => setTimeout(r, 5))
+    await new Promise((r) => setTimeout(r, random() * 100))
+    if (run.stopped) break
+    await stop(run.server, "SIGKILL")
+    run.kills++
+    await restart(run, store)
+  }
+}
+
+/** Attaches pro for customer `i` under its own key, retried with that key until the server answers. */
+const attachRetried = (run: KilledServer, i: number) => async (): Promise<Answer> => {
+  const deadline = Date.now() + 120_000
+  let last = ""
+  for (let attempt = 0; Date.now() < deadline && attempt < 200; attempt++) {
+    try {
+      const r = await post(run.server.url, "/v1/billing.attach", { customer_id: `cus_kill_${i}`, plan_id: "pro", customer_data: card }, { "idempotency-key": `kill-${i}` })
+      if (r.status < 500 && r.body.code !== "customer_busy") {
+        run.answered++
+        return r
+      }
+      last = `${r.status} ${JSON.stringify(r.body)}`
+    } catch (cause) {
+      // The server is down or was killed mid-request: retry with the same key.
+      last = String(cause)
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(`attach ${i} never answered; last: ${last}`)
+}
+
 describe("a server killed with SIGKILL during 100 attaches", () => {
   it("loses nothing and charges nothing twice once every request is retried with its key", async () => {
     if (typeof pg === "string") return console.log(`skipped: ${pg}`)
     const store = pg.database(`e2e_kill_${Date.now()}`)
-    let server = await serve(store)
-    let kills = 0
-    // Pseudo-random delays (a fixed seed: the same every run).
-    let seed = 13
-    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31
-    let stopped = false
-    const restartFailures: Array<string> = []
-    const restart = async () => {
-      for (let attempt = 0; attempt < 5; attempt++) {
-        try {
-          server = await serve(store)
-          return
-        } catch (cause) {
-          restartFailures.push(String(cause))
-        }
-      }
-    }
-    // Kills as the run passes 10, 35, 60 and 85 answers (then a pseudo-random 0–100 ms later), so
-    // that they fall mid-run however fast the server is.
-    let answered = 0
-    const killer = (async () => {
-      for (const mark of [10, 35, 60, 85]) {
-        while (!stopped && answered < mark) await new Promise((r) => setTimeout(r, 5))
-        await new Promise((r) => setTimeout(r, random() * 100))
-        if (stopped) break
-        await stop(server, "SIGKILL")
-        kills++
-        await restart()
-      }
-    })()
-    const attach = (i: number) => async (): Promise<Answer> => {
-      const deadline = Date.now() + 120_000
-      let last = ""
-      for (let attempt = 0; Date.now() < deadline && attempt < 200; attempt++) {
-        try {
-          const r = await post(server.url, "/v1/billing.attach", { customer_id: `cus_kill_${i}`, plan_id: "pro", customer_data: card }, { "idempotency-key": `kill-${i}` })
-          if (r.status < 500 && r.body.code !== "customer_busy") {
-            answered++
-            return r
-          }
-          last = `${r.status} ${JSON.stringify(r.body)}`
-        } catch (cause) {
-          // The server is down or was killed mid-request: retry with the same key.
-          last = String(cause)
-        }
-        await new Promise((r) => setTimeout(r, 100))
-      }
-      throw new Error(`attach ${i} never answered; last: ${last}`)
-    }
-    const answers = await pool(10, Array.from({ length: 100 }, (_, i) => attach(i)))
-    stopped = true
-    await killer
-    expect(kills).toBeGreaterThanOrEqual(3)
-    expect(restartFailures).toEqual([])
+    const run: KilledServer = { server: await serve(store), kills: 0, answered: 0, stopped: false, restartFailures: [] }
+    const killing = killer(run, store)
+    const answers = await pool(10, Array.from({ length: 100 }, (_, i) => attachRetried(run, i)))
+    run.stopped = true
+    await killing
+    expect(run.kills).toBeGreaterThanOrEqual(3)
+    expect(run.restartFailures).toEqual([])
     // Every retried key answers the attach's outcome: 200 with the paid invoice — also when the
     // process died after storing the new state but before storing the answer under the key.
     expect(answers.filter((r) => r.status !== 200 || r.body.invoice?.status !== "paid")).toEqual([])
-    const charged = (await charges(server.url)).filter((c) => c.customerId.startsWith("cus_kill_"))
+    const charged = (await charges(run.server.url)).filter((c) => c.customerId.startsWith("cus_kill_"))
     // Every customer charged exactly once, $20.00: nothing twice, nothing lost.
     expect([...charged.map((c) => c.customerId)].sort()).toEqual(Array.from({ length: 100 }, (_, i) => `cus_kill_${i}`).sort())
     expect(charged.every((c) => c.amount === 2000)).toBe(true)
     // Each answer names its customer's one charge: the answers and the charges are the same invoices.
     expectChargesMatchResponses(answers, charged)
-    await stop(server)
+    await stop(run.server)
     // Every customer's stored state is the one after its attach, with no plan left pending.
     const opened = await openStore(store)
     if (typeof opened === "string") throw new Error(opened)

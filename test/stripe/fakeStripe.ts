@@ -92,6 +92,35 @@ const run = (state: FakeState, route: Route, args: ReadonlyArray<string>, params
   }
 }
 
+/** The route that answers `method` on `pathname`, with the path's arguments; the first that matches. */
+const findRoute = (method: string | undefined, pathname: string): { readonly route: Route; readonly args: ReadonlyArray<string> } | undefined => {
+  for (const route of ROUTES) {
+    const m = route.method === method ? route.path.exec(pathname) : null
+    if (m !== null) return { route, args: m.slice(1).map(decodeURIComponent) }
+  }
+  return undefined
+}
+
+/** The customer completes a Checkout Session with a test card token: a succeeded setup intent, and the session's event. */
+const completeCheckout = (state: FakeState) => (sessionId: string, token: string): void => {
+  const session = need(state.sessions, sessionId, "checkout session")
+  const pm = attachToken(state, token, session.customer)
+  if (pm === undefined) throw new Error(`unknown test card ${token}`)
+  const intent = { id: newId(state, "seti"), object: "setup_intent" as const, customer: session.customer, payment_method: pm.id, status: "succeeded" as const, metadata: {} }
+  state.setupIntents.set(intent.id, intent)
+  Object.assign(session, { status: "complete", url: null, setup_intent: intent.id })
+  emit(state, "checkout.session.completed", session)
+}
+
+/** The customer pays an open invoice on its hosted page, with `token` or else the default payment method. */
+const payHosted = (state: FakeState) => (invoiceId: string, token?: string): ReturnType<FakeStripe["payHosted"]> => {
+  const inv = need(state.invoices, invoiceId, "invoice")
+  if (inv.status === "paid") return "paid" as const
+  const customer = need(state.customers, inv.customer, "customer")
+  const pm = token === undefined ? state.paymentMethods.get(customer.invoice_settings.default_payment_method ?? "") : attachToken(state, token, customer.id)
+  return chargeInvoice(state, inv, pm, true)
+}
+
 /**
  * Starts the server on a free port of 127.0.0.1; its clock starts at `now` (epoch seconds).
  *
@@ -113,13 +142,9 @@ export const startFakeStripe = async (now?: number): Promise<FakeStripe> => {
     const body = await read(req)
     const n = calls.push(`${req.method ?? ""} ${url.pathname}`) - 1
     const params = { ...decodeForm(url.search.slice(1)), ...decodeForm(body) }
-    let args: ReadonlyArray<string> = []
-    const route = ROUTES.find((r) => {
-      const m = r.method === req.method ? r.path.exec(url.pathname) : null
-      if (m !== null) args = m.slice(1).map(decodeURIComponent)
-      return m !== null
-    })
-    if (route === undefined) return send(res, { status: 404, body: { error: { type: "invalid_request_error", message: `Unrecognized request URL (${req.method} ${url.pathname})` } } })
+    const found = findRoute(req.method, url.pathname)
+    if (found === undefined) return send(res, { status: 404, body: { error: { type: "invalid_request_error", message: `Unrecognized request URL (${req.method} ${url.pathname})` } } })
+    const { route, args } = found
     const unknown = check(route.iface, route.file, params)
     if (unknown !== undefined) return send(res, { status: 400, body: { error: { type: "invalid_request_error", code: "parameter_unknown", param: unknown, message: `Received unknown parameter: ${unknown}` } } })
     const write = req.method !== "GET" ? fake.nextWrite : null
@@ -148,22 +173,8 @@ export const startFakeStripe = async (now?: number): Promise<FakeStripe> => {
   return Object.assign(fake, {
     base, port, state, calls,
     client: () => new Stripe("sk_test_fake", { host: "127.0.0.1", port, protocol: "http", maxNetworkRetries: 0, telemetry: false }),
-    completeCheckout: (sessionId: string, token: string) => {
-      const session = need(state.sessions, sessionId, "checkout session")
-      const pm = attachToken(state, token, session.customer)
-      if (pm === undefined) throw new Error(`unknown test card ${token}`)
-      const intent = { id: newId(state, "seti"), object: "setup_intent" as const, customer: session.customer, payment_method: pm.id, status: "succeeded" as const, metadata: {} }
-      state.setupIntents.set(intent.id, intent)
-      Object.assign(session, { status: "complete", url: null, setup_intent: intent.id })
-      emit(state, "checkout.session.completed", session)
-    },
-    payHosted: (invoiceId: string, token?: string) => {
-      const inv = need(state.invoices, invoiceId, "invoice")
-      if (inv.status === "paid") return "paid" as const
-      const customer = need(state.customers, inv.customer, "customer")
-      const pm = token === undefined ? state.paymentMethods.get(customer.invoice_settings.default_payment_method ?? "") : attachToken(state, token, customer.id)
-      return chargeInvoice(state, inv, pm, true)
-    },
+    completeCheckout: completeCheckout(state),
+    payHosted: payHosted(state),
     close: () => new Promise<void>((resolve) => server.close(() => resolve()))
   })
 }

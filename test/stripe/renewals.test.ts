@@ -66,7 +66,9 @@ describe("renewals on the local server equal the plan's next cycle", () => {
     expect(renewals(run)).toHaveLength(1)
     expect(run.fake.state.subscriptions.get(subscriptionId)?.status).toBe("canceled")
   })
+})
 
+describe("renewals on the local server: a declined renewal", () => {
   it("usd: a declined renewal leaves the subscription past_due; the webhook reports it and the host's state takes it; paid, it is active again", async () => {
     const run = await walk(walkCatalog("usd"), [NEW])
     runs.push(run)

@@ -46,7 +46,7 @@ describe("the signature", () => {
   })
 })
 
-describe("the events", () => {
+describe("the events: the payment's outcome completes the plan or tells the host", () => {
   it("checkout.session.completed completes the plan once; the invoice.paid it causes and a late copy change nothing", async () => {
     const h = await host()
     const a = await h.attach(null)
@@ -91,7 +91,9 @@ describe("the events", () => {
     expect(h.applied).toHaveLength(1)
     expect(charges(h, a.customerId)).toEqual([2000])
   })
+})
 
+describe("the events: delivered twice, during an outage, and the subscription's changes", () => {
   it("the same event delivered twice at once completes the plan once", async () => {
     const h = await host()
     const a = await h.attach("pm_card_authenticationRequired")

@@ -33,7 +33,7 @@ const timeline = (d: unknown, options: TimelineOptions): Timeline => {
 const money = (t: Timeline) => t.invoices.map((i) => [i.at, i.total, i.creditApplied, i.amountDue])
 const events = (t: Timeline) => t.events.map((e) => [e.at, e.type])
 
-describe("previewTimeline: every event the issue lists, hand-computed", () => {
+describe("previewTimeline: every event the issue lists, hand-computed — a scheduled downgrade, a trial's end", () => {
   it("a scheduled downgrade premium → lite takes effect at the period end: nothing today, then $10 a month", () => {
     const t = timeline(doc(cat, customer([subscription("premium", JAN1)]), request(JAN16, "lite")), { cycles: 2 })
     expect(money(t)).toEqual([[JAN16, 0, 0, 0], [FEB1, 1000, 0, 1000], [MAR1, 1000, 0, 1000]])
@@ -60,7 +60,9 @@ describe("previewTimeline: every event the issue lists, hand-computed", () => {
     expect(t.invoices[1]).toMatchObject({ at: MAR24, total: 2000, amountDue: 2000, collection: "checkout" })
     expect(t.events).toMatchObject([{ at: MAR24, type: "trial_ended", outcome: "checkout" }])
   })
+})
 
+describe("previewTimeline: every event the issue lists, hand-computed — a discount, a cancellation, an allowance, a credit balance, an anchor", () => {
   it("a 3-month 20% discount runs out: $50 − 20% = $40 on Jan 1, Feb 1, Mar 1; $50 from Apr 1", () => {
     const t = timeline(doc(cat, customer([]), request(JAN1, "premium", { discounts: [{ discountId: "M3" }] })), { cycles: 4 })
     expect(money(t)).toEqual([[JAN1, 4000, 0, 4000], [FEB1, 4000, 0, 4000], [MAR1, 4000, 0, 4000], [APR1, 5000, 0, 5000], [MAY1, 5000, 0, 5000]])

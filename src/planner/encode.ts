@@ -86,9 +86,10 @@ export const customerDocument = (before: Customer, after: StateAfter, at: number
 
 /** A subscription without the ledger entries that ended by `at` (nothing can be credited of them; an emptied ledger is removed). */
 const withOpenLedger = ({ sub, facts }: Entry, at: number): Subscription => {
-  if (sub.billed === undefined) return sub
+  // The facts' ledger is the document's, span for span, and has one shape for every subscription.
+  if (facts.billed.length === 0) return sub
   const open = openLedger(facts.billed, at)
-  return open.length === sub.billed.length ? sub : editedSubscription(sub, { billed: open })
+  return open.length === facts.billed.length ? sub : editedSubscription(sub, { billed: open })
 }
 
 /**

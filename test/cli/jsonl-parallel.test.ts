@@ -12,6 +12,7 @@ import { parseArgs } from "../../src/cli/args.ts"
 import { catalogPreviewer, type Previewer } from "../../src/cli/documents.ts"
 import { OWN_AHEAD, runJsonl } from "../../src/cli/jsonl.ts"
 import { startPool } from "../../src/cli/jsonlPool.ts"
+import { pacedStreams } from "../support/pacedStreams.ts"
 import { root, spawnCli } from "../support/runCli.ts"
 
 const catalogFile = "examples/catalog.json"
@@ -98,42 +99,17 @@ const collect = (): { readonly sink: Writable; readonly bytes: () => Buffer } =>
   return { sink: new Writable({ write: (c: Buffer, _e, done) => (got.push(c), done()) }), bytes: () => Buffer.concat(got) }
 }
 
-/** A reader of `total` lines and a slow writer (2 ms a chunk) that records how far the reader is pulled ahead of it. */
-const pacedStreams = (total: number, lineAt: (i: number) => string) => {
-  let pulled = 0
-  let linesOut = 0
-  let mostAhead = 0
-  const input = new Readable({
-    highWaterMark: 1024,
-    read() {
-      if (pulled >= total) return void this.push(null)
-      this.push(lineAt(pulled++))
-    }
-  })
-  const got: Array<Buffer> = []
-  const sink = new Writable({
-    highWaterMark: 1024,
-    write(chunk: Buffer, _enc, done) {
-      got.push(chunk)
-      for (const byte of chunk) if (byte === 0x0a) linesOut++
-      mostAhead = Math.max(mostAhead, pulled - linesOut)
-      setTimeout(done, 2)
-    }
-  })
-  return { input, sink, bytes: () => Buffer.concat(got), mostAhead: () => mostAhead }
-}
-
 describe("runJsonl with workers, in process", () => {
   it("keeps at most jobs-bounded batches in flight while a slow reader paces it, and answers like one thread", async () => {
     const { catalogJson, previewer } = examplePreviewer()
     const total = 1500
     const lineAt = (i: number): string => `${i % 50 === 7 ? "oops" : validLine(i)}\n`
     // Single thread first: the expected bytes.
-    const expected: Array<Buffer> = []
-    const single = await runJsonl(Readable.from(Array.from({ length: total }, (_, i) => lineAt(i))), new Writable({ write: (c: Buffer, _e, done) => (expected.push(c), done()) }), previewer)
-    const paced = pacedStreams(total, lineAt)
+    const expected = collect()
+    const single = await runJsonl(Readable.from(Array.from({ length: total }, (_, i) => lineAt(i))), expected.sink, previewer)
+    const paced = pacedStreams(total, lineAt, { highWaterMark: 1024, delayMs: 2 })
     const stats = await runJsonl(paced.input, paced.sink, previewer, { jobs: 2, parallelAfter: 0, waitForWorkers: true, source: { hasCatalog: true, catalog: catalogJson } })
-    expect(paced.bytes().equals(Buffer.concat(expected))).toBe(true)
+    expect(paced.bytes().equals(expected.bytes())).toBe(true)
     expect(stats).toMatchObject({ lines: total, failed: single.failed, aborted: false })
     expect(single.failed).toBeGreaterThanOrEqual(total / 50)
     const parallel = stats.parallel

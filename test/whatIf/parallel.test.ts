@@ -16,6 +16,7 @@ import { describe, expect, it } from "vitest"
 import { answerBatch, linesIn } from "../../src/whatIf/batch.ts"
 import type { WhatIfInput } from "../../src/whatIf/customer.ts"
 import { OWN_AHEAD, runWhatIfStream } from "../../src/whatIf/parallel.ts"
+import { pacedStreams } from "../support/pacedStreams.ts"
 import type { WhatIfSetup } from "../../src/whatIf/pool.ts"
 import { runWhatIf } from "../../src/whatIf/stream.ts"
 import { makeSummary, mergeSummary, summaryOf } from "../../src/whatIf/summary.ts"
@@ -88,31 +89,14 @@ describe("what-if --jobs, in process", () => {
 
   it("keeps a bounded number of batches in flight while a slow reader paces it", async () => {
     const total = 1200
-    let pulled = 0
-    let written = 0
-    let mostAhead = 0
-    const source = new Readable({
-      highWaterMark: 256,
-      read() {
-        if (pulled >= total) return void this.push(null)
-        this.push(`${customerLine(pulled++)}\n`)
-      }
-    })
-    const out = new Writable({
-      highWaterMark: 256,
-      write(chunk: Buffer, _e, done) {
-        for (const byte of chunk) if (byte === 0x0a) written++
-        mostAhead = Math.max(mostAhead, pulled - written)
-        setTimeout(done, 1)
-      }
-    })
-    const run = await runWhatIfStream(input, setup, source, out, { jobs: 2, parallelAfter: 0, perWorker: 2, batchBytes: 2000 })
+    const paced = pacedStreams(total, (i) => `${customerLine(i)}\n`, { highWaterMark: 256, delayMs: 1 })
+    const run = await runWhatIfStream(input, setup, paced.input, paced.sink, { jobs: 2, parallelAfter: 0, perWorker: 2, batchBytes: 2000 })
     expect(run.failure).toBeUndefined()
     expect(run.summary.customers).toBe(total)
     expect(run.workerBatches).toBeGreaterThan(5)
     // at most jobs × perWorker + OWN_AHEAD batches of ~2,000 bytes (~15 lines) wait, plus what the streams buffer
     const perBatch = Math.ceil(2000 / 120) + 1
-    expect(mostAhead).toBeLessThan((2 * 2 + OWN_AHEAD + 2) * perBatch + 40)
+    expect(paced.mostAhead()).toBeLessThan((2 * 2 + OWN_AHEAD + 2) * perBatch + 40)
   }, 120_000)
 
   it("a failing worker stops the run with the reason, after the answers before its batch", async () => {

@@ -93,7 +93,7 @@ const roll = (input: RollInput, resets: boolean): Result.Result<{ readonly invoi
     entries.push(entryOf(sub, plan))
   }
   const s: RollState = {
-    entries, customerDiscounts: discountsApplied(input.customer.discounts), balance: BigInt(input.customer.creditBalance ?? 0), hasPaymentMethod: input.hasPaymentMethod, trialEndWithoutCard: input.trialEndWithoutCard, events: []
+    entries, customerDiscounts: discountsApplied(input.customer.discounts), unit: Money.currencyUnit(input.currency), balance: BigInt(input.customer.creditBalance ?? 0), hasPaymentMethod: input.hasPaymentMethod, trialEndWithoutCard: input.trialEndWithoutCard, events: []
   }
   const invoices: Array<TimelineInvoice> = []
   const counts = new Map<string, number>()
@@ -181,7 +181,7 @@ interface CachedCycle {
 
 /** The planner's next cycle of `key` after `at`; a failure is kept in the state, which stops the roll. */
 const computeCycle = (input: RollInput, s: RollState, key: string, at: number, first: boolean): Renewal | undefined => {
-  const cycle = nextCycleOf({ catalog: input.catalog, currency: input.currency, unit: Money.currencyUnit(input.currency), at: epochMs(at) }, s.entries, key, discountsOf(input, s, key), first)
+  const cycle = nextCycleOf({ catalog: input.catalog, currency: input.currency, unit: s.unit, at: epochMs(at) }, s.entries, key, discountsOf(input, s, key), first)
   if (Result.isSuccess(cycle)) return cycle.success === undefined ? undefined : { cycle: nextCycleDocument(cycle.success, input.catalog), startsAt: cycle.success.startsAt }
   s.failure = cycle.failure
   return undefined

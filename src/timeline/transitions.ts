@@ -11,6 +11,7 @@
 import { isCurrent } from "../Customer.ts"
 import type { Catalog } from "../Catalog.ts"
 import type { InvalidRequest } from "../Errors.ts"
+import type { CurrencyUnit } from "../Money.ts"
 import type { DiscountApplied } from "../internal/subscriptionFacts.ts"
 import { type Interval, addMonths, periodAt } from "../Interval.ts"
 import { type EpochMs, iso } from "../internal/instants.ts"
@@ -21,13 +22,15 @@ import type { TimelineEvent, TrialEndWithoutCard } from "./Timeline.ts"
 /**
  * The customer as the clock moves: working entries, balance and card, and the events so far.
  * @example
- * const state: RollState = { entries, customerDiscounts: [], balance: 0n, hasPaymentMethod: true, trialEndWithoutCard: "cancel", events: [] }
+ * const state: RollState = { entries, customerDiscounts: [], unit: Money.currencyUnit("usd"), balance: 0n, hasPaymentMethod: true, trialEndWithoutCard: "cancel", events: [] }
  * // `entries`: the customer's subscriptions with their decoded facts and catalog plans
  */
 export interface RollState {
   readonly entries: Array<Entry>
   /** The customer's own applied discounts, instants decoded once for the roll. */
   readonly customerDiscounts: ReadonlyArray<DiscountApplied>
+  /** The invoices' currency unit, worked out once for the roll. */
+  readonly unit: CurrencyUnit
   balance: bigint
   readonly hasPaymentMethod: boolean
   readonly trialEndWithoutCard: TrialEndWithoutCard

@@ -79,7 +79,7 @@ const activeAt = (e: Entry, t: EpochMs): boolean => {
  * `amount_out_of_range` when an amount of it cannot be written exactly.
  *
  * @example
- * Result.map(nextCycleOf({ catalog, currency: "usd", at: Date.parse("2025-01-16T00:00:00Z") }, [entryOf(proSince1Jan, pro)], "anchor:1735689600000", [], true), (c) => c?.sums.total)
+ * Result.map(nextCycleOf({ catalog, currency: "usd", unit: Money.currencyUnit("usd"), at: Date.parse("2025-01-16T00:00:00Z") }, [entryOf(proSince1Jan, pro)], "anchor:1735689600000", [], true), (c) => c?.sums.total)
  * // Success(2000n): Pro's $20 from Feb 1
  */
 export const nextCycleOf = (
